@@ -1,0 +1,1 @@
+"""Pure Block Kit builders: results in, SlackMessage out; no database, no client."""

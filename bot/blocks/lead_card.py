@@ -1,0 +1,83 @@
+"""The lead card: one lead with its key facts, timeline and buttons."""
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks.text import safe, user, when
+from bot.ids import ActionId, BlockId
+from domain.activity import Activity
+from domain.reminder import Reminder
+from handlers.results import LeadView
+
+ACTIVITY_ICONS = {"note": "📝", "call": "📞", "email": "✉️", "meeting": "🤝", "system": "•"}
+
+
+def headline(lead: LeadView) -> str:
+    company = f" · {safe(lead.company, 200)}" if lead.company else ""
+    return f"*{lead.ref}* {safe(lead.name, 200)}{company}"
+
+
+def lead_facts(lead: LeadView) -> str:
+    facts = [
+        f"*Status:* {lead.status}",
+        f"*Owner:* {user(lead.owner_id)}",
+        f"*Email:* {safe(lead.email, 320) or '—'}",
+        f"*Phone:* {safe(lead.phone, 40) or '—'}",
+    ]
+    if lead.title:
+        facts.append(f"*Title:* {safe(lead.title, 200)}")
+    if lead.source:
+        facts.append(f"*Source:* {safe(lead.source, 200)}")
+    return "\n".join(facts)
+
+
+def card_blocks(lead: LeadView) -> list[dict[str, Any]]:
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=headline(lead))),
+        SectionBlock(text=MarkdownTextObject(text=lead_facts(lead))),
+        ContextBlock(elements=[MarkdownTextObject(text=f"Created {when(lead.created_at)}")]),
+        card_actions(lead),
+    ]
+    return [block.to_dict() for block in blocks]
+
+
+def card_actions(lead: LeadView) -> ActionsBlock:
+    value = str(lead.number)
+    return ActionsBlock(
+        block_id=BlockId.CARD_ACTIONS,
+        elements=[
+            ButtonElement(text="Log a call", action_id=ActionId.LOG_CALL, value=value),
+            ButtonElement(text="Remind me tomorrow", action_id=ActionId.REMIND_TOMORROW, value=value),
+        ],
+    )
+
+
+def timeline_blocks(
+    activities: tuple[Activity, ...], reminders: tuple[Reminder, ...]
+) -> list[dict[str, Any]]:
+    lines = [_activity_line(a) for a in activities] or ["No activity yet."]
+    upcoming = [f"⏰ {when(r.due_at)} {safe(r.text, 300)}" for r in reminders[:5]]
+    text = "*Timeline*\n" + "\n".join(lines)
+    if upcoming:
+        text += "\n*Reminders*\n" + "\n".join(upcoming)
+    return [SectionBlock(text=MarkdownTextObject(text=safe_join(text))).to_dict()]
+
+
+def _activity_line(activity: Activity) -> str:
+    icon = ACTIVITY_ICONS.get(activity.kind, "•")
+    body = f" {safe(activity.body, 400)}" if activity.body else ""
+    return f"{icon} {when(activity.created_at)} {user(activity.actor_id)} {activity.kind}{body}"
+
+
+def safe_join(text: str) -> str:
+    """Already-escaped text cut to a section's limit on a line boundary."""
+    if len(text) <= 3000:
+        return text
+    return text[: text.rfind("\n", 0, 2990)] + "\n…"

@@ -1,0 +1,69 @@
+"""render(result) -> SlackMessage: one renderer per handler result type."""
+
+from functools import singledispatch
+
+from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
+from bot.blocks.lists import list_blocks
+from bot.blocks.text import SlackMessage, escape, safe, when
+from domain.errors import DomainError
+from handlers.results import ActivityAdded, LeadCaptured, LeadDetails, LeadList, ReminderSet
+
+
+@singledispatch
+def render(result: object) -> SlackMessage:
+    raise TypeError(f"no renderer for {type(result).__name__}")
+
+
+@render.register
+def _(result: LeadCaptured) -> SlackMessage:
+    lead = result.lead
+    if result.already_existed:
+        text = f"{escape(lead.name)} is already {lead.ref}: nothing new was created."
+    else:
+        text = f"✅ Added {lead.ref} {escape(lead.name)}."
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}, *card_blocks(lead)]
+    return SlackMessage(text=text, blocks=blocks)
+
+
+@render.register
+def _(result: LeadDetails) -> SlackMessage:
+    blocks = card_blocks(result.lead) + timeline_blocks(result.activities, result.reminders)
+    return SlackMessage(text=f"{result.lead.ref} {escape(result.lead.name)}", blocks=blocks)
+
+
+@render.register
+def _(result: LeadList) -> SlackMessage:
+    text = f"{escape(result.title)}: {len(result.leads)} found"
+    return SlackMessage(text=text, blocks=list_blocks(result))
+
+
+@render.register
+def _(result: ActivityAdded) -> SlackMessage:
+    kind = result.activity.kind
+    text = (
+        f"Logged a {kind} on {headline(result.lead)}."
+        if kind != "note"
+        else f"Noted on {headline(result.lead)}."
+    )
+    if result.already_recorded:
+        text = f"Already logged that {kind} on {headline(result.lead)}."
+    return SlackMessage(text=text, blocks=[_section(text)])
+
+
+@render.register
+def _(result: ReminderSet) -> SlackMessage:
+    reminder = result.reminder
+    text = (
+        f"⏰ I'll remind you about {headline(result.lead)} {when(reminder.due_at)}: "
+        f"{safe(reminder.text, 500)}"
+    )
+    return SlackMessage(text=text, blocks=[_section(text)])
+
+
+def error_message(error: DomainError) -> SlackMessage:
+    text = f"⚠️ {escape(str(error))}"
+    return SlackMessage(text=text, blocks=[_section(text)])
+
+
+def _section(text: str) -> dict[str, object]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}

@@ -1,0 +1,97 @@
+"""The composition root: settings in, a wired Bolt app, scheduler and outbox out."""
+# https://slack.dev/bolt-python/concepts/lazy-listeners (process_before_response)
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from apscheduler.schedulers.background import BackgroundScheduler
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.delivery import make_deliver
+from bot.deps import Deps
+from bot.listeners import register
+from bot.settings import Settings
+from domain.config import LeadbotConfig
+from handlers.deliver import Deliver, UowFactory
+from scheduler.jobs import run_all
+from scheduler.runner import build_scheduler, kick
+from store.engine import make_engine, make_session_factory
+from store.migrate import upgrade
+from store.unit_of_work import SqlUnitOfWork
+
+
+@dataclass(slots=True)
+class Runtime:
+    settings: Settings
+    config: LeadbotConfig
+    engine: sa.Engine
+    uow_factory: UowFactory
+    client: WebClient
+    deliver: Deliver
+    scheduler: BackgroundScheduler
+    app: App
+
+    def run_jobs(self, now: datetime) -> dict[str, int]:
+        """One pass of every scheduled job, as `leadbot tick` runs it."""
+        return run_all(now, self.uow_factory, self.deliver)
+
+    def healthy(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError:
+            return False
+        return True
+
+
+def open_database(url: str) -> tuple[sa.Engine, UowFactory]:
+    """Every command that touches the database migrates it to head first."""
+    engine = make_engine(url)
+    upgrade(engine)
+    session_factory = make_session_factory(engine)
+    return engine, lambda: SqlUnitOfWork(session_factory)
+
+
+def make_client(settings: Settings) -> WebClient:
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return WebClient(
+        token=token,
+        base_url=settings.api_url,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=1),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_runtime(settings: Settings, config: LeadbotConfig, *, sweep_seconds: float = 10) -> Runtime:
+    engine, uow_factory = open_database(settings.database_url)
+    client = make_client(settings)
+    deliver = make_deliver(client)
+    scheduler = build_scheduler(uow_factory, deliver, every_seconds=sweep_seconds)
+    deps = Deps(uow_factory, config, kick_outbox=lambda: kick(scheduler))
+    app = build_app(settings, client, deps)
+    return Runtime(settings, config, engine, uow_factory, client, deliver, scheduler, app)
+
+
+def run_jobs_once(settings: Settings, now: datetime) -> dict[str, int]:
+    """`leadbot tick`: one pass of every job against the configured database and Slack."""
+    _, uow_factory = open_database(settings.database_url)
+    return run_all(now, uow_factory, make_deliver(make_client(settings)))
+
+
+def build_app(settings: Settings, client: WebClient, deps: Deps) -> App:
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    # process_before_response: the listener runs to its ack inside the request,
+    # which skips Bolt's 10 ms ack polling; listeners make no Slack call before ack.
+    app = App(client=client, signing_secret=secret, process_before_response=True)
+    register(app, deps)
+    return app

@@ -1,0 +1,205 @@
+"""`leadbot console`: the real Bolt app in-process against the local Slack stand-in."""
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import SecretStr
+from rich.console import Console
+from rich.text import Text
+
+from bot.bootstrap import Runtime, build_runtime
+from bot.deps import utc_now
+from bot.settings import Settings
+from bot.standin import FakeSlack, SlackSigner
+from bot.standin.render import message_lines
+from bot.standin.server import ApiCall
+from bot.standin.workspace import Button, LocalWorkspace, Reply, buttons_in, in_process
+from domain.config import CONSOLE_WORKSPACE, ConsoleUser, LeadbotConfig
+
+CONSOLE_SECRET = "console-signing-secret"
+SHOWN_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url", "views.open")
+HELP = """Type a slash command as the current user, e.g.
+  /lead add “Dana Scully” dana@fbi.gov company:FBI
+  /lead help
+Console commands:
+  as <user>   act as another user (see `users`)
+  click <n>   press button n of the messages shown
+  users       list the people in this workspace
+  tick        run the scheduler's jobs now
+  quit        leave (Ctrl-D works too)"""
+
+
+@dataclass
+class ConsoleState:
+    user: ConsoleUser
+    buttons: list[tuple[Button, dict[str, Any] | None]] = field(default_factory=list)
+
+
+class LeadbotConsole:
+    def __init__(
+        self, runtime: Runtime, fake: FakeSlack, users: tuple[ConsoleUser, ...], start: ConsoleUser
+    ) -> None:
+        self.runtime, self.fake, self.users = runtime, fake, users
+        self.workspace = LocalWorkspace(
+            in_process(runtime.app), fake, SlackSigner(CONSOLE_SECRET), CONSOLE_WORKSPACE
+        )
+        self.state = ConsoleState(start)
+        self.out = Console(highlight=False)
+        self._lock = threading.Lock()
+        fake.on_call = self.on_api_call
+
+    # -- what the app sends to Slack --------------------------------------------------
+    def on_api_call(self, call: ApiCall) -> None:
+        if call.method not in SHOWN_METHODS or call.failed:
+            return
+        where = self.where(call)
+        message = call.params if call.method != "views.open" else {"text": "(a modal opened)"}
+        self.show(where, message, None if call.method == "response_url" else call.params)
+
+    def where(self, call: ApiCall) -> str:
+        if call.method == "response_url":
+            return f"only visible to @{self.state.user.name}"
+        channel = str(call.params.get("channel", ""))
+        if channel.startswith("D"):
+            return f"DM to @{self.name_of('U' + channel[1:])}"
+        return f"#{channel} ({call.method})"
+
+    def show(self, where: str, message: dict[str, Any], posted: dict[str, Any] | None) -> None:
+        with self._lock:
+            first = len(self.state.buttons) + 1
+            lines = message_lines(message, self.name_of, self.tz(), first)
+            self.state.buttons += [(b, _as_message(posted)) for b in buttons_in(message.get("blocks") or [])]
+            self.out.print(Text(f"── {where}", style="dim"))
+            for line in lines:
+                self.out.print(Text(line))
+
+    # -- what the person types ---------------------------------------------------------
+    def loop(self) -> None:
+        self.out.print(
+            Text(f"Leadbot console on {self.runtime.settings.database_url}. Type `help`.", style="bold")
+        )
+        while True:
+            try:
+                line = input(f"{self.state.user.name}> ")
+            except (EOFError, KeyboardInterrupt):
+                self.out.print()
+                return
+            if not self.handle(line):
+                return
+
+    def handle(self, line: str) -> bool:
+        line = line.strip()
+        if not line:
+            return True
+        if line.startswith("/"):
+            self.slash(line)
+            return True
+        word, _, rest = line.partition(" ")
+        action = self.actions().get(word.lower())
+        if action is None:
+            self.out.print(Text(f"Unknown console command {word!r}. Type `help`.", style="yellow"))
+            return True
+        return action(rest.strip())
+
+    def actions(self) -> dict[str, Callable[[str], bool]]:
+        return {
+            "as": self.switch,
+            "click": self.click,
+            "users": self.list_users,
+            "tick": self.tick,
+            "help": self.help,
+            "quit": lambda _: False,
+            "exit": lambda _: False,
+        }
+
+    def slash(self, line: str) -> None:
+        command, _, text = line.partition(" ")
+        if command != "/lead":
+            self.out.print(Text(f"{command} is not installed here; try /lead.", style="yellow"))
+            return
+        self.reply(self.workspace.slash(self.state.user.id, text))
+
+    def reply(self, reply: Reply) -> None:
+        if reply.status != 200:
+            self.out.print(Text(f"Slack would show an error: HTTP {reply.status} {reply.body}", style="red"))
+        elif reply.body:
+            body = reply.body if isinstance(reply.body, dict) else {"text": str(reply.body)}
+            self.show(f"only visible to @{self.state.user.name}", body, None)
+
+    def click(self, arg: str) -> bool:
+        if not arg.isdigit() or not 0 < int(arg) <= len(self.state.buttons):
+            self.out.print(
+                Text(
+                    f"There is no button {arg!r}; buttons are numbered [1]..[{len(self.state.buttons)}].",
+                    style="yellow",
+                )
+            )
+            return True
+        button, message = self.state.buttons[int(arg) - 1]
+        self.reply(self.workspace.click(self.state.user.id, button, message))
+        return True
+
+    def switch(self, name: str) -> bool:
+        user = next((u for u in self.users if name.lstrip("@") in (u.name, u.id)), None)
+        if user is None:
+            self.out.print(Text(f"No user {name!r}. `users` lists them.", style="yellow"))
+        else:
+            self.state.user = user
+        return True
+
+    def list_users(self, _: str) -> bool:
+        for user in self.users:
+            role = self.runtime.config.actor(CONSOLE_WORKSPACE, user.id).role
+            self.out.print(Text(f"{user.name:<8} {user.id:<12} {role:<8} {user.tz}"))
+        return True
+
+    def tick(self, _: str) -> bool:
+        counts = self.runtime.run_jobs(utc_now())
+        self.out.print(Text(" ".join(f"{k}={v}" for k, v in counts.items()), style="dim"))
+        return True
+
+    def help(self, _: str) -> bool:
+        self.out.print(Text(HELP))
+        return True
+
+    def name_of(self, user_id: str) -> str:
+        return next((u.name for u in self.users if u.id == user_id), user_id)
+
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.state.user.tz)
+
+
+def _as_message(posted: dict[str, Any] | None) -> dict[str, Any] | None:
+    return (
+        {"ts": posted.get("ts", ""), "text": posted.get("text", ""), "blocks": posted.get("blocks")}
+        if posted
+        else None
+    )
+
+
+def console_settings(settings: Settings, fake: FakeSlack) -> Settings:
+    """The real app, but its Slack is the stand-in and its secrets are the console's."""
+    return settings.model_copy(
+        update={
+            "slack_bot_token": SecretStr("xoxb-console"),
+            "slack_signing_secret": SecretStr(CONSOLE_SECRET),
+            "slack_api_url": fake.url,
+        }
+    )
+
+
+def run_console(settings: Settings, config: LeadbotConfig, start_user: str = "ann") -> None:
+    users = config.console_users or (ConsoleUser(id="U0CONSOLE1", name="me"),)
+    directory = {u.id: {"name": u.name, "real_name": u.name.title(), "tz": u.tz} for u in users}
+    start = next((u for u in users if start_user in (u.name, u.id)), users[0])
+    with FakeSlack(team_id=CONSOLE_WORKSPACE, users=directory) as fake:
+        runtime = build_runtime(console_settings(settings, fake), config, sweep_seconds=5)
+        console = LeadbotConsole(runtime, fake, users, start)
+        runtime.scheduler.start()
+        try:
+            console.loop()
+        finally:
+            runtime.scheduler.shutdown(wait=False)

@@ -1,0 +1,63 @@
+"""Sending outbox messages through the Slack Web API, mapping failures to retry or give up."""
+
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.blocks.outbox import channel_post, reminder_message
+from bot.blocks.text import SlackMessage
+from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
+
+# Retrying these cannot succeed; the message is parked as dead with the reason.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "user_not_found",
+        "user_disabled",
+        "account_inactive",
+        "invalid_auth",
+        "token_revoked",
+        "cannot_dm_bot",
+        "msg_too_long",
+        "invalid_blocks",
+        "no_text",
+    }
+)
+
+
+def make_deliver(client: WebClient) -> Callable[[OutboxMessage], DeliveryReceipt]:
+    def deliver(message: OutboxMessage) -> DeliveryReceipt:
+        try:
+            return _send(client, message)
+        except SlackApiError as exc:
+            raise _failure(exc) from exc
+        except (SlackClientError, OSError) as exc:
+            raise DeliveryFailed(f"Slack unreachable: {exc}") from exc
+
+    return deliver
+
+
+def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
+    if message.kind is MessageKind.REMINDER_DUE:
+        opened = client.conversations_open(users=message.payload["user"])
+        return _post(client, opened["channel"]["id"], reminder_message(message.payload))
+    return _post(client, message.payload["channel"], channel_post(message.payload))
+
+
+def _post(client: WebClient, channel: str, msg: SlackMessage) -> DeliveryReceipt:
+    answer = client.chat_postMessage(channel=channel, text=msg.text, blocks=msg.blocks or None)
+    return DeliveryReceipt(channel=answer["channel"], ts=answer["ts"])
+
+
+def _failure(exc: SlackApiError) -> DeliveryFailed:
+    status = exc.response.status_code
+    error = str(exc.response.get("error", "")) if exc.response.data else ""
+    retry_after = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after")
+    return DeliveryFailed(
+        reason=f"HTTP {status} {error}".strip(),
+        retry_after=float(retry_after) if retry_after else None,
+        permanent=error in PERMANENT_ERRORS,
+    )

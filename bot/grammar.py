@@ -1,0 +1,233 @@
+"""The `/lead` grammar, declared once: parsing, usage on error, "did you mean" and help."""
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from bot.tokens import TokenError, parse_lead_ref, split_args, split_key_value
+from domain.activity import LOGGABLE_KINDS, ActivityKind
+from domain.normalize import looks_like_email, looks_like_phone
+from domain.when import WhenError, parse_when
+from handlers.commands import (
+    AddLead,
+    AddNote,
+    Command,
+    FindLeads,
+    LogActivity,
+    MyLeads,
+    SetReminder,
+    ShowLead,
+)
+
+
+class CommandSyntaxError(ValueError):
+    """Bad input: says what was wrong and how to write it."""
+
+    def __init__(self, problem: str, spec: "SubcommandSpec | None" = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.spec = spec
+
+
+@dataclass(frozen=True, slots=True)
+class HelpRequested:
+    topic: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParseEnv:
+    now: datetime
+    tz: ZoneInfo
+    request_key: str | None = None
+
+
+Builder = Callable[[list[str], ParseEnv], Command | HelpRequested]
+
+
+@dataclass(frozen=True, slots=True)
+class SubcommandSpec:
+    name: str
+    usage: str
+    summary: str
+    examples: tuple[str, ...]
+    build: Builder
+
+
+def _need(args: list[str], count: int, what: str) -> None:
+    if len(args) < count:
+        raise CommandSyntaxError(f"Missing {what}.")
+
+
+def _ref(args: list[str]) -> int:
+    _need(args, 1, "the lead id")
+    try:
+        return parse_lead_ref(args[0])
+    except TokenError as exc:
+        raise CommandSyntaxError(str(exc)) from exc
+
+
+def _build_add(args: list[str], env: ParseEnv) -> AddLead:
+    name_words: list[str] = []
+    values: dict[str, str | None] = {"email": None, "phone": None}
+    fields: dict[str, str] = {}
+    for token in args:
+        pair = split_key_value(token)
+        if pair is not None:
+            _put_field(pair, values, fields)
+        elif looks_like_email(token) and values["email"] is None:
+            values["email"] = token
+        elif looks_like_phone(token) and values["phone"] is None and name_words:
+            values["phone"] = token
+        else:
+            name_words.append(token)
+    _need(name_words, 1, "the lead's name")
+    return AddLead(name=" ".join(name_words), fields=fields, request_key=env.request_key, **values)
+
+
+def _put_field(pair: tuple[str, str], values: dict[str, str | None], fields: dict[str, str]) -> None:
+    key, value = pair
+    if key in values:
+        values[key] = value
+    elif key == "name":
+        raise CommandSyntaxError("Give the name first, without `name:`.")
+    else:
+        fields[key] = value
+
+
+def _build_log(args: list[str], env: ParseEnv) -> LogActivity:
+    number = _ref(args)
+    kinds = ", ".join(LOGGABLE_KINDS)
+    _need(args, 2, f"what happened ({kinds})")
+    kind = args[1].lower()
+    if kind not in LOGGABLE_KINDS:
+        raise CommandSyntaxError(f"`{args[1]}` is not something to log. Log one of: {kinds}.")
+    return LogActivity(number=number, kind=ActivityKind(kind), text=" ".join(args[2:]))
+
+
+def _build_remind(args: list[str], env: ParseEnv) -> SetReminder:
+    number = _ref(args)
+    _need(args, 2, "when to remind you")
+    try:
+        due, rest = parse_when(args[1:], env.now, env.tz)
+    except WhenError as exc:
+        raise CommandSyntaxError(str(exc)) from exc
+    return SetReminder(number=number, due_at=due, text=" ".join(rest), request_key=env.request_key)
+
+
+def _build_note(args: list[str], env: ParseEnv) -> AddNote:
+    number = _ref(args)
+    _need(args, 2, "the note's text")
+    return AddNote(number=number, text=" ".join(args[1:]))
+
+
+def _build_mine(args: list[str], env: ParseEnv) -> MyLeads:
+    if args and args[0].lower() not in ("all", "open"):
+        raise CommandSyntaxError(f"`{args[0]}` is not an option of mine: use `all` or nothing.")
+    return MyLeads(include_closed=bool(args) and args[0].lower() == "all")
+
+
+def _build_find(args: list[str], env: ParseEnv) -> FindLeads:
+    _need(args, 1, "what to look for")
+    return FindLeads(query=" ".join(args))
+
+
+SPECS: tuple[SubcommandSpec, ...] = (
+    SubcommandSpec(
+        "add",
+        "add <name> [email] [phone] [key:value ...]",
+        "Capture a new lead",
+        (
+            "/lead add “Dana Scully” dana@fbi.gov +1 202 555 0143 company:FBI",
+            '/lead add Jon Smithers company:"ACME Corp" source:referral',
+        ),
+        _build_add,
+    ),
+    SubcommandSpec(
+        "show",
+        "show <lead>",
+        "Show a lead, its timeline and reminders",
+        ("/lead show L-42", "/lead show #42"),
+        lambda a, e: ShowLead(number=_ref(a)),
+    ),
+    SubcommandSpec(
+        "find",
+        "find <words>",
+        "Search leads by name, company or email",
+        ("/lead find scully", "/lead find acme.com"),
+        _build_find,
+    ),
+    SubcommandSpec(
+        "mine",
+        "mine [all]",
+        "List your open leads (or all of them)",
+        ("/lead mine", "/lead mine all"),
+        _build_mine,
+    ),
+    SubcommandSpec(
+        "note",
+        "note <lead> <text>",
+        "Add a note to a lead's timeline",
+        ("/lead note L-42 wants a demo next week",),
+        _build_note,
+    ),
+    SubcommandSpec(
+        "log",
+        "log <lead> <call|email|meeting> [text]",
+        "Log a call, email or meeting",
+        ("/lead log L-42 call left a voicemail", "/lead log 42 meeting demo done"),
+        _build_log,
+    ),
+    SubcommandSpec(
+        "remind",
+        "remind <lead> <when> [text]",
+        "Get a DM about a lead at a time",
+        ("/lead remind L-42 in 2 hours call back", "/lead remind L-42 tomorrow 9am send pricing"),
+        _build_remind,
+    ),
+    SubcommandSpec(
+        "help",
+        "help [subcommand]",
+        "List what /lead can do",
+        ("/lead help", "/lead help remind"),
+        lambda a, e: HelpRequested(a[0].lower() if a else None),
+    ),
+)
+SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
+
+
+def parse(text: str, env: ParseEnv) -> Command | HelpRequested:
+    """Text after `/lead` -> a validated command, or CommandSyntaxError with usage."""
+    try:
+        tokens = split_args(text)
+    except TokenError as exc:
+        raise CommandSyntaxError(str(exc)) from exc
+    if not tokens:
+        return HelpRequested()
+    spec = lookup(tokens[0])
+    try:
+        return spec.build(tokens[1:], env)
+    except CommandSyntaxError as exc:
+        raise CommandSyntaxError(exc.problem, spec) from exc
+    except ValidationError as exc:
+        raise CommandSyntaxError(describe_validation(exc), spec) from exc
+
+
+def lookup(name: str) -> SubcommandSpec:
+    spec = SPEC_BY_NAME.get(name.lower())
+    if spec is not None:
+        return spec
+    close = difflib.get_close_matches(name.lower(), SPEC_BY_NAME, n=1, cutoff=0.6)
+    hint = f" Did you mean `{close[0]}`?" if close else ""
+    raise CommandSyntaxError(f"`{name}` is not a /lead subcommand.{hint} `/lead help` lists them.")
+
+
+def describe_validation(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "input"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)

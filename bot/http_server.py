@@ -1,0 +1,75 @@
+"""HTTP transport: Slack events on /slack/events, health on /healthz."""
+# https://docs.python.org/3/library/http.server.html#http.server.ThreadingHTTPServer
+
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from slack_bolt import App, BoltResponse
+
+from bot.bolt_request import SlackRequest
+
+MAX_BODY = 1 << 20  # Slack payloads are far smaller; anything bigger is refused unread
+
+
+class LeadbotServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], app: App, healthy: Callable[[], bool]) -> None:
+        super().__init__(address, _Handler)
+        self.app = app
+        self.healthy = healthy
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: LeadbotServer
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        if urlsplit(self.path).path == "/healthz":
+            ok = self.server.healthy()
+            self._answer(200 if ok else 503, b'{"ok": true}' if ok else b'{"ok": false}')
+        else:
+            self._answer(404, b'{"error": "not found"}')
+
+    def do_POST(self) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self._answer(413, b'{"error": "body too large"}', close=True)
+            return
+        body = self.rfile.read(length)
+        if url.path == "/slack/events":
+            self._bolt(body, url.query)
+        else:
+            self._answer(404, b'{"error": "not found"}')
+
+    def _bolt(self, body: bytes, query: str) -> None:
+        headers = {key.lower(): [value] for key, value in self.headers.items()}
+        request = SlackRequest(body=body.decode("utf-8"), query=query, headers=headers)
+        response: BoltResponse = self.server.app.dispatch(request)
+        extra = {k: v[0] for k, v in response.headers.items() if k.lower() != "content-length"}
+        self._answer(response.status, (response.body or "").encode("utf-8"), extra)
+
+    def _answer(
+        self, status: int, body: bytes, headers: dict[str, Any] | None = None, close: bool = False
+    ) -> None:
+        self.send_response(status)
+        headers = {"content-type": "application/json", **(headers or {})}
+        for key, value in headers.items():
+            self.send_header(key, str(value))
+        self.send_header("Content-Length", str(len(body)))
+        if close:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
+        # Access lines would log every request at INFO; Bolt logs what matters.
+        pass
+
+
+def serve(app: App, healthy: Callable[[], bool], host: str, port: int) -> LeadbotServer:
+    return LeadbotServer((host, port), app, healthy)

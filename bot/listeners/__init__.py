@@ -1,0 +1,12 @@
+"""Bolt listeners, one module per Slack surface, each with register(app, deps)."""
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from bot.listeners import actions, commands, errors
+
+
+def register(app: App, deps: Deps) -> None:
+    commands.register(app, deps)
+    actions.register(app, deps)
+    errors.register(app)

@@ -1,0 +1,64 @@
+"""Button clicks on lead cards, lists and reminder DMs."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from bot.blocks.render import render
+from bot.deps import Deps
+from bot.ids import ActionId
+from bot.listeners.reply import ephemeral_followup
+from domain.activity import ActivityKind
+from handlers.commands import Command, LogActivity, SetReminder, ShowLead
+from handlers.context import Context
+
+SNOOZE = timedelta(hours=1)
+MORNING_HOUR = 9
+
+
+def click_key(body: dict[str, Any], action: dict[str, Any]) -> str:
+    """The same button on the same message by the same user is one request:
+    a double click or a Slack retry does the work once."""
+    container = body.get("container", {})
+    where = container.get("message_ts") or container.get("view_id") or ""
+    return f"click:{action['action_id']}:{where}:{body['user']['id']}"
+
+
+def next_morning(ctx_now: datetime, deps: Deps, ctx: Context) -> datetime:
+    local = ctx_now.astimezone(deps.timezone(ctx)) + timedelta(days=1)
+    return local.replace(hour=MORNING_HOUR, minute=0, second=0, microsecond=0).astimezone(ctx_now.tzinfo)
+
+
+class LeadButtons:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def on_click(
+        self, ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+    ) -> None:
+        ack()
+        ctx = self.deps.context(context.team_id or body["team"]["id"], body["user"]["id"])
+        command = self.command_for(action, body, ctx)
+        respond(**ephemeral_followup(render(self.deps.dispatch(command, ctx))))
+
+    def command_for(self, action: dict[str, Any], body: dict[str, Any], ctx: Context) -> Command:
+        number = int(action["value"])
+        key = click_key(body, action)
+        match ActionId(action["action_id"]):
+            case ActionId.SHOW:
+                return ShowLead(number=number)
+            case ActionId.LOG_CALL:
+                return LogActivity(number=number, kind=ActivityKind.CALL, request_key=key)
+            case ActionId.REMIND_TOMORROW:
+                return SetReminder(
+                    number=number, due_at=next_morning(ctx.now, self.deps, ctx), request_key=key
+                )
+            case ActionId.SNOOZE_HOUR:
+                return SetReminder(number=number, due_at=ctx.now + SNOOZE, request_key=key)
+
+
+def register(app: App, deps: Deps) -> None:
+    buttons = LeadButtons(deps)
+    for action_id in ActionId:
+        app.action(action_id.value)(buttons.on_click)

@@ -1,0 +1,41 @@
+"""The one error handler: users get a clear message, never a stack trace."""
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+
+from bot.blocks.help import syntax_error_message
+from bot.blocks.render import error_message
+from bot.blocks.text import SlackMessage
+from bot.grammar import CommandSyntaxError
+from bot.listeners.reply import ephemeral, ephemeral_followup
+from domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+APOLOGY = SlackMessage(text="😞 Something went wrong on our side and nothing was changed. Please try again.")
+
+
+def message_for(error: Exception) -> SlackMessage:
+    if isinstance(error, CommandSyntaxError):
+        return syntax_error_message(error)
+    if isinstance(error, DomainError):
+        return error_message(error)
+    log.error("unhandled error in a listener", exc_info=error)
+    return APOLOGY
+
+
+def on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse:
+    """Commands get the message as the HTTP answer; clicks (whose answer Slack
+    ignores) get it through response_url."""
+    message = message_for(error)
+    if body.get("type") == "block_actions" and body.get("response_url"):
+        respond(**ephemeral_followup(message))
+        return BoltResponse(status=200, body="")
+    payload = {k: v for k, v in ephemeral(message).items() if v is not None}
+    return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
+
+
+def register(app: App) -> None:
+    app.error(on_error)

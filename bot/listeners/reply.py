@@ -1,0 +1,14 @@
+"""Turning a SlackMessage into the keyword arguments of ack() and respond()."""
+
+from typing import Any
+
+from bot.blocks.text import SlackMessage
+
+
+def ephemeral(message: SlackMessage) -> dict[str, Any]:
+    return {"response_type": "ephemeral", "text": message.text, "blocks": message.blocks or None}
+
+
+def ephemeral_followup(message: SlackMessage) -> dict[str, Any]:
+    # A button's answer goes under the message clicked, never over it.
+    return {**ephemeral(message), "replace_original": False}

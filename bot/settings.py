@@ -1,0 +1,27 @@
+"""Environment settings (and a .env file), built once in bot.cli and passed down."""
+# https://docs.pydantic.dev/latest/concepts/pydantic_settings/
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SLACK_API = "https://slack.com/api/"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = SLACK_API
+    database_url: str = "sqlite:///leadbot.db"
+    leadbot_config: str | None = Field(default=None, validation_alias=AliasChoices("LEADBOT_CONFIG"))
+    leadbot_webhook_secret: SecretStr | None = None
+
+    @property
+    def api_url(self) -> str:
+        # WebClient joins method names onto base_url, so it must end with "/".
+        return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
+
+    def has_slack(self) -> bool:
+        return self.slack_bot_token is not None

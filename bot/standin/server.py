@@ -1,0 +1,301 @@
+"""FakeSlack: a local Slack Web API stand-in that records every call, for tests and the console."""
+
+# Shaped after bolt-python's tests/mock_web_api_server: a real HTTP server, so the real
+# WebClient, WebhookClient (respond) and files_upload_v2 run unmodified against it.
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlsplit
+
+log = logging.getLogger(__name__)
+
+Params = dict[str, Any]
+Answer = tuple[int, dict[str, str], bytes]  # status, headers, body
+
+JSON_STRING_KEYS = ("blocks", "attachments", "view", "metadata")
+MESSAGE_KEYS = ("text", "blocks", "attachments", "thread_ts", "metadata")
+FIRST_TS_MICROS = 1_700_000_000_000_000
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One request the app made to Slack, in arrival order; `failed` if a fault answered it."""
+
+    method: str
+    params: Params
+    at: float
+    failed: bool = False
+
+
+@dataclass(frozen=True)
+class _Fault:
+    status: int
+    retry_after: int
+    error: str
+
+
+class FakeSlack:
+    """A Slack Web API on 127.0.0.1 that answers like Slack and records what it was asked."""
+
+    def __init__(
+        self,
+        team_id: str = "T0CONSOLE",
+        team_name: str = "Console",
+        bot_user_id: str = "U0LEADBOT",
+        users: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
+        self.team_id, self.team_name, self.bot_user_id = team_id, team_name, bot_user_id
+        self.bot_id = "B" + bot_user_id[1:]
+        self.domain = team_name.lower().replace(" ", "-") + ".slack.test"  # .test never resolves
+        self.users = dict(users or {})
+        self.on_call: Callable[[ApiCall], None] | None = None
+        self._lock = threading.Lock()
+        self._calls: list[ApiCall] = []
+        self._faults: dict[str, deque[_Fault]] = {}
+        self._down = False
+        self._ids = itertools.count(1)
+        self._server: ThreadingHTTPServer | None = None
+
+    def start(self) -> FakeSlack:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.daemon_threads = True
+        self._server.fake = self  # type: ignore[attr-defined]
+        # Daemon thread: a test that forgets stop() cannot hang the interpreter at exit.
+        # The poll interval only bounds how long stop() waits, which every test pays.
+        worker = threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True)
+        worker.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()  # waits for serve_forever to return
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def origin(self) -> str:
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not started")
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.origin}/api/"  # WebClient appends the method name: the slash matters
+
+    @property
+    def calls(self) -> list[ApiCall]:
+        with self._lock:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        return [call for call in self.calls if call.method == method]
+
+    def reset(self) -> None:
+        with self._lock:
+            self._calls.clear()
+            self._faults.clear()
+
+    def fail_next(
+        self, method: str, status: int = 429, times: int = 1, retry_after: int = 1,
+        error: str = "ratelimited",
+    ) -> None:
+        """Answer the next `times` calls to `method` (or "response_url") with a failure."""
+        with self._lock:
+            queue = self._faults.setdefault(method, deque())
+            queue.extend([_Fault(status, retry_after, error)] * times)
+
+    def down(self) -> None:
+        self._down = True
+
+    def up(self) -> None:
+        self._down = False
+
+    def response_url(self, tag: str = "") -> str:
+        suffix = "-" + quote(tag, safe="") if tag else ""
+        return f"{self.origin}/respond/{self._next_id('R')}{suffix}"
+
+    def handle(self, method: str, params: Params) -> Answer:
+        """Record one call, then answer it as Slack would (or with the queued fault)."""
+        fault = self._take_fault(method)
+        self._record(ApiCall(method, params, time.time(), failed=fault is not None))
+        if fault is not None:
+            return _fault_answer(fault)
+        if method in ("response_url", "upload_url"):
+            return 200, {"Content-Type": "text/plain"}, b"ok"
+        answer = getattr(self, "api_" + method.replace(".", "_"), None)
+        return _json_answer(answer(params) if answer else {"ok": True})
+
+    def _take_fault(self, method: str) -> _Fault | None:
+        if self._down:
+            return _Fault(503, 0, "service_unavailable")
+        with self._lock:
+            queue = self._faults.get(method)
+            return queue.popleft() if queue else None
+
+    def _record(self, call: ApiCall) -> None:
+        with self._lock:
+            self._calls.append(call)
+        if self.on_call is None:
+            return
+        try:  # outside the lock: the hook may read self.calls
+            self.on_call(call)
+        except Exception:  # a broken printer must not become a Slack error for the app
+            log.exception("FakeSlack.on_call failed")
+
+    def _next_id(self, prefix: str) -> str:
+        with self._lock:
+            return f"{prefix}{next(self._ids):08d}"
+
+    def _next_ts(self) -> str:
+        # Deterministic, strictly increasing and unique, like Slack's message ids.
+        with self._lock:
+            micros = FIRST_TS_MICROS + 100 * next(self._ids)
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def _dm(self, channel: str) -> str:
+        # Slack opens (or reuses) a DM when a message is addressed to a user id.
+        return "D" + channel[1:] if channel[:1] in ("U", "W") else channel
+
+    # Slack's answers, one api_<method> each (dots as underscores); the rest get {"ok": true}.
+
+    def api_auth_test(self, p: Params) -> Params:
+        return {"ok": True, "url": f"https://{self.domain}/", "team": self.team_name,
+                "user": "leadbot", "team_id": self.team_id, "user_id": self.bot_user_id,
+                "bot_id": self.bot_id}
+
+    def api_chat_postMessage(self, p: Params) -> Params:
+        channel, ts = self._dm(str(p.get("channel", ""))), self._next_ts()
+        return {"ok": True, "channel": channel, "ts": ts, "message": self._message(p, ts)}
+
+    def api_chat_postEphemeral(self, p: Params) -> Params:
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def api_chat_update(self, p: Params) -> Params:
+        ts = str(p.get("ts", ""))
+        return {"ok": True, "channel": p.get("channel"), "ts": ts, "message": self._message(p, ts)}
+
+    def api_chat_delete(self, p: Params) -> Params:
+        return {"ok": True, "channel": p.get("channel"), "ts": p.get("ts")}
+
+    def api_chat_getPermalink(self, p: Params) -> Params:
+        channel, ts = p.get("channel"), str(p.get("message_ts", "")).replace(".", "")
+        link = f"https://{self.domain}/archives/{channel}/p{ts}"
+        return {"ok": True, "channel": channel, "permalink": link}
+
+    def api_conversations_open(self, p: Params) -> Params:
+        first_user = str(p.get("users", "")).split(",")[0]
+        return {"ok": True, "channel": {"id": self._dm(first_user)}}
+
+    def api_users_info(self, p: Params) -> Params:
+        known = self.users.get(str(p.get("user", "")))
+        if known is None:
+            return {"ok": False, "error": "user_not_found"}
+        profile = {"real_name": known.get("real_name", ""), "display_name": known.get("name", "")}
+        user = {"id": p["user"], "team_id": self.team_id, **known, "profile": profile}
+        return {"ok": True, "user": user}
+
+    def api_views_open(self, p: Params) -> Params:
+        view = p["view"] if isinstance(p.get("view"), dict) else {}
+        view_id = p.get("view_id") or self._next_id("V")
+        state: Params = {"values": {}}
+        return {"ok": True, "view": {**view, "id": view_id, "team_id": self.team_id,
+                                     "state": state}}
+
+    api_views_update = api_views_push = api_views_publish = api_views_open
+
+    def api_files_getUploadURLExternal(self, p: Params) -> Params:
+        # Absolute: files_upload_v2 posts the bytes straight here, bypassing base_url.
+        file_id = self._next_id("F")
+        return {"ok": True, "file_id": file_id, "upload_url": f"{self.origin}/upload/{file_id}"}
+
+    def api_files_completeUploadExternal(self, p: Params) -> Params:
+        files = json.loads(p.get("files", "[]"))  # always a JSON string in the form
+        return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+
+    def _message(self, p: Params, ts: str) -> Params:
+        fields = {key: p[key] for key in MESSAGE_KEYS if key in p}
+        return {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id, "ts": ts,
+                **fields}
+
+
+def _json_answer(body: Params, status: int = 200) -> Answer:
+    return status, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(body).encode()
+
+
+def _fault_answer(fault: _Fault) -> Answer:
+    if fault.status == 429:
+        status, headers, body = _json_answer({"ok": False, "error": fault.error}, 429)
+        return status, {**headers, "Retry-After": str(fault.retry_after)}, body
+    if fault.status == 200:
+        return _json_answer({"ok": False, "error": fault.error})
+    # Slack's edge answers a 5xx with an HTML page or nothing, never a JSON error.
+    return fault.status, {"Content-Type": "text/plain"}, b""
+
+
+def parse_params(raw: bytes, content_type: str, query: str = "") -> Params:
+    """Merge a query string and a JSON or form body, decoding values sent as JSON strings."""
+    params: Params = dict(parse_qsl(query, keep_blank_values=True))
+    text = raw.decode("utf-8", "replace")
+    if "json" in content_type or text.startswith("{"):
+        body = json.loads(text or "{}")
+        params.update(body if isinstance(body, dict) else {"_body": body})
+    else:
+        params.update(parse_qsl(text, keep_blank_values=True))
+    for key in JSON_STRING_KEYS:
+        if isinstance(params.get(key), str):
+            with contextlib.suppress(ValueError):  # not JSON after all: keep it as sent
+                params[key] = json.loads(params[key])
+    return params
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Routes /api/<method>, /respond/<id> and /upload/<file_id> to the FakeSlack."""
+
+    def do_POST(self) -> None:
+        fake: FakeSlack = self.server.fake  # type: ignore[attr-defined]
+        path, query = urlsplit(self.path)[2:4]
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        routed = self._route(path, query, raw, fake.origin + path)
+        self._send(fake.handle(*routed) if routed else (404, {}, b"no such path"))
+
+    do_GET = do_POST
+
+    def _route(self, path: str, query: str, raw: bytes, url: str) -> tuple[str, Params] | None:
+        """Name the call and gather its parameters from the path, headers and body."""
+        if path.startswith("/upload/"):  # the body is the file's bytes, not parameters
+            return "upload_url", {"_url": url, "file_id": path.rsplit("/", 1)[1], "content": raw}
+        params = parse_params(raw, self.headers.get("Content-Type", ""), query)
+        if path.startswith("/respond/"):
+            return "response_url", {**params, "_url": url}
+        if not path.startswith("/api/"):
+            return None
+        token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        return path.removeprefix("/api/"), {**params, **({"_token": token} if token else {})}
+
+    def _send(self, answer: Answer) -> None:
+        status, headers, body = answer
+        self.send_response(status)
+        for name, value in {**headers, "Content-Length": str(len(body))}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the recorded calls are the log; stderr noise would drown test output

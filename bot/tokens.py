@@ -1,0 +1,154 @@
+"""Turn the raw text Slack sends for `/lead ...` into tokens, lead refs and key:value pairs."""
+
+from __future__ import annotations
+
+import re
+
+_SLACK_FORM = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+_ENTITY = re.compile(r"&(amp|lt|gt);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
+_PHONE_LABEL = re.compile(r"[0-9+().\- ]+")
+_LEAD_REF = re.compile(r"(?:[Ll]-?|#)?([0-9]+)")
+_KEY_VALUE = re.compile(r"([A-Za-z_]+):(.*)", re.DOTALL)
+_KEY_PREFIX = re.compile(r"[A-Za-z_]+:")
+_USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")  # Slack user ids are U… or W…
+_NOT_KEYS = frozenset({"http", "https", "mailto", "tel", "ftp"})
+
+# “ ” „ ‟ ″ and ‘ ’ ‚ ‛ as typed by macOS/iOS smart punctuation.
+_QUOTES = str.maketrans("\u201c\u201d\u201e\u201f\u2033\u2018\u2019\u201a\u201b", '"""""\'\'\'\'')
+_SINGLE_CLOSE = re.compile(r"'(?!\w)")  # a ' followed by a letter is an apostrophe (O'Brien)
+
+# Postgres INTEGER is the narrowest id column we may sit on; larger refs would crash the query.
+MAX_LEAD_ID = 2**31 - 1
+
+
+class TokenError(ValueError):
+    """The text cannot be tokenized; the message says what is wrong and how to write it."""
+
+
+def unescape_slack(text: str) -> str:
+    """Undo Slack's escaping: links become what was typed, mentions become ``<@U123>``.
+
+    Entities are decoded last so that a typed ``&lt;!channel&gt;`` ends up as the literal
+    text ``<!channel>`` rather than being read as a Slack form.
+    """
+    return _decode_entities(_SLACK_FORM.sub(_plain_form, text))
+
+
+def _plain_form(match: re.Match[str]) -> str:
+    target, label = match[1], match[2]
+    if target.startswith(("@", "#")):
+        return f"<{target}>"  # canonical mention: the id survives, the display name may lie
+    if target.startswith("!"):
+        return match[0]  # <!channel>, <!here>, <!subteam^S1|@team> are left for the renderer
+    if target.startswith("mailto:"):
+        return target.removeprefix("mailto:")
+    if target.startswith("tel:"):
+        return label if label is not None else target.removeprefix("tel:")
+    return target  # a URL: its label is display text and can say anything
+
+
+def _decode_entities(text: str) -> str:
+    # One pass, so "&amp;lt;" becomes "&lt;" and not "<".
+    return _ENTITY.sub(lambda m: _ENTITIES[m[1]], text)
+
+
+def normalize_quotes(text: str) -> str:
+    """Map typographic quotes to straight ones.
+
+    A ’ inside a word becomes a plain ' which `split_args` treats as an apostrophe,
+    because single quotes only open a group at the start of a token.
+    """
+    return text.translate(_QUOTES)
+
+
+def split_args(text: str) -> list[str]:
+    """Split on whitespace; double quotes group anywhere, single quotes only at a token start.
+
+    Backslash is an ordinary character because people paste Windows paths.
+    """
+    clean = normalize_quotes(_decode_entities(_SLACK_FORM.sub(_keep_phone_whole, text)))
+    tokens: list[str] = []
+    i = _skip_space(clean, 0)
+    while i < len(clean):
+        token, i = _read_token(clean, i)
+        tokens.append(token)
+        i = _skip_space(clean, i)
+    return tokens
+
+
+def _keep_phone_whole(match: re.Match[str]) -> str:
+    # Slack recognised "+1 555 1234" as one number, so keep it one token.
+    plain = _plain_form(match)
+    is_phone = match[1].startswith("tel:") and _PHONE_LABEL.fullmatch(plain)
+    return f'"{plain}"' if is_phone and " " in plain else plain
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i].isspace():
+        i += 1
+    return i
+
+
+def _read_token(text: str, i: int) -> tuple[str, int]:
+    parts: list[str] = []
+    while i < len(text) and not text[i].isspace():
+        if text[i] == '"' or (text[i] == "'" and _may_open_single("".join(parts))):
+            end = _closing_quote(text, i)
+            parts.append(text[i + 1 : end])
+            i = end + 1
+        else:
+            parts.append(text[i])
+            i += 1
+    return "".join(parts), i
+
+
+def _may_open_single(so_far: str) -> bool:
+    # At a token start, or right after `key:` so that company:'ACME Inc' groups too.
+    return so_far == "" or _KEY_PREFIX.fullmatch(so_far) is not None
+
+
+def _closing_quote(text: str, start: int) -> int:
+    quote = text[start]
+    if quote == '"':
+        end = text.find('"', start + 1)
+    else:
+        found = _SINGLE_CLOSE.search(text, start + 1)
+        end = found.start() if found else -1
+    if end < 0:
+        raise TokenError(_unclosed_message(text, start))
+    return end
+
+
+def _unclosed_message(text: str, start: int) -> str:
+    quote = text[start]
+    message = f"Unclosed quote in: {text} — close it like {text[start:].rstrip()}{quote}."
+    if quote == "'":
+        message += ' For an apostrophe at the start of a word, put the value in "double quotes".'
+    return message
+
+
+def parse_lead_ref(token: str) -> int:
+    """Read a lead reference written as L-42, l-42, L42, #42 or 42."""
+    match = _LEAD_REF.fullmatch(token.strip())
+    number = int(match[1]) if match and len(match[1]) <= 10 else 0
+    if not 0 < number <= MAX_LEAD_ID:
+        raise TokenError(f"'{token}' is not a lead id. Write it as L-42, #42 or 42.")
+    return number
+
+
+def split_key_value(token: str) -> tuple[str, str] | None:
+    """``company:ACME`` -> ("company", "ACME"); URLs, times and emails are not key:value."""
+    match = _KEY_VALUE.fullmatch(token)
+    if match is None:
+        return None
+    key, value = match[1].lower(), match[2]
+    if key in _NOT_KEYS or value.startswith("//"):
+        return None
+    return key, value
+
+
+def user_id_of(token: str) -> str | None:
+    """The user id in a ``<@U123>`` mention (or Slack's raw ``<@U123|ann>``), else None."""
+    match = _USER_MENTION.fullmatch(token)
+    return match[1] if match else None

@@ -1,0 +1,1 @@
+"""Pure lead-management rules: no I/O, no Slack, no SQL."""

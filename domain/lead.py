@@ -1,0 +1,68 @@
+"""The lead entity: who they are, where they came from, and where they stand."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from domain.lifecycle import LeadStatus, check_transition
+
+LEAD_PREFIX = "L-"
+# Fields a person may set with `key:value`; the rest are owned by the system.
+PROFILE_FIELDS = ("company", "title", "source", "campaign", "country", "product", "website")
+
+
+def lead_ref(number: int) -> str:
+    return f"{LEAD_PREFIX}{number}"
+
+
+@dataclass(slots=True)
+class Lead:
+    team_id: str
+    name: str
+    created_at: datetime
+    created_by: str
+    number: int = 0
+    email: str | None = None
+    phone: str | None = None
+    company: str | None = None
+    title: str | None = None
+    source: str | None = None
+    campaign: str | None = None
+    country: str | None = None
+    product: str | None = None
+    website: str | None = None
+    status: LeadStatus = LeadStatus.NEW
+    owner_id: str | None = None
+    sales_team: str | None = None
+    score: int = 0
+    duplicate_of: int | None = None
+    updated_at: datetime | None = None
+    id: int | None = field(default=None, compare=False)
+
+    @property
+    def ref(self) -> str:
+        return lead_ref(self.number)
+
+    def move_to(self, target: LeadStatus, now: datetime) -> None:
+        check_transition(self.status, target)
+        self.status = target
+        self.updated_at = now
+
+    def snapshot(self) -> dict[str, Any]:
+        """The audit-log view of the lead: plain JSON-able values."""
+        return {
+            "name": self.name,
+            "email": self.email,
+            "phone": self.phone,
+            "company": self.company,
+            "title": self.title,
+            "source": self.source,
+            "campaign": self.campaign,
+            "country": self.country,
+            "product": self.product,
+            "website": self.website,
+            "status": str(self.status),
+            "owner_id": self.owner_id,
+            "sales_team": self.sales_team,
+            "score": self.score,
+        }

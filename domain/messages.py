@@ -1,0 +1,39 @@
+"""Messages to Slack that must not be lost: what the outbox holds and delivery returns."""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class MessageKind(StrEnum):
+    REMINDER_DUE = "reminder_due"  # a DM to the rep who set the reminder
+    CHANNEL_POST = "channel_post"  # a plain notice to a team channel
+
+
+@dataclass(slots=True, frozen=True)
+class OutboxMessage:
+    team_id: str
+    kind: MessageKind
+    dedupe_key: str
+    payload: dict[str, Any]
+    id: int | None = None
+    attempts: int = 0
+
+
+@dataclass(slots=True, frozen=True)
+class DeliveryReceipt:
+    channel: str
+    ts: str
+
+
+@dataclass(slots=True)
+class DeliveryFailed(Exception):
+    """Slack did not take the message; `retry_after` comes from a 429's header."""
+
+    reason: str
+    retry_after: float | None = None
+    permanent: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.reason

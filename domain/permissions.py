@@ -1,0 +1,58 @@
+"""Who may do what: one pure check used at every choke point."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.errors import PermissionDenied
+from domain.lead import Lead
+
+
+class Role(StrEnum):
+    REP = "rep"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    CAPTURE = "capture"
+    VIEW = "view"
+    WORK = "work"  # note, log, remind, edit
+    ASSIGN = "assign"
+    CONFIGURE = "configure"
+
+
+@dataclass(slots=True, frozen=True)
+class Actor:
+    team_id: str  # the Slack workspace
+    user_id: str
+    role: Role = Role.REP
+    sales_teams: tuple[str, ...] = ()
+
+
+def can(actor: Actor, action: Action, lead: Lead | None = None) -> bool:
+    """Reps work their own leads (and may see the unassigned pool of their teams);
+    managers see and work every lead of the teams they manage; admins everything
+    in their workspace. Nothing crosses workspaces."""
+    if lead is not None and lead.team_id != actor.team_id:
+        return False
+    if actor.role is Role.ADMIN:
+        return True
+    if action is Action.CAPTURE:
+        return True
+    if action is Action.CONFIGURE or lead is None:
+        return False
+    in_my_teams = lead.sales_team in actor.sales_teams
+    if actor.role is Role.MANAGER:
+        return in_my_teams
+    if lead.owner_id == actor.user_id:
+        return action in (Action.VIEW, Action.WORK)
+    return action is Action.VIEW and lead.owner_id is None and in_my_teams
+
+
+def require(actor: Actor, action: Action, lead: Lead | None = None) -> None:
+    if not can(actor, action, lead):
+        what = f" {lead.ref}" if lead is not None else ""
+        raise PermissionDenied(
+            f"You can't {action}{what}: reps work their own leads, managers their team's. "
+            "Ask a manager to reassign it if you should have it."
+        )

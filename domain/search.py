@@ -1,0 +1,34 @@
+"""Fuzzy lead search: rank name, company and email against what the user typed."""
+
+from rapidfuzz import fuzz, process, utils
+
+MIN_SCORE = 70.0
+
+
+# WRatio finds a typo'd word inside a long record; token_set_ratio finds a short
+# exact word (WRatio scales a 3-letter hit in a long record below any cutoff).
+# Both run in C over the whole corpus. Neither suits duplicate detection, which
+# compares whole records.
+_SCORERS = (fuzz.WRatio, fuzz.token_set_ratio)
+
+
+def rank(query: str, corpus: dict[int, str], limit: int) -> list[tuple[int, float]]:
+    """Keys of the best matches, best first, ties broken by newest (highest key)."""
+    best: dict[int, float] = {}
+    for scorer in _SCORERS:
+        hits = process.extract(
+            query,
+            corpus,
+            scorer=scorer,
+            processor=utils.default_process,
+            limit=limit * 2,
+            score_cutoff=MIN_SCORE,
+        )
+        for _, score, key in hits:
+            best[key] = max(score, best.get(key, 0.0))
+    ordered = sorted(best.items(), key=lambda item: (-item[1], -item[0]))
+    return ordered[:limit]
+
+
+def search_text(name: str, company: str | None, email: str | None) -> str:
+    return " ".join(part for part in (name, company, email) if part)

@@ -1,0 +1,55 @@
+"""Tracking: notes and logged calls, emails and meetings on a lead's timeline."""
+
+from domain.activity import Activity, ActivityKind
+from domain.lead import Lead
+from domain.lifecycle import LeadStatus
+from domain.normalize import clean_text
+from domain.permissions import Action
+from handlers.commands import AddNote, LogActivity
+from handlers.context import Context, load_lead
+from handlers.results import ActivityAdded, LeadView
+from store.unit_of_work import SqlUnitOfWork
+
+
+def add_note(cmd: AddNote, uow: SqlUnitOfWork, ctx: Context) -> ActivityAdded:
+    return _record(
+        uow, ctx, cmd.number, Activity(ActivityKind.NOTE, _body(cmd.text), ctx.actor.user_id, ctx.now)
+    )
+
+
+def log_activity(cmd: LogActivity, uow: SqlUnitOfWork, ctx: Context) -> ActivityAdded:
+    """Logging a touch on a new lead marks it contacted: the rep has reached out.
+    A double click (same request key) logs it once."""
+    activity = Activity(cmd.kind, _body(cmd.text), ctx.actor.user_id, ctx.now)
+    return _record(uow, ctx, cmd.number, activity, cmd.request_key)
+
+
+def _body(text: str) -> str:
+    return clean_text(text, field="text", limit=4000) or ""
+
+
+def _record(
+    uow: SqlUnitOfWork,
+    ctx: Context,
+    number: int,
+    activity: Activity,
+    request_key: str | None = None,
+) -> ActivityAdded:
+    with uow:
+        lead = load_lead(uow, ctx, number, Action.WORK)
+        if request_key and uow.requests.result_of(lead.team_id, request_key):
+            return ActivityAdded(LeadView.of(lead), activity, already_recorded=True)
+        uow.activities.add(lead, activity)
+        _mark_contacted(lead, activity.kind, ctx)
+        uow.leads.save(lead)
+        if request_key:
+            uow.requests.remember(lead.team_id, request_key, f"activity:{activity.kind}", ctx.now)
+        uow.commit()
+    return ActivityAdded(LeadView.of(lead), activity)
+
+
+def _mark_contacted(lead: Lead, kind: ActivityKind, ctx: Context) -> None:
+    if kind is not ActivityKind.NOTE and lead.status is LeadStatus.NEW:
+        lead.move_to(LeadStatus.CONTACTED, ctx.now)
+    else:
+        lead.updated_at = ctx.now

@@ -1,0 +1,38 @@
+"""The command -> handler table and the one dispatch function every transport calls."""
+
+from collections.abc import Callable
+from typing import Any
+
+from handlers.activity import add_note, log_activity
+from handlers.capture import add_lead
+from handlers.commands import (
+    AddLead,
+    AddNote,
+    Command,
+    FindLeads,
+    LogActivity,
+    MyLeads,
+    SetReminder,
+    ShowLead,
+)
+from handlers.context import Context
+from handlers.lookup import find_leads, my_leads, show_lead
+from handlers.remind import set_reminder
+from handlers.results import Result
+from store.unit_of_work import SqlUnitOfWork
+
+Handler = Callable[[Any, SqlUnitOfWork, Context], Result]
+
+COMMAND_HANDLERS: dict[type[Command], Handler] = {
+    AddLead: add_lead,
+    ShowLead: show_lead,
+    FindLeads: find_leads,
+    MyLeads: my_leads,
+    AddNote: add_note,
+    LogActivity: log_activity,
+    SetReminder: set_reminder,
+}
+
+
+def dispatch(cmd: Command, uow: SqlUnitOfWork, ctx: Context) -> Result:
+    return COMMAND_HANDLERS[type(cmd)](cmd, uow, ctx)

@@ -1,0 +1,48 @@
+"""Reminders: a rep asks to be nudged about a lead at a time."""
+
+from datetime import timedelta
+
+from domain.errors import InvalidInput
+from domain.permissions import Action
+from domain.reminder import Reminder
+from handlers.commands import SetReminder
+from handlers.context import Context, load_lead
+from handlers.results import LeadView, ReminderSet
+from store.unit_of_work import SqlUnitOfWork
+
+MAX_AHEAD = timedelta(days=366)
+
+
+def set_reminder(cmd: SetReminder, uow: SqlUnitOfWork, ctx: Context) -> ReminderSet:
+    """The reminder is stored, not scheduled: the scheduler's sweep finds it when due,
+    so a restart or a second replica neither loses nor doubles it."""
+    if cmd.due_at <= ctx.now:
+        raise InvalidInput("when", "That time has passed. Try `in 30 minutes` or `tomorrow 9am`.")
+    if cmd.due_at - ctx.now > MAX_AHEAD:
+        raise InvalidInput("when", "Reminders can be set up to a year ahead.")
+    with uow:
+        lead = load_lead(uow, ctx, cmd.number, Action.WORK)
+        earlier = _replayed(uow, lead.team_id, cmd.request_key)
+        if earlier is not None:
+            return ReminderSet(LeadView.of(lead), earlier)
+        reminder = uow.reminders.add(
+            Reminder(
+                team_id=lead.team_id,
+                lead_id=lead.id or 0,
+                user_id=ctx.actor.user_id,
+                due_at=cmd.due_at,
+                text=cmd.text or f"Follow up with {lead.name}",
+                created_at=ctx.now,
+            )
+        )
+        if cmd.request_key:
+            uow.requests.remember(lead.team_id, cmd.request_key, f"reminder:{reminder.id}", ctx.now)
+        uow.commit()
+    return ReminderSet(LeadView.of(lead), reminder)
+
+
+def _replayed(uow: SqlUnitOfWork, team_id: str, key: str | None) -> Reminder | None:
+    result = uow.requests.result_of(team_id, key) if key else None
+    if result is None:
+        return None
+    return uow.reminders.get(team_id, int(result.removeprefix("reminder:")))

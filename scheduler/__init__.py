@@ -1,0 +1,1 @@
+"""APScheduler sweepers that call handlers: reminders, outbox delivery."""

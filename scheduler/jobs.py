@@ -1,0 +1,41 @@
+"""Scheduled jobs: plain functions of `now`; `leadbot tick` calls the same ones."""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from handlers.deliver import Deliver, UowFactory, deliver_outbox, queue_due_reminders
+
+log = logging.getLogger(__name__)
+MAX_ROUNDS = 100  # bounds one pass, so a huge backlog cannot pin a tick forever
+
+
+def send_due_reminders(now: datetime, uow_factory: UowFactory) -> int:
+    queued = total = 0
+    for _ in range(MAX_ROUNDS):
+        queued = queue_due_reminders(now, uow_factory)
+        total += queued
+        if not queued:
+            break
+    return total
+
+
+def flush_outbox(now: datetime, uow_factory: UowFactory, deliver: Deliver) -> int:
+    sent = 0
+    for _ in range(MAX_ROUNDS):
+        report = deliver_outbox(now, uow_factory, deliver)
+        sent += report.sent
+        if report.sent + report.failed == 0:
+            break
+    return sent
+
+
+def run_all(now: datetime, uow_factory: UowFactory, deliver: Deliver) -> dict[str, int]:
+    """One pass of every job, in the order that lets a due reminder go out at once."""
+    return {
+        "reminders_queued": send_due_reminders(now, uow_factory),
+        "messages_sent": flush_outbox(now, uow_factory, deliver),
+    }
+
+
+JobFn = Callable[[datetime], object]

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy mappings, repositories, unit of work, outbox, migrations."""

@@ -1,0 +1,49 @@
+"""Engine and session factory construction; nothing happens at import."""
+# https://docs.sqlalchemy.org/en/20/dialects/sqlite.html#serializable-isolation-savepoints-transactional-ddl
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_MS = 30_000
+
+
+def make_engine(url: str, **kwargs: Any) -> sa.Engine:
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url, **kwargs)
+    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_engine(url: str, **kwargs: Any) -> sa.Engine:
+    kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000})
+    engine = sa.create_engine(url, **kwargs)
+    sa.event.listen(engine, "connect", _sqlite_on_connect)
+    sa.event.listen(engine, "begin", _sqlite_begin_immediate)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+    # Hand transaction control to SQLAlchemy so "begin" below decides how to start.
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(conn: sa.Connection) -> None:
+    # A deferred transaction that reads then writes fails at once with
+    # SQLITE_BUSY when another writer got in between; taking the write lock up
+    # front makes it wait (busy_timeout) instead. Readers are not blocked (WAL).
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_session_factory(engine: sa.Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def is_postgres(engine: sa.Engine) -> bool:
+    return engine.dialect.name == "postgresql"

@@ -1,0 +1,1 @@
+"""Alembic migrations (run through store.migrate, no alembic.ini needed)."""

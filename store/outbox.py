@@ -1,0 +1,121 @@
+"""The outbox: Slack messages stored with the change that caused them, then
+claimed under a lease, sent, and marked sent only after Slack said ok."""
+
+import uuid
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from domain.messages import DeliveryReceipt, MessageKind, OutboxMessage
+from store.sql import insert_ignoring_conflict, supports_skip_locked
+from store.tables import OutboxRow
+
+MAX_ATTEMPTS = 12
+MAX_BACKOFF = timedelta(hours=1)
+
+
+class OutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+        self.added = 0
+
+    def add(self, message: OutboxMessage, now: datetime) -> None:
+        """Queue a message; a second message with the same dedupe key is dropped."""
+        self.added += 1
+        self._s.execute(
+            insert_ignoring_conflict(
+                self._s,
+                OutboxRow,
+                team_id=message.team_id,
+                dedupe_key=message.dedupe_key,
+                kind=str(message.kind),
+                payload=message.payload,
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+
+    def claim(self, now: datetime, limit: int, lease: timedelta) -> tuple[str, list[OutboxMessage]]:
+        """Lease due messages to this caller. A claimer that dies leaves a lease
+        that simply expires, so the message is neither lost nor sent twice."""
+        query = (
+            sa.select(OutboxRow)
+            .where(
+                OutboxRow.status == "pending",
+                OutboxRow.next_attempt_at <= now,
+                sa.or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
+            )
+            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+            .limit(limit)
+        )
+        if supports_skip_locked(self._s):
+            query = query.with_for_update(skip_locked=True)
+        token = str(uuid.uuid4())
+        rows = list(self._s.scalars(query))
+        for row in rows:
+            row.claimed_until, row.claim_token = now + lease, token
+        return token, [_to_message(row) for row in rows]
+
+    def mark_sent(self, message_id: int, token: str, receipt: DeliveryReceipt, now: datetime) -> bool:
+        done = self._s.execute(
+            self._claimed(message_id, token).values(
+                status="sent",
+                sent_at=now,
+                slack_channel=receipt.channel,
+                slack_ts=receipt.ts,
+                attempts=OutboxRow.attempts + 1,
+                claimed_until=None,
+                claim_token=None,
+            )
+        )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
+
+    def mark_failed(
+        self,
+        message: OutboxMessage,
+        token: str,
+        error: str,
+        now: datetime,
+        retry_after: float | None = None,
+        permanent: bool = False,
+    ) -> None:
+        attempts = message.attempts + 1
+        dead = permanent or attempts >= MAX_ATTEMPTS
+        wait = timedelta(seconds=retry_after) if retry_after else _backoff(attempts)
+        self._s.execute(
+            self._claimed(message.id or 0, token).values(
+                status="dead" if dead else "pending",
+                attempts=attempts,
+                last_error=error[:2000],
+                next_attempt_at=now + wait,
+                claimed_until=None,
+                claim_token=None,
+            )
+        )
+
+    def status_counts(self) -> dict[str, int]:
+        query = sa.select(OutboxRow.status, sa.func.count()).group_by(OutboxRow.status)
+        return {status: int(count) for status, count in self._s.execute(query)}
+
+    @staticmethod
+    def _claimed(message_id: int, token: str) -> sa.Update:
+        # Only the holder of the current lease may settle the message.
+        return sa.update(OutboxRow).where(OutboxRow.id == message_id, OutboxRow.claim_token == token)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=5 * 2 ** (attempts - 1)), MAX_BACKOFF)
+
+
+def _to_message(row: OutboxRow) -> OutboxMessage:
+    return OutboxMessage(
+        team_id=row.team_id,
+        kind=MessageKind(row.kind),
+        dedupe_key=row.dedupe_key,
+        payload=row.payload,
+        id=row.id,
+        attempts=row.attempts,
+    )

@@ -1,0 +1,19 @@
+"""Small dialect-aware SQL helpers (SQLite and PostgreSQL)."""
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def insert_ignoring_conflict(session: Session, table: Any, **values: Any) -> sa.Executable:
+    """INSERT ... ON CONFLICT DO NOTHING in the session's dialect."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).values(**values).on_conflict_do_nothing()
+
+
+def supports_skip_locked(session: Session) -> bool:
+    # SQLite has one writer at a time (BEGIN IMMEDIATE), so claims are already exclusive.
+    return session.get_bind().dialect.name == "postgresql"

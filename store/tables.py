@@ -1,0 +1,136 @@
+"""SQLAlchemy 2.x typed tables; every row carries the Slack workspace (team_id)."""
+# https://docs.sqlalchemy.org/en/20/orm/declarative_tables.html
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from store.types import BigId, UTCDateTime
+
+TeamId = sa.String(32)
+UserId = sa.String(32)
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+        }
+    )
+
+
+class LeadCounterRow(Base):
+    """Per-workspace lead numbers: L-1, L-2... bumped with UPDATE ... RETURNING."""
+
+    __tablename__ = "lead_counters"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    last_number: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+class LeadRow(Base):
+    __tablename__ = "leads"
+    __table_args__ = (
+        sa.UniqueConstraint("team_id", "number"),
+        sa.Index(None, "team_id", "email"),
+        sa.Index(None, "team_id", "phone"),
+        sa.Index(None, "team_id", "owner_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    number: Mapped[int] = mapped_column(sa.Integer)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str | None] = mapped_column(sa.String(320))
+    phone: Mapped[str | None] = mapped_column(sa.String(32))
+    company: Mapped[str | None] = mapped_column(sa.String(500))
+    title: Mapped[str | None] = mapped_column(sa.String(500))
+    source: Mapped[str | None] = mapped_column(sa.String(500))
+    campaign: Mapped[str | None] = mapped_column(sa.String(500))
+    country: Mapped[str | None] = mapped_column(sa.String(500))
+    product: Mapped[str | None] = mapped_column(sa.String(500))
+    website: Mapped[str | None] = mapped_column(sa.String(500))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    owner_id: Mapped[str | None] = mapped_column(UserId)
+    sales_team: Mapped[str | None] = mapped_column(sa.String(64))
+    score: Mapped[int] = mapped_column(sa.Integer, default=0)
+    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leads.id"))
+    search_text: Mapped[str] = mapped_column(sa.String(1200), default="")
+    created_by: Mapped[str] = mapped_column(UserId)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ActivityRow(Base):
+    __tablename__ = "activities"
+    __table_args__ = (sa.Index(None, "lead_id", "created_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    body: Mapped[str] = mapped_column(sa.Text)
+    actor_id: Mapped[str] = mapped_column(UserId)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReminderRow(Base):
+    __tablename__ = "reminders"
+    __table_args__ = (sa.Index(None, "status", "due_at"), sa.Index(None, "lead_id"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(UserId)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    text: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxRow(Base):
+    """Messages to Slack written in the same transaction as the change that caused them."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (sa.Index(None, "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    dedupe_key: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(sa.String(36))
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    slack_channel: Mapped[str | None] = mapped_column(sa.String(32))
+    slack_ts: Mapped[str | None] = mapped_column(sa.String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index(None, "team_id", "entity", "entity_ref"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    actor_id: Mapped[str] = mapped_column(UserId)
+    action: Mapped[str] = mapped_column(sa.String(64))
+    entity: Mapped[str] = mapped_column(sa.String(32))
+    entity_ref: Mapped[str] = mapped_column(sa.String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RequestKeyRow(Base):
+    """Idempotency: a request seen once (Slack retry, double click) returns its first result."""
+
+    __tablename__ = "request_keys"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    result: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,54 @@
+"""Unit of work: one session, its repositories, and rollback unless committed."""
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from store.outbox import OutboxRepository
+from store.reminders import ReminderRepository
+from store.repositories import ActivityRepository, AuditLog, LeadRepository, RequestKeys
+
+
+class SqlUnitOfWork:
+    leads: LeadRepository
+    activities: ActivityRepository
+    reminders: ReminderRepository
+    outbox: OutboxRepository
+    audit: AuditLog
+    requests: RequestKeys
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._factory = session_factory
+        self._session: Session | None = None
+        self.committed_outbox = False  # tells the caller a delivery is worth trying now
+
+    def __enter__(self) -> Self:
+        session = self._session = self._factory()
+        self.leads = LeadRepository(session)
+        self.activities = ActivityRepository(session)
+        self.reminders = ReminderRepository(session)
+        self.outbox = OutboxRepository(session)
+        self.audit = AuditLog(session)
+        self.requests = RequestKeys(session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        self._session.rollback()
+        self._session.close()
+        self._session = None
+
+    def commit(self) -> None:
+        assert self._session is not None, "use the unit of work inside `with`"
+        self._session.commit()
+        self.committed_outbox = self.committed_outbox or self.outbox.added > 0
+
+    def rollback(self) -> None:
+        assert self._session is not None
+        self._session.rollback()

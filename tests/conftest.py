@@ -1,0 +1,108 @@
+"""Shared fixtures: a real database (SQLite, or PostgreSQL when
+LEADBOT_TEST_DATABASE_URL says so), the Slack stand-in, and the real Bolt app."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from support import ANN, PG_URL, SIGNING_SECRET, context_of
+
+from bot.bootstrap import Runtime, build_runtime, open_database
+from bot.settings import Settings
+from bot.standin import FakeSlack, SlackSigner
+from bot.standin.workspace import LocalWorkspace, in_process
+from domain.config import CONSOLE_WORKSPACE, LeadbotConfig, default_config
+from handlers.context import Context
+from handlers.deliver import UowFactory
+from store.tables import Base
+
+
+@pytest.fixture(scope="session")
+def pg_ready() -> bool:
+    """Fresh schema once per session, built by the real migrations."""
+    if not PG_URL:
+        return False
+    engine = sa.create_engine(PG_URL)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    return True
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, pg_ready: bool) -> Iterator[str]:
+    if not pg_ready:
+        yield f"sqlite:///{tmp_path}/leadbot.db"
+        return
+    yield PG_URL
+    _truncate_all(PG_URL)
+
+
+def _truncate_all(url: str) -> None:
+    engine = sa.create_engine(url)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[tuple[sa.Engine, UowFactory]]:
+    engine, uow_factory = open_database(database_url)
+    yield engine, uow_factory
+    engine.dispose()
+
+
+@pytest.fixture
+def uow_factory(database: tuple[sa.Engine, UowFactory]) -> UowFactory:
+    return database[1]
+
+
+@pytest.fixture
+def config() -> LeadbotConfig:
+    return default_config()
+
+
+@pytest.fixture
+def ann(config: LeadbotConfig) -> Context:
+    return context_of(config, ANN)
+
+
+@pytest.fixture(scope="session")
+def fake_slack_server() -> Iterator[FakeSlack]:
+    with FakeSlack(team_id=CONSOLE_WORKSPACE) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_slack(fake_slack_server: FakeSlack) -> Iterator[FakeSlack]:
+    fake_slack_server.reset()
+    fake_slack_server.up()
+    yield fake_slack_server
+    fake_slack_server.reset()
+    fake_slack_server.up()
+
+
+@pytest.fixture
+def settings(fake_slack: FakeSlack, database_url: str) -> Settings:
+    return Settings(
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.url,
+        database_url=database_url,
+        _env_file=None,
+    )
+
+
+@pytest.fixture
+def runtime(settings: Settings, config: LeadbotConfig) -> Iterator[Runtime]:
+    built = build_runtime(settings, config)
+    yield built
+    built.engine.dispose()
+
+
+@pytest.fixture
+def slack(runtime: Runtime, fake_slack: FakeSlack) -> LocalWorkspace:
+    """People in the console workspace, driving the real app with signed requests."""
+    return LocalWorkspace(in_process(runtime.app), fake_slack, SlackSigner(SIGNING_SECRET), CONSOLE_WORKSPACE)
