@@ -5,7 +5,7 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.blocks.outbox import channel_post, reminder_message
+from bot.blocks.outbox import channel_post, mention_reply, reminder_message
 from bot.blocks.text import SlackMessage
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
 
@@ -41,14 +41,23 @@ def make_deliver(client: WebClient) -> Callable[[OutboxMessage], DeliveryReceipt
 
 
 def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
-    if message.kind is MessageKind.REMINDER_DUE:
-        opened = client.conversations_open(users=message.payload["user"])
-        return _post(client, opened["channel"]["id"], reminder_message(message.payload))
-    return _post(client, message.payload["channel"], channel_post(message.payload))
+    payload = message.payload
+    match message.kind:
+        case MessageKind.REMINDER_DUE:
+            opened = client.conversations_open(users=payload["user"])
+            return _post(client, opened["channel"]["id"], reminder_message(payload))
+        case MessageKind.MENTION_REPLY:
+            return _post(client, payload["channel"], mention_reply(payload), payload["thread_ts"])
+        case MessageKind.CHANNEL_POST:
+            return _post(client, payload["channel"], channel_post(payload))
 
 
-def _post(client: WebClient, channel: str, msg: SlackMessage) -> DeliveryReceipt:
-    answer = client.chat_postMessage(channel=channel, text=msg.text, blocks=msg.blocks or None)
+def _post(
+    client: WebClient, channel: str, msg: SlackMessage, thread_ts: str | None = None
+) -> DeliveryReceipt:
+    answer = client.chat_postMessage(
+        channel=channel, text=msg.text, blocks=msg.blocks or None, thread_ts=thread_ts
+    )
     return DeliveryReceipt(channel=answer["channel"], ts=answer["ts"])
 
 

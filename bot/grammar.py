@@ -1,6 +1,7 @@
 """The `/lead` grammar, declared once: parsing, usage on error, "did you mean" and help."""
 
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,11 +71,27 @@ def _ref(args: list[str]) -> int:
         raise CommandSyntaxError(str(exc)) from exc
 
 
+_PHONE_START = re.compile(r"^[+(\d][\d()\-.]*$")
+_PHONE_PART = re.compile(r"^[\d()\-.]+$")
+
+
+def join_phone_runs(tokens: list[str]) -> list[str]:
+    """`+1 202 555 0143` typed without quotes arrives as four tokens: make it one."""
+    joined: list[str] = []
+    for token in tokens:
+        previous = joined[-1] if joined else ""
+        if _PHONE_PART.match(token) and _PHONE_START.match(previous.replace(" ", "")):
+            joined[-1] = f"{previous} {token}"
+        else:
+            joined.append(token)
+    return joined
+
+
 def _build_add(args: list[str], env: ParseEnv) -> AddLead:
     name_words: list[str] = []
     values: dict[str, str | None] = {"email": None, "phone": None}
     fields: dict[str, str] = {}
-    for token in args:
+    for token in join_phone_runs(args):
         pair = split_key_value(token)
         if pair is not None:
             _put_field(pair, values, fields)

@@ -62,7 +62,8 @@ def _phone_help(value: str, region: str) -> str:
 
 
 def looks_like_email(token: str) -> bool:
-    return "@" in token and "." in token.rsplit("@", 1)[-1] and " " not in token
+    """Meant as an email (so a typo in it is reported, not taken into the name)."""
+    return "@" in token[1:] and " " not in token and not token.startswith("<")
 
 
 def looks_like_phone(token: str) -> bool:

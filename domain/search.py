@@ -13,7 +13,8 @@ _SCORERS = (fuzz.WRatio, fuzz.token_set_ratio)
 
 
 def rank(query: str, corpus: dict[int, str], limit: int) -> list[tuple[int, float]]:
-    """Keys of the best matches, best first, ties broken by newest (highest key)."""
+    """Keys of the best matches, best first. Ties go to the record the query is closest
+    to as a substring, then to the newest (highest key)."""
     best: dict[int, float] = {}
     for scorer in _SCORERS:
         hits = process.extract(
@@ -26,8 +27,14 @@ def rank(query: str, corpus: dict[int, str], limit: int) -> list[tuple[int, floa
         )
         for _, score, key in hits:
             best[key] = max(score, best.get(key, 0.0))
-    ordered = sorted(best.items(), key=lambda item: (-item[1], -item[0]))
+    ordered = sorted(best.items(), key=lambda item: (-item[1], -_closeness(query, corpus[item[0]]), -item[0]))
     return ordered[:limit]
+
+
+def _closeness(query: str, text: str) -> float:
+    # WRatio caps a shared word at 85.5, so "Dana Sculy" ties Dana Scully with every
+    # other Dana; how well the whole query fits inside the record tells them apart.
+    return fuzz.partial_ratio(query, text, processor=utils.default_process)
 
 
 def search_text(name: str, company: str | None, email: str | None) -> str:

@@ -6,7 +6,7 @@ from domain.lifecycle import LeadStatus
 from domain.normalize import clean_text
 from domain.permissions import Action
 from handlers.commands import AddNote, LogActivity
-from handlers.context import Context, load_lead
+from handlers.context import Context, audit, load_lead
 from handlers.results import ActivityAdded, LeadView
 from store.unit_of_work import SqlUnitOfWork
 
@@ -40,8 +40,10 @@ def _record(
         if request_key and uow.requests.result_of(lead.team_id, request_key):
             return ActivityAdded(LeadView.of(lead), activity, already_recorded=True)
         uow.activities.add(lead, activity)
+        before = lead.snapshot()
         _mark_contacted(lead, activity.kind, ctx)
         uow.leads.save(lead)
+        audit(uow, ctx, f"activity.{activity.kind}", lead, before, lead.snapshot())
         if request_key:
             uow.requests.remember(lead.team_id, request_key, f"activity:{activity.kind}", ctx.now)
         uow.commit()

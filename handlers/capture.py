@@ -6,7 +6,7 @@ from domain.lead import PROFILE_FIELDS, Lead
 from domain.normalize import clean_name, clean_text, normalize_email, normalize_phone
 from domain.permissions import Action, require
 from handlers.commands import AddLead
-from handlers.context import Context
+from handlers.context import Context, audit
 from handlers.results import LeadCaptured, LeadView
 from store.unit_of_work import SqlUnitOfWork
 
@@ -25,15 +25,7 @@ def add_lead(cmd: AddLead, uow: SqlUnitOfWork, ctx: Context) -> LeadCaptured:
             return LeadCaptured(LeadView.of(existing), already_existed=True)
         uow.leads.add(lead)
         uow.activities.add(lead, Activity(ActivityKind.SYSTEM, "Lead captured", ctx.actor.user_id, ctx.now))
-        uow.audit.record(
-            team_id=lead.team_id,
-            actor_id=ctx.actor.user_id,
-            action="lead.captured",
-            entity="lead",
-            entity_ref=lead.ref,
-            at=ctx.now,
-            after=lead.snapshot(),
-        )
+        audit(uow, ctx, "lead.captured", lead, after=lead.snapshot())
         if cmd.request_key:
             uow.requests.remember(lead.team_id, cmd.request_key, lead.ref, ctx.now)
         uow.commit()

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from domain.config import LeadbotConfig
 from domain.errors import NotFound
@@ -25,3 +26,24 @@ def load_lead(uow: SqlUnitOfWork, ctx: Context, number: int, action: Action) -> 
         raise NotFound(f"There is no lead {lead_ref(number)}. `/lead find <name>` finds one.")
     require(ctx.actor, action, lead)
     return lead
+
+
+def audit(
+    uow: SqlUnitOfWork,
+    ctx: Context,
+    action: str,
+    lead: Lead,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Record who did what to a lead, in the same transaction as the change."""
+    uow.audit.record(
+        team_id=lead.team_id,
+        actor_id=ctx.actor.user_id,
+        action=action,
+        entity="lead",
+        entity_ref=lead.ref,
+        at=ctx.now,
+        before=before,
+        after=after,
+    )

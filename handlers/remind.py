@@ -6,7 +6,7 @@ from domain.errors import InvalidInput
 from domain.permissions import Action
 from domain.reminder import Reminder
 from handlers.commands import SetReminder
-from handlers.context import Context, load_lead
+from handlers.context import Context, audit, load_lead
 from handlers.results import LeadView, ReminderSet
 from store.unit_of_work import SqlUnitOfWork
 
@@ -37,6 +37,13 @@ def set_reminder(cmd: SetReminder, uow: SqlUnitOfWork, ctx: Context) -> Reminder
         )
         if cmd.request_key:
             uow.requests.remember(lead.team_id, cmd.request_key, f"reminder:{reminder.id}", ctx.now)
+        audit(
+            uow,
+            ctx,
+            "reminder.set",
+            lead,
+            after={"due_at": reminder.due_at.isoformat(), "text": reminder.text},
+        )
         uow.commit()
     return ReminderSet(LeadView.of(lead), reminder)
 

@@ -198,3 +198,11 @@ class RequestKeys:
 
     def remember(self, team_id: str, key: str, result: str, at: datetime) -> None:
         self._s.add(RequestKeyRow(team_id=team_id, key=key, result=result, created_at=at))
+
+    def claim(self, team_id: str, key: str, result: str, at: datetime) -> bool:
+        """Record the key unless it is there already; True only for the first caller,
+        even when two processes race (the primary key decides)."""
+        insert = insert_ignoring_conflict(
+            self._s, RequestKeyRow, team_id=team_id, key=key, result=result, created_at=at
+        )
+        return bool(self._s.execute(insert).rowcount)  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.lead_card import headline
-from bot.blocks.text import safe
+from bot.blocks.text import safe, truncate
 from bot.ids import ActionId
 from handlers.results import LeadList, LeadView
 
@@ -19,7 +19,8 @@ PAGE = 20  # a header, 20 rows and a footer stay far below 50 blocks
 
 
 def list_blocks(result: LeadList) -> list[dict[str, Any]]:
-    blocks: list[Any] = [HeaderBlock(text=safe(result.title, 140))]
+    # plain_text is shown literally: truncate, don't escape.
+    blocks: list[Any] = [HeaderBlock(text=truncate(result.title, 150))]
     if not result.leads:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=result.empty_hint)))
     blocks.extend(_row(lead) for lead in result.leads[:PAGE])
@@ -34,3 +35,8 @@ def _row(lead: LeadView) -> SectionBlock:
     text = f"{headline(lead)}\n{lead.status} · {safe(lead.email, 320) or 'no email'}"
     button = ButtonElement(text="Show", action_id=ActionId.SHOW, value=str(lead.number))
     return SectionBlock(text=MarkdownTextObject(text=text), accessory=button)
+
+
+def home_view(result: LeadList) -> dict[str, Any]:
+    """The App Home tab: the viewer's open leads, with the same rows as a list."""
+    return {"type": "home", "blocks": list_blocks(result)}

@@ -29,3 +29,8 @@ def reminder_message(payload: dict[str, Any]) -> SlackMessage:
 
 def channel_post(payload: dict[str, Any]) -> SlackMessage:
     return SlackMessage(text=safe(payload["text"]))
+
+
+def mention_reply(payload: dict[str, Any]) -> SlackMessage:
+    user = f"<@{payload['user']}> " if payload.get("user") else ""
+    return SlackMessage(text=f"{user}I work through `/lead`: try `/lead help` to see what I can do.")

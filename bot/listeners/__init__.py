@@ -3,10 +3,11 @@
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import actions, commands, errors
+from bot.listeners import actions, commands, errors, events
 
 
 def register(app: App, deps: Deps) -> None:
     commands.register(app, deps)
     actions.register(app, deps)
+    events.register(app, deps)
     errors.register(app)

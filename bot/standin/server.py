@@ -26,6 +26,7 @@ Answer = tuple[int, dict[str, str], bytes]  # status, headers, body
 JSON_STRING_KEYS = ("blocks", "attachments", "view", "metadata")
 MESSAGE_KEYS = ("text", "blocks", "attachments", "thread_ts", "metadata")
 FIRST_TS_MICROS = 1_700_000_000_000_000
+HOLD_SECONDS = 30.0  # a held request is answered anyway after this, so no test can hang on it
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ class FakeSlack:
         self.users = dict(users or {})
         self.on_call: Callable[[ApiCall], None] | None = None
         self._lock = threading.Lock()
+        self._recorded = threading.Condition(self._lock)
         self._calls: list[ApiCall] = []
+        self._held: dict[str, threading.Event] = {}
         self._faults: dict[str, deque[_Fault]] = {}
         self._down = False
         self._ids = itertools.count(1)
@@ -111,6 +114,9 @@ class FakeSlack:
         with self._lock:
             self._calls.clear()
             self._faults.clear()
+            held, self._held = list(self._held.values()), {}
+        for gate in held:
+            gate.set()
 
     def fail_next(
         self, method: str, status: int = 429, times: int = 1, retry_after: int = 1,
@@ -120,6 +126,25 @@ class FakeSlack:
         with self._lock:
             queue = self._faults.setdefault(method, deque())
             queue.extend([_Fault(status, retry_after, error)] * times)
+
+    def hold(self, method: str) -> None:
+        """Keep calls to `method` waiting for an answer until release() (at most HOLD_SECONDS),
+        so a test can stop the caller mid-call; held calls are recorded on arrival."""
+        with self._lock:
+            self._held.setdefault(method, threading.Event())
+
+    def release(self, method: str) -> None:
+        with self._lock:
+            gate = self._held.pop(method, None)
+        if gate is not None:
+            gate.set()
+
+    def wait_for_call(self, method: str, timeout: float, count: int = 1) -> bool:
+        """Wait until `count` calls to `method` have arrived; False if the timeout came first."""
+        with self._recorded:
+            return self._recorded.wait_for(
+                lambda: sum(call.method == method for call in self._calls) >= count, timeout
+            )
 
     def down(self) -> None:
         self._down = True
@@ -135,6 +160,7 @@ class FakeSlack:
         """Record one call, then answer it as Slack would (or with the queued fault)."""
         fault = self._take_fault(method)
         self._record(ApiCall(method, params, time.time(), failed=fault is not None))
+        self._wait_if_held(method)
         if fault is not None:
             return _fault_answer(fault)
         if method in ("response_url", "upload_url"):
@@ -149,9 +175,16 @@ class FakeSlack:
             queue = self._faults.get(method)
             return queue.popleft() if queue else None
 
-    def _record(self, call: ApiCall) -> None:
+    def _wait_if_held(self, method: str) -> None:
         with self._lock:
+            gate = self._held.get(method)
+        if gate is not None:
+            gate.wait(HOLD_SECONDS)
+
+    def _record(self, call: ApiCall) -> None:
+        with self._recorded:
             self._calls.append(call)
+            self._recorded.notify_all()
         if self.on_call is None:
             return
         try:  # outside the lock: the hook may read self.calls

@@ -90,6 +90,9 @@ class LocalWorkspace:
         )
         return self.send(request)
 
+    def event(self, event: dict[str, Any], **extra: Any) -> Reply:
+        return self.send(self.signer.event(team_id=self.team_id, event=event, **extra))
+
     def send(self, request: SignedRequest) -> Reply:
         status, body = self.transport(request)
         return Reply(status, _decode(body))

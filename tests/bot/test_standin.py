@@ -55,9 +55,7 @@ def test_auth_test_reports_the_configured_workspace_and_bot(client: WebClient) -
     assert answer["bot_id"]
 
 
-def test_post_message_is_recorded_with_its_blocks_and_token(
-    fake: FakeSlack, client: WebClient
-) -> None:
+def test_post_message_is_recorded_with_its_blocks_and_token(fake: FakeSlack, client: WebClient) -> None:
     answer = client.chat_postMessage(channel="C1", text="New lead", blocks=BLOCKS)
 
     [call] = fake.calls_to("chat.postMessage")
@@ -67,9 +65,7 @@ def test_post_message_is_recorded_with_its_blocks_and_token(
     assert answer["message"]["blocks"] == BLOCKS
 
 
-def test_form_encoded_blocks_are_decoded_but_other_values_are_not(
-    fake: FakeSlack, client: WebClient
-) -> None:
+def test_form_encoded_blocks_are_decoded_but_other_values_are_not(fake: FakeSlack, client: WebClient) -> None:
     client.api_call("chat.postMessage", params={"channel": "C1", "blocks": json.dumps(BLOCKS)})
     client.api_call("chat.postMessage", params={"channel": "C1", "text": "[1]"})
 
@@ -135,9 +131,7 @@ def test_rate_limit_raises_with_status_and_retry_after(fake: FakeSlack, client: 
     assert fake.calls_to("chat.postMessage")[0].failed is True
 
 
-def test_rate_limit_retry_handler_gets_through_on_the_next_try(
-    fake: FakeSlack, client: WebClient
-) -> None:
+def test_rate_limit_retry_handler_gets_through_on_the_next_try(fake: FakeSlack, client: WebClient) -> None:
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
     fake.fail_next("chat.postMessage", retry_after=0)  # the handler still adds up to 1 s jitter
 
@@ -202,9 +196,7 @@ def test_each_response_url_is_fresh(fake: FakeSlack) -> None:
     assert fake.response_url() != fake.response_url()
 
 
-def test_files_upload_v2_goes_through_the_absolute_upload_url(
-    fake: FakeSlack, client: WebClient
-) -> None:
+def test_files_upload_v2_goes_through_the_absolute_upload_url(fake: FakeSlack, client: WebClient) -> None:
     answer = client.files_upload_v2(channel="C1", content="name,email\n", filename="leads.csv")
 
     methods = [call.method for call in fake.calls]
@@ -266,7 +258,10 @@ def test_signed_slash_command_passes_slack_sdks_verifier() -> None:
 
 def test_a_request_signed_six_minutes_ago_is_refused() -> None:
     request = SlackSigner(SECRET).slash_command(
-        team_id="T1", user_id="U1", text="help", response_url="http://x/r",
+        team_id="T1",
+        user_id="U1",
+        text="help",
+        response_url="http://x/r",
         timestamp=int(time.time()) - 360,
     )
 
@@ -282,8 +277,7 @@ def test_a_different_secret_is_refused() -> None:
 def test_trigger_ids_are_fresh_each_time() -> None:
     signer = SlackSigner(SECRET)
     first, second = (
-        signer.slash_command(team_id="T1", user_id="U1", text="", response_url="u")
-        for _ in range(2)
+        signer.slash_command(team_id="T1", user_id="U1", text="", response_url="u") for _ in range(2)
     )
 
     assert dict(parse_qsl(first.body))["trigger_id"] != dict(parse_qsl(second.body))["trigger_id"]
@@ -292,8 +286,13 @@ def test_trigger_ids_are_fresh_each_time() -> None:
 def test_block_action_payload_carries_the_click() -> None:
     message = {"ts": "1700000000.000100", "text": "L-1"}
     request = SlackSigner(SECRET).block_action(
-        team_id="T1", user_id="U1", action_id="lead.claim", value="L-1", channel_id="C1",
-        message=message, response_url="http://x/r",
+        team_id="T1",
+        user_id="U1",
+        action_id="lead.claim",
+        value="L-1",
+        channel_id="C1",
+        message=message,
+        response_url="http://x/r",
     )
 
     payload = bolt_request(request).body
@@ -307,8 +306,11 @@ def test_block_action_payload_carries_the_click() -> None:
 
 def test_view_submission_wraps_plain_strings_as_text_inputs() -> None:
     request = SlackSigner(SECRET).view_submission(
-        team_id="T1", user_id="U1", callback_id="lead.add",
-        values={"name": {"input": "Ada"}}, private_metadata='{"ref": 1}',
+        team_id="T1",
+        user_id="U1",
+        callback_id="lead.add",
+        values={"name": {"input": "Ada"}},
+        private_metadata='{"ref": 1}',
     )
 
     view = bolt_request(request).body["view"]
@@ -359,7 +361,10 @@ def test_bolt_app_runs_a_signed_command_against_the_stand_in(fake: FakeSlack, ap
 
 def test_bolt_app_refuses_a_stale_signature(fake: FakeSlack, app: App) -> None:
     request = SlackSigner(SECRET).slash_command(
-        team_id="T0CONSOLE", user_id="U1ANN", text="add Ada", response_url=fake.response_url(),
+        team_id="T0CONSOLE",
+        user_id="U1ANN",
+        text="add Ada",
+        response_url=fake.response_url(),
         timestamp=int(time.time()) - 301,
     )
 

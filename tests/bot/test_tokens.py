@@ -178,9 +178,7 @@ def test_any_quoted_token_comes_back_whole(token: str, pair: tuple[str, str]) ->
 
 
 @given(keys, safe_token, st.sampled_from(DOUBLE_PAIRS))
-def test_key_with_quoted_value_is_one_token_either_way(
-    key: str, value: str, pair: tuple[str, str]
-) -> None:
+def test_key_with_quoted_value_is_one_token_either_way(key: str, value: str, pair: tuple[str, str]) -> None:
     opening, closing = pair
     assert split_args(f"{key}:{opening}{value}{closing}") == [f"{key}:{value}"]
     assert split_args(f"{opening}{key}:{value}{closing}") == [f"{key}:{value}"]
@@ -203,9 +201,7 @@ def test_every_lead_ref_form_is_accepted(ref: str) -> None:
     assert parse_lead_ref(ref) == 42
 
 
-@pytest.mark.parametrize(
-    "ref", ["0", "L-0", "-3", "L--3", "x", "", "L-", "#", "L-4x", "4.2", "M-4"]
-)
+@pytest.mark.parametrize("ref", ["0", "L-0", "-3", "L--3", "x", "", "L-", "#", "L-4x", "4.2", "M-4"])
 def test_non_refs_are_refused_with_the_forms_to_use(ref: str) -> None:
     with pytest.raises(TokenError) as error:
         parse_lead_ref(ref)

@@ -1,0 +1,55 @@
+"""Events API: the App Home tab, and retries dropped by event_id."""
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, BoltResponse
+from slack_sdk import WebClient
+
+from bot.blocks.lists import home_view
+from bot.deps import Deps
+from handlers.commands import MyLeads
+from handlers.events import first_delivery, reply_to_mention
+
+
+def drop_repeated_events(deps: Deps) -> Callable[..., BoltResponse | None]:
+    def middleware(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002
+        event_id = body.get("event_id")
+        if body.get("type") != "event_callback" or not event_id:
+            return next()
+        if first_delivery(deps.uow_factory(), body.get("team_id", ""), event_id, deps.clock()):
+            return next()
+        return BoltResponse(status=200, body="")  # seen before: answer so Slack stops retrying
+
+    return middleware
+
+
+class HomeTab:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def on_app_home_opened(
+        self, ack: Ack, event: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        ack()
+        if event.get("tab", "home") != "home":
+            return
+        ctx = self.deps.context(context.team_id or "", event["user"])
+        leads = self.deps.dispatch(MyLeads(), ctx)
+        client.views_publish(user_id=event["user"], view=home_view(leads))
+
+
+class Mentions:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def on_app_mention(self, ack: Ack, body: dict[str, Any], event: dict[str, Any]) -> None:
+        ack()
+        reply_to_mention(self.deps.uow_factory(), body["team_id"], event, body["event_id"], self.deps.clock())
+        self.deps.kick_outbox()
+
+
+def register(app: App, deps: Deps) -> None:
+    app.middleware(drop_repeated_events(deps))
+    app.event("app_home_opened")(HomeTab(deps).on_app_home_opened)
+    app.event("app_mention")(Mentions(deps).on_app_mention)

@@ -1,0 +1,31 @@
+"""Slack events: each event_id is handled once, however often Slack resends it."""
+
+from datetime import datetime
+
+from domain.messages import MessageKind, OutboxMessage
+from store.unit_of_work import SqlUnitOfWork
+
+
+def first_delivery(uow: SqlUnitOfWork, workspace_id: str, event_id: str, now: datetime) -> bool:
+    """True the first time an event id is seen in a workspace. Slack retries an
+    event it thinks went unanswered, and Bolt runs the listener again for each."""
+    with uow:
+        fresh = uow.requests.claim(workspace_id, f"event:{event_id}", "seen", now)
+        uow.commit()
+    return fresh
+
+
+def reply_to_mention(
+    uow: SqlUnitOfWork, workspace_id: str, event: dict[str, str], event_id: str, now: datetime
+) -> None:
+    """Answer in the mention's thread through the outbox, once per event."""
+    payload = {
+        "channel": event["channel"],
+        "thread_ts": event.get("thread_ts") or event["ts"],
+        "user": event.get("user", ""),
+    }
+    with uow:
+        uow.outbox.add(
+            OutboxMessage(workspace_id, MessageKind.MENTION_REPLY, f"mention:{event_id}", payload), now
+        )
+        uow.commit()
