@@ -122,7 +122,9 @@ def _build_log(args: list[str], env: ParseEnv) -> LogActivity:
     kind = args[1].lower()
     if kind not in LOGGABLE_KINDS:
         raise CommandSyntaxError(f"`{args[1]}` is not something to log. Log one of: {kinds}.")
-    return LogActivity(number=number, kind=ActivityKind(kind), text=" ".join(args[2:]))
+    return LogActivity(
+        number=number, kind=ActivityKind(kind), text=" ".join(args[2:]), request_key=env.request_key
+    )
 
 
 def _build_remind(args: list[str], env: ParseEnv) -> SetReminder:
@@ -138,7 +140,7 @@ def _build_remind(args: list[str], env: ParseEnv) -> SetReminder:
 def _build_note(args: list[str], env: ParseEnv) -> AddNote:
     number = _ref(args)
     _need(args, 2, "the note's text")
-    return AddNote(number=number, text=" ".join(args[1:]))
+    return AddNote(number=number, text=" ".join(args[1:]), request_key=env.request_key)
 
 
 def _build_mine(args: list[str], env: ParseEnv) -> MyLeads:

@@ -33,6 +33,8 @@ class ConsoleUser(_Strict):
     name: str
     tz: str = "UTC"
 
+    _check_tz = field_validator("tz")(lambda cls, v: _valid_tz(v))
+
 
 class LeadbotConfig(_Strict):
     default_region: str = "US"

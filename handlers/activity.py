@@ -37,7 +37,7 @@ def _record(
 ) -> ActivityAdded:
     with uow:
         lead = load_lead(uow, ctx, number, Action.WORK)
-        if request_key and uow.requests.result_of(lead.team_id, request_key):
+        if request_key and uow.requests.first(lead.team_id, request_key, ctx.now) is not None:
             return ActivityAdded(LeadView.of(lead), activity, already_recorded=True)
         uow.activities.add(lead, activity)
         before = lead.snapshot()
@@ -45,7 +45,7 @@ def _record(
         uow.leads.save(lead)
         audit(uow, ctx, f"activity.{activity.kind}", lead, before, lead.snapshot())
         if request_key:
-            uow.requests.remember(lead.team_id, request_key, f"activity:{activity.kind}", ctx.now)
+            uow.requests.settle(lead.team_id, request_key, f"activity:{activity.kind}")
         uow.commit()
     return ActivityAdded(LeadView.of(lead), activity)
 

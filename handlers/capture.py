@@ -27,7 +27,7 @@ def add_lead(cmd: AddLead, uow: SqlUnitOfWork, ctx: Context) -> LeadCaptured:
         uow.activities.add(lead, Activity(ActivityKind.SYSTEM, "Lead captured", ctx.actor.user_id, ctx.now))
         audit(uow, ctx, "lead.captured", lead, after=lead.snapshot())
         if cmd.request_key:
-            uow.requests.remember(lead.team_id, cmd.request_key, lead.ref, ctx.now)
+            uow.requests.settle(lead.team_id, cmd.request_key, lead.ref)
         uow.commit()
     return LeadCaptured(LeadView.of(lead))
 
@@ -58,8 +58,8 @@ def build_lead(cmd: AddLead, ctx: Context) -> Lead:
 def _replayed(cmd: AddLead, uow: SqlUnitOfWork, ctx: Context) -> LeadCaptured | None:
     if not cmd.request_key:
         return None
-    ref = uow.requests.result_of(ctx.actor.team_id, cmd.request_key)
-    if ref is None:
+    ref = uow.requests.first(ctx.actor.team_id, cmd.request_key, ctx.now)
+    if not ref:
         return None
     lead = uow.leads.get(ctx.actor.team_id, int(ref.removeprefix("L-")))
     return LeadCaptured(LeadView.of(lead), already_existed=True) if lead else None

@@ -36,6 +36,7 @@ class MyLeads(Command):
 class AddNote(Command):
     number: int = Field(gt=0)
     text: str = Field(min_length=1, max_length=MAX_ACTIVITY_TEXT)
+    request_key: str | None = None
 
 
 class LogActivity(Command):

@@ -10,7 +10,7 @@ def first_delivery(uow: SqlUnitOfWork, workspace_id: str, event_id: str, now: da
     """True the first time an event id is seen in a workspace. Slack retries an
     event it thinks went unanswered, and Bolt runs the listener again for each."""
     with uow:
-        fresh = uow.requests.claim(workspace_id, f"event:{event_id}", "seen", now)
+        fresh = uow.requests.first(workspace_id, f"event:{event_id}", now) is None
         uow.commit()
     return fresh
 

@@ -22,7 +22,7 @@ def set_reminder(cmd: SetReminder, uow: SqlUnitOfWork, ctx: Context) -> Reminder
         raise InvalidInput("when", "Reminders can be set up to a year ahead.")
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.WORK)
-        earlier = _replayed(uow, lead.team_id, cmd.request_key)
+        earlier = _replayed(uow, lead.team_id, cmd.request_key, ctx)
         if earlier is not None:
             return ReminderSet(LeadView.of(lead), earlier)
         reminder = uow.reminders.add(
@@ -36,7 +36,7 @@ def set_reminder(cmd: SetReminder, uow: SqlUnitOfWork, ctx: Context) -> Reminder
             )
         )
         if cmd.request_key:
-            uow.requests.remember(lead.team_id, cmd.request_key, f"reminder:{reminder.id}", ctx.now)
+            uow.requests.settle(lead.team_id, cmd.request_key, f"reminder:{reminder.id}")
         audit(
             uow,
             ctx,
@@ -48,8 +48,8 @@ def set_reminder(cmd: SetReminder, uow: SqlUnitOfWork, ctx: Context) -> Reminder
     return ReminderSet(LeadView.of(lead), reminder)
 
 
-def _replayed(uow: SqlUnitOfWork, team_id: str, key: str | None) -> Reminder | None:
-    result = uow.requests.result_of(team_id, key) if key else None
-    if result is None:
+def _replayed(uow: SqlUnitOfWork, team_id: str, key: str | None, ctx: Context) -> Reminder | None:
+    result = uow.requests.first(team_id, key, ctx.now) if key else None
+    if not result:
         return None
     return uow.reminders.get(team_id, int(result.removeprefix("reminder:")))

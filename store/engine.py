@@ -37,7 +37,9 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
 def _sqlite_begin_immediate(conn: sa.Connection) -> None:
     # A deferred transaction that reads then writes fails at once with
     # SQLITE_BUSY when another writer got in between; taking the write lock up
-    # front makes it wait (busy_timeout) instead. Readers are not blocked (WAL).
+    # front makes it wait (busy_timeout) instead. The price: our transactions,
+    # reads included, take turns. Embedded SQLite serves one small team; several
+    # replicas or heavy load belong on PostgreSQL.
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -187,22 +187,31 @@ class AuditLog:
 
 
 class RequestKeys:
-    """First result of an idempotent request, keyed per workspace."""
+    """Idempotency keys per workspace: the first request with a key does the work,
+    a repeat gets the first one's result instead."""
 
     def __init__(self, session: Session) -> None:
         self._s = session
 
+    def first(self, team_id: str, key: str, at: datetime) -> str | None:
+        """None if this transaction now holds the key (do the work, then settle it);
+        otherwise the earlier request's result. On PostgreSQL a concurrent holder
+        makes this wait for its commit, so a double click never does the work twice."""
+        insert = insert_ignoring_conflict(
+            self._s, RequestKeyRow, team_id=team_id, key=key, result="", created_at=at
+        )
+        # RETURNING, not rowcount: through the ORM session rowcount is -1 here.
+        if self._s.execute(insert.returning(RequestKeyRow.key)).first() is not None:
+            return None
+        return self.result_of(team_id, key) or ""
+
+    def settle(self, team_id: str, key: str, result: str) -> None:
+        self._s.execute(
+            sa.update(RequestKeyRow)
+            .where(RequestKeyRow.team_id == team_id, RequestKeyRow.key == key)
+            .values(result=result)
+        )
+
     def result_of(self, team_id: str, key: str) -> str | None:
         row = self._s.get(RequestKeyRow, (team_id, key))
         return row.result if row else None
-
-    def remember(self, team_id: str, key: str, result: str, at: datetime) -> None:
-        self._s.add(RequestKeyRow(team_id=team_id, key=key, result=result, created_at=at))
-
-    def claim(self, team_id: str, key: str, result: str, at: datetime) -> bool:
-        """Record the key unless it is there already; True only for the first caller,
-        even when two processes race (the primary key decides)."""
-        insert = insert_ignoring_conflict(
-            self._s, RequestKeyRow, team_id=team_id, key=key, result=result, created_at=at
-        )
-        return bool(self._s.execute(insert).rowcount)  # type: ignore[attr-defined]

@@ -7,8 +7,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
-def insert_ignoring_conflict(session: Session, table: Any, **values: Any) -> sa.Executable:
-    """INSERT ... ON CONFLICT DO NOTHING in the session's dialect."""
+def insert_ignoring_conflict(session: Session, table: Any, **values: Any) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING in the session's dialect (add .returning()
+    to learn whether the row went in)."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(table).values(**values).on_conflict_do_nothing()

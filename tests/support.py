@@ -1,6 +1,7 @@
 """Test constants and tiny builders shared by the suites."""
 
 import os
+import time
 from datetime import UTC, datetime
 
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
@@ -16,3 +17,14 @@ def context_of(
     config: LeadbotConfig, user_id: str, now: datetime = NOW, team: str = CONSOLE_WORKSPACE
 ) -> Context:
     return Context(config.actor(team, user_id), now, config)
+
+
+def wait_for_calls(fake, method: str, count: int = 1, timeout: float = 5.0) -> list:
+    """Work after the ack runs on Bolt's thread pool: wait (bounded) for its calls."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        calls = fake.calls_to(method)
+        if len(calls) >= count:
+            return calls
+        time.sleep(0.01)
+    raise AssertionError(f"{method} was called {len(fake.calls_to(method))} times, expected {count}")

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from bot.blocks.render import render
 from bot.deps import Deps
 from bot.ids import ActionId
+from bot.listeners.errors import answering_errors
 from bot.listeners.reply import ephemeral_followup
 from domain.activity import ActivityKind
 from handlers.commands import Command, LogActivity, SetReminder, ShowLead
@@ -34,13 +35,17 @@ class LeadButtons:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def on_click(
-        self, ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
-    ) -> None:
+    @staticmethod
+    def on_click_ack(ack: Ack) -> None:
         ack()
-        ctx = self.deps.context(context.team_id or body["team"]["id"], body["user"]["id"])
-        command = self.command_for(action, body, ctx)
-        respond(**ephemeral_followup(render(self.deps.dispatch(command, ctx))))
+
+    def on_click(self, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        """Runs after the ack (a lazy listener): its answer goes through response_url,
+        a network call that must not hold up the 3-second ack."""
+        with answering_errors(respond):
+            ctx = self.deps.context(context.team_id or body["team"]["id"], body["user"]["id"])
+            command = self.command_for(action, body, ctx)
+            respond(**ephemeral_followup(render(self.deps.dispatch(command, ctx))))
 
     def command_for(self, action: dict[str, Any], body: dict[str, Any], ctx: Context) -> Command:
         number = int(action["value"])
@@ -61,4 +66,4 @@ class LeadButtons:
 def register(app: App, deps: Deps) -> None:
     buttons = LeadButtons(deps)
     for action_id in ActionId:
-        app.action(action_id.value)(buttons.on_click)
+        app.action(action_id.value)(ack=buttons.on_click_ack, lazy=[buttons.on_click])

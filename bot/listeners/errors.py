@@ -2,9 +2,11 @@
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltResponse, Respond
 
 from bot.blocks.help import syntax_error_message
 from bot.blocks.render import error_message
@@ -24,6 +26,16 @@ def message_for(error: Exception) -> SlackMessage:
         return error_message(error)
     log.error("unhandled error in a listener", exc_info=error)
     return APOLOGY
+
+
+@contextmanager
+def answering_errors(respond: Respond) -> Iterator[None]:
+    """For work that runs after the ack, where app.error cannot reach the user:
+    the same messages, sent below the message the person clicked."""
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001 - every failure must reach the user as a message
+        respond(**ephemeral_followup(message_for(error)))
 
 
 def on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse:

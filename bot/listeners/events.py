@@ -28,10 +28,12 @@ class HomeTab:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def on_app_home_opened(
-        self, ack: Ack, event: dict[str, Any], context: BoltContext, client: WebClient
-    ) -> None:
+    @staticmethod
+    def ack_event(ack: Ack) -> None:
         ack()
+
+    def on_app_home_opened(self, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        """After the ack (lazy): publishing the view is a call to Slack."""
         if event.get("tab", "home") != "home":
             return
         ctx = self.deps.context(context.team_id or "", event["user"])
@@ -51,5 +53,6 @@ class Mentions:
 
 def register(app: App, deps: Deps) -> None:
     app.middleware(drop_repeated_events(deps))
-    app.event("app_home_opened")(HomeTab(deps).on_app_home_opened)
+    home = HomeTab(deps)
+    app.event("app_home_opened")(ack=home.ack_event, lazy=[home.on_app_home_opened])
     app.event("app_mention")(Mentions(deps).on_app_mention)

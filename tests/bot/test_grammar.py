@@ -37,8 +37,10 @@ def test_each_subcommand_builds_its_command():
     assert parse("show #7", ENV) == ShowLead(number=7)
     assert parse("find acme corp", ENV) == FindLeads(query="acme corp")
     assert parse("mine all", ENV) == MyLeads(include_closed=True)
-    assert parse("note 7 likes golf", ENV) == AddNote(number=7, text="likes golf")
-    assert parse("log L-7 meeting demo", ENV) == LogActivity(number=7, kind=ActivityKind.MEETING, text="demo")
+    assert parse("note 7 likes golf", ENV) == AddNote(number=7, text="likes golf", request_key="T1")
+    assert parse("log L-7 meeting demo", ENV) == LogActivity(
+        number=7, kind=ActivityKind.MEETING, text="demo", request_key="T1"
+    )
     remind = parse("remind L-7 in 2 hours call", ENV)
     assert isinstance(remind, SetReminder) and remind.text == "call"
     assert (remind.due_at - NOW).total_seconds() == 7200

@@ -1,0 +1,89 @@
+"""The `leadbot` command as an operator uses it."""
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import cli
+from handlers.capture import add_lead
+from handlers.commands import AddLead
+from support import ANN, context_of
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(database_url, tmp_path):
+    """A clean environment: no Slack tokens, the test database, no .env file."""
+    return {
+        "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": None, "SLACK_APP_TOKEN": None,
+        "SLACK_SIGNING_SECRET": None, "LEADBOT_CONFIG": None,
+    }
+
+
+def capture(uow_factory, config, **fields):
+    return add_lead(AddLead(**fields), uow_factory(), context_of(config, ANN))
+
+
+def test_export_json_has_the_documented_fields(env, uow_factory, config):
+    capture(uow_factory, config, name="Dana Scully", email="dana@fbi.gov", fields={"company": "FBI"})
+    result = runner.invoke(cli, ["export", "--format", "json"], env=env)
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)
+    assert row["id"] == "L-1" and row["email"] == "dana@fbi.gov" and row["owner"] == ANN
+    for key in ("name", "phone", "company", "source", "status", "score", "team", "created_at", "duplicate_of"):
+        assert key in row
+
+
+def test_export_csv_writes_a_header_and_a_row_per_lead(env, uow_factory, config):
+    capture(uow_factory, config, name="Dana Scully")
+    capture(uow_factory, config, name="Fox Mulder")
+    result = runner.invoke(cli, ["export", "--format", "csv"], env=env)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["name"] for r in rows] == ["Dana Scully", "Fox Mulder"]
+
+
+def test_export_refuses_an_unknown_format(env):
+    result = runner.invoke(cli, ["export", "--format", "xml"], env=env)
+    assert result.exit_code == 2 and "csv or json" in result.output
+
+
+def test_db_upgrade_brings_a_new_database_to_head(env):
+    result = runner.invoke(cli, ["db", "upgrade"], env=env)
+    assert result.exit_code == 0 and "latest schema" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ("default_region = 'Narnia'", "default_region"),
+        ("[[teams]]\nkey = 'east'\nname = 'East'\ntimezone = 'Mars/Olympus'", "teams.0.timezone"),
+        ("colour = 'blue'", "colour"),
+        ("this is not toml", "not valid TOML"),
+    ],
+)
+def test_a_bad_config_file_is_refused_with_the_key_and_no_traceback(env, tmp_path, toml, expected):
+    path = tmp_path / "leadbot.toml"
+    path.write_text(toml)
+    result = runner.invoke(cli, ["export"], env={**env, "LEADBOT_CONFIG": str(path)})
+    assert result.exit_code == 2
+    assert "Configuration refused" in result.output and expected in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_config_file_is_named(env, tmp_path):
+    result = runner.invoke(cli, ["db", "upgrade"], env={**env, "LEADBOT_CONFIG": str(tmp_path / "nope.toml")})
+    assert result.exit_code == 2 and "nope.toml" in result.output
+
+
+def test_socket_mode_without_an_app_token_says_what_is_missing(env):
+    result = runner.invoke(cli, ["socket"], env=env)
+    assert result.exit_code == 2 and "SLACK_APP_TOKEN" in result.output
+
+
+def test_tick_refuses_a_bad_instant(env):
+    result = runner.invoke(cli, ["tick", "--now", "yesterday-ish"], env=env)
+    assert result.exit_code == 2 and "ISO-8601" in result.output
