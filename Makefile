@@ -1,0 +1,49 @@
+# Leadbot: `make run` and `make test` on a machine with only python3 (>= 3.11).
+# The virtualenv lives in .venv; the project is (re)installed into it only when
+# pyproject.toml is newer than the stamp, so repeated runs start at once.
+#
+#   make run                  console on SQLite without Slack tokens, else Socket Mode or HTTP
+#   make test                 the test suite on SQLite
+#   make test PYTEST_ARGS="tests/domain -x"
+#   LEADBOT_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test make test
+#                             the same suite on PostgreSQL (it drops and recreates the
+#                             public schema of that database: use a throwaway one)
+#   make lint                 ruff, import-linter contracts, mypy
+#   make clean                caches and build output; `make distclean` also removes .venv
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.leadbot-installed
+PYTEST_ARGS ?=
+
+.PHONY: run test lint clean distclean install
+
+run: $(STAMP)
+	$(BIN)/leadbot run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy domain handlers store
+
+install: $(STAMP)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Leadbot needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) -V 2>&1). Try: make PYTHON=python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -e ".[dev,postgres]"
+	@touch $(STAMP)
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
