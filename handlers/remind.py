@@ -1,16 +1,13 @@
 """Reminders: a rep asks to be nudged about a lead at a time."""
 
-from datetime import timedelta
-
 from domain.errors import InvalidInput
 from domain.permissions import Action
 from domain.reminder import Reminder
+from domain.when import MAX_AHEAD
 from handlers.commands import SetReminder
 from handlers.context import Context, audit, load_lead
 from handlers.results import LeadView, ReminderSet
 from store.unit_of_work import SqlUnitOfWork
-
-MAX_AHEAD = timedelta(days=366)
 
 
 def set_reminder(cmd: SetReminder, uow: SqlUnitOfWork, ctx: Context) -> ReminderSet:

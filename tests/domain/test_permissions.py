@@ -1,0 +1,110 @@
+"""Who may do what: reps their own leads, managers their team's, admins their workspace, nobody across."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from domain.errors import PermissionDenied
+from domain.lead import Lead
+from domain.permissions import Action, Actor, Role, can, require
+
+HOME, ELSEWHERE = "T1", "T2"
+ANN, BEN, MIA, ADA = "UANN", "UBEN", "UMIA", "UADA"
+
+ann = Actor(HOME, ANN, Role.REP, ("na",))
+ben = Actor(HOME, BEN, Role.REP, ("na",))
+mia = Actor(HOME, MIA, Role.MANAGER, ("na",))
+ada = Actor(HOME, ADA, Role.ADMIN, ("na",))
+emea_manager = Actor(HOME, "UEVE", Role.MANAGER, ("emea",))
+emea_rep = Actor(HOME, "UEMIL", Role.REP, ("emea",))
+
+
+def make_lead(**overrides: Any) -> Lead:
+    values: dict[str, Any] = {
+        "team_id": HOME,
+        "name": "Dana Scully",
+        "created_at": datetime(2026, 11, 23, tzinfo=UTC),
+        "created_by": ANN,
+        "number": 7,
+        "owner_id": ANN,
+        "sales_team": "na",
+    }
+    return Lead(**(values | overrides))
+
+
+def abroad(actor: Actor) -> Actor:
+    return Actor(ELSEWHERE, actor.user_id, actor.role, actor.sales_teams)
+
+
+def test_a_rep_sees_and_works_their_own_lead() -> None:
+    lead = make_lead()
+    assert can(ann, Action.VIEW, lead)
+    assert can(ann, Action.WORK, lead)
+
+
+def test_a_rep_cannot_assign_even_their_own_lead() -> None:
+    assert not can(ann, Action.ASSIGN, make_lead())
+
+
+def test_a_rep_sees_the_unassigned_pool_of_their_team_but_cannot_work_it() -> None:
+    pooled = make_lead(owner_id=None)
+    assert can(ben, Action.VIEW, pooled)
+    assert not can(ben, Action.WORK, pooled)
+    assert not can(ben, Action.ASSIGN, pooled)
+
+
+def test_a_rep_does_not_see_another_teams_unassigned_lead() -> None:
+    assert not can(emea_rep, Action.VIEW, make_lead(owner_id=None))
+
+
+@pytest.mark.parametrize("action", [Action.VIEW, Action.WORK, Action.ASSIGN])
+def test_a_rep_cannot_touch_another_reps_lead(action: Action) -> None:
+    assert not can(ben, action, make_lead(owner_id=ANN))
+
+
+@pytest.mark.parametrize("action", [Action.VIEW, Action.WORK, Action.ASSIGN])
+def test_a_manager_sees_works_and_assigns_their_teams_leads(action: Action) -> None:
+    assert can(mia, action, make_lead(owner_id=ANN))
+    assert can(mia, action, make_lead(owner_id=None))
+
+
+@pytest.mark.parametrize("action", [Action.VIEW, Action.WORK, Action.ASSIGN])
+def test_a_manager_cannot_touch_another_teams_lead(action: Action) -> None:
+    assert not can(emea_manager, action, make_lead(sales_team="na"))
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_an_admin_may_do_everything_in_their_workspace(action: Action) -> None:
+    assert can(ada, action, make_lead(owner_id=BEN, sales_team="emea"))
+
+
+@pytest.mark.parametrize("actor", [ann, mia, ada], ids=["rep", "manager", "admin"])
+@pytest.mark.parametrize("action", list(Action))
+def test_nobody_crosses_workspaces_not_even_an_admin(actor: Actor, action: Action) -> None:
+    foreign = make_lead(team_id=ELSEWHERE, owner_id=actor.user_id)
+    assert not can(actor, action, foreign)
+    assert can(abroad(actor), Action.CAPTURE)
+
+
+@pytest.mark.parametrize("actor", [ann, ben, mia, ada, emea_rep], ids=["ann", "ben", "mia", "ada", "emea"])
+def test_everyone_may_capture(actor: Actor) -> None:
+    assert can(actor, Action.CAPTURE)
+
+
+@pytest.mark.parametrize("actor", [ann, mia], ids=["rep", "manager"])
+def test_only_admins_configure(actor: Actor) -> None:
+    assert not can(actor, Action.CONFIGURE)
+    assert can(ada, Action.CONFIGURE)
+
+
+def test_require_names_the_lead_and_the_way_out() -> None:
+    with pytest.raises(PermissionDenied) as refused:
+        require(ben, Action.WORK, make_lead(number=42))
+
+    assert "L-42" in str(refused.value)
+    assert "manager" in str(refused.value)
+
+
+def test_require_passes_silently_when_allowed() -> None:
+    require(ann, Action.WORK, make_lead())

@@ -1,0 +1,60 @@
+"""Fuzzy lead search: what a rep half-remembers finds the lead, best match first."""
+
+from domain.search import rank, search_text
+
+SCULLY, MULDER, SKINNER, KATZ = 1, 2, 3, 4
+CORPUS = {
+    SCULLY: search_text("Dana Scully", "FBI", "dana@fbi.gov"),
+    MULDER: search_text("Fox Mulder", "FBI", "fox@fbi.gov"),
+    SKINNER: search_text("Walter Skinner", "Acme Corp", "walter@acme.io"),
+    KATZ: search_text("Dana Katz", "Initech", "dana.katz@initech.com"),
+}
+
+
+def keys(query: str, limit: int = 10) -> list[int]:
+    return [key for key, _ in rank(query, CORPUS, limit)]
+
+
+def test_search_text_joins_the_parts_that_exist() -> None:
+    assert search_text("Dana", None, "d@x.io") == "Dana d@x.io"
+
+
+def test_a_partial_name_finds_the_lead() -> None:
+    assert keys("scul") == [SCULLY]
+
+
+def test_a_company_finds_its_leads() -> None:
+    assert keys("acme") == [SKINNER]
+    assert set(keys("fbi")) == {SCULLY, MULDER}
+
+
+def test_an_email_domain_finds_the_lead() -> None:
+    assert keys("initech.com") == [KATZ]
+
+
+def test_a_typo_still_finds_the_lead() -> None:
+    assert keys("Walter Skiner") == [SKINNER]
+
+
+def test_the_best_match_comes_first() -> None:
+    assert keys("Dana Scully")[0] == SCULLY
+    assert keys("Dana Sculy")[0] == SCULLY  # a typo ranks the right Dana above the other one
+
+
+def test_scores_come_best_first() -> None:
+    scores = [score for _, score in rank("dana", CORPUS, 10)]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_equal_matches_list_the_newest_first() -> None:
+    assert keys("fbi") == [MULDER, SCULLY]
+
+
+def test_the_limit_is_respected() -> None:
+    assert len(keys("dana", limit=1)) == 1
+    assert len(rank("acme", {n: f"Lead {n} Acme" for n in range(1, 40)}, 5)) == 5
+
+
+def test_nothing_matching_gives_nothing() -> None:
+    assert keys("zzqqxx") == []
+    assert rank("dana", {}, 10) == []
