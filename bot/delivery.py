@@ -5,7 +5,7 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.blocks.outbox import channel_post, mention_reply, reminder_message
+from bot.blocks.outbox import channel_post, lead_announcement, mention_reply, reminder_message
 from bot.blocks.text import SlackMessage
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
 
@@ -48,6 +48,8 @@ def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
             return _post(client, opened["channel"]["id"], reminder_message(payload))
         case MessageKind.MENTION_REPLY:
             return _post(client, payload["channel"], mention_reply(payload), payload["thread_ts"])
+        case MessageKind.LEAD_ANNOUNCED:
+            return _post(client, payload["channel"], lead_announcement(payload))
         case MessageKind.CHANNEL_POST:
             return _post(client, payload["channel"], channel_post(payload))
 

@@ -19,9 +19,11 @@ from handlers.commands import (
     Command,
     FindLeads,
     LogActivity,
+    MergeLeads,
     MyLeads,
     SetReminder,
     ShowLead,
+    UndoMerge,
 )
 
 
@@ -40,13 +42,19 @@ class HelpRequested:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenCaptureForm:
+    """`/lead add` alone: the person wants the capture form rather than a one-liner."""
+
+
+@dataclass(frozen=True, slots=True)
 class ParseEnv:
     now: datetime
     tz: ZoneInfo
     request_key: str | None = None
 
 
-Builder = Callable[[list[str], ParseEnv], Command | HelpRequested]
+Parsed = Command | HelpRequested | OpenCaptureForm
+Builder = Callable[[list[str], ParseEnv], Parsed]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +95,9 @@ def join_phone_runs(tokens: list[str]) -> list[str]:
     return joined
 
 
-def _build_add(args: list[str], env: ParseEnv) -> AddLead:
+def _build_add(args: list[str], env: ParseEnv) -> AddLead | OpenCaptureForm:
+    if not args:
+        return OpenCaptureForm()
     name_words: list[str] = []
     values: dict[str, str | None] = {"email": None, "phone": None}
     fields: dict[str, str] = {}
@@ -143,6 +153,13 @@ def _build_note(args: list[str], env: ParseEnv) -> AddNote:
     return AddNote(number=number, text=" ".join(args[1:]), request_key=env.request_key)
 
 
+def _build_merge(args: list[str], env: ParseEnv) -> MergeLeads:
+    words = [a for a in args if a.lower() != "into"]
+    if len(words) != 2:
+        raise CommandSyntaxError("Name the duplicate, then the lead to keep.")
+    return MergeLeads(duplicate=_ref(words[:1]), keep=_ref(words[1:]), request_key=env.request_key)
+
+
 def _build_mine(args: list[str], env: ParseEnv) -> MyLeads:
     if args and args[0].lower() not in ("all", "open"):
         raise CommandSyntaxError(f"`{args[0]}` is not an option of mine: use `all` or nothing.")
@@ -158,7 +175,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
     SubcommandSpec(
         "add",
         "add <name> [email] [phone] [key:value ...]",
-        "Capture a new lead",
+        "Capture a new lead (`/lead add` alone opens a form)",
         (
             "/lead add “Dana Scully” dana@fbi.gov +1 202 555 0143 company:FBI",
             '/lead add Jon Smithers company:"ACME Corp" source:referral',
@@ -208,6 +225,20 @@ SPECS: tuple[SubcommandSpec, ...] = (
         _build_remind,
     ),
     SubcommandSpec(
+        "merge",
+        "merge <duplicate> into <lead>",
+        "Fold a duplicate into the lead to keep (both histories stay)",
+        ("/lead merge L-43 into L-42",),
+        _build_merge,
+    ),
+    SubcommandSpec(
+        "unmerge",
+        "unmerge <lead>",
+        "Managers: undo the merge of a lead",
+        ("/lead unmerge L-43",),
+        lambda a, e: UndoMerge(number=_ref(a)),
+    ),
+    SubcommandSpec(
         "help",
         "help [subcommand]",
         "List what /lead can do",
@@ -218,7 +249,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
 
 
-def parse(text: str, env: ParseEnv) -> Command | HelpRequested:
+def parse(text: str, env: ParseEnv) -> Parsed:
     """Text after `/lead` -> a validated command, or CommandSyntaxError with usage."""
     try:
         tokens = split_args(text)

@@ -8,8 +8,33 @@ class ActionId(StrEnum):
     LOG_CALL = "lead.log_call"
     REMIND_TOMORROW = "lead.remind_tomorrow"
     SNOOZE_HOUR = "reminder.snooze_hour"
+    MERGE = "lead.duplicate.merge"  # value "<duplicate>:<keep>"
+    KEEP_BOTH = "lead.duplicate.keep_both"
+    UNDO_MERGE = "lead.merge.undo"
 
 
 class BlockId(StrEnum):
     CARD_ACTIONS = "lead.card.actions"
     REMINDER_ACTIONS = "reminder.actions"
+    DUPLICATE_ACTIONS = "lead.duplicate.actions"
+    MERGE_ACTIONS = "lead.merge.actions"
+    FORM_DUPLICATE = "lead.form.duplicate"  # the likely-duplicate warning inside the capture form
+
+
+class CallbackId(StrEnum):
+    """Slack's callback_id of our modals and shortcuts."""
+
+    CAPTURE_FORM = "lead.capture.form"
+    FROM_MESSAGE = "lead.from_message"  # the "Create lead from message" shortcut (slack-manifest.yml)
+
+
+class FormInput(StrEnum):
+    """The capture form's inputs; each is both the block_id and the action_id of its input."""
+
+    NAME = "lead.form.name"
+    EMAIL = "lead.form.email"
+    PHONE = "lead.form.phone"
+    COMPANY = "lead.form.company"
+    TITLE = "lead.form.title"
+    SOURCE = "lead.form.source"
+    NOTES = "lead.form.notes"

@@ -9,6 +9,7 @@ from domain.lifecycle import LeadStatus, check_transition
 LEAD_PREFIX = "L-"
 # Fields a person may set with `key:value`; the rest are owned by the system.
 PROFILE_FIELDS = ("company", "title", "source", "campaign", "country", "product", "website")
+CONTACT_FIELDS = ("email", "phone")
 
 
 def lead_ref(number: int) -> str:
@@ -36,6 +37,11 @@ class Lead:
     sales_team: str | None = None
     score: int = 0
     duplicate_of: int | None = None
+    merged_into: int | None = None
+    external_id: str | None = None
+    origin_url: str | None = None
+    # field -> {"source": ..., "method": ...} for values Leadbot inferred, not a person typed
+    enriched: dict[str, dict[str, str]] = field(default_factory=dict)
     updated_at: datetime | None = None
     id: int | None = field(default=None, compare=False)
 
@@ -65,4 +71,5 @@ class Lead:
             "owner_id": self.owner_id,
             "sales_team": self.sales_team,
             "score": self.score,
+            "external_id": self.external_id,
         }

@@ -8,6 +8,7 @@ from typing import Any
 class MessageKind(StrEnum):
     REMINDER_DUE = "reminder_due"  # a DM to the rep who set the reminder
     CHANNEL_POST = "channel_post"  # a plain notice to a team channel
+    LEAD_ANNOUNCED = "lead_announced"  # a lead nobody typed in (web form, import) for its team
     MENTION_REPLY = "mention_reply"  # a pointer to /lead, in the thread that mentioned the bot
 
 

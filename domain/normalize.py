@@ -70,3 +70,10 @@ def looks_like_phone(token: str) -> bool:
     digits = sum(ch.isdigit() for ch in token)
     allowed = set("0123456789+-(). ")
     return digits >= 6 and all(ch in allowed for ch in token)
+
+
+def name_from_email(email: str) -> str:
+    """ "dana.scully@fbi.gov" -> "Dana Scully": a readable stand-in when only an address came."""
+    local = email.split("@", 1)[0].split("+", 1)[0]
+    words = [w for w in local.replace("_", ".").replace("-", ".").split(".") if w]
+    return " ".join(w.capitalize() for w in words) or email

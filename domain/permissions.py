@@ -18,6 +18,7 @@ class Action(StrEnum):
     VIEW = "view"
     WORK = "work"  # note, log, remind, edit
     ASSIGN = "assign"
+    UNDO_MERGE = "undo merges of"
     CONFIGURE = "configure"
 
 
@@ -27,6 +28,12 @@ class Actor:
     user_id: str
     role: Role = Role.REP
     sales_teams: tuple[str, ...] = ()
+
+
+def system_actor(workspace_id: str, name: str) -> Actor:
+    """Leadbot itself acting for a channel with no Slack user behind it (a web
+    form, an import): it may capture and update any lead of that workspace."""
+    return Actor(workspace_id, name, Role.ADMIN)
 
 
 def can(actor: Actor, action: Action, lead: Lead | None = None) -> bool:

@@ -1,35 +1,73 @@
-"""Capture: turn what a rep typed into a clean lead, once."""
+"""Capture: one pipeline for every channel. Clean the data, recognise a known
+person, flag a likely duplicate, and store the lead once."""
 
 from domain.activity import Activity, ActivityKind
+from domain.enrich import enrich
 from domain.errors import InvalidInput
 from domain.lead import PROFILE_FIELDS, Lead
-from domain.normalize import clean_name, clean_text, normalize_email, normalize_phone
-from domain.permissions import Action, require
+from domain.messages import MessageKind, OutboxMessage
+from domain.normalize import clean_name, clean_text, name_from_email, normalize_email, normalize_phone
+from domain.permissions import Action, can, require
 from handlers.commands import AddLead
 from handlers.context import Context, audit
-from handlers.results import LeadCaptured, LeadView
+from handlers.matching import absorb, likely_duplicate_of, refresh_match_keys, same_person
+from handlers.results import DuplicateView, LeadCaptured, LeadView
 from store.unit_of_work import SqlUnitOfWork
 
 
 def add_lead(cmd: AddLead, uow: SqlUnitOfWork, ctx: Context) -> LeadCaptured:
-    """A rep's new lead is theirs and their team's. The same request twice, or a
-    lead whose email is already known, makes no second lead."""
+    """The same request twice makes one lead; a known external id, email or phone
+    updates that lead instead of making another; a likely duplicate is stored but
+    flagged, for the rep to merge or keep."""
     require(ctx.actor, Action.CAPTURE)
-    lead = build_lead(cmd, ctx)
+    incoming = build_lead(cmd, ctx)
     with uow:
         replay = _replayed(cmd, uow, ctx)
         if replay is not None:
             return replay
-        existing = uow.leads.find_by_email(lead.team_id, lead.email) if lead.email else None
-        if existing is not None:
-            return LeadCaptured(LeadView.of(existing), already_existed=True)
-        uow.leads.add(lead)
-        uow.activities.add(lead, Activity(ActivityKind.SYSTEM, "Lead captured", ctx.actor.user_id, ctx.now))
-        audit(uow, ctx, "lead.captured", lead, after=lead.snapshot())
-        if cmd.request_key:
-            uow.requests.settle(lead.team_id, cmd.request_key, lead.ref)
+        known = same_person(uow, incoming)
+        result = _update(uow, ctx, cmd, *known, incoming) if known else _create(uow, ctx, cmd, incoming)
         uow.commit()
-    return LeadCaptured(LeadView.of(lead))
+    return result
+
+
+def _create(uow: SqlUnitOfWork, ctx: Context, cmd: AddLead, lead: Lead) -> LeadCaptured:
+    duplicate = likely_duplicate_of(uow, lead)
+    lead.duplicate_of = duplicate.id if duplicate else None
+    uow.leads.add(lead)
+    refresh_match_keys(uow, lead)
+    uow.activities.add(
+        lead, Activity(ActivityKind.SYSTEM, f"Captured from {cmd.channel}", ctx.actor.user_id, ctx.now)
+    )
+    audit(uow, ctx, "lead.captured", lead, after=lead.snapshot())
+    _settle(uow, cmd, lead)
+    if not cmd.owned_by_sender:
+        _announce(uow, ctx, lead, str(cmd.channel))
+    original = uow.leads.by_id(lead.team_id, duplicate.id) if duplicate else None
+    flagged = DuplicateView(LeadView.of(original), duplicate.reasons) if original and duplicate else None
+    return LeadCaptured(LeadView.of(lead), duplicate=flagged)
+
+
+def _update(
+    uow: SqlUnitOfWork, ctx: Context, cmd: AddLead, lead: Lead, matched_on: str, incoming: Lead
+) -> LeadCaptured:
+    before = lead.snapshot()
+    changed = absorb(lead, incoming, may_replace=can(ctx.actor, Action.WORK, lead))
+    lead.updated_at = ctx.now
+    uow.leads.save(lead)
+    refresh_match_keys(uow, lead)
+    what = f"updated {', '.join(changed)}" if changed else "nothing new"
+    note = f"Captured again from {cmd.channel} (same {matched_on.replace('_', ' ')}): {what}"
+    uow.activities.add(lead, Activity(ActivityKind.SYSTEM, note, ctx.actor.user_id, ctx.now))
+    audit(uow, ctx, "lead.recaptured", lead, before, lead.snapshot())
+    _settle(uow, cmd, lead)
+    return LeadCaptured(
+        LeadView.of(lead),
+        outcome="updated",
+        matched_on=matched_on,
+        changed=changed,
+        visible=can(ctx.actor, Action.VIEW, lead),
+    )
 
 
 def build_lead(cmd: AddLead, ctx: Context) -> Lead:
@@ -37,22 +75,58 @@ def build_lead(cmd: AddLead, ctx: Context) -> Lead:
     unknown = sorted(set(cmd.fields) - set(PROFILE_FIELDS))
     if unknown:
         raise InvalidInput(unknown[0], f"Unknown field `{unknown[0]}`. Fields: {', '.join(PROFILE_FIELDS)}.")
-    profile = {key: clean_text(value, field=key) for key, value in cmd.fields.items()}
-    actor = ctx.actor
+    email = normalize_email(cmd.email)
     lead = Lead(
-        team_id=actor.team_id,
-        name=clean_name(cmd.name),
+        team_id=ctx.actor.team_id,
+        name=_name(cmd, email),
         created_at=ctx.now,
-        created_by=actor.user_id,
-        email=normalize_email(cmd.email),
+        created_by=ctx.actor.user_id,
+        email=email,
         phone=normalize_phone(cmd.phone, ctx.config.default_region),
-        owner_id=actor.user_id,
-        sales_team=actor.sales_teams[0] if actor.sales_teams else None,
+        owner_id=ctx.actor.user_id if cmd.owned_by_sender else None,
+        sales_team=_team(cmd, ctx),
+        external_id=clean_text(cmd.external_id, field="external_id", limit=255),
+        origin_url=cmd.origin_url,
         updated_at=ctx.now,
     )
-    for key, value in profile.items():
-        setattr(lead, key, value)
+    for key, value in cmd.fields.items():
+        setattr(lead, key, clean_text(value, field=key))
+    enrich(lead)
     return lead
+
+
+def _name(cmd: AddLead, email: str | None) -> str:
+    if cmd.name and cmd.name.strip():
+        return clean_name(cmd.name)
+    if email:
+        return name_from_email(email)
+    raise InvalidInput(
+        "name", 'A lead needs a name or an email, e.g. `/lead add "Dana Scully" dana@fbi.gov`.'
+    )
+
+
+def _team(cmd: AddLead, ctx: Context) -> str | None:
+    if cmd.sales_team:
+        if cmd.sales_team not in {t.key for t in ctx.config.teams}:
+            raise InvalidInput("team", f"There is no team `{cmd.sales_team}`.")
+        return cmd.sales_team
+    return ctx.actor.sales_teams[0] if ctx.actor.sales_teams else ctx.config.teams[0].key
+
+
+def _announce(uow: SqlUnitOfWork, ctx: Context, lead: Lead, channel: str) -> None:
+    """A lead nobody typed in is news for its team: post it there, once."""
+    team_channel = ctx.config.team(lead.sales_team).channel
+    if not team_channel:
+        return
+    payload = {"channel": team_channel, "via": channel, "lead": LeadView.of(lead).as_payload()}
+    uow.outbox.add(
+        OutboxMessage(lead.team_id, MessageKind.LEAD_ANNOUNCED, f"announce:{lead.id}", payload), ctx.now
+    )
+
+
+def _settle(uow: SqlUnitOfWork, cmd: AddLead, lead: Lead) -> None:
+    if cmd.request_key:
+        uow.requests.settle(lead.team_id, cmd.request_key, lead.ref)
 
 
 def _replayed(cmd: AddLead, uow: SqlUnitOfWork, ctx: Context) -> LeadCaptured | None:
@@ -62,4 +136,6 @@ def _replayed(cmd: AddLead, uow: SqlUnitOfWork, ctx: Context) -> LeadCaptured | 
     if not ref:
         return None
     lead = uow.leads.get(ctx.actor.team_id, int(ref.removeprefix("L-")))
-    return LeadCaptured(LeadView.of(lead), already_existed=True) if lead else None
+    if lead is None:
+        return None
+    return LeadCaptured(LeadView.of(lead), outcome="replayed", visible=can(ctx.actor, Action.VIEW, lead))

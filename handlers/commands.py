@@ -1,6 +1,7 @@
 """Commands: validated requests to change or read leads, independent of transport."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,12 +12,30 @@ class Command(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class CaptureChannel(StrEnum):
+    """Where a lead came in; reps' own captures are theirs, the rest go to the pool."""
+
+    SLASH = "slash command"
+    MODAL = "form"
+    SHORTCUT = "message"
+    WEBHOOK = "web form"
+    IMPORT = "import"
+
+
 class AddLead(Command):
-    name: str = Field(min_length=1, max_length=200)
+    name: str | None = Field(default=None, max_length=200)
     email: str | None = None
     phone: str | None = None
     fields: dict[str, str] = Field(default_factory=dict)
     request_key: str | None = None
+    external_id: str | None = Field(default=None, max_length=255)
+    origin_url: str | None = Field(default=None, max_length=1000)
+    channel: CaptureChannel = CaptureChannel.SLASH
+    sales_team: str | None = None
+
+    @property
+    def owned_by_sender(self) -> bool:
+        return self.channel in (CaptureChannel.SLASH, CaptureChannel.MODAL, CaptureChannel.SHORTCUT)
 
 
 class ShowLead(Command):
@@ -51,3 +70,21 @@ class SetReminder(Command):
     due_at: datetime
     text: str = Field(default="", max_length=1000)
     request_key: str | None = None
+
+
+class MergeLeads(Command):
+    """Fold `duplicate` into `keep`: one lead remains, with both histories."""
+
+    duplicate: int = Field(gt=0)
+    keep: int = Field(gt=0)
+    request_key: str | None = None
+
+
+class KeepBoth(Command):
+    """Two leads flagged alike are different people: clear the flag."""
+
+    number: int = Field(gt=0)
+
+
+class UndoMerge(Command):
+    number: int = Field(gt=0)  # the lead that was merged away

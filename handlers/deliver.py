@@ -1,5 +1,7 @@
 """Delivery of the outbox and hand-off of due reminders to it."""
 
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -9,12 +11,15 @@ from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, Outbox
 from domain.reminder import Reminder, ReminderStatus
 from store.unit_of_work import SqlUnitOfWork
 
+log = logging.getLogger(__name__)
+
 Deliver = Callable[[OutboxMessage], DeliveryReceipt]
 UowFactory = Callable[[], SqlUnitOfWork]
 
 # Longer than any send with its retries takes; a claimer that dies holds its
 # messages this long before another process takes them over.
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(minutes=5)
+SEND_WINDOW = LEASE / 3  # no send starts later than this into a lease
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,30 +58,61 @@ def _reminder_message(uow: SqlUnitOfWork, reminder: Reminder) -> OutboxMessage:
 
 
 def deliver_outbox(
-    now: datetime, uow_factory: UowFactory, deliver: Deliver, batch: int = 50
+    now: datetime, uow_factory: UowFactory, deliver: Deliver, batch: int = 20
 ) -> DeliveryReport:
     """Send what is due. Sent is recorded only after Slack said ok; a failure is
-    retried later with backoff, or after Slack's Retry-After on a 429."""
+    retried later with backoff, or after Slack's Retry-After on a 429.
+
+    Delivery is at least once: a process that dies after Slack took a message
+    but before recording it will have it sent again when its lease runs out."""
     with uow_factory() as uow:
         token, messages = uow.outbox.claim(now, batch, LEASE)
         uow.commit()
-    sent = sum(_send_one(message, token, now, uow_factory, deliver) for message in messages)
-    return DeliveryReport(sent=sent, failed=len(messages) - sent)
+    # The lease runs on the database's idea of `now`; this guard runs on elapsed
+    # time, so a slow Slack can never push our sends past the lease.
+    started, sent, tried = time.monotonic(), 0, 0
+    for message in messages:
+        if time.monotonic() - started > SEND_WINDOW.total_seconds():
+            break
+        tried += 1
+        sent += _send_one(message, token, now, uow_factory, deliver)
+    _release(uow_factory, token, messages[tried:])
+    return DeliveryReport(sent=sent, failed=tried - sent)
+
+
+def _release(uow_factory: UowFactory, token: str, unsent: list[OutboxMessage]) -> None:
+    if unsent:
+        with uow_factory() as uow:
+            uow.outbox.release([m.id or 0 for m in unsent], token)
+            uow.commit()
 
 
 def _send_one(
     message: OutboxMessage, token: str, now: datetime, uow_factory: UowFactory, deliver: Deliver
 ) -> bool:
+    with uow_factory() as uow:
+        # Sends earlier in the batch may have outlasted the lease and another process
+        # taken the message over: sending it here as well would post it twice.
+        if not uow.outbox.holds(message.id or 0, token):
+            return False
     try:
         receipt = deliver(message)
     except DeliveryFailed as failure:
-        with uow_factory() as uow:
-            uow.outbox.mark_failed(
-                message, token, failure.reason, now, failure.retry_after, failure.permanent
-            )
-            uow.commit()
+        _record_failure(uow_factory, message, token, now, failure)
+        return False
+    except Exception as error:  # noqa: BLE001 - a poison message must count attempts, not block the queue
+        log.exception("delivering outbox message %s failed", message.id)
+        _record_failure(uow_factory, message, token, now, DeliveryFailed(f"{type(error).__name__}: {error}"))
         return False
     with uow_factory() as uow:
         uow.outbox.mark_sent(message.id or 0, token, receipt, now)
         uow.commit()
     return True
+
+
+def _record_failure(
+    uow_factory: UowFactory, message: OutboxMessage, token: str, now: datetime, failure: DeliveryFailed
+) -> None:
+    with uow_factory() as uow:
+        uow.outbox.mark_failed(message, token, failure.reason, now, failure.retry_after, failure.permanent)
+        uow.commit()

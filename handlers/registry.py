@@ -10,13 +10,17 @@ from handlers.commands import (
     AddNote,
     Command,
     FindLeads,
+    KeepBoth,
     LogActivity,
+    MergeLeads,
     MyLeads,
     SetReminder,
     ShowLead,
+    UndoMerge,
 )
 from handlers.context import Context
 from handlers.lookup import find_leads, my_leads, show_lead
+from handlers.merge import keep_both, merge_leads, undo_merge
 from handlers.remind import set_reminder
 from handlers.results import Result
 from store.unit_of_work import SqlUnitOfWork
@@ -31,6 +35,9 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     AddNote: add_note,
     LogActivity: log_activity,
     SetReminder: set_reminder,
+    MergeLeads: merge_leads,
+    KeepBoth: keep_both,
+    UndoMerge: undo_merge,
 }
 
 

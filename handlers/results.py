@@ -24,6 +24,17 @@ class LeadView:
     score: int
     created_at: datetime
 
+    def as_payload(self) -> dict[str, str | int | None]:
+        """JSON-able, for outbox messages rendered later."""
+        return {
+            "ref": self.ref,
+            "name": self.name,
+            "email": self.email,
+            "company": self.company,
+            "source": self.source,
+            "status": self.status,
+        }
+
     @classmethod
     def of(cls, lead: Lead) -> "LeadView":
         return cls(
@@ -44,9 +55,23 @@ class LeadView:
 
 
 @dataclass(frozen=True, slots=True)
+class DuplicateView:
+    lead: LeadView
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class LeadCaptured:
     lead: LeadView
-    already_existed: bool = False  # same email was already a lead: nothing new was made
+    outcome: str = "created"  # "created" | "updated" (same person known) | "replayed"
+    matched_on: str | None = None  # for "updated": external_id, email or phone
+    changed: tuple[str, ...] = ()  # for "updated": the fields the new data changed
+    duplicate: DuplicateView | None = None  # for "created": the likely duplicate flagged
+    visible: bool = True  # may the sender see the lead's details (a known person may be another rep's)
+
+    @property
+    def already_existed(self) -> bool:
+        return self.outcome != "created"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,4 +101,33 @@ class ReminderSet:
     reminder: Reminder
 
 
-Result = LeadCaptured | LeadDetails | LeadList | ActivityAdded | ReminderSet
+@dataclass(frozen=True, slots=True)
+class LeadsMerged:
+    kept: LeadView
+    merged: LeadView
+    filled: tuple[str, ...]
+    already_done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateDismissed:
+    lead: LeadView
+    was_flagged_as: str | None  # ref of the lead it had been flagged against
+
+
+@dataclass(frozen=True, slots=True)
+class MergeUndone:
+    restored: LeadView
+    kept: LeadView
+
+
+Result = (
+    LeadCaptured
+    | LeadDetails
+    | LeadList
+    | ActivityAdded
+    | ReminderSet
+    | LeadsMerged
+    | DuplicateDismissed
+    | MergeUndone
+)

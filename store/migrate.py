@@ -1,5 +1,7 @@
 """Bring a database to the Alembic head, safely when several processes start at once."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,9 +23,27 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
 def upgrade(engine: sa.Engine) -> None:
     if is_current(engine):
         return
-    with engine.connect() as connection:
+    with engine.connect() as connection, _sqlite_foreign_keys_off(connection):
         command.upgrade(alembic_config(connection), "head")
         connection.commit()
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection: sa.Connection) -> Iterator[None]:
+    """SQLite alters a table by copying it and dropping the old one; with foreign
+    keys on, that DROP would cascade and delete every activity of every lead.
+    The pragma only takes effect outside a transaction, so it goes to the driver
+    connection before SQLAlchemy begins one."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 def is_current(engine: sa.Engine) -> bool:

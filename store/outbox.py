@@ -40,12 +40,15 @@ class OutboxRepository:
 
     def claim(self, now: datetime, limit: int, lease: timedelta) -> tuple[str, list[OutboxMessage]]:
         """Lease due messages to this caller. A claimer that dies leaves a lease
-        that simply expires, so the message is neither lost nor sent twice."""
+        that simply expires, so the message is not lost; other claimers skip it
+        until then, so it is not sent twice while the lease holds."""
         query = (
             sa.select(OutboxRow)
             .where(
                 OutboxRow.status == "pending",
                 OutboxRow.next_attempt_at <= now,
+                # During a rolling deploy an older process leaves newer kinds to newer ones.
+                OutboxRow.kind.in_([str(kind) for kind in MessageKind]),
                 sa.or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
             )
             .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
@@ -58,6 +61,19 @@ class OutboxRepository:
         for row in rows:
             row.claimed_until, row.claim_token = now + lease, token
         return token, [_to_message(row) for row in rows]
+
+    def release(self, message_ids: list[int], token: str) -> None:
+        """Give back leased messages this caller will not send now."""
+        self._s.execute(
+            sa.update(OutboxRow)
+            .where(OutboxRow.id.in_(message_ids), OutboxRow.claim_token == token)
+            .values(claimed_until=None, claim_token=None)
+        )
+
+    def holds(self, message_id: int, token: str) -> bool:
+        """Whether the lease `token` still covers the message (nobody took it over)."""
+        query = sa.select(OutboxRow.id).where(OutboxRow.id == message_id, OutboxRow.claim_token == token)
+        return self._s.scalar(query) is not None
 
     def mark_sent(self, message_id: int, token: str, receipt: DeliveryReceipt, now: datetime) -> bool:
         done = self._s.execute(

@@ -37,6 +37,7 @@ class LeadRow(Base):
     __tablename__ = "leads"
     __table_args__ = (
         sa.UniqueConstraint("team_id", "number"),
+        sa.UniqueConstraint("team_id", "external_id"),
         sa.Index(None, "team_id", "email"),
         sa.Index(None, "team_id", "phone"),
         sa.Index(None, "team_id", "owner_id", "status"),
@@ -59,10 +60,42 @@ class LeadRow(Base):
     sales_team: Mapped[str | None] = mapped_column(sa.String(64))
     score: Mapped[int] = mapped_column(sa.Integer, default=0)
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leads.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leads.id"))
+    external_id: Mapped[str | None] = mapped_column(sa.String(255))
+    origin_url: Mapped[str | None] = mapped_column(sa.String(1000))
+    # field -> {"source": ..., "method": ...} for values Leadbot filled in, not a person
+    enriched: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     search_text: Mapped[str] = mapped_column(sa.String(1200), default="")
     created_by: Mapped[str] = mapped_column(UserId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LeadMatchKeyRow(Base):
+    """Blocking keys (domain.dedupe.blocking_keys): candidates for a duplicate check
+    are the leads sharing a key, found by index instead of scanning the table."""
+
+    __tablename__ = "lead_match_keys"
+    __table_args__ = (sa.Index(None, "team_id", "key"),)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+
+
+class MergeRow(Base):
+    """A merge of `source` into `target`, kept so a manager can undo it."""
+
+    __tablename__ = "lead_merges"
+    __table_args__ = (sa.Index(None, "team_id", "source_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    source_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
+    filled: Mapped[dict[str, Any]] = mapped_column(sa.JSON)  # target fields the merge filled in
+    merged_by: Mapped[str] = mapped_column(UserId)
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    undone_by: Mapped[str | None] = mapped_column(UserId)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ActivityRow(Base):
@@ -75,6 +108,7 @@ class ActivityRow(Base):
     body: Mapped[str] = mapped_column(sa.Text)
     actor_id: Mapped[str] = mapped_column(UserId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    moved_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leads.id"))  # by a merge
 
 
 class ReminderRow(Base):
@@ -88,6 +122,7 @@ class ReminderRow(Base):
     text: Mapped[str] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(16), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    moved_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leads.id"))  # by a merge
 
 
 class OutboxRow(Base):

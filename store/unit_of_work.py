@@ -5,9 +5,11 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.leads import LeadRepository
+from store.merges import MergeRepository
 from store.outbox import OutboxRepository
 from store.reminders import ReminderRepository
-from store.repositories import ActivityRepository, AuditLog, LeadRepository, RequestKeys
+from store.repositories import ActivityRepository, AuditLog, RequestKeys
 
 
 class SqlUnitOfWork:
@@ -17,6 +19,7 @@ class SqlUnitOfWork:
     outbox: OutboxRepository
     audit: AuditLog
     requests: RequestKeys
+    merges: MergeRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -31,6 +34,7 @@ class SqlUnitOfWork:
         self.outbox = OutboxRepository(session)
         self.audit = AuditLog(session)
         self.requests = RequestKeys(session)
+        self.merges = MergeRepository(session)
         return self
 
     def __exit__(

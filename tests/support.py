@@ -1,5 +1,6 @@
 """Test constants and tiny builders shared by the suites."""
 
+import json
 import os
 import time
 from datetime import UTC, datetime
@@ -28,3 +29,16 @@ def wait_for_calls(fake, method: str, count: int = 1, timeout: float = 5.0) -> l
             return calls
         time.sleep(0.01)
     raise AssertionError(f"{method} was called {len(fake.calls_to(method))} times, expected {count}")
+
+
+def displayed(node) -> str:
+    """JSON of what Slack would render: button values are data the app reads back, never shown."""
+    return json.dumps(_without_values(node))
+
+
+def _without_values(node):
+    if isinstance(node, dict):
+        return {k: _without_values(v) for k, v in node.items() if k != "value"}
+    if isinstance(node, list):
+        return [_without_values(v) for v in node]
+    return node

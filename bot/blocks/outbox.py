@@ -8,10 +8,15 @@ from bot.blocks.text import SlackMessage, safe
 from bot.ids import ActionId, BlockId
 
 
+def lead_line(lead: dict[str, Any]) -> str:
+    """`*L-42* Dana Scully · FBI`, escaped, from an outbox payload's lead."""
+    company = f" · {safe(lead.get('company'), 200)}" if lead.get("company") else ""
+    return f"*{lead['ref']}* {safe(lead['name'], 200)}{company}"
+
+
 def reminder_message(payload: dict[str, Any]) -> SlackMessage:
     lead = payload["lead"]
-    company = f" · {safe(lead.get('company'), 200)}" if lead.get("company") else ""
-    text = f"⏰ Reminder: *{lead['ref']}* {safe(lead['name'], 200)}{company}: {safe(payload['text'], 1000)}"
+    text = f"⏰ Reminder: {lead_line(lead)}: {safe(payload['text'], 1000)}"
     value = lead["ref"].removeprefix("L-")
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=text)),
@@ -19,7 +24,12 @@ def reminder_message(payload: dict[str, Any]) -> SlackMessage:
             block_id=BlockId.REMINDER_ACTIONS,
             elements=[
                 ButtonElement(text="Show lead", action_id=ActionId.SHOW, value=value),
-                ButtonElement(text="Snooze 1 hour", action_id=ActionId.SNOOZE_HOUR, value=value),
+                # The snoozed reminder keeps its words: they ride in the button's value.
+                ButtonElement(
+                    text="Snooze 1 hour",
+                    action_id=ActionId.SNOOZE_HOUR,
+                    value=f"{value}:{payload['text'][:1500]}",
+                ),
                 ButtonElement(text="Log a call", action_id=ActionId.LOG_CALL, value=value),
             ],
         ),
@@ -34,3 +44,13 @@ def channel_post(payload: dict[str, Any]) -> SlackMessage:
 def mention_reply(payload: dict[str, Any]) -> SlackMessage:
     user = f"<@{payload['user']}> " if payload.get("user") else ""
     return SlackMessage(text=f"{user}I work through `/lead`: try `/lead help` to see what I can do.")
+
+
+def lead_announcement(payload: dict[str, Any]) -> SlackMessage:
+    """A lead that came in without a rep (web form, import), for its team channel."""
+    lead = payload["lead"]
+    email = f" · {safe(lead.get('email'), 320)}" if lead.get("email") else ""
+    text = f"📥 New lead from {safe(payload.get('via'), 50)}: {lead_line(lead)}{email}"
+    button = ButtonElement(text="Show lead", action_id=ActionId.SHOW, value=lead["ref"].removeprefix("L-"))
+    blocks = [SectionBlock(text=MarkdownTextObject(text=text), accessory=button)]
+    return SlackMessage(text=text, blocks=[block.to_dict() for block in blocks])

@@ -2,11 +2,21 @@
 
 from functools import singledispatch
 
+from bot.blocks.capture import captured_message, dismissed_message, merged_message, undone_message
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
 from bot.blocks.lists import list_blocks
 from bot.blocks.text import SlackMessage, escape, safe, when
 from domain.errors import DomainError
-from handlers.results import ActivityAdded, LeadCaptured, LeadDetails, LeadList, ReminderSet
+from handlers.results import (
+    ActivityAdded,
+    DuplicateDismissed,
+    LeadCaptured,
+    LeadDetails,
+    LeadList,
+    LeadsMerged,
+    MergeUndone,
+    ReminderSet,
+)
 
 
 @singledispatch
@@ -14,15 +24,10 @@ def render(result: object) -> SlackMessage:
     raise TypeError(f"no renderer for {type(result).__name__}")
 
 
-@render.register
-def _(result: LeadCaptured) -> SlackMessage:
-    lead = result.lead
-    if result.already_existed:
-        text = f"{escape(lead.name)} is already {lead.ref}: nothing new was created."
-    else:
-        text = f"✅ Added {lead.ref} {escape(lead.name)}."
-    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}, *card_blocks(lead)]
-    return SlackMessage(text=text, blocks=blocks)
+render.register(LeadCaptured, captured_message)
+render.register(LeadsMerged, merged_message)
+render.register(DuplicateDismissed, dismissed_message)
+render.register(MergeUndone, undone_message)
 
 
 @render.register

@@ -1,11 +1,13 @@
 """mrkdwn escaping, truncation and Slack's date token: the one place user text is made safe."""
 # https://api.slack.com/reference/surfaces/formatting#escaping
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 SECTION_LIMIT = 3000
+SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 BUTTON_TEXT_LIMIT = 75
 MESSAGE_BLOCK_LIMIT = 50
 
@@ -40,7 +42,10 @@ def safe(text: str | None, limit: int = SECTION_LIMIT) -> str:
 
 
 def user(user_id: str | None) -> str:
-    return f"<@{user_id}>" if user_id else "nobody"
+    """A Slack mention, or the plain name of a system actor ("web form", "import")."""
+    if not user_id:
+        return "nobody"
+    return f"<@{user_id}>" if SLACK_USER.match(user_id) else f"_{escape(user_id)}_"
 
 
 def when(moment: datetime) -> str:

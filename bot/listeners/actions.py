@@ -11,7 +11,7 @@ from bot.ids import ActionId
 from bot.listeners.errors import answering_errors
 from bot.listeners.reply import ephemeral_followup
 from domain.activity import ActivityKind
-from handlers.commands import Command, LogActivity, SetReminder, ShowLead
+from handlers.commands import Command, KeepBoth, LogActivity, MergeLeads, SetReminder, ShowLead, UndoMerge
 from handlers.context import Context
 
 SNOOZE = timedelta(hours=1)
@@ -39,7 +39,9 @@ class LeadButtons:
     def on_click_ack(ack: Ack) -> None:
         ack()
 
-    def on_click(self, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    def on_click(
+        self, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+    ) -> None:
         """Runs after the ack (a lazy listener): its answer goes through response_url,
         a network call that must not hold up the 3-second ack."""
         with answering_errors(respond):
@@ -48,7 +50,7 @@ class LeadButtons:
             respond(**ephemeral_followup(render(self.deps.dispatch(command, ctx))))
 
     def command_for(self, action: dict[str, Any], body: dict[str, Any], ctx: Context) -> Command:
-        number = int(action["value"])
+        number = int(action["value"].split(":")[0])
         key = click_key(body, action)
         match ActionId(action["action_id"]):
             case ActionId.SHOW:
@@ -60,7 +62,15 @@ class LeadButtons:
                     number=number, due_at=next_morning(ctx.now, self.deps, ctx), request_key=key
                 )
             case ActionId.SNOOZE_HOUR:
-                return SetReminder(number=number, due_at=ctx.now + SNOOZE, request_key=key)
+                text = action["value"].partition(":")[2]
+                return SetReminder(number=number, due_at=ctx.now + SNOOZE, text=text, request_key=key)
+            case ActionId.MERGE:
+                duplicate, keep = (int(part) for part in action["value"].split(":"))
+                return MergeLeads(duplicate=duplicate, keep=keep, request_key=key)
+            case ActionId.KEEP_BOTH:
+                return KeepBoth(number=number)
+            case ActionId.UNDO_MERGE:
+                return UndoMerge(number=number)
 
 
 def register(app: App, deps: Deps) -> None:

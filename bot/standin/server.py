@@ -119,7 +119,11 @@ class FakeSlack:
             gate.set()
 
     def fail_next(
-        self, method: str, status: int = 429, times: int = 1, retry_after: int = 1,
+        self,
+        method: str,
+        status: int = 429,
+        times: int = 1,
+        retry_after: int = 1,
         error: str = "ratelimited",
     ) -> None:
         """Answer the next `times` calls to `method` (or "response_url") with a failure."""
@@ -209,9 +213,15 @@ class FakeSlack:
     # Slack's answers, one api_<method> each (dots as underscores); the rest get {"ok": true}.
 
     def api_auth_test(self, p: Params) -> Params:
-        return {"ok": True, "url": f"https://{self.domain}/", "team": self.team_name,
-                "user": "leadbot", "team_id": self.team_id, "user_id": self.bot_user_id,
-                "bot_id": self.bot_id}
+        return {
+            "ok": True,
+            "url": f"https://{self.domain}/",
+            "team": self.team_name,
+            "user": "leadbot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+        }
 
     def api_chat_postMessage(self, p: Params) -> Params:
         channel, ts = self._dm(str(p.get("channel", ""))), self._next_ts()
@@ -248,8 +258,7 @@ class FakeSlack:
         view = p["view"] if isinstance(p.get("view"), dict) else {}
         view_id = p.get("view_id") or self._next_id("V")
         state: Params = {"values": {}}
-        return {"ok": True, "view": {**view, "id": view_id, "team_id": self.team_id,
-                                     "state": state}}
+        return {"ok": True, "view": {**view, "id": view_id, "team_id": self.team_id, "state": state}}
 
     api_views_update = api_views_push = api_views_publish = api_views_open
 
@@ -264,8 +273,7 @@ class FakeSlack:
 
     def _message(self, p: Params, ts: str) -> Params:
         fields = {key: p[key] for key in MESSAGE_KEYS if key in p}
-        return {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id, "ts": ts,
-                **fields}
+        return {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id, "ts": ts, **fields}
 
 
 def _json_answer(body: Params, status: int = 200) -> Answer:
@@ -324,11 +332,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, answer: Answer) -> None:
         status, headers, body = answer
-        self.send_response(status)
-        for name, value in {**headers, "Content-Length": str(len(body))}.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
+        # A held call's caller may have been killed meanwhile: nobody is left to answer.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.send_response(status)
+            for name, value in {**headers, "Content-Length": str(len(body))}.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the recorded calls are the log; stderr noise would drown test output

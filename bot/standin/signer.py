@@ -43,7 +43,10 @@ class SlackSigner:
         self._serial = itertools.count(1)
 
     def sign(
-        self, body: str, content_type: str, timestamp: int | None = None,
+        self,
+        body: str,
+        content_type: str,
+        timestamp: int | None = None,
         extra_headers: dict[str, str] | None = None,
     ) -> SignedRequest:
         """Sign any raw body: v0=HMAC-SHA256("v0:{timestamp}:{body}")."""
@@ -54,91 +57,169 @@ class SlackSigner:
         return SignedRequest(body, {**headers, **(extra_headers or {})})
 
     def slash_command(
-        self, *, team_id: str, user_id: str, text: str, command: str = "/lead",
-        channel_id: str = "C0CONSOLE", user_name: str = "", response_url: str,
-        trigger_id: str | None = None, timestamp: int | None = None,
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        text: str,
+        command: str = "/lead",
+        channel_id: str = "C0CONSOLE",
+        user_name: str = "",
+        response_url: str,
+        trigger_id: str | None = None,
+        timestamp: int | None = None,
     ) -> SignedRequest:
         form = {
-            "token": "console-verification-token", "team_id": team_id,
-            "team_domain": self.team_domain, "channel_id": channel_id,
-            "channel_name": _channel_name(channel_id), "user_id": user_id,
-            "user_name": user_name or user_id.lower(), "command": command, "text": text,
-            "api_app_id": self.api_app_id, "is_enterprise_install": "false",
-            "response_url": response_url, "trigger_id": trigger_id or self._trigger_id(),
+            "token": "console-verification-token",
+            "team_id": team_id,
+            "team_domain": self.team_domain,
+            "channel_id": channel_id,
+            "channel_name": _channel_name(channel_id),
+            "user_id": user_id,
+            "user_name": user_name or user_id.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": self.api_app_id,
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": trigger_id or self._trigger_id(),
         }
         return self.sign(urlencode(form), FORM, timestamp)
 
     def block_action(
-        self, *, team_id: str, user_id: str, action_id: str, value: str, block_id: str = "b",
-        channel_id: str, message: dict[str, Any] | None, response_url: str,
-        trigger_id: str | None = None, timestamp: int | None = None,
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        action_id: str,
+        value: str,
+        block_id: str = "b",
+        channel_id: str,
+        message: dict[str, Any] | None,
+        response_url: str,
+        trigger_id: str | None = None,
+        timestamp: int | None = None,
     ) -> SignedRequest:
         """A button click; with `message=None` the click came from an ephemeral message."""
-        action = {"action_id": action_id, "block_id": block_id, "value": value,
-                  "type": "button", "action_ts": _action_ts()}
-        container = {"type": "message", "channel_id": channel_id, "is_ephemeral": message is None,
-                     "message_ts": (message or {}).get("ts", _action_ts())}
+        action = {
+            "action_id": action_id,
+            "block_id": block_id,
+            "value": value,
+            "type": "button",
+            "action_ts": _action_ts(),
+        }
+        container = {
+            "type": "message",
+            "channel_id": channel_id,
+            "is_ephemeral": message is None,
+            "message_ts": (message or {}).get("ts", _action_ts()),
+        }
         payload = {
             **self._actor("block_actions", team_id, user_id, trigger_id),
-            "container": container, "response_url": response_url,
+            "container": container,
+            "response_url": response_url,
             "channel": {"id": channel_id, "name": _channel_name(channel_id)},
-            "actions": [action], "state": {"values": {}},
+            "actions": [action],
+            "state": {"values": {}},
         }
         if message is not None:  # Slack omits the message of an ephemeral one
             payload["message"] = message
         return self._payload(payload, timestamp)
 
     def view_submission(
-        self, *, team_id: str, user_id: str, callback_id: str, values: dict[str, Any],
-        private_metadata: str = "", view_id: str = "V1", timestamp: int | None = None,
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        callback_id: str,
+        values: dict[str, Any],
+        private_metadata: str = "",
+        view_id: str = "V1",
+        timestamp: int | None = None,
     ) -> SignedRequest:
         """A modal submit; a plain string in `values` stands for a plain_text_input's value."""
         view = {
-            "id": view_id, "team_id": team_id, "type": "modal", "callback_id": callback_id,
-            "private_metadata": private_metadata, "state": {"values": _state_values(values)},
-            "app_id": self.api_app_id, "root_view_id": view_id, "previous_view_id": None,
+            "id": view_id,
+            "team_id": team_id,
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": private_metadata,
+            "state": {"values": _state_values(values)},
+            "app_id": self.api_app_id,
+            "root_view_id": view_id,
+            "previous_view_id": None,
         }
         payload = {**self._actor("view_submission", team_id, user_id, None), "view": view}
         return self._payload({**payload, "response_urls": []}, timestamp)
 
     def message_shortcut(
-        self, *, team_id: str, user_id: str, callback_id: str, message: dict[str, Any],
-        channel_id: str, response_url: str, trigger_id: str | None = None,
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        callback_id: str,
+        message: dict[str, Any],
+        channel_id: str,
+        response_url: str,
+        trigger_id: str | None = None,
         timestamp: int | None = None,
     ) -> SignedRequest:
         payload = {
             **self._actor("message_action", team_id, user_id, trigger_id),
-            "callback_id": callback_id, "message_ts": message.get("ts"), "message": message,
+            "callback_id": callback_id,
+            "message_ts": message.get("ts"),
+            "message": message,
             "channel": {"id": channel_id, "name": _channel_name(channel_id)},
-            "response_url": response_url, "action_ts": _action_ts(),
+            "response_url": response_url,
+            "action_ts": _action_ts(),
         }
         return self._payload(payload, timestamp)
 
     def event(
-        self, *, team_id: str, event: dict[str, Any], event_id: str | None = None,
-        retry_num: int | None = None, timestamp: int | None = None,
+        self,
+        *,
+        team_id: str,
+        event: dict[str, Any],
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        timestamp: int | None = None,
     ) -> SignedRequest:
         """An Events API callback; a retry carries the headers Slack adds when it resends."""
-        authorization = {"enterprise_id": None, "team_id": team_id, "user_id": self.bot_user_id,
-                         "is_bot": True, "is_enterprise_install": False}
-        body = {
-            "token": "console-verification-token", "team_id": team_id,
-            "api_app_id": self.api_app_id, "event": event, "type": "event_callback",
-            "event_id": event_id or f"Ev{next(self._serial):010d}",
-            "event_time": int(time.time()), "authorizations": [authorization],
+        authorization = {
+            "enterprise_id": None,
+            "team_id": team_id,
+            "user_id": self.bot_user_id,
+            "is_bot": True,
+            "is_enterprise_install": False,
         }
-        retry = {} if retry_num is None else {
-            "X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        body = {
+            "token": "console-verification-token",
+            "team_id": team_id,
+            "api_app_id": self.api_app_id,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(self._serial):010d}",
+            "event_time": int(time.time()),
+            "authorizations": [authorization],
+        }
+        retry = (
+            {}
+            if retry_num is None
+            else {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        )
         return self.sign(json.dumps(body), JSON, timestamp, retry)
 
     def _actor(self, kind: str, team_id: str, user_id: str, trigger: str | None) -> dict[str, Any]:
         # The envelope every interactive payload shares: who, where, and a trigger for modals.
         return {
-            "type": kind, "token": "console-verification-token", "api_app_id": self.api_app_id,
+            "type": kind,
+            "token": "console-verification-token",
+            "api_app_id": self.api_app_id,
             "team": {"id": team_id, "domain": self.team_domain},
             "user": {"id": user_id, "username": user_id.lower(), "team_id": team_id},
             "trigger_id": trigger or self._trigger_id(),
-            "is_enterprise_install": False, "enterprise": None,
+            "is_enterprise_install": False,
+            "enterprise": None,
         }
 
     def _payload(self, payload: dict[str, Any], timestamp: int | None) -> SignedRequest:

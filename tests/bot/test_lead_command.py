@@ -4,7 +4,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from support import ANN, BEN, MIA, wait_for_calls
+from support import ANN, BEN, MIA, displayed, wait_for_calls
 
 from bot.bootstrap import build_runtime
 from bot.standin.workspace import buttons_in, in_process
@@ -12,8 +12,8 @@ from bot.standin.workspace import buttons_in, in_process
 
 def everything_shown(reply, fake) -> str:
     """All a person could see: the reply plus every message the app sent to Slack."""
-    sent = [json.dumps(call.params) for call in fake.calls]
-    return json.dumps(reply.body) + "".join(sent)
+    sent = [displayed(call.params) for call in fake.calls]
+    return displayed(reply.body) + "".join(sent)
 
 
 def lead_count(runtime) -> int:
@@ -28,7 +28,7 @@ def test_add_then_show_a_lead(slack):
     assert "Added L-1 Dana Scully" in added.text
     shown = slack.slash(ANN, "show L-1")
     card = json.dumps(shown.blocks)
-    assert "dana@fbi.gov" in card and "FBI" in card and "Lead captured" in card
+    assert "dana@fbi.gov" in card and "FBI" in card and "Captured from slash command" in card
 
 
 def test_every_id_form_reaches_the_same_lead(slack):
@@ -111,7 +111,7 @@ def test_a_lead_named_channel_pings_nobody_anywhere(slack, fake_slack, runtime):
     slack.slash(ANN, "remind L-1 in 1 minute <!everyone>")
     found = slack.slash(ANN, "find channel")
     runtime.run_jobs(datetime.now(UTC) + timedelta(minutes=2))
-    shown = everything_shown(added, fake_slack) + json.dumps(found.body)
+    shown = everything_shown(added, fake_slack) + displayed(found.body)
     for ping in ("<!channel>", "<!here>", "<!everyone>", "<@U0MGR0MIA>"):
         assert ping not in shown
     assert "&lt;!channel&gt;" in shown

@@ -83,7 +83,7 @@ def test_the_same_log_request_twice_logs_once(
 
     assert not first.already_recorded
     assert again.already_recorded
-    assert timeline(uow_factory) == [("call", "rang"), ("system", "Lead captured")]
+    assert timeline(uow_factory) == [("call", "rang"), ("system", "Captured from slash command")]
 
 
 def test_different_request_keys_log_twice(uow_factory: UowFactory, ann: Context, lead_of_ann: int) -> None:
@@ -103,7 +103,7 @@ def test_another_rep_cannot_add_to_the_lead_and_nothing_changes(
     with pytest.raises(PermissionDenied):
         log_activity(log(ActivityKind.CALL), uow_factory(), ben)
 
-    assert timeline(uow_factory) == [("system", "Lead captured")]
+    assert timeline(uow_factory) == [("system", "Captured from slash command")]
     assert status(uow_factory) is LeadStatus.NEW
 
 
@@ -121,4 +121,4 @@ def test_a_note_with_control_characters_is_refused_and_not_stored(
     with pytest.raises(InvalidInput, match="control characters"):
         add_note(AddNote(number=lead_of_ann, text="bell\x07"), uow_factory(), ann)
 
-    assert timeline(uow_factory) == [("system", "Lead captured")]
+    assert timeline(uow_factory) == [("system", "Captured from slash command")]

@@ -71,7 +71,7 @@ def test_capture_starts_the_timeline(uow_factory: UowFactory, ann: Context) -> N
         lead = uow.leads.get(CONSOLE_WORKSPACE, 1)
         assert lead is not None
         timeline = uow.activities.latest(lead, 10)
-    assert timeline == [Activity(ActivityKind.SYSTEM, "Lead captured", ANN, NOW)]
+    assert timeline == [Activity(ActivityKind.SYSTEM, "Captured from slash command", ANN, NOW)]
 
 
 def test_the_same_request_twice_makes_one_lead(uow_factory: UowFactory, ann: Context) -> None:
@@ -99,18 +99,20 @@ def test_a_burst_of_the_same_request_makes_one_lead(uow_factory: UowFactory, ann
     assert lead_count(uow_factory) == 1
 
 
-def test_a_known_email_returns_the_existing_lead_and_makes_nothing(
+def test_a_known_email_updates_the_existing_lead_and_makes_no_new_one(
     uow_factory: UowFactory, ann: Context, config: LeadbotConfig
 ) -> None:
     capture(uow_factory, ann, email="dana@fbi.gov")
 
     again = capture(uow_factory, context_of(config, BEN), "D. Scully", email="DANA@fbi.gov")
 
-    assert again.already_existed
+    assert again.already_existed and again.outcome == "updated" and again.matched_on == "email"
     assert (again.lead.ref, again.lead.name, again.lead.owner_id) == ("L-1", "Dana Scully", ANN)
+    assert not again.visible  # ben may not see ann's lead: he is told it exists, not what it holds
     assert lead_count(uow_factory) == 1
     with uow_factory() as uow:
-        assert len(uow.audit.entries(CONSOLE_WORKSPACE, "L-1")) == 1
+        actions = [e.action for e in uow.audit.entries(CONSOLE_WORKSPACE, "L-1")]
+        assert actions == ["lead.captured", "lead.recaptured"]
         assert uow.leads.get(CONSOLE_WORKSPACE, 2) is None
 
 

@@ -53,7 +53,7 @@ def test_show_lists_the_timeline_newest_first(uow_factory: UowFactory, ann: Cont
     assert [(a.kind, a.body) for a in details.activities] == [
         (ActivityKind.CALL, "left a voicemail"),
         (ActivityKind.NOTE, "met at the expo"),
-        (ActivityKind.SYSTEM, "Lead captured"),
+        (ActivityKind.SYSTEM, "Captured from slash command"),
     ]
 
 

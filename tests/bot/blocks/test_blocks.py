@@ -1,10 +1,10 @@
 """Renderers are pure: escaping, Block Kit limits and the ids they use."""
 
-import json
 from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
+from support import displayed
 
 from bot.blocks.lists import list_blocks
 from bot.blocks.outbox import reminder_message
@@ -37,7 +37,7 @@ def view(number: int = 1, name: str = "Dana Scully", **overrides) -> LeadView:
 
 
 def all_text(blocks) -> str:
-    return json.dumps(blocks)
+    return displayed(blocks)
 
 
 def section_texts(blocks) -> list[str]:

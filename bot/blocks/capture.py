@@ -1,0 +1,101 @@
+"""Replies to a capture and to duplicate decisions (merge, keep both, undo)."""
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks.lead_card import card_blocks, headline
+from bot.blocks.text import SlackMessage, escape, safe, user
+from bot.ids import ActionId, BlockId
+from handlers.results import (
+    DuplicateDismissed,
+    DuplicateView,
+    LeadCaptured,
+    LeadsMerged,
+    LeadView,
+    MergeUndone,
+)
+
+
+def captured_message(result: LeadCaptured) -> SlackMessage:
+    lead = result.lead
+    if not result.visible:
+        text = (
+            f"{escape(lead.name)} is already {lead.ref}, worked by {user(lead.owner_id)}. "
+            "Your details were added to it."
+        )
+        return SlackMessage(text=text, blocks=[_section(text)])
+    text = _capture_headline(result)
+    blocks = [_section(text), *card_blocks(lead)]
+    if result.duplicate is not None:
+        blocks += duplicate_blocks(lead, result.duplicate)
+    return SlackMessage(text=text, blocks=blocks)
+
+
+def _capture_headline(result: LeadCaptured) -> str:
+    lead = result.lead
+    if result.outcome == "replayed":
+        return f"{escape(lead.name)} is already {lead.ref}: nothing new was created."
+    if result.outcome == "updated":
+        matched = (result.matched_on or "details").replace("_", " ")
+        changes = f"updated {', '.join(result.changed)}" if result.changed else "nothing new to add"
+        return f"{escape(lead.name)} is already {lead.ref} (same {matched}): {changes}."
+    return f"✅ Added {lead.ref} {escape(lead.name)}."
+
+
+def duplicate_blocks(lead: LeadView, duplicate: DuplicateView) -> list[dict[str, Any]]:
+    """The likely duplicate, why we think so, and the rep's two choices."""
+    why = ", ".join(safe(reason, 200) for reason in duplicate.reasons)
+    text = f"⚠️ Looks like {headline(duplicate.lead)}: {why}."
+    buttons = ActionsBlock(
+        block_id=BlockId.DUPLICATE_ACTIONS,
+        elements=[
+            ButtonElement(
+                text=f"Merge into {duplicate.lead.ref}",
+                action_id=ActionId.MERGE,
+                value=f"{lead.number}:{duplicate.lead.number}",
+                style="primary",
+            ),
+            ButtonElement(text="Keep both", action_id=ActionId.KEEP_BOTH, value=str(lead.number)),
+        ],
+    )
+    return [_section(text), buttons.to_dict()]
+
+
+def merged_message(result: LeadsMerged) -> SlackMessage:
+    if result.already_done:
+        text = f"{result.merged.ref} was already merged into {headline(result.kept)}."
+        return SlackMessage(text=text, blocks=[_section(text)])
+    filled = f" It gained {', '.join(result.filled)}." if result.filled else ""
+    text = f"🔗 Merged {result.merged.ref} into {headline(result.kept)}: one lead, both histories.{filled}"
+    undo = ActionsBlock(
+        block_id=BlockId.MERGE_ACTIONS,
+        elements=[
+            ButtonElement(text="Undo merge", action_id=ActionId.UNDO_MERGE, value=str(result.merged.number)),
+        ],
+    )
+    note = ContextBlock(elements=[MarkdownTextObject(text="A manager can undo this.")])
+    return SlackMessage(text=text, blocks=[_section(text), undo.to_dict(), note.to_dict()])
+
+
+def dismissed_message(result: DuplicateDismissed) -> SlackMessage:
+    if result.was_flagged_as is None:
+        text = f"{headline(result.lead)} is not flagged as a duplicate."
+    else:
+        text = f"👍 Kept both: {headline(result.lead)} is no longer flagged as {result.was_flagged_as}."
+    return SlackMessage(text=text, blocks=[_section(text)])
+
+
+def undone_message(result: MergeUndone) -> SlackMessage:
+    text = f"↩️ Undid the merge: {headline(result.restored)} is back, separate from {result.kept.ref}."
+    return SlackMessage(text=text, blocks=[_section(text), *card_blocks(result.restored)])
+
+
+def _section(text: str) -> dict[str, Any]:
+    return SectionBlock(text=MarkdownTextObject(text=text[:3000])).to_dict()

@@ -1,0 +1,59 @@
+"""Enrichment without network: company and website from an email domain, country
+from a phone number, each marked with where it came from."""
+
+import phonenumbers
+
+from domain.dedupe import is_free_mail
+from domain.lead import Lead
+from domain.names import PUBLIC_SECOND_LEVELS
+
+FROM_EMAIL = {"source": "email", "method": "company domain"}
+FROM_PHONE = {"source": "phone", "method": "country calling code"}
+
+
+def enrich(lead: Lead) -> None:
+    """Fill only what nobody typed; a value a person gave is never replaced."""
+    domain = company_domain(lead.email)
+    if domain:
+        _fill(lead, "website", f"https://{domain}", FROM_EMAIL)
+        _fill(lead, "company", company_from_domain(domain), FROM_EMAIL)
+    country = country_of(lead.phone)
+    if country:
+        _fill(lead, "country", country, FROM_PHONE)
+
+
+def _fill(lead: Lead, field: str, value: str, provenance: dict[str, str]) -> None:
+    if getattr(lead, field) or not value:
+        return
+    setattr(lead, field, value)
+    lead.enriched[field] = dict(provenance)
+
+
+def company_domain(email: str | None) -> str | None:
+    """The organisation's domain of an address, or None for free-mail providers."""
+    if not email or "@" not in email:
+        return None
+    domain = email.rsplit("@", 1)[1].lower().strip(".")
+    return None if not domain or is_free_mail(domain) else domain
+
+
+def company_from_domain(domain: str) -> str:
+    """ "mail.acme-robotics.co.uk" -> "Acme Robotics": the registered name, readable."""
+    labels = domain.split(".")[:-1]  # drop the top-level domain
+    while len(labels) > 1 and labels[-1] in PUBLIC_SECOND_LEVELS:
+        labels.pop()
+    core = labels[-1] if labels else ""
+    # Short labels are usually acronyms (fbi.gov, ibm.com); longer ones words.
+    parts = [p for p in core.replace("_", "-").split("-") if p]
+    return " ".join(p.upper() if len(p) <= 3 else p.capitalize() for p in parts)
+
+
+def country_of(phone: str | None) -> str | None:
+    """ISO 3166 alpha-2 region of an E.164 number (US for +1 202..., GB for +44...)."""
+    if not phone:
+        return None
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(phone, None))
+    except phonenumbers.NumberParseException:
+        return None
+    return region if region and region != "ZZ" else None

@@ -1,0 +1,55 @@
+"""Duplicate matching shared by every capture path: same person, likely duplicate, keys."""
+
+from domain.dedupe import LikelyDuplicate, MatchRecord, blocking_keys, likely_duplicate
+from domain.lead import PROFILE_FIELDS, Lead
+from store.unit_of_work import SqlUnitOfWork
+
+IDENTITY_FIELDS = ("email", "phone", "external_id")
+
+
+def match_record(lead: Lead) -> MatchRecord:
+    return MatchRecord(
+        id=lead.id or 0, name=lead.name, email=lead.email, phone=lead.phone, company=lead.company
+    )
+
+
+def same_person(uow: SqlUnitOfWork, lead: Lead) -> tuple[Lead, str] | None:
+    """An exact external id, email or phone: certainly the same person."""
+    return uow.leads.same_person(
+        lead.team_id, external_id=lead.external_id, email=lead.email, phone=lead.phone
+    )
+
+
+def likely_duplicate_of(uow: SqlUnitOfWork, lead: Lead) -> LikelyDuplicate | None:
+    """Only leads sharing a blocking key are scored, so the check stays fast at any size."""
+    record = match_record(lead)
+    candidates = uow.leads.match_candidates(lead.team_id, blocking_keys(record), exclude=lead.id)
+    return likely_duplicate(record, candidates)
+
+
+def refresh_match_keys(uow: SqlUnitOfWork, lead: Lead) -> None:
+    uow.leads.set_match_keys(lead, blocking_keys(match_record(lead)))
+
+
+def absorb(existing: Lead, incoming: Lead, may_replace: bool) -> tuple[str, ...]:
+    """Fold newer data into a known lead. Typed values replace (when the sender may
+    work the lead); identifiers and inferred values only fill gaps, so a typo'd
+    resend cannot lose an address and a guess never overwrites what a person wrote.
+    Returns the fields changed."""
+    changed = []
+    for field in (*IDENTITY_FIELDS, *PROFILE_FIELDS):
+        new, old = getattr(incoming, field), getattr(existing, field)
+        fills_gap = not old
+        replaces = may_replace and field in PROFILE_FIELDS and field not in incoming.enriched
+        if new and new != old and (fills_gap or replaces):
+            setattr(existing, field, new)
+            _carry_provenance(existing, incoming, field)
+            changed.append(field)
+    return tuple(changed)
+
+
+def _carry_provenance(existing: Lead, incoming: Lead, field: str) -> None:
+    if field in incoming.enriched:
+        existing.enriched[field] = incoming.enriched[field]
+    else:
+        existing.enriched.pop(field, None)

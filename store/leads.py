@@ -1,0 +1,182 @@
+"""The lead repository: row <-> domain mapping, numbering, exact and fuzzy-match lookups.
+Every query is scoped to one workspace; merged leads are hidden from lookups."""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from domain.dedupe import MatchRecord
+from domain.lead import PROFILE_FIELDS, Lead
+from domain.lifecycle import LeadStatus
+from domain.search import search_text
+from store.sql import insert_ignoring_conflict
+from store.tables import LeadCounterRow, LeadMatchKeyRow, LeadRow
+
+MAX_CANDIDATES = 500  # a key shared by more leads than this says little about any one of them
+
+_LEAD_COLUMNS = (
+    "name",
+    "email",
+    "phone",
+    *PROFILE_FIELDS,
+    "owner_id",
+    "sales_team",
+    "score",
+    "external_id",
+    "origin_url",
+)
+
+
+class LeadRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(self, lead: Lead) -> Lead:
+        """Give the lead the next number of its workspace and insert it."""
+        lead.number = self._next_number(lead.team_id)
+        row = LeadRow(
+            team_id=lead.team_id,
+            number=lead.number,
+            status=str(lead.status),
+            created_by=lead.created_by,
+            created_at=lead.created_at,
+            updated_at=lead.updated_at or lead.created_at,
+        )
+        self._copy_into(lead, row)
+        self._s.add(row)
+        self._s.flush()
+        lead.id = row.id
+        return lead
+
+    def _next_number(self, team_id: str) -> int:
+        # The UPDATE takes a row lock (PostgreSQL) or the write lock (SQLite), so
+        # concurrent captures in one workspace never share a number.
+        self._s.execute(insert_ignoring_conflict(self._s, LeadCounterRow, team_id=team_id, last_number=0))
+        bump = (
+            sa.update(LeadCounterRow)
+            .where(LeadCounterRow.team_id == team_id)
+            .values(last_number=LeadCounterRow.last_number + 1)
+            .returning(LeadCounterRow.last_number)
+        )
+        return int(self._s.execute(bump).scalar_one())
+
+    def save(self, lead: Lead) -> None:
+        row = self._s.get_one(LeadRow, lead.id)
+        self._copy_into(lead, row)
+        row.status = str(lead.status)
+        row.updated_at = lead.updated_at or row.updated_at
+
+    def get(self, team_id: str, number: int) -> Lead | None:
+        row = self._s.scalars(self._in(team_id).where(LeadRow.number == number)).one_or_none()
+        return _to_lead(row) if row else None
+
+    def by_numbers(self, team_id: str, numbers: Sequence[int]) -> list[Lead]:
+        rows = self._s.scalars(self._in(team_id).where(LeadRow.number.in_(numbers)))
+        by_number = {row.number: _to_lead(row) for row in rows}
+        return [by_number[n] for n in numbers if n in by_number]
+
+    def owned_by(self, team_id: str, user_id: str, statuses: Sequence[LeadStatus], limit: int) -> list[Lead]:
+        query = (
+            self._live(team_id)
+            .where(LeadRow.owner_id == user_id, LeadRow.status.in_([str(s) for s in statuses]))
+            .order_by(LeadRow.updated_at.desc(), LeadRow.number.desc())
+            .limit(limit)
+        )
+        return [_to_lead(row) for row in self._s.scalars(query)]
+
+    def search_corpus(self, team_id: str) -> dict[int, str]:
+        query = sa.select(LeadRow.number, LeadRow.search_text).where(
+            LeadRow.team_id == team_id, LeadRow.merged_into_id.is_(None)
+        )
+        return {number: text for number, text in self._s.execute(query)}
+
+    def same_person(
+        self, team_id: str, *, external_id: str | None, email: str | None, phone: str | None
+    ) -> tuple[Lead, str] | None:
+        """The live lead that is certainly this person, and which field says so:
+        external id first (the sender's own key), then email, then phone."""
+        for column, value in (("external_id", external_id), ("email", email), ("phone", phone)):
+            if value:
+                query = self._live(team_id).where(getattr(LeadRow, column) == value)
+                row = self._s.scalars(query.order_by(LeadRow.number).limit(1)).first()
+                if row is not None:
+                    return _to_lead(row), column
+        return None
+
+    def find_by_email(self, team_id: str, email: str) -> Lead | None:
+        found = self.same_person(team_id, external_id=None, email=email, phone=None)
+        return found[0] if found else None
+
+    def set_match_keys(self, lead: Lead, keys: Iterable[str]) -> None:
+        self._s.execute(sa.delete(LeadMatchKeyRow).where(LeadMatchKeyRow.lead_id == lead.id))
+        rows = [{"lead_id": lead.id, "key": key, "team_id": lead.team_id} for key in set(keys)]
+        if rows:
+            self._s.execute(sa.insert(LeadMatchKeyRow), rows)
+
+    def match_candidates(
+        self, team_id: str, keys: Iterable[str], exclude: int | None = None
+    ) -> list[MatchRecord]:
+        """Live leads sharing a blocking key with the new one: the only ones worth scoring."""
+        ids = (
+            sa.select(LeadMatchKeyRow.lead_id)
+            .where(LeadMatchKeyRow.team_id == team_id, LeadMatchKeyRow.key.in_(list(keys)))
+            .distinct()
+            .limit(MAX_CANDIDATES)
+        )
+        query = sa.select(LeadRow.id, LeadRow.name, LeadRow.email, LeadRow.phone, LeadRow.company).where(
+            LeadRow.id.in_(ids), LeadRow.merged_into_id.is_(None), LeadRow.id != (exclude or 0)
+        )
+        return [
+            MatchRecord(id=r.id, name=r.name, email=r.email, phone=r.phone, company=r.company)
+            for r in self._s.execute(query)
+        ]
+
+    def by_id(self, team_id: str, lead_id: int) -> Lead | None:
+        row = self._s.get(LeadRow, lead_id)
+        return _to_lead(row) if row is not None and row.team_id == team_id else None
+
+    def all(self, team_id: str | None = None) -> list[Lead]:
+        query = sa.select(LeadRow).order_by(LeadRow.team_id, LeadRow.number)
+        if team_id is not None:
+            query = query.where(LeadRow.team_id == team_id)
+        return [_to_lead(row) for row in self._s.scalars(query)]
+
+    def number_of(self, lead_id: int) -> int:
+        return int(self._s.get_one(LeadRow, lead_id).number)
+
+    @staticmethod
+    def _in(team_id: str) -> sa.Select[LeadRow]:
+        return sa.select(LeadRow).where(LeadRow.team_id == team_id)
+
+    @classmethod
+    def _live(cls, team_id: str) -> sa.Select[LeadRow]:
+        """Leads not merged into another: a merged lead lives on only for undo."""
+        return cls._in(team_id).where(LeadRow.merged_into_id.is_(None))
+
+    @staticmethod
+    def _copy_into(lead: Lead, row: LeadRow) -> None:
+        for column in _LEAD_COLUMNS:
+            setattr(row, column, getattr(lead, column))
+        row.duplicate_of_id = lead.duplicate_of
+        row.merged_into_id = lead.merged_into
+        row.enriched = dict(lead.enriched) or None
+        row.search_text = search_text(lead.name, lead.company, lead.email)
+
+
+def _to_lead(row: LeadRow) -> Lead:
+    values: dict[str, Any] = {column: getattr(row, column) for column in _LEAD_COLUMNS}
+    return Lead(
+        team_id=row.team_id,
+        number=row.number,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        status=LeadStatus(row.status),
+        updated_at=row.updated_at,
+        duplicate_of=row.duplicate_of_id,
+        merged_into=row.merged_into_id,
+        enriched=dict(row.enriched or {}),
+        id=row.id,
+        **values,
+    )

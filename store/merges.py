@@ -1,0 +1,61 @@
+"""Merges of duplicate leads: moving history across, and the record that allows undo."""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from store.tables import ActivityRow, MergeRow, ReminderRow
+
+_HISTORY = (ActivityRow, ReminderRow)
+
+
+class MergeRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def move_history(self, team_id: str, source_id: int, target_id: int) -> None:
+        """Activities and reminders follow the lead they merge into, remembering
+        where they came from."""
+        for table in _HISTORY:
+            self._s.execute(
+                sa.update(table)
+                .where(table.team_id == team_id, table.lead_id == source_id)
+                .values(lead_id=target_id, moved_from_id=source_id)
+            )
+
+    def move_history_back(self, team_id: str, source_id: int, target_id: int) -> None:
+        for table in _HISTORY:
+            self._s.execute(
+                sa.update(table)
+                .where(table.team_id == team_id, table.lead_id == target_id, table.moved_from_id == source_id)
+                .values(lead_id=source_id, moved_from_id=None)
+            )
+
+    def record(
+        self, *, team_id: str, source_id: int, target_id: int, filled: dict[str, Any], by: str, at: datetime
+    ) -> None:
+        self._s.add(
+            MergeRow(
+                team_id=team_id,
+                source_id=source_id,
+                target_id=target_id,
+                filled=filled,
+                merged_by=by,
+                merged_at=at,
+            )
+        )
+
+    def open_merge_of(self, team_id: str, source_id: int) -> MergeRow | None:
+        """The merge of this lead that has not been undone, if any."""
+        query = (
+            sa.select(MergeRow)
+            .where(MergeRow.team_id == team_id, MergeRow.source_id == source_id, MergeRow.undone_at.is_(None))
+            .order_by(MergeRow.id.desc())
+            .limit(1)
+        )
+        return self._s.scalars(query).first()
+
+    def mark_undone(self, merge: MergeRow, by: str, at: datetime) -> None:
+        merge.undone_by, merge.undone_at = by, at

@@ -1,0 +1,119 @@
+"""Duplicates: flagged on capture with reasons, merged atomically, undone by a manager."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from support import ANN, BEN, MIA, NOW, context_of
+
+from domain.config import CONSOLE_WORKSPACE
+from domain.errors import InvalidInput, PermissionDenied
+from handlers.activity import add_note
+from handlers.capture import add_lead
+from handlers.commands import AddLead, AddNote, KeepBoth, MergeLeads, SetReminder, UndoMerge
+from handlers.merge import keep_both, merge_leads, undo_merge
+from handlers.remind import set_reminder
+
+
+def capture(uow_factory, ctx, name, **kw: Any):
+    return add_lead(AddLead(name=name, **kw), uow_factory(), ctx)
+
+
+@pytest.fixture
+def smithers(uow_factory, ann):
+    """Jonathan Smithers at Acme Corporation, then Jon Smithers at ACME Corp."""
+    capture(uow_factory, ann, "Jonathan Smithers", email="jonathan@acme.com",
+            fields={"company": "Acme Corporation"})
+    add_note(AddNote(number=1, text="met at the fair"), uow_factory(), ann)
+    second = capture(uow_factory, ann, "Jon Smithers", phone="+1 202 555 0143", fields={"company": "ACME Corp."})
+    add_note(AddNote(number=2, text="called about pricing"), uow_factory(), ann)
+    set_reminder(SetReminder(number=2, due_at=NOW + timedelta(days=1), text="send quote"), uow_factory(), ann)
+    return second
+
+
+def lead(uow_factory, number):
+    with uow_factory() as uow:
+        return uow.leads.get(CONSOLE_WORKSPACE, number)
+
+
+def history(uow_factory, number):
+    with uow_factory() as uow:
+        found = uow.leads.get(CONSOLE_WORKSPACE, number)
+        notes = [a.body for a in uow.activities.latest(found, 50) if a.kind == "note"]
+        reminders = [r.text for r in uow.reminders.pending_for_lead(CONSOLE_WORKSPACE, found.id)]
+        return sorted(notes), reminders
+
+
+def test_a_nickname_at_the_same_company_is_flagged_with_reasons(smithers):
+    assert smithers.outcome == "created" and smithers.lead.ref == "L-2"
+    assert smithers.duplicate is not None and smithers.duplicate.lead.ref == "L-1"
+    reasons = " ".join(smithers.duplicate.reasons)
+    assert "name" in reasons and "company" in reasons
+
+
+def test_merge_leaves_one_lead_with_both_histories(uow_factory, ann, smithers):
+    merged = merge_leads(MergeLeads(duplicate=2, keep=1), uow_factory(), ann)
+    assert merged.kept.ref == "L-1" and "phone" in merged.filled
+    assert lead(uow_factory, 1).phone == "+12025550143"
+    assert lead(uow_factory, 2).merged_into == lead(uow_factory, 1).id
+    assert history(uow_factory, 1) == (["called about pricing", "met at the fair"], ["send quote"])
+    with uow_factory() as uow:
+        assert uow.leads.search_corpus(CONSOLE_WORKSPACE).keys() == {1}
+        assert [e.action for e in uow.audit.entries(CONSOLE_WORKSPACE, "L-1")][-1] == "lead.merged"
+
+
+def test_merging_twice_is_one_merge(uow_factory, ann, smithers):
+    merge_leads(MergeLeads(duplicate=2, keep=1), uow_factory(), ann)
+    again = merge_leads(MergeLeads(duplicate=2, keep=1), uow_factory(), ann)
+    assert again.already_done
+
+
+def test_a_manager_undoes_a_merge_and_each_lead_gets_its_history_back(uow_factory, ann, config, smithers):
+    merge_leads(MergeLeads(duplicate=2, keep=1), uow_factory(), ann)
+    undone = undo_merge(UndoMerge(number=2), uow_factory(), context_of(config, MIA))
+    assert undone.restored.ref == "L-2"
+    assert history(uow_factory, 1) == (["met at the fair"], [])
+    assert history(uow_factory, 2) == (["called about pricing"], ["send quote"])
+    assert lead(uow_factory, 1).phone is None
+    assert lead(uow_factory, 2).merged_into is None
+
+
+def test_a_rep_cannot_undo_a_merge(uow_factory, ann, smithers):
+    merge_leads(MergeLeads(duplicate=2, keep=1), uow_factory(), ann)
+    with pytest.raises(PermissionDenied):
+        undo_merge(UndoMerge(number=2), uow_factory(), ann)
+
+
+def test_a_rep_cannot_merge_another_reps_lead(uow_factory, config, smithers):
+    with pytest.raises(PermissionDenied):
+        merge_leads(MergeLeads(duplicate=2, keep=1), uow_factory(), context_of(config, BEN))
+    assert lead(uow_factory, 2).merged_into is None
+
+
+def test_a_lead_cannot_merge_into_itself_or_a_merged_one(uow_factory, ann, smithers):
+    with pytest.raises(InvalidInput):
+        merge_leads(MergeLeads(duplicate=1, keep=1), uow_factory(), ann)
+    merge_leads(MergeLeads(duplicate=2, keep=1), uow_factory(), ann)
+    with pytest.raises(InvalidInput, match="already merged"):
+        merge_leads(MergeLeads(duplicate=1, keep=2), uow_factory(), ann)
+
+
+def test_keep_both_clears_the_flag(uow_factory, ann, smithers):
+    dismissed = keep_both(KeepBoth(number=2), uow_factory(), ann)
+    assert dismissed.was_flagged_as == "L-1"
+    assert lead(uow_factory, 2).duplicate_of is None
+
+
+def test_different_people_at_one_company_are_not_flagged(uow_factory, ann):
+    capture(uow_factory, ann, "Dana Scully", fields={"company": "FBI"})
+    other = capture(uow_factory, ann, "Fox Mulder", fields={"company": "FBI"})
+    assert other.duplicate is None
+
+
+def test_an_exact_phone_updates_the_known_lead_and_logs_it(uow_factory, ann):
+    capture(uow_factory, ann, "Dana Scully", phone="+1 202 555 0143")
+    again = capture(uow_factory, ann, "Dana Scully", phone="(202) 555-0143", fields={"title": "Agent"})
+    assert again.outcome == "updated" and again.matched_on == "phone" and again.changed == ("title",)
+    with uow_factory() as uow:
+        first = uow.leads.get(CONSOLE_WORKSPACE, 1)
+        assert "same phone" in uow.activities.latest(first, 1)[0].body
