@@ -18,7 +18,8 @@ from bot.delivery import make_deliver
 from bot.deps import Deps
 from bot.listeners import register
 from bot.settings import Settings
-from domain.config import LeadbotConfig
+from bot.webhooks import WebhookEndpoint
+from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from handlers.deliver import Deliver, UowFactory
 from scheduler.jobs import run_all
 from scheduler.runner import build_scheduler, kick
@@ -37,6 +38,7 @@ class Runtime:
     deliver: Deliver
     scheduler: BackgroundScheduler
     app: App
+    webhook: WebhookEndpoint
 
     def run_jobs(self, now: datetime) -> dict[str, int]:
         """One pass of every scheduled job, as `leadbot tick` runs it."""
@@ -79,7 +81,21 @@ def build_runtime(settings: Settings, config: LeadbotConfig, *, sweep_seconds: f
     scheduler = build_scheduler(uow_factory, deliver, every_seconds=sweep_seconds)
     deps = Deps(uow_factory, config, kick_outbox=lambda: kick(scheduler))
     app = build_app(settings, client, deps)
-    return Runtime(settings, config, engine, uow_factory, client, deliver, scheduler, app)
+    webhook = WebhookEndpoint(deps, _secret(settings), workspace_of(app, settings))
+    return Runtime(settings, config, engine, uow_factory, client, deliver, scheduler, app, webhook)
+
+
+def workspace_of(app: App, settings: Settings) -> str:
+    """Webhook leads belong to the bot token's workspace, as auth.test reports it
+    (DESIGN.md). Asked once here, not per request: a web form must not wait on Slack."""
+    if not settings.has_slack():
+        return CONSOLE_WORKSPACE
+    return str(app.client.auth_test()["team_id"])
+
+
+def _secret(settings: Settings) -> str | None:
+    secret = settings.leadbot_webhook_secret
+    return secret.get_secret_value() if secret else None
 
 
 def run_jobs_once(settings: Settings, now: datetime) -> dict[str, int]:

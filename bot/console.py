@@ -1,6 +1,10 @@
 """`leadbot console`: the real Bolt app in-process against the local Slack stand-in."""
 
+import html
+import itertools
+import shlex
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,21 +16,31 @@ from rich.text import Text
 
 from bot.bootstrap import Runtime, build_runtime
 from bot.deps import utc_now
+from bot.ids import CallbackId
 from bot.settings import Settings
 from bot.standin import FakeSlack, SlackSigner
-from bot.standin.render import message_lines
+from bot.standin.render import message_lines, view_lines
 from bot.standin.server import ApiCall
-from bot.standin.workspace import Button, LocalWorkspace, Reply, buttons_in, in_process
+from bot.standin.workspace import Button, LocalWorkspace, OpenModal, Reply, buttons_in, in_process
+from bot.tokens import normalize_quotes
 from domain.config import CONSOLE_WORKSPACE, ConsoleUser, LeadbotConfig
 
 CONSOLE_SECRET = "console-signing-secret"
-SHOWN_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url", "views.open")
+SHOWN_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url")
+MODAL_METHODS = ("views.open", "views.push", "views.update")
 HELP = """Type a slash command as the current user, e.g.
   /lead add “Dana Scully” dana@fbi.gov company:FBI
+  /lead add            (alone: opens the capture form)
   /lead help
 Console commands:
   as <user>   act as another user (see `users`)
   click <n>   press button n of the messages shown
+  submit [field=value ...]
+              fill in the open form (fields by name or number) and press its button, e.g.
+              submit name="Jon Smithers" company="ACME Corp."
+  shortcut <text>
+              “Create lead from message” on a message with that text, e.g.
+              shortcut Jon Smithers <jon@acme.com> wants a demo, +1 202 555 0143
   users       list the people in this workspace
   tick        run the scheduler's jobs now
   quit        leave (Ctrl-D works too)"""
@@ -36,6 +50,7 @@ Console commands:
 class ConsoleState:
     user: ConsoleUser
     buttons: list[tuple[Button, dict[str, Any] | None]] = field(default_factory=list)
+    modal: OpenModal | None = None
 
 
 class LeadbotConsole:
@@ -49,19 +64,26 @@ class LeadbotConsole:
         self.state = ConsoleState(start)
         self.out = Console(highlight=False)
         self._lock = threading.Lock()
+        self._view_ids = itertools.count(1)
         fake.on_call = self.on_api_call
 
     # -- what the app sends to Slack --------------------------------------------------
     def on_api_call(self, call: ApiCall) -> None:
-        if call.method not in SHOWN_METHODS or call.failed:
+        if call.failed:
             return
-        where = self.where(call)
-        message = call.params if call.method != "views.open" else {"text": "(a modal opened)"}
-        self.show(where, message, None if call.method == "response_url" else call.params)
+        if call.method in MODAL_METHODS and isinstance(call.params.get("view"), dict):
+            self.show_modal(OpenModal.of(call.params["view"], f"VCONSOLE{next(self._view_ids):04d}"))
+        elif call.method in SHOWN_METHODS:
+            # Slack sends no message with a click on an ephemeral one.
+            ephemeral = call.method in ("response_url", "chat.postEphemeral")
+            self.show(self.where(call), call.params, None if ephemeral else call.params)
 
     def where(self, call: ApiCall) -> str:
         if call.method == "response_url":
             return f"only visible to @{self.state.user.name}"
+        if call.method == "chat.postEphemeral":
+            viewer = self.name_of(str(call.params.get("user", "")))
+            return f"only visible to @{viewer} in #{call.params.get('channel', '')}"
         channel = str(call.params.get("channel", ""))
         if channel.startswith("D"):
             return f"DM to @{self.name_of('U' + channel[1:])}"
@@ -74,6 +96,14 @@ class LeadbotConsole:
             self.state.buttons += [(b, _as_message(posted)) for b in buttons_in(message.get("blocks") or [])]
             self.out.print(Text(f"── {where}", style="dim"))
             for line in lines:
+                self.out.print(Text(line))
+
+    def show_modal(self, modal: OpenModal, errors: dict[str, str] | None = None) -> None:
+        """The form on screen; `submit` fills it in and presses its button."""
+        with self._lock:
+            self.state.modal = modal
+            self.out.print(Text(f"── a form, for @{self.state.user.name}", style="dim"))
+            for line in view_lines(modal.view, modal.values, self.name_of, self.tz(), errors):
                 self.out.print(Text(line))
 
     # -- what the person types ---------------------------------------------------------
@@ -108,6 +138,8 @@ class LeadbotConsole:
         return {
             "as": self.switch,
             "click": self.click,
+            "submit": self.submit,
+            "shortcut": self.shortcut,
             "users": self.list_users,
             "tick": self.tick,
             "help": self.help,
@@ -142,6 +174,43 @@ class LeadbotConsole:
         self.reply(self.workspace.click(self.state.user.id, button, message))
         return True
 
+    def submit(self, arg: str) -> bool:
+        modal = self.state.modal
+        if modal is None:
+            self.out.print(Text("No form is open: `/lead add` opens one.", style="yellow"))
+            return True
+        try:
+            modal.fill(field_values(arg))
+        except ValueError as exc:
+            self.out.print(
+                Text(f'{exc}. Write it like: submit name="Jon Smithers" 3=+12025550143', style="yellow")
+            )
+            return True
+        reply = self.workspace.submit_view(self.state.user.id, modal.view, modal.values, modal.view_id)
+        self.answer_submit(modal, reply)
+        return True
+
+    def answer_submit(self, modal: OpenModal, reply: Reply) -> None:
+        """As Slack shows a submit's answer: errors next to their inputs, a new view, or closed."""
+        body = reply.body if isinstance(reply.body, dict) else {}
+        action = body.get("response_action")
+        if reply.status != 200:
+            self.out.print(Text(f"Slack would show an error: HTTP {reply.status} {reply.body}", style="red"))
+        elif action == "errors":
+            self.show_modal(modal, body.get("errors"))
+        elif action == "update":
+            self.show_modal(OpenModal.of(body["view"], modal.view_id))
+        else:
+            self.state.modal = None
+            self.out.print(Text("── the form closed", style="dim"))
+
+    def shortcut(self, text: str) -> bool:
+        """Slack sends a message's text escaped (&, <, >), so the message is escaped here too."""
+        message = {"type": "message", "user": self.state.user.id, "ts": f"{time.time():.6f}"}
+        message["text"] = html.escape(text, quote=False)
+        self.reply(self.workspace.message_shortcut(self.state.user.id, CallbackId.FROM_MESSAGE, message))
+        return True
+
     def switch(self, name: str) -> bool:
         user = next((u for u in self.users if name.lstrip("@") in (u.name, u.id)), None)
         if user is None:
@@ -170,6 +239,15 @@ class LeadbotConsole:
 
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.state.user.tz)
+
+
+def field_values(arg: str) -> dict[str, str]:
+    """`name="Jon Smithers" 3=+12025550143` -> {"name": "Jon Smithers", "3": "+12025550143"}."""
+    tokens = shlex.split(normalize_quotes(arg))
+    bad = next((token for token in tokens if not token.partition("=")[0] or "=" not in token), None)
+    if bad is not None:
+        raise ValueError(f"{bad!r} is not field=value")
+    return dict(token.split("=", 1) for token in tokens)
 
 
 def _as_message(posted: dict[str, Any] | None) -> dict[str, Any] | None:

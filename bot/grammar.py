@@ -266,6 +266,16 @@ def parse(text: str, env: ParseEnv) -> Parsed:
         raise CommandSyntaxError(describe_validation(exc), spec) from exc
 
 
+def asks_for_form(text: str) -> bool:
+    """Would parse() answer OpenCaptureForm? Cheap (no command is built), so a listener can
+    route on it before the ack."""
+    try:
+        tokens = split_args(text)
+    except TokenError:
+        return False
+    return len(tokens) == 1 and tokens[0].lower() == "add"
+
+
 def lookup(name: str) -> SubcommandSpec:
     spec = SPEC_BY_NAME.get(name.lower())
     if spec is not None:

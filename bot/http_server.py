@@ -1,7 +1,8 @@
-"""HTTP transport: Slack events on /slack/events, health on /healthz."""
+"""HTTP transport: Slack events on /slack/events, web-form leads on /webhooks/leads, health on /healthz."""
 # https://docs.python.org/3/library/http.server.html#http.server.ThreadingHTTPServer
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,15 +13,25 @@ from bot.bolt_request import SlackRequest
 
 MAX_BODY = 1 << 20  # Slack payloads are far smaller; anything bigger is refused unread
 
+# Raw body and headers in, status and JSON-able body out (bot.webhooks.WebhookEndpoint.handle).
+Webhook = Callable[[bytes, Mapping[str, str]], tuple[int, dict[str, Any]]]
+
 
 class LeadbotServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], app: App, healthy: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        app: App,
+        healthy: Callable[[], bool],
+        leads_webhook: Webhook | None = None,
+    ) -> None:
         super().__init__(address, _Handler)
         self.app = app
         self.healthy = healthy
+        self.leads_webhook = leads_webhook
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -36,15 +47,25 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
+        length = self._content_length()
+        if length is None:
+            self._answer(400, b'{"error": "bad Content-Length"}', close=True)
+            return
         if length > MAX_BODY:
             self._answer(413, b'{"error": "body too large"}', close=True)
             return
         body = self.rfile.read(length)
         if url.path == "/slack/events":
             self._bolt(body, url.query)
+        elif url.path == "/webhooks/leads" and self.server.leads_webhook is not None:
+            self._webhook(self.server.leads_webhook, body)
         else:
             self._answer(404, b'{"error": "not found"}')
+
+    def _content_length(self) -> int | None:
+        # A negative length would make rfile.read() read until the client hangs up.
+        text = (self.headers.get("Content-Length") or "0").strip()
+        return int(text) if text.isascii() and text.isdigit() else None
 
     def _bolt(self, body: bytes, query: str) -> None:
         headers = {key.lower(): [value] for key, value in self.headers.items()}
@@ -52,6 +73,10 @@ class _Handler(BaseHTTPRequestHandler):
         response: BoltResponse = self.server.app.dispatch(request)
         extra = {k: v[0] for k, v in response.headers.items() if k.lower() != "content-length"}
         self._answer(response.status, (response.body or "").encode("utf-8"), extra)
+
+    def _webhook(self, webhook: Webhook, body: bytes) -> None:
+        status, answer = webhook(body, dict(self.headers.items()))
+        self._answer(status, json.dumps(answer).encode("utf-8"))
 
     def _answer(
         self, status: int, body: bytes, headers: dict[str, Any] | None = None, close: bool = False
@@ -71,5 +96,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def serve(app: App, healthy: Callable[[], bool], host: str, port: int) -> LeadbotServer:
-    return LeadbotServer((host, port), app, healthy)
+def serve(
+    app: App, healthy: Callable[[], bool], host: str, port: int, leads_webhook: Webhook | None = None
+) -> LeadbotServer:
+    return LeadbotServer((host, port), app, healthy, leads_webhook)

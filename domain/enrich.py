@@ -9,10 +9,14 @@ from domain.names import PUBLIC_SECOND_LEVELS
 
 FROM_EMAIL = {"source": "email", "method": "company domain"}
 FROM_PHONE = {"source": "phone", "method": "country calling code"}
+FROM_CHANNEL = {"source": "channel", "method": "where the lead came in"}
 
 
-def enrich(lead: Lead) -> None:
-    """Fill only what nobody typed; a value a person gave is never replaced."""
+def enrich(lead: Lead, channel: str | None = None) -> None:
+    """Fill only what nobody typed; a value a person gave is never replaced.
+    `channel` (web form, import) stands in for a source nobody named."""
+    if channel:
+        _fill(lead, "source", channel, FROM_CHANNEL)
     domain = company_domain(lead.email)
     if domain:
         _fill(lead, "website", f"https://{domain}", FROM_EMAIL)

@@ -27,3 +27,7 @@ class PermissionDenied(DomainError):
 
 class ConfigError(DomainError):
     """The TOML configuration is unusable; the message names the key."""
+
+
+class Conflict(DomainError):
+    """Two changes collided (e.g. two captures of one email at the same instant)."""

@@ -3,7 +3,7 @@ person, flag a likely duplicate, and store the lead once."""
 
 from domain.activity import Activity, ActivityKind
 from domain.enrich import enrich
-from domain.errors import InvalidInput
+from domain.errors import Conflict, InvalidInput
 from domain.lead import PROFILE_FIELDS, Lead
 from domain.messages import MessageKind, OutboxMessage
 from domain.normalize import clean_name, clean_text, name_from_email, normalize_email, normalize_phone
@@ -21,6 +21,15 @@ def add_lead(cmd: AddLead, uow: SqlUnitOfWork, ctx: Context) -> LeadCaptured:
     flagged, for the rep to merge or keep."""
     require(ctx.actor, Action.CAPTURE)
     incoming = build_lead(cmd, ctx)
+    try:
+        return _capture(cmd, uow, ctx, incoming)
+    except Conflict:
+        # Another capture of the same person committed first: now it is known,
+        # so a second pass updates it instead of creating a twin.
+        return _capture(cmd, uow, ctx, build_lead(cmd, ctx))
+
+
+def _capture(cmd: AddLead, uow: SqlUnitOfWork, ctx: Context, incoming: Lead) -> LeadCaptured:
     with uow:
         replay = _replayed(cmd, uow, ctx)
         if replay is not None:
@@ -91,7 +100,7 @@ def build_lead(cmd: AddLead, ctx: Context) -> Lead:
     )
     for key, value in cmd.fields.items():
         setattr(lead, key, clean_text(value, field=key))
-    enrich(lead)
+    enrich(lead, channel=None if cmd.owned_by_sender else str(cmd.channel))
     return lead
 
 
@@ -100,9 +109,7 @@ def _name(cmd: AddLead, email: str | None) -> str:
         return clean_name(cmd.name)
     if email:
         return name_from_email(email)
-    raise InvalidInput(
-        "name", 'A lead needs a name or an email, e.g. `/lead add "Dana Scully" dana@fbi.gov`.'
-    )
+    raise InvalidInput("name", "A lead needs a name or an email.")
 
 
 def _team(cmd: AddLead, ctx: Context) -> str | None:

@@ -45,7 +45,7 @@ def _merge(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> Lea
         by=ctx.actor.user_id,
         at=ctx.now,
     )
-    _save_both(uow, keep, duplicate)
+    _save_both(uow, duplicate, keep)  # the duplicate retires first: its email/phone may move over
     note = f"Merged {duplicate.ref} into this lead" + (f", filling {', '.join(filled)}" if filled else "")
     uow.activities.add(keep, Activity(ActivityKind.SYSTEM, note, ctx.actor.user_id, ctx.now))
     audit(uow, ctx, "lead.merged", keep, before, {**keep.snapshot(), "merged": duplicate.ref})
@@ -68,7 +68,7 @@ def undo_merge(cmd: UndoMerge, uow: SqlUnitOfWork, ctx: Context) -> MergeUndone:
         uow.merges.move_history_back(keep.team_id, source.id or 0, keep.id or 0)
         source.merged_into, source.duplicate_of = None, keep.id
         keep.updated_at = source.updated_at = ctx.now
-        _save_both(uow, keep, source)
+        _save_both(uow, keep, source)  # the keeper lets go of filled fields before the source returns
         uow.merges.mark_undone(merge, ctx.actor.user_id, ctx.now)
         audit(uow, ctx, "lead.merge_undone", keep, before, {**keep.snapshot(), "restored": source.ref})
         uow.commit()

@@ -67,6 +67,9 @@ class LeadRepository:
         self._copy_into(lead, row)
         row.status = str(lead.status)
         row.updated_at = lead.updated_at or row.updated_at
+        # Flush now: the order of saves matters to the one-live-lead-per-email/phone
+        # indexes (a merge retires the duplicate before its phone moves to the keeper).
+        self._s.flush()
 
     def get(self, team_id: str, number: int) -> Lead | None:
         row = self._s.scalars(self._in(team_id).where(LeadRow.number == number)).one_or_none()

@@ -33,13 +33,22 @@ class LeadCounterRow(Base):
     last_number: Mapped[int] = mapped_column(sa.Integer, default=0)
 
 
+_LIVE = sa.text("merged_into_id IS NULL")
+
+
 class LeadRow(Base):
     __tablename__ = "leads"
     __table_args__ = (
         sa.UniqueConstraint("team_id", "number"),
         sa.UniqueConstraint("team_id", "external_id"),
-        sa.Index(None, "team_id", "email"),
-        sa.Index(None, "team_id", "phone"),
+        # One live lead per email and per phone: the database settles a race
+        # between two captures of the same person (merged leads keep theirs).
+        sa.Index(
+            "uq_leads_live_email", "team_id", "email", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE
+        ),
+        sa.Index(
+            "uq_leads_live_phone", "team_id", "phone", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE
+        ),
         sa.Index(None, "team_id", "owner_id", "status"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

@@ -3,13 +3,21 @@
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+
+from domain.errors import Conflict
 
 from store.leads import LeadRepository
 from store.merges import MergeRepository
 from store.outbox import OutboxRepository
 from store.reminders import ReminderRepository
 from store.repositories import ActivityRepository, AuditLog, RequestKeys
+
+CONFLICT_MESSAGE = (
+    "Someone saved the same lead (same email, phone or external id) at the same moment. "
+    "Nothing was changed: try again."
+)
 
 
 class SqlUnitOfWork:
@@ -47,6 +55,10 @@ class SqlUnitOfWork:
         self._session.rollback()
         self._session.close()
         self._session = None
+        if isinstance(exc, IntegrityError):
+            # A unique key lost a race with another transaction: say so in the
+            # domain's terms so callers can retry or explain, not crash.
+            raise Conflict(CONFLICT_MESSAGE) from exc
 
     def commit(self) -> None:
         assert self._session is not None, "use the unit of work inside `with`"

@@ -40,7 +40,9 @@ INPUTS = (
     InputSpec(FormInput.NAME, "Name", 200, "Dana Scully", "A name or an email is enough."),
     InputSpec(FormInput.EMAIL, "Email", 254, "dana@fbi.gov"),
     InputSpec(FormInput.PHONE, "Phone", 40, "+1 202 555 0143"),
-    InputSpec(FormInput.COMPANY, "Company", 500, hint="Left empty, it is taken from a company email."),
+    InputSpec(
+        FormInput.COMPANY, "Company", 500, hint="If left empty, it comes from a company email address."
+    ),
     InputSpec(FormInput.TITLE, "Title", 500),
     # Free text, as with `/lead add source:...`, so a form never refuses a source a list lacks.
     InputSpec(FormInput.SOURCE, "Source", 500, "referral, website, event, cold call…"),

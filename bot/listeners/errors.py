@@ -12,6 +12,7 @@ from bot.blocks.help import syntax_error_message
 from bot.blocks.render import error_message
 from bot.blocks.text import SlackMessage
 from bot.grammar import CommandSyntaxError
+from bot.ids import FormInput
 from bot.listeners.reply import ephemeral, ephemeral_followup
 from domain.errors import DomainError
 
@@ -45,7 +46,13 @@ def on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltRespon
     if body.get("type") == "block_actions" and body.get("response_url"):
         respond(**ephemeral_followup(message))
         return BoltResponse(status=200, body="")
-    payload = {k: v for k, v in ephemeral(message).items() if v is not None}
+    if body.get("type") == "view_submission":
+        # A form only shows errors next to an input; the first one is always there.
+        return _json({"response_action": "errors", "errors": {FormInput.NAME: message.text[:150]}})
+    return _json({k: v for k, v in ephemeral(message).items() if v is not None})
+
+
+def _json(payload: dict[str, Any]) -> BoltResponse:
     return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
 
 

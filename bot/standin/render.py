@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.standin.workspace import Button, buttons_in
+from bot.standin.workspace import Button, buttons_in, inputs_in
 
 _DATE = re.compile(r"<!date\^(\d+)\^[^|>]*\|([^>]*)>")
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -54,3 +54,30 @@ def _block_lines(block: dict[str, Any], name_of: NameOf, tz: ZoneInfo) -> list[s
 
 def _button_label(number: int, button: Button) -> str:
     return f"[{number}] {button.label}"
+
+
+def view_lines(
+    view: dict[str, Any],
+    values: dict[str, str | None],
+    name_of: NameOf,
+    tz: ZoneInfo,
+    errors: dict[str, str] | None = None,
+) -> list[str]:
+    """A modal: its title, its text, and its inputs numbered with what they hold (`values`, by
+    block_id) and any error under them, as Slack shows a response_action "errors" answer."""
+    lines = [f"▌ {_plain(view.get('title'))}"]
+    numbers = {block["block_id"]: number for number, block in enumerate(inputs_in(view), 1)}
+    for block in view.get("blocks") or []:
+        block_id = block.get("block_id", "")
+        if block.get("type") != "input":
+            lines += _block_lines(block, name_of, tz)
+            continue
+        lines.append(f"  {numbers[block_id]}. {_plain(block.get('label'))}: {values.get(block_id) or '—'}")
+        if errors and errors.get(block_id):
+            lines.append(f"     ⚠️ {errors[block_id]}")
+    lines.append("  ".join(f"[{_plain(view[key])}]" for key in ("submit", "close") if view.get(key)))
+    return lines
+
+
+def _plain(text: Any) -> str:
+    return str(text.get("text", "")) if isinstance(text, dict) else str(text or "")

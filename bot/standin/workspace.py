@@ -39,6 +39,36 @@ class Button:
     block_id: str
 
 
+@dataclass(slots=True)
+class OpenModal:
+    """A modal on someone's screen: the view, its id, and what each input holds now (by block_id)."""
+
+    view: dict[str, Any]
+    view_id: str
+    values: dict[str, str | None]
+
+    @classmethod
+    def of(cls, view: dict[str, Any], view_id: str) -> "OpenModal":
+        shown = {block["block_id"]: block["element"].get("initial_value") for block in inputs_in(view)}
+        return cls(view, view_id, shown)
+
+    def fill(self, typed: dict[str, str]) -> None:
+        """Type into inputs named as input_named() reads them; an empty value clears one."""
+        unknown = [key for key in typed if self.input_named(key) is None]
+        if unknown:
+            raise ValueError(f"The form has no field {unknown[0]!r}")
+        for key, value in typed.items():
+            self.values[str(self.input_named(key))] = value or None
+
+    def input_named(self, key: str) -> str | None:
+        """The block_id of an input given by number, label, or the end of its block_id ("name")."""
+        for number, block in enumerate(inputs_in(self.view), 1):
+            names = (str(number), block["label"]["text"].lower(), block["block_id"].rsplit(".", 1)[-1])
+            if key.lower() in names:
+                return str(block["block_id"])
+        return None
+
+
 def in_process(app: App) -> Transport:
     def send(request: SignedRequest) -> tuple[int, str]:
         headers = {key.lower(): [value] for key, value in request.headers.items()}
@@ -90,6 +120,46 @@ class LocalWorkspace:
         )
         return self.send(request)
 
+    def submit_view(
+        self,
+        user_id: str,
+        view: dict[str, Any],
+        values: dict[str, str | None] | None = None,
+        view_id: str = "V1",
+        **extra: Any,
+    ) -> Reply:
+        """Press a modal's submit button: each input sends what it shows (its initial value)
+        unless `values`, keyed by block_id, says what the person typed instead."""
+        request = self.signer.view_submission(
+            team_id=self.team_id,
+            user_id=user_id,
+            callback_id=view.get("callback_id", ""),
+            values=view_state(view, values or {}),
+            private_metadata=view.get("private_metadata", ""),
+            view_id=view_id,
+            **extra,
+        )
+        return self.send(request)
+
+    def message_shortcut(
+        self,
+        user_id: str,
+        callback_id: str,
+        message: dict[str, Any],
+        channel_id: str = "C0CONSOLE",
+        **extra: Any,
+    ) -> Reply:
+        request = self.signer.message_shortcut(
+            team_id=self.team_id,
+            user_id=user_id,
+            callback_id=callback_id,
+            message=message,
+            channel_id=channel_id,
+            response_url=self.fake.response_url("shortcut"),
+            **extra,
+        )
+        return self.send(request)
+
     def event(self, event: dict[str, Any], **extra: Any) -> Reply:
         return self.send(self.signer.event(team_id=self.team_id, event=event, **extra))
 
@@ -106,6 +176,22 @@ def buttons_in(blocks: list[dict[str, Any]]) -> list[Button]:
         elements = block.get("elements", []) if is_actions else [block.get("accessory") or {}]
         found += [_button(e, block.get("block_id", "")) for e in elements if e.get("type") == "button"]
     return found
+
+
+def inputs_in(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """A modal's input blocks, in reading order (the console numbers them so)."""
+    return [block for block in view.get("blocks") or [] if block.get("type") == "input"]
+
+
+def view_state(view: dict[str, Any], values: dict[str, str | None]) -> dict[str, dict[str, Any]]:
+    """state.values as Slack sends it on submit: {block_id: {action_id: {type, value}}};
+    an empty input's value is null."""
+    state: dict[str, dict[str, Any]] = {}
+    for block in inputs_in(view):
+        block_id, element = block["block_id"], block["element"]
+        value = values[block_id] if block_id in values else element.get("initial_value")
+        state[block_id] = {element["action_id"]: {"type": element["type"], "value": value or None}}
+    return state
 
 
 def _button(element: dict[str, Any], block_id: str) -> Button:

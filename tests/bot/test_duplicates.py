@@ -2,8 +2,9 @@
 
 import json
 
-from bot.standin.workspace import buttons_in
 from support import ANN, BEN, MIA, wait_for_calls
+
+from bot.standin.workspace import buttons_in
 
 
 def add_smithers(slack):

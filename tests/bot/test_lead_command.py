@@ -83,7 +83,7 @@ def test_text_containing_the_word_payload_is_still_a_command(slack):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("add", "Missing the lead's name"),
+        ("add company:FBI", "Missing the lead's name"),  # `add` alone opens the form
         ("show", "Missing the lead id"),
         ("show banana", "is not a lead id"),
         ("shwo L-1", "Did you mean `show`"),

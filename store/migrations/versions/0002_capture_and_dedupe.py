@@ -16,6 +16,8 @@ down_revision: str | None = '0001'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+LIVE = sa.text("merged_into_id IS NULL")
+
 
 def upgrade() -> None:
     op.create_table('lead_match_keys',
@@ -55,6 +57,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('origin_url', sa.String(length=1000), nullable=True))
         batch_op.add_column(sa.Column('enriched', sa.JSON(), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_leads_team_id_external_id'), ['team_id', 'external_id'])
+        batch_op.drop_index('ix_leads_team_id_email')
+        batch_op.drop_index('ix_leads_team_id_phone')
+        batch_op.create_index('uq_leads_live_email', ['team_id', 'email'], unique=True,
+                              sqlite_where=LIVE, postgresql_where=LIVE)
+        batch_op.create_index('uq_leads_live_phone', ['team_id', 'phone'], unique=True,
+                              sqlite_where=LIVE, postgresql_where=LIVE)
         batch_op.create_foreign_key(batch_op.f('fk_leads_merged_into_id_leads'), 'leads', ['merged_into_id'], ['id'])
 
     with op.batch_alter_table('reminders', schema=None) as batch_op:
@@ -70,6 +78,10 @@ def downgrade() -> None:
 
     with op.batch_alter_table('leads', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_leads_merged_into_id_leads'), type_='foreignkey')
+        batch_op.drop_index('uq_leads_live_phone')
+        batch_op.drop_index('uq_leads_live_email')
+        batch_op.create_index('ix_leads_team_id_email', ['team_id', 'email'], unique=False)
+        batch_op.create_index('ix_leads_team_id_phone', ['team_id', 'phone'], unique=False)
         batch_op.drop_constraint(batch_op.f('uq_leads_team_id_external_id'), type_='unique')
         batch_op.drop_column('enriched')
         batch_op.drop_column('origin_url')

@@ -1,0 +1,88 @@
+"""The capture form's values as data: read back from a submitted view, turned into commands."""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.ids import FormInput
+from bot.metadata import CaptureFormMetadata
+from handlers.commands import AddLead, AddNote
+
+PROFILE_INPUTS = (FormInput.COMPANY, FormInput.TITLE, FormInput.SOURCE)
+# InvalidInput.field (or a pydantic loc) -> the input that shows the error; "text" is the note's.
+_INPUT_OF_FIELD = {
+    "name": FormInput.NAME,
+    "email": FormInput.EMAIL,
+    "phone": FormInput.PHONE,
+    "company": FormInput.COMPANY,
+    "title": FormInput.TITLE,
+    "source": FormInput.SOURCE,
+    "text": FormInput.NOTES,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FormValues:
+    """What the form holds, one attribute per FormInput (named as its member, lower-cased)."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    company: str | None = None
+    title: str | None = None
+    source: str | None = None
+    notes: str | None = None
+
+    def __getitem__(self, field: FormInput) -> str | None:
+        value: str | None = getattr(self, field.name.lower())
+        return value
+
+    def fingerprint(self) -> str:
+        """The same values give the same print: with the view id, one save's request key."""
+        raw = json.dumps(asdict(self), sort_keys=True)
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def read_state(state_values: dict[str, dict[str, Any]]) -> FormValues:
+    """Slack sends state.values[block_id][action_id]["value"], null for an input left empty."""
+    return FormValues(**{field.name.lower(): _value(state_values, field) for field in FormInput})
+
+
+def _value(state_values: dict[str, dict[str, Any]], field: FormInput) -> str | None:
+    value = state_values.get(field, {}).get(field, {}).get("value")
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def capture_command(values: FormValues, meta: CaptureFormMetadata, view_id: str) -> AddLead:
+    fields = {field.name.lower(): value for field in PROFILE_INPUTS if (value := values[field])}
+    return AddLead(
+        name=values.name,
+        email=values.email,
+        phone=values.phone,
+        fields=fields,
+        origin_url=meta.origin_url,
+        channel=meta.via,
+        # A double click on Save sends the same values from the same view: one lead.
+        request_key=f"form:{view_id}:{values.fingerprint()}",
+    )
+
+
+def note_command(values: FormValues, number: int) -> AddNote | None:
+    return AddNote(number=number, text=values.notes) if values.notes else None
+
+
+def input_for(field: str) -> FormInput:
+    """The input an error belongs to; one about no input in particular shows at the first."""
+    return _INPUT_OF_FIELD.get(field, FormInput.NAME)
+
+
+def form_errors(error: Exception) -> dict[str, str]:
+    """response_action "errors": each message next to the input it is about."""
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = str(first["loc"][0]) if first["loc"] else ""
+        return {input_for(where): first["msg"]}
+    return {input_for(getattr(error, "field", "")): str(error)}

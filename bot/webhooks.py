@@ -1,0 +1,179 @@
+"""The web-form webhook: a signed JSON lead in, the one capture pipeline, a JSON answer out."""
+# Transport-agnostic: bot.http_server hands it the raw body and headers.
+
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot.deps import Deps
+from domain.errors import InvalidInput
+from domain.lead import PROFILE_FIELDS
+from domain.permissions import system_actor
+from handlers.commands import AddLead, CaptureChannel
+from handlers.context import Context
+from handlers.results import LeadCaptured
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 64 * 1024  # a form's lead is a few hundred bytes; more is a mistake or an attack
+SIGNATURE_HEADER = "X-Leadbot-Signature"
+SENDER = "web form"  # the system actor's name in activities and the audit trail
+HOW_TO_SIGN = f"send {SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of the raw body>"
+
+Answer = tuple[int, dict[str, Any]]
+
+
+class WebLead(BaseModel):
+    """A lead as a web form posts it: the writable fields of the JSON export. Read-only
+    export fields (id, status, score, owner...) and unknown keys are ignored, so forms
+    may send extra fields and an export row can be posted back."""
+
+    # Forms often send phone numbers and ids as JSON numbers.
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True, frozen=True)
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    company: str | None = None
+    title: str | None = None
+    source: str | None = None
+    campaign: str | None = None
+    country: str | None = None
+    product: str | None = None
+    website: str | None = None
+    team: str | None = None
+    external_id: str | None = None
+
+    def command(self) -> AddLead:
+        fields = {key: value for key in PROFILE_FIELDS if (value := getattr(self, key))}
+        return AddLead(
+            name=self.name,
+            email=self.email,
+            phone=self.phone,
+            fields=fields,
+            external_id=self.external_id,
+            channel=CaptureChannel.WEBHOOK,
+            sales_team=self.team,
+        )
+
+    def lacks_identity(self) -> bool:
+        return not _given(self.name) and not _given(self.email)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    field: str
+    problem: str
+
+
+class BadRequest(Exception):
+    """The body is not a JSON object; nothing in it can be trusted to name a field."""
+
+
+class InvalidLead(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(", ".join(p.field for p in problems))
+        self.problems = problems
+
+
+class WebhookEndpoint:
+    """`POST /webhooks/leads`: refuse what is unsigned, oversized or malformed, then
+    capture through the same handler as every other channel. Leads belong to the
+    workspace of the bot token (DESIGN.md), so the secret speaks for that workspace."""
+
+    def __init__(self, deps: Deps, secret: str | None, workspace_id: str) -> None:
+        self._deps = deps
+        self._secret = secret.encode() if secret else None
+        self._workspace_id = workspace_id
+
+    def handle(self, body: bytes, headers: Mapping[str, str]) -> Answer:
+        try:
+            return self._handle(body, headers)
+        except Exception:
+            # The sender gets no stack trace; it should retry, and we read the log.
+            log.exception("web-form webhook failed")
+            return 500, {"error": "internal error: retry later"}
+
+    def _handle(self, body: bytes, headers: Mapping[str, str]) -> Answer:
+        if self._secret is None:
+            return 503, {"error": "webhooks are off: set LEADBOT_WEBHOOK_SECRET"}
+        if len(body) > MAX_BODY:
+            return 413, {"error": f"body too large: at most {MAX_BODY} bytes"}
+        if not signature_ok(self._secret, body, header(headers, SIGNATURE_HEADER)):
+            log.warning("web-form webhook refused: bad or missing %s", SIGNATURE_HEADER)
+            return 401, {"error": f"bad signature: {HOW_TO_SIGN}"}
+        try:
+            result = self._capture(parse_lead(json_object(body)))
+        except BadRequest as exc:
+            return 400, {"error": str(exc)}
+        except InvalidLead as exc:
+            return 422, invalid(exc.problems)
+        except InvalidInput as exc:
+            return 422, invalid([Problem(exc.field, str(exc))])
+        return answer(result)
+
+    def _capture(self, command: AddLead) -> LeadCaptured:
+        ctx = Context(system_actor(self._workspace_id, SENDER), self._deps.clock(), self._deps.config)
+        result = self._deps.dispatch(command, ctx)
+        assert isinstance(result, LeadCaptured)  # AddLead's handler answers nothing else
+        return result
+
+
+def signature_ok(secret: bytes, body: bytes, given: str) -> bool:
+    """HMAC-SHA256 of the raw body, compared in constant time so timing reveals nothing."""
+    expected = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+    # Bytes, not str: compare_digest refuses non-ASCII str, and a header may hold anything.
+    return hmac.compare_digest(expected.encode(), given.strip().lower().encode("utf-8", "replace"))
+
+
+def header(headers: Mapping[str, str], name: str) -> str:
+    """HTTP header names are case-insensitive."""
+    return next((value for key, value in headers.items() if key.lower() == name.lower()), "")
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly nested arrays
+        raise BadRequest(f"the body is not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise BadRequest('the body must be a JSON object of lead fields, e.g. {"name": "Dana Scully"}')
+    return data
+
+
+def parse_lead(data: dict[str, Any]) -> AddLead:
+    try:
+        lead = WebLead.model_validate(data)
+        if lead.lacks_identity():
+            problem = "a lead needs a name or an email"
+            raise InvalidLead([Problem("name", problem), Problem("email", problem)])
+        return lead.command()
+    except ValidationError as exc:
+        raise InvalidLead([Problem(_field_of(e["loc"]), e["msg"]) for e in exc.errors()]) from exc
+
+
+def _field_of(loc: tuple[int | str, ...]) -> str:
+    """The webhook's name for a field, from either model's error location."""
+    if loc[:1] == ("fields",):  # AddLead keeps profile fields in a dict
+        return str(loc[-1])
+    return {"sales_team": "team"}.get(str(loc[0]), str(loc[0])) if loc else "body"
+
+
+def invalid(problems: list[Problem]) -> dict[str, Any]:
+    return {"error": "invalid lead", "fields": [{"field": p.field, "problem": p.problem} for p in problems]}
+
+
+def answer(result: LeadCaptured) -> Answer:
+    duplicate = result.duplicate.lead.ref if result.duplicate else None
+    status = 201 if result.outcome == "created" else 200
+    return status, {"id": result.lead.ref, "outcome": result.outcome, "duplicate_of": duplicate}
+
+
+def _given(value: str | None) -> bool:
+    return bool(value and value.strip())

@@ -1,0 +1,237 @@
+"""Bulk reads and writes for imports: a batch of leads is looked up in a few queries and
+written with Core executemany statements, inside the caller's unit of work."""
+# https://docs.sqlalchemy.org/en/21/core/connections.html#engine-insertmanyvalues
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar, cast
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from domain.activity import Activity
+from domain.dedupe import MatchRecord
+from domain.lead import Lead
+from domain.search import search_text
+from store.leads import _LEAD_COLUMNS, _to_lead
+from store.sql import insert_ignoring_conflict
+from store.tables import ActivityRow, AuditRow, LeadCounterRow, LeadMatchKeyRow, LeadRow
+from store.unit_of_work import SqlUnitOfWork
+
+# SQLite allows 32,766 bound parameters a statement; PostgreSQL 65,535. IN lists stay well below.
+IN_CHUNK = 900
+_T = TypeVar("_T")
+
+_leads = cast(sa.Table, LeadRow.__table__)
+_keys = cast(sa.Table, LeadMatchKeyRow.__table__)
+_activities = cast(sa.Table, ActivityRow.__table__)
+_audit = cast(sa.Table, AuditRow.__table__)
+
+
+class WriteConflict(Exception):
+    """Another writer got in first (a unique external id, a lead number): redo the batch."""
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """A live lead filed under a blocking key, with what matching reads of it."""
+
+    key: str
+    number: int
+    record: MatchRecord
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    action: str
+    lead: Lead
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class BulkLeads:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    @classmethod
+    def of(cls, uow: SqlUnitOfWork) -> "BulkLeads":
+        """The bulk statements run in the unit of work's own transaction."""
+        session = uow._session  # noqa: SLF001 -- the unit of work exposes repositories, not its session
+        assert session is not None, "use the unit of work inside `with`"
+        return cls(session)
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def live_with(
+        self, team_id: str, *, external_ids: Iterable[str], emails: Iterable[str], phones: Iterable[str]
+    ) -> list[Lead]:
+        """Live leads holding any of these identifiers, in number order (the same-person rule
+        prefers the oldest)."""
+        found: dict[int, LeadRow] = {}
+        for column, values in (("external_id", external_ids), ("email", emails), ("phone", phones)):
+            for chunk in _chunks(sorted(set(values))):
+                query = sa.select(LeadRow).where(
+                    LeadRow.team_id == team_id,
+                    LeadRow.merged_into_id.is_(None),
+                    getattr(LeadRow, column).in_(chunk),
+                )
+                found.update((row.id, row) for row in self._s.scalars(query))
+        return [_to_lead(row) for row in sorted(found.values(), key=lambda row: row.number)]
+
+    def merged_external_ids(self, team_id: str, external_ids: Iterable[str]) -> dict[str, int]:
+        """External ids that merged leads keep (still unique in the workspace), to the number of
+        the merged lead: a row bringing one would break that rule."""
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(external_ids))):
+            query = sa.select(_leads.c.external_id, _leads.c.number).where(
+                _leads.c.team_id == team_id,
+                _leads.c.merged_into_id.is_not(None),
+                _leads.c.external_id.in_(chunk),
+            )
+            found.update((external_id, number) for external_id, number in self._s.execute(query))
+        return found
+
+    def postings(self, team_id: str, keys: Iterable[str]) -> Iterator[Posting]:
+        """Every live lead filed under one of these keys: the candidates of a duplicate check."""
+        columns = (_keys.c.key, _leads.c.id, _leads.c.number, _leads.c.name, _leads.c.email,
+                   _leads.c.phone, _leads.c.company)
+        for chunk in _chunks(sorted(set(keys))):
+            query = (
+                sa.select(*columns)
+                .join(_leads, _leads.c.id == _keys.c.lead_id)
+                .where(_keys.c.team_id == team_id, _keys.c.key.in_(chunk), _leads.c.merged_into_id.is_(None))
+            )
+            for key, id_, number, name, email, phone, company in self._s.execute(query):
+                yield Posting(key, number, MatchRecord(id_, name, email, phone, company))
+
+    def last_number(self, team_id: str) -> int:
+        query = sa.select(LeadCounterRow.last_number).where(LeadCounterRow.team_id == team_id)
+        return int(self._s.execute(query).scalar_one_or_none() or 0)
+
+    # --- writes --------------------------------------------------------------------------
+
+    def reserve_numbers(self, team_id: str, count: int) -> int:
+        """The first of `count` consecutive lead numbers, taken with one UPDATE ... RETURNING:
+        the row lock (PostgreSQL) or write lock (SQLite) keeps concurrent captures off them."""
+        self._s.execute(insert_ignoring_conflict(self._s, LeadCounterRow, team_id=team_id, last_number=0))
+        bump = (
+            sa.update(LeadCounterRow)
+            .where(LeadCounterRow.team_id == team_id)
+            .values(last_number=LeadCounterRow.last_number + count)
+            .returning(LeadCounterRow.last_number)
+        )
+        return int(self._s.execute(bump).scalar_one()) - count + 1
+
+    def insert(self, leads: Sequence[Lead]) -> None:
+        """Insert numbered leads and give each its id. `duplicate_of` must already be a real id."""
+        if not leads:
+            return
+        self._write(sa.insert(_leads), [_values(lead) for lead in leads])
+        team_id = leads[0].team_id
+        numbers = [lead.number for lead in leads]
+        query = sa.select(_leads.c.number, _leads.c.id).where(
+            _leads.c.team_id == team_id, _leads.c.number.between(min(numbers), max(numbers))
+        )
+        ids = {number: id_ for number, id_ in self._s.execute(query)}
+        for lead in leads:
+            lead.id = ids[lead.number]
+
+    def update(self, leads: Sequence[Lead]) -> None:
+        """Write back everything the lead entity holds, as LeadRepository.save does."""
+        if not leads:
+            return
+        columns = [column for column in _values(leads[0]) if column not in ("team_id", "number", "created_at",
+                                                                             "created_by")]
+        statement = (
+            sa.update(_leads)
+            .where(_leads.c.id == sa.bindparam("lead_id"))
+            .values({column: sa.bindparam(f"v_{column}") for column in columns})
+        )
+        rows = []
+        for lead in leads:
+            values = _values(lead)
+            rows.append({"lead_id": lead.id, **{f"v_{column}": values[column] for column in columns}})
+        self._write(statement, rows)
+
+    def set_duplicate_of(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """(lead id, id of the lead it likely duplicates) for leads flagged within one batch."""
+        if pairs:
+            statement = sa.update(_leads).where(_leads.c.id == sa.bindparam("lead_id"))
+            statement = statement.values(duplicate_of_id=sa.bindparam("original"))
+            self._write(statement, [{"lead_id": lead, "original": original} for lead, original in pairs])
+
+    def replace_match_keys(self, keyed: Sequence[tuple[Lead, Iterable[str]]], *, fresh: bool) -> None:
+        """File each lead under its blocking keys; `fresh` leads have none to delete yet."""
+        if not fresh:
+            for chunk in _chunks([lead.id for lead, _ in keyed]):
+                self._s.execute(sa.delete(_keys).where(_keys.c.lead_id.in_(chunk)))
+        rows = [
+            {"lead_id": lead.id, "key": key, "team_id": lead.team_id}
+            for lead, keys in keyed
+            for key in set(keys)
+        ]
+        if rows:
+            self._write(sa.insert(_keys), rows)
+
+    def add_activities(self, entries: Sequence[tuple[Lead, Activity]]) -> None:
+        rows = [
+            {
+                "team_id": lead.team_id,
+                "lead_id": lead.id,
+                "kind": str(activity.kind),
+                "body": activity.body,
+                "actor_id": activity.actor_id,
+                "created_at": activity.created_at,
+            }
+            for lead, activity in entries
+        ]
+        if rows:
+            self._write(sa.insert(_activities), rows)
+
+    def add_audit(self, entries: Sequence[AuditEntry], actor_id: str, at: datetime) -> None:
+        rows = [
+            {
+                "team_id": entry.lead.team_id,
+                "actor_id": actor_id,
+                "action": entry.action,
+                "entity": "lead",
+                "entity_ref": entry.lead.ref,
+                "before": entry.before,
+                "after": entry.after,
+                "at": at,
+            }
+            for entry in entries
+        ]
+        if rows:
+            self._write(sa.insert(_audit), rows)
+
+    def _write(self, statement: Any, rows: list[dict[str, Any]]) -> None:
+        try:
+            self._s.execute(statement, rows)
+        except IntegrityError as exc:
+            raise WriteConflict(str(exc.orig)) from exc
+
+
+def _values(lead: Lead) -> dict[str, Any]:
+    """The leads row of an entity, as LeadRepository writes it."""
+    values: dict[str, Any] = {column: getattr(lead, column) for column in _LEAD_COLUMNS}
+    values.update(
+        team_id=lead.team_id,
+        number=lead.number,
+        status=str(lead.status),
+        duplicate_of_id=lead.duplicate_of,
+        merged_into_id=lead.merged_into,
+        enriched=dict(lead.enriched) or None,
+        search_text=search_text(lead.name, lead.company, lead.email),
+        created_by=lead.created_by,
+        created_at=lead.created_at,
+        updated_at=lead.updated_at or lead.created_at,
+    )
+    return values
+
+
+def _chunks(values: Sequence[_T]) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start : start + IN_CHUNK]
