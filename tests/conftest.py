@@ -1,6 +1,7 @@
 """Shared fixtures: a real database (SQLite, or PostgreSQL when
 LEADBOT_TEST_DATABASE_URL says so), the Slack stand-in, and the real Bolt app."""
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,9 +31,22 @@ def pg_ready() -> bool:
     return True
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated to head; each test gets a copy (migrating per test
+    costs more than most tests)."""
+    path = tmp_path_factory.mktemp("template") / "leadbot.db"
+    engine, _ = open_database(f"sqlite:///{path}")
+    with engine.connect() as connection:  # fold the WAL into the file, which is all we copy
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def database_url(tmp_path: Path, pg_ready: bool) -> Iterator[str]:
+def database_url(tmp_path: Path, pg_ready: bool, sqlite_template: Path) -> Iterator[str]:
     if not pg_ready:
+        shutil.copyfile(sqlite_template, tmp_path / "leadbot.db")
         yield f"sqlite:///{tmp_path}/leadbot.db"
         return
     yield PG_URL
