@@ -37,8 +37,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     costs more than most tests)."""
     path = tmp_path_factory.mktemp("template") / "leadbot.db"
     engine, _ = open_database(f"sqlite:///{path}")
-    with engine.connect() as connection:  # fold the WAL into the file, which is all we copy
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = engine.raw_connection()  # outside any transaction, so the checkpoint can run
+    raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the WAL into the file we copy
+    raw.close()
     engine.dispose()
     return path
 
