@@ -27,6 +27,8 @@ from store.engine import make_engine, make_session_factory
 from store.migrate import upgrade
 from store.unit_of_work import SqlUnitOfWork
 
+DELIVERY_TIMEOUT = 10  # seconds per Web API call from the outbox
+
 
 @dataclass(slots=True)
 class Runtime:
@@ -62,9 +64,9 @@ def open_database(url: str) -> tuple[sa.Engine, UowFactory]:
 
 
 def make_client(settings: Settings) -> WebClient:
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    """The listeners' client: retries connection errors, 5xx and one 429 in place."""
     return WebClient(
-        token=token,
+        token=_token(settings),
         base_url=settings.api_url,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
@@ -74,10 +76,29 @@ def make_client(settings: Settings) -> WebClient:
     )
 
 
+def make_delivery_client(settings: Settings) -> WebClient:
+    """The outbox's client: a 429 is not slept on here, because the outbox
+    reschedules the message after Retry-After and moves on to the next one;
+    a short timeout keeps every send well inside its lease."""
+    return WebClient(
+        token=_token(settings),
+        base_url=settings.api_url,
+        timeout=DELIVERY_TIMEOUT,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=1),
+            ServerErrorRetryHandler(max_retry_count=1),
+        ],
+    )
+
+
+def _token(settings: Settings) -> str | None:
+    return settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+
+
 def build_runtime(settings: Settings, config: LeadbotConfig, *, sweep_seconds: float = 10) -> Runtime:
     engine, uow_factory = open_database(settings.database_url)
     client = make_client(settings)
-    deliver = make_deliver(client)
+    deliver = make_deliver(make_delivery_client(settings))
     scheduler = build_scheduler(uow_factory, deliver, every_seconds=sweep_seconds)
     deps = Deps(uow_factory, config, kick_outbox=lambda: kick(scheduler))
     app = build_app(settings, client, deps)
@@ -101,7 +122,7 @@ def _secret(settings: Settings) -> str | None:
 def run_jobs_once(settings: Settings, now: datetime) -> dict[str, int]:
     """`leadbot tick`: one pass of every job against the configured database and Slack."""
     _, uow_factory = open_database(settings.database_url)
-    return run_all(now, uow_factory, make_deliver(make_client(settings)))
+    return run_all(now, uow_factory, make_deliver(make_delivery_client(settings)))
 
 
 def build_app(settings: Settings, client: WebClient, deps: Deps) -> App:
