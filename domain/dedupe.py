@@ -1,16 +1,19 @@
 """Likely-duplicate leads: what matching reads of a lead, blocking keys, and the match rule."""
 
-# The rule. Exact email or phone is the store's check; it is a reason here too.
+# The rule. The same email address (dots and +tags aside) or phone is a duplicate whatever
+# the name: the store checks exact ones first, and they are reasons here too. Otherwise:
 #   1. The names must agree word by word: every word of the shorter name (two or more) pairs
 #      with its own word of the longer one, as the same word, a nickname or spelling variant
-#      ("Jon" / "Jonathan"), an initial ("J."), or a typo (one edit up to 8 letters, two
-#      beyond). Order is free, so swapped names pair up. Pairing whole words rather than
-#      scoring partial overlap keeps "Jo" from matching "Jo Smithers", and Dana Scully from
-#      matching Fox Mulder because both work at the FBI.
+#      ("Jon" / "Jonathan"), an initial ("J."), or a slip (one edit from 5 letters, two from
+#      9, a swap of two letters below that). Order is free, so swapped names pair up. Pairing
+#      whole words rather than scoring partial overlap keeps "Jo" from matching "Jo Smithers",
+#      and Dana Scully from matching Fox Mulder because both work at the FBI.
 #   2. And something beyond the name: the same company (legal suffixes dropped) or email
-#      domain, a company within a typo, or the same mailbox that is more than the name spelled
-#      out. A new lead that says nothing of where the person works matches on an exact name
-#      (nicknames allowed). Different companies never match on the name: namesakes are common.
+#      domain, a company name one slip away, or the same mailbox where it is more than the
+#      name spelled out. Only when neither lead says where the person works is a name
+#      enough, and then only an exact one (nicknames, case, accents and order aside). A lead
+#      with a company never matches on the name alone: among 100k leads namesakes are common
+#      (docs/benchmarks.md, "Duplicate matching").
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,15 +25,18 @@ from rapidfuzz.distance import OSA
 
 from domain.names import (
     FREE_MAIL_DOMAINS,
-    canonical_name,
+    Pair,
+    Word,
     domain_orgs,
     is_free_mail,
     name_forms,
     normalise_company,
     normalise_person,
+    pair_words,
     person_words,
     soundex,
     split_email,
+    typo_allowance,
 )
 
 __all__ = [
@@ -46,7 +52,7 @@ __all__ = [
 
 MAX_NAME_WORDS = 4  # "Maria del Carmen Lopez"; bounds the pairing work
 MAX_KEY_PART = 40
-_ORG_WEIGHT = {"same": 100.0, "mailbox": 95.0, "similar": 90.0, "unknown": 70.0, "different": 0.0}
+_ORG_WEIGHT = {"same": 100.0, "mailbox": 95.0, "similar": 90.0, "unknown": 70.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,21 +77,14 @@ class LikelyDuplicate:
 
 
 @dataclass(frozen=True, slots=True)
-class _Word:
-    text: str  # folded, as typed
-    forms: frozenset[str]  # text plus the full names it may stand for
-    initial: bool
-
-
-@dataclass(frozen=True, slots=True)
 class _Profile:
-    words: tuple[_Word, ...]
+    words: tuple[Word, ...]
     letters: frozenset[str]  # first letters of every form: two names that pair share one
     company: str  # core name without spaces, "" if none
     domain: str  # email domain unless free-mail, else ""
     domain_orgs: frozenset[str]
-    mailbox: str
-    email: str
+    mailbox: str  # "" for role mailboxes (info@) and very short ones
+    address: str  # mailbox@domain with dots and +tags dropped, "" for role mailboxes
     phone: str
 
 
@@ -95,7 +94,7 @@ def _profile(record: MatchRecord) -> _Profile:
 
 @lru_cache(maxsize=1 << 17)  # the store hands over the same leads again and again
 def _profile_of(name: str, email: str | None, phone: str | None, company: str | None) -> _Profile:
-    words = tuple(_Word(w, name_forms(w), len(w) == 1) for w in person_words(name)[:MAX_NAME_WORDS])
+    words = tuple(Word(w, name_forms(w), len(w) == 1) for w in person_words(name)[:MAX_NAME_WORDS])
     mailbox, domain = split_email(email)
     company_domain = "" if not domain or is_free_mail(domain) else domain
     return _Profile(
@@ -105,7 +104,7 @@ def _profile_of(name: str, email: str | None, phone: str | None, company: str | 
         domain=company_domain,
         domain_orgs=domain_orgs(company_domain) if company_domain else frozenset(),
         mailbox=mailbox if len(mailbox) >= 3 else "",
-        email=(email or "").strip().lower(),
+        address=f"{mailbox}@{domain}" if mailbox and domain else "",
         phone=(phone or "").strip(),
     )
 
@@ -116,23 +115,31 @@ def _profile_of(name: str, email: str | None, phone: str | None, company: str | 
 def blocking_keys(record: MatchRecord) -> frozenset[str]:
     """Keys for the store's index: a new lead is compared only with leads sharing one.
 
-    "n:" pairs each word's Soundex code (which survives vowel slips and doubled letters) with
-    the initial of another word, so swapped names, initials and a typo in either word still
-    meet. "o:" pairs the company or email-domain name with a name initial, which splits a big
-    company into small buckets. "e:" is the mailbox, "p:" the phone's last 7 digits. Plain
-    strings, so the same in every process."""
+    A word is keyed by the Soundex code (which survives most vowel slips and doubled letters)
+    of itself and of each full name it may stand for ("sam": samuel, samantha). "n:" holds
+    the codes of two words of the name, in either order, so swapped names meet. "o:" holds
+    the company or email-domain name and the code of one word, so a slip or an initial in
+    the other word still meets, and a big company splits into small buckets. "e:" is a
+    mailbox that is more than the name spelled out, "m:" the address, "p:" the phone's last
+    7 digits. The rule wants a company, mailbox, email or phone beside a name (or an exact
+    name), so these reach the pairs it accepts unless both words of the name change sound.
+    Plain strings, the same in every process."""
     profile = _profile(record)
-    spelled = [{word.text, canonical_name(word.text)} for word in profile.words]
-    keys: set[str] = set()
-    for i, word in enumerate(profile.words):
-        others = {form[0] for j, forms in enumerate(spelled) if j != i for form in forms}
-        if not word.initial:
-            keys.update(f"n:{soundex(form)}|{letter}" for form in spelled[i] for letter in others)
-    initials = {form[0] for forms in spelled for form in forms}
+    codes = [{soundex(form) for form in w.forms} for w in profile.words if not w.initial]
+    keys = {
+        f"n:{min(one, two)}|{max(one, two)}"
+        for i, first in enumerate(codes)
+        for second in codes[i + 1 :]
+        for one in first
+        for two in second
+    }
+    every_code: set[str] = set().union(*codes)
     for org in {profile.company, *profile.domain_orgs} - {""}:
-        keys.update(f"o:{org[:MAX_KEY_PART]}|{letter}" for letter in initials)
-    if profile.mailbox:
+        keys.update(f"o:{org[:MAX_KEY_PART]}|{code}" for code in every_code)
+    if _distinctive(profile.mailbox, profile):
         keys.add(f"e:{profile.mailbox[:MAX_KEY_PART]}")
+    if profile.address:
+        keys.add(f"m:{profile.address[:62]}")
     digits = "".join(ch for ch in profile.phone if ch.isdigit())
     if len(digits) >= 7:
         keys.add(f"p:{digits[-7:]}")
@@ -142,44 +149,13 @@ def blocking_keys(record: MatchRecord) -> frozenset[str]:
 # --- names -------------------------------------------------------------------------------
 
 
-class _Pair(NamedTuple):
-    kind: str  # "same", "variant", "initial" or "typo"
-    similarity: float
-    weight: int
-    anchored: bool  # the two words start alike
-
-
 class _NameMatch(NamedTuple):
     score: float
-    exact: bool  # no typos, no initials, no extra words
+    exact: bool  # word for word, nicknames aside: no slips, no initial for a word, no extras
     notes: tuple[str, ...]
 
 
-def _typo_allowance(length: int) -> int:
-    # A slip in a 4-letter name mostly makes another name (Mary / Gary, Joan / John).
-    return 0 if length <= 4 else 1 if length <= 8 else 2
-
-
-def _pair(a: _Word, b: _Word) -> _Pair | None:
-    weight = max(len(a.text), len(b.text))
-    if a.initial or b.initial:
-        short, full = (a, b) if a.initial else (b, a)
-        hit = any(form[0] == short.text for form in full.forms)
-        return _Pair("initial", 80.0, weight, True) if hit else None
-    if a.text == b.text:
-        return _Pair("same", 100.0, weight, True)
-    if not a.forms.isdisjoint(b.forms):
-        return _Pair("variant", 96.0, weight, True)  # ranks the spelled-out match above it
-    allowed = max(_typo_allowance(weight), sorted(a.text) == sorted(b.text))  # "Jhon" is still John
-    if weight - min(len(a.text), len(b.text)) > allowed:
-        return None
-    edits = OSA.distance(a.text, b.text, score_cutoff=allowed)
-    if edits > allowed:
-        return None
-    return _Pair("typo", 100.0 * (1 - edits / weight), weight, a.text[0] == b.text[0])
-
-
-def _compare_names(a: tuple[_Word, ...], b: tuple[_Word, ...]) -> _NameMatch | None:
+def _compare_names(a: tuple[Word, ...], b: tuple[Word, ...]) -> _NameMatch | None:
     """The best one-to-one pairing of the shorter name's words with the longer name's."""
     flipped = len(a) > len(b)
     short, long = (b, a) if flipped else (a, b)
@@ -187,39 +163,40 @@ def _compare_names(a: tuple[_Word, ...], b: tuple[_Word, ...]) -> _NameMatch | N
         return None
     grid = []
     for word in short:
-        row = [_pair(word, other) for other in long]
+        row = [pair_words(word, other) for other in long]
         if not any(row):
             return None
         grid.append(row)
     best: tuple[float, tuple[int, ...]] | None = None
     for order in permutations(range(len(long)), len(short)):
-        pairs = [grid[i][j] for i, j in enumerate(order)]
+        pairs = [pair for i, j in enumerate(order) if (pair := grid[i][j]) is not None]
         extra = [long[j] for j in range(len(long)) if j not in order]
-        score = _pairing_score(pairs, extra)
+        score = _pairing_score(pairs, extra) if len(pairs) == len(short) else None
         if score is not None and (best is None or score > best[0]):
             best = (score, order)
     if best is None:
         return None
     score, order = best
-    exact = len(short) == len(long) and all(grid[i][j].kind in ("same", "variant") for i, j in enumerate(order))
+    exact = len(short) == len(long) and all(
+        not short[i].forms.isdisjoint(long[j].forms) for i, j in enumerate(order)  # forms hold the text
+    )
     return _NameMatch(score, exact, _name_notes(short, long, order, flipped))
 
 
-def _pairing_score(pairs: list[_Pair | None], extra: list[_Word]) -> float | None:
-    """Weighted similarity of a pairing, or None when it proves too little: every word must
-    pair, one pair must be whole words and one must start alike, and an initial cannot stand
-    for a word while another word is left over ("Ed S. Langridge" is not "Ed Sutridge")."""
-    matched = [pair for pair in pairs if pair is not None]
-    if len(matched) < len(pairs) or not any(p.anchored for p in matched):
+def _pairing_score(pairs: list[Pair], extra: list[Word]) -> float | None:
+    """Weighted similarity of a pairing of every word, or None when it proves too little: one
+    pair must be whole words and one must start alike, and an initial cannot stand for a word
+    while another word is left over ("Ed S. Langridge" is not "Ed Sutridge")."""
+    if not any(p.anchored for p in pairs):
         return None
-    initials = sum(p.kind == "initial" for p in matched)
-    if initials == len(matched) or (initials and any(not word.initial for word in extra)):
+    initials = sum(p.kind == "initial" for p in pairs)
+    if initials == len(pairs) or (initials and any(not word.initial for word in extra)):
         return None
-    total = sum(p.similarity * p.weight for p in matched) / sum(p.weight for p in matched)
+    total = sum(p.similarity * p.weight for p in pairs) / sum(p.weight for p in pairs)
     return max(0.0, total - sum(2.0 if word.initial else 4.0 for word in extra))
 
 
-def _name_notes(short: tuple[_Word, ...], long: tuple[_Word, ...], order: tuple[int, ...],
+def _name_notes(short: tuple[Word, ...], long: tuple[Word, ...], order: tuple[int, ...],
                 flipped: bool) -> tuple[str, ...]:
     notes = []
     for i, j in enumerate(order):
@@ -231,7 +208,7 @@ def _name_notes(short: tuple[_Word, ...], long: tuple[_Word, ...], order: tuple[
     return tuple(notes)
 
 
-def _shown(word: _Word) -> str:
+def _shown(word: Word) -> str:
     return f"{word.text.upper()}." if word.initial else word.text.title()
 
 
@@ -260,14 +237,12 @@ def _org_evidence(a: _Profile, b: _Profile) -> tuple[str, list[str]]:
 
 
 def _typo_close(a: str, b: str) -> bool:
-    allowed = _typo_allowance(max(len(a), len(b)))
+    allowed = typo_allowance(max(len(a), len(b)))
     return min(len(a), len(b)) >= 4 and OSA.distance(a, b, score_cutoff=allowed) <= allowed
 
 
 def _identity(new: _Profile, old: _Profile) -> tuple[str, ...]:
-    if new.email != old.email and new.phone != old.phone:
-        return ()
-    same_email = bool(new.email) and new.email == old.email
+    same_email = bool(new.address) and new.address == old.address
     same_phone = bool(new.phone) and new.phone == old.phone
     return ("same email",) * same_email + ("same phone",) * same_phone
 
@@ -295,11 +270,9 @@ def _judge(new: _Profile, old: _Profile) -> tuple[float, tuple[str, ...]] | None
     if org != "different" and new.mailbox == old.mailbox and _distinctive(new.mailbox, new, old):
         org = "same" if org == "same" else "mailbox"
         org_reasons.append(f"same mailbox {new.mailbox}")
-    if org == "unknown":
-        if new.company or new.domain or not name.exact:
-            return (100.0, identity) if identity else None
-        org_reasons = ["no company given to compare"]
-    elif org == "different" and not identity:
+    if org == "unknown" and name.exact and not (new.company or new.domain or old.company or old.domain):
+        org_reasons = ["neither lead names a company"]
+    elif org in ("different", "unknown") and not identity:
         return None
     detail = f" ({', '.join(name.notes)})" if name.notes else ""
     score = 100.0 if identity else 0.8 * name.score + 0.2 * _ORG_WEIGHT[org]
@@ -310,12 +283,13 @@ def likely_duplicate(new: MatchRecord, candidates: Iterable[MatchRecord]) -> Lik
     """The candidate most likely to be the same person as `new` under the rule at the top of
     this module, or None. Ties go to the oldest record (lowest id)."""
     profile = _profile(new)
-    best: LikelyDuplicate | None = None
+    letters, address, phone = profile.letters, profile.address or None, profile.phone or None
+    best: tuple[float, int, tuple[str, ...]] | None = None  # unrounded, so ties are true ties
     for candidate in candidates:
-        verdict = _judge(profile, _profile(candidate))
-        if verdict is None:
-            continue
-        score, reasons = verdict
-        if best is None or (score, -candidate.id) > (best.score, -best.id):
-            best = LikelyDuplicate(candidate.id, round(score, 1), reasons)
-    return best
+        old = _profile(candidate)
+        if old.letters.isdisjoint(letters) and old.address != address and old.phone != phone:
+            continue  # no word can pair and no identity: most of a long candidate list
+        verdict = _judge(profile, old)
+        if verdict is not None and (best is None or (verdict[0], -candidate.id) > (best[0], -best[1])):
+            best = (verdict[0], candidate.id, verdict[1])
+    return None if best is None else LikelyDuplicate(best[1], round(best[0], 1), best[2])
