@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from support import ANN, BEN, MIA, NOW, context_of
+from support import BEN, MIA, NOW, context_of
 
 from domain.config import CONSOLE_WORKSPACE
 from domain.errors import InvalidInput, PermissionDenied
@@ -22,10 +22,17 @@ def capture(uow_factory, ctx, name, **kw: Any):
 @pytest.fixture
 def smithers(uow_factory, ann):
     """Jonathan Smithers at Acme Corporation, then Jon Smithers at ACME Corp."""
-    capture(uow_factory, ann, "Jonathan Smithers", email="jonathan@acme.com",
-            fields={"company": "Acme Corporation"})
+    capture(
+        uow_factory,
+        ann,
+        "Jonathan Smithers",
+        email="jonathan@acme.com",
+        fields={"company": "Acme Corporation"},
+    )
     add_note(AddNote(number=1, text="met at the fair"), uow_factory(), ann)
-    second = capture(uow_factory, ann, "Jon Smithers", phone="+1 202 555 0143", fields={"company": "ACME Corp."})
+    second = capture(
+        uow_factory, ann, "Jon Smithers", phone="+1 202 555 0143", fields={"company": "ACME Corp."}
+    )
     add_note(AddNote(number=2, text="called about pricing"), uow_factory(), ann)
     set_reminder(SetReminder(number=2, due_at=NOW + timedelta(days=1), text="send quote"), uow_factory(), ann)
     return second
