@@ -37,6 +37,9 @@ class LeadbotServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: LeadbotServer
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as two writes; with Nagle on, the body waits ~40 ms
+    # for the client's delayed ACK (measured: no-op p50 43.8 ms -> 0.7 ms).
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         if urlsplit(self.path).path == "/healthz":
