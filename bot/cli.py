@@ -1,18 +1,25 @@
-"""The `leadbot` command: run, serve, socket, console, db upgrade, export, tick."""
+"""The `leadbot` command: run, serve, socket, console, db upgrade, import, export, tick."""
 
 import csv
 import json
 import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from bot.config_file import load_config
 from bot.settings import Settings
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
-from domain.errors import ConfigError
+from domain.errors import ConfigError, DomainError
+
+if TYPE_CHECKING:
+    from handlers.import_rows import ImportProblem
+    from handlers.importing import LeadsImported
 
 cli = typer.Typer(help="Leadbot: Slack-first lead management.", no_args_is_help=True, add_completion=False)
 db_cli = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -42,15 +49,17 @@ def run() -> None:
 
 @cli.command()
 def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
-    """HTTP mode: POST /slack/events, GET /healthz."""
+    """HTTP mode: POST /slack/events, POST /webhooks/leads, GET /healthz."""
     from bot.bootstrap import build_runtime
     from bot.http_server import serve as make_server
 
     settings, config = _settings_and_config()
     runtime = build_runtime(settings, config)
-    server = make_server(runtime.app, runtime.healthy, host, port)
+    server = make_server(runtime.app, runtime.healthy, host, port, leads_webhook=runtime.webhook.handle)
     runtime.scheduler.start()
     typer.echo(f"Leadbot listening on http://{host}:{server.server_port}/slack/events")
+    if settings.leadbot_webhook_secret is None:
+        typer.echo("Web-form webhook is off (503) until LEADBOT_WEBHOOK_SECRET is set.")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -99,6 +108,83 @@ def db_upgrade() -> None:
     settings, _ = _settings_and_config()
     open_database(settings.database_url)
     typer.echo("Database is at the latest schema.")
+
+
+@cli.command("import")
+def import_csv(
+    file: Annotated[Path, typer.Argument(help="CSV with a header row, UTF-8 (with or without BOM).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report; write nothing.")] = False,
+) -> None:
+    """Capture every row of FILE; rejected rows and likely duplicates go to FILE.report.csv
+    (rows numbered as a spreadsheet shows them: the header is row 1)."""
+    from bot.bootstrap import open_database
+    from domain.permissions import system_actor
+    from handlers.commands import CaptureChannel
+    from handlers.context import Context
+    from handlers.import_rows import UnreadableCsv, decode, read_layout, read_rows
+    from handlers.importing import import_leads
+
+    try:
+        text = decode(file.read_bytes())
+        layout = read_layout(text)
+    except OSError as exc:
+        _refuse(f"Cannot read {file}: {exc.strerror or exc}.")
+    except UnreadableCsv as exc:
+        _refuse(f"Cannot import {file}: {exc}")
+    settings, config = _settings_and_config()
+    _, uow_factory = open_database(settings.database_url)
+    actor = system_actor(workspace_of(settings), str(CaptureChannel.IMPORT))
+    ctx = Context(actor, datetime.now(UTC), config)
+    rows = read_rows(text, layout)
+    try:
+        with _progress_bar(layout.rows) as progress:
+            result = import_leads(rows, uow_factory(), ctx, dry_run=dry_run, progress=progress)
+    except DomainError as exc:
+        typer.secho(f"Import stopped: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from exc
+    report = file.with_name(f"{file.name}.report.csv")
+    typer.echo(_import_summary(file, result))
+    if layout.ignored:
+        typer.echo(f"Ignored columns: {', '.join(layout.ignored)}")
+    try:
+        _write_report(report, result.problems)
+    except OSError as exc:
+        typer.secho(f"Could not write the report {report}: {exc.strerror or exc}.", fg="red", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Report: {report}")
+
+
+def _import_summary(file: Path, result: "LeadsImported") -> str:
+    counts = (
+        f"created={result.created} updated={result.updated} "
+        f"duplicates={result.duplicates} rejected={result.rejected}"
+    )
+    return f"{file.name}: {counts}" + (" (dry run: nothing written)" if result.dry_run else "")
+
+
+def _write_report(path: Path, problems: "tuple[ImportProblem, ...]") -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(("row", "outcome", "lead", "reason"))
+        writer.writerows((p.row, p.outcome, p.lead or "", p.reason) for p in problems)
+
+
+@contextmanager
+def _progress_bar(rows: int) -> Iterator[Callable[[int], None]]:
+    """On stderr, and only on a terminal: a pipe or a log gets the summary alone."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    columns = (TextColumn("Importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
+        task = bar.add_task("import", total=rows)
+        yield lambda last_row: bar.update(task, completed=last_row - 1)
+
+
+def _refuse(message: str) -> NoReturn:
+    typer.secho(message, fg="red", err=True)
+    raise typer.Exit(2)
 
 
 @cli.command()

@@ -31,16 +31,15 @@ _audit = cast(sa.Table, AuditRow.__table__)
 
 
 class WriteConflict(Exception):
-    """Another writer got in first (a unique external id, a lead number): redo the batch."""
+    """Another writer got in first with a unique value (an email, phone or external id)."""
 
 
 @dataclass(frozen=True, slots=True)
-class Posting:
-    """A live lead filed under a blocking key, with what matching reads of it."""
+class Postings:
+    """Live leads filed under blocking keys, and what matching reads of each."""
 
-    key: str
-    number: int
-    record: MatchRecord
+    filed: list[tuple[str, int]]  # (key, lead id)
+    leads: dict[int, tuple[int, MatchRecord]]  # lead id -> (number, record)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +57,7 @@ class BulkLeads:
     @classmethod
     def of(cls, uow: SqlUnitOfWork) -> "BulkLeads":
         """The bulk statements run in the unit of work's own transaction."""
-        session = uow._session  # noqa: SLF001 -- the unit of work exposes repositories, not its session
+        session = uow._session  # the unit of work exposes repositories, not its session
         assert session is not None, "use the unit of work inside `with`"
         return cls(session)
 
@@ -72,10 +71,17 @@ class BulkLeads:
         found: dict[int, LeadRow] = {}
         for column, values in (("external_id", external_ids), ("email", emails), ("phone", phones)):
             for chunk in _chunks(sorted(set(values))):
-                query = sa.select(LeadRow).where(
-                    LeadRow.team_id == team_id,
-                    LeadRow.merged_into_id.is_(None),
-                    getattr(LeadRow, column).in_(chunk),
+                # Locked until the batch commits (PostgreSQL; SQLite's write lock already is):
+                # a rep's change to one of them cannot be overwritten by the import's copy.
+                query = (
+                    sa.select(LeadRow)
+                    .where(
+                        LeadRow.team_id == team_id,
+                        LeadRow.merged_into_id.is_(None),
+                        getattr(LeadRow, column).in_(chunk),
+                    )
+                    .order_by(LeadRow.id)
+                    .with_for_update()
                 )
                 found.update((row.id, row) for row in self._s.scalars(query))
         return [_to_lead(row) for row in sorted(found.values(), key=lambda row: row.number)]
@@ -93,8 +99,9 @@ class BulkLeads:
             found.update((external_id, number) for external_id, number in self._s.execute(query))
         return found
 
-    def postings(self, team_id: str, keys: Iterable[str]) -> Iterator[Posting]:
+    def postings(self, team_id: str, keys: Iterable[str]) -> "Postings":
         """Every live lead filed under one of these keys: the candidates of a duplicate check."""
+        postings = Postings([], {})
         columns = (_keys.c.key, _leads.c.id, _leads.c.number, _leads.c.name, _leads.c.email,
                    _leads.c.phone, _leads.c.company)
         for chunk in _chunks(sorted(set(keys))):
@@ -104,7 +111,10 @@ class BulkLeads:
                 .where(_keys.c.team_id == team_id, _keys.c.key.in_(chunk), _leads.c.merged_into_id.is_(None))
             )
             for key, id_, number, name, email, phone, company in self._s.execute(query):
-                yield Posting(key, number, MatchRecord(id_, name, email, phone, company))
+                postings.filed.append((key, id_))
+                if id_ not in postings.leads:
+                    postings.leads[id_] = (number, MatchRecord(id_, name, email, phone, company))
+        return postings
 
     def last_number(self, team_id: str) -> int:
         query = sa.select(LeadCounterRow.last_number).where(LeadCounterRow.team_id == team_id)

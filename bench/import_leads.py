@@ -1,0 +1,219 @@
+"""`leadbot import` end to end: a realistic CSV, a fresh SQLite file, rows per second.
+
+# The file: people drawn by bench.dedupe's World (Zipf-distributed names and companies, work
+# and free-mail addresses, phones in three countries), written under aliased headers with an
+# ignored column. About 3% of rows are corrupted copies of people already on file or earlier
+# in the file (nicknames, typos, other company suffixes, missing fields: the likely-duplicate
+# rule's work), and about 5% are bad (no @, a short phone, no name or email, an unknown team,
+# control characters, an overlong title, a shifted row). The timed command is the real CLI
+# in a subprocess, migrations of the fresh file included.
+#
+#   .venv/bin/python -m bench.import_leads [--rows 100000] [--existing 0,10000] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import random
+import re
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.dedupe import World, corrupted
+
+HEADER = ["First Name", "Last Name", "E-mail", "Phone Number", "Company Name", "Job Title", "Lead Source",
+          "Campaign", "Product", "Sales Team", "External ID", "Notes"]
+TITLES = ["CEO", "CTO", "VP Sales", "Head of Marketing", "Engineer", "Buyer", "Office Manager", "Founder", ""]
+SOURCES = ["web form", "trade fair", "referral", "partner", "webinar", "cold call"]
+CAMPAIGNS = ["spring-launch", "q3-webinars", "expo-2026", "", ""]
+PRODUCTS = ["Starter", "Team", "Enterprise", ""]
+DUPLICATE_SHARE = 0.03
+BAD_SHARE = 0.05
+
+
+def _bad(row: list[str], rng: random.Random) -> list[str]:
+    """One thing a real export gets wrong."""
+    kind = rng.randrange(8)
+    if kind == 0:
+        row[2] = (row[2] or "someone@example.com").replace("@", " at ")
+    elif kind == 1:
+        row[3] = str(rng.randrange(10, 999))
+    elif kind == 2:
+        row[0] = row[1] = row[2] = ""
+    elif kind == 3:
+        return [*row, "stray", "cells"]  # a comma in an unquoted field shifted the row
+    elif kind == 4:
+        row[4] = f"{row[4] or 'Acme'}\x07"
+    elif kind == 5:
+        row[5] = "Chief " * 120
+    elif kind == 6:
+        row[9] = "emea"  # no such team in the config
+    else:
+        row[2] = f"{row[0]}.{row[1]}@@example.com"
+    return row
+
+
+def make_rows(rng: random.Random, world: World, people: range, start_id: int,
+              earlier: list[int]) -> list[list[str]]:
+    """Rows for people[people]; duplicates copy someone in `earlier` or earlier in this file."""
+    rows = []
+    for offset, index in enumerate(people):
+        person = world.people[index]
+        roll = rng.random()
+        if roll < DUPLICATE_SHARE and (earlier or offset):
+            pool = earlier if earlier and rng.random() < 0.5 else range(people.start, index)
+            draft, _ = corrupted(world.people[rng.choice(pool)], rng)
+            first, last, company = draft.first, draft.last, draft.company
+            email, phone = draft.email, draft.phone
+        else:
+            first, last, company, email, phone = person.first, person.last, person.company_shown, \
+                person.email, person.phone
+        external = f"crm-{start_id + offset}" if rng.random() < 0.6 else ""
+        row = [first, last, email or "", phone or "", company or "", rng.choice(TITLES), rng.choice(SOURCES),
+               rng.choice(CAMPAIGNS), rng.choice(PRODUCTS), "sales" if roll > 0.8 else "", external,
+               "met at the booth" if roll > 0.9 else ""]
+        if DUPLICATE_SHARE <= roll < DUPLICATE_SHARE + BAD_SHARE:
+            row = _bad(row, rng)
+        rows.append(row)
+    return rows
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as out:  # Excel's "CSV UTF-8" has a BOM
+        writer = csv.writer(out)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+
+
+def run_import(path: Path, database: Path) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds, stdout) of `leadbot import` in a subprocess."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "LEADBOT_CONFIG")}
+    env["DATABASE_URL"] = f"sqlite:///{database}"
+    command = [str(Path(sys.executable).with_name("leadbot")), "import", str(path)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=path.parent, check=False)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"leadbot import failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu, done.stdout
+
+
+def lead_count(database: Path) -> int:
+    with sqlite3.connect(database) as connection:
+        return int(connection.execute("SELECT count(*) FROM leads").fetchone()[0])
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        cpu = platform.processor() or cpu
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"nproc {os.cpu_count()}, {cpu}, Python {platform.python_version()}, "
+            f"SQLite {sqlite3.sqlite_version}, load average {load:.1f} at start")
+
+
+def scenario(rows: int, existing: int, seed: int, workdir: Path) -> str:
+    """A table line: the file imported into a fresh database already holding `existing` leads."""
+    rng = random.Random(seed)
+    world = World(rng, rows + existing)
+    database = workdir / f"bench-{existing}.db"
+    if existing:
+        seed_file = workdir / f"existing-{existing}.csv"
+        write_csv(seed_file, make_rows(rng, world, range(existing), 10_000_000, []))
+        run_import(seed_file, database)  # not counted
+    path = workdir / f"leads-{rows}.csv"
+    write_csv(path, make_rows(rng, world, range(existing, existing + rows), 0, list(range(existing))))
+    before = lead_count(database) if existing else 0
+    seconds, cpu, stdout = run_import(path, database)
+    counts = {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", stdout.splitlines()[0])}
+    assert counts["created"] == lead_count(database) - before, (stdout, before)
+    outcomes = " | ".join(f"{counts[key]:,}" for key in ("created", "updated", "duplicates", "rejected"))
+    return f"| {existing:,} | {rows:,} | {seconds:.1f} s | {rows / seconds:,.0f} | {cpu:.1f} s | {outcomes} |"
+
+
+def breakdown(rows: int, seed: int, workdir: Path) -> str:
+    """The same import in this process, with a CPU clock around each step of the pipeline."""
+    from datetime import UTC, datetime
+
+    import handlers.import_rows as import_rows
+    import handlers.importing as importing
+    from bot.bootstrap import open_database
+    from domain.config import default_config
+    from domain.permissions import system_actor
+    from handlers.context import Context
+    from handlers.import_rows import decode, read_layout, read_rows
+    from handlers.import_view import View
+
+    spent: dict[str, float] = {}
+
+    def clocked(owner: object, name: str, label: str) -> None:
+        inner = getattr(owner, name)
+
+        def timed(*args: object, **kwargs: object) -> object:
+            start = time.process_time()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.process_time() - start
+
+        setattr(owner, name, staticmethod(timed) if isinstance(owner, type) else timed)
+
+    clocked(import_rows, "build_lead", "clean, validate, enrich (build_lead)")
+    clocked(import_rows, "blocking_keys", "blocking keys (domain.dedupe)")
+    clocked(importing, "likely_duplicate", "likely-duplicate rule (domain.dedupe)")
+    clocked(importing, "_write", "database writes (store.bulk)")
+    clocked(View, "load", "database reads (store.bulk)")
+    rng = random.Random(seed)
+    world = World(rng, rows)
+    path = workdir / "breakdown.csv"
+    write_csv(path, make_rows(rng, world, range(rows), 0, []))
+    _, uow_factory = open_database(f"sqlite:///{workdir / 'breakdown.db'}")
+    ctx = Context(system_actor("T0BENCH", "import"), datetime.now(UTC), default_config())
+    text = decode(path.read_bytes())
+    start = time.process_time()
+    importing.import_leads(read_rows(text, read_layout(text)), uow_factory(), ctx)
+    total = time.process_time() - start
+    lines = ["| step | CPU per row |", "| --- | ---: |"]
+    lines += [f"| {label} | {seconds / rows * 1e6:,.0f} µs |" for label, seconds in spent.items()]
+    rest = total - sum(spent.values())
+    lines += [f"| the rest (reading, deciding, bookkeeping) | {rest / rows * 1e6:,.0f} µs |",
+              f"| **total** | **{total / rows * 1e6:,.0f} µs** ({rows / total:,.0f} rows per CPU-second) |"]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--existing", default="0,10000", help="leads on file before the timed import")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--breakdown", action="store_true", help="also time each step in process")
+    args = parser.parse_args()
+    print(machine())
+    print(f"`.venv/bin/python -m bench.import_leads --rows {args.rows} --existing {args.existing}`\n")
+    print("| leads on file | rows | wall | rows/s | CPU | created | updated | flagged | rejected |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    with tempfile.TemporaryDirectory(prefix="leadbot-import-bench-") as tmp:
+        for existing in (int(n) for n in args.existing.split(",")):
+            print(scenario(args.rows, existing, args.seed, Path(tmp)), flush=True)
+        if args.breakdown:
+            print(f"\nWhere the time goes (in process, CPU per row, {args.rows:,} rows, no leads on file):\n")
+            print(breakdown(args.rows, args.seed, Path(tmp)))
+
+
+if __name__ == "__main__":
+    main()

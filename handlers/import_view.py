@@ -1,0 +1,255 @@
+"""What an import sees of its workspace. Per batch, the live leads holding one of the batch's
+identifiers (read fresh, and locked until the batch commits). Across batches, the blocking-key
+index as far as the import has needed it: each key is read once, then kept current with what
+the import itself writes, because reading the same popular keys again for every batch cost
+more than everything else together."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from domain.dedupe import MatchRecord, blocking_keys
+from domain.lead import Lead, lead_ref
+from handlers.matching import IDENTITY_FIELDS, absorb, match_record
+from store.bulk import BulkLeads
+from store.leads import MAX_CANDIDATES
+
+# Ids for leads not written yet: above every real id, as a newer lead's would be, so ties in
+# the duplicate rule still go to the older lead.
+PROVISIONAL_ID = 1 << 62
+SAME_PERSON_ORDER = ("external_id", "email", "phone")  # as LeadRepository.same_person asks
+assert set(SAME_PERSON_ORDER) == set(IDENTITY_FIELDS)
+
+Incoming = Sequence[tuple[Lead, frozenset[str]]]
+Values = dict[str, set[str]]
+Change = tuple[Lead, frozenset[str], frozenset[str]]  # a lead, its keys before and after
+
+
+@dataclass(frozen=True, slots=True)
+class Clash:
+    """A row bringing an identifier that another lead holds."""
+
+    field: str
+    value: str
+    holder: Lead | int  # a live lead, or the number of a merged one
+    known: tuple[Lead, str] | None  # the lead the row is about, and the field that says so
+
+    def reason(self) -> str:
+        """Worded once every lead has its number."""
+        if isinstance(self.holder, int):
+            whose = f"{lead_ref(self.holder)}'s (merged)"
+        else:
+            whose = f"{self.holder.ref}'s"
+        said = f"The {_label(self.field)} {self.value} is already {whose}"
+        if self.known is None:
+            return f"{said}."
+        lead, matched_on = self.known
+        return f"{said}, but the {_label(matched_on)} is {lead.ref}'s: a row can update one lead only."
+
+
+class Memory:
+    """What the import keeps between batches: the key index it has read, and in a dry run the
+    leads that earlier batches would have written."""
+
+    def __init__(self) -> None:
+        self.postings: dict[str, set[int]] = {}  # key -> live lead ids: complete for each key held
+        self.records: dict[int, MatchRecord] = {}
+        self.numbers: dict[int, int] = {}
+        self.next_id = PROVISIONAL_ID
+        self.created = 0  # dry run: leads created, for would-be numbers
+        self.unwritten: dict[int, Lead] = {}  # dry run: leads created or changed, as they would be
+        self._filed: dict[int, frozenset[str]] = {}  # dry run: their keys
+        self._filed_under: defaultdict[str, set[int]] = defaultdict(set)
+        self._holders: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
+
+    def read(self, bulk: BulkLeads, team_id: str, keys: Iterable[str]) -> None:
+        """Learn the keys not read yet. The store's filing of an unwritten lead is out of date."""
+        missing = [key for key in keys if key not in self.postings]
+        if not missing:
+            return
+        found = bulk.postings(team_id, missing)
+        for key in missing:
+            self.postings[key] = set(self._filed_under.get(key, ()))
+        for key, lead_id in found.filed:
+            if lead_id not in self._filed:
+                self.postings[key].add(lead_id)
+        for lead_id, (number, record) in found.leads.items():
+            self.records.setdefault(lead_id, record)
+            self.numbers.setdefault(lead_id, number)
+
+    def holding(self, values: Values) -> list[Lead]:
+        """Unwritten leads holding one of these identifiers."""
+        ids: set[int] = set()
+        for field, wanted in values.items():
+            for value in wanted:
+                ids.update(self._holders.get((field, value), ()))
+        return [self.unwritten[i] for i in sorted(ids)]
+
+    def remember(self, view: "View", changes: Iterable[Change], *, written: bool) -> None:
+        """A batch's leads, once saved (or, in a dry run, decided)."""
+        self.next_id = view.next_id
+        for lead, before, after in changes:
+            assert lead.id is not None
+            for key in before - after:
+                self.postings.get(key, set()).discard(lead.id)
+            for key in after:
+                if key in self.postings:
+                    self.postings[key].add(lead.id)
+            self.records[lead.id] = match_record(lead)
+            self.numbers[lead.id] = lead.number
+            if not written:
+                self._keep_unwritten(lead, after)
+
+    def _keep_unwritten(self, lead: Lead, keys: frozenset[str]) -> None:
+        assert lead.id is not None
+        for key in self._filed.get(lead.id, frozenset()) - keys:
+            self._filed_under[key].discard(lead.id)
+        for key in keys:
+            self._filed_under[key].add(lead.id)
+        for field in SAME_PERSON_ORDER:
+            if value := getattr(lead, field):
+                self._holders[(field, value)].add(lead.id)
+        self.unwritten[lead.id], self._filed[lead.id] = lead, keys
+
+
+class View:
+    """One batch's view, kept current as the batch decides row by row."""
+
+    def __init__(self, memory: Memory) -> None:
+        self._memory = memory
+        self.next_id = self._first_id = memory.next_id
+        self._leads: dict[int, Lead] = {}  # whole leads: same-person matches and the batch's new ones
+        self._holder: dict[tuple[str, str], int] = {}  # (field, value) -> the oldest live lead with it
+        self._merged_external_ids: dict[str, int] = {}
+        self._records: dict[int, MatchRecord] = {}  # leads this batch created or changed
+        self._keys: dict[int, frozenset[str]] = {}  # their keys now...
+        self._before: dict[int, frozenset[str]] = {}  # ...and before this batch
+        self._added: defaultdict[str, set[int]] = defaultdict(set)  # filed by this batch
+        self._removed: defaultdict[str, set[int]] = defaultdict(set)  # taken out by this batch
+
+    @classmethod
+    def load(cls, bulk: BulkLeads, team_id: str, incoming: Incoming, memory: Memory) -> "View":
+        view = cls(memory)
+        values: Values = {
+            field: {value for lead, _ in incoming if (value := getattr(lead, field))}
+            for field in SAME_PERSON_ORDER
+        }
+        found = bulk.live_with(
+            team_id, external_ids=values["external_id"], emails=values["email"], phones=values["phone"]
+        )
+        for lead in (*found, *memory.holding(values)):
+            assert lead.id is not None
+            view._know(memory.unwritten.get(lead.id, lead))
+        view._merged_external_ids = bulk.merged_external_ids(team_id, values["external_id"])
+        memory.read(bulk, team_id, set().union(*(keys for _, keys in incoming)))
+        return view
+
+    def same_person(self, lead: Lead) -> tuple[Lead, str] | None:
+        for field in SAME_PERSON_ORDER:
+            value = getattr(lead, field)
+            holder = self._holder.get((field, value)) if value else None
+            if holder is not None:
+                return self._leads[holder], field
+        return None
+
+    def clash(self, incoming: Lead, known: tuple[Lead, str] | None) -> Clash | None:
+        """An identifier the row would store that another lead already holds. The database
+        keeps each unique (external ids even on merged leads; email and phone among live
+        ones), so add_lead fails such a row; an import refuses it and says whose it is."""
+        target = known[0] if known else None
+        for field in SAME_PERSON_ORDER:
+            value = getattr(incoming, field)
+            if not value or (target is not None and getattr(target, field)):
+                continue  # stored only to fill a gap
+            holder = self._holder.get((field, value))
+            if holder is not None and self._leads[holder] is not target:
+                return Clash(field, value, self._leads[holder], known)
+            if field == "external_id" and value in self._merged_external_ids:
+                return Clash(field, value, self._merged_external_ids[value], known)
+        return None
+
+    def candidates(self, keys: Iterable[str]) -> list[MatchRecord]:
+        """Live leads sharing a key, oldest first and no more than the store would list."""
+        ids: set[int] = set()
+        for key in keys:
+            filed, removed = self._memory.postings.get(key, set()), self._removed.get(key)
+            ids.update(filed - removed if removed else filed)
+            ids.update(self._added.get(key, ()))
+        chosen = sorted(ids)[:MAX_CANDIDATES]
+        return [self._records.get(i) or self._memory.records[i] for i in chosen]
+
+    def add(self, lead: Lead, keys: frozenset[str]) -> None:
+        """A lead this batch creates, under a provisional id until it is written."""
+        lead.id = self.next_id
+        self.next_id += 1
+        self._know(lead)
+        self._records[lead.id] = match_record(lead)
+        self._keys[lead.id], self._before[lead.id] = keys, frozenset()
+        for key in keys:
+            self._added[key].add(lead.id)
+
+    def is_new(self, lead: Lead) -> bool:
+        """Created by this batch (so written whole by it, not updated)."""
+        return lead.id is not None and lead.id >= self._first_id
+
+    def absorb(self, lead: Lead, incoming: Lead, may_replace: bool) -> tuple[str, ...]:
+        """handlers.matching.absorb, then refile the lead under what it now holds."""
+        assert lead.id is not None
+        old_keys = self._keys_of(lead)
+        changed = absorb(lead, incoming, may_replace)
+        if changed:
+            new_keys = blocking_keys(match_record(lead))
+            for key in old_keys - new_keys:
+                self._move(key, lead.id, self._added, self._removed)
+            for key in new_keys - old_keys:
+                self._move(key, lead.id, self._removed, self._added)
+            self._records[lead.id], self._keys[lead.id] = match_record(lead), new_keys
+            self._know(lead)
+        return changed
+
+    def changes(self, created: Iterable[Lead], updated: Iterable[Lead]) -> list[Change]:
+        """Each lead the batch wrote, with its keys before and after (taken before ids change)."""
+        changes = []
+        for lead in (*created, *updated):
+            assert lead.id is not None
+            after = self._keys_of(lead)
+            changes.append((lead, self._before[lead.id], after))
+        return changes
+
+    def number_of(self, lead_id: int) -> int:
+        lead = self._leads.get(lead_id)
+        return lead.number if lead is not None else self._memory.numbers[lead_id]
+
+    def _keys_of(self, lead: Lead) -> frozenset[str]:
+        assert lead.id is not None
+        if lead.id not in self._keys:
+            self._keys[lead.id] = self._before[lead.id] = blocking_keys(match_record(lead))
+        return self._keys[lead.id]
+
+    @staticmethod
+    def _move(key: str, lead_id: int, source: dict[str, set[int]], target: dict[str, set[int]]) -> None:
+        """Undo a pending opposite move, or record this one."""
+        if lead_id in source.get(key, ()):
+            source[key].discard(lead_id)
+        else:
+            target.setdefault(key, set()).add(lead_id)
+
+    def _know(self, lead: Lead) -> None:
+        assert lead.id is not None
+        self._leads[lead.id] = lead
+        for field in SAME_PERSON_ORDER:
+            value = getattr(lead, field)
+            if value:
+                held = self._holder.get((field, value))
+                if held is None or _age(lead) < _age(self._leads[held]):
+                    self._holder[(field, value)] = lead.id
+
+
+def _age(lead: Lead) -> int:
+    """Older leads first: by number, and a lead not numbered yet after every numbered one."""
+    assert lead.id is not None
+    return lead.number or lead.id
+
+
+def _label(field: str) -> str:
+    return field.replace("_", " ")

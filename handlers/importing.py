@@ -1,0 +1,215 @@
+"""Import: many rows through the capture rules at once, one transaction per batch.
+
+Each row gets what `add_lead` would give it, in file order: the same cleaning and
+enrichment (`build_lead`), the same same-person rule (external id, then email, then phone:
+new data updates that lead, `absorb`), the same likely-duplicate rule (`domain.dedupe`,
+against the workspace and the rows before it), the same activity and audit entry. What
+differs is the plumbing: a batch reads the leads it can meet in a few queries, decides in
+memory, and writes with bulk statements, so a crash loses at most the batch in hand and a
+re-run updates instead of duplicating. An import announces nothing in Slack: a lead per
+message would bury a team channel."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from domain.activity import Activity, ActivityKind
+from domain.dedupe import LikelyDuplicate, likely_duplicate
+from domain.errors import Conflict
+from domain.lead import Lead, lead_ref
+from domain.permissions import Action, can, require
+from handlers.commands import CaptureChannel
+from handlers.context import Context
+from handlers.import_rows import ImportProblem, ImportRow, Incoming, prepare, prepared_batches
+from handlers.import_view import Change, Clash, Memory, View
+from handlers.matching import match_record
+from store.bulk import AuditEntry, BulkLeads, WriteConflict
+from store.unit_of_work import SqlUnitOfWork
+
+BATCH_ROWS = 2000
+CONFLICT_RETRIES = 3  # a concurrent capture stored an identifier this batch was about to: redo it
+CHANNEL = CaptureChannel.IMPORT
+
+
+@dataclass(frozen=True, slots=True)
+class LeadsImported:
+    created: int  # likely duplicates included: they are stored, flagged
+    updated: int
+    duplicates: int
+    rejected: int
+    problems: tuple[ImportProblem, ...]
+    dry_run: bool
+
+
+@dataclass(slots=True)
+class _Batch:
+    """What one batch decided, ready to write."""
+
+    created: list[Lead] = field(default_factory=list)
+    updated: dict[int, Lead] = field(default_factory=dict)  # leads stored before this batch
+    flagged: list[tuple[int, Lead, LikelyDuplicate]] = field(default_factory=list)
+    clashes: list[tuple[int, Clash]] = field(default_factory=list)
+    activities: list[tuple[Lead, Activity]] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
+    recaptures: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    def report(self, view: View) -> None:
+        """Report lines for the flagged leads, once every lead has its number."""
+        for row, lead, duplicate in self.flagged:
+            original = lead_ref(view.number_of(duplicate.id))
+            reason = f"Likely duplicate of {original}: {', '.join(duplicate.reasons)}"
+            self.problems.append(ImportProblem(row, "duplicate", lead.ref, reason))
+        for row, clash in self.clashes:
+            self.problems.append(ImportProblem(row, "rejected", None, clash.reason()))
+
+
+def import_leads(
+    rows: Iterable[ImportRow],
+    uow: SqlUnitOfWork,
+    ctx: Context,
+    *,
+    dry_run: bool = False,
+    batch_rows: int = BATCH_ROWS,
+    progress: Callable[[int], None] | None = None,
+) -> LeadsImported:
+    """Capture every row of an import. A row that fails validation is reported with the
+    reason and skipped; it never stops the import. `dry_run` decides everything and writes
+    nothing. `progress` is told the number of the last row handled after each batch. A batch
+    another writer keeps colliding with raises Conflict; the batches before it stay saved."""
+    require(ctx.actor, Action.CAPTURE)
+    tally = _Tally()
+    memory = Memory()
+    for chunk, prepared in prepared_batches(rows, ctx, batch_rows):
+        incoming = []
+        for item in prepared:
+            if isinstance(item, ImportProblem):
+                tally.problems.append(item)
+            else:
+                incoming.append(item)
+        tally.add(_run_batch(chunk, incoming, uow, ctx, memory, dry_run))
+        if progress:
+            progress(chunk[-1].number)
+    return tally.result(dry_run)
+
+
+def _run_batch(
+    rows: list[ImportRow],
+    incoming: list[Incoming],
+    uow: SqlUnitOfWork,
+    ctx: Context,
+    memory: Memory,
+    dry_run: bool,
+) -> _Batch:
+    for attempt in range(1, CONFLICT_RETRIES + 1):
+        if attempt > 1:  # deciding changed the leads (ids, flags, absorbed data): start afresh
+            incoming = [item for row in rows if isinstance(item := prepare(row, ctx), Incoming)]
+        with uow:
+            bulk = BulkLeads.of(uow)
+            view = View.load(bulk, ctx.actor.team_id, [(i.lead, i.keys) for i in incoming], memory)
+            batch = _decide(view, incoming, ctx)
+            changes = view.changes(batch.created, batch.updated.values())
+            if dry_run:
+                _number(batch, bulk.last_number(ctx.actor.team_id) + memory.created + 1)
+                memory.created += len(batch.created)
+            else:
+                try:
+                    _write(bulk, batch, changes, ctx)
+                except WriteConflict as exc:
+                    if attempt == CONFLICT_RETRIES:
+                        raise Conflict(
+                            f"Rows {rows[0].number}-{rows[-1].number} could not be saved ({exc}). The rows "
+                            "before them are imported; import the file again to finish."
+                        ) from exc
+                    continue
+                uow.commit()
+            memory.remember(view, changes, written=not dry_run)
+            batch.report(view)
+            return batch
+    raise AssertionError("unreachable")
+
+
+def _decide(view: View, incoming: list[Incoming], ctx: Context) -> _Batch:
+    """Row by row, in file order, exactly as add_lead would decide one after the other."""
+    batch = _Batch()
+    for item in incoming:
+        known = view.same_person(item.lead)
+        clash = view.clash(item.lead, known)
+        if clash is not None:
+            batch.clashes.append((item.row, clash))
+        elif known is None:
+            _create(view, batch, item, ctx)
+        else:
+            _recapture(view, batch, *known, item.lead, ctx)
+    return batch
+
+
+def _create(view: View, batch: _Batch, item: Incoming, ctx: Context) -> None:
+    lead = item.lead
+    duplicate = likely_duplicate(match_record(lead), view.candidates(item.keys))
+    lead.duplicate_of = duplicate.id if duplicate else None
+    view.add(lead, item.keys)
+    batch.created.append(lead)
+    if duplicate:
+        batch.flagged.append((item.row, lead, duplicate))
+    activity = Activity(ActivityKind.SYSTEM, f"Captured from {CHANNEL}", ctx.actor.user_id, ctx.now)
+    batch.activities.append((lead, activity))
+    batch.audit.append(AuditEntry("lead.captured", lead, None, lead.snapshot()))
+
+
+def _recapture(view: View, batch: _Batch, lead: Lead, matched_on: str, incoming: Lead, ctx: Context) -> None:
+    before = lead.snapshot()
+    changed = view.absorb(lead, incoming, may_replace=can(ctx.actor, Action.WORK, lead))
+    lead.updated_at = ctx.now
+    if not view.is_new(lead):
+        assert lead.id is not None
+        batch.updated[lead.id] = lead
+    what = f"updated {', '.join(changed)}" if changed else "nothing new"
+    note = f"Captured again from {CHANNEL} (same {matched_on.replace('_', ' ')}): {what}"
+    batch.activities.append((lead, Activity(ActivityKind.SYSTEM, note, ctx.actor.user_id, ctx.now)))
+    batch.audit.append(AuditEntry("lead.recaptured", lead, before, lead.snapshot()))
+    batch.recaptures += 1
+
+
+def _number(batch: _Batch, first: int) -> None:
+    for number, lead in enumerate(batch.created, start=first):
+        lead.number = number
+
+
+def _write(bulk: BulkLeads, batch: _Batch, changes: list[Change], ctx: Context) -> None:
+    if batch.created:
+        _number(batch, bulk.reserve_numbers(ctx.actor.team_id, len(batch.created)))
+    created_keys = [(lead, keys) for lead, _, keys in changes[: len(batch.created)]]
+    updated_keys = [(lead, keys) for lead, _, keys in changes[len(batch.created) :]]
+    # A lead may be flagged against one earlier in the same batch, which has no id until inserted.
+    pending = {lead.id: lead for lead in batch.created}
+    within = [(lead, pending[lead.duplicate_of]) for lead in batch.created if lead.duplicate_of in pending]
+    for lead, _ in within:
+        lead.duplicate_of = None
+    bulk.insert(batch.created)
+    for lead, original in within:
+        lead.duplicate_of = original.id
+    bulk.set_duplicate_of([(lead.id, original.id) for lead, original in within if lead.id and original.id])
+    bulk.update(list(batch.updated.values()))
+    bulk.replace_match_keys(created_keys, fresh=True)
+    bulk.replace_match_keys(updated_keys, fresh=False)
+    bulk.add_activities(batch.activities)
+    bulk.add_audit(batch.audit, ctx.actor.user_id, ctx.now)
+
+
+@dataclass(slots=True)
+class _Tally:
+    created: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    def add(self, batch: _Batch) -> None:
+        self.created += len(batch.created)
+        self.updated += batch.recaptures
+        self.duplicates += len(batch.flagged)
+        self.problems.extend(batch.problems)
+
+    def result(self, dry_run: bool) -> LeadsImported:
+        problems = tuple(sorted(self.problems, key=lambda problem: problem.row))
+        rejected = sum(problem.outcome == "rejected" for problem in problems)
+        return LeadsImported(self.created, self.updated, self.duplicates, rejected, problems, dry_run)

@@ -1,0 +1,352 @@
+"""Importing: every row gets what add_lead would give it, a batch at a time, with a report."""
+
+import random
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from support import ANN, NOW, context_of
+
+from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
+from domain.errors import Conflict, InvalidInput
+from domain.permissions import system_actor
+from handlers.capture import add_lead
+from handlers.commands import AddLead, CaptureChannel, MergeLeads
+from handlers.context import Context
+from handlers.deliver import UowFactory
+from handlers.import_rows import (
+    ImportRow,
+    UnreadableCsv,
+    decode,
+    lead_command,
+    read_layout,
+    read_rows,
+)
+from handlers.importing import ImportProblem, LeadsImported, import_leads
+from handlers.merge import merge_leads
+
+OTHER_WORKSPACE = "T0OTHER"
+
+
+@pytest.fixture
+def importer(config: LeadbotConfig) -> Context:
+    return Context(system_actor(CONSOLE_WORKSPACE, "import"), NOW, config)
+
+
+def rows(*values: dict[str, str]) -> list[ImportRow]:
+    return [ImportRow(number, row) for number, row in enumerate(values, start=2)]
+
+
+def run(uow_factory: UowFactory, ctx: Context, *values: dict[str, str], **options: Any) -> LeadsImported:
+    return import_leads(rows(*values), uow_factory(), ctx, **options)
+
+
+def stored(uow_factory: UowFactory, workspace: str = CONSOLE_WORKSPACE) -> dict[str, Any]:
+    """Every lead of a workspace by ref, with its history, as comparable plain values."""
+    with uow_factory() as uow:
+        leads = uow.leads.all(workspace)
+        number_of = {lead.id: lead.number for lead in leads}
+        state = {}
+        for lead in leads:
+            audit = uow.audit.entries(workspace, lead.ref)
+            activities = reversed(uow.activities.latest(lead, 50))
+            state[lead.ref] = {
+                **lead.snapshot(),
+                "enriched": lead.enriched,
+                "created_by": lead.created_by,
+                "duplicate_of": number_of.get(lead.duplicate_of),
+                "activities": [(a.kind, a.body, a.actor_id) for a in activities],
+                "audit": [(e.action, e.actor_id, e.before, e.after) for e in audit],
+            }
+    return state
+
+
+# --- the rules of capture, through an import ------------------------------------------------
+
+
+def test_jon_smithers_after_jonathan_is_created_flagged_and_reported(uow_factory, ann, importer):
+    add_lead(
+        AddLead(name="Jonathan Smithers", email="jonathan@acme.com", fields={"company": "Acme Corporation"}),
+        uow_factory(),
+        ann,
+    )
+
+    jon = {"name": "Jon Smithers", "phone": "+1 202 555 0143", "company": "ACME Corp."}
+    result = run(uow_factory, importer, jon)
+
+    assert (result.created, result.duplicates) == (1, 1)
+    [problem] = result.problems
+    assert (problem.row, problem.outcome, problem.lead) == (2, "duplicate", "L-2")
+    assert problem.reason.startswith("Likely duplicate of L-1") and "same company" in problem.reason
+    assert stored(uow_factory)["L-2"]["duplicate_of"] == 1
+
+
+def test_a_known_email_or_external_id_updates_the_lead_instead_of_adding_one(uow_factory, importer):
+    first = run(
+        uow_factory,
+        importer,
+        {"name": "Dana Scully", "email": "Dana@FBI.gov", "external_id": "crm-1"},
+        {"name": "Fox Mulder", "email": "fox@fbi.gov", "external_id": "crm-2"},
+    )
+    again = run(
+        uow_factory,
+        importer,
+        {"name": "Dana Scully", "email": "dana@fbi.gov", "title": "Agent"},
+        {"name": "Fox Mulder", "email": "spooky@fbi.gov", "external_id": "crm-2"},
+    )
+
+    assert (first.created, again.created, again.updated) == (2, 0, 2)
+    leads = stored(uow_factory)
+    assert leads["L-1"]["title"] == "Agent"
+    assert leads["L-2"]["email"] == "fox@fbi.gov"  # an identifier only fills a gap
+    assert leads["L-1"]["activities"][-1][1] == "Captured again from import (same email): updated title"
+
+
+def test_the_same_file_twice_changes_nothing_the_second_time(uow_factory, importer):
+    people = ({"name": "Dana Scully", "email": "dana@fbi.gov"}, {"name": "Skinner", "phone": "202 555 0100"})
+    run(uow_factory, importer, *people)
+    before = {ref: {k: v for k, v in lead.items() if k not in ("activities", "audit")}
+              for ref, lead in stored(uow_factory).items()}
+
+    again = run(uow_factory, importer, *people)
+
+    after = {ref: {k: v for k, v in lead.items() if k not in ("activities", "audit")}
+             for ref, lead in stored(uow_factory).items()}
+    assert (again.created, again.updated) == (0, 2) and after == before
+
+
+def test_a_bad_row_is_reported_with_its_row_and_reason_and_the_rest_imported(uow_factory, importer):
+    result = run(
+        uow_factory,
+        importer,
+        {"name": "Dana Scully", "email": "dana@fbi.gov"},
+        {"name": "Fox Mulder", "email": "fox-at-fbi.gov"},
+        {"company": "FBI"},
+        {"name": "Walter Skinner", "team": "narnia"},
+        {"name": "Alex Krycek", "phone": "12"},
+    )
+
+    assert (result.created, result.rejected) == (1, 4)
+    reasons = {problem.row: problem.reason for problem in result.problems}
+    assert set(reasons) == {3, 4, 5, 6}
+    assert "'fox-at-fbi.gov' is not an email address" in reasons[3]
+    assert "needs a name or an email" in reasons[4]
+    assert "There is no team `narnia`" in reasons[5]
+    assert "'12' is not a phone number" in reasons[6]
+    assert all(problem.outcome == "rejected" and problem.lead is None for problem in result.problems)
+
+
+def test_rows_meet_the_rows_before_them_across_batches(uow_factory, importer):
+    result = run(
+        uow_factory,
+        importer,
+        {"name": "Jonathan Smithers", "email": "jonathan@acme.com", "company": "Acme Corporation"},
+        {"name": "Dana Scully", "email": "dana@fbi.gov"},
+        {"name": "Dana Scully", "email": "DANA@fbi.gov", "phone": "+1 202 555 0143"},
+        {"name": "Jon Smithers", "company": "ACME Corp."},
+        {"name": "D. Scully", "phone": "(202) 555-0143"},
+        batch_rows=2,
+    )
+
+    assert (result.created, result.updated, result.duplicates) == (3, 2, 1)
+    assert [(p.row, p.lead) for p in result.problems] == [(5, "L-3")]
+    leads = stored(uow_factory)
+    assert leads["L-2"]["phone"] == "+12025550143" and leads["L-3"]["duplicate_of"] == 1
+
+
+def test_a_row_whose_identifiers_belong_to_two_leads_is_refused_and_names_both(uow_factory, importer):
+    dana = {"name": "Dana Scully", "external_id": "crm-1"}
+    run(uow_factory, importer, dana, {"name": "Fox Mulder", "phone": "202 555 0143"})
+
+    result = run(uow_factory, importer, {**dana, "phone": "+1 202 555 0143"})
+
+    [problem] = result.problems
+    assert (problem.outcome, result.updated) == ("rejected", 0)
+    assert problem.reason == (
+        "The phone +12025550143 is already L-2's, but the external id is L-1's: "
+        "a row can update one lead only."
+    )
+    assert stored(uow_factory)["L-1"]["phone"] is None
+
+
+def test_an_external_id_kept_by_a_merged_lead_is_refused_not_crashed_on(uow_factory, ann, importer):
+    run(uow_factory, importer, {"name": "Dana Scully", "external_id": "crm-1"}, {"name": "Dana Scully"})
+    add_lead(AddLead(name="Walter Skinner"), uow_factory(), ann)
+    merge_leads(MergeLeads(duplicate=1, keep=2), uow_factory(), Context(importer.actor, NOW, importer.config))
+
+    result = run(uow_factory, importer, {"name": "Dana Scully", "external_id": "crm-1"})
+
+    assert [(p.outcome, p.reason) for p in result.problems] == [
+        ("rejected", "The external id crm-1 is already L-1's (merged).")
+    ]
+
+
+def test_imported_leads_go_to_the_pool_of_the_first_team_announced_nowhere(uow_factory, importer):
+    run(uow_factory, importer, {"name": "Dana Scully"})
+
+    with uow_factory() as uow:
+        [lead] = uow.leads.all(CONSOLE_WORKSPACE)
+        assert uow.outbox.added == 0
+    assert (lead.owner_id, lead.sales_team, lead.created_by) == (None, "sales", "import")
+
+
+def test_lead_numbers_follow_on_from_captures_and_captures_follow_on_from_them(uow_factory, ann, importer):
+    add_lead(AddLead(name="Dana Scully"), uow_factory(), ann)
+    run(uow_factory, importer, {"name": "Fox Mulder"}, {"name": "Walter Skinner"}, batch_rows=1)
+    later = add_lead(AddLead(name="Alex Krycek"), uow_factory(), ann)
+
+    assert later.lead.ref == "L-4"
+    assert sorted(stored(uow_factory)) == ["L-1", "L-2", "L-3", "L-4"]
+
+
+def test_leads_of_another_workspace_are_never_matched(uow_factory, config, importer):
+    other = context_of(config, ANN, team=OTHER_WORKSPACE)
+    add_lead(AddLead(name="Dana Scully", email="dana@fbi.gov"), uow_factory(), other)
+
+    result = run(uow_factory, importer, {"name": "Dana Scully", "email": "dana@fbi.gov"})
+
+    assert (result.created, result.updated, result.duplicates) == (1, 0, 0)
+
+
+def test_progress_hears_the_last_row_of_each_batch(uow_factory, importer):
+    heard: list[int] = []
+    people = ({"name": f"Person {n}"} for n in range(5))
+    run(uow_factory, importer, *people, batch_rows=2, progress=heard.append)
+
+    assert heard == [3, 5, 6]
+
+
+# --- the same results as add_lead, row for row -----------------------------------------------
+
+FIRST = ["Jonathan", "Jon", "Dana", "Dan", "Fox", "Walter", "Walt", "Monica", "John", "J.", "Dna"]
+LAST = ["Smithers", "Smithres", "Scully", "Mulder", "Skinner", "Reyes", "Reye"]
+COMPANIES = ["Acme Corporation", "ACME Corp.", "FBI", "F.B.I.", "Initech", "Initek", "", ""]
+DOMAINS = ["acme.com", "fbi.gov", "initech.com", "gmail.com"]
+
+
+def random_rows(seed: int, count: int) -> list[dict[str, str]]:
+    """Few names and companies, so rows keep meeting: as the same person (an address or phone
+    seen before), as a likely duplicate, or as nobody known."""
+    rng = random.Random(seed)
+    made = []
+    for _ in range(count):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        mailbox = rng.choice([f"{first}.{last}", first, f"{first}{rng.randrange(99)}"]).lower().strip(".")
+        row = {
+            "name": f"{first} {last}" if rng.random() < 0.95 else "",
+            "email": rng.choice([f"{mailbox}@{rng.choice(DOMAINS)}"] * 6 + ["bad@"] + [""] * 5),
+            "phone": rng.choice(["", "", "", f"+1 202 555 01{rng.randrange(12):02d}", "202-555-0101", "12"]),
+            "company": rng.choice(COMPANIES),
+            "title": rng.choice(["CEO", "Agent", "", ""]),
+            "external_id": rng.choice(["", "", "", "", f"crm-{rng.randrange(8)}"]),
+        }
+        made.append({key: value for key, value in row.items() if value})
+    return made
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_an_import_stores_what_add_lead_stores_row_by_row(uow_factory, config, importer, seed):
+    source = random_rows(seed, 60)
+    one_by_one = Context(system_actor(OTHER_WORKSPACE, "import"), NOW, config)
+    outcomes = {"created": 0, "updated": 0, "duplicates": 0, "rejected": 0}
+    for row in rows(*source):
+        try:
+            captured = add_lead(lead_command(row), uow_factory(), one_by_one)
+        except (InvalidInput, Conflict):  # a bad value, or an identifier another lead holds
+            outcomes["rejected"] += 1
+            continue
+        outcomes["created" if captured.outcome == "created" else "updated"] += 1
+        outcomes["duplicates"] += captured.duplicate is not None
+
+    result = run(uow_factory, importer, *source, batch_rows=7)
+
+    counts = {"created": result.created, "updated": result.updated, "duplicates": result.duplicates,
+              "rejected": result.rejected}
+    assert counts == outcomes
+    assert min(counts.values()) > 0  # the rows exercise every outcome
+    assert stored(uow_factory) == stored(uow_factory, OTHER_WORKSPACE)
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_a_dry_run_reports_what_the_import_will_do_and_writes_nothing(uow_factory, importer, seed):
+    source = random_rows(seed, 60)
+    run(uow_factory, importer, *random_rows(seed + 100, 10))
+    before = stored(uow_factory)
+
+    dry = run(uow_factory, importer, *source, batch_rows=7, dry_run=True)
+
+    assert stored(uow_factory) == before
+    real = run(uow_factory, importer, *source, batch_rows=7)
+    assert dry == replace(real, dry_run=True)
+
+
+# --- CSV text and headers ----------------------------------------------------------------
+
+
+def csv_rows(text: str) -> list[ImportRow]:
+    return list(read_rows(text, read_layout(text)))
+
+
+def test_headers_are_read_through_aliases_whatever_their_case_and_punctuation():
+    text = (
+        "E-mail,Company Name,Mobile,Job Title,Lead Source,Web site,Lead ID,sales_team,First Name,LAST NAME\n"
+        "dana@fbi.gov,FBI,202 555 0143,Agent,Referral,fbi.gov,crm-7,sales,Dana,Scully\n"
+    )
+
+    [row] = csv_rows(text)
+
+    command = lead_command(row)
+    assert (command.name, command.email, command.phone) == ("Dana Scully", "dana@fbi.gov", "202 555 0143")
+    assert command.fields == {"company": "FBI", "title": "Agent", "source": "Referral", "website": "fbi.gov"}
+    assert (command.external_id, command.sales_team) == ("crm-7", "sales")
+    assert command.channel is CaptureChannel.IMPORT
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Email Address", "e_mail", "MAIL", " Email "],
+)
+def test_email_column_aliases(header):
+    assert read_layout(f"{header},Name\n").columns == ("email", "name")
+
+
+def test_unknown_columns_are_ignored_and_named_once():
+    layout = read_layout("Name,Notes,Owner,Email\nDana,hi,ann,d@fbi.gov\n")
+    assert (layout.ignored, layout.columns) == (("Notes", "Owner"), ("name", None, None, "email"))
+
+
+def test_a_byte_order_mark_and_semicolons_are_understood():
+    text = decode("\ufeffName;Email\nDana Scully;dana@fbi.gov\n".encode())
+    [row] = csv_rows(text)
+    assert dict(row.values) == {"name": "Dana Scully", "email": "dana@fbi.gov"}
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them_and_blank_ones_skipped():
+    text = 'Name,Notes\nDana,"two\nlines"\n,\n\nFox,\n'
+    assert [(row.number, row.values["name"]) for row in csv_rows(text)] == [(2, "Dana"), (5, "Fox")]
+
+
+def test_a_row_longer_than_the_header_is_refused():
+    [row] = csv_rows("Name,Email\nDana Scully,dana@fbi.gov,oops\n")
+    with pytest.raises(Exception, match="1 more value"):
+        lead_command(row)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"Notes,Owner\nx,y\n", "No column gives a name or an email"),
+        (b"Email,E-mail\n", "both mean email"),
+        ("Name\nJos\u00e9\n".encode("latin-1"), "not UTF-8"),
+    ],
+)
+def test_text_that_cannot_be_imported_says_why(data, message):
+    with pytest.raises(UnreadableCsv, match=message):
+        read_layout(decode(data))
+
+
+def test_an_overlong_value_is_a_rejected_row_not_a_crash(uow_factory, importer):
+    result = run(uow_factory, importer, {"name": "D" * 300}, {"name": "Dana", "external_id": "x" * 300})
+    assert [p.outcome for p in result.problems] == ["rejected", "rejected"]
+    assert isinstance(result.problems[0], ImportProblem) and "name" in result.problems[0].reason
