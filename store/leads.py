@@ -100,13 +100,26 @@ class LeadRepository:
     ) -> tuple[Lead, str] | None:
         """The live lead that is certainly this person, and which field says so:
         external id first (the sender's own key), then email, then phone."""
-        for column, value in (("external_id", external_id), ("email", email), ("phone", phone)):
+        if external_id:
+            found = self._by_external_id(team_id, external_id)
+            if found is not None:
+                return found, "external_id"
+        for column, value in (("email", email), ("phone", phone)):
             if value:
                 query = self._live(team_id).where(getattr(LeadRow, column) == value)
                 row = self._s.scalars(query.order_by(LeadRow.number).limit(1)).first()
                 if row is not None:
                     return _to_lead(row), column
         return None
+
+    def _by_external_id(self, team_id: str, external_id: str) -> Lead | None:
+        """External ids are unique even among merged leads, so a resend of a merged
+        lead's id must reach the lead it was merged into."""
+        row = self._s.scalars(self._in(team_id).where(LeadRow.external_id == external_id)).first()
+        hops = 0
+        while row is not None and row.merged_into_id is not None and hops < 10:
+            row, hops = self._s.get(LeadRow, row.merged_into_id), hops + 1
+        return _to_lead(row) if row is not None and row.merged_into_id is None else None
 
     def find_by_email(self, team_id: str, email: str) -> Lead | None:
         found = self.same_person(team_id, external_id=None, email=email, phone=None)
