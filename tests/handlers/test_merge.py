@@ -127,7 +127,9 @@ def test_an_exact_phone_updates_the_known_lead_and_logs_it(uow_factory, ann):
 
 
 def test_a_resend_of_a_merged_leads_external_id_updates_the_lead_it_was_merged_into(uow_factory, ann):
-    capture(uow_factory, ann, "Jonathan Smithers", external_id="crm-1", fields={"company": "Acme Corporation"})
+    capture(
+        uow_factory, ann, "Jonathan Smithers", external_id="crm-1", fields={"company": "Acme Corporation"}
+    )
     capture(uow_factory, ann, "Jon Smithers", external_id="form-7", fields={"company": "ACME Corp."})
     merge_leads(MergeLeads(duplicate=2, keep=1), uow_factory(), ann)
     again = capture(uow_factory, ann, "Jon Smithers", external_id="form-7", fields={"title": "CTO"})
