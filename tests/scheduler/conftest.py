@@ -138,7 +138,7 @@ class Leadbot:
 @pytest.fixture
 def leadbot(settings: Settings, tmp_path: Path) -> Iterator[Leadbot]:
     if not LEADBOT.exists():
-        pytest.skip(f"{LEADBOT} is not installed (pip install -e .)")
+        pytest.fail(f"{LEADBOT} is not installed (pip install -e .)")
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     processes = Leadbot(settings, cwd)
