@@ -169,14 +169,13 @@ class View:
         return None
 
     def candidates(self, keys: Iterable[str]) -> list[MatchRecord]:
-        """Live leads sharing a key, oldest first and no more than the store would list."""
+        """Live leads sharing a key: the oldest MAX_CANDIDATES under each key, as the store lists them."""
         ids: set[int] = set()
-        for key in keys:
+        for key in set(keys):
             filed, removed = self._memory.postings.get(key, set()), self._removed.get(key)
-            ids.update(filed - removed if removed else filed)
-            ids.update(self._added.get(key, ()))
-        chosen = sorted(ids)[:MAX_CANDIDATES]
-        return [self._records.get(i) or self._memory.records[i] for i in chosen]
+            under_key = (filed - removed if removed else filed) | set(self._added.get(key, ()))
+            ids.update(sorted(under_key)[:MAX_CANDIDATES])
+        return [self._records.get(i) or self._memory.records[i] for i in sorted(ids)]
 
     def add(self, lead: Lead, keys: frozenset[str]) -> None:
         """A lead this batch creates, under a provisional id until it is written."""

@@ -28,7 +28,9 @@ def likely_duplicate_of(uow: SqlUnitOfWork, lead: Lead) -> LikelyDuplicate | Non
 
 
 def refresh_match_keys(uow: SqlUnitOfWork, lead: Lead) -> None:
-    uow.leads.set_match_keys(lead, blocking_keys(match_record(lead)))
+    """A merged lead files no keys: it is no candidate, and must not take a slot under a key."""
+    keys = blocking_keys(match_record(lead)) if lead.merged_into is None else frozenset()
+    uow.leads.set_match_keys(lead, keys)
 
 
 def absorb(existing: Lead, incoming: Lead, may_replace: bool) -> tuple[str, ...]:

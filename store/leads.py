@@ -14,7 +14,9 @@ from domain.search import search_text
 from store.sql import insert_ignoring_conflict
 from store.tables import LeadCounterRow, LeadMatchKeyRow, LeadRow
 
-MAX_CANDIDATES = 500  # a key shared by more leads than this says little about any one of them
+# Per blocking key: a key shared by more leads than this says little about any
+# one of them, and must not crowd out the leads a more telling key finds.
+MAX_CANDIDATES = 100
 
 _LEAD_COLUMNS = (
     "name",
@@ -134,15 +136,22 @@ class LeadRepository:
     def match_candidates(
         self, team_id: str, keys: Iterable[str], exclude: int | None = None
     ) -> list[MatchRecord]:
-        """Live leads sharing a blocking key with the new one: the only ones worth scoring."""
-        ids = (
-            sa.select(LeadMatchKeyRow.lead_id)
-            .where(LeadMatchKeyRow.team_id == team_id, LeadMatchKeyRow.key.in_(list(keys)))
-            .distinct()
-            .limit(MAX_CANDIDATES)
-        )
+        """Live leads sharing a blocking key with the new one (the oldest
+        MAX_CANDIDATES under each key): the only ones worth scoring."""
+        ids: set[int] = set()
+        for key in set(keys):
+            under_key = (
+                sa.select(LeadMatchKeyRow.lead_id)
+                .where(LeadMatchKeyRow.team_id == team_id, LeadMatchKeyRow.key == key)
+                .order_by(LeadMatchKeyRow.lead_id)
+                .limit(MAX_CANDIDATES)
+            )
+            ids.update(self._s.scalars(under_key))
+        ids.discard(exclude or 0)
+        if not ids:
+            return []
         query = sa.select(LeadRow.id, LeadRow.name, LeadRow.email, LeadRow.phone, LeadRow.company).where(
-            LeadRow.id.in_(ids), LeadRow.merged_into_id.is_(None), LeadRow.id != (exclude or 0)
+            LeadRow.id.in_(sorted(ids)), LeadRow.merged_into_id.is_(None)
         )
         return [
             MatchRecord(id=r.id, name=r.name, email=r.email, phone=r.phone, company=r.company)

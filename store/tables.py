@@ -85,7 +85,8 @@ class LeadMatchKeyRow(Base):
     are the leads sharing a key, found by index instead of scanning the table."""
 
     __tablename__ = "lead_match_keys"
-    __table_args__ = (sa.Index(None, "team_id", "key"),)
+    # lead_id last: the oldest leads under a key come straight off the index.
+    __table_args__ = (sa.Index(None, "team_id", "key", "lead_id"),)
     lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     team_id: Mapped[str] = mapped_column(TeamId)

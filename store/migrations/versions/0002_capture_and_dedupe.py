@@ -28,7 +28,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('lead_id', 'key', name=op.f('pk_lead_match_keys'))
     )
     with op.batch_alter_table('lead_match_keys', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_lead_match_keys_team_id_key'), ['team_id', 'key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_lead_match_keys_team_id_key_lead_id'), ['team_id', 'key', 'lead_id'], unique=False)
 
     op.create_table('lead_merges',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -97,6 +97,6 @@ def downgrade() -> None:
 
     op.drop_table('lead_merges')
     with op.batch_alter_table('lead_match_keys', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_lead_match_keys_team_id_key'))
+        batch_op.drop_index(batch_op.f('ix_lead_match_keys_team_id_key_lead_id'))
 
     op.drop_table('lead_match_keys')
