@@ -236,9 +236,17 @@ def workspace_of(settings: Settings) -> str:
     """Leads from the CLI belong to the bot token's workspace (console: the console's)."""
     if not settings.has_slack():
         return CONSOLE_WORKSPACE
+    from slack_sdk.errors import SlackClientError
+
     from bot.bootstrap import make_client
 
-    return str(make_client(settings).auth_test()["team_id"])
+    try:
+        return str(make_client(settings).auth_test()["team_id"])
+    except (SlackClientError, OSError) as exc:
+        typer.secho(
+            f"Slack did not accept SLACK_BOT_TOKEN (auth.test: {exc}). Check the token.", fg="red", err=True
+        )
+        raise typer.Exit(2) from exc
 
 
 def main() -> None:

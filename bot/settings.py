@@ -1,7 +1,7 @@
 """Environment settings (and a .env file), built once in bot.cli and passed down."""
 # https://docs.pydantic.dev/latest/concepts/pydantic_settings/
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SLACK_API = "https://slack.com/api/"
@@ -22,6 +22,14 @@ class Settings(BaseSettings):
     def api_url(self) -> str:
         # WebClient joins method names onto base_url, so it must end with "/".
         return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
+
+    @field_validator(
+        "slack_bot_token", "slack_signing_secret", "slack_app_token", "leadbot_webhook_secret", mode="before"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # `SLACK_BOT_TOKEN=` in a .env means "no token", not an empty one.
+        return None if isinstance(value, str) and not value.strip() else value
 
     def has_slack(self) -> bool:
         return self.slack_bot_token is not None

@@ -10,7 +10,14 @@ from domain.normalize import clean_name, clean_text, name_from_email, normalize_
 from domain.permissions import Action, can, require
 from handlers.commands import AddLead
 from handlers.context import Context, audit
-from handlers.matching import absorb, likely_duplicate_of, refresh_match_keys, same_person
+from handlers.matching import (
+    absorb,
+    captured_note,
+    likely_duplicate_of,
+    recaptured_note,
+    refresh_match_keys,
+    same_person,
+)
 from handlers.results import DuplicateView, LeadCaptured, LeadView
 from store.unit_of_work import SqlUnitOfWork
 
@@ -46,7 +53,7 @@ def _create(uow: SqlUnitOfWork, ctx: Context, cmd: AddLead, lead: Lead) -> LeadC
     uow.leads.add(lead)
     refresh_match_keys(uow, lead)
     uow.activities.add(
-        lead, Activity(ActivityKind.SYSTEM, f"Captured from {cmd.channel}", ctx.actor.user_id, ctx.now)
+        lead, Activity(ActivityKind.SYSTEM, captured_note(cmd.channel), ctx.actor.user_id, ctx.now)
     )
     audit(uow, ctx, "lead.captured", lead, after=lead.snapshot())
     _settle(uow, cmd, lead)
@@ -65,8 +72,7 @@ def _update(
     lead.updated_at = ctx.now
     uow.leads.save(lead)
     refresh_match_keys(uow, lead)
-    what = f"updated {', '.join(changed)}" if changed else "nothing new"
-    note = f"Captured again from {cmd.channel} (same {matched_on.replace('_', ' ')}): {what}"
+    note = recaptured_note(cmd.channel, matched_on, changed)
     uow.activities.add(lead, Activity(ActivityKind.SYSTEM, note, ctx.actor.user_id, ctx.now))
     audit(uow, ctx, "lead.recaptured", lead, before, lead.snapshot())
     _settle(uow, cmd, lead)

@@ -25,10 +25,30 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "first_name": ("First Name", "First", "Given Name", "Forename"),
     "last_name": ("Last Name", "Last", "Surname", "Family Name"),
     "email": ("Email", "E-mail", "Email Address", "Mail", "Work Email", "Business Email"),
-    "phone": ("Phone", "Phone Number", "Mobile", "Mobile Phone", "Mobile Number", "Tel", "Telephone",
-              "Cell", "Cell Phone", "Work Phone"),
-    "company": ("Company", "Company Name", "Organisation", "Organization", "Organisation Name",
-                "Organization Name", "Org", "Account", "Account Name", "Employer"),
+    "phone": (
+        "Phone",
+        "Phone Number",
+        "Mobile",
+        "Mobile Phone",
+        "Mobile Number",
+        "Tel",
+        "Telephone",
+        "Cell",
+        "Cell Phone",
+        "Work Phone",
+    ),
+    "company": (
+        "Company",
+        "Company Name",
+        "Organisation",
+        "Organization",
+        "Organisation Name",
+        "Organization Name",
+        "Org",
+        "Account",
+        "Account Name",
+        "Employer",
+    ),
     "title": ("Title", "Job Title", "Position", "Role"),
     "source": ("Source", "Lead Source"),
     "campaign": ("Campaign", "Campaign Name", "UTM Campaign"),
@@ -77,7 +97,7 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise UnreadableCsv(
             f"The file is not UTF-8 text (byte 0x{data[exc.start]:02X} at offset {exc.start}). "
-            "Save it as \"CSV UTF-8\" and import it again."
+            'Save it as "CSV UTF-8" and import it again.'
         ) from exc
 
 

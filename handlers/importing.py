@@ -21,7 +21,7 @@ from handlers.commands import CaptureChannel
 from handlers.context import Context
 from handlers.import_rows import ImportProblem, ImportRow, Incoming, prepare, prepared_batches
 from handlers.import_view import Change, Clash, Memory, View
-from handlers.matching import match_record
+from handlers.matching import captured_note, match_record, recaptured_note
 from store.bulk import AuditEntry, BulkLeads, WriteConflict
 from store.unit_of_work import SqlUnitOfWork
 
@@ -151,7 +151,7 @@ def _create(view: View, batch: _Batch, item: Incoming, ctx: Context) -> None:
     batch.created.append(lead)
     if duplicate:
         batch.flagged.append((item.row, lead, duplicate))
-    activity = Activity(ActivityKind.SYSTEM, f"Captured from {CHANNEL}", ctx.actor.user_id, ctx.now)
+    activity = Activity(ActivityKind.SYSTEM, captured_note(CHANNEL), ctx.actor.user_id, ctx.now)
     batch.activities.append((lead, activity))
     batch.audit.append(AuditEntry("lead.captured", lead, None, lead.snapshot()))
 
@@ -163,8 +163,7 @@ def _recapture(view: View, batch: _Batch, lead: Lead, matched_on: str, incoming:
     if not view.is_new(lead):
         assert lead.id is not None
         batch.updated[lead.id] = lead
-    what = f"updated {', '.join(changed)}" if changed else "nothing new"
-    note = f"Captured again from {CHANNEL} (same {matched_on.replace('_', ' ')}): {what}"
+    note = recaptured_note(CHANNEL, matched_on, changed)
     batch.activities.append((lead, Activity(ActivityKind.SYSTEM, note, ctx.actor.user_id, ctx.now)))
     batch.audit.append(AuditEntry("lead.recaptured", lead, before, lead.snapshot()))
     batch.recaptures += 1

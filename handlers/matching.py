@@ -55,3 +55,12 @@ def _carry_provenance(existing: Lead, incoming: Lead, field: str) -> None:
         existing.enriched[field] = incoming.enriched[field]
     else:
         existing.enriched.pop(field, None)
+
+
+def captured_note(channel: str) -> str:
+    return f"Captured from {channel}"
+
+
+def recaptured_note(channel: str, matched_on: str, changed: tuple[str, ...]) -> str:
+    what = f"updated {', '.join(changed)}" if changed else "nothing new"
+    return f"Captured again from {channel} (same {matched_on.replace('_', ' ')}): {what}"

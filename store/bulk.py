@@ -15,7 +15,7 @@ from domain.activity import Activity
 from domain.dedupe import MatchRecord
 from domain.lead import Lead
 from domain.search import search_text
-from store.leads import _LEAD_COLUMNS, _to_lead
+from store.leads import LEAD_COLUMNS, to_lead
 from store.sql import insert_ignoring_conflict
 from store.tables import ActivityRow, AuditRow, LeadCounterRow, LeadMatchKeyRow, LeadRow
 from store.unit_of_work import SqlUnitOfWork
@@ -57,9 +57,7 @@ class BulkLeads:
     @classmethod
     def of(cls, uow: SqlUnitOfWork) -> "BulkLeads":
         """The bulk statements run in the unit of work's own transaction."""
-        session = uow._session  # the unit of work exposes repositories, not its session
-        assert session is not None, "use the unit of work inside `with`"
-        return cls(session)
+        return cls(uow.session)
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -84,7 +82,7 @@ class BulkLeads:
                     .with_for_update()
                 )
                 found.update((row.id, row) for row in self._s.scalars(query))
-        return [_to_lead(row) for row in sorted(found.values(), key=lambda row: row.number)]
+        return [to_lead(row) for row in sorted(found.values(), key=lambda row: row.number)]
 
     def merged_external_ids(self, team_id: str, external_ids: Iterable[str]) -> dict[str, int]:
         """External ids that merged leads keep (still unique in the workspace), to the number of
@@ -102,8 +100,15 @@ class BulkLeads:
     def postings(self, team_id: str, keys: Iterable[str]) -> "Postings":
         """Every live lead filed under one of these keys: the candidates of a duplicate check."""
         postings = Postings([], {})
-        columns = (_keys.c.key, _leads.c.id, _leads.c.number, _leads.c.name, _leads.c.email,
-                   _leads.c.phone, _leads.c.company)
+        columns = (
+            _keys.c.key,
+            _leads.c.id,
+            _leads.c.number,
+            _leads.c.name,
+            _leads.c.email,
+            _leads.c.phone,
+            _leads.c.company,
+        )
         for chunk in _chunks(sorted(set(keys))):
             query = (
                 sa.select(*columns)
@@ -152,8 +157,11 @@ class BulkLeads:
         """Write back everything the lead entity holds, as LeadRepository.save does."""
         if not leads:
             return
-        columns = [column for column in _values(leads[0]) if column not in ("team_id", "number", "created_at",
-                                                                             "created_by")]
+        columns = [
+            column
+            for column in _values(leads[0])
+            if column not in ("team_id", "number", "created_at", "created_by")
+        ]
         statement = (
             sa.update(_leads)
             .where(_leads.c.id == sa.bindparam("lead_id"))
@@ -226,7 +234,7 @@ class BulkLeads:
 
 def _values(lead: Lead) -> dict[str, Any]:
     """The leads row of an entity, as LeadRepository writes it."""
-    values: dict[str, Any] = {column: getattr(lead, column) for column in _LEAD_COLUMNS}
+    values: dict[str, Any] = {column: getattr(lead, column) for column in LEAD_COLUMNS}
     values.update(
         team_id=lead.team_id,
         number=lead.number,

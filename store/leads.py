@@ -18,7 +18,7 @@ from store.tables import LeadCounterRow, LeadMatchKeyRow, LeadRow
 # one of them, and must not crowd out the leads a more telling key finds.
 MAX_CANDIDATES = 100
 
-_LEAD_COLUMNS = (
+LEAD_COLUMNS = (
     "name",
     "email",
     "phone",
@@ -75,11 +75,11 @@ class LeadRepository:
 
     def get(self, team_id: str, number: int) -> Lead | None:
         row = self._s.scalars(self._in(team_id).where(LeadRow.number == number)).one_or_none()
-        return _to_lead(row) if row else None
+        return to_lead(row) if row else None
 
     def by_numbers(self, team_id: str, numbers: Sequence[int]) -> list[Lead]:
         rows = self._s.scalars(self._in(team_id).where(LeadRow.number.in_(numbers)))
-        by_number = {row.number: _to_lead(row) for row in rows}
+        by_number = {row.number: to_lead(row) for row in rows}
         return [by_number[n] for n in numbers if n in by_number]
 
     def owned_by(self, team_id: str, user_id: str, statuses: Sequence[LeadStatus], limit: int) -> list[Lead]:
@@ -89,7 +89,7 @@ class LeadRepository:
             .order_by(LeadRow.updated_at.desc(), LeadRow.number.desc())
             .limit(limit)
         )
-        return [_to_lead(row) for row in self._s.scalars(query)]
+        return [to_lead(row) for row in self._s.scalars(query)]
 
     def search_corpus(self, team_id: str) -> dict[int, str]:
         query = sa.select(LeadRow.number, LeadRow.search_text).where(
@@ -111,7 +111,7 @@ class LeadRepository:
                 query = self._live(team_id).where(getattr(LeadRow, column) == value)
                 row = self._s.scalars(query.order_by(LeadRow.number).limit(1)).first()
                 if row is not None:
-                    return _to_lead(row), column
+                    return to_lead(row), column
         return None
 
     def _by_external_id(self, team_id: str, external_id: str) -> Lead | None:
@@ -121,7 +121,7 @@ class LeadRepository:
         hops = 0
         while row is not None and row.merged_into_id is not None and hops < 10:
             row, hops = self._s.get(LeadRow, row.merged_into_id), hops + 1
-        return _to_lead(row) if row is not None and row.merged_into_id is None else None
+        return to_lead(row) if row is not None and row.merged_into_id is None else None
 
     def find_by_email(self, team_id: str, email: str) -> Lead | None:
         found = self.same_person(team_id, external_id=None, email=email, phone=None)
@@ -160,13 +160,13 @@ class LeadRepository:
 
     def by_id(self, team_id: str, lead_id: int) -> Lead | None:
         row = self._s.get(LeadRow, lead_id)
-        return _to_lead(row) if row is not None and row.team_id == team_id else None
+        return to_lead(row) if row is not None and row.team_id == team_id else None
 
     def all(self, team_id: str | None = None) -> list[Lead]:
         query = sa.select(LeadRow).order_by(LeadRow.team_id, LeadRow.number)
         if team_id is not None:
             query = query.where(LeadRow.team_id == team_id)
-        return [_to_lead(row) for row in self._s.scalars(query)]
+        return [to_lead(row) for row in self._s.scalars(query)]
 
     def number_of(self, lead_id: int) -> int:
         return int(self._s.get_one(LeadRow, lead_id).number)
@@ -182,7 +182,7 @@ class LeadRepository:
 
     @staticmethod
     def _copy_into(lead: Lead, row: LeadRow) -> None:
-        for column in _LEAD_COLUMNS:
+        for column in LEAD_COLUMNS:
             setattr(row, column, getattr(lead, column))
         row.duplicate_of_id = lead.duplicate_of
         row.merged_into_id = lead.merged_into
@@ -190,8 +190,8 @@ class LeadRepository:
         row.search_text = search_text(lead.name, lead.company, lead.email)
 
 
-def _to_lead(row: LeadRow) -> Lead:
-    values: dict[str, Any] = {column: getattr(row, column) for column in _LEAD_COLUMNS}
+def to_lead(row: LeadRow) -> Lead:
+    values: dict[str, Any] = {column: getattr(row, column) for column in LEAD_COLUMNS}
     return Lead(
         team_id=row.team_id,
         number=row.number,

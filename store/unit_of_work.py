@@ -59,6 +59,12 @@ class SqlUnitOfWork:
             # domain's terms so callers can retry or explain, not crash.
             raise Conflict(CONFLICT_MESSAGE) from exc
 
+    @property
+    def session(self) -> Session:
+        """For bulk statements (store.bulk) that must share this transaction."""
+        assert self._session is not None, "use the unit of work inside `with`"
+        return self._session
+
     def commit(self) -> None:
         assert self._session is not None, "use the unit of work inside `with`"
         self._session.commit()

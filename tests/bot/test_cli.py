@@ -19,8 +19,11 @@ runner = CliRunner()
 def env(database_url, tmp_path):
     """A clean environment: no Slack tokens, the test database, no .env file."""
     return {
-        "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": None, "SLACK_APP_TOKEN": None,
-        "SLACK_SIGNING_SECRET": None, "LEADBOT_CONFIG": None,
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": None,
+        "SLACK_APP_TOKEN": None,
+        "SLACK_SIGNING_SECRET": None,
+        "LEADBOT_CONFIG": None,
     }
 
 
@@ -88,3 +91,18 @@ def test_socket_mode_without_an_app_token_says_what_is_missing(env):
 def test_tick_refuses_a_bad_instant(env):
     result = runner.invoke(cli, ["tick", "--now", "yesterday-ish"], env=env)
     assert result.exit_code == 2 and "ISO-8601" in result.output
+
+
+def test_a_token_slack_refuses_is_reported_not_a_traceback(env, fake_slack):
+    fake_slack.fail_next("auth.test", status=200, error="invalid_auth")
+    result = runner.invoke(
+        cli, ["export"], env={**env, "SLACK_BOT_TOKEN": "xoxb-bad", "SLACK_API_URL": fake_slack.url}
+    )
+    assert result.exit_code == 2 and "Check the token" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_blank_token_means_no_token(env, uow_factory, config):
+    capture(uow_factory, config, name="Dana Scully")
+    result = runner.invoke(cli, ["export"], env={**env, "SLACK_BOT_TOKEN": "  "})
+    assert result.exit_code == 0 and "Dana Scully" in result.stdout
