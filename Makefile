@@ -6,8 +6,8 @@
 #   make test                 the test suite on SQLite
 #   make test PYTEST_ARGS="tests/domain -x"
 #   LEADBOT_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test make test
-#                             the same suite on PostgreSQL (it drops and recreates the
-#                             public schema of that database: use a throwaway one)
+#                             the same suite on PostgreSQL (each run creates and drops
+#                             its own database on that server; the URL's database is untouched)
 #   make lint                 ruff, import-linter contracts, mypy
 #   make clean                caches and build output; `make distclean` also removes .venv
 

@@ -1,7 +1,9 @@
 """Shared fixtures: a real database (SQLite, or PostgreSQL when
 LEADBOT_TEST_DATABASE_URL says so), the Slack stand-in, and the real Bolt app."""
 
+import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,15 +22,22 @@ from store.tables import Base
 
 
 @pytest.fixture(scope="session")
-def pg_ready() -> bool:
-    """Fresh schema once per session, built by the real migrations."""
+def pg_url() -> Iterator[str]:
+    """A throwaway database for this run, created beside LEADBOT_TEST_DATABASE_URL's and
+    dropped at the end, so concurrent runs on one server never share tables."""
     if not PG_URL:
-        return False
-    engine = sa.create_engine(PG_URL)
-    with engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    return True
+        yield ""
+        return
+    name = f"leadbot_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    server = sa.create_engine(sa.make_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -45,13 +54,13 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, pg_ready: bool, sqlite_template: Path) -> Iterator[str]:
-    if not pg_ready:
+def database_url(tmp_path: Path, pg_url: str, sqlite_template: Path) -> Iterator[str]:
+    if not pg_url:
         shutil.copyfile(sqlite_template, tmp_path / "leadbot.db")
         yield f"sqlite:///{tmp_path}/leadbot.db"
         return
-    yield PG_URL
-    _truncate_all(PG_URL)
+    yield pg_url
+    _truncate_all(pg_url)
 
 
 def _truncate_all(url: str) -> None:
