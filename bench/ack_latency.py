@@ -13,6 +13,7 @@ import logging
 import math
 import multiprocessing
 import os
+import random
 import re
 import secrets
 import signal
@@ -26,6 +27,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.standin import FakeSlack, SlackSigner
 
@@ -35,7 +37,8 @@ BOT_TOKEN = "xoxb-bench"
 TEAM_ID = "T0CONSOLE"  # FakeSlack's workspace, which auth.test reports
 USER_ID = "U0REP0ANN"  # a rep in the default config, so `/lead add` is allowed
 KINDS = ("noop", "leadbot")
-EXPECT = {"noop": "ok", "leadbot": "Added L-"}
+# Leadbot answers in the ack, or, when busy, acks "Adding ..." and answers on response_url.
+EXPECT = {"noop": ("ok",), "leadbot": ("Added L-", "Adding ")}
 
 READY_SECONDS = 60.0  # Leadbot runs its migrations before it listens
 STOP_SECONDS = 10.0
@@ -237,9 +240,10 @@ class ClientSpec:
     first: int
     stride: int
     count: int
-    expect: str
+    expect: tuple[str, ...]
     deadline: float  # time.time(), which means the same in every process
     response_origin: str
+    think: float = 0.0  # mean seconds a client pauses between requests (0: back to back)
 
 
 @dataclass
@@ -249,6 +253,10 @@ class ClientResult:
     started: float = math.inf  # perf_counter: CLOCK_MONOTONIC, shared by all processes on Linux
     finished: float = 0.0
     cpu: float = 0.0  # this client's own CPU seconds: what the load generator itself costs
+    # Requests acked with "Adding ..." (queued while the server was busy): request index ->
+    # time.time() when sent. Their answer arrives later on their response_url.
+    queued: dict[int, float] = field(default_factory=dict)
+    answered: list[float] = field(default_factory=list)  # latencies of the requests answered in the ack
 
 
 def add_text(nonce: str, index: int) -> str:
@@ -260,6 +268,7 @@ def run_client(spec: ClientSpec, barrier: Any) -> ClientResult:
     """Send this client's requests one after another over one keep-alive connection."""
     result = ClientResult()
     signer = SlackSigner(SIGNING_SECRET)
+    pacing = random.Random(spec.first)
     connection = http.client.HTTPConnection(HOST, spec.port, timeout=REQUEST_TIMEOUT)
     try:
         connection.connect()  # outside the timing: a keep-alive client pays it once
@@ -270,6 +279,9 @@ def run_client(spec: ClientSpec, barrier: Any) -> ClientResult:
                 result.errors.append(f"stopped after {n} of {spec.count} requests")
                 break
             _send_one(connection, signer, spec, spec.offset + spec.first + n * spec.stride, result)
+            if spec.think:
+                # Exponential pauses: reps who type when they like, not in lockstep.
+                time.sleep(pacing.expovariate(1 / spec.think))
         result.finished, result.cpu = time.perf_counter(), time.thread_time() - cpu_start
     except Exception as exc:  # reported as an error: one client must not hide the others
         result.errors.append(f"client failed: {exc!r}")
@@ -286,7 +298,7 @@ def _send_one(connection: http.client.HTTPConnection, signer: SlackSigner, spec:
         response_url=f"{spec.response_origin}/respond/bench-{spec.nonce}-{index}",
     )
     body = request.body.encode()  # signing stays outside the timed span
-    start = time.perf_counter()
+    sent_at, start = time.time(), time.perf_counter()
     try:
         connection.request("POST", "/slack/events", body, request.headers)
         response = connection.getresponse()
@@ -296,7 +308,11 @@ def _send_one(connection: http.client.HTTPConnection, signer: SlackSigner, spec:
         result.errors.append(f"request {index}: {exc!r}")
         return
     result.latencies.append(time.perf_counter() - start)
-    if response.status != 200 or spec.expect.encode() not in payload:
+    if b"Adding " in payload:
+        result.queued[index] = sent_at
+    else:
+        result.answered.append(result.latencies[-1])
+    if response.status != 200 or not any(e.encode() in payload for e in spec.expect):
         result.errors.append(f"request {index}: {response.status} {payload[:200]!r}")
 
 
@@ -355,10 +371,15 @@ class Phase:
     """What every phase of a run shares; `next_index` numbers the leads, never twice."""
 
     nonce: str
-    origin: str
+    fake: FakeSlack  # where queued answers arrive (its response_url calls)
     mode: str
     limit: float
+    think: float = 0.0
     next_index: int = 1
+
+    @property
+    def origin(self) -> str:
+        return self.fake.origin
 
     def take(self, count: int) -> int:
         first, self.next_index = self.next_index, self.next_index + count
@@ -370,7 +391,9 @@ def run_phase(server: Server, clients: int, requests: int, phase: Phase) -> list
     offset = phase.take(requests)
     specs = [ClientSpec(server.port, phase.nonce, offset, first=c, stride=clients,
                         count=len(range(c, requests, clients)), expect=EXPECT[server.kind],
-                        deadline=deadline, response_origin=phase.origin)
+                        deadline=deadline, response_origin=phase.origin,
+                        # One client back to back never queues behind anyone: pausing it adds nothing.
+                        think=phase.think if clients > 1 else 0.0)
              for c in range(clients)]
     # The runner gets extra time to spawn clients and collect what they measured.
     return RUNNERS[phase.mode](specs, phase.limit + BARRIER_SECONDS + REQUEST_TIMEOUT)
@@ -392,6 +415,10 @@ class Summary:
     p90: float
     p99: float
     max: float
+    queued: int = 0  # requests acked "Adding ..." whose answer came on response_url
+    answer_p50: float = math.nan  # until the rep sees the card: the ack, or the later answer
+    answer_p99: float = math.nan
+    answer_max: float = math.nan
 
     @property
     def throughput(self) -> float:
@@ -406,8 +433,9 @@ def percentile(ordered: Sequence[float], pct: float) -> float:
 
 
 def summarize(app: str, clients: int, results: Sequence[ClientResult], errors: int,
-              cpu_seconds: float) -> Summary:
+              cpu_seconds: float, answers: Sequence[float] = ()) -> Summary:
     latencies = sorted(ms for r in results for ms in (x * 1000 for x in r.latencies))
+    answered = sorted(answers) or latencies
     started = min((r.started for r in results), default=0.0)
     finished = max((r.finished for r in results), default=0.0)
     count = len(latencies)
@@ -418,7 +446,28 @@ def summarize(app: str, clients: int, results: Sequence[ClientResult], errors: i
         client_cpu_ms_per_request=1000 * sum(r.cpu for r in results) / count if count else math.nan,
         p50=percentile(latencies, 50), p90=percentile(latencies, 90),
         p99=percentile(latencies, 99), max=latencies[-1] if latencies else math.nan,
+        queued=sum(len(r.queued) for r in results),
+        answer_p50=percentile(answered, 50), answer_p99=percentile(answered, 99),
+        answer_max=answered[-1] if answered else math.nan,
     )
+
+
+def answer_latencies(results: Sequence[ClientResult], phase: Phase) -> tuple[list[float], int]:
+    """Milliseconds from sending each request to the rep having its answer: the ack's own
+    latency, or for a queued request the arrival of its response_url call. Waits for the
+    queued answers up to the phase's limit; returns them and how many never came."""
+    queued = {f"/respond/bench-{phase.nonce}-{i}": sent for r in results for i, sent in r.queued.items()}
+    deadline = time.monotonic() + phase.limit
+    arrived: dict[str, float] = {}
+    while len(arrived) < len(queued) and time.monotonic() < deadline:
+        for call in phase.fake.calls_to("response_url"):
+            path = urlsplit(call.params["_url"]).path
+            if path in queued:
+                arrived.setdefault(path, call.at)
+        time.sleep(0.2)
+    later = [1000 * (arrived[path] - sent) for path, sent in queued.items() if path in arrived]
+    at_once = [1000 * x for r in results for x in r.answered]
+    return at_once + later, len(queued) - len(arrived)
 
 
 def measure(server: Server, clients: int, args: argparse.Namespace, phase: Phase) -> Summary:
@@ -428,16 +477,18 @@ def measure(server: Server, clients: int, args: argparse.Namespace, phase: Phase
     results = run_phase(server, clients, args.requests, phase)
     cpu = server.cpu_seconds() - cpu_before
     problems = [e for r in (*warm, *results) for e in r.errors]
+    answers, missing = answer_latencies(results, phase) if server.kind == "leadbot" else ([], 0)
+    problems += [f"{missing} queued requests never got their answer"] if missing else []
     for problem in problems[:5]:
         print(f"  {server.kind} x{clients}: {problem}", file=sys.stderr)
-    return summarize(server.kind, clients, results, len(problems), cpu)
+    return summarize(server.kind, clients, results, len(problems), cpu, answers)
 
 
 def markdown_table(pairs: Sequence[tuple[Summary, Summary]]) -> str:
     lines = [
         "| clients | app | requests | errors | req/s | server CPU ms/req | client CPU ms/req "
-        "| p50 ms | p90 ms | p99 ms | max ms | p99 / no-op p99 |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| p50 ms | p90 ms | p99 ms | max ms | p99 / no-op p99 | queued | answer p50 / p99 / max ms |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for noop, leadbot in pairs:
         for row in (noop, leadbot):
@@ -446,7 +497,8 @@ def markdown_table(pairs: Sequence[tuple[Summary, Summary]]) -> str:
                 f"| {row.clients} | {row.app} | {row.requests} | {row.errors} "
                 f"| {row.throughput:.0f} | {row.cpu_ms_per_request:.2f} "
                 f"| {row.client_cpu_ms_per_request:.2f} | {row.p50:.1f} "
-                f"| {row.p90:.1f} | {row.p99:.1f} | {row.max:.1f} | {ratio:.2f} |"
+                f"| {row.p90:.1f} | {row.p99:.1f} | {row.max:.1f} | {ratio:.2f} "
+                f"| {row.queued} | {row.answer_p50:.1f} / {row.answer_p99:.1f} / {row.answer_max:.1f} |"
             )
     return "\n".join(lines)
 
@@ -500,6 +552,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="cProfile Leadbot's server into this .pstats file (+ .txt)")
     parser.add_argument("--profile-clock", choices=("wall", "cpu"), default="wall",
                         help="profile waits (wall) or computation (per-thread CPU time)")
+    parser.add_argument("--think-ms", type=float, default=0.0,
+                        help="mean pause of each client between requests (default 0: back to back, "
+                             "which saturates the server)")
     parser.add_argument("--json", type=Path, default=None, help="also write results here")
     parser.add_argument("--serve", choices=KINDS, help=argparse.SUPPRESS)  # server subprocess
     args = parser.parse_args(argv)
@@ -529,7 +584,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
         servers = {kind: stack.enter_context(running_server(
             kind, env, workdir, profile if kind == "leadbot" else None, args.profile_clock))
             for kind in KINDS}
-        phase = Phase(nonce, fake.origin, args.client_mode, args.max_seconds)
+        phase = Phase(nonce, fake, args.client_mode, args.max_seconds, args.think_ms / 1000)
         pairs: list[tuple[Summary, Summary]] = []
         for clients in levels:
             noop, leadbot = (measure(servers[k], clients, args, phase) for k in KINDS)
@@ -543,7 +598,8 @@ def report(args: argparse.Namespace, pairs: Sequence[tuple[Summary, Summary]],
     expected = len(pairs) * (args.warmup + args.requests)
     print(f"load average after: {load_average()}")
     print(f"\n/lead add ack latency, {args.client_mode} clients, "
-          f"{args.requests} measured requests after {args.warmup} warm-up\n")
+          f"{args.requests} measured requests after {args.warmup} warm-up, "
+          f"{'back to back' if not args.think_ms else f'{args.think_ms:g} ms mean pause'}\n")
     print(markdown_table(pairs))
     ok, line = verdict(pairs, args.clients)
     leads_ok = created == expected

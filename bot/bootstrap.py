@@ -1,6 +1,7 @@
 """The composition root: settings in, a wired Bolt app, scheduler and outbox out."""
 # https://slack.dev/bolt-python/concepts/lazy-listeners (process_before_response)
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.deferred import deferred_job
 from bot.delivery import make_deliver
 from bot.deps import Deps
 from bot.listeners import register
@@ -21,8 +23,8 @@ from bot.settings import Settings
 from bot.webhooks import WebhookEndpoint
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from handlers.deliver import Deliver, UowFactory
-from scheduler.jobs import run_all
-from scheduler.runner import build_scheduler, kick
+from scheduler.jobs import DeferredJob, answer_deferred, run_all
+from scheduler.runner import Worker, build_scheduler, kick
 from store.engine import make_engine, make_session_factory
 from store.migrate import upgrade
 from store.unit_of_work import SqlUnitOfWork
@@ -41,10 +43,22 @@ class Runtime:
     scheduler: BackgroundScheduler
     app: App
     webhook: WebhookEndpoint
+    deferred: DeferredJob
+    capture_slot: threading.Lock  # held while a lead is captured; see Deps.capture
+    worker: Worker  # carries out captures queued while the slot was taken
+
+    def start(self) -> None:
+        """The background parts: the periodic sweep and the queued-capture worker."""
+        self.scheduler.start()
+        self.worker.start()
+
+    def stop(self) -> None:
+        self.worker.stop()
+        self.scheduler.shutdown(wait=False)
 
     def run_jobs(self, now: datetime) -> dict[str, int]:
         """One pass of every scheduled job, as `leadbot tick` runs it."""
-        return run_all(now, self.uow_factory, self.deliver)
+        return run_all(now, self.uow_factory, self.deliver, self.deferred)
 
     def healthy(self) -> bool:
         try:
@@ -99,11 +113,33 @@ def build_runtime(settings: Settings, config: LeadbotConfig, *, sweep_seconds: f
     engine, uow_factory = open_database(settings.database_url)
     client = make_client(settings)
     deliver = make_deliver(make_delivery_client(settings))
-    scheduler = build_scheduler(uow_factory, deliver, every_seconds=sweep_seconds)
-    deps = Deps(uow_factory, config, kick_outbox=lambda: kick(scheduler))
+    capture_slot = threading.Lock()
+    deferred = deferred_job(uow_factory, config, capture_slot)
+    scheduler = build_scheduler(uow_factory, deliver, every_seconds=sweep_seconds, deferred=deferred)
+    worker = Worker(lambda now: answer_deferred(now, uow_factory, deliver, deferred))
+    deps = Deps(
+        uow_factory,
+        config,
+        kick_outbox=lambda: kick(scheduler),
+        kick_queue=worker.kick,
+        capture_slot=capture_slot,
+    )
     app = build_app(settings, client, deps)
     webhook = WebhookEndpoint(deps, _secret(settings), workspace_of(app, settings))
-    return Runtime(settings, config, engine, uow_factory, client, deliver, scheduler, app, webhook)
+    return Runtime(
+        settings,
+        config,
+        engine,
+        uow_factory,
+        client,
+        deliver,
+        scheduler,
+        app,
+        webhook,
+        deferred,
+        capture_slot,
+        worker,
+    )
 
 
 def workspace_of(app: App, settings: Settings) -> str:
@@ -119,10 +155,12 @@ def _secret(settings: Settings) -> str | None:
     return secret.get_secret_value() if secret else None
 
 
-def run_jobs_once(settings: Settings, now: datetime) -> dict[str, int]:
-    """`leadbot tick`: one pass of every job against the configured database and Slack."""
+def run_jobs_once(settings: Settings, config: LeadbotConfig, now: datetime) -> dict[str, int]:
+    """`leadbot tick`: one pass of every job against the configured database and Slack,
+    commands left queued by a server that stopped included."""
     _, uow_factory = open_database(settings.database_url)
-    return run_all(now, uow_factory, make_deliver(make_delivery_client(settings)))
+    deferred = deferred_job(uow_factory, config, threading.Lock())
+    return run_all(now, uow_factory, make_deliver(make_delivery_client(settings)), deferred)
 
 
 def build_app(settings: Settings, client: WebClient, deps: Deps) -> App:

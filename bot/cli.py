@@ -56,7 +56,7 @@ def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
     settings, config = _settings_and_config()
     runtime = build_runtime(settings, config)
     server = make_server(runtime.app, runtime.healthy, host, port, leads_webhook=runtime.webhook.handle)
-    runtime.scheduler.start()
+    runtime.start()
     typer.echo(f"Leadbot listening on http://{host}:{server.server_port}/slack/events")
     if settings.leadbot_webhook_secret is None:
         typer.echo("Web-form webhook is off (503) until LEADBOT_WEBHOOK_SECRET is set.")
@@ -65,7 +65,7 @@ def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        runtime.scheduler.shutdown(wait=False)
+        runtime.stop()
 
 
 @cli.command()
@@ -80,7 +80,7 @@ def socket() -> None:
         typer.secho("Socket Mode needs SLACK_APP_TOKEN (xapp-...).", fg="red", err=True)
         raise typer.Exit(2)
     runtime = build_runtime(settings, config)
-    runtime.scheduler.start()
+    runtime.start()
     SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value()).start()
 
 
@@ -216,8 +216,8 @@ def tick(
     from bot.bootstrap import run_jobs_once
 
     instant = _parse_instant(now)
-    settings, _ = _settings_and_config()
-    counts = run_jobs_once(settings, instant)
+    settings, config = _settings_and_config()
+    counts = run_jobs_once(settings, config, instant)
     typer.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
 
 

@@ -276,8 +276,8 @@ def run_console(settings: Settings, config: LeadbotConfig, start_user: str = "an
     with FakeSlack(team_id=CONSOLE_WORKSPACE, users=directory) as fake:
         runtime = build_runtime(console_settings(settings, fake), config, sweep_seconds=5)
         console = LeadbotConsole(runtime, fake, users, start)
-        runtime.scheduler.start()
+        runtime.start()
         try:
             console.loop()
         finally:
-            runtime.scheduler.shutdown(wait=False)
+            runtime.stop()

@@ -1,9 +1,11 @@
 """Sending outbox messages through the Slack Web API, mapping failures to retry or give up."""
 
 from collections.abc import Callable
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.outbox import channel_post, lead_announcement, mention_reply, reminder_message
 from bot.blocks.text import SlackMessage
@@ -52,6 +54,24 @@ def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
             return _post(client, payload["channel"], lead_announcement(payload))
         case MessageKind.CHANNEL_POST:
             return _post(client, payload["channel"], channel_post(payload))
+        case MessageKind.COMMAND_REPLY:
+            return _answer(client, payload)
+
+
+def _answer(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:
+    """A queued command's answer: where the command came from while its response_url
+    lives, else in the person's DM."""
+    message = payload["message"]
+    if "response_url" in payload:
+        answer = WebhookClient(payload["response_url"], timeout=client.timeout).send_dict(message)
+        if answer.status_code == 200:
+            return DeliveryReceipt(channel="response_url", ts="")
+        if answer.status_code == 429 or answer.status_code >= 500:
+            raise DeliveryFailed(reason=f"response_url HTTP {answer.status_code} {answer.body}".strip())
+        # Refused for good (expired, used up): the answer still reaches the person.
+    as_dm = SlackMessage(text=message["text"], blocks=message.get("blocks") or [])
+    opened = client.conversations_open(users=payload["user"])
+    return _post(client, opened["channel"]["id"], as_dm)
 
 
 def _post(

@@ -1,16 +1,18 @@
 """What the listeners are given by the composition root."""
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from domain.config import LeadbotConfig
-from handlers.commands import Command
+from handlers.commands import AddLead, Command
 from handlers.context import Context
+from handlers.deferred import defer_add
 from handlers.deliver import UowFactory
 from handlers.registry import dispatch
-from handlers.results import Result
+from handlers.results import AddQueued, Result
 
 
 def utc_now() -> datetime:
@@ -22,7 +24,11 @@ class Deps:
     uow_factory: UowFactory
     config: LeadbotConfig
     kick_outbox: Callable[[], None] = lambda: None
+    kick_queue: Callable[[], None] = lambda: None  # wakes the worker of queued captures
     clock: Callable[[], datetime] = utc_now
+    # Held by whoever is capturing a lead now (a listener or the queued-command job);
+    # a capture that finds it taken is queued and acked at once instead of waiting.
+    capture_slot: threading.Lock = field(default_factory=threading.Lock)
 
     def dispatch(self, command: Command, ctx: Context) -> Result:
         """Run a handler; if it queued Slack messages, try delivering them now
@@ -32,6 +38,19 @@ class Deps:
         if uow.committed_outbox:
             self.kick_outbox()
         return result
+
+    def capture(self, cmd: AddLead, ctx: Context, response_url: str | None) -> Result | AddQueued:
+        """A rep's capture runs now when nothing else is capturing; otherwise it is
+        checked, stored and acked at once, and its answer follows from the queue:
+        an ack never waits behind other captures."""
+        if not self.capture_slot.acquire(blocking=False):
+            queued = defer_add(cmd, self.uow_factory(), ctx, response_url)
+            self.kick_queue()
+            return queued
+        try:
+            return self.dispatch(cmd, ctx)
+        finally:
+            self.capture_slot.release()
 
     def context(self, workspace_id: str, user_id: str) -> Context:
         return Context(self.config.actor(workspace_id, user_id), self.clock(), self.config)

@@ -10,6 +10,7 @@ class MessageKind(StrEnum):
     CHANNEL_POST = "channel_post"  # a plain notice to a team channel
     LEAD_ANNOUNCED = "lead_announced"  # a lead nobody typed in (web form, import) for its team
     MENTION_REPLY = "mention_reply"  # a pointer to /lead, in the thread that mentioned the bot
+    COMMAND_REPLY = "command_reply"  # the answer to a command that was queued when it came in
 
 
 @dataclass(slots=True, frozen=True)

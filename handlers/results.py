@@ -75,6 +75,13 @@ class LeadCaptured:
 
 
 @dataclass(frozen=True, slots=True)
+class AddQueued:
+    """A capture stored at the ack to be done moments later; its answer follows."""
+
+    name: str  # as it will be stored, so the rep sees what was understood
+
+
+@dataclass(frozen=True, slots=True)
 class LeadDetails:
     lead: LeadView
     activities: tuple[Activity, ...]

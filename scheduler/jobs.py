@@ -30,12 +30,29 @@ def flush_outbox(now: datetime, uow_factory: UowFactory, deliver: Deliver) -> in
     return sent
 
 
-def run_all(now: datetime, uow_factory: UowFactory, deliver: Deliver) -> dict[str, int]:
+# Carries out one batch of commands queued at the ack; returns how many it took.
+DeferredJob = Callable[[datetime], int]
+
+
+def answer_deferred(now: datetime, uow_factory: UowFactory, deliver: Deliver, job: DeferredJob) -> int:
+    """Queued commands, their answers sent after each batch so the first reps
+    waiting are not held up by the whole backlog."""
+    done = 0
+    for _ in range(MAX_ROUNDS):
+        taken = job(now)
+        done += taken
+        if not taken:
+            break
+        flush_outbox(now, uow_factory, deliver)
+    return done
+
+
+def run_all(
+    now: datetime, uow_factory: UowFactory, deliver: Deliver, deferred: DeferredJob | None = None
+) -> dict[str, int]:
     """One pass of every job, in the order that lets a due reminder go out at once."""
     return {
+        "commands_done": answer_deferred(now, uow_factory, deliver, deferred) if deferred else 0,
         "reminders_queued": send_due_reminders(now, uow_factory),
         "messages_sent": flush_outbox(now, uow_factory, deliver),
     }
-
-
-JobFn = Callable[[datetime], object]

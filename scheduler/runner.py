@@ -1,13 +1,17 @@
 """The APScheduler 3.x process: a few sweeper jobs, never one job per reminder."""
 # https://apscheduler.readthedocs.io/en/3.x/userguide.html
 
+import logging
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from handlers.deliver import Deliver, UowFactory
-from scheduler.jobs import flush_outbox, send_due_reminders
+from scheduler.jobs import DeferredJob, run_all
 
+log = logging.getLogger(__name__)
 SWEEP_JOB = "leadbot.sweep"
 # Per-item work lives in our own tables, so a missed run only delays it: run
 # late rather than drop it, never two at once, and fold a backlog into one run.
@@ -15,21 +19,57 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None
 
 
 def build_scheduler(
-    uow_factory: UowFactory, deliver: Deliver, every_seconds: float = 10
+    uow_factory: UowFactory,
+    deliver: Deliver,
+    every_seconds: float = 10,
+    deferred: DeferredJob | None = None,
 ) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
 
     def sweep() -> None:
-        now = datetime.now(UTC)
-        send_due_reminders(now, uow_factory)
-        flush_outbox(now, uow_factory, deliver)
+        run_all(datetime.now(UTC), uow_factory, deliver, deferred)
 
     scheduler.add_job(sweep, "interval", seconds=every_seconds, id=SWEEP_JOB, replace_existing=True)
     return scheduler
 
 
 def kick(scheduler: BackgroundScheduler) -> None:
-    """Run the sweep now: new outbox rows go out seconds after their commit."""
+    """Run the sweep now: new outbox rows go out, and queued commands are done,
+    moments after their commit."""
     job = scheduler.get_job(SWEEP_JOB)
     if job is not None and scheduler.running:
         job.modify(next_run_time=datetime.now(UTC))
+
+
+class Worker:
+    """A thread that runs `job` soon after each kick. APScheduler skips a run that
+    falls due while the job is still running, so a kick landing mid-run would wait
+    for the next interval; here a kick during a run makes the thread go round again."""
+
+    def __init__(self, job: Callable[[datetime], object], idle_seconds: float = 10) -> None:
+        self._job, self._idle = job, idle_seconds
+        self._kicked, self._stopping = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="leadbot-worker", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 5) -> None:
+        self._stopping.set()
+        self._kicked.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def kick(self) -> None:
+        self._kicked.set()
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            self._kicked.wait(self._idle)
+            self._kicked.clear()  # before the run: a kick from now on means another round
+            if self._stopping.is_set():
+                return
+            try:
+                self._job(datetime.now(UTC))
+            except Exception:  # noqa: BLE001 - the worker must outlive one bad round
+                log.exception("worker round failed")

@@ -17,6 +17,14 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
 
 def _sqlite_engine(url: str, **kwargs: Any) -> sa.Engine:
     kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000})
+    # Every transaction here writes (BEGIN IMMEDIATE below), so only one runs at a time
+    # anyway. One pooled connection makes this process's transactions wait their turn
+    # in the pool's queue, first come first served, instead of in SQLite's busy
+    # handler, which sleeps and polls and lets an unlucky waiter starve for seconds.
+    # Other processes (`leadbot tick`, an import) still meet us at the busy timeout.
+    kwargs.setdefault("pool_size", 1)
+    kwargs.setdefault("max_overflow", 0)
+    kwargs.setdefault("pool_timeout", SQLITE_BUSY_MS / 1000)
     engine = sa.create_engine(url, **kwargs)
     sa.event.listen(engine, "connect", _sqlite_on_connect)
     sa.event.listen(engine, "begin", _sqlite_begin_immediate)

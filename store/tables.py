@@ -171,6 +171,25 @@ class AuditRow(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class DeferredCommandRow(Base):
+    """A command acked at once and done moments later, because the server was busy:
+    kept here from the ack on, so a crash or restart in between loses nothing."""
+
+    __tablename__ = "deferred_commands"
+    __table_args__ = (sa.UniqueConstraint("team_id", "request_key"), sa.Index(None, "status", "received_at"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    request_key: Mapped[str] = mapped_column(sa.String(255))
+    user_id: Mapped[str] = mapped_column(UserId)
+    command: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    response_url: Mapped[str | None] = mapped_column(sa.String(1000))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+
 class RequestKeyRow(Base):
     """Idempotency: a request seen once (Slack retry, double click) returns its first result."""
 

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.errors import Conflict
+from store.deferred import DeferredCommands
 from store.leads import LeadRepository
 from store.merges import MergeRepository
 from store.outbox import OutboxRepository
@@ -27,6 +28,7 @@ class SqlUnitOfWork:
     audit: AuditLog
     requests: RequestKeys
     merges: MergeRepository
+    deferred: DeferredCommands
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -42,6 +44,7 @@ class SqlUnitOfWork:
         self.audit = AuditLog(session)
         self.requests = RequestKeys(session)
         self.merges = MergeRepository(session)
+        self.deferred = DeferredCommands(session)
         return self
 
     def __exit__(

@@ -14,6 +14,7 @@ from bot.blocks.lead_card import card_blocks, headline
 from bot.blocks.text import SlackMessage, escape, safe, user
 from bot.ids import ActionId, BlockId
 from handlers.results import (
+    AddQueued,
     DuplicateDismissed,
     DuplicateView,
     LeadCaptured,
@@ -36,6 +37,11 @@ def captured_message(result: LeadCaptured) -> SlackMessage:
     if result.duplicate is not None:
         blocks += duplicate_blocks(lead, result.duplicate)
     return SlackMessage(text=text, blocks=blocks)
+
+
+def queued_message(result: AddQueued) -> SlackMessage:
+    text = f"⏳ Adding {escape(result.name)}… the card follows here in a moment."
+    return SlackMessage(text=text, blocks=[_section(text)])
 
 
 def _capture_headline(result: LeadCaptured) -> str:

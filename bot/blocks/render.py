@@ -2,13 +2,20 @@
 
 from functools import singledispatch
 
-from bot.blocks.capture import captured_message, dismissed_message, merged_message, undone_message
+from bot.blocks.capture import (
+    captured_message,
+    dismissed_message,
+    merged_message,
+    queued_message,
+    undone_message,
+)
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
 from bot.blocks.lists import list_blocks
 from bot.blocks.text import SlackMessage, escape, safe, when
 from domain.errors import DomainError
 from handlers.results import (
     ActivityAdded,
+    AddQueued,
     DuplicateDismissed,
     LeadCaptured,
     LeadDetails,
@@ -25,6 +32,7 @@ def render(result: object) -> SlackMessage:
 
 
 render.register(LeadCaptured, captured_message)
+render.register(AddQueued, queued_message)
 render.register(LeadsMerged, merged_message)
 render.register(DuplicateDismissed, dismissed_message)
 render.register(MergeUndone, undone_message)

@@ -14,6 +14,7 @@ from bot.grammar import HelpRequested, OpenCaptureForm, ParseEnv, asks_for_form,
 from bot.listeners.errors import answering_errors
 from bot.listeners.reply import ephemeral
 from bot.metadata import CaptureFormMetadata
+from handlers.commands import AddLead
 
 SLASH_COMMAND = "/lead"
 
@@ -30,6 +31,8 @@ class LeadCommand:
             ack(**ephemeral(help_message(parsed.topic)))
         elif isinstance(parsed, OpenCaptureForm):
             ack()  # the form is the answer (opened after the ack); a message too would be noise
+        elif isinstance(parsed, AddLead):
+            ack(**ephemeral(render(self.deps.capture(parsed, ctx, command.get("response_url")))))
         else:
             ack(**ephemeral(render(self.deps.dispatch(parsed, ctx))))
 

@@ -10,7 +10,7 @@ from support import ANN, BEN, NOW
 
 from bot.bootstrap import run_jobs_once
 from bot.standin import FakeSlack
-from domain.config import CONSOLE_WORKSPACE
+from domain.config import CONSOLE_WORKSPACE, default_config
 from handlers.deliver import LEASE
 
 DUE = NOW + timedelta(minutes=1)
@@ -39,7 +39,9 @@ def test_a_tick_killed_between_claim_and_send_loses_nothing_and_sends_once(
     assert (row["status"], row["attempts"], row["claimed_until"]) == ("pending", 0, TICK + LEASE)
 
     # The dead process's lease still stands: a tick inside it leaves the message alone.
-    assert run_jobs_once(settings, TICK + LEASE - timedelta(seconds=1))["messages_sent"] == 0
+    assert (
+        run_jobs_once(settings, default_config(), TICK + LEASE - timedelta(seconds=1))["messages_sent"] == 0
+    )
     assert delivered.posts("after the crash", failed=None) == []
 
     after = leadbot.run("tick", "--now", iso(TICK + LEASE + timedelta(minutes=1)))
@@ -63,7 +65,12 @@ def test_a_tick_stalled_past_its_lease_leaves_the_rest_of_its_batch_to_the_tick_
             stalled = leadbot.start("tick", "--now", iso(TICK), SLACK_API_URL=slow_slack.url)
             assert slow_slack.wait_for_call("conversations.open", timeout=HELD)
             # Both leases have run out: another tick claims and sends both reminders.
-            assert run_jobs_once(settings, TICK + LEASE + timedelta(minutes=1))["messages_sent"] == 2
+            assert (
+                run_jobs_once(settings, default_config(), TICK + LEASE + timedelta(minutes=1))[
+                    "messages_sent"
+                ]
+                == 2
+            )
         finally:
             slow_slack.release("conversations.open")
         assert leadbot.finish(stalled).returncode == 0

@@ -1,0 +1,112 @@
+"""A capture that arrives while another is running is checked, stored and acked at
+once; the lead and its card follow from the queue, once, whatever happens between."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from support import ANN, NOW, SIGNING_SECRET
+
+from bot.bootstrap import build_runtime, run_jobs_once
+from bot.standin import SlackSigner
+from bot.standin.workspace import LocalWorkspace, buttons_in, in_process
+from domain.config import CONSOLE_WORKSPACE
+from store.tables import DeferredCommandRow, LeadRow
+
+ADD_SMITHERS = 'add "Jon Smithers" jon@acme.com company:"ACME Corp."'
+
+
+def count(runtime, table) -> int:
+    with runtime.engine.connect() as connection:
+        return connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+
+def answers(fake_slack) -> list[dict]:
+    return [call.params for call in fake_slack.calls_to("response_url")]
+
+
+def test_a_busy_server_acks_at_once_and_the_card_follows_on_the_response_url(runtime, slack, fake_slack):
+    with runtime.capture_slot:  # another capture is running
+        ack = slack.slash(ANN, ADD_SMITHERS)
+    assert ack.status == 200 and "Adding Jon Smithers" in ack.text
+    assert count(runtime, LeadRow.__table__) == 0 and count(runtime, DeferredCommandRow.__table__) == 1
+
+    assert runtime.run_jobs(NOW)["commands_done"] == 1
+    [answer] = answers(fake_slack)
+    assert answer["response_type"] == "ephemeral" and "Added L-1 Jon Smithers" in answer["text"]
+    assert "ACME Corp." in json.dumps(answer["blocks"])
+    assert runtime.run_jobs(NOW)["commands_done"] == 0 and len(answers(fake_slack)) == 1
+
+
+def test_the_running_worker_answers_moments_after_the_ack(runtime, slack, fake_slack):
+    runtime.worker.start()
+    try:
+        with runtime.capture_slot:
+            slack.slash(ANN, ADD_SMITHERS)
+        assert fake_slack.wait_for_call("response_url", timeout=5)
+    finally:
+        runtime.worker.stop()
+    assert "Added L-1" in answers(fake_slack)[0]["text"]
+
+
+def test_a_queued_likely_duplicate_gets_its_merge_buttons_too(runtime, slack, fake_slack):
+    slack.slash(ANN, 'add "Jonathan Smithers" jonathan@acme.com company:"Acme Corporation"')
+    with runtime.capture_slot:
+        slack.slash(ANN, 'add Jon Smithers +1 202 555 0143 company:"ACME Corp."')
+    runtime.run_jobs(NOW)
+    [answer] = answers(fake_slack)
+    labels = [b.label for b in buttons_in(answer["blocks"])]
+    assert "Merge into L-1" in labels and "Keep both" in labels
+
+
+def test_bad_input_is_answered_in_the_ack_and_nothing_is_queued(runtime, slack):
+    with runtime.capture_slot:
+        ack = slack.slash(ANN, "add Dana dana@@fbi")
+    assert "email" in ack.text.lower() and "Adding" not in ack.text
+    assert count(runtime, DeferredCommandRow.__table__) == 0
+
+
+def test_a_retried_request_is_queued_and_done_once(runtime, slack, fake_slack):
+    with runtime.capture_slot:
+        first = slack.slash(ANN, ADD_SMITHERS, trigger_id="T-same")
+        again = slack.slash(ANN, ADD_SMITHERS, trigger_id="T-same")
+    assert "Adding" in first.text and "Adding" in again.text
+    runtime.run_jobs(NOW)
+    assert count(runtime, LeadRow.__table__) == 1 and len(answers(fake_slack)) == 1
+
+
+def test_a_command_queued_before_a_crash_is_done_once_by_the_next_tick(settings, config, fake_slack):
+    crashed = build_runtime(settings, config)
+    signer = SlackSigner(SIGNING_SECRET)
+    slack = LocalWorkspace(in_process(crashed.app), fake_slack, signer, CONSOLE_WORKSPACE)
+    with crashed.capture_slot:
+        slack.slash(ANN, ADD_SMITHERS)
+    crashed.engine.dispose()  # gone before its queue ran
+
+    assert run_jobs_once(settings, config, NOW)["commands_done"] == 1
+    assert run_jobs_once(settings, config, NOW)["commands_done"] == 0
+    [answer] = answers(fake_slack)
+    assert "Added L-1 Jon Smithers" in answer["text"]
+
+
+def test_the_lead_is_dated_when_the_rep_sent_it_and_a_late_answer_goes_to_the_dm(runtime, slack, fake_slack):
+    sent_at = datetime.now(UTC)
+    with runtime.capture_slot:
+        slack.slash(ANN, ADD_SMITHERS)
+    runtime.run_jobs(sent_at + timedelta(hours=1))  # Slack takes response_url answers for 30 minutes
+    assert answers(fake_slack) == []
+    [dm] = fake_slack.calls_to("chat.postMessage")
+    assert "Added L-1 Jon Smithers" in dm.params["text"]
+    with runtime.engine.connect() as connection:
+        created = connection.execute(sa.select(LeadRow.created_at)).scalar_one()
+    assert abs(created - sent_at) < timedelta(minutes=1)
+
+
+def test_an_answer_slack_fails_to_take_is_retried_and_arrives_once(runtime, slack, fake_slack):
+    fake_slack.fail_next("response_url", status=500)
+    with runtime.capture_slot:
+        slack.slash(ANN, ADD_SMITHERS)
+    runtime.run_jobs(NOW)
+    runtime.run_jobs(NOW + timedelta(minutes=5))
+    delivered = [call for call in fake_slack.calls_to("response_url") if not call.failed]
+    assert len(delivered) == 1 and count(runtime, LeadRow.__table__) == 1
