@@ -7,9 +7,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.errors import Conflict
+from store.contacts import ContactRepository
 from store.leads import LeadRepository
 from store.merges import MergeRepository
 from store.outbox import OutboxRepository
+from store.qualifications import QualificationRepository
 from store.reminders import ReminderRepository
 from store.repositories import ActivityRepository, AuditLog, RequestKeys
 
@@ -27,6 +29,8 @@ class SqlUnitOfWork:
     audit: AuditLog
     requests: RequestKeys
     merges: MergeRepository
+    contacts: ContactRepository
+    qualifications: QualificationRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -42,6 +46,8 @@ class SqlUnitOfWork:
         self.audit = AuditLog(session)
         self.requests = RequestKeys(session)
         self.merges = MergeRepository(session)
+        self.contacts = ContactRepository(session)
+        self.qualifications = QualificationRepository(session)
         return self
 
     def __exit__(

@@ -3,6 +3,7 @@
 from functools import singledispatch
 
 from bot.blocks.capture import captured_message, dismissed_message, merged_message, undone_message
+from bot.blocks.closing import closed_message, qualified_message
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
 from bot.blocks.lists import list_blocks
 from bot.blocks.text import SlackMessage, escape, safe, when
@@ -11,8 +12,10 @@ from handlers.results import (
     ActivityAdded,
     DuplicateDismissed,
     LeadCaptured,
+    LeadClosed,
     LeadDetails,
     LeadList,
+    LeadQualified,
     LeadsMerged,
     MergeUndone,
     ReminderSet,
@@ -28,11 +31,14 @@ render.register(LeadCaptured, captured_message)
 render.register(LeadsMerged, merged_message)
 render.register(DuplicateDismissed, dismissed_message)
 render.register(MergeUndone, undone_message)
+render.register(LeadQualified, qualified_message)
+render.register(LeadClosed, closed_message)
 
 
 @render.register
 def _(result: LeadDetails) -> SlackMessage:
-    blocks = card_blocks(result.lead) + timeline_blocks(result.activities, result.reminders)
+    card = card_blocks(result.lead, result.qualification, result.contact)
+    blocks = card + timeline_blocks(result.activities, result.reminders)
     return SlackMessage(text=f"{result.lead.ref} {escape(result.lead.name)}", blocks=blocks)
 
 
