@@ -11,16 +11,24 @@ from pydantic import ValidationError
 
 from bot.tokens import TokenError, parse_lead_ref, split_args, split_key_value
 from domain.activity import LOGGABLE_KINDS, ActivityKind
+from domain.closing import parse_amount, reopen_targets
+from domain.errors import InvalidInput
+from domain.lifecycle import LeadStatus
 from domain.normalize import looks_like_email, looks_like_phone
+from domain.qualification import BANT_FIELDS
 from domain.when import WhenError, parse_when
 from handlers.commands import (
     AddLead,
     AddNote,
     Command,
+    ConvertLead,
     FindLeads,
     LogActivity,
+    LoseLead,
     MergeLeads,
     MyLeads,
+    QualifyLead,
+    ReopenLead,
     SetReminder,
     ShowLead,
     UndoMerge,
@@ -53,7 +61,14 @@ class ParseEnv:
     request_key: str | None = None
 
 
-Parsed = Command | HelpRequested | OpenCaptureForm
+@dataclass(frozen=True, slots=True)
+class OpenQualifyForm:
+    """`/lead qualify L-12` with no answers: the person wants the qualification form."""
+
+    number: int
+
+
+Parsed = Command | HelpRequested | OpenCaptureForm | OpenQualifyForm
 Builder = Callable[[list[str], ParseEnv], Parsed]
 
 
@@ -171,6 +186,100 @@ def _build_find(args: list[str], env: ParseEnv) -> FindLeads:
     return FindLeads(query=" ".join(args))
 
 
+# --- qualify and close -------------------------------------------------------------
+
+
+def _pairs(tokens: list[str], keys: tuple[str, ...], example: str) -> dict[str, str]:
+    """`key:value` answers; bare words after one continue its value, so `need:replace the
+    spreadsheets` needs no quotes."""
+    pairs: dict[str, str] = {}
+    last: str | None = None
+    for token in tokens:
+        pair = split_key_value(token)
+        if pair is not None:
+            last = _known_key(pair[0], keys)
+            pairs[last] = pair[1]
+        elif last is not None:
+            pairs[last] = f"{pairs[last]} {token}".strip()
+        else:
+            raise CommandSyntaxError(f"`{token}` is not a key:value pair: write e.g. {example}.")
+    return pairs
+
+
+def _known_key(key: str, keys: tuple[str, ...]) -> str:
+    if key in keys:
+        return key
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+    hint = f" Did you mean `{close[0]}`?" if close else ""
+    raise CommandSyntaxError(f"`{key}` is not one of {', '.join(keys)}.{hint}")
+
+
+def _build_qualify(args: list[str], env: ParseEnv) -> QualifyLead | OpenQualifyForm:
+    number = _ref(args)
+    if len(args) == 1:
+        return OpenQualifyForm(number)
+    answers = _pairs(args[1:], BANT_FIELDS, "budget:yes")
+    return QualifyLead(number=number, answers=answers, request_key=env.request_key)
+
+
+def _build_convert(args: list[str], env: ParseEnv) -> ConvertLead:
+    number = _ref(args)
+    deal = _pairs(args[1:], ("value", "product"), "value:12000")
+    try:
+        value = parse_amount(deal["value"]) if "value" in deal else None
+    except InvalidInput as exc:
+        raise CommandSyntaxError(str(exc)) from exc
+    return ConvertLead(number=number, value=value, product=deal.get("product"), request_key=env.request_key)
+
+
+def _build_lost(args: list[str], env: ParseEnv) -> LoseLead:
+    number = _ref(args)
+    # The reasons are configured per workspace: the handler checks the reason (and lists them).
+    reason = args[1] if len(args) > 1 else ""
+    return LoseLead(number=number, reason=reason, note=" ".join(args[2:]), request_key=env.request_key)
+
+
+def _build_reopen(args: list[str], env: ParseEnv) -> ReopenLead:
+    number = _ref(args)
+    targets = reopen_targets()
+    if len(args) > 1 and args[1].lower() not in targets:
+        raise CommandSyntaxError(f"`{args[1]}` is not a status to reopen to: use {' or '.join(targets)}.")
+    status = LeadStatus(args[1].lower()) if len(args) > 1 else None
+    return ReopenLead(number=number, status=status, request_key=env.request_key)
+
+
+CLOSING_SPECS: tuple[SubcommandSpec, ...] = (
+    SubcommandSpec(
+        "qualify",
+        "qualify <lead> [budget:…] [authority:…] [need:…] [timeline:…]",
+        "Record BANT answers (no answers: a form with the latest ones)",
+        ('/lead qualify L-12 budget:yes authority:"VP Sales" need:"replace spreadsheets" timeline:Q1',),
+        _build_qualify,
+    ),
+    SubcommandSpec(
+        "convert",
+        "convert <lead> [value:amount] [product:name]",
+        "Close a lead as won: it becomes a contact with a deal",
+        ("/lead convert L-12 value:12000 product:Pro",),
+        _build_convert,
+    ),
+    SubcommandSpec(
+        "lost",
+        "lost <lead> <reason> [note]",
+        "Close a lead as lost, with a reason (`other` needs a note)",
+        ("/lead lost L-12 competitor chose Acme", "/lead lost L-12 other moved in-house"),
+        _build_lost,
+    ),
+    SubcommandSpec(
+        "reopen",
+        "reopen <lead> [nurturing|new]",
+        "Bring a lost lead back (to nurturing unless you say new)",
+        ("/lead reopen L-12",),
+        _build_reopen,
+    ),
+)
+
+
 SPECS: tuple[SubcommandSpec, ...] = (
     SubcommandSpec(
         "add",
@@ -224,6 +333,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
         ("/lead remind L-42 in 2 hours call back", "/lead remind L-42 tomorrow 9am send pricing"),
         _build_remind,
     ),
+    *CLOSING_SPECS,
     SubcommandSpec(
         "merge",
         "merge <duplicate> into <lead>",
@@ -274,6 +384,15 @@ def asks_for_form(text: str) -> bool:
     except TokenError:
         return False
     return len(tokens) == 1 and tokens[0].lower() == "add"
+
+
+def asks_for_qualify_form(text: str) -> bool:
+    """`/lead qualify <lead>` alone, checked cheaply before the ack like asks_for_form."""
+    try:
+        tokens = split_args(text)
+    except TokenError:
+        return False
+    return len(tokens) == 2 and tokens[0].lower() == "qualify"
 
 
 def lookup(name: str) -> SubcommandSpec:

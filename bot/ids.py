@@ -26,6 +26,7 @@ class CallbackId(StrEnum):
 
     CAPTURE_FORM = "lead.capture.form"
     FROM_MESSAGE = "lead.from_message"  # the "Create lead from message" shortcut (slack-manifest.yml)
+    QUALIFY_FORM = "lead.qualify.form"
 
 
 class FormInput(StrEnum):
@@ -38,3 +39,16 @@ class FormInput(StrEnum):
     TITLE = "lead.form.title"
     SOURCE = "lead.form.source"
     NOTES = "lead.form.notes"
+
+
+class QualifyInput(StrEnum):
+    """The qualification form's inputs (block_id and action_id); named as the BANT answer."""
+
+    BUDGET = "lead.qualify.budget"
+    AUTHORITY = "lead.qualify.authority"
+    NEED = "lead.qualify.need"
+    TIMELINE = "lead.qualify.timeline"
+
+    @property
+    def answer(self) -> str:
+        return self.name.lower()

@@ -22,3 +22,19 @@ class CaptureFormMetadata(BaseModel):
     @classmethod
     def load(cls, raw: str | None) -> "CaptureFormMetadata":
         return cls.model_validate_json(raw) if raw else cls()
+
+
+class QualifyFormMetadata(BaseModel):
+    """The lead a qualification form is about, and where to answer its submitter."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    number: int = Field(gt=0)
+    channel_id: str | None = None
+
+    def dump(self) -> str:
+        return self.model_dump_json(exclude_none=True)
+
+    @classmethod
+    def load(cls, raw: str | None) -> "QualifyFormMetadata":
+        return cls.model_validate_json(raw or "{}")

@@ -1,11 +1,13 @@
 """Pydantic models of the TOML configuration (parsing only; the root reads the file)."""
 
+import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from domain.closing import DEFAULT_LOST_REASONS
 from domain.errors import ConfigError
 from domain.permissions import Actor, Role
 
@@ -42,6 +44,20 @@ class LeadbotConfig(_Strict):
     admins: tuple[str, ...] = ()
     teams: tuple[SalesTeam, ...] = (SalesTeam(key="sales", name="Sales"),)
     console_users: tuple[ConsoleUser, ...] = ()
+    # Why a lead was lost, as `/lead lost L-1 <reason>` takes it; "other" needs a note.
+    lost_reasons: tuple[str, ...] = DEFAULT_LOST_REASONS
+
+    @field_validator("lost_reasons")
+    @classmethod
+    def _reasons(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("at least one lost reason is needed")
+        bad = [r for r in value if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", r)]
+        if bad:
+            raise ValueError(f"'{bad[0]}' is not a reason key: lower case letters, digits and -")
+        if len(set(value)) != len(value):
+            raise ValueError(f"lost reasons must be unique, got {list(value)}")
+        return value
 
     @field_validator("default_region")
     @classmethod

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from domain.lifecycle import LeadStatus, check_transition
@@ -43,6 +44,15 @@ class Lead:
     # field -> {"source": ..., "method": ...} for values Leadbot inferred, not a person typed
     enriched: dict[str, dict[str, str]] = field(default_factory=dict)
     updated_at: datetime | None = None
+    # Closing (domain/closing.py): the deal, or why it was lost, and when.
+    deal_value: Decimal | None = None
+    deal_product: str | None = None
+    lost_reason: str | None = None
+    lost_note: str | None = None
+    closed_at: datetime | None = None
+    # A converted person's contact; a returning customer's lead is its next cycle.
+    contact_id: int | None = None
+    cycle: int = 1
     id: int | None = field(default=None, compare=False)
 
     @property
@@ -72,4 +82,10 @@ class Lead:
             "sales_team": self.sales_team,
             "score": self.score,
             "external_id": self.external_id,
+            "deal_value": str(self.deal_value) if self.deal_value is not None else None,
+            "deal_product": self.deal_product,
+            "lost_reason": self.lost_reason,
+            "lost_note": self.lost_note,
+            "contact_id": self.contact_id,
+            "cycle": self.cycle,
         }

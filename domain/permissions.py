@@ -16,7 +16,8 @@ class Role(StrEnum):
 class Action(StrEnum):
     CAPTURE = "capture"
     VIEW = "view"
-    WORK = "work"  # note, log, remind, edit
+    WORK = "work"  # note, log, remind, edit, qualify
+    CLOSE = "close"  # convert, lose, reopen
     ASSIGN = "assign"
     UNDO_MERGE = "undo merges of"
     CONFIGURE = "configure"
@@ -37,8 +38,8 @@ def system_actor(workspace_id: str, name: str) -> Actor:
 
 
 def can(actor: Actor, action: Action, lead: Lead | None = None) -> bool:
-    """Reps work their own leads (and may see the unassigned pool of their teams);
-    managers see and work every lead of the teams they manage; admins everything
+    """Reps work and close their own leads (and may see the unassigned pool of their teams);
+    managers see, work and close every lead of the teams they manage; admins everything
     in their workspace. Nothing crosses workspaces."""
     if lead is not None and lead.team_id != actor.team_id:
         return False
@@ -52,7 +53,7 @@ def can(actor: Actor, action: Action, lead: Lead | None = None) -> bool:
     if actor.role is Role.MANAGER:
         return in_my_teams
     if lead.owner_id == actor.user_id:
-        return action in (Action.VIEW, Action.WORK)
+        return action in (Action.VIEW, Action.WORK, Action.CLOSE)
     return action is Action.VIEW and lead.owner_id is None and in_my_teams
 
 

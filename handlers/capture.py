@@ -10,6 +10,7 @@ from domain.normalize import clean_name, clean_text, name_from_email, normalize_
 from domain.permissions import Action, can, require
 from handlers.commands import AddLead
 from handlers.context import Context, audit
+from handlers.cycles import link_returning_contact
 from handlers.matching import (
     absorb,
     captured_note,
@@ -48,7 +49,8 @@ def _capture(cmd: AddLead, uow: SqlUnitOfWork, ctx: Context, incoming: Lead) -> 
 
 
 def _create(uow: SqlUnitOfWork, ctx: Context, cmd: AddLead, lead: Lead) -> LeadCaptured:
-    duplicate = likely_duplicate_of(uow, lead)
+    returning = link_returning_contact(uow, lead)  # a customer back: a new cycle, not a duplicate
+    duplicate = None if returning else likely_duplicate_of(uow, lead)
     lead.duplicate_of = duplicate.id if duplicate else None
     uow.leads.add(lead)
     refresh_match_keys(uow, lead)
@@ -61,7 +63,7 @@ def _create(uow: SqlUnitOfWork, ctx: Context, cmd: AddLead, lead: Lead) -> LeadC
         _announce(uow, ctx, lead, str(cmd.channel))
     original = uow.leads.by_id(lead.team_id, duplicate.id) if duplicate else None
     flagged = DuplicateView(LeadView.of(original), duplicate.reasons) if original and duplicate else None
-    return LeadCaptured(LeadView.of(lead), duplicate=flagged)
+    return LeadCaptured(LeadView.of(lead), duplicate=flagged, returning=returning)
 
 
 def _update(

@@ -1,11 +1,14 @@
 """Commands: validated requests to change or read leads, independent of transport."""
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.activity import MAX_ACTIVITY_TEXT, ActivityKind
+from domain.closing import MAX_DEAL_VALUE, MAX_NOTE
+from domain.lifecycle import LeadStatus
 
 
 class Command(BaseModel):
@@ -88,3 +91,40 @@ class KeepBoth(Command):
 
 class UndoMerge(Command):
     number: int = Field(gt=0)  # the lead that was merged away
+
+
+# --- qualify and close (handlers/qualify.py, handlers/closing.py) ---
+
+
+class QualifyLead(Command):
+    """BANT answers by name (budget, authority, need, timeline); an empty one clears it."""
+
+    number: int = Field(gt=0)
+    answers: dict[str, str] = Field(min_length=1)
+    request_key: str | None = None
+
+
+class OpenQualification(Command):
+    """Read the latest answers, to fill the qualification form with."""
+
+    number: int = Field(gt=0)
+
+
+class ConvertLead(Command):
+    number: int = Field(gt=0)
+    value: Decimal | None = Field(default=None, ge=0, le=MAX_DEAL_VALUE)
+    product: str | None = Field(default=None, max_length=500)
+    request_key: str | None = None
+
+
+class LoseLead(Command):
+    number: int = Field(gt=0)
+    reason: str = Field(default="", max_length=64)  # empty: the handler lists the reasons
+    note: str = Field(default="", max_length=MAX_NOTE)
+    request_key: str | None = None
+
+
+class ReopenLead(Command):
+    number: int = Field(gt=0)
+    status: LeadStatus | None = None  # default: domain.closing.REOPEN_DEFAULT
+    request_key: str | None = None

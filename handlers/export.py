@@ -23,6 +23,10 @@ EXPORT_FIELDS = (
     "team",
     "created_at",
     "duplicate_of",
+    # A returning customer's lead is the contact's next cycle: count people by contact_id,
+    # buying cycles by (contact_id, cycle), so a funnel never counts one person twice.
+    "contact_id",
+    "cycle",
 )
 
 
@@ -49,4 +53,6 @@ def export_leads(uow: SqlUnitOfWork, workspace_id: str) -> Iterator[dict[str, An
             "team": lead.sales_team,
             "created_at": lead.created_at.isoformat(),
             "duplicate_of": lead_ref(duplicate) if duplicate else None,
+            "contact_id": lead.contact_id,
+            "cycle": lead.cycle,
         }

@@ -5,6 +5,7 @@ from domain.permissions import Action, can
 from domain.search import rank
 from handlers.commands import FindLeads, MyLeads, ShowLead
 from handlers.context import Context, load_lead
+from handlers.cycles import contact_of
 from handlers.results import LeadDetails, LeadList, LeadView
 from store.unit_of_work import SqlUnitOfWork
 
@@ -16,7 +17,9 @@ def show_lead(cmd: ShowLead, uow: SqlUnitOfWork, ctx: Context) -> LeadDetails:
         lead = load_lead(uow, ctx, cmd.number, Action.VIEW)
         activities = uow.activities.latest(lead, TIMELINE_LENGTH)
         reminders = uow.reminders.pending_for_lead(lead.team_id, lead.id or 0)
-    return LeadDetails(LeadView.of(lead), tuple(activities), tuple(reminders))
+        qualification = uow.qualifications.latest(lead)
+        contact = contact_of(uow, lead)
+    return LeadDetails(LeadView.of(lead), tuple(activities), tuple(reminders), qualification, contact)
 
 
 def find_leads(cmd: FindLeads, uow: SqlUnitOfWork, ctx: Context) -> LeadList:

@@ -5,15 +5,21 @@ from typing import Any
 
 from handlers.activity import add_note, log_activity
 from handlers.capture import add_lead
+from handlers.closing import convert_lead, lose_lead, reopen_lead
 from handlers.commands import (
     AddLead,
     AddNote,
     Command,
+    ConvertLead,
     FindLeads,
     KeepBoth,
     LogActivity,
+    LoseLead,
     MergeLeads,
     MyLeads,
+    OpenQualification,
+    QualifyLead,
+    ReopenLead,
     SetReminder,
     ShowLead,
     UndoMerge,
@@ -21,6 +27,7 @@ from handlers.commands import (
 from handlers.context import Context
 from handlers.lookup import find_leads, my_leads, show_lead
 from handlers.merge import keep_both, merge_leads, undo_merge
+from handlers.qualify import open_qualification, qualify_lead
 from handlers.remind import set_reminder
 from handlers.results import Result
 from store.unit_of_work import SqlUnitOfWork
@@ -38,6 +45,12 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     MergeLeads: merge_leads,
     KeepBoth: keep_both,
     UndoMerge: undo_merge,
+    # qualify and close
+    QualifyLead: qualify_lead,
+    OpenQualification: open_qualification,
+    ConvertLead: convert_lead,
+    LoseLead: lose_lead,
+    ReopenLead: reopen_lead,
 }
 
 

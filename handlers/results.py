@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from domain.activity import Activity
 from domain.lead import Lead
+from domain.qualification import Qualification
 from domain.reminder import Reminder
 
 
@@ -23,6 +25,13 @@ class LeadView:
     sales_team: str | None
     score: int
     created_at: datetime
+    deal_value: Decimal | None = None
+    deal_product: str | None = None
+    lost_reason: str | None = None
+    lost_note: str | None = None
+    closed_at: datetime | None = None
+    contact_id: int | None = None
+    cycle: int = 1
 
     def as_payload(self) -> dict[str, str | int | None]:
         """JSON-able, for outbox messages rendered later."""
@@ -51,7 +60,23 @@ class LeadView:
             sales_team=lead.sales_team,
             score=lead.score,
             created_at=lead.created_at,
+            deal_value=lead.deal_value,
+            deal_product=lead.deal_product,
+            lost_reason=lead.lost_reason,
+            lost_note=lead.lost_note,
+            closed_at=lead.closed_at,
+            contact_id=lead.contact_id,
+            cycle=lead.cycle,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ContactView:
+    """A contact, and the lead that made them one (how people know the customer)."""
+
+    id: int
+    name: str
+    first_lead: str  # ref of the lead that converted first
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +93,7 @@ class LeadCaptured:
     changed: tuple[str, ...] = ()  # for "updated": the fields the new data changed
     duplicate: DuplicateView | None = None  # for "created": the likely duplicate flagged
     visible: bool = True  # may the sender see the lead's details (a known person may be another rep's)
+    returning: ContactView | None = None  # for "created": a contact showing new interest (a new cycle)
 
     @property
     def already_existed(self) -> bool:
@@ -86,6 +112,8 @@ class LeadDetails:
     lead: LeadView
     activities: tuple[Activity, ...]
     reminders: tuple[Reminder, ...]
+    qualification: Qualification | None = None
+    contact: ContactView | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +156,30 @@ class MergeUndone:
     kept: LeadView
 
 
+@dataclass(frozen=True, slots=True)
+class LeadQualified:
+    lead: LeadView
+    qualification: Qualification | None
+    changed: tuple[str, ...]  # the answers this request changed; none: nothing new
+    repeated: bool = False  # a Slack retry or double submit: nothing was recorded twice
+
+
+@dataclass(frozen=True, slots=True)
+class QualificationDraft:
+    """What the qualification form opens with."""
+
+    lead: LeadView
+    latest: Qualification | None
+
+
+@dataclass(frozen=True, slots=True)
+class LeadClosed:
+    lead: LeadView
+    action: str  # "converted" | "lost" | "reopened"
+    contact: ContactView | None = None
+    repeated: bool = False
+
+
 Result = (
     LeadCaptured
     | LeadDetails
@@ -137,4 +189,7 @@ Result = (
     | LeadsMerged
     | DuplicateDismissed
     | MergeUndone
+    | LeadQualified
+    | QualificationDraft
+    | LeadClosed
 )

@@ -12,7 +12,7 @@ from domain.lead import PROFILE_FIELDS, Lead
 from domain.lifecycle import LeadStatus
 from domain.search import search_text
 from store.sql import insert_ignoring_conflict
-from store.tables import LeadCounterRow, LeadMatchKeyRow, LeadRow
+from store.tables import HOLDS_IDENTITY, LeadCounterRow, LeadMatchKeyRow, LeadRow
 
 # Per blocking key: a key shared by more leads than this says little about any
 # one of them, and must not crowd out the leads a more telling key finds.
@@ -28,6 +28,13 @@ LEAD_COLUMNS = (
     "score",
     "external_id",
     "origin_url",
+    "deal_value",
+    "deal_product",
+    "lost_reason",
+    "lost_note",
+    "closed_at",
+    "contact_id",
+    "cycle",
 )
 
 
@@ -101,14 +108,16 @@ class LeadRepository:
         self, team_id: str, *, external_id: str | None, email: str | None, phone: str | None
     ) -> tuple[Lead, str] | None:
         """The live lead that is certainly this person, and which field says so:
-        external id first (the sender's own key), then email, then phone."""
+        external id first (the sender's own key), then email, then phone. A converted
+        lead keeps its external id but not its email or phone: the person is a contact
+        now, and their next interest is a new lead (handlers/cycles.py)."""
         if external_id:
             found = self._by_external_id(team_id, external_id)
             if found is not None:
                 return found, "external_id"
         for column, value in (("email", email), ("phone", phone)):
             if value:
-                query = self._live(team_id).where(getattr(LeadRow, column) == value)
+                query = self._in(team_id).where(getattr(LeadRow, column) == value, HOLDS_IDENTITY)
                 row = self._s.scalars(query.order_by(LeadRow.number).limit(1)).first()
                 if row is not None:
                     return to_lead(row), column

@@ -2,6 +2,7 @@
 # https://docs.sqlalchemy.org/en/20/orm/declarative_tables.html
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,7 +34,11 @@ class LeadCounterRow(Base):
     last_number: Mapped[int] = mapped_column(sa.Integer, default=0)
 
 
-_LIVE = sa.text("merged_into_id IS NULL")
+# Leads that hold their email and phone: not merged away, and not converted (a converted
+# person is a contact; their next interest is a new lead with the same address).
+# Queries repeat it word for word (a literal, not a bound value) so PostgreSQL's generic
+# plans can still use the partial indexes.
+HOLDS_IDENTITY = sa.text("merged_into_id IS NULL AND status <> 'converted'")
 
 
 class LeadRow(Base):
@@ -42,14 +47,25 @@ class LeadRow(Base):
         sa.UniqueConstraint("team_id", "number"),
         sa.UniqueConstraint("team_id", "external_id"),
         # One live lead per email and per phone: the database settles a race
-        # between two captures of the same person (merged leads keep theirs).
+        # between two captures of the same person (merged and converted leads keep theirs).
         sa.Index(
-            "uq_leads_live_email", "team_id", "email", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE
+            "uq_leads_live_email",
+            "team_id",
+            "email",
+            unique=True,
+            sqlite_where=HOLDS_IDENTITY,
+            postgresql_where=HOLDS_IDENTITY,
         ),
         sa.Index(
-            "uq_leads_live_phone", "team_id", "phone", unique=True, sqlite_where=_LIVE, postgresql_where=_LIVE
+            "uq_leads_live_phone",
+            "team_id",
+            "phone",
+            unique=True,
+            sqlite_where=HOLDS_IDENTITY,
+            postgresql_where=HOLDS_IDENTITY,
         ),
         sa.Index(None, "team_id", "owner_id", "status"),
+        sa.Index(None, "contact_id"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(TeamId)
@@ -75,9 +91,49 @@ class LeadRow(Base):
     # field -> {"source": ..., "method": ...} for values Leadbot filled in, not a person
     enriched: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     search_text: Mapped[str] = mapped_column(sa.String(1200), default="")
+    deal_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
+    deal_product: Mapped[str | None] = mapped_column(sa.String(500))
+    lost_reason: Mapped[str | None] = mapped_column(sa.String(64))
+    lost_note: Mapped[str | None] = mapped_column(sa.String(1000))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # use_alter: contacts also point at leads (the lead converted), a cycle of foreign keys.
+    contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id", use_alter=True))
+    cycle: Mapped[int] = mapped_column(sa.Integer, default=1, server_default=sa.text("1"))
     created_by: Mapped[str] = mapped_column(UserId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ContactRow(Base):
+    """A person who bought: made when a lead converts, and recognised when they come back."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (sa.Index(None, "team_id", "email"), sa.Index(None, "team_id", "phone"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str | None] = mapped_column(sa.String(320))
+    phone: Mapped[str | None] = mapped_column(sa.String(32))
+    company: Mapped[str | None] = mapped_column(sa.String(500))
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id"))  # the lead converted first
+    created_by: Mapped[str] = mapped_column(UserId)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class QualificationRow(Base):
+    """BANT answers as of one moment; the newest row per lead is the current picture."""
+
+    __tablename__ = "lead_qualifications"
+    __table_args__ = (sa.Index(None, "lead_id", "id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
+    budget: Mapped[str | None] = mapped_column(sa.String(500))
+    authority: Mapped[str | None] = mapped_column(sa.String(500))
+    need: Mapped[str | None] = mapped_column(sa.String(500))
+    timeline: Mapped[str | None] = mapped_column(sa.String(500))
+    answered_by: Mapped[str] = mapped_column(UserId)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class LeadMatchKeyRow(Base):

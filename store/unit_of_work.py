@@ -7,10 +7,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.errors import Conflict
+from store.contacts import ContactRepository
 from store.deferred import DeferredCommands
 from store.leads import LeadRepository
 from store.merges import MergeRepository
 from store.outbox import OutboxRepository
+from store.qualifications import QualificationRepository
 from store.reminders import ReminderRepository
 from store.repositories import ActivityRepository, AuditLog, RequestKeys
 
@@ -29,6 +31,8 @@ class SqlUnitOfWork:
     requests: RequestKeys
     merges: MergeRepository
     deferred: DeferredCommands
+    contacts: ContactRepository
+    qualifications: QualificationRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -45,6 +49,8 @@ class SqlUnitOfWork:
         self.requests = RequestKeys(session)
         self.merges = MergeRepository(session)
         self.deferred = DeferredCommands(session)
+        self.contacts = ContactRepository(session)
+        self.qualifications = QualificationRepository(session)
         return self
 
     def __exit__(

@@ -33,7 +33,7 @@ def captured_message(result: LeadCaptured) -> SlackMessage:
         )
         return SlackMessage(text=text, blocks=[_section(text)])
     text = _capture_headline(result)
-    blocks = [_section(text), *card_blocks(lead)]
+    blocks = [_section(text), *card_blocks(lead, contact=result.returning)]
     if result.duplicate is not None:
         blocks += duplicate_blocks(lead, result.duplicate)
     return SlackMessage(text=text, blocks=blocks)
@@ -52,6 +52,11 @@ def _capture_headline(result: LeadCaptured) -> str:
         matched = (result.matched_on or "details").replace("_", " ")
         changes = f"updated {', '.join(result.changed)}" if result.changed else "nothing new to add"
         return f"{escape(lead.name)} is already {lead.ref} (same {matched}): {changes}."
+    if result.returning is not None:
+        return (
+            f"✅ Added {lead.ref} {escape(lead.name)}: returning customer: contact of "
+            f"{result.returning.first_lead} (cycle {lead.cycle})."
+        )
     return f"✅ Added {lead.ref} {escape(lead.name)}."
 
 

@@ -10,11 +10,13 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.deal import bant_fact, closing_facts
 from bot.blocks.text import safe, user, when
 from bot.ids import ActionId, BlockId
 from domain.activity import Activity
+from domain.qualification import Qualification
 from domain.reminder import Reminder
-from handlers.results import LeadView
+from handlers.results import ContactView, LeadView
 
 ACTIVITY_ICONS = {"note": "📝", "call": "📞", "email": "✉️", "meeting": "🤝", "system": "•"}
 
@@ -24,7 +26,9 @@ def headline(lead: LeadView) -> str:
     return f"*{lead.ref}* {safe(lead.name, 200)}{company}"
 
 
-def lead_facts(lead: LeadView) -> str:
+def lead_facts(
+    lead: LeadView, qualification: Qualification | None = None, contact: ContactView | None = None
+) -> str:
     facts = [
         f"*Status:* {lead.status}",
         f"*Owner:* {user(lead.owner_id)}",
@@ -35,13 +39,17 @@ def lead_facts(lead: LeadView) -> str:
         facts.append(f"*Title:* {safe(lead.title, 200)}")
     if lead.source:
         facts.append(f"*Source:* {safe(lead.source, 200)}")
+    bant = bant_fact(qualification)
+    facts += ([bant] if bant else []) + closing_facts(lead, contact)
     return "\n".join(facts)
 
 
-def card_blocks(lead: LeadView) -> list[dict[str, Any]]:
+def card_blocks(
+    lead: LeadView, qualification: Qualification | None = None, contact: ContactView | None = None
+) -> list[dict[str, Any]]:
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=headline(lead))),
-        SectionBlock(text=MarkdownTextObject(text=lead_facts(lead))),
+        SectionBlock(text=MarkdownTextObject(text=lead_facts(lead, qualification, contact))),
         ContextBlock(elements=[MarkdownTextObject(text=f"Created {when(lead.created_at)}")]),
         card_actions(lead),
     ]

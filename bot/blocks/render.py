@@ -9,6 +9,7 @@ from bot.blocks.capture import (
     queued_message,
     undone_message,
 )
+from bot.blocks.closing import closed_message, qualified_message
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
 from bot.blocks.lists import list_blocks
 from bot.blocks.text import SlackMessage, escape, safe, when
@@ -18,8 +19,10 @@ from handlers.results import (
     AddQueued,
     DuplicateDismissed,
     LeadCaptured,
+    LeadClosed,
     LeadDetails,
     LeadList,
+    LeadQualified,
     LeadsMerged,
     MergeUndone,
     ReminderSet,
@@ -36,11 +39,14 @@ render.register(AddQueued, queued_message)
 render.register(LeadsMerged, merged_message)
 render.register(DuplicateDismissed, dismissed_message)
 render.register(MergeUndone, undone_message)
+render.register(LeadQualified, qualified_message)
+render.register(LeadClosed, closed_message)
 
 
 @render.register
 def _(result: LeadDetails) -> SlackMessage:
-    blocks = card_blocks(result.lead) + timeline_blocks(result.activities, result.reminders)
+    card = card_blocks(result.lead, result.qualification, result.contact)
+    blocks = card + timeline_blocks(result.activities, result.reminders)
     return SlackMessage(text=f"{result.lead.ref} {escape(result.lead.name)}", blocks=blocks)
 
 

@@ -52,3 +52,8 @@ def when(moment: datetime) -> str:
     """Slack renders this in each viewer's own time zone; the fallback is UTC."""
     fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def section(mrkdwn: str) -> dict[str, Any]:
+    """A section of already-escaped mrkdwn, cut to Slack's limit."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn[:SECTION_LIMIT]}}

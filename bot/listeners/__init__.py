@@ -3,10 +3,11 @@
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import actions, commands, errors, events, shortcuts, views
+from bot.listeners import actions, commands, errors, events, qualify, shortcuts, views
 
 
 def register(app: App, deps: Deps) -> None:
+    qualify.register(app, deps)  # its /lead matcher must come before the catch-all /lead listener
     commands.register(app, deps)
     actions.register(app, deps)
     shortcuts.register(app, deps)

@@ -108,3 +108,12 @@ def test_require_names_the_lead_and_the_way_out() -> None:
 
 def test_require_passes_silently_when_allowed() -> None:
     require(ann, Action.WORK, make_lead())
+
+
+def test_reps_close_their_own_leads_managers_their_teams_and_nobody_else() -> None:
+    lead = make_lead()
+    assert can(ann, Action.CLOSE, lead) and can(mia, Action.CLOSE, lead) and can(ada, Action.CLOSE, lead)
+    assert not can(ben, Action.CLOSE, lead)
+    assert not can(ben, Action.CLOSE, make_lead(owner_id=None))  # the pool is closed by a manager
+    assert not can(emea_manager, Action.CLOSE, lead)
+    assert not can(abroad(ada), Action.CLOSE, lead)

@@ -29,3 +29,18 @@ def test_upgrading_from_the_first_revision_keeps_activities_and_reminders(tmp_pa
                   ("leads", "activities", "reminders")]
         assert counts == [1, 1, 1]
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_leads_from_before_closing_are_first_cycles_and_the_step_can_be_undone(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/old.db")
+    with engine.connect() as connection:
+        command.upgrade(alembic_config(connection), "0002")
+        connection.exec_driver_sql(SEED[0])
+        connection.commit()
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT cycle FROM leads")).scalar() == 1
+        command.downgrade(alembic_config(connection), "-1")
+        command.upgrade(alembic_config(connection), "head")
+        connection.commit()
+        assert connection.execute(sa.text("SELECT count(*) FROM leads")).scalar() == 1

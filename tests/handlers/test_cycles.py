@@ -1,0 +1,98 @@
+"""A contact who shows new interest becomes a new lead, linked to them as a new cycle."""
+
+from decimal import Decimal
+
+from closing_support import contacted_lead, stored
+from support import BEN, context_of
+
+from domain.config import CONSOLE_WORKSPACE
+from domain.lifecycle import LeadStatus
+from handlers.capture import add_lead
+from handlers.closing import convert_lead
+from handlers.commands import AddLead, CaptureChannel, ConvertLead
+from handlers.export import export_leads
+from handlers.precheck import check_duplicate
+
+
+def converted_customer(uow_factory, ann) -> None:
+    contacted_lead(uow_factory, ann, email="dana@fbi.gov", phone="+1 202 555 0143", fields={"company": "FBI"})
+    convert_lead(ConvertLead(number=1, value=Decimal("12000")), uow_factory(), ann)
+
+
+def test_a_converted_persons_new_interest_is_a_new_lead_of_their_contact(uow_factory, ann) -> None:
+    converted_customer(uow_factory, ann)
+
+    again = add_lead(AddLead(name="Dana Scully", email="DANA@fbi.gov"), uow_factory(), ann)
+
+    assert again.outcome == "created" and again.lead.ref == "L-2"
+    assert again.returning is not None and again.returning.first_lead == "L-1"
+    first, second = stored(uow_factory, 1), stored(uow_factory, 2)
+    assert (second.contact_id, second.cycle, second.status) == (first.contact_id, 2, LeadStatus.NEW)
+    assert (first.status, first.deal_value) == (LeadStatus.CONVERTED, Decimal("12000.00"))  # untouched
+
+
+def test_the_phone_alone_recognises_the_contact_and_it_is_not_flagged_a_duplicate(uow_factory, ann) -> None:
+    converted_customer(uow_factory, ann)
+
+    again = add_lead(AddLead(name="Dana Scully", phone="(202) 555-0143"), uow_factory(), ann)
+
+    assert again.returning is not None and again.duplicate is None
+    assert check_duplicate(AddLead(name="Dana Scully", phone="2025550143"), uow_factory(), ann) is None
+
+
+def test_while_the_new_cycle_is_open_the_person_is_that_lead(uow_factory, ann) -> None:
+    converted_customer(uow_factory, ann)
+    add_lead(AddLead(name="Dana Scully", email="dana@fbi.gov"), uow_factory(), ann)
+
+    third = add_lead(
+        AddLead(name="Dana Scully", email="dana@fbi.gov", fields={"title": "SA"}), uow_factory(), ann
+    )
+
+    assert (third.outcome, third.lead.ref) == ("updated", "L-2")
+
+
+def test_each_conversion_of_a_contact_counts_the_next_cycle(uow_factory, ann) -> None:
+    converted_customer(uow_factory, ann)
+    contacted_lead(uow_factory, ann, email="dana@fbi.gov")
+    convert_lead(ConvertLead(number=2), uow_factory(), ann)
+
+    third = add_lead(AddLead(name="Dana Scully", email="dana@fbi.gov"), uow_factory(), ann)
+
+    assert stored(uow_factory, 3).cycle == 3 and third.returning is not None
+    # A returning customer converts into the contact they already are.
+    assert stored(uow_factory, 2).contact_id == stored(uow_factory, 1).contact_id
+    with uow_factory() as uow:
+        assert uow.contacts.matching(CONSOLE_WORKSPACE, email="dana@fbi.gov", phone=None).lead_id == 1
+
+
+def test_a_web_form_resend_of_the_converted_leads_external_id_still_updates_it(
+    uow_factory, ann, config
+) -> None:
+    webform = context_of(config, BEN)  # any sender; the external id is the form's own key
+    contacted_lead(uow_factory, ann, email="dana@fbi.gov", external_id="form-1")
+    convert_lead(ConvertLead(number=1), uow_factory(), ann)
+
+    resent = add_lead(
+        AddLead(
+            name="Dana Scully", email="dana@fbi.gov", external_id="form-1", channel=CaptureChannel.WEBHOOK
+        ),
+        uow_factory(),
+        webform,
+    )
+
+    assert (resent.outcome, resent.lead.ref) == ("updated", "L-1")
+
+
+def test_export_counts_cycles_by_contact(uow_factory, ann) -> None:
+    converted_customer(uow_factory, ann)
+    add_lead(AddLead(name="Dana Scully", email="dana@fbi.gov"), uow_factory(), ann)
+    add_lead(AddLead(name="Fox Mulder"), uow_factory(), ann)
+
+    rows = {row["id"]: row for row in export_leads(uow_factory(), CONSOLE_WORKSPACE)}
+
+    contact = stored(uow_factory, 1).contact_id
+    assert [(rows[r]["contact_id"], rows[r]["cycle"]) for r in ("L-1", "L-2", "L-3")] == [
+        (contact, 1),
+        (contact, 2),
+        (None, 1),
+    ]
