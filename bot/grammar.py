@@ -18,6 +18,7 @@ from handlers.commands import (
     AddNote,
     Command,
     FindLeads,
+    ListTasks,
     LogActivity,
     MergeLeads,
     MyLeads,
@@ -171,6 +172,12 @@ def _build_find(args: list[str], env: ParseEnv) -> FindLeads:
     return FindLeads(query=" ".join(args))
 
 
+def _build_tasks(args: list[str], env: ParseEnv) -> ListTasks:
+    if args:
+        raise CommandSyntaxError(f"`tasks` takes nothing after it, but got `{' '.join(args)}`.")
+    return ListTasks()
+
+
 SPECS: tuple[SubcommandSpec, ...] = (
     SubcommandSpec(
         "add",
@@ -223,6 +230,13 @@ SPECS: tuple[SubcommandSpec, ...] = (
         "Get a DM about a lead at a time",
         ("/lead remind L-42 in 2 hours call back", "/lead remind L-42 tomorrow 9am send pricing"),
         _build_remind,
+    ),
+    SubcommandSpec(
+        "tasks",
+        "tasks",
+        "Your open follow-ups, overdue first, with Done and Snooze",
+        ("/lead tasks",),
+        _build_tasks,
     ),
     SubcommandSpec(
         "merge",

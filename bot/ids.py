@@ -38,3 +38,13 @@ class FormInput(StrEnum):
     TITLE = "lead.form.title"
     SOURCE = "lead.form.source"
     NOTES = "lead.form.notes"
+
+
+class FollowupAction(StrEnum):
+    """Buttons on a follow-up (the reminder DM and `/lead tasks`); the value is the reminder id."""
+
+    DONE = "reminder.done"
+    SNOOZE_HOUR = "reminder.snooze.hour"
+    SNOOZE_TOMORROW = "reminder.snooze.tomorrow"
+    SNOOZE_NEXT_WEEK = "reminder.snooze.next_week"
+    LOG_CALL = "reminder.log_call"

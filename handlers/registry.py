@@ -19,6 +19,7 @@ from handlers.commands import (
     UndoMerge,
 )
 from handlers.context import Context
+from handlers.followup_registry import FOLLOWUP_HANDLERS
 from handlers.lookup import find_leads, my_leads, show_lead
 from handlers.merge import keep_both, merge_leads, undo_merge
 from handlers.remind import set_reminder
@@ -38,6 +39,7 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     MergeLeads: merge_leads,
     KeepBoth: keep_both,
     UndoMerge: undo_merge,
+    **FOLLOWUP_HANDLERS,
 }
 
 

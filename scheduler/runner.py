@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from handlers.deliver import Deliver, UowFactory
-from scheduler.jobs import flush_outbox, send_due_reminders
+from scheduler.jobs import flush_outbox, resurface_overdue, send_due_reminders
 
 SWEEP_JOB = "leadbot.sweep"
 # Per-item work lives in our own tables, so a missed run only delays it: run
@@ -22,6 +22,7 @@ def build_scheduler(
     def sweep() -> None:
         now = datetime.now(UTC)
         send_due_reminders(now, uow_factory)
+        resurface_overdue(now, uow_factory)
         flush_outbox(now, uow_factory, deliver)
 
     scheduler.add_job(sweep, "interval", seconds=every_seconds, id=SWEEP_JOB, replace_existing=True)

@@ -3,12 +3,13 @@
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import actions, commands, errors, events, shortcuts, views
+from bot.listeners import actions, commands, errors, events, followups, shortcuts, views
 
 
 def register(app: App, deps: Deps) -> None:
     commands.register(app, deps)
     actions.register(app, deps)
+    followups.register(app, deps)
     shortcuts.register(app, deps)
     views.register(app, deps)
     events.register(app, deps)
