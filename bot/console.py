@@ -171,7 +171,9 @@ class LeadbotConsole:
             )
             return True
         button, message = self.state.buttons[int(arg) - 1]
-        self.reply(self.workspace.click(self.state.user.id, button, message))
+        # A click on a DM comes from the DM's channel, so an update of the message lands there.
+        channel = str((message or {}).get("channel") or "C0CONSOLE")
+        self.reply(self.workspace.click(self.state.user.id, button, message, channel_id=channel))
         return True
 
     def submit(self, arg: str) -> bool:
@@ -252,7 +254,12 @@ def field_values(arg: str) -> dict[str, str]:
 
 def _as_message(posted: dict[str, Any] | None) -> dict[str, Any] | None:
     return (
-        {"ts": posted.get("ts", ""), "text": posted.get("text", ""), "blocks": posted.get("blocks")}
+        {
+            "ts": posted.get("ts", ""),
+            "text": posted.get("text", ""),
+            "blocks": posted.get("blocks"),
+            "channel": posted.get("channel"),
+        }
         if posted
         else None
     )

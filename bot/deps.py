@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.zones import ZoneMemo
 from domain.config import LeadbotConfig
 from handlers.commands import AddLead, Command
 from handlers.context import Context
@@ -13,6 +14,7 @@ from handlers.deferred import defer_add
 from handlers.deliver import UowFactory
 from handlers.registry import dispatch
 from handlers.results import AddQueued, Result
+from handlers.timezones import look_up_zone
 
 
 def utc_now() -> datetime:
@@ -29,6 +31,10 @@ class Deps:
     # Held by whoever is capturing a lead now (a listener or the queued-command job);
     # a capture that finds it taken is queued and acked at once instead of waiting.
     capture_slot: threading.Lock = field(default_factory=threading.Lock)
+    zones: ZoneMemo = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "zones", ZoneMemo(lambda ctx: look_up_zone(self.uow_factory(), ctx)))
 
     def dispatch(self, command: Command, ctx: Context) -> Result:
         """Run a handler; if it queued Slack messages, try delivering them now
@@ -56,9 +62,6 @@ class Deps:
         return Context(self.config.actor(workspace_id, user_id), self.clock(), self.config)
 
     def timezone(self, ctx: Context) -> ZoneInfo:
-        """The actor's team's zone: asking Slack for the user's own would cost a
-        network call before the ack."""
-        known = next((u.tz for u in self.config.console_users if u.id == ctx.actor.user_id), None)
-        if known:
-            return ZoneInfo(known)
-        return self.config.timezone_of(ctx.actor.sales_teams[0] if ctx.actor.sales_teams else None)
+        """The actor's own zone as Slack last told us (learned after an ack, never before
+        one), else the config's. See handlers.timezones; memoised per process (bot/zones.py)."""
+        return ZoneInfo(self.zones.lookup(ctx).zone)

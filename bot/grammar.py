@@ -23,6 +23,7 @@ from handlers.commands import (
     Command,
     ConvertLead,
     FindLeads,
+    ListTasks,
     LogActivity,
     LoseLead,
     MergeLeads,
@@ -280,6 +281,12 @@ CLOSING_SPECS: tuple[SubcommandSpec, ...] = (
 )
 
 
+def _build_tasks(args: list[str], env: ParseEnv) -> ListTasks:
+    if args:
+        raise CommandSyntaxError(f"`tasks` takes nothing after it, but got `{' '.join(args)}`.")
+    return ListTasks()
+
+
 SPECS: tuple[SubcommandSpec, ...] = (
     SubcommandSpec(
         "add",
@@ -334,6 +341,13 @@ SPECS: tuple[SubcommandSpec, ...] = (
         _build_remind,
     ),
     *CLOSING_SPECS,
+    SubcommandSpec(
+        "tasks",
+        "tasks",
+        "Your open follow-ups, overdue first, with Done and Snooze",
+        ("/lead tasks",),
+        _build_tasks,
+    ),
     SubcommandSpec(
         "merge",
         "merge <duplicate> into <lead>",

@@ -52,3 +52,13 @@ class QualifyInput(StrEnum):
     @property
     def answer(self) -> str:
         return self.name.lower()
+
+
+class FollowupAction(StrEnum):
+    """Buttons on a follow-up (the reminder DM and `/lead tasks`); the value is the reminder id."""
+
+    DONE = "reminder.done"
+    SNOOZE_HOUR = "reminder.snooze.hour"
+    SNOOZE_TOMORROW = "reminder.snooze.tomorrow"
+    SNOOZE_NEXT_WEEK = "reminder.snooze.next_week"
+    LOG_CALL = "reminder.log_call"

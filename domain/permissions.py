@@ -64,3 +64,24 @@ def require(actor: Actor, action: Action, lead: Lead | None = None) -> None:
             f"You can't {action}{what}: reps work their own leads, managers their team's. "
             "Ask a manager to reassign it if you should have it."
         )
+
+
+# --- follow-ups -----------------------------------------------------------------------
+
+
+def can_handle_reminder(actor: Actor, reminder_owner: str, lead: Lead) -> bool:
+    """A reminder is its owner's to-do: only they, a manager of the lead's team or an
+    admin may mark it done, snooze it or log the call it asked for."""
+    if lead.team_id != actor.team_id:
+        return False
+    if actor.user_id == reminder_owner or actor.role is Role.ADMIN:
+        return True
+    return actor.role is Role.MANAGER and lead.sales_team in actor.sales_teams
+
+
+def require_reminder_handler(actor: Actor, reminder_owner: str, lead: Lead) -> None:
+    if not can_handle_reminder(actor, reminder_owner, lead):
+        raise PermissionDenied(
+            f"This reminder about {lead.ref} is someone else's: only its owner or a manager "
+            "of their team can mark it done, snooze it or log its call."
+        )

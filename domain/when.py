@@ -53,8 +53,8 @@ class _Clock:
     def examples(self) -> str:
         sample = self.today + timedelta(days=30)  # an ISO example that is never in the past
         return (
-            "in 30 minutes, in 2h, tomorrow, tomorrow 2pm, today 5pm, friday 10am, "
-            f"at 15:00, 3:30pm, {sample.isoformat()} 14:00"
+            "in 30 minutes, in 3 days, tomorrow 2pm, today 5pm, mon 10:00, next week, "
+            f"at 15:00, {sample.isoformat()} 14:30"
         )
 
 
@@ -176,12 +176,21 @@ def _today(words: Sequence[str], clock: _Clock) -> _Found:
 
 
 def _weekday(words: Sequence[str], clock: _Clock) -> _Found:
-    start = 1 if _word(words, 0) == "on" else 0
+    start = 1 if _word(words, 0) in ("on", "next") else 0  # "next friday" is the coming one
     weekday = _WEEKDAYS.get(_word(words, start))
     if weekday is None:
         return None
     days_ahead = (weekday - clock.today.weekday() - 1) % 7 + 1  # 1..7: never today
     clock_time, used = _time_or_default(words, start + 1)
+    return clock.at(clock.today + timedelta(days=days_ahead), clock_time), used
+
+
+def _next_week(words: Sequence[str], clock: _Clock) -> _Found:
+    """"next week" is the start of next week: Monday, at 09:00 unless a time is given."""
+    if (_word(words, 0), _word(words, 1)) != ("next", "week"):
+        return None
+    days_ahead = 7 - clock.today.weekday()  # 1..7: Monday of the following week
+    clock_time, used = _time_or_default(words, 2)
     return clock.at(clock.today + timedelta(days=days_ahead), clock_time), used
 
 
@@ -220,6 +229,7 @@ _PARSERS: tuple[Callable[[Sequence[str], _Clock], _Found], ...] = (
     _in_duration,
     _tomorrow,
     _today,
+    _next_week,
     _weekday,
     _iso_date,
     _time_of_day,

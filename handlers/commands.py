@@ -128,3 +128,30 @@ class ReopenLead(Command):
     number: int = Field(gt=0)
     status: LeadStatus | None = None  # default: domain.closing.REOPEN_DEFAULT
     request_key: str | None = None
+
+
+# --- follow-ups (issue 6) -------------------------------------------------------------
+
+
+class ListTasks(Command):
+    """The actor's open follow-ups, overdue first."""
+
+    limit: int = Field(default=40, gt=0, le=200)
+
+
+class CompleteReminder(Command):
+    reminder_id: int = Field(gt=0)
+
+
+class SnoozeReminder(Command):
+    reminder_id: int = Field(gt=0)
+    until: datetime
+    tz: str  # the clicker's zone: the snoozed reminder resurfaces on their mornings
+    request_key: str | None = None
+
+
+class LogReminderCall(Command):
+    """One click: a call logged on the reminder's lead, with the reminder's words as context."""
+
+    reminder_id: int = Field(gt=0)
+    request_key: str | None = None

@@ -5,7 +5,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from domain.followup import next_working_morning
 from domain.lead import lead_ref
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
 from domain.reminder import Reminder, ReminderStatus
@@ -34,19 +36,27 @@ def queue_due_reminders(now: datetime, uow_factory: UowFactory, batch: int = 200
     with uow_factory() as uow:
         due = uow.reminders.claim_due(now, batch)
         for reminder in due:
-            uow.outbox.add(_reminder_message(uow, reminder), now)
-            uow.reminders.mark(reminder, ReminderStatus.QUEUED)
+            uow.outbox.add(reminder_message(uow, reminder, reminder.delivery_key), now)
+            # Open until the rep says Done: if not done by the next working morning, it resurfaces.
+            reminder.status = ReminderStatus.QUEUED
+            reminder.next_nudge_at = next_working_morning(max(now, reminder.due_at), ZoneInfo(reminder.tz))
+            uow.reminders.save(reminder)
         uow.commit()
     return len(due)
 
 
-def _reminder_message(uow: SqlUnitOfWork, reminder: Reminder) -> OutboxMessage:
-    lead = uow.leads.get(reminder.team_id, uow.leads.number_of(reminder.lead_id))
+def reminder_message(
+    uow: SqlUnitOfWork, reminder: Reminder, dedupe_key: str, nudge: int = 0
+) -> OutboxMessage:
+    lead = uow.leads.by_id(reminder.team_id, reminder.lead_id)
     assert lead is not None
     payload = {
         "user": reminder.user_id,
         "text": reminder.text,
         "due_at": reminder.due_at.isoformat(),
+        "reminder_id": reminder.id,
+        "tz": reminder.tz,
+        "nudge": nudge,  # 0: the reminder itself; n: the n-th "still open"
         "lead": {
             "ref": lead_ref(lead.number),
             "name": lead.name,
@@ -54,7 +64,7 @@ def _reminder_message(uow: SqlUnitOfWork, reminder: Reminder) -> OutboxMessage:
             "status": str(lead.status),
         },
     }
-    return OutboxMessage(reminder.team_id, MessageKind.REMINDER_DUE, f"reminder:{reminder.id}", payload)
+    return OutboxMessage(reminder.team_id, MessageKind.REMINDER_DUE, dedupe_key, payload)
 
 
 def deliver_outbox(

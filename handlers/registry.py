@@ -25,6 +25,7 @@ from handlers.commands import (
     UndoMerge,
 )
 from handlers.context import Context
+from handlers.followup_registry import FOLLOWUP_HANDLERS
 from handlers.lookup import find_leads, my_leads, show_lead
 from handlers.merge import keep_both, merge_leads, undo_merge
 from handlers.qualify import open_qualification, qualify_lead
@@ -51,6 +52,7 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     ConvertLead: convert_lead,
     LoseLead: lose_lead,
     ReopenLead: reopen_lead,
+    **FOLLOWUP_HANDLERS,
 }
 
 

@@ -7,6 +7,7 @@ from domain.when import MAX_AHEAD
 from handlers.commands import SetReminder
 from handlers.context import Context, audit, load_lead
 from handlers.results import LeadView, ReminderSet
+from handlers.timezones import zone_name
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -30,6 +31,7 @@ def set_reminder(cmd: SetReminder, uow: SqlUnitOfWork, ctx: Context) -> Reminder
                 due_at=cmd.due_at,
                 text=cmd.text or f"Follow up with {lead.name}",
                 created_at=ctx.now,
+                tz=zone_name(uow, ctx),
             )
         )
         if cmd.request_key:

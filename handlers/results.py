@@ -180,6 +180,36 @@ class LeadClosed:
     repeated: bool = False
 
 
+# --- follow-ups (issue 6) -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    lead: LeadView
+    reminder: Reminder
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TaskList:
+    tasks: tuple[TaskView, ...]
+    tz: str  # the viewer's zone, for times written out in text
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderChanged:
+    """Done, snoozed or its call logged; `unchanged` when a repeat found it already so."""
+
+    lead: LeadView
+    reminder: Reminder
+    change: str  # "done" | "snoozed" | "call_logged"
+    by: str  # who clicked
+    at: datetime
+    tz: str  # the clicker's zone
+    unchanged: bool = False
+
+
 Result = (
     LeadCaptured
     | LeadDetails
@@ -192,4 +222,6 @@ Result = (
     | LeadQualified
     | QualificationDraft
     | LeadClosed
+    | TaskList
+    | ReminderChanged
 )

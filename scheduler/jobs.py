@@ -5,19 +5,29 @@ from collections.abc import Callable
 from datetime import datetime
 
 from handlers.deliver import Deliver, UowFactory, deliver_outbox, queue_due_reminders
+from handlers.resurface import resurface_open_reminders
 
 log = logging.getLogger(__name__)
 MAX_ROUNDS = 100  # bounds one pass, so a huge backlog cannot pin a tick forever
 
 
-def send_due_reminders(now: datetime, uow_factory: UowFactory) -> int:
-    queued = total = 0
+def _drain(step: Callable[[], int]) -> int:
+    """Run a batch step until it finds nothing more (or MAX_ROUNDS); the total it did."""
+    total = 0
     for _ in range(MAX_ROUNDS):
-        queued = queue_due_reminders(now, uow_factory)
-        total += queued
-        if not queued:
+        done = step()
+        total += done
+        if not done:
             break
     return total
+
+
+def send_due_reminders(now: datetime, uow_factory: UowFactory) -> int:
+    return _drain(lambda: queue_due_reminders(now, uow_factory))
+
+
+def resurface_overdue(now: datetime, uow_factory: UowFactory) -> int:
+    return _drain(lambda: resurface_open_reminders(now, uow_factory))
 
 
 def flush_outbox(now: datetime, uow_factory: UowFactory, deliver: Deliver) -> int:
@@ -54,5 +64,6 @@ def run_all(
     return {
         "commands_done": answer_deferred(now, uow_factory, deliver, deferred) if deferred else 0,
         "reminders_queued": send_due_reminders(now, uow_factory),
+        "reminders_resurfaced": resurface_overdue(now, uow_factory),
         "messages_sent": flush_outbox(now, uow_factory, deliver),
     }

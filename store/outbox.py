@@ -112,6 +112,10 @@ class OutboxRepository:
             )
         )
 
+    def status_of(self, dedupe_key: str) -> str | None:
+        """The delivery state of one message, by its dedupe key (None: never queued)."""
+        return self._s.scalar(sa.select(OutboxRow.status).where(OutboxRow.dedupe_key == dedupe_key))
+
     def status_counts(self) -> dict[str, int]:
         query = sa.select(OutboxRow.status, sa.func.count()).group_by(OutboxRow.status)
         return {status: int(count) for status, count in self._s.execute(query)}

@@ -179,7 +179,12 @@ class ActivityRow(Base):
 
 class ReminderRow(Base):
     __tablename__ = "reminders"
-    __table_args__ = (sa.Index(None, "status", "due_at"), sa.Index(None, "lead_id"))
+    __table_args__ = (
+        sa.Index(None, "status", "due_at"),
+        sa.Index(None, "lead_id"),
+        sa.Index(None, "status", "next_nudge_at"),  # the resurfacing sweep, like the due sweep
+        sa.Index(None, "team_id", "user_id", "status"),  # /lead tasks
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(TeamId)
     lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
@@ -189,6 +194,23 @@ class ReminderRow(Base):
     status: Mapped[str] = mapped_column(sa.String(16), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     moved_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leads.id"))  # by a merge
+    tz: Mapped[str] = mapped_column(sa.String(64), server_default="UTC")
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_by: Mapped[str | None] = mapped_column(UserId)
+    next_nudge_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    nudges: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    snoozes: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+
+
+class UserTimezoneRow(Base):
+    """The last time zone Slack (users.info) gave for a person: read before an ack
+    instead of asking Slack, and kept when Slack is down."""
+
+    __tablename__ = "user_timezones"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    user_id: Mapped[str] = mapped_column(UserId, primary_key=True)
+    tz: Mapped[str | None] = mapped_column(sa.String(64))  # None: Slack has no zone for them
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class OutboxRow(Base):

@@ -123,6 +123,9 @@ def settings(fake_slack: FakeSlack, database_url: str) -> Settings:
 def runtime(settings: Settings, config: LeadbotConfig) -> Iterator[Runtime]:
     built = build_runtime(settings, config)
     yield built
+    # Work after an ack (lazy listeners: learning a time zone, answering a click) must end with
+    # its test: on PostgreSQL the next test shares the tables, truncated after this teardown.
+    built.app.listener_runner.listener_executor.shutdown(wait=True)
     built.engine.dispose()
 
 

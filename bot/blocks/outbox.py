@@ -1,9 +1,11 @@
 """Rendering of outbox messages at send time (reminder DMs, channel notices)."""
 
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
 
+from bot.blocks.followups import due_headline, followup_buttons, followup_message
 from bot.blocks.text import SlackMessage, safe
 from bot.ids import ActionId, BlockId
 
@@ -15,6 +17,22 @@ def lead_line(lead: dict[str, Any]) -> str:
 
 
 def reminder_message(payload: dict[str, Any]) -> SlackMessage:
+    if "reminder_id" in payload:
+        return followup_dm(payload)
+    return legacy_reminder_message(payload)
+
+
+def followup_dm(payload: dict[str, Any]) -> SlackMessage:
+    """A due reminder (or a "still open" nudge) with Done, Snooze and Log call."""
+    lead, tz = payload["lead"], payload.get("tz", "UTC")
+    due_at = datetime.fromisoformat(payload["due_at"])
+    headline = due_headline(lead_line(lead), due_at, tz, payload.get("nudge", 0))
+    number = int(lead["ref"].removeprefix("L-"))
+    return followup_message(headline, payload["text"], followup_buttons(payload["reminder_id"], number, True))
+
+
+def legacy_reminder_message(payload: dict[str, Any]) -> SlackMessage:
+    """Outbox rows queued before follow-ups had state (no reminder id): the old buttons."""
     lead = payload["lead"]
     text = f"⏰ Reminder: {lead_line(lead)}: {safe(payload['text'], 1000)}"
     value = lead["ref"].removeprefix("L-")

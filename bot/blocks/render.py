@@ -10,9 +10,11 @@ from bot.blocks.capture import (
     undone_message,
 )
 from bot.blocks.closing import closed_message, qualified_message
+from bot.blocks.followups import local_when
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
 from bot.blocks.lists import list_blocks
-from bot.blocks.text import SlackMessage, escape, safe, when
+from bot.blocks.tasks import changed_message, tasks_message
+from bot.blocks.text import SlackMessage, escape, safe
 from domain.errors import DomainError
 from handlers.results import (
     ActivityAdded,
@@ -25,7 +27,9 @@ from handlers.results import (
     LeadQualified,
     LeadsMerged,
     MergeUndone,
+    ReminderChanged,
     ReminderSet,
+    TaskList,
 )
 
 
@@ -73,10 +77,15 @@ def _(result: ActivityAdded) -> SlackMessage:
 def _(result: ReminderSet) -> SlackMessage:
     reminder = result.reminder
     text = (
-        f"⏰ I'll remind you about {headline(result.lead)} {when(reminder.due_at)}: "
+        f"⏰ I'll remind you about {headline(result.lead)} {local_when(reminder.due_at, reminder.tz)}: "
         f"{safe(reminder.text, 500)}"
     )
     return SlackMessage(text=text, blocks=[_section(text)])
+
+
+# --- follow-ups (issue 6) -------------------------------------------------------------
+render.register(TaskList, tasks_message)
+render.register(ReminderChanged, changed_message)
 
 
 def error_message(error: DomainError) -> SlackMessage:

@@ -3,13 +3,14 @@
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import actions, commands, errors, events, qualify, shortcuts, views
+from bot.listeners import actions, commands, errors, events, followups, qualify, shortcuts, views
 
 
 def register(app: App, deps: Deps) -> None:
     qualify.register(app, deps)  # its /lead matcher must come before the catch-all /lead listener
     commands.register(app, deps)
     actions.register(app, deps)
+    followups.register(app, deps)
     shortcuts.register(app, deps)
     views.register(app, deps)
     events.register(app, deps)

@@ -13,6 +13,7 @@ from bot.form import FormValues
 from bot.grammar import HelpRequested, OpenCaptureForm, ParseEnv, asks_for_form, parse
 from bot.listeners.errors import answering_errors
 from bot.listeners.reply import ephemeral
+from bot.listeners.timezones import TimezoneLearner
 from bot.metadata import CaptureFormMetadata
 from handlers.commands import AddLead
 
@@ -54,5 +55,10 @@ def register(app: App, deps: Deps) -> None:
     lead = LeadCommand(deps)
     # `/lead add` alone gets its own listener, so only it pays for a lazy one (Bolt copies the
     # request and hands it to a thread: about 0.5 ms that no other /lead command needs).
-    app.command(SLASH_COMMAND, matchers=[wants_form])(ack=lead.on_lead, lazy=[lead.on_form_wanted])
+    zones = TimezoneLearner(deps)
+    app.command(SLASH_COMMAND, matchers=[wants_form])(
+        ack=lead.on_lead, lazy=[lead.on_form_wanted, zones.on_command]
+    )
+    # First contact (or a day later): learn the person's zone from Slack, after the ack.
+    app.command(SLASH_COMMAND, matchers=[zones.is_stale])(ack=lead.on_lead, lazy=[zones.on_command])
     app.command(SLASH_COMMAND)(lead.on_lead)

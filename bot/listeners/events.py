@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.lists import home_view
 from bot.deps import Deps
+from bot.listeners.timezones import refresh_timezone
 from handlers.commands import MyLeads
 from handlers.events import first_delivery, reply_to_mention
 
@@ -39,6 +40,7 @@ class HomeTab:
         ctx = self.deps.context(context.team_id or "", event["user"])
         leads = self.deps.dispatch(MyLeads(), ctx)
         client.views_publish(user_id=event["user"], view=home_view(leads))
+        refresh_timezone(self.deps, client, context.team_id or "", event["user"])
 
 
 class Mentions:

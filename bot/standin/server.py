@@ -14,9 +14,11 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
+from zoneinfo import ZoneInfo
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +253,8 @@ class FakeSlack:
         if known is None:
             return {"ok": False, "error": "user_not_found"}
         profile = {"real_name": known.get("real_name", ""), "display_name": known.get("name", "")}
-        user = {"id": p["user"], "team_id": self.team_id, **known, "profile": profile}
+        user = {"id": p["user"], "team_id": self.team_id, **_zone_fields(known.get("tz")), **known}
+        user["profile"] = profile
         return {"ok": True, "user": user}
 
     def api_views_open(self, p: Params) -> Params:
@@ -274,6 +277,16 @@ class FakeSlack:
     def _message(self, p: Params, ts: str) -> Params:
         fields = {key: p[key] for key in MESSAGE_KEYS if key in p}
         return {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id, "ts": ts, **fields}
+
+
+def _zone_fields(tz: str | None) -> Params:
+    """What Slack sends beside `tz`: a label and today's UTC offset in seconds (which a
+    client must not use for future times: it ignores DST). No zone: Slack's null."""
+    if not tz:
+        return {"tz": None, "tz_label": None, "tz_offset": 0}
+    now = datetime.now(ZoneInfo(tz))
+    offset = now.utcoffset() or timedelta(0)
+    return {"tz": tz, "tz_label": now.tzname(), "tz_offset": int(offset.total_seconds())}
 
 
 def _json_answer(body: Params, status: int = 200) -> Answer:

@@ -95,6 +95,7 @@ def test_users_info_answers_known_users_with_their_time_zone(client: WebClient) 
 
     assert (user["id"], user["name"], user["real_name"]) == ("U1ANN", "ann", "Ann Lee")
     assert user["tz"] == "Europe/Berlin"
+    assert user["tz_label"] in ("CET", "CEST") and user["tz_offset"] in (3600, 7200)
 
 
 def test_users_info_refuses_unknown_users(client: WebClient) -> None:

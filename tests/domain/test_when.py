@@ -330,3 +330,35 @@ def test_a_parsed_delay_is_described_as_written() -> None:
 
 def test_dates_are_plain_dates() -> None:
     assert local("2026-12-01").date() == date(2026, 12, 1)
+
+
+# --- the follow-up phrases (issue 6) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "wall"),
+    [
+        ("tomorrow 9am", datetime(2026, 3, 8, 9, 0)),  # the day US clocks spring forward
+        ("in 3 days", datetime(2026, 3, 10, 10, 0)),  # same wall time across the change
+        ("mon 10:00", datetime(2026, 3, 9, 10, 0)),
+        ("next monday 10:00", datetime(2026, 3, 9, 10, 0)),
+        ("next week", datetime(2026, 3, 9, 9, 0)),
+        ("next week 2pm", datetime(2026, 3, 9, 14, 0)),
+        ("2026-12-01 14:30", datetime(2026, 12, 1, 14, 30)),
+    ],
+)
+def test_follow_up_phrases_are_read_on_the_reps_wall_clock(text: str, wall: datetime) -> None:
+    assert local(text) == wall
+
+
+def test_tomorrow_9am_the_day_before_spring_forward_is_13_utc_not_14() -> None:
+    assert when("tomorrow 9am")[0] == datetime(2026, 3, 8, 13, 0, tzinfo=UTC)
+
+
+def test_next_week_said_on_a_monday_is_the_following_monday() -> None:
+    monday = datetime(2026, 3, 9, 15, 0, tzinfo=UTC)
+    assert local("next week", now=monday) == datetime(2026, 3, 16, 9, 0)
+
+
+def test_next_week_keeps_the_rest_as_text() -> None:
+    assert when("next week send the offer")[1] == ["send", "the", "offer"]

@@ -56,7 +56,7 @@ def delivered(fake_slack: FakeSlack) -> Slack:
 
 
 @pytest.fixture
-def remind_via_slack(slack: LocalWorkspace) -> Callable[[str, str], datetime]:
+def remind_via_slack(slack: LocalWorkspace, fake_slack: FakeSlack) -> Callable[[str, str], datetime]:
     """`/lead add` then `/lead remind L-n in 1 minute <text>` as `user`, through the real
     Bolt app (so on the real clock); returns an instant by which the reminder is due."""
 
@@ -65,6 +65,9 @@ def remind_via_slack(slack: LocalWorkspace) -> Callable[[str, str], datetime]:
         ref = next(word for word in added.text.split() if word.startswith("L-"))
         answer = slack.slash(user_id, f"remind {ref} in 1 minute {text}")
         assert "remind you about" in answer.text, answer.text
+        # The first command asks Slack for the rep's time zone after its ack; wait for that
+        # one call, so the tests below count only the calls their ticks make.
+        assert fake_slack.wait_for_call("users.info", timeout=5)
         return datetime.now(UTC) + timedelta(minutes=1, seconds=1)
 
     return remind
