@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import http.client
 import json
 import logging
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bench.dedupe import Person, World, ascii_word
 from bot.standin import FakeSlack, SlackSigner
 
 HOST = "127.0.0.1"
@@ -47,6 +49,7 @@ REQUEST_TIMEOUT = 10.0  # well past Slack's 3 s: a request this slow is an error
 MAX_ERRORS_PER_CLIENT = 10  # a broken server fails fast instead of timing out 2000 times
 
 TARGET_CLIENTS = 20
+PEOPLE = 20_000  # distinct people to draw commands from; a run of 2,000 requests uses 4,200
 TARGET_P99_MS = 100.0
 TARGET_RATIO = 2.0
 
@@ -244,6 +247,7 @@ class ClientSpec:
     deadline: float  # time.time(), which means the same in every process
     response_origin: str
     think: float = 0.0  # mean seconds a client pauses between requests (0: back to back)
+    workload: str = "people"
 
 
 @dataclass
@@ -259,9 +263,25 @@ class ClientResult:
     answered: list[float] = field(default_factory=list)  # latencies of the requests answered in the ack
 
 
-def add_text(nonce: str, index: int) -> str:
-    # The issue's workload: one company, names "Name <i>", a unique email each.
-    return f'add "Name {index}" email-{nonce}-{index}@example.com company:Acme'
+def add_text(nonce: str, index: int, workload: str) -> str:
+    """The command of request `index`. Every request makes a new lead, tagged with the
+    run's nonce as its source so the run can count them afterwards."""
+    if workload == "one-company":
+        # Every lead at Acme, named "Name <i>" on one mail domain: the crowded-company
+        # worst case for duplicate matching (a hundred candidates per check).
+        return f'add "Name {index}" email-{nonce}-{index}@example.com company:Acme source:bench-{nonce}'
+    person = _people()[index % len(_people())]
+    mailbox, domain = (person.email or f"{ascii_word(person.first)}@gmail.com").split("@")
+    company = f' company:"{person.company_shown}"' if person.company_shown else ""
+    return (f'add "{person.first} {person.last}" {mailbox}+{nonce}{index}@{domain}{company} '
+            f"source:bench-{nonce}")
+
+
+@functools.cache
+def _people() -> tuple[Person, ...]:
+    """The dedupe benchmark's population (Zipf-like names and company sizes), the same
+    in every client process."""
+    return tuple(World(random.Random(7), PEOPLE).people)
 
 
 def run_client(spec: ClientSpec, barrier: Any) -> ClientResult:
@@ -294,7 +314,7 @@ def run_client(spec: ClientSpec, barrier: Any) -> ClientResult:
 def _send_one(connection: http.client.HTTPConnection, signer: SlackSigner, spec: ClientSpec,
               index: int, result: ClientResult) -> None:
     request = signer.slash_command(
-        team_id=TEAM_ID, user_id=USER_ID, text=add_text(spec.nonce, index),
+        team_id=TEAM_ID, user_id=USER_ID, text=add_text(spec.nonce, index, spec.workload),
         response_url=f"{spec.response_origin}/respond/bench-{spec.nonce}-{index}",
     )
     body = request.body.encode()  # signing stays outside the timed span
@@ -375,6 +395,7 @@ class Phase:
     mode: str
     limit: float
     think: float = 0.0
+    workload: str = "people"
     next_index: int = 1
 
     @property
@@ -393,7 +414,7 @@ def run_phase(server: Server, clients: int, requests: int, phase: Phase) -> list
                         count=len(range(c, requests, clients)), expect=EXPECT[server.kind],
                         deadline=deadline, response_origin=phase.origin,
                         # One client back to back never queues behind anyone: pausing it adds nothing.
-                        think=phase.think if clients > 1 else 0.0)
+                        think=phase.think if clients > 1 else 0.0, workload=phase.workload)
              for c in range(clients)]
     # The runner gets extra time to spawn clients and collect what they measured.
     return RUNNERS[phase.mode](specs, phase.limit + BARRIER_SECONDS + REQUEST_TIMEOUT)
@@ -525,8 +546,8 @@ def count_leads(database_url: str, nonce: str) -> int:
     engine = sa.create_engine(database_url)
     try:
         with engine.connect() as connection:
-            query = sa.text("SELECT count(*) FROM leads WHERE email LIKE :pattern")
-            return int(connection.execute(query, {"pattern": f"email-{nonce}-%"}).scalar_one())
+            query = sa.text("SELECT count(*) FROM leads WHERE source = :source")
+            return int(connection.execute(query, {"source": f"bench-{nonce}"}).scalar_one())
     finally:
         engine.dispose()
 
@@ -552,6 +573,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="cProfile Leadbot's server into this .pstats file (+ .txt)")
     parser.add_argument("--profile-clock", choices=("wall", "cpu"), default="wall",
                         help="profile waits (wall) or computation (per-thread CPU time)")
+    parser.add_argument("--workload", choices=("people", "one-company"), default="people",
+                        help="realistic people (default) or every lead at one company")
     parser.add_argument("--think-ms", type=float, default=0.0,
                         help="mean pause of each client between requests (default 0: back to back, "
                              "which saturates the server)")
@@ -584,7 +607,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
         servers = {kind: stack.enter_context(running_server(
             kind, env, workdir, profile if kind == "leadbot" else None, args.profile_clock))
             for kind in KINDS}
-        phase = Phase(nonce, fake, args.client_mode, args.max_seconds, args.think_ms / 1000)
+        phase = Phase(nonce, fake, args.client_mode, args.max_seconds, args.think_ms / 1000, args.workload)
         pairs: list[tuple[Summary, Summary]] = []
         for clients in levels:
             noop, leadbot = (measure(servers[k], clients, args, phase) for k in KINDS)
@@ -598,7 +621,7 @@ def report(args: argparse.Namespace, pairs: Sequence[tuple[Summary, Summary]],
     expected = len(pairs) * (args.warmup + args.requests)
     print(f"load average after: {load_average()}")
     print(f"\n/lead add ack latency, {args.client_mode} clients, "
-          f"{args.requests} measured requests after {args.warmup} warm-up, "
+          f"{args.requests} measured requests after {args.warmup} warm-up, {args.workload} workload, "
           f"{'back to back' if not args.think_ms else f'{args.think_ms:g} ms mean pause'}\n")
     print(markdown_table(pairs))
     ok, line = verdict(pairs, args.clients)
