@@ -53,7 +53,7 @@ def _create(uow: SqlUnitOfWork, ctx: Context, cmd: AddLead, lead: Lead) -> LeadC
     duplicate = None if returning else likely_duplicate_of(uow, lead)
     lead.duplicate_of = duplicate.id if duplicate else None
     uow.leads.add(lead)
-    refresh_match_keys(uow, lead)
+    refresh_match_keys(uow, lead, new=True)
     uow.activities.add(
         lead, Activity(ActivityKind.SYSTEM, captured_note(cmd.channel), ctx.actor.user_id, ctx.now)
     )

@@ -27,10 +27,10 @@ def likely_duplicate_of(uow: SqlUnitOfWork, lead: Lead) -> LikelyDuplicate | Non
     return likely_duplicate(record, candidates)
 
 
-def refresh_match_keys(uow: SqlUnitOfWork, lead: Lead) -> None:
+def refresh_match_keys(uow: SqlUnitOfWork, lead: Lead, *, new: bool = False) -> None:
     """A merged lead files no keys: it is no candidate, and must not take a slot under a key."""
     keys = blocking_keys(match_record(lead)) if lead.merged_into is None else frozenset()
-    uow.leads.set_match_keys(lead, keys)
+    uow.leads.set_match_keys(lead, keys, new=new)
 
 
 def absorb(existing: Lead, incoming: Lead, may_replace: bool) -> tuple[str, ...]:

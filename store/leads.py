@@ -1,6 +1,7 @@
 """The lead repository: row <-> domain mapping, numbering, exact and fuzzy-match lookups.
 Every query is scoped to one workspace; merged leads are hidden from lookups."""
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -11,7 +12,7 @@ from domain.dedupe import MatchRecord
 from domain.lead import PROFILE_FIELDS, Lead
 from domain.lifecycle import LeadStatus
 from domain.search import search_text
-from store.sql import insert_ignoring_conflict
+from store.sql import upsert
 from store.tables import HOLDS_IDENTITY, LeadCounterRow, LeadMatchKeyRow, LeadRow
 
 # Per blocking key: a key shared by more leads than this says little about any
@@ -38,6 +39,30 @@ LEAD_COLUMNS = (
 )
 
 
+@functools.cache
+def _candidates_query(key_count: int) -> sa.Select[int, str, str | None, str | None, str | None]:
+    """Live leads under any of `key_count` keys, in one round trip: each key's postings
+    (the oldest MAX_CANDIDATES, off the index), their union, the rows. Built once per
+    key count: building the statement costs more than running it."""
+    per_key = [
+        sa.select(
+            sa.select(LeadMatchKeyRow.lead_id)
+            .where(
+                LeadMatchKeyRow.team_id == sa.bindparam("team_id"),
+                LeadMatchKeyRow.key == sa.bindparam(f"k{i}"),
+            )
+            .order_by(LeadMatchKeyRow.lead_id)
+            .limit(MAX_CANDIDATES)
+            .subquery()
+        )
+        for i in range(key_count)
+    ]
+    ids = sa.union(*per_key) if key_count > 1 else per_key[0]
+    return sa.select(LeadRow.id, LeadRow.name, LeadRow.email, LeadRow.phone, LeadRow.company).where(
+        LeadRow.id.in_(ids), LeadRow.id != sa.bindparam("exclude"), LeadRow.merged_into_id.is_(None)
+    )
+
+
 class LeadRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
@@ -60,13 +85,15 @@ class LeadRepository:
         return lead
 
     def _next_number(self, team_id: str) -> int:
-        # The UPDATE takes a row lock (PostgreSQL) or the write lock (SQLite), so
-        # concurrent captures in one workspace never share a number.
-        self._s.execute(insert_ignoring_conflict(self._s, LeadCounterRow, team_id=team_id, last_number=0))
+        # One upsert: the first lead of a workspace makes its counter, later ones bump
+        # it. The update takes a row lock (PostgreSQL) or runs under the write lock
+        # (SQLite), so concurrent captures in one workspace never share a number.
         bump = (
-            sa.update(LeadCounterRow)
-            .where(LeadCounterRow.team_id == team_id)
-            .values(last_number=LeadCounterRow.last_number + 1)
+            upsert(self._s, LeadCounterRow, team_id=team_id, last_number=1)
+            .on_conflict_do_update(
+                index_elements=[LeadCounterRow.team_id],
+                set_={"last_number": LeadCounterRow.last_number + 1},
+            )
             .returning(LeadCounterRow.last_number)
         )
         return int(self._s.execute(bump).scalar_one())
@@ -136,8 +163,10 @@ class LeadRepository:
         found = self.same_person(team_id, external_id=None, email=email, phone=None)
         return found[0] if found else None
 
-    def set_match_keys(self, lead: Lead, keys: Iterable[str]) -> None:
-        self._s.execute(sa.delete(LeadMatchKeyRow).where(LeadMatchKeyRow.lead_id == lead.id))
+    def set_match_keys(self, lead: Lead, keys: Iterable[str], *, new: bool = False) -> None:
+        """File the lead under `keys` instead of its old ones (a new lead has none)."""
+        if not new:
+            self._s.execute(sa.delete(LeadMatchKeyRow).where(LeadMatchKeyRow.lead_id == lead.id))
         rows = [{"lead_id": lead.id, "key": key, "team_id": lead.team_id} for key in set(keys)]
         if rows:
             self._s.execute(sa.insert(LeadMatchKeyRow), rows)
@@ -147,24 +176,14 @@ class LeadRepository:
     ) -> list[MatchRecord]:
         """Live leads sharing a blocking key with the new one (the oldest
         MAX_CANDIDATES under each key): the only ones worth scoring."""
-        ids: set[int] = set()
-        for key in set(keys):
-            under_key = (
-                sa.select(LeadMatchKeyRow.lead_id)
-                .where(LeadMatchKeyRow.team_id == team_id, LeadMatchKeyRow.key == key)
-                .order_by(LeadMatchKeyRow.lead_id)
-                .limit(MAX_CANDIDATES)
-            )
-            ids.update(self._s.scalars(under_key))
-        ids.discard(exclude or 0)
-        if not ids:
+        wanted = sorted(set(keys))
+        if not wanted:
             return []
-        query = sa.select(LeadRow.id, LeadRow.name, LeadRow.email, LeadRow.phone, LeadRow.company).where(
-            LeadRow.id.in_(sorted(ids)), LeadRow.merged_into_id.is_(None)
-        )
+        params = {"team_id": team_id, "exclude": exclude or 0} | {f"k{i}": k for i, k in enumerate(wanted)}
+        query = _candidates_query(len(wanted))
         return [
             MatchRecord(id=r.id, name=r.name, email=r.email, phone=r.phone, company=r.company)
-            for r in self._s.execute(query)
+            for r in self._s.execute(query, params)
         ]
 
     def by_id(self, team_id: str, lead_id: int) -> Lead | None:

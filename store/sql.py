@@ -6,12 +6,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
+def upsert(session: Session, table: Any, **values: Any) -> Any:
+    """INSERT in the session's dialect, ready for .on_conflict_do_update/nothing()."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).values(**values)
+
+
 def insert_ignoring_conflict(session: Session, table: Any, **values: Any) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING in the session's dialect (add .returning()
     to learn whether the row went in)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).values(**values).on_conflict_do_nothing()
+    return upsert(session, table, **values).on_conflict_do_nothing()
 
 
 def supports_skip_locked(session: Session) -> bool:
