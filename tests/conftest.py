@@ -1,15 +1,13 @@
 """Shared fixtures: a real database (SQLite, or PostgreSQL when
 LEADBOT_TEST_DATABASE_URL says so), the Slack stand-in, and the real Bolt app."""
 
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from support import ANN, PG_URL, SIGNING_SECRET, context_of
+from support import ANN, PG_URL, SIGNING_SECRET, context_of, throwaway_pg_database
 
 from bot.bootstrap import Runtime, build_runtime, open_database
 from bot.settings import Settings
@@ -28,16 +26,8 @@ def pg_url() -> Iterator[str]:
     if not PG_URL:
         yield ""
         return
-    name = f"leadbot_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    server = sa.create_engine(sa.make_url(PG_URL), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with throwaway_pg_database("leadbot_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,12 @@
 import json
 import os
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+
+import sqlalchemy as sa
 
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from handlers.context import Context
@@ -12,6 +17,21 @@ PG_URL = os.environ.get("LEADBOT_TEST_DATABASE_URL", "")
 SIGNING_SECRET = "test-signing-secret"
 ANN, BEN, MIA, ADA = "U0REP0ANN", "U0REP0BEN", "U0MGR0MIA", "U0ADM0ADA"
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+
+@contextmanager
+def throwaway_pg_database(prefix: str) -> Iterator[str]:
+    """A new database beside PG_URL's, dropped afterwards; yields its URL."""
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    server = sa.create_engine(sa.make_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 def context_of(
