@@ -155,18 +155,15 @@ def import_csv(
 
 
 def _import_summary(file: Path, result: "LeadsImported") -> str:
-    counts = (
-        f"created={result.created} updated={result.updated} "
-        f"duplicates={result.duplicates} rejected={result.rejected}"
-    )
-    return f"{file.name}: {counts}" + (" (dry run: nothing written)" if result.dry_run else "")
+    from bot.import_report import import_counts
+
+    return f"{file.name}: {import_counts(result)}"
 
 
 def _write_report(path: Path, problems: "tuple[ImportProblem, ...]") -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(("row", "outcome", "lead", "reason"))
-        writer.writerows((p.row, p.outcome, p.lead or "", p.reason) for p in problems)
+    from bot.import_report import report_csv
+
+    path.write_text(report_csv(problems), encoding="utf-8", newline="")
 
 
 @contextmanager

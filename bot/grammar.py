@@ -69,7 +69,12 @@ class OpenQualifyForm:
     number: int
 
 
-Parsed = Command | HelpRequested | OpenCaptureForm | OpenQualifyForm
+@dataclass(frozen=True, slots=True)
+class OpenImportForm:
+    """`/lead import`: the upload form (a CSV is attached there, not named)."""
+
+
+Parsed = Command | HelpRequested | OpenCaptureForm | OpenQualifyForm | OpenImportForm
 Builder = Callable[[list[str], ParseEnv], Parsed]
 
 
@@ -281,6 +286,15 @@ CLOSING_SPECS: tuple[SubcommandSpec, ...] = (
 )
 
 
+def _build_import(args: list[str], env: ParseEnv) -> OpenImportForm:
+    if args:
+        raise CommandSyntaxError(
+            "`/lead import` takes no file name: run it alone and attach the CSV in the form "
+            "(from a terminal: `leadbot import FILE.csv`)."
+        )
+    return OpenImportForm()
+
+
 def _build_tasks(args: list[str], env: ParseEnv) -> ListTasks:
     if args:
         raise CommandSyntaxError(f"`tasks` takes nothing after it, but got `{' '.join(args)}`.")
@@ -349,6 +363,13 @@ SPECS: tuple[SubcommandSpec, ...] = (
         _build_tasks,
     ),
     SubcommandSpec(
+        "import",
+        "import",
+        "Managers: import leads from a CSV attached in a form (rows checked, duplicates flagged)",
+        ("/lead import",),
+        _build_import,
+    ),
+    SubcommandSpec(
         "merge",
         "merge <duplicate> into <lead>",
         "Fold a duplicate into the lead to keep (both histories stay)",
@@ -393,20 +414,25 @@ def parse(text: str, env: ParseEnv) -> Parsed:
 def asks_for_form(text: str) -> bool:
     """Would parse() answer OpenCaptureForm? Cheap (no command is built), so a listener can
     route on it before the ack."""
-    try:
-        tokens = split_args(text)
-    except TokenError:
-        return False
-    return len(tokens) == 1 and tokens[0].lower() == "add"
+    return _is_bare(text, "add", arguments=0)
 
 
 def asks_for_qualify_form(text: str) -> bool:
     """`/lead qualify <lead>` alone, checked cheaply before the ack like asks_for_form."""
+    return _is_bare(text, "qualify", arguments=1)
+
+
+def asks_for_import_form(text: str) -> bool:
+    """`/lead import` alone, checked cheaply before the ack like asks_for_form."""
+    return _is_bare(text, "import", arguments=0)
+
+
+def _is_bare(text: str, subcommand: str, arguments: int) -> bool:
     try:
         tokens = split_args(text)
     except TokenError:
         return False
-    return len(tokens) == 2 and tokens[0].lower() == "qualify"
+    return len(tokens) == 1 + arguments and tokens[0].lower() == subcommand
 
 
 def lookup(name: str) -> SubcommandSpec:

@@ -27,6 +27,7 @@ class CallbackId(StrEnum):
     CAPTURE_FORM = "lead.capture.form"
     FROM_MESSAGE = "lead.from_message"  # the "Create lead from message" shortcut (slack-manifest.yml)
     QUALIFY_FORM = "lead.qualify.form"
+    IMPORT_FORM = "lead.import.form"
 
 
 class FormInput(StrEnum):
@@ -62,3 +63,10 @@ class FollowupAction(StrEnum):
     SNOOZE_TOMORROW = "reminder.snooze.tomorrow"
     SNOOZE_NEXT_WEEK = "reminder.snooze.next_week"
     LOG_CALL = "reminder.log_call"
+
+
+class ImportInput(StrEnum):
+    """The import form's inputs (block_id and action_id)."""
+
+    FILE = "lead.import.file"
+    DRY_RUN = "lead.import.dry_run"

@@ -21,6 +21,7 @@ class Action(StrEnum):
     ASSIGN = "assign"
     UNDO_MERGE = "undo merges of"
     CONFIGURE = "configure"
+    IMPORT = "import leads"  # many leads at once, into the pool: managers and admins
 
 
 @dataclass(slots=True, frozen=True)
@@ -47,6 +48,8 @@ def can(actor: Actor, action: Action, lead: Lead | None = None) -> bool:
         return True
     if action is Action.CAPTURE:
         return True
+    if action is Action.IMPORT:
+        return actor.role is Role.MANAGER
     if action is Action.CONFIGURE or lead is None:
         return False
     in_my_teams = lead.sales_team in actor.sales_teams

@@ -3,11 +3,22 @@
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import actions, commands, errors, events, followups, qualify, shortcuts, views
+from bot.listeners import (
+    actions,
+    commands,
+    errors,
+    events,
+    followups,
+    import_upload,
+    qualify,
+    shortcuts,
+    views,
+)
 
 
 def register(app: App, deps: Deps) -> None:
     qualify.register(app, deps)  # its /lead matcher must come before the catch-all /lead listener
+    import_upload.register(app, deps)  # the same
     commands.register(app, deps)
     actions.register(app, deps)
     followups.register(app, deps)

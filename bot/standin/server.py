@@ -69,6 +69,7 @@ class FakeSlack:
         self._held: dict[str, threading.Event] = {}
         self._faults: dict[str, deque[_Fault]] = {}
         self._down = False
+        self._files: dict[str, tuple[Params, bytes]] = {}  # shared by people: id -> (file, bytes)
         self._ids = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
 
@@ -171,6 +172,8 @@ class FakeSlack:
             return _fault_answer(fault)
         if method in ("response_url", "upload_url"):
             return 200, {"Content-Type": "text/plain"}, b"ok"
+        if method == "file_download":
+            return self.download(params)
         answer = getattr(self, "api_" + method.replace(".", "_"), None)
         return _json_answer(answer(params) if answer else {"ok": True})
 
@@ -265,6 +268,34 @@ class FakeSlack:
 
     api_views_update = api_views_push = api_views_publish = api_views_open
 
+    def share_file(self, name: str, content: bytes, filetype: str = "csv") -> Params:
+        """A file someone put in a file input or a message: the file object Slack sends."""
+        file_id = self._next_id("F")
+        url = f"{self.origin}/files/{file_id}/{quote(name, safe='')}"
+        file = {
+            "id": file_id, "name": name, "title": name, "filetype": filetype, "size": len(content),
+            "mimetype": "text/csv" if filetype == "csv" else "application/octet-stream",
+            "url_private": url, "url_private_download": url + "?download=1",
+        }
+        with self._lock:
+            self._files[file_id] = (file, content)
+        return file
+
+    def api_files_info(self, p: Params) -> Params:
+        with self._lock:
+            shared = self._files.get(p.get("file", ""))
+        return {"ok": True, "file": shared[0]} if shared else {"ok": False, "error": "file_not_found"}
+
+    def download(self, p: Params) -> Answer:
+        """GET url_private: the bytes, for a request with a token (Slack wants files:read)."""
+        with self._lock:
+            shared = self._files.get(p["file_id"])
+        if shared is None:
+            return 404, {"Content-Type": "text/plain"}, b"file_not_found"
+        if not p.get("_token"):
+            return 403, {"Content-Type": "text/plain"}, b"not_authed"
+        return 200, {"Content-Type": shared[0]["mimetype"]}, shared[1]
+
     def api_files_getUploadURLExternal(self, p: Params) -> Params:
         # Absolute: files_upload_v2 posts the bytes straight here, bypassing base_url.
         file_id = self._next_id("F")
@@ -320,7 +351,7 @@ def parse_params(raw: bytes, content_type: str, query: str = "") -> Params:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Routes /api/<method>, /respond/<id> and /upload/<file_id> to the FakeSlack."""
+    """Routes /api/<method>, /respond/<id>, /upload/<file_id> and /files/<id> to the FakeSlack."""
 
     def do_POST(self) -> None:
         fake: FakeSlack = self.server.fake  # type: ignore[attr-defined]
@@ -335,12 +366,14 @@ class _Handler(BaseHTTPRequestHandler):
         """Name the call and gather its parameters from the path, headers and body."""
         if path.startswith("/upload/"):  # the body is the file's bytes, not parameters
             return "upload_url", {"_url": url, "file_id": path.rsplit("/", 1)[1], "content": raw}
+        token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        if path.startswith("/files/"):
+            return "file_download", {"_url": url, "file_id": path.split("/")[2], "_token": token}
         params = parse_params(raw, self.headers.get("Content-Type", ""), query)
         if path.startswith("/respond/"):
             return "response_url", {**params, "_url": url}
         if not path.startswith("/api/"):
             return None
-        token = self.headers.get("Authorization", "").removeprefix("Bearer ")
         return path.removeprefix("/api/"), {**params, **({"_token": token} if token else {})}
 
     def _send(self, answer: Answer) -> None:

@@ -1,0 +1,99 @@
+"""`/lead import` in Slack: the upload form, the form while the file is read, and the
+result as a DM. Plain dicts: slack_sdk.models has no file_input element."""
+
+from typing import Any
+
+from bot.blocks.text import SlackMessage, escape, safe, section
+from bot.ids import CallbackId, ImportInput
+from handlers.import_rows import ImportProblem
+from handlers.importing import LeadsImported
+
+PROBLEMS_SHOWN = 10  # the rest are in the report file beside the message
+
+_TITLE = {"type": "plain_text", "text": "Import leads"}
+_COLUMNS = (
+    "One lead per row, with a header row: *name* (or first and last name), *email*, *phone*, "
+    "*company*, *title*, *source*, *team*, *external id*… Common spellings such as "
+    '`E-mail` or `Company Name` are understood. UTF-8, as Excel\'s "CSV UTF-8" writes it.'
+)
+
+
+def import_form(metadata: str) -> dict[str, Any]:
+    file_input = {
+        "type": "input",
+        "block_id": ImportInput.FILE,
+        "label": {"type": "plain_text", "text": "CSV file"},
+        "element": {
+            "type": "file_input",
+            "action_id": ImportInput.FILE,
+            "filetypes": ["csv"],
+            "max_files": 1,
+        },
+    }
+    dry_run = {
+        "type": "input",
+        "block_id": ImportInput.DRY_RUN,
+        "optional": True,
+        "label": {"type": "plain_text", "text": "Dry run"},
+        "element": {
+            "type": "checkboxes",
+            "action_id": ImportInput.DRY_RUN,
+            "options": [_option("Check every row and report; save nothing", "dry_run")],
+        },
+    }
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.IMPORT_FORM,
+        "title": _TITLE,
+        "submit": {"type": "plain_text", "text": "Import"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "private_metadata": metadata,
+        "blocks": [section(_COLUMNS), file_input, dry_run],
+    }
+
+
+def importing_view(file_name: str) -> dict[str, Any]:
+    text = (
+        f"⏳ Importing *{safe(file_name, 200)}*… The result comes as a DM from Leadbot, "
+        "with a report of any rows it could not take."
+    )
+    return {
+        "type": "modal",
+        "title": _TITLE,
+        "close": {"type": "plain_text", "text": "Done"},
+        "blocks": [section(text)],
+    }
+
+
+def imported_message(file_name: str, result: LeadsImported) -> SlackMessage:
+    verb = "Checked" if result.dry_run else "Imported"
+    counts = (
+        f"{result.created} new (of which {result.duplicates} flagged as likely duplicates), "
+        f"{result.updated} already known and updated, {result.rejected} rejected"
+    )
+    text = f"{'🔎' if result.dry_run else '✅'} {verb} *{safe(file_name, 200)}*: {counts}."
+    if result.dry_run:
+        text += " Dry run: nothing was saved."
+    blocks = [section(text)]
+    if result.problems:
+        blocks.append(section(_problem_lines(result.problems)))
+    return SlackMessage(text=text, blocks=blocks)
+
+
+def failed_import_message(file_name: str, problem: str) -> SlackMessage:
+    text = f"⚠️ Could not import *{safe(file_name, 200)}*: {escape(problem)} Nothing was saved."
+    return SlackMessage(text=text, blocks=[section(text)])
+
+
+def _problem_lines(problems: tuple[ImportProblem, ...]) -> str:
+    lines = [
+        f"Row {p.row}: {p.outcome}{f' ({p.lead})' if p.lead else ''}, {safe(p.reason, 200)}"
+        for p in problems[:PROBLEMS_SHOWN]
+    ]
+    if len(problems) > PROBLEMS_SHOWN:
+        lines.append(f"…and {len(problems) - PROBLEMS_SHOWN} more in the report.")
+    return safe("\n".join(lines))
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": text}, "value": value}

@@ -1,0 +1,27 @@
+"""What an import tells the person who ran it, from the terminal or from Slack: the
+counts in one line and the report of rejected and flagged rows as CSV."""
+
+import csv
+import io
+
+from handlers.import_rows import ImportProblem
+from handlers.importing import LeadsImported
+
+REPORT_HEADER = ("row", "outcome", "lead", "reason")
+
+
+def import_counts(result: LeadsImported) -> str:
+    counts = (
+        f"created={result.created} updated={result.updated} "
+        f"duplicates={result.duplicates} rejected={result.rejected}"
+    )
+    return counts + (" (dry run: nothing written)" if result.dry_run else "")
+
+
+def report_csv(problems: tuple[ImportProblem, ...]) -> str:
+    """Rows numbered as a spreadsheet shows them (the header is row 1)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(REPORT_HEADER)
+    writer.writerows((p.row, p.outcome, p.lead or "", p.reason) for p in problems)
+    return out.getvalue()
