@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from handlers.deliver import Deliver, UowFactory, deliver_outbox, queue_due_reminders
+from handlers.housekeeping import prune
 from handlers.resurface import resurface_open_reminders
 
 log = logging.getLogger(__name__)
@@ -57,13 +58,20 @@ def answer_deferred(now: datetime, uow_factory: UowFactory, deliver: Deliver, jo
     return done
 
 
-def run_all(
+def run_sweep(
     now: datetime, uow_factory: UowFactory, deliver: Deliver, deferred: DeferredJob | None = None
 ) -> dict[str, int]:
-    """One pass of every job, in the order that lets a due reminder go out at once."""
+    """The frequent jobs, in the order that lets a due reminder go out at once."""
     return {
         "commands_done": answer_deferred(now, uow_factory, deliver, deferred) if deferred else 0,
         "reminders_queued": send_due_reminders(now, uow_factory),
         "reminders_resurfaced": resurface_overdue(now, uow_factory),
         "messages_sent": flush_outbox(now, uow_factory, deliver),
     }
+
+
+def run_all(
+    now: datetime, uow_factory: UowFactory, deliver: Deliver, deferred: DeferredJob | None = None
+) -> dict[str, int]:
+    """One pass of every job, as `leadbot tick` runs it: the sweep, then housekeeping."""
+    return {**run_sweep(now, uow_factory, deliver, deferred), "rows_pruned": prune(now, uow_factory)}

@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from handlers.deliver import Deliver, UowFactory
-from scheduler.jobs import DeferredJob, run_all
+from handlers.housekeeping import prune
+from scheduler.jobs import DeferredJob, run_sweep
 
 log = logging.getLogger(__name__)
 SWEEP_JOB = "leadbot.sweep"
+HOUSEKEEPING_JOB = "leadbot.housekeeping"
 # Per-item work lives in our own tables, so a missed run only delays it: run
 # late rather than drop it, never two at once, and fold a backlog into one run.
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
@@ -27,9 +29,14 @@ def build_scheduler(
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
 
     def sweep() -> None:
-        run_all(datetime.now(UTC), uow_factory, deliver, deferred)
+        run_sweep(datetime.now(UTC), uow_factory, deliver, deferred)
+
+    def housekeeping() -> None:
+        prune(datetime.now(UTC), uow_factory)
 
     scheduler.add_job(sweep, "interval", seconds=every_seconds, id=SWEEP_JOB, replace_existing=True)
+    # Hourly: the deletes read whole tables, and nothing is urgent about forgetting.
+    scheduler.add_job(housekeeping, "interval", hours=1, id=HOUSEKEEPING_JOB, replace_existing=True)
     return scheduler
 
 

@@ -66,6 +66,15 @@ class DeferredCommands:
             sa.update(DeferredCommandRow).where(DeferredCommandRow.id == command_id).values(**values)
         )
 
+    def prune(self, before: datetime) -> int:
+        """Forget commands done (or given up) before `before`; pending ones always stay."""
+        done = self._s.execute(
+            sa.delete(DeferredCommandRow).where(
+                DeferredCommandRow.status != "pending", DeferredCommandRow.received_at < before
+            )
+        )
+        return int(done.rowcount)  # type: ignore[attr-defined]
+
     def pending(self) -> int:
         query = sa.select(sa.func.count()).where(DeferredCommandRow.status == "pending")
         return int(self._s.scalar(query) or 0)

@@ -75,6 +75,14 @@ class OutboxRepository:
         query = sa.select(OutboxRow.id).where(OutboxRow.id == message_id, OutboxRow.claim_token == token)
         return self._s.scalar(query) is not None
 
+    def prune_sent(self, before: datetime) -> int:
+        """Forget messages Slack took before `before`. Undelivered and dead ones stay
+        for the operator; a dedupe key is needed only while its cause can recur."""
+        done = self._s.execute(
+            sa.delete(OutboxRow).where(OutboxRow.status == "sent", OutboxRow.sent_at < before)
+        )
+        return int(done.rowcount)  # type: ignore[attr-defined]
+
     def mark_sent(self, message_id: int, token: str, receipt: DeliveryReceipt, now: datetime) -> bool:
         done = self._s.execute(
             self._claimed(message_id, token).values(

@@ -107,6 +107,11 @@ class RequestKeys:
             .values(result=result)
         )
 
+    def prune(self, before: datetime) -> int:
+        """Forget keys older than any retry or double click can be."""
+        done = self._s.execute(sa.delete(RequestKeyRow).where(RequestKeyRow.created_at < before))
+        return int(done.rowcount)  # type: ignore[attr-defined]
+
     def result_of(self, team_id: str, key: str) -> str | None:
         row = self._s.get(RequestKeyRow, (team_id, key))
         return row.result if row else None
