@@ -16,7 +16,7 @@ LONG_AGO = NOW - timedelta(days=120)
 def seed(uow_factory, at):
     with uow_factory() as uow:
         uow.requests.first("T1", f"key-{at.isoformat()}", at)
-        for n, status in enumerate(("pending", "done")):
+        for status in ("pending", "done"):
             command = DeferredCommand("T1", f"cmd-{status}-{at.isoformat()}", "U1", {}, None, at)
             uow.deferred.add(command)
             if status == "done":
