@@ -30,6 +30,7 @@ from handlers.commands import (
     MyLeads,
     QualifyLead,
     ReopenLead,
+    SetProbability,
     SetReminder,
     ShowLead,
     UndoMerge,
@@ -295,6 +296,30 @@ def _build_import(args: list[str], env: ParseEnv) -> OpenImportForm:
     return OpenImportForm()
 
 
+# --- predictive score (issue 4 item 5) ---------------------------------------------------
+
+
+def _build_probability(args: list[str], env: ParseEnv) -> SetProbability:
+    number = _ref(args)
+    _need(args, 2, "the chance, 0-100 (or `auto` to leave it to the model)")
+    given = args[1].strip().rstrip("%").lower()
+    if given != "auto" and not given.isdigit():
+        raise CommandSyntaxError(f"`{args[1]}` is not a chance: write a percentage from 0 to 100, or `auto`.")
+    percent = None if given == "auto" else int(given)
+    return SetProbability(number=number, percent=percent, request_key=env.request_key)
+
+
+PREDICTIVE_SPECS: tuple[SubcommandSpec, ...] = (
+    SubcommandSpec(
+        "probability",
+        "probability <lead> <0-100|auto>",
+        "Set a lead's conversion chance by hand (`auto`: back to the model)",
+        ("/lead probability L-12 70", "/lead probability L-12 auto"),
+        _build_probability,
+    ),
+)
+
+
 def _build_tasks(args: list[str], env: ParseEnv) -> ListTasks:
     if args:
         raise CommandSyntaxError(f"`tasks` takes nothing after it, but got `{' '.join(args)}`.")
@@ -355,6 +380,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
         _build_remind,
     ),
     *CLOSING_SPECS,
+    *PREDICTIVE_SPECS,
     SubcommandSpec(
         "tasks",
         "tasks",

@@ -155,3 +155,15 @@ class LogReminderCall(Command):
 
     reminder_id: int = Field(gt=0)
     request_key: str | None = None
+
+
+# --- predictive score (issue 4 item 5) ---------------------------------------------------
+
+
+class SetProbability(Command):
+    """A conversion chance set by hand, which no retraining overwrites; None gives the lead
+    back to the model."""
+
+    number: int = Field(gt=0)
+    percent: int | None = Field(ge=0, le=100)
+    request_key: str | None = None

@@ -6,6 +6,7 @@ from domain.search import rank
 from handlers.commands import FindLeads, MyLeads, ShowLead
 from handlers.context import Context, load_lead
 from handlers.cycles import contact_of
+from handlers.predictive import conversion_chance
 from handlers.results import LeadDetails, LeadList, LeadView
 from store.unit_of_work import SqlUnitOfWork
 
@@ -19,7 +20,8 @@ def show_lead(cmd: ShowLead, uow: SqlUnitOfWork, ctx: Context) -> LeadDetails:
         reminders = uow.reminders.pending_for_lead(lead.team_id, lead.id or 0)
         qualification = uow.qualifications.latest(lead)
         contact = contact_of(uow, lead)
-    return LeadDetails(LeadView.of(lead), tuple(activities), tuple(reminders), qualification, contact)
+        chance = conversion_chance(uow, lead, ctx.now)
+    return LeadDetails(LeadView.of(lead), tuple(activities), tuple(reminders), qualification, contact, chance)
 
 
 def find_leads(cmd: FindLeads, uow: SqlUnitOfWork, ctx: Context) -> LeadList:

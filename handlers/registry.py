@@ -20,6 +20,7 @@ from handlers.commands import (
     OpenQualification,
     QualifyLead,
     ReopenLead,
+    SetProbability,
     SetReminder,
     ShowLead,
     UndoMerge,
@@ -28,9 +29,11 @@ from handlers.context import Context
 from handlers.followup_registry import FOLLOWUP_HANDLERS
 from handlers.lookup import find_leads, my_leads, show_lead
 from handlers.merge import keep_both, merge_leads, undo_merge
+from handlers.probability import set_probability
 from handlers.qualify import open_qualification, qualify_lead
 from handlers.remind import set_reminder
 from handlers.results import Result
+from handlers.training import retrains_after
 from store.unit_of_work import SqlUnitOfWork
 
 Handler = Callable[[Any, SqlUnitOfWork, Context], Result]
@@ -49,10 +52,13 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     # qualify and close
     QualifyLead: qualify_lead,
     OpenQualification: open_qualification,
-    ConvertLead: convert_lead,
-    LoseLead: lose_lead,
-    ReopenLead: reopen_lead,
+    # a close changes the predictive score's history: small workspaces retrain at once
+    ConvertLead: retrains_after(convert_lead),
+    LoseLead: retrains_after(lose_lead),
+    ReopenLead: retrains_after(reopen_lead),
     **FOLLOWUP_HANDLERS,
+    # predictive score (issue 4 item 5)
+    SetProbability: set_probability,
 }
 
 

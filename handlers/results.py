@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from domain.activity import Activity
 from domain.lead import Lead
+from domain.predictive import MIN_HISTORY, Factor
 from domain.qualification import Qualification
 from domain.reminder import Reminder
 
@@ -114,6 +115,7 @@ class LeadDetails:
     reminders: tuple[Reminder, ...]
     qualification: Qualification | None = None
     contact: ContactView | None = None
+    chance: "ChanceView | None" = None  # the predictive score; None on a closed lead
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +212,30 @@ class ReminderChanged:
     unchanged: bool = False
 
 
+# --- predictive score (issue 4 item 5) ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChanceView:
+    """A lead's conversion chance: the model's with its top factors, one set by hand, or
+    (percent None) how much closed history the workspace still lacks."""
+
+    percent: int | None
+    factors: tuple[Factor, ...] = ()
+    history: int = 0  # closed leads the model learned from (or has so far)
+    needed: int = MIN_HISTORY
+    set_by: str | None = None  # a chance set by hand: who set it
+    scope: str | None = None  # the sales team whose weights were used, or "*" for all teams
+
+
+@dataclass(frozen=True, slots=True)
+class ProbabilitySet:
+    lead: LeadView
+    percent: int | None  # None: given back to the model
+    chance: ChanceView | None
+    repeated: bool = False
+
+
 Result = (
     LeadCaptured
     | LeadDetails
@@ -224,4 +250,5 @@ Result = (
     | LeadClosed
     | TaskList
     | ReminderChanged
+    | ProbabilitySet
 )

@@ -7,6 +7,7 @@ from datetime import datetime
 from handlers.deliver import Deliver, UowFactory, deliver_outbox, queue_due_reminders
 from handlers.housekeeping import prune
 from handlers.resurface import resurface_open_reminders
+from handlers.training import retrain_stale
 
 log = logging.getLogger(__name__)
 MAX_ROUNDS = 100  # bounds one pass, so a huge backlog cannot pin a tick forever
@@ -41,6 +42,12 @@ def flush_outbox(now: datetime, uow_factory: UowFactory, deliver: Deliver) -> in
     return sent
 
 
+def retrain_models(now: datetime, uow_factory: UowFactory) -> int:
+    """The predictive score of each workspace whose closed leads changed: a large history once
+    it grew by 5% or a day passed, a small one (also retrained right after each close) at once."""
+    return retrain_stale(now, uow_factory)
+
+
 # Carries out one batch of commands queued at the ack; returns how many it took.
 DeferredJob = Callable[[datetime], int]
 
@@ -67,6 +74,8 @@ def run_sweep(
         "reminders_queued": send_due_reminders(now, uow_factory),
         "reminders_resurfaced": resurface_overdue(now, uow_factory),
         "messages_sent": flush_outbox(now, uow_factory, deliver),
+        # last: a retrain may take seconds, and must not hold up a due message
+        "models_trained": retrain_models(now, uow_factory),
     }
 
 

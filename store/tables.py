@@ -66,6 +66,9 @@ class LeadRow(Base):
         ),
         sa.Index(None, "team_id", "owner_id", "status"),
         sa.Index(None, "contact_id"),
+        # The predictive score's sweep counts closed leads per workspace every few seconds:
+        # from this index alone, without reading the table.
+        sa.Index(None, "status", "team_id", "closed_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(TeamId)
@@ -276,3 +279,32 @@ class RequestKeyRow(Base):
     key: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
     result: Mapped[str] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# --- predictive score (issue 4 item 5) ---------------------------------------------------
+
+
+class PredictiveModelRow(Base):
+    """The predictive score's weights for one workspace: one row for all its teams
+    (`sales_team` "*") and one per team with enough closed leads of its own. The all-teams
+    row is written even before there is enough history (`params` empty), so the card can
+    say how far off the model is and the sweeper can see that nothing changed."""
+
+    __tablename__ = "predictive_models"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    sales_team: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    params: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)  # domain.logistic.Weights.to_json
+    n: Mapped[int] = mapped_column(sa.Integer)  # closed leads learned from (this scope)
+    closed_seen: Mapped[int] = mapped_column(sa.Integer)  # the workspace's closed leads then
+    trained_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LeadProbabilityRow(Base):
+    """A conversion chance a person set by hand: shown instead of the model's, never retrained."""
+
+    __tablename__ = "lead_probabilities"
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    percent: Mapped[int] = mapped_column(sa.Integer)
+    set_by: Mapped[str] = mapped_column(UserId)
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -12,6 +12,7 @@ from store.deferred import DeferredCommands
 from store.leads import LeadRepository
 from store.merges import MergeRepository
 from store.outbox import OutboxRepository
+from store.predictive import PredictiveRepository
 from store.qualifications import QualificationRepository
 from store.reminders import ReminderRepository
 from store.repositories import ActivityRepository, AuditLog, RequestKeys
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
     deferred: DeferredCommands
     contacts: ContactRepository
     qualifications: QualificationRepository
+    predictive: PredictiveRepository  # issue 4 item 5
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -51,6 +53,7 @@ class SqlUnitOfWork:
         self.deferred = DeferredCommands(session)
         self.contacts = ContactRepository(session)
         self.qualifications = QualificationRepository(session)
+        self.predictive = PredictiveRepository(session)
         return self
 
     def __exit__(

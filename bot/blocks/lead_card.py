@@ -10,13 +10,14 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.chance import chance_fact
 from bot.blocks.deal import bant_fact, closing_facts
 from bot.blocks.text import safe, user, when
 from bot.ids import ActionId, BlockId
 from domain.activity import Activity
 from domain.qualification import Qualification
 from domain.reminder import Reminder
-from handlers.results import ContactView, LeadView
+from handlers.results import ChanceView, ContactView, LeadView
 
 ACTIVITY_ICONS = {"note": "📝", "call": "📞", "email": "✉️", "meeting": "🤝", "system": "•"}
 
@@ -27,7 +28,10 @@ def headline(lead: LeadView) -> str:
 
 
 def lead_facts(
-    lead: LeadView, qualification: Qualification | None = None, contact: ContactView | None = None
+    lead: LeadView,
+    qualification: Qualification | None = None,
+    contact: ContactView | None = None,
+    chance: ChanceView | None = None,
 ) -> str:
     facts = [
         f"*Status:* {lead.status}",
@@ -39,17 +43,21 @@ def lead_facts(
         facts.append(f"*Title:* {safe(lead.title, 200)}")
     if lead.source:
         facts.append(f"*Source:* {safe(lead.source, 200)}")
+    facts += [line for line in (chance_fact(chance),) if line]  # the predictive score
     bant = bant_fact(qualification)
     facts += ([bant] if bant else []) + closing_facts(lead, contact)
     return "\n".join(facts)
 
 
 def card_blocks(
-    lead: LeadView, qualification: Qualification | None = None, contact: ContactView | None = None
+    lead: LeadView,
+    qualification: Qualification | None = None,
+    contact: ContactView | None = None,
+    chance: ChanceView | None = None,
 ) -> list[dict[str, Any]]:
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=headline(lead))),
-        SectionBlock(text=MarkdownTextObject(text=lead_facts(lead, qualification, contact))),
+        SectionBlock(text=MarkdownTextObject(text=lead_facts(lead, qualification, contact, chance))),
         ContextBlock(elements=[MarkdownTextObject(text=f"Created {when(lead.created_at)}")]),
         card_actions(lead),
     ]

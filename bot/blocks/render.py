@@ -13,6 +13,7 @@ from bot.blocks.closing import closed_message, qualified_message
 from bot.blocks.followups import local_when
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
 from bot.blocks.lists import list_blocks
+from bot.blocks.probability import probability_message
 from bot.blocks.tasks import changed_message, tasks_message
 from bot.blocks.text import SlackMessage, escape, safe
 from domain.errors import DomainError
@@ -27,6 +28,7 @@ from handlers.results import (
     LeadQualified,
     LeadsMerged,
     MergeUndone,
+    ProbabilitySet,
     ReminderChanged,
     ReminderSet,
     TaskList,
@@ -49,7 +51,7 @@ render.register(LeadClosed, closed_message)
 
 @render.register
 def _(result: LeadDetails) -> SlackMessage:
-    card = card_blocks(result.lead, result.qualification, result.contact)
+    card = card_blocks(result.lead, result.qualification, result.contact, result.chance)
     blocks = card + timeline_blocks(result.activities, result.reminders)
     return SlackMessage(text=f"{result.lead.ref} {escape(result.lead.name)}", blocks=blocks)
 
@@ -86,6 +88,9 @@ def _(result: ReminderSet) -> SlackMessage:
 # --- follow-ups (issue 6) -------------------------------------------------------------
 render.register(TaskList, tasks_message)
 render.register(ReminderChanged, changed_message)
+
+# --- predictive score (issue 4 item 5) ---------------------------------------------------
+render.register(ProbabilitySet, probability_message)
 
 
 def error_message(error: DomainError) -> SlackMessage:
