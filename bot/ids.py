@@ -62,3 +62,15 @@ class FollowupAction(StrEnum):
     SNOOZE_TOMORROW = "reminder.snooze.tomorrow"
     SNOOZE_NEXT_WEEK = "reminder.snooze.next_week"
     LOG_CALL = "reminder.log_call"
+
+
+class RoutingAction(StrEnum):
+    """A routing proposal's controls; the proposal's id rides in the block_id (a users_select
+    has no value), as `routing.proposal.<id>`."""
+
+    APPROVE = "routing.approve"
+    REASSIGN = "routing.reassign"  # a users_select: the manager picks the rep
+    REJECT = "routing.reject"
+
+
+ROUTING_BLOCK_PREFIX = "routing.proposal."

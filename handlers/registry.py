@@ -31,6 +31,7 @@ from handlers.merge import keep_both, merge_leads, undo_merge
 from handlers.qualify import open_qualification, qualify_lead
 from handlers.remind import set_reminder
 from handlers.results import Result
+from handlers.routing_registry import ROUTING_HANDLERS
 from store.unit_of_work import SqlUnitOfWork
 
 Handler = Callable[[Any, SqlUnitOfWork, Context], Result]
@@ -53,6 +54,7 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     LoseLead: lose_lead,
     ReopenLead: reopen_lead,
     **FOLLOWUP_HANDLERS,
+    **ROUTING_HANDLERS,
 }
 
 

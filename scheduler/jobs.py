@@ -4,8 +4,10 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from domain.config import LeadbotConfig
 from handlers.deliver import Deliver, UowFactory, deliver_outbox, queue_due_reminders
 from handlers.resurface import resurface_open_reminders
+from handlers.routing_decide import approve_overdue_proposals
 
 log = logging.getLogger(__name__)
 MAX_ROUNDS = 100  # bounds one pass, so a huge backlog cannot pin a tick forever
@@ -40,6 +42,11 @@ def flush_outbox(now: datetime, uow_factory: UowFactory, deliver: Deliver) -> in
     return sent
 
 
+def auto_approve_proposals(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> int:
+    """Routing proposals no manager decided in their team's auto_approve_after_minutes."""
+    return _drain(lambda: approve_overdue_proposals(now, uow_factory, config))
+
+
 # Carries out one batch of commands queued at the ack; returns how many it took.
 DeferredJob = Callable[[datetime], int]
 
@@ -58,12 +65,17 @@ def answer_deferred(now: datetime, uow_factory: UowFactory, deliver: Deliver, jo
 
 
 def run_all(
-    now: datetime, uow_factory: UowFactory, deliver: Deliver, deferred: DeferredJob | None = None
+    now: datetime,
+    uow_factory: UowFactory,
+    deliver: Deliver,
+    deferred: DeferredJob | None = None,
+    config: LeadbotConfig | None = None,
 ) -> dict[str, int]:
     """One pass of every job, in the order that lets a due reminder go out at once."""
     return {
         "commands_done": answer_deferred(now, uow_factory, deliver, deferred) if deferred else 0,
         "reminders_queued": send_due_reminders(now, uow_factory),
         "reminders_resurfaced": resurface_overdue(now, uow_factory),
+        "proposals_auto_approved": auto_approve_proposals(now, uow_factory, config) if config else 0,
         "messages_sent": flush_outbox(now, uow_factory, deliver),
     }

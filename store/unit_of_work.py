@@ -15,6 +15,7 @@ from store.outbox import OutboxRepository
 from store.qualifications import QualificationRepository
 from store.reminders import ReminderRepository
 from store.repositories import ActivityRepository, AuditLog, RequestKeys
+from store.routing import RoutingRepository
 
 CONFLICT_MESSAGE = (
     "Someone saved the same lead (same email, phone or external id) at the same moment. "
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
     deferred: DeferredCommands
     contacts: ContactRepository
     qualifications: QualificationRepository
+    routing: RoutingRepository  # issue 5
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -51,6 +53,7 @@ class SqlUnitOfWork:
         self.deferred = DeferredCommands(session)
         self.contacts = ContactRepository(session)
         self.qualifications = QualificationRepository(session)
+        self.routing = RoutingRepository(session)
         return self
 
     def __exit__(

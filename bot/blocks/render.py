@@ -13,12 +13,14 @@ from bot.blocks.closing import closed_message, qualified_message
 from bot.blocks.followups import local_when
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
 from bot.blocks.lists import list_blocks
+from bot.blocks.routing import away_message, decided_answer, plan_message
 from bot.blocks.tasks import changed_message, tasks_message
 from bot.blocks.text import SlackMessage, escape, safe
 from domain.errors import DomainError
 from handlers.results import (
     ActivityAdded,
     AddQueued,
+    AwayChanged,
     DuplicateDismissed,
     LeadCaptured,
     LeadClosed,
@@ -29,6 +31,8 @@ from handlers.results import (
     MergeUndone,
     ReminderChanged,
     ReminderSet,
+    RoutePlan,
+    RoutingDecided,
     TaskList,
 )
 
@@ -86,6 +90,11 @@ def _(result: ReminderSet) -> SlackMessage:
 # --- follow-ups (issue 6) -------------------------------------------------------------
 render.register(TaskList, tasks_message)
 render.register(ReminderChanged, changed_message)
+
+# --- routing (issue 5) ----------------------------------------------------------------
+render.register(RoutePlan, plan_message)
+render.register(RoutingDecided, decided_answer)
+render.register(AwayChanged, away_message)
 
 
 def error_message(error: DomainError) -> SlackMessage:

@@ -3,7 +3,7 @@
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import actions, commands, errors, events, followups, qualify, shortcuts, views
+from bot.listeners import actions, commands, errors, events, followups, qualify, routing, shortcuts, views
 
 
 def register(app: App, deps: Deps) -> None:
@@ -14,4 +14,5 @@ def register(app: App, deps: Deps) -> None:
     shortcuts.register(app, deps)
     views.register(app, deps)
     events.register(app, deps)
+    routing.register(app, deps)  # issue 5
     errors.register(app)
