@@ -8,6 +8,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.outbox import channel_post, lead_announcement, mention_reply, reminder_message
+from bot.blocks.routing import assigned_dm, decided_message, proposal_message, thread_reply
 from bot.blocks.text import SlackMessage
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
 
@@ -56,6 +57,24 @@ def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
             return _post(client, payload["channel"], channel_post(payload))
         case MessageKind.COMMAND_REPLY:
             return _answer(client, payload)
+        # routing (issue 5)
+        case MessageKind.ROUTING_PROPOSAL:
+            return _post(client, payload["channel"], proposal_message(payload))
+        case MessageKind.ROUTING_DECIDED:
+            return _decided(client, payload)
+        case MessageKind.LEAD_ASSIGNED_DM:
+            opened = client.conversations_open(users=payload["user"])
+            return _post(client, opened["channel"]["id"], assigned_dm(payload))
+
+
+def _decided(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:
+    """The proposal's message rewritten in place, then the decision in its thread. A retry
+    after a failed reply rewrites the message again, which changes nothing."""
+    if not payload.get("ts"):
+        return _post(client, payload["channel"], decided_message(payload))
+    shown = decided_message(payload)
+    client.chat_update(channel=payload["channel"], ts=payload["ts"], text=shown.text, blocks=shown.blocks)
+    return _post(client, payload["channel"], thread_reply(payload), payload["ts"])
 
 
 def _answer(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:

@@ -4,12 +4,12 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from bot.tokens import TokenError, parse_lead_ref, split_args, split_key_value
+from bot.tokens import TokenError, parse_lead_ref, split_args, split_key_value, user_id_of
 from domain.activity import LOGGABLE_KINDS, ActivityKind
 from domain.closing import parse_amount, reopen_targets
 from domain.errors import InvalidInput
@@ -20,6 +20,8 @@ from domain.when import WhenError, parse_when
 from handlers.commands import (
     AddLead,
     AddNote,
+    AssignLead,
+    ClaimLead,
     Command,
     ConvertLead,
     FindLeads,
@@ -30,6 +32,8 @@ from handlers.commands import (
     MyLeads,
     QualifyLead,
     ReopenLead,
+    RouteLead,
+    SetAway,
     SetProbability,
     SetReminder,
     ShowLead,
@@ -326,6 +330,92 @@ def _build_tasks(args: list[str], env: ParseEnv) -> ListTasks:
     return ListTasks()
 
 
+# --- routing (issue 5) ------------------------------------------------------------------
+
+MAX_AWAY = timedelta(days=366)
+
+
+def _build_route(args: list[str], env: ParseEnv) -> RouteLead:
+    number = _ref(args)
+    flags = [a.lower() for a in args[1:]]
+    if flags and flags != ["--dry-run"]:
+        raise CommandSyntaxError(f"`{' '.join(args[1:])}` is not an option of route: only `--dry-run`.")
+    return RouteLead(number=number, dry_run=bool(flags))
+
+
+def _build_assign(args: list[str], env: ParseEnv) -> AssignLead:
+    number = _ref(args)
+    _need(args, 2, "who gets it (an @mention)")
+    rep = user_id_of(args[1])
+    if rep is None or len(args) > 2:
+        raise CommandSyntaxError(f"`{' '.join(args[1:])}` is not one person: mention them, like @ann.")
+    return AssignLead(number=number, rep=rep)
+
+
+def _build_ooo(args: list[str], env: ParseEnv) -> SetAway:
+    words = args[1:] if args and args[0].lower() == "until" else args
+    if len(words) != 1:
+        raise CommandSyntaxError("Say until when, as a date: `/lead ooo until 2026-12-01`.")
+    try:
+        last_day = date.fromisoformat(words[0])
+    except ValueError as exc:
+        problem = f"`{words[0]}` is not a date: write it YYYY-MM-DD, like 2026-12-01."
+        raise CommandSyntaxError(problem) from exc
+    # Away through that whole day, in the person's zone: back the next morning.
+    until = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=env.tz).astimezone(UTC)
+    if until <= env.now or until - env.now > MAX_AWAY:
+        raise CommandSyntaxError(f"{last_day} is not within the next year: give a date from today on.")
+    return SetAway(until=until, last_day=last_day)
+
+
+def _no_args(name: str, command: Command) -> Builder:
+    def build(args: list[str], env: ParseEnv) -> Parsed:
+        if args:
+            raise CommandSyntaxError(f"`{name}` takes nothing after it, but got `{' '.join(args)}`.")
+        return command
+
+    return build
+
+
+ROUTING_SPECS: tuple[SubcommandSpec, ...] = (
+    SubcommandSpec(
+        "route",
+        "route <lead> [--dry-run]",
+        "Managers: propose a lead to the rep routing picks (--dry-run: only show who and why)",
+        ("/lead route L-12", "/lead route L-12 --dry-run"),
+        _build_route,
+    ),
+    SubcommandSpec(
+        "assign",
+        "assign <lead> @rep",
+        "Managers: give a lead to one of the team's reps",
+        ("/lead assign L-12 @ann",),
+        _build_assign,
+    ),
+    SubcommandSpec(
+        "claim",
+        "claim <lead>",
+        "Take an unassigned lead of your team (where the team allows it)",
+        ("/lead claim L-12",),
+        lambda a, e: ClaimLead(number=_ref(a)),
+    ),
+    SubcommandSpec(
+        "ooo",
+        "ooo until <YYYY-MM-DD>",
+        "Out of office through that day: no new leads are routed to you",
+        ("/lead ooo until 2026-12-01",),
+        _build_ooo,
+    ),
+    SubcommandSpec(
+        "back",
+        "back",
+        "Back in the office: routing includes you again",
+        ("/lead back",),
+        _no_args("back", SetAway(until=None)),
+    ),
+)
+
+
 SPECS: tuple[SubcommandSpec, ...] = (
     SubcommandSpec(
         "add",
@@ -381,6 +471,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
     ),
     *CLOSING_SPECS,
     *PREDICTIVE_SPECS,
+    *ROUTING_SPECS,
     SubcommandSpec(
         "tasks",
         "tasks",

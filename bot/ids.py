@@ -70,3 +70,15 @@ class ImportInput(StrEnum):
 
     FILE = "lead.import.file"
     DRY_RUN = "lead.import.dry_run"
+
+
+class RoutingAction(StrEnum):
+    """A routing proposal's controls; the proposal's id rides in the block_id (a users_select
+    has no value), as `routing.proposal.<id>`."""
+
+    APPROVE = "routing.approve"
+    REASSIGN = "routing.reassign"  # a users_select: the manager picks the rep
+    REJECT = "routing.reject"
+
+
+ROUTING_BLOCK_PREFIX = "routing.proposal."

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from domain.closing import DEFAULT_LOST_REASONS
 from domain.errors import ConfigError
 from domain.permissions import Actor, Role
+from domain.routing_config import Routing, TeamRouting
 
 SLACK_USER_ID = r"^[UW][A-Z0-9]{2,}$"
 
@@ -26,6 +27,8 @@ class SalesTeam(_Strict):
     managers: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
     timezone: str = "UTC"
+    # Routing (issue 5): how this team's reps are chosen for new leads.
+    routing: TeamRouting = TeamRouting()
 
     _check_tz = field_validator("timezone")(lambda cls, v: _valid_tz(v))
 
@@ -46,6 +49,8 @@ class LeadbotConfig(_Strict):
     console_users: tuple[ConsoleUser, ...] = ()
     # Why a lead was lost, as `/lead lost L-1 <reason>` takes it; "other" needs a note.
     lost_reasons: tuple[str, ...] = DEFAULT_LOST_REASONS
+    # Routing (issue 5): which team a lead goes to (rules, first match wins).
+    routing: Routing = Routing()
 
     @field_validator("lost_reasons")
     @classmethod
@@ -75,6 +80,16 @@ class LeadbotConfig(_Strict):
             raise ValueError("at least one [[teams]] entry is needed")
         if len(set(keys)) != len(keys):
             raise ValueError(f"team keys must be unique, got {keys}")
+        return self
+
+    @model_validator(mode="after")
+    def _routing_teams_exist(self) -> "LeadbotConfig":
+        keys = {team.key for team in self.teams}
+        named = [(f"routing.rules.{i}.team", r.team) for i, r in enumerate(self.routing.rules)]
+        named += [("routing.fallback_team", self.routing.fallback_team)] if self.routing.fallback_team else []
+        for where, key in named:
+            if key not in keys:
+                raise ValueError(f"{where}: there is no team '{key}' (teams: {', '.join(sorted(keys))})")
         return self
 
     def actor(self, workspace_id: str, user_id: str) -> Actor:

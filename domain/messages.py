@@ -11,6 +11,10 @@ class MessageKind(StrEnum):
     LEAD_ANNOUNCED = "lead_announced"  # a lead nobody typed in (web form, import) for its team
     MENTION_REPLY = "mention_reply"  # a pointer to /lead, in the thread that mentioned the bot
     COMMAND_REPLY = "command_reply"  # the answer to a command that was queued when it came in
+    # routing (issue 5)
+    ROUTING_PROPOSAL = "routing_proposal"  # a lead proposed to a rep, for the team's managers
+    ROUTING_DECIDED = "routing_decided"  # the proposal's message updated, the decision in its thread
+    LEAD_ASSIGNED_DM = "lead_assigned_dm"  # the rep hears a lead is theirs
 
 
 @dataclass(slots=True, frozen=True)

@@ -88,3 +88,22 @@ def require_reminder_handler(actor: Actor, reminder_owner: str, lead: Lead) -> N
             f"This reminder about {lead.ref} is someone else's: only its owner or a manager "
             "of their team can mark it done, snooze it or log its call."
         )
+
+
+# --- routing (issue 5) ------------------------------------------------------------------
+
+
+def can_decide_routing(actor: Actor, sales_team: str) -> bool:
+    """A proposal is decided by the managers of the team it was routed to (or an admin);
+    a rep, or a manager of another team, may not approve, reassign or reject it."""
+    if actor.role is Role.ADMIN:
+        return True
+    return actor.role is Role.MANAGER and sales_team in actor.sales_teams
+
+
+def require_routing_decider(actor: Actor, sales_team: str, team_name: str) -> None:
+    if not can_decide_routing(actor, sales_team):
+        raise PermissionDenied(
+            f"Only a manager of {team_name} can approve, reassign or reject this proposal. "
+            "If the lead should be yours, ask one of them."
+        )

@@ -20,6 +20,7 @@ from handlers.matching import (
     same_person,
 )
 from handlers.results import DuplicateView, LeadCaptured, LeadView
+from handlers.routing import route_on_capture
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -130,6 +131,8 @@ def _team(cmd: AddLead, ctx: Context) -> str | None:
 
 def _announce(uow: SqlUnitOfWork, ctx: Context, lead: Lead, channel: str) -> None:
     """A lead nobody typed in is news for its team: post it there, once."""
+    if route_on_capture(uow, ctx, lead):  # routing rules configured: proposed to a rep instead
+        return
     team_channel = ctx.config.team(lead.sales_team).channel
     if not team_channel:
         return

@@ -1,12 +1,13 @@
 """Commands: validated requests to change or read leads, independent of transport."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.activity import MAX_ACTIVITY_TEXT, ActivityKind
+from domain.assignment import Decision
 from domain.closing import MAX_DEAL_VALUE, MAX_NOTE
 from domain.lifecycle import LeadStatus
 
@@ -167,3 +168,37 @@ class SetProbability(Command):
     number: int = Field(gt=0)
     percent: int | None = Field(ge=0, le=100)
     request_key: str | None = None
+
+
+# --- routing (issue 5) ------------------------------------------------------------------
+
+
+class RouteLead(Command):
+    """Choose a team and rep for a lead and propose it (or only show the choice: dry_run)."""
+
+    number: int = Field(gt=0)
+    dry_run: bool = False
+
+
+class DecideRouting(Command):
+    """A manager's click on a proposal: approve, reassign to `rep`, or reject."""
+
+    assignment_id: int = Field(gt=0)
+    decision: Decision
+    rep: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,}$")
+
+
+class AssignLead(Command):
+    number: int = Field(gt=0)
+    rep: str = Field(pattern=r"^[UW][A-Z0-9]{2,}$")
+
+
+class ClaimLead(Command):
+    number: int = Field(gt=0)
+
+
+class SetAway(Command):
+    """`/lead ooo until <date>` (routing skips the rep until then) or `/lead back` (None)."""
+
+    until: datetime | None = None
+    last_day: date | None = None  # as the person wrote it, to say it back to them

@@ -33,6 +33,7 @@ from handlers.probability import set_probability
 from handlers.qualify import open_qualification, qualify_lead
 from handlers.remind import set_reminder
 from handlers.results import Result
+from handlers.routing_registry import ROUTING_HANDLERS
 from handlers.training import retrains_after
 from store.unit_of_work import SqlUnitOfWork
 
@@ -59,6 +60,7 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     **FOLLOWUP_HANDLERS,
     # predictive score (issue 4 item 5)
     SetProbability: set_probability,
+    **ROUTING_HANDLERS,
 }
 
 

@@ -1,14 +1,16 @@
 """Results handlers return: plain frozen views, no Slack types, no mrkdwn."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from domain.activity import Activity
+from domain.assignment import Assignment, Decision
 from domain.lead import Lead
 from domain.predictive import MIN_HISTORY, Factor
 from domain.qualification import Qualification
 from domain.reminder import Reminder
+from domain.routing import RepNote
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +238,40 @@ class ProbabilitySet:
     repeated: bool = False
 
 
+# --- routing (issue 5) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RoutePlan:
+    """Which team and rep routing chose for a lead, and why (a dry run stops here)."""
+
+    lead: LeadView
+    team: str  # the team's key
+    team_name: str
+    rule: str | None  # None: no rule matched, the fallback team
+    rep: str | None  # None: nobody in the team has room
+    notes: tuple[RepNote, ...]
+    dry_run: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingDecided:
+    """A proposal made, or settled (approved, reassigned, rejected, assigned, claimed).
+    `settled_by_other`: the actor was too late; `assignment` says who decided and how."""
+
+    lead: LeadView
+    assignment: Assignment
+    decision: Decision | None  # None: a proposal now waiting for a manager
+    settled_by_other: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AwayChanged:
+    user_id: str
+    until: datetime | None  # None: back
+    last_day: date | None = None
+
+
 Result = (
     LeadCaptured
     | LeadDetails
@@ -251,4 +287,7 @@ Result = (
     | TaskList
     | ReminderChanged
     | ProbabilitySet
+    | RoutePlan
+    | RoutingDecided
+    | AwayChanged
 )

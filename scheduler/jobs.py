@@ -4,9 +4,11 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from domain.config import LeadbotConfig
 from handlers.deliver import Deliver, UowFactory, deliver_outbox, queue_due_reminders
 from handlers.housekeeping import prune
 from handlers.resurface import resurface_open_reminders
+from handlers.routing_decide import approve_overdue_proposals
 from handlers.training import retrain_stale
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,11 @@ def retrain_models(now: datetime, uow_factory: UowFactory) -> int:
     return retrain_stale(now, uow_factory)
 
 
+def auto_approve_proposals(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> int:
+    """Routing proposals no manager decided in their team's auto_approve_after_minutes."""
+    return _drain(lambda: approve_overdue_proposals(now, uow_factory, config))
+
+
 # Carries out one batch of commands queued at the ack; returns how many it took.
 DeferredJob = Callable[[datetime], int]
 
@@ -66,13 +73,18 @@ def answer_deferred(now: datetime, uow_factory: UowFactory, deliver: Deliver, jo
 
 
 def run_sweep(
-    now: datetime, uow_factory: UowFactory, deliver: Deliver, deferred: DeferredJob | None = None
+    now: datetime,
+    uow_factory: UowFactory,
+    deliver: Deliver,
+    deferred: DeferredJob | None = None,
+    config: LeadbotConfig | None = None,
 ) -> dict[str, int]:
     """The frequent jobs, in the order that lets a due reminder go out at once."""
     return {
         "commands_done": answer_deferred(now, uow_factory, deliver, deferred) if deferred else 0,
         "reminders_queued": send_due_reminders(now, uow_factory),
         "reminders_resurfaced": resurface_overdue(now, uow_factory),
+        "proposals_auto_approved": auto_approve_proposals(now, uow_factory, config) if config else 0,
         "messages_sent": flush_outbox(now, uow_factory, deliver),
         # last: a retrain may take seconds, and must not hold up a due message
         "models_trained": retrain_models(now, uow_factory),
@@ -80,7 +92,12 @@ def run_sweep(
 
 
 def run_all(
-    now: datetime, uow_factory: UowFactory, deliver: Deliver, deferred: DeferredJob | None = None
+    now: datetime,
+    uow_factory: UowFactory,
+    deliver: Deliver,
+    deferred: DeferredJob | None = None,
+    config: LeadbotConfig | None = None,
 ) -> dict[str, int]:
     """One pass of every job, as `leadbot tick` runs it: the sweep, then housekeeping."""
-    return {**run_sweep(now, uow_factory, deliver, deferred), "rows_pruned": prune(now, uow_factory)}
+    swept = run_sweep(now, uow_factory, deliver, deferred, config)
+    return {**swept, "rows_pruned": prune(now, uow_factory)}

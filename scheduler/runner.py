@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from domain.config import LeadbotConfig
 from handlers.deliver import Deliver, UowFactory
 from handlers.housekeeping import prune
 from scheduler.jobs import DeferredJob, run_sweep
@@ -25,11 +26,12 @@ def build_scheduler(
     deliver: Deliver,
     every_seconds: float = 10,
     deferred: DeferredJob | None = None,
+    config: LeadbotConfig | None = None,  # routing's auto-approval needs the teams
 ) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
 
     def sweep() -> None:
-        run_sweep(datetime.now(UTC), uow_factory, deliver, deferred)
+        run_sweep(datetime.now(UTC), uow_factory, deliver, deferred, config)
 
     def housekeeping() -> None:
         prune(datetime.now(UTC), uow_factory)

@@ -308,3 +308,63 @@ class LeadProbabilityRow(Base):
     percent: Mapped[int] = mapped_column(sa.Integer)
     set_by: Mapped[str] = mapped_column(UserId)
     set_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# --- routing (issue 5) -----------------------------------------------------------------
+
+
+class RoutingStateRow(Base):
+    """One row per sales team: routing locks it (UPDATE ... RETURNING) for each decision,
+    so decisions in one team happen one at a time across processes, and numbers them."""
+
+    __tablename__ = "routing_states"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    sales_team: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    decisions: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+class RoutingTurnRow(Base):
+    """How many leads routing gave a rep in a team, and the decision number of the last."""
+
+    __tablename__ = "routing_turns"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    sales_team: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(UserId, primary_key=True)
+    turns: Mapped[int] = mapped_column(sa.Integer, default=0)
+    last_turn: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+class RepAbsenceRow(Base):
+    """`/lead ooo until ...`: routing skips the rep until then."""
+
+    __tablename__ = "rep_absences"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    user_id: Mapped[str] = mapped_column(UserId, primary_key=True)
+    away_until: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AssignmentRow(Base):
+    """A routing decision: proposed to a team's managers, then approved, rejected or
+    superseded. The state changes only from `proposed` (one decision however many click)."""
+
+    __tablename__ = "lead_assignments"
+    __table_args__ = (
+        sa.Index(None, "team_id", "rep_id", "created_at"),
+        sa.Index(None, "team_id", "rep_id", "state"),
+        sa.Index(None, "state", "auto_approve_at"),
+        sa.Index(None, "lead_id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
+    sales_team: Mapped[str] = mapped_column(sa.String(64))
+    rep_id: Mapped[str] = mapped_column(UserId)
+    state: Mapped[str] = mapped_column(sa.String(16))
+    rule: Mapped[str | None] = mapped_column(sa.String(80))
+    reasons: Mapped[list[Any]] = mapped_column(sa.JSON)
+    created_by: Mapped[str] = mapped_column(UserId)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(UserId)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the team approves it by itself if no manager has (auto_approve_after_minutes).
+    auto_approve_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -16,6 +16,7 @@ from store.predictive import PredictiveRepository
 from store.qualifications import QualificationRepository
 from store.reminders import ReminderRepository
 from store.repositories import ActivityRepository, AuditLog, RequestKeys
+from store.routing import RoutingRepository
 
 CONFLICT_MESSAGE = (
     "Someone saved the same lead (same email, phone or external id) at the same moment. "
@@ -35,6 +36,7 @@ class SqlUnitOfWork:
     contacts: ContactRepository
     qualifications: QualificationRepository
     predictive: PredictiveRepository  # issue 4 item 5
+    routing: RoutingRepository  # issue 5
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -54,6 +56,7 @@ class SqlUnitOfWork:
         self.contacts = ContactRepository(session)
         self.qualifications = QualificationRepository(session)
         self.predictive = PredictiveRepository(session)
+        self.routing = RoutingRepository(session)
         return self
 
     def __exit__(

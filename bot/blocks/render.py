@@ -14,12 +14,14 @@ from bot.blocks.followups import local_when
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
 from bot.blocks.lists import list_blocks
 from bot.blocks.probability import probability_message
+from bot.blocks.routing import away_message, decided_answer, plan_message
 from bot.blocks.tasks import changed_message, tasks_message
 from bot.blocks.text import SlackMessage, escape, safe
 from domain.errors import DomainError
 from handlers.results import (
     ActivityAdded,
     AddQueued,
+    AwayChanged,
     DuplicateDismissed,
     LeadCaptured,
     LeadClosed,
@@ -31,6 +33,8 @@ from handlers.results import (
     ProbabilitySet,
     ReminderChanged,
     ReminderSet,
+    RoutePlan,
+    RoutingDecided,
     TaskList,
 )
 
@@ -91,6 +95,10 @@ render.register(ReminderChanged, changed_message)
 
 # --- predictive score (issue 4 item 5) ---------------------------------------------------
 render.register(ProbabilitySet, probability_message)
+# --- routing (issue 5) ----------------------------------------------------------------
+render.register(RoutePlan, plan_message)
+render.register(RoutingDecided, decided_answer)
+render.register(AwayChanged, away_message)
 
 
 def error_message(error: DomainError) -> SlackMessage:

@@ -11,6 +11,7 @@ from bot.listeners import (
     followups,
     import_upload,
     qualify,
+    routing,
     shortcuts,
     views,
 )
@@ -25,4 +26,5 @@ def register(app: App, deps: Deps) -> None:
     shortcuts.register(app, deps)
     views.register(app, deps)
     events.register(app, deps)
+    routing.register(app, deps)  # issue 5
     errors.register(app)

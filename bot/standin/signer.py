@@ -99,15 +99,20 @@ class SlackSigner:
         response_url: str,
         trigger_id: str | None = None,
         timestamp: int | None = None,
+        selected_user: str | None = None,
     ) -> SignedRequest:
-        """A button click; with `message=None` the click came from an ephemeral message."""
-        action = {
+        """A button click; with `message=None` the click came from an ephemeral message.
+        With `selected_user`, a pick in a users_select menu instead (it has no value)."""
+        action: dict[str, Any] = {
             "action_id": action_id,
             "block_id": block_id,
             "value": value,
             "type": "button",
             "action_ts": _action_ts(),
         }
+        if selected_user is not None:
+            del action["value"]
+            action.update(type="users_select", selected_user=selected_user)
         container = {
             "type": "message",
             "channel_id": channel_id,

@@ -1,0 +1,50 @@
+"""Clicks on a routing proposal: Approve, Reassign (a user picker) and Reject. The message
+itself changes through the outbox (chat.update at the ts its delivery recorded); here the
+clicker only hears why nothing happened: not a manager of the team, or decided already."""
+
+from typing import Any
+
+from slack_bolt import App, BoltContext, Respond
+
+from bot.blocks.routing import decided_answer
+from bot.deps import Deps
+from bot.ids import ROUTING_BLOCK_PREFIX, RoutingAction
+from bot.listeners.actions import LeadButtons
+from bot.listeners.errors import answering_errors
+from bot.listeners.reply import ephemeral_followup
+from domain.assignment import Decision
+from handlers.commands import DecideRouting
+from handlers.results import RoutingDecided
+
+DECISIONS = {
+    RoutingAction.APPROVE: Decision.APPROVE,
+    RoutingAction.REASSIGN: Decision.REASSIGN,
+    RoutingAction.REJECT: Decision.REJECT,
+}
+
+
+class ProposalButtons:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def on_proposal_clicked(
+        self, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+    ) -> None:
+        """After the ack (lazy): the decision may wait on another manager's, row-locked."""
+        with answering_errors(respond):
+            ctx = self.deps.context(context.team_id or body["team"]["id"], body["user"]["id"])
+            result = self.deps.dispatch(command_for(action), ctx)
+            if isinstance(result, RoutingDecided) and result.settled_by_other:
+                respond(**ephemeral_followup(decided_answer(result)))
+
+
+def command_for(action: dict[str, Any]) -> DecideRouting:
+    assignment_id = int(action["block_id"].removeprefix(ROUTING_BLOCK_PREFIX))
+    decision = DECISIONS[RoutingAction(action["action_id"])]
+    return DecideRouting(assignment_id=assignment_id, decision=decision, rep=action.get("selected_user"))
+
+
+def register(app: App, deps: Deps) -> None:
+    buttons = ProposalButtons(deps)
+    for action_id in RoutingAction:
+        app.action(action_id.value)(ack=LeadButtons.on_click_ack, lazy=[buttons.on_proposal_clicked])

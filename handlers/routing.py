@@ -1,0 +1,138 @@
+"""Routing a lead: the team by rule, the rep by the team's strategy, then a proposal to
+the team's managers (or the lead given at once where the team auto-approves)."""
+
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from domain.assignment import Assignment, AssignmentState, Decision
+from domain.config import SalesTeam
+from domain.errors import Conflict
+from domain.lead import Lead
+from domain.lifecycle import OPEN_STATUSES
+from domain.permissions import Action
+from domain.routing import LeadFacts, RepChoice, RepState, TeamChoice, choose_rep, choose_team
+from handlers.commands import RouteLead
+from handlers.context import Context, load_lead
+from handlers.results import LeadView, RoutePlan, RoutingDecided
+from handlers.routing_messages import LEADBOT, give_lead, queue_decided, queue_proposal
+from store.unit_of_work import SqlUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    team: SalesTeam
+    choice: TeamChoice
+    reps: RepChoice
+    decision: int  # the team's decision number (taken under its routing lock)
+
+    def view(self, lead: Lead, dry_run: bool) -> RoutePlan:
+        return RoutePlan(
+            LeadView.of(lead),
+            self.team.key,
+            self.team.name,
+            self.choice.rule,
+            self.reps.rep,
+            self.reps.notes,
+            dry_run,
+        )
+
+
+def route_lead(cmd: RouteLead, uow: SqlUnitOfWork, ctx: Context) -> RoutePlan | RoutingDecided:
+    """Managers route their team's leads; a dry run shows the choice and changes nothing
+    (its transaction, routing lock and decision number included, is rolled back)."""
+    with uow:
+        lead = load_lead(uow, ctx, cmd.number, Action.VIEW if cmd.dry_run else Action.ASSIGN)
+        plan = plan_route(uow, ctx, lead)
+        if cmd.dry_run or plan.reps.rep is None:
+            return plan.view(lead, dry_run=cmd.dry_run)
+        _refuse_if_taken(uow, lead)
+        result = propose(uow, ctx, lead, plan)
+        uow.commit()
+    return result
+
+
+def route_on_capture(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> bool:
+    """A lead that came in without a rep is routed at once when routing rules are
+    configured; False leaves it to the plain announcement (no rules, or nobody has room)."""
+    if not ctx.config.routing.rules:
+        return False
+    plan = plan_route(uow, ctx, lead)
+    if plan.reps.rep is None:
+        return False
+    propose(uow, ctx, lead, plan)
+    return True
+
+
+def plan_route(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> Plan:
+    facts = LeadFacts(lead.country, lead.product, lead.source, lead.score)
+    choice = choose_team(ctx.config.routing, facts, fallback=ctx.config.team(lead.sales_team).key)
+    team = ctx.config.team(choice.team)
+    decision = uow.routing.next_decision(lead.team_id, team.key)  # the lock, before any count
+    reps = rep_states(uow, ctx, team)
+    # Seeded per decision: the tie-break shuffle differs from lead to lead, yet a dry run
+    # and the real run of the same decision agree.
+    return Plan(team, choice, choose_rep(team.routing.strategy, reps, ctx.now, seed=decision), decision)
+
+
+def rep_states(uow: SqlUnitOfWork, ctx: Context, team: SalesTeam) -> list[RepState]:
+    since = start_of_day(ctx.now, team)
+    found = uow.routing.standings(ctx.actor.team_id, team.key, team.members, since, ctx.now)
+    return [
+        RepState(
+            user_id=rep,
+            capacity=team.routing.capacity_of(rep),
+            open_leads=found[rep].open_leads,
+            today=found[rep].today,
+            turns=found[rep].turns,
+            last_turn=found[rep].last_turn,
+            away_until=found[rep].away_until,
+        )
+        for rep in team.members
+    ]
+
+
+def start_of_day(now: datetime, team: SalesTeam) -> datetime:
+    """Midnight of `now`'s date in the team's zone: "new leads per day" is the team's day."""
+    zone = ZoneInfo(team.timezone)
+    return datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone)
+
+
+def propose(uow: SqlUnitOfWork, ctx: Context, lead: Lead, plan: Plan) -> RoutingDecided:
+    assert plan.reps.rep is not None and lead.id is not None
+    rep, settings = plan.reps.rep, plan.team.routing
+    auto = settings.auto_approve
+    assignment = Assignment(
+        id=0,
+        team_id=lead.team_id,
+        lead_id=lead.id,
+        sales_team=plan.team.key,
+        rep_id=rep,
+        state=AssignmentState.APPROVED if auto else AssignmentState.PROPOSED,
+        rule=plan.choice.rule,
+        notes=plan.reps.notes,
+        created_at=ctx.now,
+        decided_by=LEADBOT if auto else None,
+        decided_at=ctx.now if auto else None,
+    )
+    later = settings.auto_approve_after_minutes
+    auto_at = ctx.now + timedelta(minutes=later) if later and not auto else None
+    stored = replace(assignment, id=uow.routing.add(assignment, ctx.actor.user_id, auto_at))
+    uow.routing.take_turn(lead.team_id, plan.team.key, rep, plan.decision)
+    lead.sales_team = plan.team.key
+    if auto:
+        give_lead(uow, ctx, lead, rep)
+        queue_decided(uow, ctx, lead, stored, Decision.AUTO, None)
+    else:
+        uow.leads.save(lead)
+        queue_proposal(uow, ctx, lead, stored, plan.team)
+    return RoutingDecided(LeadView.of(lead), stored, Decision.AUTO if auto else None)
+
+
+def _refuse_if_taken(uow: SqlUnitOfWork, lead: Lead) -> None:
+    if lead.status not in OPEN_STATUSES:
+        raise Conflict(f"{lead.ref} is {lead.status}: only open leads are routed (`/lead reopen` first).")
+    if lead.owner_id:
+        raise Conflict(f"{lead.ref} already has an owner. To move it: `/lead assign {lead.ref} @someone`.")
+    if uow.routing.pending_for(lead.team_id, lead.id or 0) is not None:
+        raise Conflict(f"{lead.ref} is already proposed and waits for a manager in the team channel.")

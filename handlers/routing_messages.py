@@ -1,0 +1,79 @@
+"""What routing changes on a lead and tells Slack (through the outbox): the proposal in
+the team channel, its decision (message updated, reply in its thread), the rep's DM."""
+
+from dataclasses import asdict
+from typing import Any
+
+from domain.assignment import Assignment, Decision
+from domain.config import SalesTeam
+from domain.lead import Lead
+from domain.messages import MessageKind, OutboxMessage
+from handlers.context import Context, audit
+from handlers.results import LeadView
+from store.routing import proposal_key
+from store.unit_of_work import SqlUnitOfWork
+
+LEADBOT = "leadbot"  # who decided when the team approves by itself
+
+
+def give_lead(uow: SqlUnitOfWork, ctx: Context, lead: Lead, rep: str) -> None:
+    before = lead.snapshot()
+    lead.owner_id, lead.updated_at = rep, ctx.now
+    uow.leads.save(lead)
+    audit(uow, ctx, "lead.assigned", lead, before, lead.snapshot())
+    payload = {"user": rep, "lead": _lead(lead), "by": ctx.actor.user_id}
+    uow.outbox.add(
+        OutboxMessage(
+            lead.team_id, MessageKind.LEAD_ASSIGNED_DM, f"routing:dm:{lead.id}:{rep}:{ctx.now}", payload
+        ),
+        ctx.now,
+    )
+
+
+def queue_proposal(
+    uow: SqlUnitOfWork, ctx: Context, lead: Lead, assignment: Assignment, team: SalesTeam
+) -> None:
+    """Without a team channel nobody can click: the proposal waits for `/lead assign`."""
+    if not team.channel:
+        return
+    payload = {"channel": team.channel, **describe(lead, assignment, team)}
+    uow.outbox.add(
+        OutboxMessage(lead.team_id, MessageKind.ROUTING_PROPOSAL, proposal_key(assignment.id), payload),
+        ctx.now,
+    )
+
+
+def queue_decided(
+    uow: SqlUnitOfWork, ctx: Context, lead: Lead, assignment: Assignment, decision: Decision, by: str | None
+) -> None:
+    """The proposal's message is updated in place (at the ts its delivery recorded) and
+    the decision posted in its thread; a decision with no message yet gets a new one."""
+    team = ctx.config.team(assignment.sales_team)
+    if not team.channel:  # no channel, so the proposal was never posted either
+        return
+    posted = uow.routing.posted_at(assignment.id)
+    channel, ts = posted if posted else (team.channel, None)
+    payload = {
+        "channel": channel,
+        "ts": ts,
+        "decision": str(decision),
+        "by": by or assignment.decided_by,
+        **describe(lead, assignment, team),
+    }
+    key = f"routing:decided:{assignment.id}"
+    uow.outbox.add(OutboxMessage(lead.team_id, MessageKind.ROUTING_DECIDED, key, payload), ctx.now)
+
+
+def describe(lead: Lead, assignment: Assignment, team: SalesTeam) -> dict[str, Any]:
+    return {
+        "assignment_id": assignment.id,
+        "lead": _lead(lead),
+        "team": team.name,
+        "rule": assignment.rule,
+        "rep": assignment.rep_id,
+        "notes": [asdict(note) for note in assignment.notes],
+    }
+
+
+def _lead(lead: Lead) -> dict[str, Any]:
+    return {**LeadView.of(lead).as_payload(), "country": lead.country, "product": lead.product}
