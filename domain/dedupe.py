@@ -17,25 +17,19 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import permutations
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
+from domain.match_profile import MatchProfile, profile_of, sound_codes, word_pair
 from domain.names import (
     FREE_MAIL_DOMAINS,
     Pair,
     Word,
-    domain_orgs,
     is_free_mail,
-    name_forms,
     normalise_company,
     normalise_person,
-    pair_words,
-    person_words,
-    soundex,
-    split_email,
     typo_allowance,
 )
 
@@ -50,7 +44,6 @@ __all__ = [
     "normalise_person",
 ]
 
-MAX_NAME_WORDS = 4  # "Maria del Carmen Lopez"; bounds the pairing work
 MAX_KEY_PART = 40
 _ORG_WEIGHT = {"same": 100.0, "mailbox": 95.0, "similar": 90.0, "unknown": 70.0}
 
@@ -76,37 +69,11 @@ class LikelyDuplicate:
 # --- what matching reads of a record -----------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Profile:
-    words: tuple[Word, ...]
-    letters: frozenset[str]  # first letters of every form: two names that pair share one
-    company: str  # core name without spaces, "" if none
-    domain: str  # email domain unless free-mail, else ""
-    domain_orgs: frozenset[str]
-    mailbox: str  # "" for role mailboxes (info@) and very short ones
-    address: str  # mailbox@domain with dots and +tags dropped, "" for role mailboxes
-    phone: str
+_profile_of = profile_of  # bench.dedupe clears its cache for cold runs
 
 
-def _profile(record: MatchRecord) -> _Profile:
-    return _profile_of(record.name, record.email, record.phone, record.company)
-
-
-@lru_cache(maxsize=1 << 17)  # the store hands over the same leads again and again
-def _profile_of(name: str, email: str | None, phone: str | None, company: str | None) -> _Profile:
-    words = tuple(Word(w, name_forms(w), len(w) == 1) for w in person_words(name)[:MAX_NAME_WORDS])
-    mailbox, domain = split_email(email)
-    company_domain = "" if not domain or is_free_mail(domain) else domain
-    return _Profile(
-        words=words,
-        letters=frozenset(form[0] for word in words for form in word.forms),
-        company=normalise_company(company or "").replace(" ", ""),
-        domain=company_domain,
-        domain_orgs=domain_orgs(company_domain) if company_domain else frozenset(),
-        mailbox=mailbox if len(mailbox) >= 3 else "",
-        address=f"{mailbox}@{domain}" if mailbox and domain else "",
-        phone=(phone or "").strip(),
-    )
+def _profile(record: MatchRecord) -> MatchProfile:
+    return profile_of(record.name, record.email, record.phone, record.company)
 
 
 # --- blocking ----------------------------------------------------------------------------
@@ -125,7 +92,7 @@ def blocking_keys(record: MatchRecord) -> frozenset[str]:
     name), so these reach the pairs it accepts unless both words of the name change sound.
     Plain strings, the same in every process."""
     profile = _profile(record)
-    codes = [{soundex(form) for form in w.forms} for w in profile.words if not w.initial]
+    codes = [sound_codes(w) for w in profile.words if not w.initial]
     keys = {
         f"n:{min(one, two)}|{max(one, two)}"
         for i, first in enumerate(codes)
@@ -162,8 +129,8 @@ def _compare_names(a: tuple[Word, ...], b: tuple[Word, ...]) -> _NameMatch | Non
     if len(short) < 2:
         return None
     grid = []
-    for word in short:
-        row = [pair_words(word, other) for other in long]
+    for one in short:
+        row = [word_pair(one.text, other.text) for other in long]
         if not any(row):
             return None
         grid.append(row)
@@ -215,7 +182,7 @@ def _shown(word: Word) -> str:
 # --- the rule ----------------------------------------------------------------------------
 
 
-def _org_evidence(a: _Profile, b: _Profile) -> tuple[str, list[str]]:
+def _org_evidence(a: MatchProfile, b: MatchProfile) -> tuple[str, list[str]]:
     """Where the two people work: "same", "similar", "different" or "unknown", with reasons."""
     reasons = []
     if a.company and a.company == b.company:
@@ -241,13 +208,13 @@ def _typo_close(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 4 and OSA.distance(a, b, score_cutoff=allowed) <= allowed
 
 
-def _identity(new: _Profile, old: _Profile) -> tuple[str, ...]:
+def _identity(new: MatchProfile, old: MatchProfile) -> tuple[str, ...]:
     same_email = bool(new.address) and new.address == old.address
     same_phone = bool(new.phone) and new.phone == old.phone
     return ("same email",) * same_email + ("same phone",) * same_phone
 
 
-def _distinctive(mailbox: str, *profiles: _Profile) -> bool:
+def _distinctive(mailbox: str, *profiles: MatchProfile) -> bool:
     """A mailbox is evidence only when it is more than the name spelled out: two Dana Scullys
     may both be dana.scully somewhere, but hardly both danascully1987."""
     if not mailbox:
@@ -260,7 +227,7 @@ def _distinctive(mailbox: str, *profiles: _Profile) -> bool:
     return True
 
 
-def _judge(new: _Profile, old: _Profile) -> tuple[float, tuple[str, ...]] | None:
+def _judge(new: MatchProfile, old: MatchProfile) -> tuple[float, tuple[str, ...]] | None:
     """(score, reasons) when `old` is likely the same person as `new`, else None."""
     identity = _identity(new, old)
     name = None if new.letters.isdisjoint(old.letters) else _compare_names(new.words, old.words)

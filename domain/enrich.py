@@ -56,8 +56,36 @@ def country_of(phone: str | None) -> str | None:
     """ISO 3166 alpha-2 region of an E.164 number (US for +1 202..., GB for +44...)."""
     if not phone:
         return None
-    try:
-        region = phonenumbers.region_code_for_number(phonenumbers.parse(phone, None))
-    except phonenumbers.NumberParseException:
-        return None
+    number = _read_e164(phone)
+    if number is None:  # not written the way normalize_phone writes a number
+        try:
+            number = phonenumbers.parse(phone, None)
+        except phonenumbers.NumberParseException:
+            return None
+    region = phonenumbers.region_code_for_number(number)
     return region if region and region != "ZZ" else None
+
+
+def _read_e164(phone: str) -> phonenumbers.PhoneNumber | None:
+    """The number normalize_phone formatted, read back without parsing it again (parsing cost
+    as much as the rest of a lead's enrichment): E.164 is "+", the calling code (no code is
+    the start of another), then the national significant number, leading zeros included."""
+    digits = phone[1:]
+    if phone[0] != "+" or not (digits.isascii() and digits.isdigit()):
+        return None
+    for size in range(1, min(3, len(digits) - 1) + 1):
+        code = int(digits[:size])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return _number(code, digits[size:])
+    return None
+
+
+def _number(code: int, national: str) -> phonenumbers.PhoneNumber:
+    # As phonenumbers.parse keeps a national number's leading zeros (Italy: +39 06...).
+    zeros = min(len(national) - len(national.lstrip("0")), len(national) - 1)
+    return phonenumbers.PhoneNumber(
+        country_code=code,
+        national_number=int(national),
+        italian_leading_zero=zeros > 0 or None,
+        number_of_leading_zeros=zeros if zeros > 1 else None,
+    )

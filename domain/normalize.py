@@ -1,14 +1,21 @@
 """Normalisation of what people type: names, emails, phone numbers, free text."""
 
+import re
 import unicodedata
+from functools import lru_cache
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 
 from domain.errors import InvalidInput
 
 MAX_NAME = 200
 MAX_FIELD = 500
+EMAIL_MAX_BYTES = 254  # RFC 5321, as email-validator counts it
+# Unicode's control characters (category Cc) are exactly these 65 code points.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A plain mailbox: a subset of the dot-atom form that email-validator accepts unchanged.
+_PLAIN_MAILBOX = re.compile(r"[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*\Z")
 
 
 def clean_text(value: str | None, *, field: str, limit: int = MAX_FIELD) -> str | None:
@@ -16,7 +23,7 @@ def clean_text(value: str | None, *, field: str, limit: int = MAX_FIELD) -> str 
     if value is None:
         return None
     text = " ".join(unicodedata.normalize("NFC", value).split())
-    if any(unicodedata.category(ch) == "Cc" for ch in text):
+    if _CONTROL.search(text):
         raise InvalidInput(field, f"The {field} contains control characters.")
     if len(text) > limit:
         raise InvalidInput(field, f"The {field} is {len(text)} characters; keep it under {limit}.")
@@ -34,11 +41,40 @@ def normalize_email(value: str | None) -> str | None:
     """Lower-cased, syntax-checked address; no DNS lookup (no network in the domain)."""
     if not value or not value.strip():
         return None
+    address = value.strip()
+    fast = _plain_address(address)
+    if fast is not None:
+        return fast
     try:
-        checked = validate_email(value.strip(), check_deliverability=False)
+        checked = validate_email(address, check_deliverability=False)
     except EmailNotValidError as exc:
         raise InvalidInput("email", f"'{value}' is not an email address: {exc}") from exc
     return checked.normalized.lower()
+
+
+def _plain_address(address: str) -> str | None:
+    """What validate_email would make of a plain mailbox at a domain it has already checked,
+    or None to ask it. Its checks of a domain (IDNA, the special-use names) are most of its
+    cost and depend on the domain alone; a plain mailbox passes its local-part checks as it
+    is; the length limits are its own, counted the same way."""
+    mailbox, _, domain = address.partition("@")
+    if "@" in domain or not _PLAIN_MAILBOX.match(mailbox):
+        return None
+    checked = _checked_domain(domain)
+    if checked is None:
+        return None  # a bad domain: validate_email words the reason
+    forms = (address, f"{mailbox}@{checked.domain}", f"{mailbox}@{checked.ascii_domain}")
+    if any(len(form.encode()) > EMAIL_MAX_BYTES for form in forms):
+        return None
+    return forms[1].lower()
+
+
+@lru_cache(maxsize=1 << 14)  # company domains repeat across an import's rows
+def _checked_domain(domain: str) -> ValidatedEmail | None:
+    try:
+        return validate_email(f"x@{domain}", check_deliverability=False)
+    except EmailNotValidError:
+        return None
 
 
 def normalize_phone(value: str | None, region: str) -> str | None:

@@ -6,7 +6,7 @@ more than everything else together."""
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from domain.dedupe import MatchRecord, blocking_keys
 from domain.lead import Lead, lead_ref
@@ -120,7 +120,7 @@ class View:
         self.next_id = self._first_id = memory.next_id
         self._leads: dict[int, Lead] = {}  # whole leads: same-person matches and the batch's new ones
         self._holder: dict[tuple[str, str], int] = {}  # (field, value) -> the oldest live lead with it
-        self._merged_external_ids: dict[str, int] = {}
+        self._merged: dict[str, tuple[int, int | None]] = {}  # external id -> merged number, survivor id
         self._records: dict[int, MatchRecord] = {}  # leads this batch created or changed
         self._keys: dict[int, frozenset[str]] = {}  # their keys now...
         self._before: dict[int, frozenset[str]] = {}  # ...and before this batch
@@ -140,14 +140,23 @@ class View:
         for lead in (*found, *memory.holding(values)):
             assert lead.id is not None
             view._know(memory.unwritten.get(lead.id, lead))
-        view._merged_external_ids = bulk.merged_external_ids(team_id, values["external_id"])
+        merged = bulk.merged_external_ids(team_id, values["external_id"])
+        for external_id, (number, survivor) in merged.items():
+            survivor_id = survivor.id if survivor else None
+            if survivor is not None and survivor_id is not None and survivor_id not in view._leads:
+                view._know(memory.unwritten.get(survivor_id, survivor))
+            view._merged[external_id] = (number, survivor_id)
         memory.read(bulk, team_id, set().union(*(keys for _, keys in incoming)))
         return view
 
     def same_person(self, lead: Lead) -> tuple[Lead, str] | None:
+        """As LeadRepository.same_person: a merged lead's external id reaches the lead it was
+        merged into."""
         for field in SAME_PERSON_ORDER:
             value = getattr(lead, field)
             holder = self._holder.get((field, value)) if value else None
+            if holder is None and field == "external_id" and value in self._merged:
+                holder = self._merged[value][1]
             if holder is not None:
                 return self._leads[holder], field
         return None
@@ -155,7 +164,8 @@ class View:
     def clash(self, incoming: Lead, known: tuple[Lead, str] | None) -> Clash | None:
         """An identifier the row would store that another lead already holds. The database
         keeps each unique (external ids even on merged leads; email and phone among live
-        ones), so add_lead fails such a row; an import refuses it and says whose it is."""
+        ones), so add_lead fails such a row; an import refuses it and says whose it is. A
+        merged lead's external id is no clash for the lead it was merged into: it reaches it."""
         target = known[0] if known else None
         for field in SAME_PERSON_ORDER:
             value = getattr(incoming, field)
@@ -164,8 +174,10 @@ class View:
             holder = self._holder.get((field, value))
             if holder is not None and self._leads[holder] is not target:
                 return Clash(field, value, self._leads[holder], known)
-            if field == "external_id" and value in self._merged_external_ids:
-                return Clash(field, value, self._merged_external_ids[value], known)
+            if field == "external_id" and value in self._merged:
+                number, survivor = self._merged[value]
+                if survivor is None or self._leads[survivor] is not target:
+                    return Clash(field, value, number, known)
         return None
 
     def candidates(self, keys: Iterable[str]) -> list[MatchRecord]:
@@ -195,6 +207,8 @@ class View:
         """handlers.matching.absorb, then refile the lead under what it now holds."""
         assert lead.id is not None
         old_keys = self._keys_of(lead)
+        if incoming.external_id in self._merged:  # it stays with the merged lead, and reaches this one
+            incoming = replace(incoming, external_id=None)
         changed = absorb(lead, incoming, may_replace)
         if changed:
             new_keys = blocking_keys(match_record(lead))

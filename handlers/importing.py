@@ -9,7 +9,9 @@ memory, and writes with bulk statements, so a crash loses at most the batch in h
 re-run updates instead of duplicating. An import announces nothing in Slack: a lead per
 message would bury a team channel."""
 
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from domain.activity import Activity, ActivityKind
@@ -79,17 +81,35 @@ def import_leads(
     require(ctx.actor, Action.CAPTURE)
     tally = _Tally()
     memory = Memory()
-    for chunk, prepared in prepared_batches(rows, ctx, batch_rows):
-        incoming = []
-        for item in prepared:
-            if isinstance(item, ImportProblem):
-                tally.problems.append(item)
-            else:
-                incoming.append(item)
-        tally.add(_run_batch(chunk, incoming, uow, ctx, memory, dry_run))
-        if progress:
-            progress(chunk[-1].number)
+    with _kept_from_gc() as keep:
+        for chunk, prepared in prepared_batches(rows, ctx, batch_rows):
+            incoming = []
+            for item in prepared:
+                if isinstance(item, ImportProblem):
+                    tally.problems.append(item)
+                else:
+                    incoming.append(item)
+            tally.add(_run_batch(chunk, incoming, uow, ctx, memory, dry_run))
+            keep()
+            if progress:
+                progress(chunk[-1].number)
     return tally.result(dry_run)
+
+
+@contextmanager
+def _kept_from_gc() -> Iterator[Callable[[], None]]:
+    """What an import keeps between batches (the key index it has read, match profiles) only
+    grows, and the cyclic GC's full passes over it found nothing to free while costing a fifth
+    of the import's CPU (docs/benchmarks.md, "CSV import"). So what is alive after a batch is
+    frozen out of those passes (gc.freeze), and handed back at the end. A process that froze
+    objects itself (before forking workers) is left as it is: unfreezing would undo that."""
+    if gc.get_freeze_count():
+        yield lambda: None
+        return
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
 
 
 def _run_batch(

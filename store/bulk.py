@@ -1,10 +1,12 @@
 """Bulk reads and writes for imports: a batch of leads is looked up in a few queries and
-written with Core executemany statements, inside the caller's unit of work."""
+written with executemany statements (inserts straight to the DBAPI cursor, store.executemany),
+inside the caller's unit of work."""
 # https://docs.sqlalchemy.org/en/21/core/connections.html#engine-insertmanyvalues
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
@@ -15,6 +17,7 @@ from domain.activity import Activity
 from domain.dedupe import MatchRecord
 from domain.lead import Lead
 from domain.search import search_text
+from store.executemany import insert_many
 from store.leads import LEAD_COLUMNS, to_lead
 from store.sql import insert_ignoring_conflict
 from store.tables import ActivityRow, AuditRow, LeadCounterRow, LeadMatchKeyRow, LeadRow
@@ -22,12 +25,15 @@ from store.unit_of_work import SqlUnitOfWork
 
 # SQLite allows 32,766 bound parameters a statement; PostgreSQL 65,535. IN lists stay well below.
 IN_CHUNK = 900
+MERGE_HOPS = 10  # as LeadRepository._by_external_id: a longer chain of merges is not followed
 _T = TypeVar("_T")
 
 _leads = cast(sa.Table, LeadRow.__table__)
 _keys = cast(sa.Table, LeadMatchKeyRow.__table__)
 _activities = cast(sa.Table, ActivityRow.__table__)
 _audit = cast(sa.Table, AuditRow.__table__)
+_LEAD_INSERT = tuple(column.name for column in _leads.c if column.name != "id")
+_in_insert_order = itemgetter(*_LEAD_INSERT)
 
 
 class WriteConflict(Exception):
@@ -84,18 +90,47 @@ class BulkLeads:
                 found.update((row.id, row) for row in self._s.scalars(query))
         return [to_lead(row) for row in sorted(found.values(), key=lambda row: row.number)]
 
-    def merged_external_ids(self, team_id: str, external_ids: Iterable[str]) -> dict[str, int]:
+    def merged_external_ids(
+        self, team_id: str, external_ids: Iterable[str]
+    ) -> dict[str, tuple[int, Lead | None]]:
         """External ids that merged leads keep (still unique in the workspace), to the number of
-        the merged lead: a row bringing one would break that rule."""
-        found: dict[str, int] = {}
+        the merged lead and the live lead it was merged into (None if the merges lead nowhere
+        live): a row bringing one is about that lead, as add_lead follows it."""
+        found: dict[str, tuple[int, int]] = {}
         for chunk in _chunks(sorted(set(external_ids))):
-            query = sa.select(_leads.c.external_id, _leads.c.number).where(
+            query = sa.select(_leads.c.external_id, _leads.c.number, _leads.c.merged_into_id).where(
                 _leads.c.team_id == team_id,
                 _leads.c.merged_into_id.is_not(None),
                 _leads.c.external_id.in_(chunk),
             )
-            found.update((external_id, number) for external_id, number in self._s.execute(query))
-        return found
+            for external_id, number, into in self._s.execute(query):
+                found[external_id] = (number, into)
+        survivors = self._survivors({into for _, into in found.values()})
+        return {external_id: (number, survivors.get(into)) for external_id, (number, into) in found.items()}
+
+    def _survivors(self, lead_ids: Iterable[int]) -> dict[int, Lead]:
+        """The live lead at the end of each chain of merges, at most MERGE_HOPS on as
+        LeadRepository follows one; locked, as live_with locks what it finds."""
+        survivors: dict[int, Lead] = {}
+        at = {lead_id: lead_id for lead_id in lead_ids}  # where each chain has got to
+        for _ in range(MERGE_HOPS):
+            rows: dict[int, LeadRow] = {}
+            for chunk in _chunks(sorted(set(at.values()))):
+                query = sa.select(LeadRow).where(LeadRow.id.in_(chunk)).with_for_update()
+                rows.update((row.id, row) for row in self._s.scalars(query))
+            further: dict[int, int] = {}
+            for start, lead_id in at.items():
+                row = rows.get(lead_id)
+                if row is None:
+                    continue
+                if row.merged_into_id is None:
+                    survivors[start] = to_lead(row)
+                else:
+                    further[start] = row.merged_into_id
+            at = further
+            if not at:
+                break
+        return survivors
 
     def postings(self, team_id: str, keys: Iterable[str]) -> "Postings":
         """Every live lead filed under one of these keys: the candidates of a duplicate check."""
@@ -143,7 +178,7 @@ class BulkLeads:
         """Insert numbered leads and give each its id. `duplicate_of` must already be a real id."""
         if not leads:
             return
-        self._write(sa.insert(_leads), [_values(lead) for lead in leads])
+        self._insert_many(_leads, _LEAD_INSERT, [_in_insert_order(_values(lead)) for lead in leads])
         team_id = leads[0].team_id
         numbers = [lead.number for lead in leads]
         query = sa.select(_leads.c.number, _leads.c.id).where(
@@ -185,45 +220,29 @@ class BulkLeads:
         if not fresh:
             for chunk in _chunks([lead.id for lead, _ in keyed]):
                 self._s.execute(sa.delete(_keys).where(_keys.c.lead_id.in_(chunk)))
-        rows = [
-            {"lead_id": lead.id, "key": key, "team_id": lead.team_id}
-            for lead, keys in keyed
-            for key in set(keys)
-        ]
-        if rows:
-            self._write(sa.insert(_keys), rows)
+        rows = [(lead.id, key, lead.team_id) for lead, keys in keyed for key in set(keys)]
+        self._insert_many(_keys, ("lead_id", "key", "team_id"), rows)
 
     def add_activities(self, entries: Sequence[tuple[Lead, Activity]]) -> None:
+        columns = ("team_id", "lead_id", "kind", "body", "actor_id", "created_at")
         rows = [
-            {
-                "team_id": lead.team_id,
-                "lead_id": lead.id,
-                "kind": str(activity.kind),
-                "body": activity.body,
-                "actor_id": activity.actor_id,
-                "created_at": activity.created_at,
-            }
+            (lead.team_id, lead.id, str(activity.kind), activity.body, activity.actor_id, activity.created_at)
             for lead, activity in entries
         ]
-        if rows:
-            self._write(sa.insert(_activities), rows)
+        self._insert_many(_activities, columns, rows)
 
     def add_audit(self, entries: Sequence[AuditEntry], actor_id: str, at: datetime) -> None:
+        columns = ("team_id", "actor_id", "action", "entity", "entity_ref", "before", "after", "at")
         rows = [
-            {
-                "team_id": entry.lead.team_id,
-                "actor_id": actor_id,
-                "action": entry.action,
-                "entity": "lead",
-                "entity_ref": entry.lead.ref,
-                "before": entry.before,
-                "after": entry.after,
-                "at": at,
-            }
-            for entry in entries
+            (e.lead.team_id, actor_id, e.action, "lead", e.lead.ref, e.before, e.after, at) for e in entries
         ]
-        if rows:
-            self._write(sa.insert(_audit), rows)
+        self._insert_many(_audit, columns, rows)
+
+    def _insert_many(self, table: sa.Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        try:
+            insert_many(self._s.connection(), table, columns, rows)
+        except IntegrityError as exc:
+            raise WriteConflict(str(exc.orig)) from exc
 
     def _write(self, statement: Any, rows: list[dict[str, Any]]) -> None:
         try:

@@ -169,15 +169,47 @@ def test_a_row_whose_identifiers_belong_to_two_leads_is_refused_and_names_both(u
     assert stored(uow_factory)["L-1"]["phone"] is None
 
 
-def test_an_external_id_kept_by_a_merged_lead_is_refused_not_crashed_on(uow_factory, ann, importer):
+def test_an_external_id_kept_by_a_merged_lead_updates_the_lead_it_was_merged_into(uow_factory, ann, importer):
     run(uow_factory, importer, {"name": "Dana Scully", "external_id": "crm-1"}, {"name": "Dana Scully"})
     add_lead(AddLead(name="Walter Skinner"), uow_factory(), ann)
     merge_leads(MergeLeads(duplicate=1, keep=2), uow_factory(), Context(importer.actor, NOW, importer.config))
 
-    result = run(uow_factory, importer, {"name": "Dana Scully", "external_id": "crm-1"})
+    result = run(uow_factory, importer, {"name": "Dana Scully", "external_id": "crm-1", "title": "Agent"})
+
+    assert (result.created, result.updated, result.problems) == (0, 1, ())
+    leads = stored(uow_factory)
+    assert leads["L-2"]["title"] == "Agent"
+    assert leads["L-2"]["activities"][-1][1] == "Captured again from import (same external id): updated title"
+    # The id stays with the merged lead (an undo gives it back) and still reaches L-2.
+    assert (leads["L-1"]["external_id"], leads["L-2"]["external_id"]) == ("crm-1", None)
+
+
+def test_a_merged_leads_external_id_is_followed_through_every_merge_as_add_lead_follows_it(
+    uow_factory, ann, importer
+):
+    for external_id in ("crm-1", "crm-2", "crm-3"):
+        add_lead(AddLead(name="Dana Scully", external_id=external_id), uow_factory(), ann)
+    merge_leads(MergeLeads(duplicate=1, keep=2), uow_factory(), ann)
+    merge_leads(MergeLeads(duplicate=2, keep=3), uow_factory(), ann)
+    by_capture = add_lead(AddLead(name="Dana Scully", external_id="crm-1"), uow_factory(), ann)
+
+    result = run(uow_factory, importer, {"name": "Dana Scully", "external_id": "crm-1", "title": "Agent"})
+
+    assert (by_capture.lead.ref, result.updated, result.problems) == ("L-3", 1, ())
+    assert stored(uow_factory)["L-3"]["title"] == "Agent"
+
+
+def test_a_merged_leads_external_id_on_a_row_about_another_lead_is_refused(uow_factory, ann, importer):
+    run(uow_factory, importer, {"name": "Dana Scully", "external_id": "crm-1"}, {"name": "Dana Scully"})
+    merge_leads(MergeLeads(duplicate=1, keep=2), uow_factory(), Context(importer.actor, NOW, importer.config))
+    run(uow_factory, importer, {"name": "Fox Mulder", "email": "fox@fbi.gov"})
+
+    fox_with_danas_id = {"name": "Fox Mulder", "email": "fox@fbi.gov", "external_id": "crm-1"}
+    result = run(uow_factory, importer, fox_with_danas_id)
 
     assert [(p.outcome, p.reason) for p in result.problems] == [
-        ("rejected", "The external id crm-1 is already L-1's (merged).")
+        ("rejected", "The email fox@fbi.gov is already L-3's, but the external id is L-2's: "
+                     "a row can update one lead only.")
     ]
 
 
