@@ -58,7 +58,7 @@ class Runtime:
 
     def run_jobs(self, now: datetime) -> dict[str, int]:
         """One pass of every scheduled job, as `leadbot tick` runs it."""
-        return run_all(now, self.uow_factory, self.deliver, self.deferred)
+        return run_all(now, self.uow_factory, self.deliver, self.deferred, self.config)
 
     def healthy(self) -> bool:
         try:
@@ -115,7 +115,9 @@ def build_runtime(settings: Settings, config: LeadbotConfig, *, sweep_seconds: f
     deliver = make_deliver(make_delivery_client(settings))
     capture_slot = threading.Lock()
     deferred = deferred_job(uow_factory, config, capture_slot)
-    scheduler = build_scheduler(uow_factory, deliver, every_seconds=sweep_seconds, deferred=deferred)
+    scheduler = build_scheduler(
+        uow_factory, deliver, every_seconds=sweep_seconds, deferred=deferred, config=config
+    )
     worker = Worker(lambda now: answer_deferred(now, uow_factory, deliver, deferred))
     deps = Deps(
         uow_factory,
@@ -160,7 +162,7 @@ def run_jobs_once(settings: Settings, config: LeadbotConfig, now: datetime) -> d
     commands left queued by a server that stopped included."""
     _, uow_factory = open_database(settings.database_url)
     deferred = deferred_job(uow_factory, config, threading.Lock())
-    return run_all(now, uow_factory, make_deliver(make_delivery_client(settings)), deferred)
+    return run_all(now, uow_factory, make_deliver(make_delivery_client(settings)), deferred, config)
 
 
 def build_app(settings: Settings, client: WebClient, deps: Deps) -> App:

@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
+from bot.blocks.digest import away_message, digest_message, quiet_leads_message
 from bot.blocks.outbox import channel_post, lead_announcement, mention_reply, reminder_message
 from bot.blocks.text import SlackMessage
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
@@ -56,6 +57,17 @@ def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
             return _post(client, payload["channel"], channel_post(payload))
         case MessageKind.COMMAND_REPLY:
             return _answer(client, payload)
+        # --- digests and nurture (issue 6) ---
+        case MessageKind.TEAM_DIGEST:
+            return _post(client, payload["channel"], digest_message(payload))
+        case MessageKind.AWAY_SUMMARY:
+            return _post(client, _dm(client, payload["user"]), away_message(payload))
+        case MessageKind.QUIET_LEADS:
+            return _post(client, _dm(client, payload["user"]), quiet_leads_message(payload))
+
+
+def _dm(client: WebClient, user_id: str) -> str:
+    return str(client.conversations_open(users=user_id)["channel"]["id"])
 
 
 def _answer(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:

@@ -11,6 +11,10 @@ class MessageKind(StrEnum):
     LEAD_ANNOUNCED = "lead_announced"  # a lead nobody typed in (web form, import) for its team
     MENTION_REPLY = "mention_reply"  # a pointer to /lead, in the thread that mentioned the bot
     COMMAND_REPLY = "command_reply"  # the answer to a command that was queued when it came in
+    # --- digests and nurture (issue 6) ---
+    TEAM_DIGEST = "team_digest"  # the daily digest, to a team channel
+    AWAY_SUMMARY = "away_summary"  # many overdue follow-ups after downtime, as one DM per person
+    QUIET_LEADS = "quiet_leads"  # an owner's leads with no activity for a while, once a day
 
 
 @dataclass(slots=True, frozen=True)

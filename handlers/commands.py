@@ -155,3 +155,18 @@ class LogReminderCall(Command):
 
     reminder_id: int = Field(gt=0)
     request_key: str | None = None
+
+
+# --- nurture cadences (issue 6) --------------------------------------------------------
+
+
+class EnrollLead(Command):
+    """Put a lead in a cadence (None: the configured default)."""
+
+    number: int = Field(gt=0)
+    cadence: str | None = Field(default=None, max_length=64)
+    request_key: str | None = None
+
+
+class StopNurture(Command):
+    number: int = Field(gt=0)

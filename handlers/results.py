@@ -210,6 +210,19 @@ class ReminderChanged:
     unchanged: bool = False
 
 
+# --- nurture cadences (issue 6) --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NurtureChanged:
+    lead: LeadView
+    cadence: str
+    action: str  # "enrolled" | "stopped"
+    steps: tuple[Reminder, ...]  # for "enrolled": the follow-ups, in order
+    cancelled: int = 0  # for "stopped": waiting steps cancelled
+    repeated: bool = False
+
+
 Result = (
     LeadCaptured
     | LeadDetails
@@ -224,4 +237,5 @@ Result = (
     | LeadClosed
     | TaskList
     | ReminderChanged
+    | NurtureChanged
 )

@@ -4,7 +4,10 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from domain.config import LeadbotConfig
+from handlers.cadence_jobs import flag_quiet_leads, hold_steps_outside_hours
 from handlers.deliver import Deliver, UowFactory, deliver_outbox, queue_due_reminders
+from handlers.digest import post_digests
 from handlers.resurface import resurface_open_reminders
 
 log = logging.getLogger(__name__)
@@ -58,12 +61,34 @@ def answer_deferred(now: datetime, uow_factory: UowFactory, deliver: Deliver, jo
 
 
 def run_all(
-    now: datetime, uow_factory: UowFactory, deliver: Deliver, deferred: DeferredJob | None = None
+    now: datetime,
+    uow_factory: UowFactory,
+    deliver: Deliver,
+    deferred: DeferredJob | None = None,
+    config: LeadbotConfig | None = None,
 ) -> dict[str, int]:
     """One pass of every job, in the order that lets a due reminder go out at once."""
     return {
         "commands_done": answer_deferred(now, uow_factory, deliver, deferred) if deferred else 0,
+        **(scheduled_posts_before(now, uow_factory, config) if config else {}),
         "reminders_queued": send_due_reminders(now, uow_factory),
         "reminders_resurfaced": resurface_overdue(now, uow_factory),
+        **(scheduled_posts(now, uow_factory, config) if config else {}),
         "messages_sent": flush_outbox(now, uow_factory, deliver),
+    }
+
+
+# --- digests and cadences (issue 6) ---------------------------------------------------
+
+
+def scheduled_posts_before(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> dict[str, int]:
+    """Before due reminders go out: cadence steps due outside their owner's hours wait."""
+    return {"steps_held": hold_steps_outside_hours(now, uow_factory, config)}
+
+
+def scheduled_posts(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> dict[str, int]:
+    """The day's team digests and quiet-lead flags, each once per team per local day."""
+    return {
+        "digests_queued": post_digests(now, uow_factory, config),
+        "quiet_flags_queued": flag_quiet_leads(now, uow_factory, config),
     }

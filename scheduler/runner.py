@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from domain.config import LeadbotConfig
 from handlers.deliver import Deliver, UowFactory
 from scheduler.jobs import DeferredJob, run_all
 
@@ -23,11 +24,12 @@ def build_scheduler(
     deliver: Deliver,
     every_seconds: float = 10,
     deferred: DeferredJob | None = None,
+    config: LeadbotConfig | None = None,  # digests and cadences need the teams' clocks
 ) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
 
     def sweep() -> None:
-        run_all(datetime.now(UTC), uow_factory, deliver, deferred)
+        run_all(datetime.now(UTC), uow_factory, deliver, deferred, config)
 
     scheduler.add_job(sweep, "interval", seconds=every_seconds, id=SWEEP_JOB, replace_existing=True)
     return scheduler
