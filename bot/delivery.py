@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
+from bot.blocks.digest import away_message, digest_message, quiet_leads_message
 from bot.blocks.outbox import channel_post, lead_announcement, mention_reply, reminder_message
 from bot.blocks.routing import assigned_dm, decided_message, proposal_message, thread_reply
 from bot.blocks.text import SlackMessage
@@ -47,8 +48,7 @@ def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
     payload = message.payload
     match message.kind:
         case MessageKind.REMINDER_DUE:
-            opened = client.conversations_open(users=payload["user"])
-            return _post(client, opened["channel"]["id"], reminder_message(payload))
+            return _post(client, _dm(client, payload["user"]), reminder_message(payload))
         case MessageKind.MENTION_REPLY:
             return _post(client, payload["channel"], mention_reply(payload), payload["thread_ts"])
         case MessageKind.LEAD_ANNOUNCED:
@@ -63,8 +63,14 @@ def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
         case MessageKind.ROUTING_DECIDED:
             return _decided(client, payload)
         case MessageKind.LEAD_ASSIGNED_DM:
-            opened = client.conversations_open(users=payload["user"])
-            return _post(client, opened["channel"]["id"], assigned_dm(payload))
+            return _post(client, _dm(client, payload["user"]), assigned_dm(payload))
+        # --- digests and nurture (issue 6) ---
+        case MessageKind.TEAM_DIGEST:
+            return _post(client, payload["channel"], digest_message(payload))
+        case MessageKind.AWAY_SUMMARY:
+            return _post(client, _dm(client, payload["user"]), away_message(payload))
+        case MessageKind.QUIET_LEADS:
+            return _post(client, _dm(client, payload["user"]), quiet_leads_message(payload))
 
 
 def _decided(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:
@@ -75,6 +81,10 @@ def _decided(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:
     shown = decided_message(payload)
     client.chat_update(channel=payload["channel"], ts=payload["ts"], text=shown.text, blocks=shown.blocks)
     return _post(client, payload["channel"], thread_reply(payload), payload["ts"])
+
+
+def _dm(client: WebClient, user_id: str) -> str:
+    return str(client.conversations_open(users=user_id)["channel"]["id"])
 
 
 def _answer(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:
@@ -89,8 +99,7 @@ def _answer(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:
             raise DeliveryFailed(reason=f"response_url HTTP {answer.status_code} {answer.body}".strip())
         # Refused for good (expired, used up): the answer still reaches the person.
     as_dm = SlackMessage(text=message["text"], blocks=message.get("blocks") or [])
-    opened = client.conversations_open(users=payload["user"])
-    return _post(client, opened["channel"]["id"], as_dm)
+    return _post(client, _dm(client, payload["user"]), as_dm)
 
 
 def _post(

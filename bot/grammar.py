@@ -24,6 +24,7 @@ from handlers.commands import (
     ClaimLead,
     Command,
     ConvertLead,
+    EnrollLead,
     FindLeads,
     ListTasks,
     LogActivity,
@@ -37,6 +38,7 @@ from handlers.commands import (
     SetProbability,
     SetReminder,
     ShowLead,
+    StopNurture,
     UndoMerge,
 )
 
@@ -416,6 +418,32 @@ ROUTING_SPECS: tuple[SubcommandSpec, ...] = (
 )
 
 
+# --- nurture cadences (issue 6) --------------------------------------------------------
+
+
+def _build_nurture(args: list[str], env: ParseEnv) -> EnrollLead | StopNurture:
+    number = _ref(args)
+    if len(args) > 2:
+        raise CommandSyntaxError(
+            f"After the lead give one cadence name or `stop`, not `{' '.join(args[1:])}`."
+        )
+    choice = args[1].lower() if len(args) == 2 else None
+    if choice == "stop":
+        return StopNurture(number=number)
+    return EnrollLead(number=number, cadence=choice, request_key=env.request_key)
+
+
+NURTURE_SPECS: tuple[SubcommandSpec, ...] = (
+    SubcommandSpec(
+        "nurture",
+        "nurture <lead> [cadence|stop]",
+        "Put a lead in a follow-up cadence (steps become your reminders), or stop it",
+        ("/lead nurture L-12", "/lead nurture L-12 webinar", "/lead nurture L-12 stop"),
+        _build_nurture,
+    ),
+)
+
+
 SPECS: tuple[SubcommandSpec, ...] = (
     SubcommandSpec(
         "add",
@@ -500,6 +528,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
         ("/lead unmerge L-43",),
         lambda a, e: UndoMerge(number=_ref(a)),
     ),
+    *NURTURE_SPECS,
     SubcommandSpec(
         "help",
         "help [subcommand]",

@@ -7,10 +7,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from domain.cadence import Cadence
 from domain.closing import DEFAULT_LOST_REASONS
 from domain.errors import ConfigError
 from domain.permissions import Actor, Role
 from domain.routing_config import Routing, TeamRouting
+from domain.working_hours import WorkingHours, parse_clock, parse_days
 
 SLACK_USER_ID = r"^[UW][A-Z0-9]{2,}$"
 
@@ -29,8 +31,41 @@ class SalesTeam(_Strict):
     timezone: str = "UTC"
     # Routing (issue 5): how this team's reps are chosen for new leads.
     routing: TeamRouting = TeamRouting()
+    # --- digest and working hours (issue 6) ---
+    digest_time: str = "08:30"  # local time of the daily digest in `channel`, on working days
+    working_hours: tuple[str, str] = ("08:00", "18:00")
+    working_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
 
     _check_tz = field_validator("timezone")(lambda cls, v: _valid_tz(v))
+
+    @field_validator("digest_time")
+    @classmethod
+    def _digest_time(cls, value: str) -> str:
+        parse_clock(value)
+        return value
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value: tuple[str, str]) -> tuple[str, str]:
+        if parse_clock(value[0]) >= parse_clock(value[1]):
+            raise ValueError(f"working hours must start before they end, got {list(value)}")
+        return value
+
+    _check_days = field_validator("working_days")(lambda cls, v: (parse_days(v), v)[1])
+
+    @model_validator(mode="after")
+    def _digest_in_hours(self) -> "SalesTeam":
+        start, end = (parse_clock(t) for t in self.working_hours)
+        if not start <= parse_clock(self.digest_time) < end:
+            raise ValueError(
+                f"digest_time {self.digest_time} is outside working_hours {list(self.working_hours)}"
+            )
+        return self
+
+    def hours_in(self, tz: str | None = None) -> WorkingHours:
+        """The team's working hours, on the clock of `tz` (a member's own zone) or the team's."""
+        start, end = (parse_clock(t) for t in self.working_hours)
+        return WorkingHours(start, end, parse_days(self.working_days), ZoneInfo(tz or self.timezone))
 
 
 class ConsoleUser(_Strict):
@@ -91,6 +126,27 @@ class LeadbotConfig(_Strict):
             if key not in keys:
                 raise ValueError(f"{where}: there is no team '{key}' (teams: {', '.join(sorted(keys))})")
         return self
+
+    # --- cadences (issue 6) ---
+    cadences: tuple[Cadence, ...] = ()
+    default_cadence: str | None = None  # `/lead nurture L-1` without a name
+    long_term_cadence: str | None = None  # for leads lost for timing or budget
+    stale_after_days: int = Field(default=14, ge=0, le=365)  # 0: never flag quiet leads
+
+    @model_validator(mode="after")
+    def _known_cadences(self) -> "LeadbotConfig":
+        names = [c.name for c in self.cadences]
+        if len(set(names)) != len(names):
+            raise ValueError(f"cadence names must be unique, got {names}")
+        for key in ("default_cadence", "long_term_cadence"):
+            name = getattr(self, key)
+            if name is not None and name not in names:
+                raise ValueError(f"{key} '{name}' is not one of the [[cadences]]: {names or 'none'}")
+        return self
+
+    def cadence(self, name: str | None) -> Cadence | None:
+        wanted = name or self.default_cadence or (self.cadences[0].name if self.cadences else None)
+        return next((c for c in self.cadences if c.name == wanted), None)
 
     def actor(self, workspace_id: str, user_id: str) -> Actor:
         """Role and sales teams of a Slack user; anyone unknown is a rep of the first team."""

@@ -15,6 +15,10 @@ class MessageKind(StrEnum):
     ROUTING_PROPOSAL = "routing_proposal"  # a lead proposed to a rep, for the team's managers
     ROUTING_DECIDED = "routing_decided"  # the proposal's message updated, the decision in its thread
     LEAD_ASSIGNED_DM = "lead_assigned_dm"  # the rep hears a lead is theirs
+    # --- digests and nurture (issue 6) ---
+    TEAM_DIGEST = "team_digest"  # the daily digest, to a team channel
+    AWAY_SUMMARY = "away_summary"  # many overdue follow-ups after downtime, as one DM per person
+    QUIET_LEADS = "quiet_leads"  # an owner's leads with no activity for a while, once a day
 
 
 @dataclass(slots=True, frozen=True)

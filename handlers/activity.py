@@ -5,6 +5,7 @@ from domain.lead import Lead
 from domain.lifecycle import LeadStatus
 from domain.normalize import clean_text
 from domain.permissions import Action
+from handlers import nurture
 from handlers.commands import AddNote, LogActivity
 from handlers.context import Context, audit, load_lead
 from handlers.results import ActivityAdded, LeadView
@@ -43,6 +44,7 @@ def _record(
         before = lead.snapshot()
         _mark_contacted(lead, activity.kind, ctx)
         uow.leads.save(lead)
+        nurture.on_activity(uow, ctx, lead, activity.kind)
         audit(uow, ctx, f"activity.{activity.kind}", lead, before, lead.snapshot())
         if request_key:
             uow.requests.settle(lead.team_id, request_key, f"activity:{activity.kind}")

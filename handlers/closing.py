@@ -9,6 +9,7 @@ from domain.contact import Contact, contact_from
 from domain.lead import Lead
 from domain.lifecycle import LeadStatus, check_transition
 from domain.permissions import Action
+from handlers import nurture
 from handlers.commands import ConvertLead, LoseLead, ReopenLead
 from handlers.context import Context, audit, load_lead
 from handlers.cycles import contact_of
@@ -72,6 +73,7 @@ def _close(
         uow.leads.save(lead)
         uow.activities.add(lead, Activity(ActivityKind.SYSTEM, body, ctx.actor.user_id, ctx.now))
         audit(uow, ctx, f"lead.{action}", lead, before, lead.snapshot())
+        nurture.on_closed(uow, ctx, lead, action)
         settle(uow, lead.team_id, key, action)
         result = LeadClosed(LeadView.of(lead), action, contact_of(uow, lead))
         uow.commit()

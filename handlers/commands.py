@@ -202,3 +202,18 @@ class SetAway(Command):
 
     until: datetime | None = None
     last_day: date | None = None  # as the person wrote it, to say it back to them
+
+
+# --- nurture cadences (issue 6) --------------------------------------------------------
+
+
+class EnrollLead(Command):
+    """Put a lead in a cadence (None: the configured default)."""
+
+    number: int = Field(gt=0)
+    cadence: str | None = Field(default=None, max_length=64)
+    request_key: str | None = None
+
+
+class StopNurture(Command):
+    number: int = Field(gt=0)

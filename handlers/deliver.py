@@ -1,5 +1,6 @@
 """Delivery of the outbox and hand-off of due reminders to it."""
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.away import coalesce
 from domain.followup import next_working_morning
 from domain.lead import lead_ref
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
@@ -35,8 +37,12 @@ def queue_due_reminders(now: datetime, uow_factory: UowFactory, batch: int = 200
     dedupe key makes a second hand-off of the same reminder a no-op."""
     with uow_factory() as uow:
         due = uow.reminders.claim_due(now, batch)
-        for reminder in due:
+        one_by_one, missed = coalesce(due, now)
+        for reminder in one_by_one:
             uow.outbox.add(reminder_message(uow, reminder, reminder.delivery_key), now)
+        for group in missed:
+            uow.outbox.add(away_summary(uow, group), now)
+        for reminder in due:
             # Open until the rep says Done: if not done by the next working morning, it resurfaces.
             reminder.status = ReminderStatus.QUEUED
             reminder.next_nudge_at = next_working_morning(max(now, reminder.due_at), ZoneInfo(reminder.tz))
@@ -65,6 +71,30 @@ def reminder_message(
         },
     }
     return OutboxMessage(reminder.team_id, MessageKind.REMINDER_DUE, dedupe_key, payload)
+
+
+def away_summary(uow: SqlUnitOfWork, reminders: list[Reminder]) -> OutboxMessage:
+    """One DM for a person's follow-ups missed during downtime; keyed by the deliveries it
+    carries, so handing the same ones off twice adds nothing."""
+    first = reminders[0]
+    items = [_away_item(uow, reminder) for reminder in reminders]
+    digest = hashlib.sha256(",".join(r.delivery_key for r in reminders).encode()).hexdigest()[:16]
+    key = f"away:{first.team_id}:{first.user_id}:{digest}"
+    return OutboxMessage(
+        first.team_id, MessageKind.AWAY_SUMMARY, key, {"user": first.user_id, "reminders": items}
+    )
+
+
+def _away_item(uow: SqlUnitOfWork, reminder: Reminder) -> dict[str, object]:
+    lead = uow.leads.by_id(reminder.team_id, reminder.lead_id)
+    assert lead is not None
+    ref = {"ref": lead_ref(lead.number), "name": lead.name, "company": lead.company}
+    return {
+        "reminder_id": reminder.id,
+        "text": reminder.text,
+        "due_at": reminder.due_at.isoformat(),
+        "lead": ref,
+    }
 
 
 def deliver_outbox(

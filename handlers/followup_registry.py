@@ -3,9 +3,17 @@
 from collections.abc import Callable
 from typing import Any
 
-from handlers.commands import CompleteReminder, ListTasks, LogReminderCall, SnoozeReminder
+from handlers.commands import (
+    CompleteReminder,
+    EnrollLead,
+    ListTasks,
+    LogReminderCall,
+    SnoozeReminder,
+    StopNurture,
+)
 from handlers.context import Context
 from handlers.followups import complete_reminder, log_reminder_call, snooze_reminder
+from handlers.nurture import enroll_lead, stop_nurture
 from handlers.results import Result
 from handlers.tasks import list_tasks
 from store.unit_of_work import SqlUnitOfWork
@@ -15,4 +23,6 @@ FOLLOWUP_HANDLERS: dict[type, Callable[[Any, SqlUnitOfWork, Context], Result]] =
     CompleteReminder: complete_reminder,
     SnoozeReminder: snooze_reminder,
     LogReminderCall: log_reminder_call,
+    EnrollLead: enroll_lead,
+    StopNurture: stop_nurture,
 }

@@ -272,6 +272,19 @@ class AwayChanged:
     last_day: date | None = None
 
 
+# --- nurture cadences (issue 6) --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NurtureChanged:
+    lead: LeadView
+    cadence: str
+    action: str  # "enrolled" | "stopped"
+    steps: tuple[Reminder, ...]  # for "enrolled": the follow-ups, in order
+    cancelled: int = 0  # for "stopped": waiting steps cancelled
+    repeated: bool = False
+
+
 Result = (
     LeadCaptured
     | LeadDetails
@@ -290,4 +303,5 @@ Result = (
     | RoutePlan
     | RoutingDecided
     | AwayChanged
+    | NurtureChanged
 )

@@ -5,7 +5,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from domain.config import LeadbotConfig
+from handlers.cadence_jobs import flag_quiet_leads, hold_steps_outside_hours
 from handlers.deliver import Deliver, UowFactory, deliver_outbox, queue_due_reminders
+from handlers.digest import post_digests
 from handlers.housekeeping import prune
 from handlers.resurface import resurface_open_reminders
 from handlers.routing_decide import approve_overdue_proposals
@@ -82,9 +84,11 @@ def run_sweep(
     """The frequent jobs, in the order that lets a due reminder go out at once."""
     return {
         "commands_done": answer_deferred(now, uow_factory, deliver, deferred) if deferred else 0,
+        **(scheduled_posts_before(now, uow_factory, config) if config else {}),
         "reminders_queued": send_due_reminders(now, uow_factory),
         "reminders_resurfaced": resurface_overdue(now, uow_factory),
         "proposals_auto_approved": auto_approve_proposals(now, uow_factory, config) if config else 0,
+        **(scheduled_posts(now, uow_factory, config) if config else {}),
         "messages_sent": flush_outbox(now, uow_factory, deliver),
         # last: a retrain may take seconds, and must not hold up a due message
         "models_trained": retrain_models(now, uow_factory),
@@ -101,3 +105,19 @@ def run_all(
     """One pass of every job, as `leadbot tick` runs it: the sweep, then housekeeping."""
     swept = run_sweep(now, uow_factory, deliver, deferred, config)
     return {**swept, "rows_pruned": prune(now, uow_factory)}
+
+
+# --- digests and cadences (issue 6) ---------------------------------------------------
+
+
+def scheduled_posts_before(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> dict[str, int]:
+    """Before due reminders go out: cadence steps due outside their owner's hours wait."""
+    return {"steps_held": hold_steps_outside_hours(now, uow_factory, config)}
+
+
+def scheduled_posts(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> dict[str, int]:
+    """The day's team digests and quiet-lead flags, each once per team per local day."""
+    return {
+        "digests_queued": post_digests(now, uow_factory, config),
+        "quiet_flags_queued": flag_quiet_leads(now, uow_factory, config),
+    }

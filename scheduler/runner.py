@@ -26,7 +26,7 @@ def build_scheduler(
     deliver: Deliver,
     every_seconds: float = 10,
     deferred: DeferredJob | None = None,
-    config: LeadbotConfig | None = None,  # routing's auto-approval needs the teams
+    config: LeadbotConfig | None = None,  # routing, digests and cadences need the teams
 ) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
 

@@ -1,7 +1,7 @@
 """SQLAlchemy 2.x typed tables; every row carries the Slack workspace (team_id)."""
 # https://docs.sqlalchemy.org/en/20/orm/declarative_tables.html
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -368,3 +368,51 @@ class AssignmentRow(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the team approves it by itself if no manager has (auto_approve_after_minutes).
     auto_approve_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# --- digests and cadences (issue 6) ---------------------------------------------------
+
+
+class DailyRunRow(Base):
+    """One row per workspace, job (the team digest, the quiet-lead flags), sales team and
+    local date: the unique key lets exactly one process do a day's run. It is inserted in
+    the transaction that queues the run's messages, so a run either happened whole or not."""
+
+    __tablename__ = "daily_runs"
+    __table_args__ = (sa.UniqueConstraint("team_id", "job", "scope", "local_date"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    job: Mapped[str] = mapped_column(sa.String(16))
+    scope: Mapped[str] = mapped_column(sa.String(64))  # the sales team key
+    local_date: Mapped[date] = mapped_column(sa.Date)
+    covers_from: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: the first run
+    ran_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CadenceEnrollmentRow(Base):
+    """A lead in a nurture cadence; its steps are reminders (cadence_steps links them)."""
+
+    __tablename__ = "cadence_enrollments"
+    __table_args__ = (sa.Index(None, "lead_id", "status"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
+    cadence: Mapped[str] = mapped_column(sa.String(64))
+    owner_id: Mapped[str] = mapped_column(UserId)
+    status: Mapped[str] = mapped_column(sa.String(16))
+    enrolled_by: Mapped[str] = mapped_column(UserId)
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stop_reason: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class CadenceStepRow(Base):
+    """Which reminder carries which step of an enrolment."""
+
+    __tablename__ = "cadence_steps"
+    __table_args__ = (sa.Index(None, "reminder_id", unique=True),)
+    enrollment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cadence_enrollments.id", ondelete="CASCADE"), primary_key=True
+    )
+    step: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    reminder_id: Mapped[int] = mapped_column(sa.ForeignKey("reminders.id", ondelete="CASCADE"))

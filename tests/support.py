@@ -62,3 +62,14 @@ def _without_values(node):
     if isinstance(node, list):
         return [_without_values(v) for v in node]
     return node
+
+
+def wait_for_zone(uow_factory, team_id: str, user_id: str, timeout: float = 5.0) -> None:
+    """A person's first command learns their zone after the ack (a lazy listener): wait for
+    it, bounded, so what follows is read on their own clock."""
+    from handlers.timezones import needs_refresh  # here: support is imported before the app
+
+    deadline = time.monotonic() + timeout
+    while needs_refresh(uow_factory(), team_id, user_id, datetime.now(UTC)):
+        assert time.monotonic() < deadline, "the zone was never learned"
+        time.sleep(0.01)

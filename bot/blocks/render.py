@@ -13,6 +13,7 @@ from bot.blocks.closing import closed_message, qualified_message
 from bot.blocks.followups import local_when
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
 from bot.blocks.lists import list_blocks
+from bot.blocks.nurture import nurture_message
 from bot.blocks.probability import probability_message
 from bot.blocks.routing import away_message, decided_answer, plan_message
 from bot.blocks.tasks import changed_message, tasks_message
@@ -30,6 +31,7 @@ from handlers.results import (
     LeadQualified,
     LeadsMerged,
     MergeUndone,
+    NurtureChanged,
     ProbabilitySet,
     ReminderChanged,
     ReminderSet,
@@ -99,6 +101,8 @@ render.register(ProbabilitySet, probability_message)
 render.register(RoutePlan, plan_message)
 render.register(RoutingDecided, decided_answer)
 render.register(AwayChanged, away_message)
+# --- nurture cadences (issue 6) -------------------------------------------------------
+render.register(NurtureChanged, nurture_message)
 
 
 def error_message(error: DomainError) -> SlackMessage:

@@ -70,3 +70,37 @@ def test_a_misspelt_key_or_bad_time_zone_is_refused_naming_the_key(change: Any, 
 
     assert f"{named}:" in str(refused.value)
     assert "leadbot.toml" in str(refused.value)
+
+
+# --- digests, working hours and cadences (issue 6) ---
+
+
+@pytest.mark.parametrize(
+    ("change", "named", "says"),
+    [
+        (lambda d: d["teams"][0].update(digest_time="7:3"), "teams.0.digest_time", "not a time of day"),
+        (lambda d: d["teams"][0].update(digest_time="19:00"), "teams.0", "outside working_hours"),
+        (lambda d: d["teams"][0].update(working_hours=["18:00", "09:00"]), "teams.0.working_hours", "start"),
+        (lambda d: d["teams"][0].update(working_days=["mon", "funday"]), "teams.0.working_days", "funday"),
+        (lambda d: d.update(default_cadence="weekly"), "(top level)", "default_cadence 'weekly'"),
+        (lambda d: d["cadences"][0]["steps"][0].update(channel="fax"), "cadences.0.steps.0.channel", "call"),
+        (lambda d: d["cadences"][0]["steps"].reverse(), "cadences.0.steps", "day order"),
+    ],
+)
+def test_a_bad_digest_hours_or_cadence_setting_is_refused_naming_the_key(change: Any, named: str, says: str):
+    data = example_data()
+    change(data)
+
+    with pytest.raises(ConfigError) as refused:
+        parse_config(data, origin="leadbot.toml")
+
+    assert f"{named}:" in str(refused.value) and says in str(refused.value)
+
+
+def test_the_example_cadences_and_hours_are_read_as_documented() -> None:
+    config = parse_config(example_data(), origin=str(EXAMPLE))
+
+    assert [s.day for s in config.cadence(None).steps] == [2, 5, 9, 14]
+    assert config.cadence(config.long_term_cadence).name == "long-term"
+    hours = config.team("na").hours_in()
+    assert (str(hours.start), str(hours.end), sorted(hours.days)) == ("08:00:00", "18:00:00", [0, 1, 2, 3, 4])

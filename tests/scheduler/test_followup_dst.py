@@ -2,13 +2,11 @@
 their own wall clock: through the real Bolt app (zone learned from users.info), the real
 scheduler jobs, and `leadbot tick --now` as cron runs it."""
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-
-from handlers.timezones import needs_refresh
+from support import wait_for_zone
 
 REP = "U0REP0ANN"
 
@@ -43,10 +41,7 @@ def ask_tomorrow_9am(slack, runtime, evening: datetime) -> None:
     """On that afternoon: first contact (the zone is learned after the ack), then the reminder."""
     with time_machine.travel(evening, tick=True):
         slack.slash(REP, "add Dana Scully")
-        deadline = time.monotonic() + 5
-        while needs_refresh(runtime.uow_factory(), slack.team_id, REP, datetime.now(UTC)):
-            assert time.monotonic() < deadline, "the zone was never learned"
-            time.sleep(0.01)
+        wait_for_zone(runtime.uow_factory, slack.team_id, REP)
         reply = slack.slash(REP, "remind L-1 tomorrow 9am call back")
     assert "remind you about" in reply.text, reply.text
 

@@ -18,6 +18,11 @@ TICK = NOW + timedelta(minutes=2)
 HELD = 30  # seconds to wait for a child to reach Slack; it gets there in about one
 
 
+def reminder_rows(outbox) -> list[dict]:
+    """The reminder DMs in the outbox (a tick on a working day also queues the team digest)."""
+    return [row for row in outbox() if row["kind"] == "reminder_due"]
+
+
 def iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
@@ -35,7 +40,7 @@ def test_a_tick_killed_between_claim_and_send_loses_nothing_and_sends_once(
         assert doomed.wait(timeout=HELD) == -signal.SIGKILL
     finally:
         fake_slack.release("conversations.open")
-    [row] = outbox()
+    [row] = reminder_rows(outbox)
     assert (row["status"], row["attempts"], row["claimed_until"]) == ("pending", 0, TICK + LEASE)
 
     # The dead process's lease still stands: a tick inside it leaves the message alone.
@@ -46,10 +51,10 @@ def test_a_tick_killed_between_claim_and_send_loses_nothing_and_sends_once(
 
     after = leadbot.run("tick", "--now", iso(TICK + LEASE + timedelta(minutes=1)))
     assert after.returncode == 0, after.stderr
-    assert "messages_sent=1" in after.stdout
+    assert "messages_sent=2" in after.stdout  # the reminder, and the day's team digest
     assert len(delivered.posts("after the crash", failed=None)) == 1
     assert len(delivered.opens(ANN)) == 2  # the killed attempt's and the one that went out
-    assert outbox()[0]["status"] == "sent"
+    assert reminder_rows(outbox)[0]["status"] == "sent"
 
 
 def test_a_tick_stalled_past_its_lease_leaves_the_rest_of_its_batch_to_the_tick_that_took_over(
@@ -69,12 +74,13 @@ def test_a_tick_stalled_past_its_lease_leaves_the_rest_of_its_batch_to_the_tick_
                 run_jobs_once(settings, default_config(), TICK + LEASE + timedelta(minutes=1))[
                     "messages_sent"
                 ]
-                == 2
+                == 3  # both reminders and the day's team digest
             )
         finally:
             slow_slack.release("conversations.open")
         assert leadbot.finish(stalled).returncode == 0
         posts = [c for s in (fake_slack, slow_slack) for c in s.calls_to("chat.postMessage") if not c.failed]
+        posts = [c for c in posts if c.params["channel"] != "C0SALES"]  # the team digest
     assert sorted(re.search(r"call back (\w+)", call.params["text"])[1] for call in posts) == [
         "first",
         "second",
@@ -91,10 +97,11 @@ def test_two_ticks_at_once_send_each_of_30_reminders_exactly_once(leadbot, remin
 
     assert [result.returncode for result in results] == [0, 0], [result.stderr for result in results]
     sent = [int(re.search(r"messages_sent=(\d+)", result.stdout)[1]) for result in results]
-    assert sum(sent) == 30
+    assert sum(sent) == 30 + 1  # and the day's team digest, once between the two
     posts = Counter(
         (call.params["channel"], re.search(r"reminder-(\d+)", call.params["text"])[1])
         for call in fake_slack.calls_to("chat.postMessage")
+        if call.params["channel"] != "C0SALES"  # the day's team digest
     )
     assert posts == Counter({("D" + user[1:], f"{n:03d}"): 1 for n, user in enumerate(users)})
 
@@ -116,6 +123,6 @@ def test_tick_runs_as_of_the_utc_instant_it_is_given(leadbot, remind_at, deliver
     ticked = leadbot.run("tick", "--now", "2026-11-23T09:00:00Z")
 
     assert ticked.returncode == 0, ticked.stderr
-    assert "messages_sent=1" in ticked.stdout
+    assert "reminders_queued=1 " in ticked.stdout
     assert len(delivered.posts("at nine")) == 1
     assert delivered.posts("a minute later", failed=None) == []

@@ -1,0 +1,100 @@
+"""The daily team digest and the "while I was away" DM, rendered from their outbox payloads."""
+
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import ButtonElement, ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+
+from bot.blocks.text import MESSAGE_BLOCK_LIMIT, SlackMessage, safe, section, truncate, user, when
+from bot.ids import ActionId
+
+TALLY_LIMIT = 10  # sources, reasons and reps per line before "…and n more"
+
+
+def more(hidden: int, noun: str = "more") -> str:
+    return f"…and {hidden} {noun}" if hidden > 0 else ""
+
+
+def lead_row(lead: dict[str, Any]) -> SectionBlock:
+    """One lead with a Show button: the clicker sees the card below, if they may."""
+    company = f" · {safe(lead.get('company'), 200)}" if lead.get("company") else ""
+    detail = f" · {lead['detail']}" if lead.get("detail") else ""  # built by us: ids and amounts
+    score = f" · score {lead['score']}" if lead.get("score") else ""
+    owner = f" · {user(lead['owner'])}" if lead.get("owner") else ""
+    text = f"*{lead['ref']}* {safe(lead['name'], 200)}{company}{score}{owner}{detail}"
+    button = ButtonElement(text="Show", action_id=ActionId.SHOW, value=lead["ref"].removeprefix("L-"))
+    return SectionBlock(text=MarkdownTextObject(text=text), accessory=button)
+
+
+def tallies(items: list[dict[str, Any]], label: Any = lambda s: safe(s, 100)) -> str:
+    shown = [f"{label(item['label'])} {item['count']}" for item in items[:TALLY_LIMIT]]
+    return " · ".join(shown) + (f" {more(len(items) - TALLY_LIMIT)}" if len(items) > TALLY_LIMIT else "")
+
+
+def _lead_section(title: str, leads: list[dict[str, Any]], total: int, empty: str | None) -> list[Any]:
+    """A titled list of leads; None for `empty` leaves the section out when it has none."""
+    if not leads and empty is None:
+        return []
+    blocks: list[Any] = [SectionBlock(text=MarkdownTextObject(text=f"*{title}*: {total or empty}"))]
+    blocks.extend(lead_row(lead) for lead in leads)
+    if total > len(leads):
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more(total - len(leads)))]))
+    return blocks
+
+
+def digest_message(payload: dict[str, Any]) -> SlackMessage:
+    d = payload["digest"]
+    title = f"📊 {d['team_name']} digest · {d['local_date']}"
+    blocks: list[Any] = [HeaderBlock(text=truncate(title, 150)), _coverage(d)]
+    new_total = sum(t["count"] for t in d["new_by_source"])
+    blocks.append(section(f"*New leads*: {new_total or 'none'}" + _by(d["new_by_source"])))
+    blocks += _lead_section("Unassigned", d["unassigned"], d["unassigned_total"], "none")
+    blocks += _lead_section("Awaiting approval", d["awaiting_approval"], len(d["awaiting_approval"]), None)
+    blocks += _lead_section("SLA breaches", d["sla_breaches"], len(d["sla_breaches"]), None)
+    overdue = tallies(d["overdue_by_rep"], user) or "none"
+    blocks.append(section(f"*Overdue follow-ups*: {overdue}"))
+    blocks += _lead_section("Hot leads", d["hot"], len(d["hot"]), "none scored yet")
+    blocks += _lead_section("Converted", d["converted"], d["converted_total"], "none")
+    lost_total = sum(t["count"] for t in d["lost_by_reason"])
+    blocks.append(section(f"*Lost*: {lost_total or 'none'}" + _by(d["lost_by_reason"])))
+    text = f"{title}: {new_total} new, {d['unassigned_total']} unassigned, {d['converted_total']} converted"
+    return SlackMessage(text=text, blocks=[_dict(b) for b in blocks[:MESSAGE_BLOCK_LIMIT]])
+
+
+def _by(items: list[dict[str, Any]]) -> str:
+    return f" ({tallies(items)})" if items else ""
+
+
+def _coverage(d: dict[str, Any]) -> ContextBlock:
+    since = when(datetime.fromisoformat(d["since"]))
+    note = f"Since {since}."
+    if d.get("late"):
+        note += " Late: Leadbot was away at digest time, so this covers everything since the last digest."
+    return ContextBlock(elements=[MarkdownTextObject(text=note)])
+
+
+def _dict(block: Any) -> dict[str, Any]:
+    return block if isinstance(block, dict) else dict(block.to_dict())
+
+
+def away_message(payload: dict[str, Any]) -> SlackMessage:
+    """Follow-ups that fell due while Leadbot was away, in one DM instead of a flood."""
+    items = payload["reminders"]
+    head = f"⏰ While I was away, {len(items)} of your follow-ups fell due:"
+    blocks: list[Any] = [section(head)]
+    shown = items[: MESSAGE_BLOCK_LIMIT - 3]
+    blocks += [lead_row({**item["lead"], "detail": safe(item["text"], 300)}) for item in shown]
+    tail = more(len(items) - len(shown))
+    footer = (f"{tail}. " if tail else "") + "`/lead tasks` lists them all, with Done and Snooze."
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
+    return SlackMessage(text=head, blocks=[_dict(b) for b in blocks])
+
+
+def quiet_leads_message(payload: dict[str, Any]) -> SlackMessage:
+    """An owner's leads nobody has touched for a while, once a day."""
+    leads, days = payload["leads"], payload["days"]
+    head = f"💤 {payload['total']} of your leads have had no activity for {days} days or more:"
+    blocks: list[Any] = [section(head), *(lead_row(lead) for lead in leads)]
+    if payload["total"] > len(leads):
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more(payload["total"] - len(leads)))]))
+    return SlackMessage(text=head, blocks=[_dict(b) for b in blocks])

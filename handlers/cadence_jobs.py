@@ -1,0 +1,78 @@
+"""Scheduled nurture work: cadence steps wait for working hours, and quiet leads are
+flagged to their owners once a day."""
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from domain.config import LeadbotConfig, SalesTeam
+from domain.digest import DigestLead
+from domain.messages import MessageKind, OutboxMessage
+from handlers.deliver import UowFactory
+from store.cadences import CadenceRepository
+from store.digests import DailyRuns, DigestReads
+
+QUIET_JOB = "quiet"
+QUIET_LIST_LIMIT = 10
+HOLD_BATCH = 1000  # one pass per sweep; steps due at once beyond this wait for the next sweep
+
+
+def hold_steps_outside_hours(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> int:
+    """Run before due reminders are sent: a cadence step due while its owner is off work (a
+    late delivery after downtime, a night, a weekend) moves to their next working slot.
+    A reminder the rep set for an explicit time is not a cadence step and is never held."""
+    with uow_factory() as uow:
+        cadences = CadenceRepository(uow.session)
+        held = 0
+        for step in cadences.due_steps(now, HOLD_BATCH):
+            actor = config.actor(step.team_id, step.user_id)
+            hours = config.team(actor.sales_teams[0] if actor.sales_teams else None).hours_in(step.tz)
+            if not hours.contains(now):
+                cadences.postpone(step.reminder_id, hours.next_slot(now))
+                held += 1
+        uow.commit()
+    return held
+
+
+def flag_quiet_leads(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> int:
+    """Once per team per working day: each owner gets one DM listing their leads with no
+    activity for `stale_after_days`; the day's run row makes it once across processes."""
+    if not config.stale_after_days:
+        return 0
+    with uow_factory() as uow:
+        workspaces = DailyRuns(uow.session).workspaces()
+    sent = 0
+    for team in config.teams:
+        hours = team.hours_in()
+        if not hours.contains(now):
+            continue
+        day = now.astimezone(hours.tz).date()
+        for workspace in workspaces:
+            sent += _flag_team(uow_factory, workspace, team, day, now, config)
+    return sent
+
+
+def _flag_team(
+    uow_factory: UowFactory, workspace: str, team: SalesTeam, day: date, now: datetime, config: LeadbotConfig
+) -> int:
+    with uow_factory() as uow:
+        if not DailyRuns(uow.session).claim(workspace, QUIET_JOB, team.key, day, now, now):
+            return 0
+        reads = DigestReads(uow.session, workspace, team.key, include_unteamed=team is config.teams[0])
+        by_owner: dict[str, list[DigestLead]] = defaultdict(list)
+        for lead in reads.quiet(now - timedelta(days=config.stale_after_days)):
+            by_owner[lead.owner or ""].append(lead)
+        for owner, leads in by_owner.items():
+            payload = {
+                "user": owner,
+                "days": config.stale_after_days,
+                "total": len(leads),
+                "leads": [_payload(lead) for lead in leads[:QUIET_LIST_LIMIT]],
+            }
+            key = f"quiet:{workspace}:{owner}:{day.isoformat()}"
+            uow.outbox.add(OutboxMessage(workspace, MessageKind.QUIET_LEADS, key, payload), now)
+        uow.commit()
+    return len(by_owner)
+
+
+def _payload(lead: DigestLead) -> dict[str, object]:
+    return {"ref": lead.ref, "name": lead.name, "company": lead.company, "score": lead.score}

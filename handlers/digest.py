@@ -1,0 +1,67 @@
+"""The daily team digest: built and queued once per sales team per local working day."""
+
+from datetime import date, datetime
+
+from domain.config import LeadbotConfig, SalesTeam
+from domain.digest import FIRST_DIGEST_COVERS, Digest, digest_date, is_late
+from domain.messages import MessageKind, OutboxMessage
+from domain.working_hours import parse_clock
+from handlers.deliver import UowFactory
+from store.digests import DailyRuns, DigestReads
+from store.unit_of_work import SqlUnitOfWork
+
+DIGEST_JOB = "digest"
+LIST_LIMIT = 5  # leads listed per section; the rest are counted ("…and 37 more")
+
+
+def post_digests(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> int:
+    """Queue every digest due at `now`; the number queued. Safe to run from any number of
+    processes at once: the day's run row and the outbox message commit together or not at all."""
+    with uow_factory() as uow:
+        workspaces = DailyRuns(uow.session).workspaces()
+    queued = 0
+    for team in config.teams:
+        day = digest_date(now, team.hours_in(), parse_clock(team.digest_time))
+        if team.channel is None or day is None:
+            continue
+        for workspace in workspaces:
+            queued += _post_one(uow_factory(), workspace, team, day, now, config)
+    return queued
+
+
+def _post_one(
+    uow: SqlUnitOfWork, workspace: str, team: SalesTeam, day: date, now: datetime, config: LeadbotConfig
+) -> int:
+    with uow:
+        runs = DailyRuns(uow.session)
+        since = runs.last_ran_at(workspace, DIGEST_JOB, team.key) or now - FIRST_DIGEST_COVERS
+        if not runs.claim(workspace, DIGEST_JOB, team.key, day, now, since):
+            return 0  # today's digest is out already, or another process is sending it
+        reads = DigestReads(uow.session, workspace, team.key, include_unteamed=team is config.teams[0])
+        digest = build_digest(reads, team, day, since, now)
+        key = f"digest:{workspace}:{team.key}:{day.isoformat()}"
+        payload = {"channel": team.channel, "digest": digest.payload()}
+        uow.outbox.add(OutboxMessage(workspace, MessageKind.TEAM_DIGEST, key, payload), now)
+        uow.commit()
+    return 1
+
+
+def build_digest(reads: DigestReads, team: SalesTeam, day: date, since: datetime, now: datetime) -> Digest:
+    unassigned, unassigned_total = reads.unassigned(LIST_LIMIT)
+    converted, converted_total = reads.converted(since, now, LIST_LIMIT)
+    return Digest(
+        team_key=team.key,
+        team_name=team.name,
+        local_date=day,
+        since=since,
+        until=now,
+        late=is_late(now, day, team.hours_in(), parse_clock(team.digest_time)),
+        new_by_source=tuple(reads.new_by_source(since, now)),
+        unassigned=tuple(unassigned),
+        unassigned_total=unassigned_total,
+        overdue_by_rep=tuple(reads.overdue_by_rep(now)),
+        hot=tuple(reads.hot(LIST_LIMIT)),
+        converted=tuple(converted),
+        converted_total=converted_total,
+        lost_by_reason=tuple(reads.lost_by_reason(since, now)),
+    )

@@ -1,0 +1,147 @@
+"""Daily runs (the digest-run rows) and the read model the team digest is built from."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from domain.activity import ActivityKind
+from domain.digest import DigestLead, Tally
+from domain.lifecycle import OPEN_STATUSES, LeadStatus
+from domain.reminder import OPEN_REMINDER_STATUSES
+from store.sql import insert_ignoring_conflict
+from store.tables import ActivityRow, DailyRunRow, LeadCounterRow, LeadRow, ReminderRow
+
+_OPEN = [str(s) for s in OPEN_STATUSES]
+
+
+class DailyRuns:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def workspaces(self) -> list[str]:
+        """Every workspace that ever had a lead: the ones a digest can speak about."""
+        return list(self._s.scalars(sa.select(LeadCounterRow.team_id).order_by(LeadCounterRow.team_id)))
+
+    def last_ran_at(self, team_id: str, job: str, scope: str) -> datetime | None:
+        query = (
+            sa.select(DailyRunRow.ran_at)
+            .where(DailyRunRow.team_id == team_id, DailyRunRow.job == job, DailyRunRow.scope == scope)
+            .order_by(DailyRunRow.local_date.desc())
+            .limit(1)
+        )
+        return self._s.scalar(query)
+
+    def claim(
+        self, team_id: str, job: str, scope: str, day: date, now: datetime, covers_from: datetime
+    ) -> bool:
+        """True if this transaction now owns the day's run. On PostgreSQL a second process
+        waits on the first one's uncommitted row and then finds it: one run per day."""
+        insert = insert_ignoring_conflict(
+            self._s,
+            DailyRunRow,
+            team_id=team_id,
+            job=job,
+            scope=scope,
+            local_date=day,
+            covers_from=covers_from,
+            ran_at=now,
+        )
+        return self._s.execute(insert.returning(DailyRunRow.id)).first() is not None
+
+
+class DigestReads:
+    """Plain rows for one sales team of one workspace; never ORM objects."""
+
+    def __init__(self, session: Session, team_id: str, team_key: str, include_unteamed: bool) -> None:
+        self._s = session
+        self._team_id = team_id
+        # Leads with no sales team belong to the first team (LeadbotConfig.team(None)).
+        in_team = LeadRow.sales_team == team_key
+        self._in_team = sa.or_(in_team, LeadRow.sales_team.is_(None)) if include_unteamed else in_team
+        self._live = (LeadRow.team_id == team_id, LeadRow.merged_into_id.is_(None), self._in_team)
+
+    def _leads(self) -> sa.Select[LeadRow]:
+        return sa.select(LeadRow).where(*self._live)
+
+    def _count(self, query: sa.Select[LeadRow]) -> int:
+        return int(self._s.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0)
+
+    def new_by_source(self, since: datetime, until: datetime) -> list[Tally]:
+        source = sa.func.coalesce(LeadRow.source, "unknown")
+        query = (
+            sa.select(source, sa.func.count())
+            .where(*self._live, LeadRow.created_at > since, LeadRow.created_at <= until)
+            .group_by(source)
+            .order_by(sa.func.count().desc(), source)
+        )
+        return [Tally(str(label), int(count)) for label, count in self._s.execute(query)]
+
+    def unassigned(self, limit: int) -> tuple[list[DigestLead], int]:
+        query = self._leads().where(LeadRow.owner_id.is_(None), LeadRow.status.in_(_OPEN))
+        rows = self._s.scalars(query.order_by(LeadRow.created_at.desc()).limit(limit))
+        return [_lead(row) for row in rows], self._count(query)
+
+    def hot(self, limit: int) -> list[DigestLead]:
+        query = self._leads().where(LeadRow.status.in_(_OPEN), LeadRow.score > 0)
+        rows = self._s.scalars(query.order_by(LeadRow.score.desc(), LeadRow.number).limit(limit))
+        return [_lead(row) for row in rows]
+
+    def converted(self, since: datetime, until: datetime, limit: int) -> tuple[list[DigestLead], int]:
+        query = self._leads().where(*self._closed(LeadStatus.CONVERTED, since, until))
+        rows = self._s.scalars(query.order_by(LeadRow.closed_at.desc()).limit(limit))
+        return [_lead(row, detail=_deal(row)) for row in rows], self._count(query)
+
+    def lost_by_reason(self, since: datetime, until: datetime) -> list[Tally]:
+        reason = sa.func.coalesce(LeadRow.lost_reason, "other")
+        query = (
+            sa.select(reason, sa.func.count())
+            .where(*self._live, *self._closed(LeadStatus.LOST, since, until))
+            .group_by(reason)
+            .order_by(sa.func.count().desc(), reason)
+        )
+        return [Tally(str(label), int(count)) for label, count in self._s.execute(query)]
+
+    def overdue_by_rep(self, now: datetime) -> list[Tally]:
+        query = (
+            sa.select(ReminderRow.user_id, sa.func.count())
+            .join(LeadRow, LeadRow.id == ReminderRow.lead_id)
+            .where(*self._live)
+            .where(
+                ReminderRow.status.in_([str(s) for s in OPEN_REMINDER_STATUSES]),
+                ReminderRow.due_at <= now,
+            )
+            .group_by(ReminderRow.user_id)
+            .order_by(sa.func.count().desc(), ReminderRow.user_id)
+        )
+        return [Tally(str(user), int(count)) for user, count in self._s.execute(query)]
+
+    def quiet(self, before: datetime) -> list[DigestLead]:
+        """Open, owned leads with no note, call, email or meeting since `before` (nor
+        created since), by owner: the ones going cold."""
+        touched = (
+            sa.select(ActivityRow.lead_id, sa.func.max(ActivityRow.created_at).label("at"))
+            .where(ActivityRow.team_id == self._team_id, ActivityRow.kind != str(ActivityKind.SYSTEM))
+            .group_by(ActivityRow.lead_id)
+            .subquery()
+        )
+        query = (
+            self._leads()
+            .outerjoin(touched, touched.c.lead_id == LeadRow.id)
+            .where(LeadRow.status.in_(_OPEN), LeadRow.owner_id.is_not(None))
+            .where(sa.func.coalesce(touched.c.at, LeadRow.created_at) < before)
+            .order_by(LeadRow.owner_id, LeadRow.number)
+        )
+        return [_lead(row) for row in self._s.scalars(query)]
+
+    @staticmethod
+    def _closed(status: LeadStatus, since: datetime, until: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+        return (LeadRow.status == str(status), LeadRow.closed_at > since, LeadRow.closed_at <= until)
+
+
+def _lead(row: LeadRow, detail: str | None = None) -> DigestLead:
+    return DigestLead(f"L-{row.number}", row.name, row.company, row.score, detail, row.owner_id)
+
+
+def _deal(row: LeadRow) -> str | None:
+    return f"{row.deal_value:,}" if row.deal_value is not None else None
