@@ -8,6 +8,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.outbox import channel_post, lead_announcement, mention_reply, reminder_message
+from bot.blocks.score import ready_for_sales
 from bot.blocks.text import SlackMessage
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
 
@@ -56,6 +57,8 @@ def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
             return _post(client, payload["channel"], channel_post(payload))
         case MessageKind.COMMAND_REPLY:
             return _answer(client, payload)
+        case MessageKind.READY_FOR_SALES:
+            return _post(client, payload["channel"], ready_for_sales(payload))
 
 
 def _answer(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:

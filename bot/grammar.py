@@ -22,6 +22,7 @@ from handlers.commands import (
     AddNote,
     Command,
     ConvertLead,
+    ExplainScore,
     FindLeads,
     ListTasks,
     LogActivity,
@@ -281,6 +282,27 @@ CLOSING_SPECS: tuple[SubcommandSpec, ...] = (
 )
 
 
+# --- scoring (issue 4) ----------------------------------------------------------------
+
+
+def _build_score(args: list[str], env: ParseEnv) -> ExplainScore:
+    number = _ref(args)
+    if len(args) > 1:
+        raise CommandSyntaxError(f"`score` takes only the lead, but got `{' '.join(args[1:])}` after it.")
+    return ExplainScore(number=number)
+
+
+SCORING_SPECS: tuple[SubcommandSpec, ...] = (
+    SubcommandSpec(
+        "score",
+        "score <lead>",
+        "Why a lead has its score: each rule's points, the decay, MQL/SQL and the history",
+        ("/lead score L-12",),
+        _build_score,
+    ),
+)
+
+
 def _build_tasks(args: list[str], env: ParseEnv) -> ListTasks:
     if args:
         raise CommandSyntaxError(f"`tasks` takes nothing after it, but got `{' '.join(args)}`.")
@@ -341,6 +363,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
         _build_remind,
     ),
     *CLOSING_SPECS,
+    *SCORING_SPECS,
     SubcommandSpec(
         "tasks",
         "tasks",

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from domain.closing import DEFAULT_LOST_REASONS
 from domain.errors import ConfigError
 from domain.permissions import Actor, Role
+from domain.scoring_config import ScoringConfig
 
 SLACK_USER_ID = r"^[UW][A-Z0-9]{2,}$"
 
@@ -46,6 +47,8 @@ class LeadbotConfig(_Strict):
     console_users: tuple[ConsoleUser, ...] = ()
     # Why a lead was lost, as `/lead lost L-1 <reason>` takes it; "other" needs a note.
     lost_reasons: tuple[str, ...] = DEFAULT_LOST_REASONS
+    # Rule scores, MQL and SQL thresholds (domain/scoring_config.py; `[scoring]` in the TOML).
+    scoring: ScoringConfig = ScoringConfig()
 
     @field_validator("lost_reasons")
     @classmethod

@@ -11,6 +11,7 @@ class MessageKind(StrEnum):
     LEAD_ANNOUNCED = "lead_announced"  # a lead nobody typed in (web form, import) for its team
     MENTION_REPLY = "mention_reply"  # a pointer to /lead, in the thread that mentioned the bot
     COMMAND_REPLY = "command_reply"  # the answer to a command that was queued when it came in
+    READY_FOR_SALES = "ready_for_sales"  # a lead whose score crossed SQL, for its team channel
 
 
 @dataclass(slots=True, frozen=True)

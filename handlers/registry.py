@@ -11,6 +11,7 @@ from handlers.commands import (
     AddNote,
     Command,
     ConvertLead,
+    ExplainScore,
     FindLeads,
     KeepBoth,
     LogActivity,
@@ -19,17 +20,21 @@ from handlers.commands import (
     MyLeads,
     OpenQualification,
     QualifyLead,
+    RecordEngagement,
     ReopenLead,
     SetReminder,
     ShowLead,
     UndoMerge,
 )
 from handlers.context import Context
+from handlers.engagement import record_engagement
+from handlers.explain import explain_score
 from handlers.followup_registry import FOLLOWUP_HANDLERS
 from handlers.lookup import find_leads, my_leads, show_lead
 from handlers.merge import keep_both, merge_leads, undo_merge
 from handlers.qualify import open_qualification, qualify_lead
 from handlers.remind import set_reminder
+from handlers.rescore import score_capture
 from handlers.results import Result
 from store.unit_of_work import SqlUnitOfWork
 
@@ -53,7 +58,13 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     LoseLead: lose_lead,
     ReopenLead: reopen_lead,
     **FOLLOWUP_HANDLERS,
+    # scoring (issue 4)
+    RecordEngagement: record_engagement,
+    ExplainScore: explain_score,
 }
+
+# scoring (issue 4): every capture (Slack, web form, queued) is scored as soon as it is stored.
+COMMAND_HANDLERS[AddLead] = score_capture
 
 
 def dispatch(cmd: Command, uow: SqlUnitOfWork, ctx: Context) -> Result:

@@ -8,6 +8,7 @@ from domain.activity import Activity
 from domain.lead import Lead
 from domain.qualification import Qualification
 from domain.reminder import Reminder
+from domain.scoring import ScoreBreakdown, ScoreChange, StageReached
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +211,33 @@ class ReminderChanged:
     unchanged: bool = False
 
 
+# --- scoring (issue 4) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementRecorded:
+    """What the events webhook did with a body: events stored, events for nobody we know
+    (nothing created), resends (same external id) ignored; and the leads they touched."""
+
+    received: int
+    matched: int
+    unknown: int
+    duplicates: int
+    leads: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreExplained:
+    lead: LeadView
+    breakdown: ScoreBreakdown
+    reached: StageReached
+    history: tuple[ScoreChange, ...]
+    mql: int
+    sql: int
+    half_life_days: float
+    now: datetime
+
+
 Result = (
     LeadCaptured
     | LeadDetails
@@ -224,4 +252,7 @@ Result = (
     | LeadClosed
     | TaskList
     | ReminderChanged
+    | ScoreExplained
+    | EngagementRecorded
 )
+

@@ -57,13 +57,29 @@ def answer_deferred(now: datetime, uow_factory: UowFactory, deliver: Deliver, jo
     return done
 
 
+# The daily rescore (handlers/decay.decay_daily with the config bound); returns leads rescored.
+ScoresJob = Callable[[datetime], int]
+
+
+def decay_scores(now: datetime, job: ScoresJob | None) -> int:
+    """Engagement fades: the first pass of each UTC day rescores every open lead (the job
+    claims the day, so later passes and other processes find nothing to do)."""
+    return job(now) if job else 0
+
+
 def run_all(
-    now: datetime, uow_factory: UowFactory, deliver: Deliver, deferred: DeferredJob | None = None
+    now: datetime,
+    uow_factory: UowFactory,
+    deliver: Deliver,
+    deferred: DeferredJob | None = None,
+    scores: ScoresJob | None = None,
 ) -> dict[str, int]:
     """One pass of every job, in the order that lets a due reminder go out at once."""
     return {
         "commands_done": answer_deferred(now, uow_factory, deliver, deferred) if deferred else 0,
         "reminders_queued": send_due_reminders(now, uow_factory),
         "reminders_resurfaced": resurface_overdue(now, uow_factory),
+        # before the outbox flush, so a lead that crossed SQL is announced in this pass
+        "scores_rescored": decay_scores(now, scores),
         "messages_sent": flush_outbox(now, uow_factory, deliver),
     }

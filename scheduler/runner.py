@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from handlers.deliver import Deliver, UowFactory
-from scheduler.jobs import DeferredJob, run_all
+from scheduler.jobs import DeferredJob, ScoresJob, run_all
 
 log = logging.getLogger(__name__)
 SWEEP_JOB = "leadbot.sweep"
@@ -23,11 +23,12 @@ def build_scheduler(
     deliver: Deliver,
     every_seconds: float = 10,
     deferred: DeferredJob | None = None,
+    scores: ScoresJob | None = None,
 ) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
 
     def sweep() -> None:
-        run_all(datetime.now(UTC), uow_factory, deliver, deferred)
+        run_all(datetime.now(UTC), uow_factory, deliver, deferred, scores)
 
     scheduler.add_job(sweep, "interval", seconds=every_seconds, id=SWEEP_JOB, replace_existing=True)
     return scheduler

@@ -9,12 +9,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from domain.errors import Conflict
 from store.contacts import ContactRepository
 from store.deferred import DeferredCommands
+from store.engagement import EngagementRepository
 from store.leads import LeadRepository
 from store.merges import MergeRepository
 from store.outbox import OutboxRepository
 from store.qualifications import QualificationRepository
 from store.reminders import ReminderRepository
 from store.repositories import ActivityRepository, AuditLog, RequestKeys
+from store.scores import ScoreRepository
 
 CONFLICT_MESSAGE = (
     "Someone saved the same lead (same email, phone or external id) at the same moment. "
@@ -33,6 +35,9 @@ class SqlUnitOfWork:
     deferred: DeferredCommands
     contacts: ContactRepository
     qualifications: QualificationRepository
+    # scoring (issue 4)
+    engagement: EngagementRepository
+    scores: ScoreRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -51,6 +56,9 @@ class SqlUnitOfWork:
         self.deferred = DeferredCommands(session)
         self.contacts = ContactRepository(session)
         self.qualifications = QualificationRepository(session)
+        # scoring (issue 4)
+        self.engagement = EngagementRepository(session)
+        self.scores = ScoreRepository(session)
         return self
 
     def __exit__(

@@ -13,6 +13,7 @@ from bot.blocks.closing import closed_message, qualified_message
 from bot.blocks.followups import local_when
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
 from bot.blocks.lists import list_blocks
+from bot.blocks.score import score_message
 from bot.blocks.tasks import changed_message, tasks_message
 from bot.blocks.text import SlackMessage, escape, safe
 from domain.errors import DomainError
@@ -29,6 +30,7 @@ from handlers.results import (
     MergeUndone,
     ReminderChanged,
     ReminderSet,
+    ScoreExplained,
     TaskList,
 )
 
@@ -86,6 +88,9 @@ def _(result: ReminderSet) -> SlackMessage:
 # --- follow-ups (issue 6) -------------------------------------------------------------
 render.register(TaskList, tasks_message)
 render.register(ReminderChanged, changed_message)
+
+# --- scoring (issue 4) ----------------------------------------------------------------
+render.register(ScoreExplained, score_message)
 
 
 def error_message(error: DomainError) -> SlackMessage:
