@@ -18,12 +18,14 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.deferred import deferred_job
 from bot.delivery import make_deliver
 from bot.deps import Deps
+from bot.event_webhook import EventsEndpoint
 from bot.listeners import register
 from bot.settings import Settings
 from bot.webhooks import WebhookEndpoint
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
+from handlers.decay import decay_daily
 from handlers.deliver import Deliver, UowFactory
-from scheduler.jobs import DeferredJob, answer_deferred, run_all
+from scheduler.jobs import DeferredJob, ScoresJob, answer_deferred, run_all
 from scheduler.runner import Worker, build_scheduler, kick
 from store.engine import make_engine, make_session_factory
 from store.migrate import upgrade
@@ -46,6 +48,8 @@ class Runtime:
     deferred: DeferredJob
     capture_slot: threading.Lock  # held while a lead is captured; see Deps.capture
     worker: Worker  # carries out captures queued while the slot was taken
+    events_webhook: EventsEndpoint  # POST /webhooks/events (scoring, issue 4)
+    scores: ScoresJob  # the daily rescore, run by the sweep once a day
 
     def start(self) -> None:
         """The background parts: the periodic sweep and the queued-capture worker."""
@@ -58,7 +62,7 @@ class Runtime:
 
     def run_jobs(self, now: datetime) -> dict[str, int]:
         """One pass of every scheduled job, as `leadbot tick` runs it."""
-        return run_all(now, self.uow_factory, self.deliver, self.deferred, self.config)
+        return run_all(now, self.uow_factory, self.deliver, self.deferred, self.config, self.scores)
 
     def healthy(self) -> bool:
         try:
@@ -115,8 +119,9 @@ def build_runtime(settings: Settings, config: LeadbotConfig, *, sweep_seconds: f
     deliver = make_deliver(make_delivery_client(settings))
     capture_slot = threading.Lock()
     deferred = deferred_job(uow_factory, config, capture_slot)
+    scores = scores_job(uow_factory, config)
     scheduler = build_scheduler(
-        uow_factory, deliver, every_seconds=sweep_seconds, deferred=deferred, config=config
+        uow_factory, deliver, every_seconds=sweep_seconds, deferred=deferred, config=config, scores=scores
     )
     worker = Worker(lambda now: answer_deferred(now, uow_factory, deliver, deferred))
     deps = Deps(
@@ -127,7 +132,8 @@ def build_runtime(settings: Settings, config: LeadbotConfig, *, sweep_seconds: f
         capture_slot=capture_slot,
     )
     app = build_app(settings, client, deps)
-    webhook = WebhookEndpoint(deps, _secret(settings), workspace_of(app, settings))
+    workspace = workspace_of(app, settings)
+    webhook = WebhookEndpoint(deps, _secret(settings), workspace)
     return Runtime(
         settings,
         config,
@@ -141,6 +147,8 @@ def build_runtime(settings: Settings, config: LeadbotConfig, *, sweep_seconds: f
         deferred,
         capture_slot,
         worker,
+        EventsEndpoint(deps, _secret(settings), workspace),
+        scores,
     )
 
 
@@ -162,7 +170,13 @@ def run_jobs_once(settings: Settings, config: LeadbotConfig, now: datetime) -> d
     commands left queued by a server that stopped included."""
     _, uow_factory = open_database(settings.database_url)
     deferred = deferred_job(uow_factory, config, threading.Lock())
-    return run_all(now, uow_factory, make_deliver(make_delivery_client(settings)), deferred, config)
+    deliver = make_deliver(make_delivery_client(settings))
+    return run_all(now, uow_factory, deliver, deferred, config, scores_job(uow_factory, config))
+
+
+def scores_job(uow_factory: UowFactory, config: LeadbotConfig) -> ScoresJob:
+    """The daily rescore with this process's config bound: leads rescored, 0 if the day was done."""
+    return lambda now: decay_daily(now, uow_factory, config).leads
 
 
 def build_app(settings: Settings, client: WebClient, deps: Deps) -> App:

@@ -49,17 +49,24 @@ def run() -> None:
 
 @cli.command()
 def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
-    """HTTP mode: POST /slack/events, POST /webhooks/leads, GET /healthz."""
+    """HTTP mode: POST /slack/events, POST /webhooks/leads and /webhooks/events, GET /healthz."""
     from bot.bootstrap import build_runtime
     from bot.http_server import serve as make_server
 
     settings, config = _settings_and_config()
     runtime = build_runtime(settings, config)
-    server = make_server(runtime.app, runtime.healthy, host, port, leads_webhook=runtime.webhook.handle)
+    server = make_server(
+        runtime.app,
+        runtime.healthy,
+        host,
+        port,
+        leads_webhook=runtime.webhook.handle,
+        events_webhook=runtime.events_webhook.handle,
+    )
     runtime.start()
     typer.echo(f"Leadbot listening on http://{host}:{server.server_port}/slack/events")
     if settings.leadbot_webhook_secret is None:
-        typer.echo("Web-form webhook is off (503) until LEADBOT_WEBHOOK_SECRET is set.")
+        typer.echo("Web-form and events webhooks are off (503) until LEADBOT_WEBHOOK_SECRET is set.")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ from slack_sdk.webhook import WebhookClient
 from bot.blocks.digest import away_message, digest_message, quiet_leads_message
 from bot.blocks.outbox import channel_post, lead_announcement, mention_reply, reminder_message
 from bot.blocks.routing import assigned_dm, decided_message, proposal_message, thread_reply
+from bot.blocks.score import ready_for_sales
 from bot.blocks.text import SlackMessage
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
 
@@ -71,6 +72,8 @@ def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
             return _post(client, _dm(client, payload["user"]), away_message(payload))
         case MessageKind.QUIET_LEADS:
             return _post(client, _dm(client, payload["user"]), quiet_leads_message(payload))
+        case MessageKind.READY_FOR_SALES:
+            return _post(client, payload["channel"], ready_for_sales(payload))
 
 
 def _decided(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:

@@ -25,6 +25,7 @@ from handlers.commands import (
     Command,
     ConvertLead,
     EnrollLead,
+    ExplainScore,
     FindLeads,
     ListTasks,
     LogActivity,
@@ -326,6 +327,27 @@ PREDICTIVE_SPECS: tuple[SubcommandSpec, ...] = (
 )
 
 
+# --- scoring (issue 4) ----------------------------------------------------------------
+
+
+def _build_score(args: list[str], env: ParseEnv) -> ExplainScore:
+    number = _ref(args)
+    if len(args) > 1:
+        raise CommandSyntaxError(f"`score` takes only the lead, but got `{' '.join(args[1:])}` after it.")
+    return ExplainScore(number=number)
+
+
+SCORING_SPECS: tuple[SubcommandSpec, ...] = (
+    SubcommandSpec(
+        "score",
+        "score <lead>",
+        "Why a lead has its score: each rule's points, the decay, MQL/SQL and the history",
+        ("/lead score L-12",),
+        _build_score,
+    ),
+)
+
+
 def _build_tasks(args: list[str], env: ParseEnv) -> ListTasks:
     if args:
         raise CommandSyntaxError(f"`tasks` takes nothing after it, but got `{' '.join(args)}`.")
@@ -500,6 +522,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
     *CLOSING_SPECS,
     *PREDICTIVE_SPECS,
     *ROUTING_SPECS,
+    *SCORING_SPECS,
     SubcommandSpec(
         "tasks",
         "tasks",

@@ -1,4 +1,5 @@
-"""HTTP transport: Slack events on /slack/events, web-form leads on /webhooks/leads, health on /healthz."""
+"""HTTP transport: Slack events on /slack/events, web-form leads on /webhooks/leads, engagement
+events on /webhooks/events, health on /healthz."""
 # https://docs.python.org/3/library/http.server.html#http.server.ThreadingHTTPServer
 
 import json
@@ -27,11 +28,13 @@ class LeadbotServer(ThreadingHTTPServer):
         app: App,
         healthy: Callable[[], bool],
         leads_webhook: Webhook | None = None,
+        events_webhook: Webhook | None = None,
     ) -> None:
         super().__init__(address, _Handler)
         self.app = app
         self.healthy = healthy
         self.leads_webhook = leads_webhook
+        self.events_webhook = events_webhook
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -62,6 +65,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._bolt(body, url.query)
         elif url.path == "/webhooks/leads" and self.server.leads_webhook is not None:
             self._webhook(self.server.leads_webhook, body)
+        elif url.path == "/webhooks/events" and self.server.events_webhook is not None:
+            self._webhook(self.server.events_webhook, body)
         else:
             self._answer(404, b'{"error": "not found"}')
 
@@ -100,6 +105,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def serve(
-    app: App, healthy: Callable[[], bool], host: str, port: int, leads_webhook: Webhook | None = None
+    app: App,
+    healthy: Callable[[], bool],
+    host: str,
+    port: int,
+    leads_webhook: Webhook | None = None,
+    events_webhook: Webhook | None = None,
 ) -> LeadbotServer:
-    return LeadbotServer((host, port), app, healthy, leads_webhook)
+    return LeadbotServer((host, port), app, healthy, leads_webhook, events_webhook)

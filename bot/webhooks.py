@@ -1,4 +1,5 @@
-"""The web-form webhook: a signed JSON lead in, the one capture pipeline, a JSON answer out."""
+"""Signed JSON webhooks, and the web-form one: a signed JSON lead in, the one capture
+pipeline, a JSON answer out. The events webhook (bot/event_webhook.py) shares the checks."""
 # Transport-agnostic: bot.http_server hands it the raw body and headers.
 
 import hashlib
@@ -73,19 +74,25 @@ class Problem:
 
 
 class BadRequest(Exception):
-    """The body is not a JSON object; nothing in it can be trusted to name a field."""
+    """The body is not JSON of the right shape; nothing in it can be trusted to name a field."""
 
 
-class InvalidLead(Exception):
+class InvalidFields(Exception):
+    """Fields that cannot be used as sent: a 422 naming each of them."""
+
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(", ".join(p.field for p in problems))
         self.problems = problems
 
 
-class WebhookEndpoint:
-    """`POST /webhooks/leads`: refuse what is unsigned, oversized or malformed, then
-    capture through the same handler as every other channel. Leads belong to the
-    workspace of the bot token (DESIGN.md), so the secret speaks for that workspace."""
+class SignedWebhook:
+    """A signed JSON webhook: refuse what is unsigned, oversized or malformed, then hand
+    the parsed body to `accept`. Shared by `/webhooks/leads` and `/webhooks/events`.
+    Everything belongs to the workspace of the bot token (DESIGN.md), so the secret
+    speaks for that workspace."""
+
+    sender = SENDER  # the system actor's name in activities and the audit trail
+    what = "lead"  # named in a 422's error
 
     def __init__(self, deps: Deps, secret: str | None, workspace_id: str) -> None:
         self._deps = deps
@@ -97,8 +104,14 @@ class WebhookEndpoint:
             return self._handle(body, headers)
         except Exception:
             # The sender gets no stack trace; it should retry, and we read the log.
-            log.exception("web-form webhook failed")
+            log.exception("%s webhook failed", self.what)
             return 500, {"error": "internal error: retry later"}
+
+    def accept(self, data: Any) -> Answer:
+        raise NotImplementedError
+
+    def context(self) -> Context:
+        return Context(system_actor(self._workspace_id, self.sender), self._deps.clock(), self._deps.config)
 
     def _handle(self, body: bytes, headers: Mapping[str, str]) -> Answer:
         if self._secret is None:
@@ -106,21 +119,27 @@ class WebhookEndpoint:
         if len(body) > MAX_BODY:
             return 413, {"error": f"body too large: at most {MAX_BODY} bytes"}
         if not signature_ok(self._secret, body, header(headers, SIGNATURE_HEADER)):
-            log.warning("web-form webhook refused: bad or missing %s", SIGNATURE_HEADER)
+            log.warning("%s webhook refused: bad or missing %s", self.what, SIGNATURE_HEADER)
             return 401, {"error": f"bad signature: {HOW_TO_SIGN}"}
         try:
-            result = self._capture(parse_lead(json_object(body)))
+            return self.accept(json_body(body))
         except BadRequest as exc:
             return 400, {"error": str(exc)}
-        except InvalidLead as exc:
-            return 422, invalid(exc.problems)
+        except InvalidFields as exc:
+            return 422, invalid(exc.problems, self.what)
         except InvalidInput as exc:
-            return 422, invalid([Problem(exc.field, str(exc))])
-        return answer(result)
+            return 422, invalid([Problem(exc.field, str(exc))], self.what)
+
+
+class WebhookEndpoint(SignedWebhook):
+    """`POST /webhooks/leads`: a web form's lead, captured through the same handler as
+    every other channel."""
+
+    def accept(self, data: Any) -> Answer:
+        return answer(self._capture(parse_lead(json_object(data))))
 
     def _capture(self, command: AddLead) -> LeadCaptured:
-        ctx = Context(system_actor(self._workspace_id, SENDER), self._deps.clock(), self._deps.config)
-        result = self._deps.dispatch(command, ctx)
+        result = self._deps.dispatch(command, self.context())
         assert isinstance(result, LeadCaptured)  # AddLead's handler answers nothing else
         return result
 
@@ -137,11 +156,14 @@ def header(headers: Mapping[str, str], name: str) -> str:
     return next((value for key, value in headers.items() if key.lower() == name.lower()), "")
 
 
-def json_object(body: bytes) -> dict[str, Any]:
+def json_body(body: bytes) -> Any:
     try:
-        data = json.loads(body)
+        return json.loads(body)
     except (ValueError, RecursionError) as exc:  # RecursionError: absurdly nested arrays
         raise BadRequest(f"the body is not JSON: {exc}") from exc
+
+
+def json_object(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise BadRequest('the body must be a JSON object of lead fields, e.g. {"name": "Dana Scully"}')
     return data
@@ -152,10 +174,10 @@ def parse_lead(data: dict[str, Any]) -> AddLead:
         lead = WebLead.model_validate(data)
         if lead.lacks_identity():
             problem = "a lead needs a name or an email"
-            raise InvalidLead([Problem("name", problem), Problem("email", problem)])
+            raise InvalidFields([Problem("name", problem), Problem("email", problem)])
         return lead.command()
     except ValidationError as exc:
-        raise InvalidLead([Problem(_field_of(e["loc"]), e["msg"]) for e in exc.errors()]) from exc
+        raise InvalidFields([Problem(_field_of(e["loc"]), e["msg"]) for e in exc.errors()]) from exc
 
 
 def _field_of(loc: tuple[int | str, ...]) -> str:
@@ -165,8 +187,9 @@ def _field_of(loc: tuple[int | str, ...]) -> str:
     return {"sales_team": "team"}.get(str(loc[0]), str(loc[0])) if loc else "body"
 
 
-def invalid(problems: list[Problem]) -> dict[str, Any]:
-    return {"error": "invalid lead", "fields": [{"field": p.field, "problem": p.problem} for p in problems]}
+def invalid(problems: list[Problem], what: str = "lead") -> dict[str, Any]:
+    fields = [{"field": p.field, "problem": p.problem} for p in problems]
+    return {"error": f"invalid {what}", "fields": fields}
 
 
 def answer(result: LeadCaptured) -> Answer:

@@ -12,6 +12,7 @@ from domain.closing import DEFAULT_LOST_REASONS
 from domain.errors import ConfigError
 from domain.permissions import Actor, Role
 from domain.routing_config import Routing, TeamRouting
+from domain.scoring_config import ScoringConfig
 from domain.working_hours import WorkingHours, parse_clock, parse_days
 
 SLACK_USER_ID = r"^[UW][A-Z0-9]{2,}$"
@@ -86,6 +87,8 @@ class LeadbotConfig(_Strict):
     lost_reasons: tuple[str, ...] = DEFAULT_LOST_REASONS
     # Routing (issue 5): which team a lead goes to (rules, first match wins).
     routing: Routing = Routing()
+    # Rule scores, MQL and SQL thresholds (domain/scoring_config.py; `[scoring]` in the TOML).
+    scoring: ScoringConfig = ScoringConfig()
 
     @field_validator("lost_reasons")
     @classmethod

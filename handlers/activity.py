@@ -8,6 +8,7 @@ from domain.permissions import Action
 from handlers import nurture
 from handlers.commands import AddNote, LogActivity
 from handlers.context import Context, audit, load_lead
+from handlers.rescore import count_engagement
 from handlers.results import ActivityAdded, LeadView
 from store.unit_of_work import SqlUnitOfWork
 
@@ -48,6 +49,7 @@ def _record(
         audit(uow, ctx, f"activity.{activity.kind}", lead, before, lead.snapshot())
         if request_key:
             uow.requests.settle(lead.team_id, request_key, f"activity:{activity.kind}")
+        lead = count_engagement(uow, ctx, lead, activity)
         uow.commit()
     return ActivityAdded(LeadView.of(lead), activity)
 

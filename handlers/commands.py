@@ -4,12 +4,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from domain.activity import MAX_ACTIVITY_TEXT, ActivityKind
 from domain.assignment import Decision
 from domain.closing import MAX_DEAL_VALUE, MAX_NOTE
 from domain.lifecycle import LeadStatus
+from domain.scoring_config import WEBHOOK_KINDS, EngagementKind
 
 
 class Command(BaseModel):
@@ -217,3 +218,38 @@ class EnrollLead(Command):
 
 class StopNurture(Command):
     number: int = Field(gt=0)
+
+
+# --- scoring (issue 4: handlers/engagement.py, handlers/explain.py) ---------------------
+
+
+class EngagementIn(BaseModel):
+    """One engagement event as the events webhook takes it (DESIGN.md: email, event, url?,
+    at?, external_id?); `occurred_at` and `event_id` are accepted as other names."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
+
+    email: str = Field(min_length=1, max_length=320)
+    event: EngagementKind
+    url: str | None = Field(default=None, max_length=2000)
+    at: datetime | None = Field(default=None, validation_alias=AliasChoices("at", "occurred_at"))
+    external_id: str | None = Field(
+        default=None, max_length=255, validation_alias=AliasChoices("external_id", "event_id")
+    )
+
+    @field_validator("event", mode="before")
+    @classmethod
+    def _from_outside(cls, value: object) -> object:
+        # Calls, emails and meetings are logged by reps with /lead log, not posted.
+        if value not in WEBHOOK_KINDS:
+            raise ValueError(f"`{value}` is not an event; send one of: {', '.join(WEBHOOK_KINDS)}")
+        return value
+
+
+class RecordEngagement(Command):
+    events: tuple[EngagementIn, ...] = Field(min_length=1, max_length=500)
+
+
+class ExplainScore(Command):
+    number: int = Field(gt=0)
+    history: int = Field(default=8, gt=0, le=30)

@@ -8,6 +8,7 @@ from domain.qualification import Qualification, answer, changed, summary
 from handlers.commands import OpenQualification, QualifyLead
 from handlers.context import Context, audit, load_lead
 from handlers.once import seen_before, settle
+from handlers.rescore import rescore_lead
 from handlers.results import LeadQualified, LeadView, QualificationDraft
 from store.unit_of_work import SqlUnitOfWork
 
@@ -15,7 +16,8 @@ from store.unit_of_work import SqlUnitOfWork
 def qualify_lead(cmd: QualifyLead, uow: SqlUnitOfWork, ctx: Context) -> LeadQualified:
     """Answers given replace the latest, the rest carry over; each change is a new record,
     so the history shows how the picture grew. Qualifying does not move the status by
-    itself: scoring decides when a lead is qualified."""
+    itself: scoring decides when a lead is qualified (the answers feed the BANT fit rules,
+    and crossing SQL qualifies it)."""
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.WORK)
         latest = uow.qualifications.latest(lead)
@@ -26,6 +28,7 @@ def qualify_lead(cmd: QualifyLead, uow: SqlUnitOfWork, ctx: Context) -> LeadQual
         changes = changed(latest, updated)
         if changes:
             _record(uow, ctx, lead, latest, updated)
+            lead = rescore_lead(uow, ctx, lead, "BANT qualification")
         settle(uow, lead.team_id, cmd.request_key, "qualified")
         uow.commit()
     return LeadQualified(LeadView.of(lead), updated, changes)

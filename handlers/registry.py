@@ -11,6 +11,7 @@ from handlers.commands import (
     AddNote,
     Command,
     ConvertLead,
+    ExplainScore,
     FindLeads,
     KeepBoth,
     LogActivity,
@@ -19,6 +20,7 @@ from handlers.commands import (
     MyLeads,
     OpenQualification,
     QualifyLead,
+    RecordEngagement,
     ReopenLead,
     SetProbability,
     SetReminder,
@@ -26,12 +28,15 @@ from handlers.commands import (
     UndoMerge,
 )
 from handlers.context import Context
+from handlers.engagement import record_engagement
+from handlers.explain import explain_score
 from handlers.followup_registry import FOLLOWUP_HANDLERS
 from handlers.lookup import find_leads, my_leads, show_lead
 from handlers.merge import keep_both, merge_leads, undo_merge
 from handlers.probability import set_probability
 from handlers.qualify import open_qualification, qualify_lead
 from handlers.remind import set_reminder
+from handlers.rescore import score_capture
 from handlers.results import Result
 from handlers.routing_registry import ROUTING_HANDLERS
 from handlers.training import retrains_after
@@ -61,7 +66,13 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     # predictive score (issue 4 item 5)
     SetProbability: set_probability,
     **ROUTING_HANDLERS,
+    # scoring (issue 4)
+    RecordEngagement: record_engagement,
+    ExplainScore: explain_score,
 }
+
+# scoring (issue 4): every capture (Slack, web form, queued) is scored as soon as it is stored.
+COMMAND_HANDLERS[AddLead] = score_capture
 
 
 def dispatch(cmd: Command, uow: SqlUnitOfWork, ctx: Context) -> Result:

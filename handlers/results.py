@@ -11,6 +11,7 @@ from domain.predictive import MIN_HISTORY, Factor
 from domain.qualification import Qualification
 from domain.reminder import Reminder
 from domain.routing import RepNote
+from domain.scoring import ScoreBreakdown, ScoreChange, StageReached
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +286,33 @@ class NurtureChanged:
     repeated: bool = False
 
 
+# --- scoring (issue 4) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementRecorded:
+    """What the events webhook did with a body: events stored, events for nobody we know
+    (nothing created), resends (same external id) ignored; and the leads they touched."""
+
+    received: int
+    matched: int
+    unknown: int
+    duplicates: int
+    leads: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreExplained:
+    lead: LeadView
+    breakdown: ScoreBreakdown
+    reached: StageReached
+    history: tuple[ScoreChange, ...]
+    mql: int
+    sql: int
+    half_life_days: float
+    now: datetime
+
+
 Result = (
     LeadCaptured
     | LeadDetails
@@ -304,4 +332,6 @@ Result = (
     | RoutingDecided
     | AwayChanged
     | NurtureChanged
+    | ScoreExplained
+    | EngagementRecorded
 )

@@ -74,12 +74,23 @@ def answer_deferred(now: datetime, uow_factory: UowFactory, deliver: Deliver, jo
     return done
 
 
+# The daily rescore (handlers/decay.decay_daily with the config bound); returns leads rescored.
+ScoresJob = Callable[[datetime], int]
+
+
+def decay_scores(now: datetime, job: ScoresJob | None) -> int:
+    """Engagement fades: the first pass of each UTC day rescores every open lead (the job
+    claims the day, so later passes and other processes find nothing to do)."""
+    return job(now) if job else 0
+
+
 def run_sweep(
     now: datetime,
     uow_factory: UowFactory,
     deliver: Deliver,
     deferred: DeferredJob | None = None,
     config: LeadbotConfig | None = None,
+    scores: ScoresJob | None = None,
 ) -> dict[str, int]:
     """The frequent jobs, in the order that lets a due reminder go out at once."""
     return {
@@ -89,6 +100,8 @@ def run_sweep(
         "reminders_resurfaced": resurface_overdue(now, uow_factory),
         "proposals_auto_approved": auto_approve_proposals(now, uow_factory, config) if config else 0,
         **(scheduled_posts(now, uow_factory, config) if config else {}),
+        # before the outbox flush, so a lead that crossed SQL is announced in this pass
+        "scores_rescored": decay_scores(now, scores),
         "messages_sent": flush_outbox(now, uow_factory, deliver),
         # last: a retrain may take seconds, and must not hold up a due message
         "models_trained": retrain_models(now, uow_factory),
@@ -101,9 +114,10 @@ def run_all(
     deliver: Deliver,
     deferred: DeferredJob | None = None,
     config: LeadbotConfig | None = None,
+    scores: ScoresJob | None = None,
 ) -> dict[str, int]:
     """One pass of every job, as `leadbot tick` runs it: the sweep, then housekeeping."""
-    swept = run_sweep(now, uow_factory, deliver, deferred, config)
+    swept = run_sweep(now, uow_factory, deliver, deferred, config, scores)
     return {**swept, "rows_pruned": prune(now, uow_factory)}
 
 

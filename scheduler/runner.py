@@ -11,7 +11,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from domain.config import LeadbotConfig
 from handlers.deliver import Deliver, UowFactory
 from handlers.housekeeping import prune
-from scheduler.jobs import DeferredJob, run_sweep
+from scheduler.jobs import DeferredJob, ScoresJob, run_sweep
 
 log = logging.getLogger(__name__)
 SWEEP_JOB = "leadbot.sweep"
@@ -27,11 +27,12 @@ def build_scheduler(
     every_seconds: float = 10,
     deferred: DeferredJob | None = None,
     config: LeadbotConfig | None = None,  # routing, digests and cadences need the teams
+    scores: ScoresJob | None = None,
 ) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
 
     def sweep() -> None:
-        run_sweep(datetime.now(UTC), uow_factory, deliver, deferred, config)
+        run_sweep(datetime.now(UTC), uow_factory, deliver, deferred, config, scores)
 
     def housekeeping() -> None:
         prune(datetime.now(UTC), uow_factory)

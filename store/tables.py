@@ -416,3 +416,48 @@ class CadenceStepRow(Base):
     )
     step: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     reminder_id: Mapped[int] = mapped_column(sa.ForeignKey("reminders.id", ondelete="CASCADE"))
+
+
+# --- scoring (issue 4) ----------------------------------------------------------------
+
+
+class EngagementEventRow(Base):
+    """What a lead did (events webhook) or a rep logged with them (`/lead log`): the
+    engagement half of the rule score. A sender's external id makes a resend a no-op."""
+
+    __tablename__ = "engagement_events"
+    __table_args__ = (sa.UniqueConstraint("team_id", "external_id"), sa.Index(None, "lead_id", "occurred_at"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    url: Mapped[str | None] = mapped_column(sa.String(2000))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    external_id: Mapped[str | None] = mapped_column(sa.String(255))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LeadScoreRow(Base):
+    """How far a lead has come by score (lead, mql, sql; only up) and when it got there.
+    A lead without a row is at `lead`; the number itself is `leads.score`."""
+
+    __tablename__ = "lead_scores"
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    stage: Mapped[str] = mapped_column(sa.String(8))
+    mql_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sql_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ScoreChangeRow(Base):
+    """Each change of a lead's score and why (an event, a call, BANT, the daily decay)."""
+
+    __tablename__ = "lead_score_changes"
+    __table_args__ = (sa.Index(None, "lead_id", "id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
+    before: Mapped[int] = mapped_column(sa.Integer)
+    after: Mapped[int] = mapped_column(sa.Integer)
+    reason: Mapped[str] = mapped_column(sa.String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from domain.errors import Conflict
 from store.contacts import ContactRepository
 from store.deferred import DeferredCommands
+from store.engagement import EngagementRepository
 from store.leads import LeadRepository
 from store.merges import MergeRepository
 from store.outbox import OutboxRepository
@@ -17,6 +18,7 @@ from store.qualifications import QualificationRepository
 from store.reminders import ReminderRepository
 from store.repositories import ActivityRepository, AuditLog, RequestKeys
 from store.routing import RoutingRepository
+from store.scores import ScoreRepository
 
 CONFLICT_MESSAGE = (
     "Someone saved the same lead (same email, phone or external id) at the same moment. "
@@ -37,6 +39,9 @@ class SqlUnitOfWork:
     qualifications: QualificationRepository
     predictive: PredictiveRepository  # issue 4 item 5
     routing: RoutingRepository  # issue 5
+    # scoring (issue 4)
+    engagement: EngagementRepository
+    scores: ScoreRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -57,6 +62,9 @@ class SqlUnitOfWork:
         self.qualifications = QualificationRepository(session)
         self.predictive = PredictiveRepository(session)
         self.routing = RoutingRepository(session)
+        # scoring (issue 4)
+        self.engagement = EngagementRepository(session)
+        self.scores = ScoreRepository(session)
         return self
 
     def __exit__(

@@ -8,7 +8,7 @@ VALUE_LIMIT = 60  # values are cut to this when learned, so a factor line stays 
 
 
 def chance_fact(chance: ChanceView | None) -> str | None:
-    """"Conversion chance 34% — top factors: source: referral +0.8, ..." or how far off it is."""
+    """ "Conversion chance 34% — top factors: source: referral +0.8, ..." or how far off it is."""
     if chance is None:
         return None
     if chance.set_by is not None:

@@ -68,7 +68,11 @@ def lead_announcement(payload: dict[str, Any]) -> SlackMessage:
     """A lead that came in without a rep (web form, import), for its team channel."""
     lead = payload["lead"]
     email = f" · {safe(lead.get('email'), 320)}" if lead.get("email") else ""
-    text = f"📥 New lead from {safe(payload.get('via'), 50)}: {lead_line(lead)}{email}"
+    return lead_notice(f"📥 New lead from {safe(payload.get('via'), 50)}: {lead_line(lead)}{email}", lead)
+
+
+def lead_notice(text: str, lead: dict[str, Any]) -> SlackMessage:
+    """A team-channel notice about one lead (already-escaped text), with a Show lead button."""
     button = ButtonElement(text="Show lead", action_id=ActionId.SHOW, value=lead["ref"].removeprefix("L-"))
     blocks = [SectionBlock(text=MarkdownTextObject(text=text), accessory=button)]
     return SlackMessage(text=text, blocks=[block.to_dict() for block in blocks])

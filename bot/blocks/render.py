@@ -16,6 +16,7 @@ from bot.blocks.lists import list_blocks
 from bot.blocks.nurture import nurture_message
 from bot.blocks.probability import probability_message
 from bot.blocks.routing import away_message, decided_answer, plan_message
+from bot.blocks.score import score_message
 from bot.blocks.tasks import changed_message, tasks_message
 from bot.blocks.text import SlackMessage, escape, safe
 from domain.errors import DomainError
@@ -37,6 +38,7 @@ from handlers.results import (
     ReminderSet,
     RoutePlan,
     RoutingDecided,
+    ScoreExplained,
     TaskList,
 )
 
@@ -103,6 +105,8 @@ render.register(RoutingDecided, decided_answer)
 render.register(AwayChanged, away_message)
 # --- nurture cadences (issue 6) -------------------------------------------------------
 render.register(NurtureChanged, nurture_message)
+# --- scoring (issue 4) ----------------------------------------------------------------
+render.register(ScoreExplained, score_message)
 
 
 def error_message(error: DomainError) -> SlackMessage:

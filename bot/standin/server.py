@@ -273,9 +273,14 @@ class FakeSlack:
         file_id = self._next_id("F")
         url = f"{self.origin}/files/{file_id}/{quote(name, safe='')}"
         file = {
-            "id": file_id, "name": name, "title": name, "filetype": filetype, "size": len(content),
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "filetype": filetype,
+            "size": len(content),
             "mimetype": "text/csv" if filetype == "csv" else "application/octet-stream",
-            "url_private": url, "url_private_download": url + "?download=1",
+            "url_private": url,
+            "url_private_download": url + "?download=1",
         }
         with self._lock:
             self._files[file_id] = (file, content)

@@ -1,65 +1,19 @@
 """`POST /webhooks/leads` over a real socket: signed web-form leads, refusals, resends, duplicates."""
 
-import hashlib
-import hmac
 import http.client
 import json
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pydantic import SecretStr
 from typer.testing import CliRunner
+from webhook_support import post, send, signature, start
 
-from bot.bootstrap import Runtime, build_runtime
+from bot.bootstrap import Runtime
 from bot.cli import cli
-from bot.http_server import LeadbotServer, serve
 from bot.webhooks import MAX_BODY
 from domain.config import CONSOLE_WORKSPACE
 
-SECRET = "test-webhook-secret"
 DANA = {"name": "Dana Scully", "email": "dana@fbi.gov", "company": "FBI"}
-
-
-@pytest.fixture
-def signed_runtime(settings, config) -> Iterator[Runtime]:
-    built = build_runtime(settings.model_copy(update={"leadbot_webhook_secret": SecretStr(SECRET)}), config)
-    yield built
-    built.engine.dispose()
-
-
-def start(runtime: Runtime) -> LeadbotServer:
-    running = serve(runtime.app, runtime.healthy, "127.0.0.1", 0, leads_webhook=runtime.webhook.handle)
-    threading.Thread(target=running.serve_forever, daemon=True).start()
-    return running
-
-
-@pytest.fixture
-def server(signed_runtime) -> Iterator[LeadbotServer]:
-    running = start(signed_runtime)
-    yield running
-    running.shutdown()
-    running.server_close()
-
-
-def signature(body: bytes, secret: str = SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def post(server: LeadbotServer, body: bytes, headers: dict[str, str]) -> tuple[int, dict]:
-    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
-    connection.request(
-        "POST", "/webhooks/leads", body=body, headers={"Content-Type": "application/json", **headers}
-    )
-    answer = connection.getresponse()
-    return answer.status, json.loads(answer.read())
-
-
-def send(server: LeadbotServer, lead: dict | bytes) -> tuple[int, dict]:
-    """A lead signed as a web form signs it."""
-    body = lead if isinstance(lead, bytes) else json.dumps(lead).encode()
-    return post(server, body, {"X-Leadbot-Signature": signature(body)})
 
 
 def leads_in(runtime: Runtime) -> list:

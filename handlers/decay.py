@@ -1,0 +1,45 @@
+"""The daily rescore: engagement fades with its half-life, so every open lead's score is
+recomputed once a day, in batches, writing only the scores that changed."""
+
+from datetime import datetime
+
+from domain.config import LeadbotConfig
+from domain.scoring import CompiledRules
+from handlers.deliver import UowFactory
+from handlers.rescore import RescoreReport, settle_scores
+
+BATCH = 5000  # leads per transaction: a few hundred ms of write lock on SQLite
+ALL_WORKSPACES = "*"  # the request-key scope of a job that runs for every workspace
+DECAY_REASON = "daily decay"
+
+
+def recompute_all(
+    now: datetime,
+    uow_factory: UowFactory,
+    config: LeadbotConfig,
+    reason: str = DECAY_REASON,
+    batch: int = BATCH,
+) -> RescoreReport:
+    """Every open lead of every workspace (each keeps to its own rows), in id order."""
+    rules = CompiledRules(config.scoring)
+    report, after = RescoreReport(), 0
+    while True:
+        with uow_factory() as uow:
+            scorables = uow.scores.batch(after, batch)
+            if not scorables:
+                return report
+            report += settle_scores(uow, scorables, rules, now, config, reason)
+            uow.commit()
+        after = scorables[-1].lead_id
+
+
+def decay_daily(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> RescoreReport:
+    """Runs on the first sweep of each UTC day, in one process only: the day's key is
+    claimed in the database, so replicas and `leadbot tick` do not repeat it."""
+    key = f"scores:daily:{now.date().isoformat()}"
+    with uow_factory() as uow:
+        if uow.requests.first(ALL_WORKSPACES, key, now) is not None:
+            return RescoreReport()
+        uow.requests.settle(ALL_WORKSPACES, key, "claimed")
+        uow.commit()
+    return recompute_all(now, uow_factory, config)

@@ -1,0 +1,168 @@
+"""Rescoring: after a change that matters (an event, a logged touch, BANT answers, the
+daily decay) recompute rule scores, record what changed and why, and act on crossings."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.activity import LOGGABLE_KINDS, Activity, ActivityKind
+from domain.config import LeadbotConfig
+from domain.lead import Lead
+from domain.lifecycle import TRANSITIONS, LeadStatus
+from domain.messages import MessageKind, OutboxMessage
+from domain.scoring import CompiledRules, Stage, day_of, reached, score_total
+from handlers.capture import add_lead
+from handlers.commands import AddLead
+from handlers.context import Context
+from handlers.results import LeadCaptured, LeadView
+from store.scores import NewScore, Scorable
+from store.unit_of_work import SqlUnitOfWork
+
+SCORER = "scoring"  # the system actor named in the timeline and the audit log
+
+
+@dataclass(frozen=True, slots=True)
+class RescoreReport:
+    leads: int = 0
+    changed: int = 0
+    mql: int = 0  # leads that crossed MQL (only)
+    sql: int = 0  # leads that crossed SQL, moved to qualified and announced
+
+    def __add__(self, other: "RescoreReport") -> "RescoreReport":
+        return RescoreReport(
+            self.leads + other.leads,
+            self.changed + other.changed,
+            self.mql + other.mql,
+            self.sql + other.sql,
+        )
+
+
+def rescore_leads(
+    uow: SqlUnitOfWork,
+    team_id: str,
+    lead_ids: Sequence[int],
+    reasons: Mapping[int, str],
+    now: datetime,
+    config: LeadbotConfig,
+) -> RescoreReport:
+    """Rescore a few leads of one workspace inside the caller's transaction."""
+    scorables = uow.scores.of_leads(team_id, lead_ids)
+    return settle_scores(uow, scorables, CompiledRules(config.scoring), now, config, reasons)
+
+
+def rescore_lead(uow: SqlUnitOfWork, ctx: Context, lead: Lead, reason: str) -> Lead:
+    """Rescore one lead after a change a person made; the lead as it is afterwards
+    (crossing SQL may have qualified it)."""
+    assert lead.id is not None
+    rescore_leads(uow, lead.team_id, [lead.id], {lead.id: reason}, ctx.now, ctx.config)
+    return uow.leads.by_id(lead.team_id, lead.id) or lead
+
+
+def count_engagement(uow: SqlUnitOfWork, ctx: Context, lead: Lead, activity: Activity) -> Lead:
+    """A logged call, email or meeting is engagement too: stored beside the webhook's
+    events and scored by the same rules. Notes are not."""
+    if activity.kind not in LOGGABLE_KINDS or lead.id is None:
+        return lead
+    uow.engagement.add(lead.team_id, lead.id, str(activity.kind), activity.created_at, ctx.now)
+    return rescore_lead(uow, ctx, lead, f"{activity.kind} logged")
+
+
+def settle_scores(
+    uow: SqlUnitOfWork,
+    scorables: Sequence[Scorable],
+    rules: CompiledRules,
+    now: datetime,
+    config: LeadbotConfig,
+    reasons: Mapping[int, str] | str,
+) -> RescoreReport:
+    """Pure scoring for each lead, one bulk write of the scores that changed, then the
+    rare crossings one by one."""
+    changes, crossings = [], []
+    today = day_of(now)
+    lowest = config.scoring.mql  # below it no stage can be reached: skip the check
+    for lead in scorables:
+        total = score_total(lead.facts, lead.events, today, rules)
+        if total != lead.score:
+            reason = reasons if isinstance(reasons, str) else reasons.get(lead.lead_id, "rescored")
+            changes.append(NewScore(lead.lead_id, lead.team_id, lead.score, total, reason))
+        if total >= lowest and (stage := reached(lead.stage, total, config.scoring)) is not lead.stage:
+            crossings.append((lead, stage, total))
+    uow.scores.record(changes, now)
+    leads = (
+        uow.scores.leads({scored.lead_id: scored.team_id for scored, _, _ in crossings}) if crossings else {}
+    )
+    for scored, stage, total in crossings:
+        _cross(uow, leads[scored.lead_id], scored, stage, total, now, config)
+    sql = sum(1 for _, stage, _ in crossings if stage is Stage.SQL)
+    return RescoreReport(len(scorables), len(changes), len(crossings) - sql, sql)
+
+
+def _cross(
+    uow: SqlUnitOfWork,
+    lead: Lead,
+    scored: Scorable,
+    stage: Stage,
+    total: int,
+    now: datetime,
+    config: LeadbotConfig,
+) -> None:
+    """MQL is recorded; SQL also moves the lead to qualified (where the lifecycle allows)
+    and posts one "ready for sales" card to the team channel."""
+    uow.scores.reach(lead.team_id, scored.lead_id, scored.stage, stage, now)
+    threshold = config.scoring.sql if stage is Stage.SQL else config.scoring.mql
+    body = f"Score {total} crossed {stage.upper()} ({threshold})"
+    before = {"score": scored.score, "stage": str(scored.stage), "status": str(lead.status)}
+    if stage is Stage.SQL:
+        body += ": ready for sales"
+        _qualify(uow, lead, now)
+        _announce(uow, lead, total, now, config)
+    uow.activities.add(lead, Activity(ActivityKind.SYSTEM, body, SCORER, now))
+    after = {"score": total, "stage": str(stage), "status": str(lead.status)}
+    uow.audit.record(
+        team_id=lead.team_id,
+        actor_id=SCORER,
+        action=f"lead.{stage}",
+        entity="lead",
+        entity_ref=lead.ref,
+        at=now,
+        before=before,
+        after=after,
+    )
+
+
+def _qualify(uow: SqlUnitOfWork, lead: Lead, now: datetime) -> None:
+    # domain/lifecycle.TRANSITIONS decides; a lead already qualified simply stays.
+    if LeadStatus.QUALIFIED in TRANSITIONS[lead.status]:
+        lead.move_to(LeadStatus.QUALIFIED, now)
+        uow.leads.save(lead)
+
+
+def _announce(uow: SqlUnitOfWork, lead: Lead, total: int, now: datetime, config: LeadbotConfig) -> None:
+    """Once per lead and buying cycle: the dedupe key makes a second crossing a no-op."""
+    channel = config.team(lead.sales_team).channel
+    if not channel:
+        return
+    payload = {
+        "channel": channel,
+        "lead": LeadView.of(lead).as_payload(),
+        "owner": lead.owner_id,
+        "score": total,
+        "sql": config.scoring.sql,
+    }
+    key = f"ready:{lead.id}:{lead.cycle}"
+    uow.outbox.add(OutboxMessage(lead.team_id, MessageKind.READY_FOR_SALES, key, payload), now)
+
+
+def score_capture(cmd: AddLead, uow: SqlUnitOfWork, ctx: Context) -> LeadCaptured:
+    """Capture (handlers/capture.py, unchanged), then score the new or updated lead's fit in
+    a second short transaction: a lead that arrives as a VP has its points at once, not
+    at the next daily run. A replayed request changed nothing, so it is not rescored."""
+    result = add_lead(cmd, uow, ctx)
+    if result.outcome == "replayed":
+        return result
+    with uow:
+        lead = uow.leads.get(ctx.actor.team_id, result.lead.number)
+        if lead is not None:
+            rescore_lead(uow, ctx, lead, f"lead {result.outcome}")
+            uow.commit()
+    return result

@@ -1,0 +1,26 @@
+"""A runtime with the webhook secret set, served over a real socket."""
+
+from collections.abc import Iterator
+
+import pytest
+from pydantic import SecretStr
+from webhook_support import SECRET, start
+
+from bot.bootstrap import Runtime, build_runtime
+from bot.http_server import LeadbotServer
+
+
+@pytest.fixture
+def signed_runtime(settings, config) -> Iterator[Runtime]:
+    built = build_runtime(settings.model_copy(update={"leadbot_webhook_secret": SecretStr(SECRET)}), config)
+    yield built
+    built.app.listener_runner.listener_executor.shutdown(wait=True)
+    built.engine.dispose()
+
+
+@pytest.fixture
+def server(signed_runtime) -> Iterator[LeadbotServer]:
+    running = start(signed_runtime)
+    yield running
+    running.shutdown()
+    running.server_close()
