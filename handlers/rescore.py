@@ -10,11 +10,13 @@ from domain.config import LeadbotConfig
 from domain.lead import Lead
 from domain.lifecycle import TRANSITIONS, LeadStatus
 from domain.messages import MessageKind, OutboxMessage
+from domain.permissions import system_actor
 from domain.scoring import CompiledRules, Stage, day_of, reached, score_total
 from handlers.capture import add_lead
 from handlers.commands import AddLead
 from handlers.context import Context
 from handlers.results import LeadCaptured, LeadView
+from handlers.routing import route_when_ready
 from store.scores import NewScore, Scorable
 from store.unit_of_work import SqlUnitOfWork
 
@@ -116,6 +118,8 @@ def _cross(
         body += ": ready for sales"
         _qualify(uow, lead, now)
         _announce(uow, lead, total, now, config)
+        if route_when_ready(uow, Context(system_actor(lead.team_id, SCORER), now, config), lead):
+            body += ", proposed to a rep by routing"
     uow.activities.add(lead, Activity(ActivityKind.SYSTEM, body, SCORER, now))
     after = {"score": total, "stage": str(stage), "status": str(lead.status)}
     uow.audit.record(

@@ -64,6 +64,14 @@ def route_on_capture(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> bool:
     return True
 
 
+def route_when_ready(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> bool:
+    """A lead that became sales-qualified with nobody on it goes to routing, once: a lead
+    with an owner, or with a proposal already waiting for a manager, is left as it is."""
+    if lead.owner_id or uow.routing.pending_for(lead.team_id, lead.id or 0) is not None:
+        return False
+    return route_on_capture(uow, ctx, lead)
+
+
 def plan_route(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> Plan:
     facts = LeadFacts(lead.country, lead.product, lead.source, lead.score)
     choice = choose_team(ctx.config.routing, facts, fallback=ctx.config.team(lead.sales_team).key)
