@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from urllib.parse import quote
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
@@ -223,6 +224,10 @@ class StopNurture(Command):
 # --- scoring (issue 4: handlers/engagement.py, handlers/explain.py) ---------------------
 
 
+MAX_URL = 2000
+URL_SAFE = "/:?#[]@!$&'()*+,;=%-._~"  # RFC 3986 reserved and unreserved marks: kept as they are
+
+
 class EngagementIn(BaseModel):
     """One engagement event as the events webhook takes it (DESIGN.md: email, event, url?,
     at?, external_id?); `occurred_at` and `event_id` are accepted as other names."""
@@ -231,11 +236,23 @@ class EngagementIn(BaseModel):
 
     email: str = Field(min_length=1, max_length=320)
     event: EngagementKind
-    url: str | None = Field(default=None, max_length=2000)
+    url: str | None = Field(default=None, max_length=MAX_URL)
     at: datetime | None = Field(default=None, validation_alias=AliasChoices("at", "occurred_at"))
     external_id: str | None = Field(
         default=None, max_length=255, validation_alias=AliasChoices("external_id", "event_id")
     )
+
+    @field_validator("url", mode="after")
+    @classmethod
+    def _ascii_url(cls, value: str | None) -> str | None:
+        """Non-ASCII written as %XX, as browsers send it: the stored URL stays within the
+        bytes an index entry may hold (it is part of the index scores are read through)."""
+        if value is None:
+            return None
+        encoded = quote(value.strip(), safe=URL_SAFE)
+        if len(encoded) > MAX_URL:
+            raise ValueError(f"the url is longer than {MAX_URL} characters once encoded")
+        return encoded
 
     @field_validator("event", mode="before")
     @classmethod
