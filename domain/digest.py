@@ -62,7 +62,8 @@ class Digest:
     lost_by_reason: tuple[Tally, ...] = ()
     # Filled by routing when it lands (issue 5): shown only when there is something in them.
     awaiting_approval: tuple[DigestLead, ...] = ()
-    sla_breaches: tuple[DigestLead, ...] = ()
+    sla_breaches: tuple[DigestLead, ...] = ()  # first-contact SLAs that ran out in the period
+    sla_breaches_total: int = 0
 
     def payload(self) -> dict[str, Any]:
         """JSON-able, for the outbox: the digest is rendered when it is sent."""

@@ -4,12 +4,10 @@ A team's `[teams.routing]` table says how its reps are chosen; `[[routing_rules]
 (ordered, first match wins) say which team a lead goes to."""
 
 import re
-from datetime import time
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class _Strict(BaseModel):
@@ -21,26 +19,6 @@ class Strategy(StrEnum):
     ROUND_ROBIN = "round_robin"  # everyone in turn; a skipped rep is owed the next turns
     WEIGHTED = "weighted"  # in turn, in proportion to each rep's weight
     LOAD_BALANCED = "load_balanced"  # the rep with the lowest share of their open-lead capacity
-
-
-class WorkingHours(_Strict):
-    days: tuple[str, ...] = WEEKDAYS[:5]
-    start: time = time(9, 0)
-    end: time = time(17, 0)
-
-    @field_validator("days")
-    @classmethod
-    def _days(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        bad = [d for d in value if d.lower() not in WEEKDAYS]
-        if bad or not value:
-            raise ValueError(f"days are written {', '.join(WEEKDAYS)}; got {list(value)}")
-        return tuple(d.lower() for d in value)
-
-    @model_validator(mode="after")
-    def _order(self) -> "WorkingHours":
-        if self.end <= self.start:
-            raise ValueError(f"end {self.end:%H:%M} must be after start {self.start:%H:%M}")
-        return self
 
 
 class Capacity(_Strict):
@@ -56,7 +34,28 @@ class TeamRouting(_Strict):
     auto_approve: bool = False  # assign at once, no manager approval
     auto_approve_after_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60)
     claim_allowed: bool = False  # reps may `/lead claim` the team's unassigned leads
-    working_hours: WorkingHours = WorkingHours()
+    # Speed-to-lead: the owner's first contact is due within this many minutes of working
+    # time (the team's `working_hours` and `working_days`, in its `timezone`); none: no SLA.
+    first_contact_sla_minutes: int | None = Field(default=None, ge=1, le=30 * 24 * 60)
+    reroute_on_breach: bool = False  # at breach the lead goes to the next rep
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_set_of_hours(cls, data: Any) -> Any:
+        # Routing once had its own hours; the team's hours are now the only ones, so an old
+        # key is named rather than silently ignored or used for half of the product.
+        if isinstance(data, dict) and "working_hours" in data:
+            raise ValueError(
+                "working_hours moved: set the team's own working_hours and working_days "
+                "(they count the first-contact SLA too)"
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _reroute_needs_sla(self) -> "TeamRouting":
+        if self.reroute_on_breach and self.first_contact_sla_minutes is None:
+            raise ValueError("reroute_on_breach needs first_contact_sla_minutes")
+        return self
     capacity: Capacity = Capacity()  # every rep's, unless `reps` says otherwise
     reps: dict[str, Capacity] = Field(default_factory=dict)  # Slack user id -> their capacity
 

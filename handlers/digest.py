@@ -49,6 +49,7 @@ def _post_one(
 def build_digest(reads: DigestReads, team: SalesTeam, day: date, since: datetime, now: datetime) -> Digest:
     unassigned, unassigned_total = reads.unassigned(LIST_LIMIT)
     converted, converted_total = reads.converted(since, now, LIST_LIMIT)
+    late, late_total = reads.sla_breaches(since, now, LIST_LIMIT)
     return Digest(
         team_key=team.key,
         team_name=team.name,
@@ -64,4 +65,6 @@ def build_digest(reads: DigestReads, team: SalesTeam, day: date, since: datetime
         converted=tuple(converted),
         converted_total=converted_total,
         lost_by_reason=tuple(reads.lost_by_reason(since, now)),
+        sla_breaches=tuple(late),
+        sla_breaches_total=late_total,
     )

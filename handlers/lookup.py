@@ -21,7 +21,9 @@ def show_lead(cmd: ShowLead, uow: SqlUnitOfWork, ctx: Context) -> LeadDetails:
         qualification = uow.qualifications.latest(lead)
         contact = contact_of(uow, lead)
         chance = conversion_chance(uow, lead, ctx.now)
-    return LeadDetails(LeadView.of(lead), tuple(activities), tuple(reminders), qualification, contact, chance)
+        speed = uow.sla.speed_of(lead.team_id, lead.id or 0)
+    details = (tuple(activities), tuple(reminders), qualification, contact, chance, speed)
+    return LeadDetails(LeadView.of(lead), *details)
 
 
 def find_leads(cmd: FindLeads, uow: SqlUnitOfWork, ctx: Context) -> LeadList:

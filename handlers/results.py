@@ -12,6 +12,7 @@ from domain.qualification import Qualification
 from domain.reminder import Reminder
 from domain.routing import RepNote
 from domain.scoring import ScoreBreakdown, ScoreChange, StageReached
+from domain.sla import LeadSpeed
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,7 @@ class LeadDetails:
     qualification: Qualification | None = None
     contact: ContactView | None = None
     chance: "ChanceView | None" = None  # the predictive score; None on a closed lead
+    speed: LeadSpeed | None = None  # speed-to-lead, once the lead has been assigned
 
 
 @dataclass(frozen=True, slots=True)

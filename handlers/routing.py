@@ -129,7 +129,7 @@ def propose(uow: SqlUnitOfWork, ctx: Context, lead: Lead, plan: Plan) -> Routing
     uow.routing.take_turn(lead.team_id, plan.team.key, rep, plan.decision)
     lead.sales_team = plan.team.key
     if auto:
-        give_lead(uow, ctx, lead, rep)
+        give_lead(uow, ctx, lead, rep, stored.id)
         queue_decided(uow, ctx, lead, stored, Decision.AUTO, None)
     else:
         uow.leads.save(lead)

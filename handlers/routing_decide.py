@@ -10,6 +10,7 @@ from domain.config import LeadbotConfig
 from domain.errors import InvalidInput, NotFound, PermissionDenied
 from domain.lead import Lead
 from domain.permissions import Action, require_routing_decider, system_actor
+from domain.routing import RepNote
 from handlers.commands import AssignLead, ClaimLead, DecideRouting
 from handlers.context import Context, load_lead
 from handlers.deliver import UowFactory
@@ -50,7 +51,7 @@ def settle(
     if decision is Decision.REJECT or rep != assignment.rep_id:
         uow.routing.return_turn(assignment.team_id, assignment.sales_team, assignment.rep_id)
     if state is AssignmentState.APPROVED:
-        give_lead(uow, ctx, lead, rep)
+        give_lead(uow, ctx, lead, rep, assignment.id)
     decided = replace(assignment, state=state, rep_id=rep, decided_by=ctx.actor.user_id, decided_at=ctx.now)
     queue_decided(uow, ctx, lead, decided, decision, ctx.actor.user_id)
     return RoutingDecided(LeadView.of(lead), decided, decision)
@@ -87,6 +88,18 @@ def _take(uow: SqlUnitOfWork, ctx: Context, lead: Lead, rep: str, decision: Deci
     pending = uow.routing.pending_for(lead.team_id, lead.id or 0)
     if pending is not None:
         return settle(uow, ctx, pending, decision, rep)
+    return RoutingDecided(LeadView.of(lead), assign_directly(uow, ctx, lead, rep), decision)
+
+
+def assign_directly(
+    uow: SqlUnitOfWork,
+    ctx: Context,
+    lead: Lead,
+    rep: str,
+    rule: str | None = None,
+    notes: tuple[RepNote, ...] = (),
+) -> Assignment:
+    """Record an assignment decided at once (no proposal) and give the lead to `rep`."""
     assignment = Assignment(
         id=0,
         team_id=lead.team_id,
@@ -94,15 +107,15 @@ def _take(uow: SqlUnitOfWork, ctx: Context, lead: Lead, rep: str, decision: Deci
         sales_team=lead.sales_team or ctx.config.teams[0].key,
         rep_id=rep,
         state=AssignmentState.APPROVED,
-        rule=None,
-        notes=(),
+        rule=rule,
+        notes=notes,
         created_at=ctx.now,
         decided_by=ctx.actor.user_id,
         decided_at=ctx.now,
     )
     stored = replace(assignment, id=uow.routing.add(assignment, ctx.actor.user_id))
-    give_lead(uow, ctx, lead, rep)
-    return RoutingDecided(LeadView.of(lead), stored, decision)
+    give_lead(uow, ctx, lead, rep, stored.id)
+    return stored
 
 
 def approve_overdue_proposals(

@@ -10,17 +10,21 @@ from domain.lead import Lead
 from domain.messages import MessageKind, OutboxMessage
 from handlers.context import Context, audit
 from handlers.results import LeadView
-from store.routing import proposal_key
+from handlers.sla_clock import start_clock
+from store.routing import decided_key, proposal_key
 from store.unit_of_work import SqlUnitOfWork
 
 LEADBOT = "leadbot"  # who decided when the team approves by itself
 
 
-def give_lead(uow: SqlUnitOfWork, ctx: Context, lead: Lead, rep: str) -> None:
+def give_lead(uow: SqlUnitOfWork, ctx: Context, lead: Lead, rep: str, assignment_id: int) -> None:
+    """The lead becomes `rep`'s through assignment `assignment_id`; their first-contact
+    clock starts now."""
     before = lead.snapshot()
     lead.owner_id, lead.updated_at = rep, ctx.now
     uow.leads.save(lead)
     audit(uow, ctx, "lead.assigned", lead, before, lead.snapshot())
+    start_clock(uow, ctx, lead, assignment_id)
     payload = {"user": rep, "lead": _lead(lead), "by": ctx.actor.user_id}
     uow.outbox.add(
         OutboxMessage(
@@ -60,8 +64,8 @@ def queue_decided(
         "by": by or assignment.decided_by,
         **describe(lead, assignment, team),
     }
-    key = f"routing:decided:{assignment.id}"
-    uow.outbox.add(OutboxMessage(lead.team_id, MessageKind.ROUTING_DECIDED, key, payload), ctx.now)
+    message = OutboxMessage(lead.team_id, MessageKind.ROUTING_DECIDED, decided_key(assignment.id), payload)
+    uow.outbox.add(message, ctx.now)
 
 
 def describe(lead: Lead, assignment: Assignment, team: SalesTeam) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from handlers.digest import post_digests
 from handlers.housekeeping import prune
 from handlers.resurface import resurface_open_reminders
 from handlers.routing_decide import approve_overdue_proposals
+from handlers.sla import escalate_breaches
 from handlers.training import retrain_stale
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,18 @@ def auto_approve_proposals(now: datetime, uow_factory: UowFactory, config: Leadb
     return _drain(lambda: approve_overdue_proposals(now, uow_factory, config))
 
 
+def escalate_sla_breaches(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> int:
+    """Leads whose owner missed the team's first-contact SLA (in working time): the
+    proposal's thread is told, managers mentioned, and the lead re-routed where asked."""
+    breached = 0
+    for _ in range(MAX_ROUNDS):
+        sweep = escalate_breaches(now, uow_factory, config)
+        breached += sweep.breached
+        if not sweep.settled:
+            break
+    return breached
+
+
 # Carries out one batch of commands queued at the ack; returns how many it took.
 DeferredJob = Callable[[datetime], int]
 
@@ -99,6 +112,7 @@ def run_sweep(
         "reminders_queued": send_due_reminders(now, uow_factory),
         "reminders_resurfaced": resurface_overdue(now, uow_factory),
         "proposals_auto_approved": auto_approve_proposals(now, uow_factory, config) if config else 0,
+        "sla_breaches": escalate_sla_breaches(now, uow_factory, config) if config else 0,
         **(scheduled_posts(now, uow_factory, config) if config else {}),
         # before the outbox flush, so a lead that crossed SQL is announced in this pass
         "scores_rescored": decay_scores(now, scores),

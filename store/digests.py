@@ -1,6 +1,8 @@
 """Daily runs (the digest-run rows) and the read model the team digest is built from."""
 
+from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -9,8 +11,9 @@ from domain.activity import ActivityKind
 from domain.digest import DigestLead, Tally
 from domain.lifecycle import OPEN_STATUSES, LeadStatus
 from domain.reminder import OPEN_REMINDER_STATUSES
+from domain.sla import SlaStatus
 from store.sql import insert_ignoring_conflict
-from store.tables import ActivityRow, DailyRunRow, LeadCounterRow, LeadRow, ReminderRow
+from store.tables import ActivityRow, AssignmentRow, DailyRunRow, LeadCounterRow, LeadRow, ReminderRow
 
 _OPEN = [str(s) for s in OPEN_STATUSES]
 
@@ -64,7 +67,7 @@ class DigestReads:
     def _leads(self) -> sa.Select[LeadRow]:
         return sa.select(LeadRow).where(*self._live)
 
-    def _count(self, query: sa.Select[LeadRow]) -> int:
+    def _count(self, query: Any) -> int:
         return int(self._s.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0)
 
     def new_by_source(self, since: datetime, until: datetime) -> list[Tally]:
@@ -91,6 +94,22 @@ class DigestReads:
         query = self._leads().where(*self._closed(LeadStatus.CONVERTED, since, until))
         rows = self._s.scalars(query.order_by(LeadRow.closed_at.desc()).limit(limit))
         return [_lead(row, detail=_deal(row)) for row in rows], self._count(query)
+
+    def sla_breaches(self, since: datetime, until: datetime, limit: int) -> tuple[list[DigestLead], int]:
+        """First-contact SLAs that ran out in the period, latest first, with the rep who was late."""
+        query = sa.select(LeadRow, AssignmentRow.rep_id, AssignmentRow.sla_minutes).where(
+            *self._live,
+            AssignmentRow.lead_id == LeadRow.id,
+            AssignmentRow.sla_status == str(SlaStatus.BREACHED),
+            AssignmentRow.sla_due_at >= since,
+            AssignmentRow.sla_due_at < until,
+        )
+        rows = self._s.execute(query.order_by(AssignmentRow.sla_due_at.desc()).limit(limit))
+        late = [
+            replace(_lead(row, detail=f"not contacted within {minutes} working min"), owner=rep)
+            for row, rep, minutes in rows
+        ]
+        return late, self._count(query)
 
     def lost_by_reason(self, since: datetime, until: datetime) -> list[Tally]:
         reason = sa.func.coalesce(LeadRow.lost_reason, "other")

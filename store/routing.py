@@ -174,7 +174,7 @@ class RoutingRepository:
 
     def get(self, team_id: str, assignment_id: int) -> Assignment | None:
         row = self._s.get(AssignmentRow, assignment_id, populate_existing=True)
-        return _to_assignment(row) if row is not None and row.team_id == team_id else None
+        return to_assignment(row) if row is not None and row.team_id == team_id else None
 
     def pending_for(self, team_id: str, lead_id: int) -> Assignment | None:
         query = sa.select(AssignmentRow).where(
@@ -183,7 +183,7 @@ class RoutingRepository:
             AssignmentRow.state == PROPOSED,
         )
         row = self._s.scalars(query.order_by(AssignmentRow.id.desc())).first()
-        return _to_assignment(row) if row is not None else None
+        return to_assignment(row) if row is not None else None
 
     def decide(
         self, assignment: Assignment, state: AssignmentState, rep_id: str, by: str, at: datetime
@@ -207,7 +207,7 @@ class RoutingRepository:
             .order_by(AssignmentRow.auto_approve_at, AssignmentRow.id)
             .limit(limit)
         )
-        return [_to_assignment(row) for row in self._s.scalars(query)]
+        return [to_assignment(row) for row in self._s.scalars(query)]
 
     def posted_at(self, assignment_id: int) -> tuple[str, str] | None:
         """Channel and ts Slack gave the proposal's message (None: not delivered yet)."""
@@ -222,7 +222,7 @@ def _counts(rows: Any) -> dict[str, int]:
     return {str(user): int(n) for user, n in rows}
 
 
-def _to_assignment(row: AssignmentRow) -> Assignment:
+def to_assignment(row: AssignmentRow) -> Assignment:
     return Assignment(
         id=row.id,
         team_id=row.team_id,
@@ -241,3 +241,8 @@ def _to_assignment(row: AssignmentRow) -> Assignment:
 def proposal_key(assignment_id: int) -> str:
     """The outbox dedupe key of a proposal's channel message."""
     return f"routing:proposal:{assignment_id}"
+
+
+def decided_key(assignment_id: int) -> str:
+    """The outbox dedupe key of a decision's message (the proposal updated, or a new post)."""
+    return f"routing:decided:{assignment_id}"

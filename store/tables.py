@@ -353,6 +353,7 @@ class AssignmentRow(Base):
         sa.Index(None, "team_id", "rep_id", "state"),
         sa.Index(None, "state", "auto_approve_at"),
         sa.Index(None, "lead_id"),
+        sa.Index(None, "sla_status", "sla_due_at"),  # the SLA sweep: running and due
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(TeamId)
@@ -368,6 +369,13 @@ class AssignmentRow(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the team approves it by itself if no manager has (auto_approve_after_minutes).
     auto_approve_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Speed-to-lead (issue 5 item 4), for an approved assignment: the rep's first contact,
+    # the team's SLA when the lead became theirs, its deadline in working time, and where
+    # it stands (domain.sla.SlaStatus; leaves `running` once, by a conditional update).
+    first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_minutes: Mapped[int | None] = mapped_column(sa.Integer)
+    sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_status: Mapped[str | None] = mapped_column(sa.String(16))
 
 
 # --- digests and cadences (issue 6) ---------------------------------------------------

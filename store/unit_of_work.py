@@ -19,6 +19,7 @@ from store.reminders import ReminderRepository
 from store.repositories import ActivityRepository, AuditLog, RequestKeys
 from store.routing import RoutingRepository
 from store.scores import ScoreRepository
+from store.sla import SlaRepository
 
 CONFLICT_MESSAGE = (
     "Someone saved the same lead (same email, phone or external id) at the same moment. "
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
     qualifications: QualificationRepository
     predictive: PredictiveRepository  # issue 4 item 5
     routing: RoutingRepository  # issue 5
+    sla: SlaRepository  # issue 5 item 4: speed-to-lead
     # scoring (issue 4)
     engagement: EngagementRepository
     scores: ScoreRepository
@@ -62,6 +64,7 @@ class SqlUnitOfWork:
         self.qualifications = QualificationRepository(session)
         self.predictive = PredictiveRepository(session)
         self.routing = RoutingRepository(session)
+        self.sla = SlaRepository(session)
         # scoring (issue 4)
         self.engagement = EngagementRepository(session)
         self.scores = ScoreRepository(session)

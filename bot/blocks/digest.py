@@ -50,7 +50,8 @@ def digest_message(payload: dict[str, Any]) -> SlackMessage:
     blocks.append(section(f"*New leads*: {new_total or 'none'}" + _by(d["new_by_source"])))
     blocks += _lead_section("Unassigned", d["unassigned"], d["unassigned_total"], "none")
     blocks += _lead_section("Awaiting approval", d["awaiting_approval"], len(d["awaiting_approval"]), None)
-    blocks += _lead_section("SLA breaches", d["sla_breaches"], len(d["sla_breaches"]), None)
+    late_total = d.get("sla_breaches_total") or len(d["sla_breaches"])  # digests queued before the total
+    blocks += _lead_section("SLA breaches", d["sla_breaches"], late_total, None)
     overdue = tallies(d["overdue_by_rep"], user) or "none"
     blocks.append(section(f"*Overdue follow-ups*: {overdue}"))
     blocks += _lead_section("Hot leads", d["hot"], len(d["hot"]), "none scored yet")

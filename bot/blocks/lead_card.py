@@ -12,11 +12,13 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.chance import chance_fact
 from bot.blocks.deal import bant_fact, closing_facts
+from bot.blocks.sla import speed_line
 from bot.blocks.text import safe, user, when
 from bot.ids import ActionId, BlockId
 from domain.activity import Activity
 from domain.qualification import Qualification
 from domain.reminder import Reminder
+from domain.sla import LeadSpeed
 from handlers.results import ChanceView, ContactView, LeadView
 
 ACTIVITY_ICONS = {"note": "📝", "call": "📞", "email": "✉️", "meeting": "🤝", "system": "•"}
@@ -54,11 +56,13 @@ def card_blocks(
     qualification: Qualification | None = None,
     contact: ContactView | None = None,
     chance: ChanceView | None = None,
+    speed: LeadSpeed | None = None,
 ) -> list[dict[str, Any]]:
+    created = f"Created {when(lead.created_at)}" + (f" · {speed_line(speed)}" if speed else "")
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=headline(lead))),
         SectionBlock(text=MarkdownTextObject(text=lead_facts(lead, qualification, contact, chance))),
-        ContextBlock(elements=[MarkdownTextObject(text=f"Created {when(lead.created_at)}")]),
+        ContextBlock(elements=[MarkdownTextObject(text=created)]),
         card_actions(lead),
     ]
     return [block.to_dict() for block in blocks]

@@ -59,7 +59,7 @@ render.register(LeadClosed, closed_message)
 
 @render.register
 def _(result: LeadDetails) -> SlackMessage:
-    card = card_blocks(result.lead, result.qualification, result.contact, result.chance)
+    card = card_blocks(result.lead, result.qualification, result.contact, result.chance, result.speed)
     blocks = card + timeline_blocks(result.activities, result.reminders)
     return SlackMessage(text=f"{result.lead.ref} {escape(result.lead.name)}", blocks=blocks)
 

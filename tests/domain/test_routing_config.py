@@ -10,7 +10,7 @@ from routing_support import routing_data
 
 from domain.config import parse_config
 from domain.errors import ConfigError
-from domain.routing_config import Capacity, Routing, RoutingRule, Strategy, TeamRouting, WorkingHours
+from domain.routing_config import Capacity, Routing, RoutingRule, Strategy, TeamRouting
 
 
 def example_data() -> dict[str, Any]:
@@ -28,7 +28,6 @@ def test_the_example_config_shows_every_routing_key():
     assert set(Routing.model_fields) <= set(data["routing"])
     assert set(RoutingRule.model_fields) <= keys_used(data["routing"]["rules"])
     na = data["teams"][0]["routing"]
-    assert set(WorkingHours.model_fields) <= set(na["working_hours"])
     assert set(Capacity.model_fields) <= set(na["capacity"])
 
 
@@ -64,12 +63,16 @@ def refusal(data: dict[str, Any]) -> str:
         (lambda d: d["teams"][1]["routing"].update(capacity={"open": 0}), "teams.1.routing.capacity.open:"),
         (lambda d: d["teams"][1]["routing"].update(reps={"ann": {}}), "'ann' is not a Slack user id"),
         (
-            lambda d: d["teams"][1]["routing"].update(working_hours={"start": "18:00", "end": "09:00"}),
-            "end 09:00 must be after start 18:00",
+            lambda d: d["teams"][1]["routing"].update(working_hours={"start": "09:00", "end": "17:00"}),
+            "teams.1.routing: Value error, working_hours moved: set the team's own working_hours",
         ),
         (
-            lambda d: d["teams"][1]["routing"].update(working_hours={"days": ["monday"]}),
-            "days are written mon",
+            lambda d: d["teams"][1]["routing"].update(reroute_on_breach=True),
+            "reroute_on_breach needs first_contact_sla_minutes",
+        ),
+        (
+            lambda d: d["teams"][1]["routing"].update(first_contact_sla_minutes=0),
+            "teams.1.routing.first_contact_sla_minutes:",
         ),
     ],
 )

@@ -1,7 +1,7 @@
 """the engagement events index covers what the daily rescore reads
 
-Revision ID: 0010i
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-30 05:00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from alembic import op
 
 
-revision: str = '0010i'
-down_revision: str | None = '0009'
+revision: str = '0011'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
