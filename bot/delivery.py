@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
+from bot.blocks.alerts import delivery_alert
 from bot.blocks.digest import away_message, digest_message, quiet_leads_message
 from bot.blocks.outbox import channel_post, lead_announcement, mention_reply, reminder_message
 from bot.blocks.routing import assigned_dm, decided_message, proposal_message, thread_reply
@@ -77,6 +78,8 @@ def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
             return _post(client, _dm(client, payload["user"]), quiet_leads_message(payload))
         case MessageKind.READY_FOR_SALES:
             return _post(client, payload["channel"], ready_for_sales(payload))
+        case MessageKind.ADMIN_ALERT:
+            return _post(client, _dm(client, payload["user"]), delivery_alert(payload))
 
 
 def _decided(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:

@@ -21,6 +21,7 @@ class MessageKind(StrEnum):
     AWAY_SUMMARY = "away_summary"  # many overdue follow-ups after downtime, as one DM per person
     QUIET_LEADS = "quiet_leads"  # an owner's leads with no activity for a while, once a day
     READY_FOR_SALES = "ready_for_sales"  # a lead whose score crossed SQL, for its team channel
+    ADMIN_ALERT = "admin_alert"  # a DM to an admin: messages Slack refused for good (never alerted on)
 
 
 @dataclass(slots=True, frozen=True)

@@ -12,6 +12,7 @@ from domain.away import coalesce
 from domain.followup import next_working_morning
 from domain.lead import lead_ref
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
+from domain.pacing import SPACING
 from domain.reminder import Reminder, ReminderStatus
 from store.unit_of_work import SqlUnitOfWork
 
@@ -24,12 +25,17 @@ UowFactory = Callable[[], SqlUnitOfWork]
 # messages this long before another process takes them over.
 LEASE = timedelta(minutes=5)
 SEND_WINDOW = LEASE / 3  # no send starts later than this into a lease
+# A claim that found only messages waiting for their channel's pace looks again, past
+# them (they moved to later slots), at most this often: a burst to one channel cannot
+# hold back the other channels' messages behind it.
+CLAIM_ROUNDS = 50
 
 
 @dataclass(frozen=True, slots=True)
 class DeliveryReport:
     sent: int = 0
     failed: int = 0
+    deferred: int = 0  # moved to a later slot to keep their channel's pace
 
 
 def queue_due_reminders(now: datetime, uow_factory: UowFactory, batch: int = 200) -> int:
@@ -105,9 +111,7 @@ def deliver_outbox(
 
     Delivery is at least once: a process that dies after Slack took a message
     but before recording it will have it sent again when its lease runs out."""
-    with uow_factory() as uow:
-        token, messages = uow.outbox.claim(now, batch, LEASE)
-        uow.commit()
+    token, messages, deferred = _claim_paced(now, uow_factory, batch)
     # The lease runs on the database's idea of `now`; this guard runs on elapsed
     # time, so a slow Slack can never push our sends past the lease.
     started, sent, tried = time.monotonic(), 0, 0
@@ -117,7 +121,28 @@ def deliver_outbox(
         tried += 1
         sent += _send_one(message, token, now, uow_factory, deliver)
     _release(uow_factory, token, messages[tried:])
-    return DeliveryReport(sent=sent, failed=tried - sent)
+    return DeliveryReport(sent=sent, failed=tried - sent, deferred=deferred)
+
+
+def outbox_due(now: datetime, uow_factory: UowFactory) -> bool:
+    """Whether a message fell due in the last few seconds (a paced message's slot, a retry):
+    the per-second pacing job flushes only then. A few, not one: a late run misses nothing."""
+    with uow_factory() as uow:
+        return uow.outbox.due_between(now - 5 * SPACING, now)
+
+
+def _claim_paced(now: datetime, uow_factory: UowFactory, batch: int) -> tuple[str, list[OutboxMessage], int]:
+    """Lease due messages that their channel's pace lets go now; each round commits, so
+    the pacing rows it locked are free again before the next."""
+    deferred = 0
+    for _ in range(CLAIM_ROUNDS):
+        with uow_factory() as uow:
+            token, messages = uow.outbox.claim_paced(now, batch, LEASE)
+            uow.commit()
+        deferred += uow.outbox.deferred
+        if messages or not uow.outbox.deferred:
+            break
+    return token, messages, deferred
 
 
 def _release(uow_factory: UowFactory, token: str, unsent: list[OutboxMessage]) -> None:

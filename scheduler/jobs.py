@@ -7,6 +7,7 @@ from datetime import datetime
 from domain.config import LeadbotConfig
 from handlers.cadence_jobs import flag_quiet_leads, hold_steps_outside_hours
 from handlers.deliver import Deliver, UowFactory, deliver_outbox, queue_due_reminders
+from handlers.delivery_alerts import alert_admins
 from handlers.digest import post_digests
 from handlers.housekeeping import prune
 from handlers.resurface import resurface_open_reminders
@@ -37,12 +38,16 @@ def resurface_overdue(now: datetime, uow_factory: UowFactory) -> int:
     return _drain(lambda: resurface_open_reminders(now, uow_factory))
 
 
-def flush_outbox(now: datetime, uow_factory: UowFactory, deliver: Deliver) -> int:
+def flush_outbox(
+    now: datetime, uow_factory: UowFactory, deliver: Deliver, admins: tuple[str, ...] = ()
+) -> int:
+    """Send what is due; messages parked dead are reported to `admins` in the same pass."""
     sent = 0
     for _ in range(MAX_ROUNDS):
+        alerted = alert_admins(now, uow_factory, admins)
         report = deliver_outbox(now, uow_factory, deliver)
         sent += report.sent
-        if report.sent + report.failed == 0:
+        if report.sent + report.failed + alerted == 0:
             break
     return sent
 
@@ -116,7 +121,7 @@ def run_sweep(
         **(scheduled_posts(now, uow_factory, config) if config else {}),
         # before the outbox flush, so a lead that crossed SQL is announced in this pass
         "scores_rescored": decay_scores(now, scores),
-        "messages_sent": flush_outbox(now, uow_factory, deliver),
+        "messages_sent": flush_outbox(now, uow_factory, deliver, config.admins if config else ()),
         # last: a retrain may take seconds, and must not hold up a due message
         "models_trained": retrain_models(now, uow_factory),
     }

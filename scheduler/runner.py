@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from domain.config import LeadbotConfig
-from handlers.deliver import Deliver, UowFactory
+from domain.pacing import SPACING
+from handlers.deliver import Deliver, UowFactory, outbox_due
 from handlers.housekeeping import prune
-from scheduler.jobs import DeferredJob, ScoresJob, run_sweep
+from scheduler.jobs import DeferredJob, ScoresJob, flush_outbox, run_sweep
 
 log = logging.getLogger(__name__)
 SWEEP_JOB = "leadbot.sweep"
@@ -19,6 +20,8 @@ HOUSEKEEPING_JOB = "leadbot.housekeeping"
 # Per-item work lives in our own tables, so a missed run only delays it: run
 # late rather than drop it, never two at once, and fold a backlog into one run.
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+PACE_JOB = "leadbot.paced"
+PACE_SECONDS = SPACING.total_seconds()
 
 
 def build_scheduler(
@@ -34,10 +37,19 @@ def build_scheduler(
     def sweep() -> None:
         run_sweep(datetime.now(UTC), uow_factory, deliver, deferred, config, scores)
 
+    def paced() -> None:
+        now = datetime.now(UTC)
+        if outbox_due(now, uow_factory):
+            flush_outbox(now, uow_factory, deliver, config.admins if config else ())
+
     def housekeeping() -> None:
         prune(datetime.now(UTC), uow_factory)
 
     scheduler.add_job(sweep, "interval", seconds=every_seconds, id=SWEEP_JOB, replace_existing=True)
+    # Every second, one indexed query: messages waiting for their channel's pace (or a
+    # Retry-After) go out at that pace, not one a sweep interval. A job, not a reschedule of
+    # the sweep from inside it: scheduler calls from a running job deadlock its shutdown.
+    scheduler.add_job(paced, "interval", seconds=PACE_SECONDS, id=PACE_JOB, replace_existing=True)
     # Hourly: the deletes read whole tables, and nothing is urgent about forgetting.
     scheduler.add_job(housekeeping, "interval", hours=1, id=HOUSEKEEPING_JOB, replace_existing=True)
     return scheduler

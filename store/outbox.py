@@ -7,7 +7,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from domain.delivery_alerts import Undelivered
 from domain.messages import DeliveryReceipt, MessageKind, OutboxMessage
+from domain.pacing import pace_cost, pace_key
+from store.pacing import PacingBook
 from store.sql import insert_ignoring_conflict, supports_skip_locked
 from store.tables import OutboxRow
 
@@ -19,6 +22,7 @@ class OutboxRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
         self.added = 0
+        self.deferred = 0  # messages claim_paced moved to a later slot
 
     def add(self, message: OutboxMessage, now: datetime) -> None:
         """Queue a message; a second message with the same dedupe key is dropped."""
@@ -42,6 +46,29 @@ class OutboxRepository:
         """Lease due messages to this caller. A claimer that dies leaves a lease
         that simply expires, so the message is not lost; other claimers skip it
         until then, so it is not sent twice while the lease holds."""
+        rows = list(self._s.scalars(self._due(now, limit)))
+        return self._lease(rows, now, lease)
+
+    def claim_paced(self, now: datetime, limit: int, lease: timedelta) -> tuple[str, list[OutboxMessage]]:
+        """As claim, keeping each Slack conversation to its pace: a message whose
+        conversation took one too recently is not leased but moved to its next free slot
+        (counted in `deferred`), so it neither blocks the other conversations nor waits
+        in the sweep."""
+        rows = list(self._s.scalars(self._due(now, limit)))
+        book = PacingBook(self._s, now)
+        keyed = [(row, _to_message(row)) for row in rows]
+        book.open({(row.team_id, key) for row, message in keyed if (key := pace_key(message))})
+        ready = []
+        for row, message in keyed:
+            key = pace_key(message)
+            slot = book.take((row.team_id, key), pace_cost(message)) if key else None
+            if slot is None:
+                ready.append(row)
+            else:
+                row.next_attempt_at, self.deferred = slot, self.deferred + 1
+        return self._lease(ready, now, lease)
+
+    def _due(self, now: datetime, limit: int) -> sa.Select[OutboxRow]:
         query = (
             sa.select(OutboxRow)
             .where(
@@ -54,10 +81,11 @@ class OutboxRepository:
             .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
             .limit(limit)
         )
-        if supports_skip_locked(self._s):
-            query = query.with_for_update(skip_locked=True)
+        return query.with_for_update(skip_locked=True) if supports_skip_locked(self._s) else query
+
+    @staticmethod
+    def _lease(rows: list[OutboxRow], now: datetime, lease: timedelta) -> tuple[str, list[OutboxMessage]]:
         token = str(uuid.uuid4())
-        rows = list(self._s.scalars(query))
         for row in rows:
             row.claimed_until, row.claim_token = now + lease, token
         return token, [_to_message(row) for row in rows]
@@ -109,6 +137,9 @@ class OutboxRepository:
         attempts = message.attempts + 1
         dead = permanent or attempts >= MAX_ATTEMPTS
         wait = timedelta(seconds=retry_after) if retry_after else _backoff(attempts)
+        if retry_after and (key := pace_key(message)):
+            # The whole conversation waits, not just this message: the next one would get a 429 too.
+            PacingBook(self._s, now).rest((message.team_id, key), now + wait)
         self._s.execute(
             self._claimed(message.id or 0, token).values(
                 status="dead" if dead else "pending",
@@ -119,6 +150,40 @@ class OutboxRepository:
                 claim_token=None,
             )
         )
+
+    def due_between(self, start: datetime, end: datetime) -> bool:
+        """Whether a pending message fell due in (start, end]. Those due earlier and still
+        pending are leased elsewhere or of a kind for newer processes: the sweep has them."""
+        query = sa.select(OutboxRow.id).where(
+            OutboxRow.status == "pending", OutboxRow.next_attempt_at > start, OutboxRow.next_attempt_at <= end
+        )
+        return self._s.scalar(query.limit(1)) is not None
+
+    def undelivered(self, limit: int) -> list[Undelivered]:
+        """Dead messages the admins have not been told of yet (alerts themselves excluded)."""
+        query = (
+            sa.select(OutboxRow)
+            .where(
+                OutboxRow.status == "dead",
+                OutboxRow.alerted_at.is_(None),
+                OutboxRow.kind != str(MessageKind.ADMIN_ALERT),
+            )
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        return [Undelivered(_to_message(row), row.last_error or "") for row in self._s.scalars(query)]
+
+    def mark_alerted(self, message_ids: list[int], now: datetime) -> None:
+        self._s.execute(sa.update(OutboxRow).where(OutboxRow.id.in_(message_ids)).values(alerted_at=now))
+
+    def alerted_since(self, key_prefix: str, since: datetime) -> bool:
+        """Whether an alert whose dedupe key starts with `key_prefix` was queued after `since`."""
+        query = sa.select(OutboxRow.id).where(
+            OutboxRow.kind == str(MessageKind.ADMIN_ALERT),
+            OutboxRow.dedupe_key.startswith(key_prefix, autoescape=True),
+            OutboxRow.created_at > since,
+        )
+        return self._s.scalar(query.limit(1)) is not None
 
     def status_of(self, dedupe_key: str) -> str | None:
         """The delivery state of one message, by its dedupe key (None: never queued)."""

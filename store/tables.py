@@ -236,6 +236,19 @@ class OutboxRow(Base):
     slack_channel: Mapped[str | None] = mapped_column(sa.String(32))
     slack_ts: Mapped[str | None] = mapped_column(sa.String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # dead, and the admins told
+
+
+class ChannelPacingRow(Base):
+    """When each Slack conversation may take its next message (about one a second), shared
+    by every process that sends; `reserved_until` is the end of the slots already handed to
+    messages waiting their turn there."""
+
+    __tablename__ = "channel_pacing"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    channel_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    next_allowed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reserved_until: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AuditRow(Base):

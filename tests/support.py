@@ -4,9 +4,9 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -73,3 +73,13 @@ def wait_for_zone(uow_factory, team_id: str, user_id: str, timeout: float = 5.0)
     while needs_refresh(uow_factory(), team_id, user_id, datetime.now(UTC)):
         assert time.monotonic() < deadline, "the zone was never learned"
         time.sleep(0.01)
+
+
+PACED_SECONDS = 3  # enough for a few messages to one channel at Slack's pace
+
+
+def run_paced(run: Callable[[datetime], object], now: datetime, seconds: int = PACED_SECONDS) -> None:
+    """Run the jobs at `now` and at each of the next `seconds` seconds, as the per-second
+    pacing job does: messages to one channel go out a second apart (docs/architecture.md)."""
+    for second in range(seconds + 1):
+        run(now + timedelta(seconds=second))

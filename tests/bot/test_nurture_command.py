@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from support import ANN, BEN, wait_for_zone
+from support import ANN, BEN, run_paced, wait_for_zone
 
 from domain.cadence import Cadence, CadenceStep
 from domain.config import LeadbotConfig, SalesTeam
@@ -68,7 +68,7 @@ def test_a_four_step_cadence_reminds_the_owner_on_the_right_local_days_skipping_
     for n, due in enumerate(STEP_DAYS, start=1):
         runtime.run_jobs(due - timedelta(seconds=1))
         assert len(step_posts(fake_slack)) == n - 1
-        runtime.run_jobs(due)
+        run_paced(runtime.run_jobs, due)  # the step and the last one's "still open" share the DM
         assert step_posts(fake_slack) == [str(k) for k in range(1, n + 1)]
     first = next(c for c in fake_slack.calls_to("chat.postMessage") if "1/4" in c.params["text"])
     assert "Intro email to Dana Scully" in first.params["text"]

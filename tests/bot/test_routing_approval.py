@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pydantic import SecretStr
 from routing_support import EMEA_CHANNEL, routing_config, signed
 from sqlalchemy.orm import Session
-from support import ANN, BEN, MIA, context_of, wait_for_calls
+from support import ANN, BEN, MIA, context_of, run_paced, wait_for_calls
 
 from bot.bootstrap import build_runtime
 from bot.standin.workspace import Button, buttons_in
@@ -42,7 +42,7 @@ def web_form(runtime, lead: dict) -> int:
 
 
 def deliver(runtime) -> None:
-    runtime.run_jobs(datetime.now(UTC))
+    run_paced(runtime.run_jobs, datetime.now(UTC))  # a decision follows its proposal a second later
 
 
 def posts_to(fake_slack, channel: str) -> list[dict]:

@@ -17,7 +17,7 @@ import time_machine
 from pydantic import SecretStr
 from routing_support import EMEA_CHANNEL, routing_data, signed
 from sqlalchemy.orm import Session
-from support import ANN, BEN, MIA
+from support import ANN, BEN, MIA, run_paced
 
 from bot.bootstrap import Runtime, build_runtime, run_jobs_once
 from bot.standin.workspace import buttons_in
@@ -78,7 +78,7 @@ def route_and_approve(slack, runtime, fake_slack, at: datetime, captured: timede
     with time_machine.travel(at, tick=False):  # approved at `at` exactly: the deadline is exact
         slack.click(MIA, approve, message=message, channel_id=EMEA_CHANNEL)
         rep = wait_for_owner(runtime)
-        runtime.run_jobs(at)
+    run_paced(runtime.run_jobs, at)  # the decision, its thread reply and the DM, a second apart
     return rep
 
 

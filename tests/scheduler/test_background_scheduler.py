@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from support import ANN
 
+from domain.messages import MessageKind, OutboxMessage
 from scheduler.runner import build_scheduler, kick
 
 DELIVERY_WAIT = 5  # seconds; a sweep every 0.2 s delivers within a fraction of that
@@ -32,3 +33,21 @@ def test_kick_runs_the_sweep_now_rather_than_at_the_next_interval(runtime, remin
     finally:
         scheduler.shutdown(wait=True)
     assert len(delivered.posts("right away")) == 1
+
+
+def test_a_paced_burst_goes_out_at_its_pace_not_one_message_per_sweep_interval(
+    runtime, uow_factory, fake_slack
+):
+    now = datetime.now(UTC)
+    with uow_factory() as uow:
+        for n in range(3):
+            payload = {"channel": "C0SALES", "text": f"paced {n}"}
+            uow.outbox.add(OutboxMessage("T0CONSOLE", MessageKind.CHANNEL_POST, f"paced:{n}", payload), now)
+        uow.commit()
+    scheduler = runtime.scheduler  # a sweep every 10 s: the burst's slots wake it sooner
+    scheduler.start()
+    try:
+        kick(scheduler)
+        assert fake_slack.wait_for_call("chat.postMessage", timeout=DELIVERY_WAIT, count=3)
+    finally:
+        scheduler.shutdown(wait=True)

@@ -93,9 +93,10 @@ def test_a_message_slack_refuses_for_good_is_parked_as_dead_and_never_retried(
     fake_slack.fail_next(method, status=200, error=error)
 
     runtime.run_jobs(due)
-    [row] = outbox()
+    [row, alert] = outbox()
     assert (row["status"], row["attempts"]) == ("dead", 1)
     assert error in row["last_error"]
+    assert alert["kind"] == "admin_alert"  # the admins are told, once
 
     tried = len(fake_slack.calls)
     for later in (timedelta(minutes=5), timedelta(hours=2), timedelta(days=3)):

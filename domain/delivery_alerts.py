@@ -1,0 +1,87 @@
+"""Alerts to admins about messages Slack refused for good: one alert per channel and error,
+however many messages died of it at once."""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from domain.messages import MessageKind, OutboxMessage
+from domain.pacing import pace_key
+
+# Failures for a channel and error that an admin already heard of within this window wait
+# and are reported together, with their count, when it has passed: one alert, not a flood.
+ALERT_WINDOW = timedelta(hours=1)
+MAX_LEADS_NAMED = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Undelivered:
+    """A message parked dead, with the reason its last attempt gave."""
+
+    message: OutboxMessage
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlertGroup:
+    """Dead messages of one workspace that went to the same place and failed the same way."""
+
+    team_id: str
+    target: str  # "channel:C123" or "user:U123"
+    error: str  # Slack's error code ("channel_not_found"), or the whole reason
+    dead: tuple[Undelivered, ...]
+
+    @property
+    def signature(self) -> str:
+        """Stable across sweeps: finds earlier alerts for the same trouble."""
+        return hashlib.sha256(f"{self.target}|{self.error}".encode()).hexdigest()[:16]
+
+    def alert(self, admin: str) -> OutboxMessage:
+        key = f"{alert_prefix(self.team_id, self.signature)}{self.dead[0].message.id}:{admin}"
+        return OutboxMessage(self.team_id, MessageKind.ADMIN_ALERT, key, self._payload(admin))
+
+    def _payload(self, admin: str) -> dict[str, Any]:
+        kind, _, where = self.target.partition(":")
+        leads = [ref for ref in (_lead_ref(u.message.payload) for u in self.dead) if ref]
+        return {
+            "user": admin,
+            "channel_id" if kind == "channel" else "person": where,
+            "error": self.error,
+            "count": len(self.dead),
+            "kinds": sorted({str(u.message.kind) for u in self.dead}),
+            "leads": sorted(set(leads))[:MAX_LEADS_NAMED],
+        }
+
+
+def alert_prefix(team_id: str, signature: str) -> str:
+    return f"alert:{team_id}:{signature}:"
+
+
+def group_undelivered(dead: list[Undelivered]) -> list[AlertGroup]:
+    """Dead messages grouped by workspace, destination and error; alerts never alert."""
+    groups: dict[tuple[str, str, str], list[Undelivered]] = defaultdict(list)
+    for item in dead:
+        if item.message.kind is MessageKind.ADMIN_ALERT:
+            continue
+        groups[(item.message.team_id, _target(item.message), slack_error(item.error))].append(item)
+    return [AlertGroup(team, target, error, tuple(items)) for (team, target, error), items in groups.items()]
+
+
+def slack_error(reason: str) -> str:
+    """`HTTP 200 channel_not_found` -> `channel_not_found`; other reasons stay whole."""
+    words = reason.split()
+    if len(words) == 3 and words[0] == "HTTP":
+        return words[2]
+    return reason[:200]
+
+
+def _target(message: OutboxMessage) -> str:
+    # A command's answer that fell back from its response_url went to the person's DM.
+    return pace_key(message) or "user:" + str(message.payload.get("user", "?"))
+
+
+def _lead_ref(payload: dict[str, Any]) -> str | None:
+    lead = payload.get("lead")
+    return str(lead["ref"]) if isinstance(lead, dict) and lead.get("ref") else None

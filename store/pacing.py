@@ -1,0 +1,59 @@
+"""The pacing book: per Slack conversation, when it may take its next message, locked
+inside the outbox claim so that every process sending to Slack keeps to the same pace."""
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from store.sql import insert_ignoring_conflict, supports_skip_locked
+from store.tables import ChannelPacingRow
+
+Conversation = tuple[str, str]  # (team_id, channel_key)
+
+
+class PacingBook:
+    def __init__(self, session: Session, now: datetime) -> None:
+        self._s, self._now = session, now
+        self._rows: dict[Conversation, ChannelPacingRow] = {}
+
+    def open(self, conversations: set[Conversation]) -> None:
+        """Create the missing rows and lock them all, in one sorted order, so that two
+        claimers needing the same conversations cannot deadlock."""
+        for team_id, key in sorted(conversations):
+            self._s.execute(
+                insert_ignoring_conflict(
+                    self._s, ChannelPacingRow, team_id=team_id, channel_key=key,
+                    next_allowed_at=self._now, reserved_until=self._now,
+                )
+            )
+        if not conversations:
+            return
+        query = (
+            sa.select(ChannelPacingRow)
+            .where(sa.tuple_(ChannelPacingRow.team_id, ChannelPacingRow.channel_key).in_(conversations))
+            .order_by(ChannelPacingRow.team_id, ChannelPacingRow.channel_key)
+        )
+        if supports_skip_locked(self._s):
+            query = query.with_for_update()
+        self._rows = {(row.team_id, row.channel_key): row for row in self._s.scalars(query)}
+
+    def rest(self, conversation: Conversation, until: datetime) -> None:
+        """Slack said wait (a 429's Retry-After): nothing more goes there before `until`."""
+        self.open({conversation})
+        row = self._rows[conversation]
+        row.next_allowed_at = max(row.next_allowed_at, until)
+        row.reserved_until = max(row.reserved_until, until)
+
+    def take(self, conversation: Conversation, cost: timedelta) -> datetime | None:
+        """None: the message may go now, and the conversation rests `cost` after it.
+        Otherwise the instant of the next free slot, which the message now holds: the
+        waiting messages of a burst get successive slots rather than all retrying at once."""
+        row = self._rows[conversation]
+        if row.next_allowed_at <= self._now:
+            row.next_allowed_at = self._now + cost
+            row.reserved_until = max(row.reserved_until, row.next_allowed_at)
+            return None
+        slot = max(row.next_allowed_at, row.reserved_until)
+        row.reserved_until = slot + cost
+        return slot
