@@ -25,7 +25,7 @@ from bot.webhooks import WebhookEndpoint
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from handlers.decay import decay_daily
 from handlers.deliver import Deliver, UowFactory
-from scheduler.jobs import DeferredJob, ScoresJob, answer_deferred, run_all
+from scheduler.jobs import Jobs, ScoresJob, answer_deferred, run_all
 from scheduler.runner import Worker, build_scheduler, kick
 from store.engine import make_engine, make_session_factory
 from store.migrate import upgrade
@@ -45,11 +45,10 @@ class Runtime:
     scheduler: BackgroundScheduler
     app: App
     webhook: WebhookEndpoint
-    deferred: DeferredJob
+    jobs: Jobs  # what the sweep and `tick` run with
     capture_slot: threading.Lock  # held while a lead is captured; see Deps.capture
     worker: Worker  # carries out captures queued while the slot was taken
     events_webhook: EventsEndpoint  # POST /webhooks/events (scoring, issue 4)
-    scores: ScoresJob  # the daily rescore, run by the sweep once a day
 
     def start(self) -> None:
         """The background parts: the periodic sweep and the queued-capture worker."""
@@ -62,7 +61,7 @@ class Runtime:
 
     def run_jobs(self, now: datetime) -> dict[str, int]:
         """One pass of every scheduled job, as `leadbot tick` runs it."""
-        return run_all(now, self.uow_factory, self.deliver, self.deferred, self.config, self.scores)
+        return run_all(now, self.jobs)
 
     def healthy(self) -> bool:
         try:
@@ -120,9 +119,8 @@ def build_runtime(settings: Settings, config: LeadbotConfig, *, sweep_seconds: f
     capture_slot = threading.Lock()
     deferred = deferred_job(uow_factory, config, capture_slot)
     scores = scores_job(uow_factory, config)
-    scheduler = build_scheduler(
-        uow_factory, deliver, every_seconds=sweep_seconds, deferred=deferred, config=config, scores=scores
-    )
+    jobs = Jobs(uow_factory, deliver, deferred, config, scores)
+    scheduler = build_scheduler(jobs, every_seconds=sweep_seconds)
     worker = Worker(lambda now: answer_deferred(now, uow_factory, deliver, deferred))
     deps = Deps(
         uow_factory,
@@ -144,11 +142,10 @@ def build_runtime(settings: Settings, config: LeadbotConfig, *, sweep_seconds: f
         scheduler,
         app,
         webhook,
-        deferred,
+        jobs,
         capture_slot,
         worker,
         EventsEndpoint(deps, _secret(settings), workspace),
-        scores,
     )
 
 
@@ -171,7 +168,7 @@ def run_jobs_once(settings: Settings, config: LeadbotConfig, now: datetime) -> d
     _, uow_factory = open_database(settings.database_url)
     deferred = deferred_job(uow_factory, config, threading.Lock())
     deliver = make_deliver(make_delivery_client(settings))
-    return run_all(now, uow_factory, deliver, deferred, config, scores_job(uow_factory, config))
+    return run_all(now, Jobs(uow_factory, deliver, deferred, config, scores_job(uow_factory, config)))
 
 
 def scores_job(uow_factory: UowFactory, config: LeadbotConfig) -> ScoresJob:

@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from domain.config import LeadbotConfig
@@ -102,17 +103,28 @@ def decay_scores(now: datetime, job: ScoresJob | None) -> int:
     return job(now) if job else 0
 
 
-def run_sweep(
-    now: datetime,
-    uow_factory: UowFactory,
-    deliver: Deliver,
-    deferred: DeferredJob | None = None,
-    config: LeadbotConfig | None = None,
-    scores: ScoresJob | None = None,
-) -> dict[str, int]:
+@dataclass(frozen=True, slots=True)
+class Jobs:
+    """What the scheduled jobs work with. The optional parts switch their jobs on: queued
+    commands, the config's teams (routing, digests, cadences, SLA, admins) and the daily
+    rescore."""
+
+    uow_factory: UowFactory
+    deliver: Deliver
+    deferred: DeferredJob | None = None
+    config: LeadbotConfig | None = None
+    scores: ScoresJob | None = None
+
+    @property
+    def admins(self) -> tuple[str, ...]:
+        return self.config.admins if self.config else ()
+
+
+def run_sweep(now: datetime, jobs: Jobs) -> dict[str, int]:
     """The frequent jobs, in the order that lets a due reminder go out at once."""
+    uow_factory, deliver, config = jobs.uow_factory, jobs.deliver, jobs.config
     return {
-        "commands_done": answer_deferred(now, uow_factory, deliver, deferred) if deferred else 0,
+        "commands_done": answer_deferred(now, uow_factory, deliver, jobs.deferred) if jobs.deferred else 0,
         **(scheduled_posts_before(now, uow_factory, config) if config else {}),
         "reminders_queued": send_due_reminders(now, uow_factory),
         "reminders_resurfaced": resurface_overdue(now, uow_factory),
@@ -120,24 +132,16 @@ def run_sweep(
         "sla_breaches": escalate_sla_breaches(now, uow_factory, config) if config else 0,
         **(scheduled_posts(now, uow_factory, config) if config else {}),
         # before the outbox flush, so a lead that crossed SQL is announced in this pass
-        "scores_rescored": decay_scores(now, scores),
-        "messages_sent": flush_outbox(now, uow_factory, deliver, config.admins if config else ()),
+        "scores_rescored": decay_scores(now, jobs.scores),
+        "messages_sent": flush_outbox(now, uow_factory, deliver, jobs.admins),
         # last: a retrain may take seconds, and must not hold up a due message
         "models_trained": retrain_models(now, uow_factory),
     }
 
 
-def run_all(
-    now: datetime,
-    uow_factory: UowFactory,
-    deliver: Deliver,
-    deferred: DeferredJob | None = None,
-    config: LeadbotConfig | None = None,
-    scores: ScoresJob | None = None,
-) -> dict[str, int]:
+def run_all(now: datetime, jobs: Jobs) -> dict[str, int]:
     """One pass of every job, as `leadbot tick` runs it: the sweep, then housekeeping."""
-    swept = run_sweep(now, uow_factory, deliver, deferred, config, scores)
-    return {**swept, "rows_pruned": prune(now, uow_factory)}
+    return {**run_sweep(now, jobs), "rows_pruned": prune(now, jobs.uow_factory)}
 
 
 # --- digests and cadences (issue 6) ---------------------------------------------------

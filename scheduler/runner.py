@@ -8,11 +8,10 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from domain.config import LeadbotConfig
 from domain.pacing import SPACING
-from handlers.deliver import Deliver, UowFactory, outbox_due
+from handlers.deliver import outbox_due
 from handlers.housekeeping import prune
-from scheduler.jobs import DeferredJob, ScoresJob, flush_outbox, run_sweep
+from scheduler.jobs import Jobs, flush_outbox, run_sweep
 
 log = logging.getLogger(__name__)
 SWEEP_JOB = "leadbot.sweep"
@@ -24,26 +23,19 @@ PACE_JOB = "leadbot.paced"
 PACE_SECONDS = SPACING.total_seconds()
 
 
-def build_scheduler(
-    uow_factory: UowFactory,
-    deliver: Deliver,
-    every_seconds: float = 10,
-    deferred: DeferredJob | None = None,
-    config: LeadbotConfig | None = None,  # routing, digests and cadences need the teams
-    scores: ScoresJob | None = None,
-) -> BackgroundScheduler:
+def build_scheduler(jobs: Jobs, every_seconds: float = 10) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
 
     def sweep() -> None:
-        run_sweep(datetime.now(UTC), uow_factory, deliver, deferred, config, scores)
+        run_sweep(datetime.now(UTC), jobs)
 
     def paced() -> None:
         now = datetime.now(UTC)
-        if outbox_due(now, uow_factory):
-            flush_outbox(now, uow_factory, deliver, config.admins if config else ())
+        if outbox_due(now, jobs.uow_factory):
+            flush_outbox(now, jobs.uow_factory, jobs.deliver, jobs.admins)
 
     def housekeeping() -> None:
-        prune(datetime.now(UTC), uow_factory)
+        prune(datetime.now(UTC), jobs.uow_factory)
 
     scheduler.add_job(sweep, "interval", seconds=every_seconds, id=SWEEP_JOB, replace_existing=True)
     # Every second, one indexed query: messages waiting for their channel's pace (or a

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from support import ANN
 
 from domain.messages import MessageKind, OutboxMessage
+from scheduler.jobs import Jobs
 from scheduler.runner import build_scheduler, kick
 
 DELIVERY_WAIT = 5  # seconds; a sweep every 0.2 s delivers within a fraction of that
@@ -12,7 +13,7 @@ DELIVERY_WAIT = 5  # seconds; a sweep every 0.2 s delivers within a fraction of 
 
 def test_the_background_scheduler_sends_a_due_reminder_once(runtime, remind_at, fake_slack, delivered):
     remind_at(ANN, "call back from the sweeper", datetime.now(UTC) - timedelta(seconds=1))
-    scheduler = build_scheduler(runtime.uow_factory, runtime.deliver, every_seconds=0.2)
+    scheduler = build_scheduler(Jobs(runtime.uow_factory, runtime.deliver), every_seconds=0.2)
     scheduler.start()
     try:
         assert fake_slack.wait_for_call("chat.postMessage", timeout=DELIVERY_WAIT)

@@ -19,7 +19,7 @@ from bot.standin.workspace import buttons_in
 from domain.config import LeadbotConfig, SalesTeam
 from handlers.commands import AddLead, CaptureChannel, LoseLead
 from handlers.registry import dispatch
-from scheduler.jobs import run_all
+from scheduler.jobs import Jobs, run_all
 
 LONDON = SalesTeam(
     key="ldn", name="London", channel="C0LDN", timezone="Europe/London", members=(ANN,), managers=(MIA,)
@@ -120,7 +120,7 @@ def test_two_servers_ticking_together_post_one_digest_per_team_per_day(
         try:
             for now in ticks[::6] + [t for t in ticks if t.minute == 30]:
                 barrier.wait(timeout=30)
-                run_all(now, uow_factory, deliver, config=config)
+                run_all(now, Jobs(uow_factory, deliver, config=config))
         except BaseException as error:  # noqa: BLE001 - reported by the test below
             errors.append(error)
             barrier.abort()
@@ -153,13 +153,15 @@ def test_after_a_ten_minute_slack_outage_every_reminder_and_the_digest_arrive_on
 
     fake_slack.down()
     for minute in range(11):
-        run_all(start + timedelta(minutes=minute), uow_factory, deliver, config=config)
+        run_all(start + timedelta(minutes=minute), Jobs(uow_factory, deliver, config=config))
     assert digests(fake_slack, "C0LDN") == []
     fake_slack.up()
     # About 34 DMs a person: at Slack's pace, about 34 seconds.
-    run_paced(lambda at: run_all(at, uow_factory, deliver, config=config), start + timedelta(minutes=15), 40)
+    run_paced(
+        lambda at: run_all(at, Jobs(uow_factory, deliver, config=config)), start + timedelta(minutes=15), 40
+    )
     for later in (30, 60, 120):
-        run_all(start + timedelta(minutes=later), uow_factory, deliver, config=config)
+        run_all(start + timedelta(minutes=later), Jobs(uow_factory, deliver, config=config))
 
     posts = [c for c in fake_slack.calls_to("chat.postMessage") if not c.failed]
     reminders = Counter(m for c in posts for m in re.findall(r"reminder-(\d+)", c.params["text"]))
@@ -182,7 +184,7 @@ def test_after_the_server_was_down_missed_reminders_come_as_one_dm_and_the_diges
 
     # Down from 08:20 to 08:50, past the 08:30 digest: the first ticks after it.
     for tick in (start + timedelta(minutes=30), start + timedelta(minutes=31)):
-        run_all(tick, uow_factory, deliver, config=config)
+        run_all(tick, Jobs(uow_factory, deliver, config=config))
 
     posts = [c for c in fake_slack.calls_to("chat.postMessage") if not c.failed]
     [away] = [c for c in posts if "While I was away" in c.params["text"]]
@@ -200,12 +202,12 @@ def test_a_day_missed_entirely_is_covered_by_the_next_digest_not_sent_late(
     deliver = quick_deliver(fake_slack)
     monday = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
     lead_at(ANN, monday - timedelta(days=1))
-    run_all(monday, uow_factory, deliver, config=config)
+    run_all(monday, Jobs(uow_factory, deliver, config=config))
     lead_at(ANN, monday + timedelta(days=1), name="Came In On Tuesday", source="web")
     # Down all Tuesday; back on Wednesday, a minute before its digest time.
     wednesday = monday + timedelta(days=2)
     for now in (wednesday - timedelta(minutes=1), wednesday, wednesday + timedelta(minutes=5)):
-        run_all(now, uow_factory, deliver, config=config)
+        run_all(now, Jobs(uow_factory, deliver, config=config))
 
     days = [re.search(r"digest · ([0-9-]{10})", c.params["text"])[1] for c in digests(fake_slack, "C0LDN")]
     assert days == ["2026-11-23", "2026-11-25"]
