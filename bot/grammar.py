@@ -348,12 +348,6 @@ SCORING_SPECS: tuple[SubcommandSpec, ...] = (
 )
 
 
-def _build_tasks(args: list[str], env: ParseEnv) -> ListTasks:
-    if args:
-        raise CommandSyntaxError(f"`tasks` takes nothing after it, but got `{' '.join(args)}`.")
-    return ListTasks()
-
-
 # --- routing (issue 5) ------------------------------------------------------------------
 
 MAX_AWAY = timedelta(days=366)
@@ -528,7 +522,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
         "tasks",
         "Your open follow-ups, overdue first, with Done and Snooze",
         ("/lead tasks",),
-        _build_tasks,
+        _no_args("tasks", ListTasks()),
     ),
     SubcommandSpec(
         "import",

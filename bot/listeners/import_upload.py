@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a million rows of ordinary lead data fits well inside
 DOWNLOAD_TIMEOUT = 60  # seconds
+TOO_BIG = UnreadableCsv(
+    f"The file is larger than {MAX_FILE_BYTES // 2**20} MB: split it, or use `leadbot import`."
+)
 NOT_ALLOWED = PermissionDenied(
     "Importing leads is for managers and admins: send the file to your team's manager, "
     "or add the leads one by one with `/lead add`."
@@ -116,9 +119,12 @@ def _download(client: WebClient, file_id: str) -> bytes:
     )
     try:
         with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as answer:  # noqa: S310 - Slack's own URL
-            return bytes(answer.read(MAX_FILE_BYTES + 1))
+            data = bytes(answer.read(MAX_FILE_BYTES + 1))
     except (urllib.error.URLError, OSError) as error:
         raise UnreadableCsv(f"The file could not be downloaded from Slack ({error}). Try again.") from error
+    if len(data) > MAX_FILE_BYTES:  # the size Slack gave was wrong: never import a cut-off file
+        raise UnreadableCsv(TOO_BIG)
+    return data
 
 
 def _send_result(
