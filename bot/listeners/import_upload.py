@@ -29,9 +29,7 @@ log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a million rows of ordinary lead data fits well inside
 DOWNLOAD_TIMEOUT = 60  # seconds
-TOO_BIG = UnreadableCsv(
-    f"The file is larger than {MAX_FILE_BYTES // 2**20} MB: split it, or use `leadbot import`."
-)
+TOO_BIG = f"The file is larger than {MAX_FILE_BYTES // 2**20} MB: split it, or use `leadbot import`."
 NOT_ALLOWED = PermissionDenied(
     "Importing leads is for managers and admins: send the file to your team's manager, "
     "or add the leads one by one with `/lead add`."
@@ -111,9 +109,7 @@ def _download(client: WebClient, file_id: str) -> bytes:
     except SlackApiError as error:
         raise UnreadableCsv(f"Slack would not hand over the file ({error.response.get('error')}).") from error
     if int(file.get("size") or 0) > MAX_FILE_BYTES:
-        raise UnreadableCsv(
-            f"The file is larger than {MAX_FILE_BYTES // 2**20} MB: split it, or use `leadbot import`."
-        )
+        raise UnreadableCsv(TOO_BIG)
     request = urllib.request.Request(
         file["url_private_download"], headers={"Authorization": f"Bearer {client.token}"}
     )
