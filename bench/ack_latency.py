@@ -90,7 +90,7 @@ def _serve_noop() -> None:
     from slack_bolt import Ack, App
 
     from bot.bootstrap import make_client
-    from bot.http_server import serve
+    from bot.http_server import keep_startup_objects, serve
     from bot.settings import Settings
 
     logging.basicConfig(level=logging.INFO)  # the level `leadbot` logs at, for parity
@@ -104,6 +104,7 @@ def _serve_noop() -> None:
         ack("ok")
 
     server = serve(app, lambda: True, HOST, 0)
+    keep_startup_objects()  # as `leadbot serve` does before serving
     print(f"No-op app listening on http://{HOST}:{server.server_port}/slack/events", flush=True)
     try:
         server.serve_forever()
@@ -170,11 +171,25 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the server process so far (Linux /proc; 0 elsewhere)."""
+        return _cpu_seconds(self.process.pid)
+
+    def background_cpu_seconds(self) -> float:
+        """The same for the server's child processes: `leadbot serve`'s background process,
+        which carries out the captures queued at the ack (bot/capture_worker.py)."""
+        pid = self.process.pid
         try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         except OSError:
             return 0.0
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+        return sum(_cpu_seconds(int(child)) for child in children)
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
 
 
 def server_env(api_url: str, database_url: str) -> dict[str, str]:
@@ -436,6 +451,7 @@ class Summary:
     p90: float
     p99: float
     max: float
+    background_cpu_ms_per_request: float = 0.0  # the server's child process, until the last answer
     queued: int = 0  # requests acked "Adding ..." whose answer came on response_url
     answer_p50: float = math.nan  # until the rep sees the card: the ack, or the later answer
     answer_p99: float = math.nan
@@ -454,7 +470,7 @@ def percentile(ordered: Sequence[float], pct: float) -> float:
 
 
 def summarize(app: str, clients: int, results: Sequence[ClientResult], errors: int,
-              cpu_seconds: float, answers: Sequence[float] = ()) -> Summary:
+              cpu_seconds: float, answers: Sequence[float] = (), background_cpu: float = 0.0) -> Summary:
     latencies = sorted(ms for r in results for ms in (x * 1000 for x in r.latencies))
     answered = sorted(answers) or latencies
     started = min((r.started for r in results), default=0.0)
@@ -465,6 +481,7 @@ def summarize(app: str, clients: int, results: Sequence[ClientResult], errors: i
         seconds=max(0.0, finished - started),
         cpu_ms_per_request=1000 * cpu_seconds / count if count else math.nan,
         client_cpu_ms_per_request=1000 * sum(r.cpu for r in results) / count if count else math.nan,
+        background_cpu_ms_per_request=1000 * background_cpu / count if count else math.nan,
         p50=percentile(latencies, 50), p90=percentile(latencies, 90),
         p99=percentile(latencies, 99), max=latencies[-1] if latencies else math.nan,
         queued=sum(len(r.queued) for r in results),
@@ -494,22 +511,25 @@ def answer_latencies(results: Sequence[ClientResult], phase: Phase) -> tuple[lis
 def measure(server: Server, clients: int, args: argparse.Namespace, phase: Phase) -> Summary:
     """Warm up, then measure; errors of both count, since a failed warm-up is a failure too."""
     warm = run_phase(server, clients, args.warmup, phase)
-    cpu_before = server.cpu_seconds()
+    cpu_before, background_before = server.cpu_seconds(), server.background_cpu_seconds()
     results = run_phase(server, clients, args.requests, phase)
     cpu = server.cpu_seconds() - cpu_before
     problems = [e for r in (*warm, *results) for e in r.errors]
     answers, missing = answer_latencies(results, phase) if server.kind == "leadbot" else ([], 0)
+    background = server.background_cpu_seconds() - background_before
     problems += [f"{missing} queued requests never got their answer"] if missing else []
     for problem in problems[:5]:
         print(f"  {server.kind} x{clients}: {problem}", file=sys.stderr)
-    return summarize(server.kind, clients, results, len(problems), cpu, answers)
+    return summarize(server.kind, clients, results, len(problems), cpu, answers, background)
 
 
 def markdown_table(pairs: Sequence[tuple[Summary, Summary]]) -> str:
     lines = [
-        "| clients | app | requests | errors | req/s | server CPU ms/req | client CPU ms/req "
-        "| p50 ms | p90 ms | p99 ms | max ms | p99 / no-op p99 | queued | answer p50 / p99 / max ms |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| clients | app | requests | errors | req/s | server CPU ms/req | background CPU ms/req "
+        "| client CPU ms/req | p50 ms | p90 ms | p99 ms | max ms | p99 / no-op p99 | queued "
+        "| answer p50 / p99 / max ms |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: |",
     ]
     for noop, leadbot in pairs:
         for row in (noop, leadbot):
@@ -517,6 +537,7 @@ def markdown_table(pairs: Sequence[tuple[Summary, Summary]]) -> str:
             lines.append(
                 f"| {row.clients} | {row.app} | {row.requests} | {row.errors} "
                 f"| {row.throughput:.0f} | {row.cpu_ms_per_request:.2f} "
+                f"| {row.background_cpu_ms_per_request:.2f} "
                 f"| {row.client_cpu_ms_per_request:.2f} | {row.p50:.1f} "
                 f"| {row.p90:.1f} | {row.p99:.1f} | {row.max:.1f} | {ratio:.2f} "
                 f"| {row.queued} | {row.answer_p50:.1f} / {row.answer_p99:.1f} / {row.answer_max:.1f} |"

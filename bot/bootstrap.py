@@ -15,10 +15,12 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.capture_worker import WorkerProcess
 from bot.deferred import deferred_job
 from bot.delivery import make_deliver
 from bot.deps import Deps
 from bot.event_webhook import EventsEndpoint
+from bot.in_flight import CountingApp
 from bot.listeners import register
 from bot.settings import Settings
 from bot.webhooks import WebhookEndpoint
@@ -29,6 +31,7 @@ from scheduler.jobs import Jobs, ScoresJob, answer_deferred, run_all
 from scheduler.runner import Worker, build_scheduler, kick
 from store.engine import make_engine, make_session_factory
 from store.migrate import upgrade
+from store.spool import Spool, open_spool
 from store.unit_of_work import SqlUnitOfWork
 
 DELIVERY_TIMEOUT = 10  # seconds per Web API call from the outbox
@@ -47,17 +50,22 @@ class Runtime:
     webhook: WebhookEndpoint
     jobs: Jobs  # what the sweep and `tick` run with
     capture_slot: threading.Lock  # held while a lead is captured; see Deps.capture
-    worker: Worker  # carries out captures queued while the slot was taken
+    worker: Worker | WorkerProcess  # carries out captures queued while the slot was taken
     events_webhook: EventsEndpoint  # POST /webhooks/events (scoring, issue 4)
+    spool: Spool  # where those captures wait (store/spool.py)
+    deps: Deps  # what the listeners were given
 
     def start(self) -> None:
-        """The background parts: the periodic sweep and the queued-capture worker."""
-        self.scheduler.start()
+        """The background parts: the periodic sweep and the queued-capture worker (a
+        worker process runs the sweep itself)."""
+        if isinstance(self.worker, Worker):
+            self.scheduler.start()
         self.worker.start()
 
     def stop(self) -> None:
         self.worker.stop()
-        self.scheduler.shutdown(wait=False)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
 
     def run_jobs(self, now: datetime) -> dict[str, int]:
         """One pass of every scheduled job, as `leadbot tick` runs it."""
@@ -112,22 +120,34 @@ def _token(settings: Settings) -> str | None:
     return settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
 
 
-def build_runtime(settings: Settings, config: LeadbotConfig, *, sweep_seconds: float = 10) -> Runtime:
+def build_runtime(
+    settings: Settings, config: LeadbotConfig, *, sweep_seconds: float = 10, worker_process: bool = False
+) -> Runtime:
+    """`worker_process`: queued captures and the scheduled jobs run in a child process
+    (bot/capture_worker.py, as `leadbot serve` runs), not in threads of this one."""
     engine, uow_factory = open_database(settings.database_url)
+    spool = open_spool(settings.database_url, engine, uow_factory)
     client = make_client(settings)
-    deliver = make_deliver(make_delivery_client(settings))
     capture_slot = threading.Lock()
-    deferred = deferred_job(uow_factory, config, capture_slot)
-    scores = scores_job(uow_factory, config)
-    jobs = Jobs(uow_factory, deliver, deferred, config, scores)
+    jobs = _jobs(settings, config, uow_factory, spool, capture_slot)
     scheduler = build_scheduler(jobs, every_seconds=sweep_seconds)
-    worker = Worker(lambda now: answer_deferred(now, uow_factory, deliver, deferred))
+    worker: Worker | WorkerProcess
+    if worker_process:
+        worker = WorkerProcess(settings, config, sweep_seconds)
+        kick_outbox, queue_busy = worker.kick, worker.busy
+    else:
+        deferred = jobs.deferred
+        assert deferred is not None
+        worker = Worker(lambda now: answer_deferred(now, uow_factory, jobs.deliver, deferred))
+        kick_outbox, queue_busy = (lambda: kick(scheduler)), (lambda: False)
     deps = Deps(
         uow_factory,
         config,
-        kick_outbox=lambda: kick(scheduler),
+        kick_outbox=kick_outbox,
         kick_queue=worker.kick,
         capture_slot=capture_slot,
+        enqueue=spool.add,
+        queue_busy=queue_busy,
     )
     app = build_app(settings, client, deps)
     workspace = workspace_of(app, settings)
@@ -138,7 +158,7 @@ def build_runtime(settings: Settings, config: LeadbotConfig, *, sweep_seconds: f
         engine,
         uow_factory,
         client,
-        deliver,
+        jobs.deliver,
         scheduler,
         app,
         webhook,
@@ -146,7 +166,25 @@ def build_runtime(settings: Settings, config: LeadbotConfig, *, sweep_seconds: f
         capture_slot,
         worker,
         EventsEndpoint(deps, _secret(settings), workspace),
+        spool,
+        deps,
     )
+
+
+def _jobs(
+    settings: Settings, config: LeadbotConfig, uow_factory: UowFactory, spool: Spool, slot: threading.Lock
+) -> Jobs:
+    deferred = deferred_job(uow_factory, spool.uow_factory, config, slot)
+    deliver = make_deliver(make_delivery_client(settings))
+    return Jobs(uow_factory, deliver, deferred, config, scores_job(uow_factory, config))
+
+
+def background_jobs(settings: Settings, config: LeadbotConfig) -> Jobs:
+    """Every scheduled job, queued commands included, against the configured database and
+    Slack: what `leadbot tick` runs once and the background process runs on schedule."""
+    engine, uow_factory = open_database(settings.database_url)
+    spool = open_spool(settings.database_url, engine, uow_factory)
+    return _jobs(settings, config, uow_factory, spool, threading.Lock())
 
 
 def workspace_of(app: App, settings: Settings) -> str:
@@ -163,12 +201,9 @@ def _secret(settings: Settings) -> str | None:
 
 
 def run_jobs_once(settings: Settings, config: LeadbotConfig, now: datetime) -> dict[str, int]:
-    """`leadbot tick`: one pass of every job against the configured database and Slack,
-    commands left queued by a server that stopped included."""
-    _, uow_factory = open_database(settings.database_url)
-    deferred = deferred_job(uow_factory, config, threading.Lock())
-    deliver = make_deliver(make_delivery_client(settings))
-    return run_all(now, Jobs(uow_factory, deliver, deferred, config, scores_job(uow_factory, config)))
+    """`leadbot tick`: one pass of every job, commands left queued by a server that
+    stopped included."""
+    return run_all(now, background_jobs(settings, config))
 
 
 def scores_job(uow_factory: UowFactory, config: LeadbotConfig) -> ScoresJob:
@@ -180,6 +215,6 @@ def build_app(settings: Settings, client: WebClient, deps: Deps) -> App:
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     # process_before_response: the listener runs to its ack inside the request,
     # which skips Bolt's 10 ms ack polling; listeners make no Slack call before ack.
-    app = App(client=client, signing_secret=secret, process_before_response=True)
+    app = CountingApp(deps.in_flight, client=client, signing_secret=secret, process_before_response=True)
     register(app, deps)
     return app

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from bot.config_file import load_config
+from bot.logs import configure_logging
 from bot.settings import Settings
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from domain.errors import ConfigError, DomainError
@@ -51,10 +52,11 @@ def run() -> None:
 def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
     """HTTP mode: POST /slack/events, POST /webhooks/leads and /webhooks/events, GET /healthz."""
     from bot.bootstrap import build_runtime
+    from bot.http_server import keep_startup_objects
     from bot.http_server import serve as make_server
 
     settings, config = _settings_and_config()
-    runtime = build_runtime(settings, config)
+    runtime = build_runtime(settings, config, worker_process=True)
     server = make_server(
         runtime.app,
         runtime.healthy,
@@ -64,6 +66,7 @@ def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
         events_webhook=runtime.events_webhook.handle,
     )
     runtime.start()
+    keep_startup_objects()
     typer.echo(f"Leadbot listening on http://{host}:{server.server_port}/slack/events")
     if settings.leadbot_webhook_secret is None:
         typer.echo("Web-form and events webhooks are off (503) until LEADBOT_WEBHOOK_SECRET is set.")
@@ -81,13 +84,15 @@ def socket() -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.bootstrap import build_runtime
+    from bot.http_server import keep_startup_objects
 
     settings, config = _settings_and_config()
     if settings.slack_app_token is None:
         typer.secho("Socket Mode needs SLACK_APP_TOKEN (xapp-...).", fg="red", err=True)
         raise typer.Exit(2)
-    runtime = build_runtime(settings, config)
+    runtime = build_runtime(settings, config, worker_process=True)
     runtime.start()
+    keep_startup_objects()
     SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value()).start()
 
 
@@ -254,8 +259,5 @@ def workspace_of(settings: Settings) -> str:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # A sweep every few seconds is routine; only its problems are worth a line.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging()
     cli()

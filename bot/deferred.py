@@ -10,7 +10,7 @@ from bot.blocks.render import render
 from bot.listeners.errors import message_for
 from bot.listeners.reply import ephemeral
 from domain.config import LeadbotConfig
-from handlers.deferred import run_deferred
+from handlers.deferred import DeferredWork, run_deferred
 from handlers.deliver import UowFactory
 from handlers.results import Result
 
@@ -21,12 +21,14 @@ def answer(outcome: Result | Exception) -> dict[str, Any]:
 
 
 def deferred_job(
-    uow_factory: UowFactory, config: LeadbotConfig, slot: threading.Lock
+    uow_factory: UowFactory, spool: UowFactory, config: LeadbotConfig, slot: threading.Lock
 ) -> Callable[[datetime], int]:
+    work = DeferredWork(uow_factory, spool, config, answer)
+
     def run(now: datetime) -> int:
         # While the queue is worked, new commands queue behind it instead of
         # running beside it: one capture at a time keeps every ack short.
         with slot:
-            return run_deferred(now, uow_factory, config, answer)
+            return run_deferred(now, work)
 
     return run

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.in_flight import InFlight
 from bot.zones import ZoneMemo
 from domain.config import LeadbotConfig
 from handlers.commands import AddLead, Command
 from handlers.context import Context
-from handlers.deferred import defer_add
+from handlers.deferred import Enqueue, defer_add, enqueue_in
 from handlers.deliver import UowFactory
 from handlers.registry import dispatch
 from handlers.results import AddQueued, Result
@@ -31,6 +32,11 @@ class Deps:
     # Held by whoever is capturing a lead now (a listener or the queued-command job);
     # a capture that finds it taken is queued and acked at once instead of waiting.
     capture_slot: threading.Lock = field(default_factory=threading.Lock)
+    enqueue: Enqueue | None = None  # where captures queue (store/spool.py); None: the database
+    # True while a worker in another process works the queue (bot/capture_worker.py):
+    # a capture then queues behind it rather than contend with it for the database.
+    queue_busy: Callable[[], bool] = lambda: False
+    in_flight: InFlight = field(default_factory=InFlight)  # Slack requests in hand now
     zones: ZoneMemo = field(init=False)
 
     def __post_init__(self) -> None:
@@ -46,11 +52,12 @@ class Deps:
         return result
 
     def capture(self, cmd: AddLead, ctx: Context, response_url: str | None) -> Result | AddQueued:
-        """A rep's capture runs now when nothing else is capturing; otherwise it is
-        checked, stored and acked at once, and its answer follows from the queue:
-        an ack never waits behind other captures."""
-        if not self.capture_slot.acquire(blocking=False):
-            queued = defer_add(cmd, self.uow_factory(), ctx, response_url)
+        """A rep's capture runs now when the process has nothing else in hand; otherwise
+        it is checked, stored and acked at once, and its answer follows from the queue:
+        an ack never waits behind a capture."""
+        busy = not self.in_flight.alone() or self.queue_busy()
+        if busy or not self.capture_slot.acquire(blocking=False):
+            queued = defer_add(cmd, self.enqueue or enqueue_in(self.uow_factory), ctx, response_url)
             self.kick_queue()
             return queued
         try:

@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -560,14 +561,14 @@ SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
 def parse(text: str, env: ParseEnv) -> Parsed:
     """Text after `/lead` -> a validated command, or CommandSyntaxError with usage."""
     try:
-        tokens = split_args(text)
+        tokens = _tokens_of(text)
     except TokenError as exc:
         raise CommandSyntaxError(str(exc)) from exc
     if not tokens:
         return HelpRequested()
     spec = lookup(tokens[0])
     try:
-        return spec.build(tokens[1:], env)
+        return spec.build(list(tokens[1:]), env)
     except CommandSyntaxError as exc:
         raise CommandSyntaxError(exc.problem, spec) from exc
     except ValidationError as exc:
@@ -592,10 +593,17 @@ def asks_for_import_form(text: str) -> bool:
 
 def _is_bare(text: str, subcommand: str, arguments: int) -> bool:
     try:
-        tokens = split_args(text)
+        tokens = _tokens_of(text)
     except TokenError:
         return False
     return len(tokens) == 1 + arguments and tokens[0].lower() == subcommand
+
+
+@lru_cache(maxsize=64)
+def _tokens_of(text: str) -> tuple[str, ...]:
+    """The listeners ask of one command's text whether it wants a form, then parse it:
+    tokenised once."""
+    return tuple(split_args(text))
 
 
 def lookup(name: str) -> SubcommandSpec:

@@ -2,6 +2,7 @@
 events on /webhooks/events, health on /healthz."""
 # https://docs.python.org/3/library/http.server.html#http.server.ThreadingHTTPServer
 
+import gc
 import json
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -113,3 +114,12 @@ def serve(
     events_webhook: Webhook | None = None,
 ) -> LeadbotServer:
     return LeadbotServer((host, port), app, healthy, leads_webhook, events_webhook)
+
+
+def keep_startup_objects() -> None:
+    """Call once the server is built, before it serves. What exists then (modules, the app,
+    the config, the mappings) lives as long as the process; per-request garbage keeps
+    triggering full collections that would walk all of it every time (about a sixth of
+    an ack's CPU). Collect once, then set it aside (gc.freeze)."""
+    gc.collect()
+    gc.freeze()

@@ -17,6 +17,7 @@ _NOT_KEYS = frozenset({"http", "https", "mailto", "tel", "ftp"})
 # “ ” „ ‟ ″ and ‘ ’ ‚ ‛ as typed by macOS/iOS smart punctuation.
 _QUOTES = str.maketrans("\u201c\u201d\u201e\u201f\u2033\u2018\u2019\u201a\u201b", '"""""\'\'\'\'')
 _SINGLE_CLOSE = re.compile(r"'(?!\w)")  # a ' followed by a letter is an apostrophe (O'Brien)
+_PLAIN_RUN = re.compile(r"""[^\s"']+""")  # what _read_token copies as it is
 
 # Postgres INTEGER is the narrowest id column we may sit on; larger refs would crash the query.
 MAX_LEAD_ID = 2**31 - 1
@@ -97,9 +98,14 @@ def _read_token(text: str, i: int) -> tuple[str, int]:
             end = _closing_quote(text, i)
             parts.append(text[i + 1 : end])
             i = end + 1
-        else:
-            parts.append(text[i])
+        elif text[i] == "'":  # an apostrophe inside a word
+            parts.append("'")
             i += 1
+        else:  # a run of plain characters at once: this runs before every ack
+            run = _PLAIN_RUN.match(text, i)
+            assert run is not None
+            parts.append(run[0])
+            i = run.end()
     return "".join(parts), i
 
 

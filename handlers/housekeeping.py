@@ -6,7 +6,6 @@ from handlers.deliver import UowFactory
 
 # Slack retries within minutes and a double click within seconds; a week is ample.
 REQUEST_KEYS_KEPT = timedelta(days=7)
-DEFERRED_KEPT = timedelta(days=7)
 # Long enough that nothing re-queues a message under the same dedupe key afterwards.
 SENT_MESSAGES_KEPT = timedelta(days=90)
 
@@ -15,7 +14,6 @@ def prune(now: datetime, uow_factory: UowFactory) -> int:
     """One transaction; returns how many rows went."""
     with uow_factory() as uow:
         gone = uow.requests.prune(now - REQUEST_KEYS_KEPT)
-        gone += uow.deferred.prune(now - DEFERRED_KEPT)
         gone += uow.outbox.prune_sent(now - SENT_MESSAGES_KEPT)
         uow.commit()
     return gone

@@ -2,13 +2,21 @@
 and finished in the transaction that queues their answer."""
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from domain.deferred import DeferredCommand
-from store.sql import insert_ignoring_conflict, supports_skip_locked
+from store.sql import supports_skip_locked
 from store.tables import DeferredCommandRow
+
+_queued = cast(sa.Table, DeferredCommandRow.__table__)
+QUEUE_INSERT = {  # INSERT ... ON CONFLICT DO NOTHING, per dialect
+    name: dialect.insert(_queued).on_conflict_do_nothing()
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 class DeferredCommands:
@@ -17,77 +25,82 @@ class DeferredCommands:
 
     def add(self, command: DeferredCommand) -> bool:
         """Queue a command; False if one with the same request key already was (a retry)."""
-        insert = insert_ignoring_conflict(
-            self._s,
-            DeferredCommandRow,
-            team_id=command.team_id,
-            request_key=command.request_key,
-            user_id=command.user_id,
-            command=command.command,
-            response_url=command.response_url,
-            received_at=command.received_at,
-            status="pending",
-            attempts=0,
-        )
-        return self._s.execute(insert.returning(DeferredCommandRow.id)).first() is not None
+        return queue_command(self._s.connection(), command)
 
     def claim(self, now: datetime, limit: int, lease: timedelta) -> list[DeferredCommand]:
         """Oldest first. A claimer that dies leaves a lease that expires, so the
-        command is taken up again; its request key keeps it from being done twice."""
-        query = (
-            sa.select(DeferredCommandRow)
+        command is taken up again; its request key keeps it from being done twice.
+        One statement: on SQLite the queue's write lock, which acks wait for, is held
+        for that statement only."""
+        due = (
+            sa.select(_queued.c.id)
             .where(
-                DeferredCommandRow.status == "pending",
-                sa.or_(DeferredCommandRow.claimed_until.is_(None), DeferredCommandRow.claimed_until <= now),
+                _queued.c.status == "pending",
+                sa.or_(_queued.c.claimed_until.is_(None), _queued.c.claimed_until <= now),
             )
-            .order_by(DeferredCommandRow.received_at, DeferredCommandRow.id)
+            .order_by(_queued.c.received_at, _queued.c.id)
             .limit(limit)
         )
         if supports_skip_locked(self._s):
-            query = query.with_for_update(skip_locked=True)
-        rows = list(self._s.scalars(query))
-        for row in rows:
-            row.claimed_until, row.attempts = now + lease, row.attempts + 1
+            due = due.with_for_update(skip_locked=True)
+        claimed = self._s.execute(
+            sa.update(_queued)
+            .where(_queued.c.id.in_(due.scalar_subquery()))
+            .values(claimed_until=now + lease, attempts=_queued.c.attempts + 1)
+            .returning(*_queued.c)
+        )
+        rows = sorted(claimed.mappings(), key=lambda row: (row["received_at"], row["id"]))
         return [_to_command(row) for row in rows]
 
-    def finish(self, command_id: int) -> None:
+    def finish(self, *command_ids: int) -> None:
+        """Commands carried out are forgotten: their request keys (in the database) and
+        their answers' dedupe keys already make a repeat harmless."""
+        self._s.execute(sa.delete(_queued).where(_queued.c.id.in_(command_ids)))
+
+    def fail(self, command_id: int, error: str, *, give_up: bool) -> None:
+        """Record the failure; the lease is left to expire so a retry waits for it.
+        Given up, the command is forgotten like a finished one (its error is logged)."""
+        if give_up:
+            self.finish(command_id)
+            return
         self._s.execute(
             sa.update(DeferredCommandRow)
             .where(DeferredCommandRow.id == command_id)
-            .values(status="done", claimed_until=None)
+            .values(last_error=error[:2000])
         )
-
-    def fail(self, command_id: int, error: str, *, give_up: bool) -> None:
-        """Record the failure; the lease is left to expire so a retry waits for it."""
-        values: dict[str, object] = {"last_error": error[:2000]}
-        if give_up:
-            values.update(status="failed", claimed_until=None)
-        self._s.execute(
-            sa.update(DeferredCommandRow).where(DeferredCommandRow.id == command_id).values(**values)
-        )
-
-    def prune(self, before: datetime) -> int:
-        """Forget commands done (or given up) before `before`; pending ones always stay."""
-        done = self._s.execute(
-            sa.delete(DeferredCommandRow).where(
-                DeferredCommandRow.status != "pending", DeferredCommandRow.received_at < before
-            )
-        )
-        return int(done.rowcount)  # type: ignore[attr-defined]
 
     def pending(self) -> int:
         query = sa.select(sa.func.count()).where(DeferredCommandRow.status == "pending")
         return int(self._s.scalar(query) or 0)
 
 
-def _to_command(row: DeferredCommandRow) -> DeferredCommand:
+def _to_command(row: sa.RowMapping) -> DeferredCommand:
     return DeferredCommand(
-        team_id=row.team_id,
-        request_key=row.request_key,
-        user_id=row.user_id,
-        command=dict(row.command),
-        response_url=row.response_url,
-        received_at=row.received_at,
-        id=row.id,
-        attempts=row.attempts,
+        team_id=row["team_id"],
+        request_key=row["request_key"],
+        user_id=row["user_id"],
+        command=dict(row["command"]),
+        response_url=row["response_url"],
+        received_at=row["received_at"],
+        id=row["id"],
+        attempts=row["attempts"],
     )
+
+
+def queue_command(connection: sa.Connection, command: DeferredCommand) -> bool:
+    """The insert behind DeferredCommands.add (store/spool.Spool.add is its quicker twin)."""
+    insert = QUEUE_INSERT[connection.dialect.name].returning(_queued.c.id)
+    return connection.execute(insert, queued_values(command)).first() is not None
+
+
+def queued_values(command: DeferredCommand) -> dict[str, Any]:
+    return {
+        "team_id": command.team_id,
+        "request_key": command.request_key,
+        "user_id": command.user_id,
+        "command": command.command,
+        "response_url": command.response_url,
+        "received_at": command.received_at,
+        "status": "pending",
+        "attempts": 0,
+    }

@@ -7,11 +7,10 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     MarkdownTextObject,
-    SectionBlock,
 )
 
 from bot.blocks.lead_card import card_blocks, headline
-from bot.blocks.text import SlackMessage, escape, safe, user
+from bot.blocks.text import SlackMessage, escape, safe, section, user
 from bot.ids import ActionId, BlockId
 from handlers.results import (
     AddQueued,
@@ -31,17 +30,17 @@ def captured_message(result: LeadCaptured) -> SlackMessage:
             f"{escape(lead.name)} is already {lead.ref}, worked by {user(lead.owner_id)}. "
             "Your details were added to it."
         )
-        return SlackMessage(text=text, blocks=[_section(text)])
+        return SlackMessage(text=text, blocks=[section(text)])
     text = _capture_headline(result)
-    blocks = [_section(text), *card_blocks(lead, contact=result.returning)]
+    blocks = [section(text), *card_blocks(lead, contact=result.returning)]
     if result.duplicate is not None:
         blocks += duplicate_blocks(lead, result.duplicate)
     return SlackMessage(text=text, blocks=blocks)
 
 
 def queued_message(result: AddQueued) -> SlackMessage:
-    text = f"⏳ Adding {escape(result.name)}… the card follows here in a moment."
-    return SlackMessage(text=text, blocks=[_section(text)])
+    # Text alone (Slack shows it as mrkdwn): the ack of a busy moment carries no more than it needs.
+    return SlackMessage(text=f"⏳ Adding {escape(result.name)}… the card follows here in a moment.")
 
 
 def _capture_headline(result: LeadCaptured) -> str:
@@ -76,13 +75,13 @@ def duplicate_blocks(lead: LeadView, duplicate: DuplicateView) -> list[dict[str,
             ButtonElement(text="Keep both", action_id=ActionId.KEEP_BOTH, value=str(lead.number)),
         ],
     )
-    return [_section(text), buttons.to_dict()]
+    return [section(text), buttons.to_dict()]
 
 
 def merged_message(result: LeadsMerged) -> SlackMessage:
     if result.already_done:
         text = f"{result.merged.ref} was already merged into {headline(result.kept)}."
-        return SlackMessage(text=text, blocks=[_section(text)])
+        return SlackMessage(text=text, blocks=[section(text)])
     filled = f" It gained {', '.join(result.filled)}." if result.filled else ""
     text = f"🔗 Merged {result.merged.ref} into {headline(result.kept)}: one lead, both histories.{filled}"
     undo = ActionsBlock(
@@ -92,7 +91,7 @@ def merged_message(result: LeadsMerged) -> SlackMessage:
         ],
     )
     note = ContextBlock(elements=[MarkdownTextObject(text="A manager can undo this.")])
-    return SlackMessage(text=text, blocks=[_section(text), undo.to_dict(), note.to_dict()])
+    return SlackMessage(text=text, blocks=[section(text), undo.to_dict(), note.to_dict()])
 
 
 def dismissed_message(result: DuplicateDismissed) -> SlackMessage:
@@ -100,13 +99,9 @@ def dismissed_message(result: DuplicateDismissed) -> SlackMessage:
         text = f"{headline(result.lead)} is not flagged as a duplicate."
     else:
         text = f"👍 Kept both: {headline(result.lead)} is no longer flagged as {result.was_flagged_as}."
-    return SlackMessage(text=text, blocks=[_section(text)])
+    return SlackMessage(text=text, blocks=[section(text)])
 
 
 def undone_message(result: MergeUndone) -> SlackMessage:
     text = f"↩️ Undid the merge: {headline(result.restored)} is back, separate from {result.kept.ref}."
-    return SlackMessage(text=text, blocks=[_section(text), *card_blocks(result.restored)])
-
-
-def _section(text: str) -> dict[str, Any]:
-    return SectionBlock(text=MarkdownTextObject(text=text[:3000])).to_dict()
+    return SlackMessage(text=text, blocks=[section(text), *card_blocks(result.restored)])

@@ -1,6 +1,6 @@
 """Help and usage messages, generated from the grammar's subcommand specs."""
 
-from bot.blocks.text import SlackMessage, escape
+from bot.blocks.text import SlackMessage, escape, section
 from bot.grammar import SPECS, CommandSyntaxError, SubcommandSpec
 
 
@@ -9,7 +9,7 @@ def help_message(topic: str | None = None) -> SlackMessage:
     lines = ["*What `/lead` can do*"] if len(specs) > 1 else []
     lines += [_spec_lines(spec) for spec in specs]
     text = "\n".join(lines)
-    return SlackMessage(text=text, blocks=[_section(text)])
+    return SlackMessage(text=text, blocks=[section(text)])
 
 
 def _spec_lines(spec: SubcommandSpec) -> str:
@@ -22,8 +22,4 @@ def syntax_error_message(error: CommandSyntaxError) -> SlackMessage:
     text = f"⚠️ {escape(error.problem)}"
     if error.spec is not None:
         text += "\n" + _spec_lines(error.spec)
-    return SlackMessage(text=text, blocks=[_section(text)])
-
-
-def _section(text: str) -> dict[str, object]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+    return SlackMessage(text=text, blocks=[section(text)])

@@ -18,7 +18,7 @@ from bot.blocks.probability import probability_message
 from bot.blocks.routing import away_message, decided_answer, plan_message
 from bot.blocks.score import score_message
 from bot.blocks.tasks import changed_message, tasks_message
-from bot.blocks.text import SlackMessage, escape, safe
+from bot.blocks.text import SlackMessage, escape, safe, section
 from domain.errors import DomainError
 from handlers.results import (
     ActivityAdded,
@@ -80,7 +80,7 @@ def _(result: ActivityAdded) -> SlackMessage:
     )
     if result.already_recorded:
         text = f"Already logged that {kind} on {headline(result.lead)}."
-    return SlackMessage(text=text, blocks=[_section(text)])
+    return SlackMessage(text=text, blocks=[section(text)])
 
 
 @render.register
@@ -90,7 +90,7 @@ def _(result: ReminderSet) -> SlackMessage:
         f"⏰ I'll remind you about {headline(result.lead)} {local_when(reminder.due_at, reminder.tz)}: "
         f"{safe(reminder.text, 500)}"
     )
-    return SlackMessage(text=text, blocks=[_section(text)])
+    return SlackMessage(text=text, blocks=[section(text)])
 
 
 # --- follow-ups (issue 6) -------------------------------------------------------------
@@ -111,8 +111,4 @@ render.register(ScoreExplained, score_message)
 
 def error_message(error: DomainError) -> SlackMessage:
     text = f"⚠️ {escape(str(error))}"
-    return SlackMessage(text=text, blocks=[_section(text)])
-
-
-def _section(text: str) -> dict[str, object]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+    return SlackMessage(text=text, blocks=[section(text)])

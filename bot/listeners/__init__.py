@@ -18,9 +18,9 @@ from bot.listeners import (
 
 
 def register(app: App, deps: Deps) -> None:
-    qualify.register(app, deps)  # its /lead matcher must come before the catch-all /lead listener
-    import_upload.register(app, deps)  # the same
-    commands.register(app, deps)
+    commands.register(app, deps)  # first: /lead is the most frequent request (see there)
+    qualify.register(app, deps)
+    import_upload.register(app, deps)
     actions.register(app, deps)
     followups.register(app, deps)
     shortcuts.register(app, deps)

@@ -10,8 +10,17 @@ from bot.blocks.modals import capture_form
 from bot.blocks.render import render
 from bot.deps import Deps
 from bot.form import FormValues
-from bot.grammar import HelpRequested, OpenCaptureForm, ParseEnv, asks_for_form, parse
+from bot.grammar import (
+    HelpRequested,
+    OpenCaptureForm,
+    ParseEnv,
+    asks_for_form,
+    asks_for_import_form,
+    asks_for_qualify_form,
+    parse,
+)
 from bot.listeners.errors import answering_errors
+from bot.listeners.only_when import OnlyWhen, on_text
 from bot.listeners.reply import ephemeral
 from bot.listeners.timezones import TimezoneLearner
 from bot.metadata import CaptureFormMetadata
@@ -47,18 +56,30 @@ class LeadCommand:
             client.views_open(trigger_id=command["trigger_id"], view=view)
 
 
-def wants_form(command: dict[str, Any]) -> bool:
-    return asks_for_form(command.get("text", ""))
-
-
 def register(app: App, deps: Deps) -> None:
+    """The /lead listeners. Bolt tries listeners in the order they were registered, and
+    each try costs a little (tens of microseconds), so the one most commands take comes
+    first. The forms (`/lead add`, `/lead import`, `/lead qualify L-1` alone) have their
+    own listeners (this module's, qualify's, import_upload's), each excluded here."""
     lead = LeadCommand(deps)
+    zones = TimezoneLearner(deps)
+    app.command(SLASH_COMMAND, middleware=[OnlyWhen(lambda c, ctx: plain(c) and not zones.is_stale(c, ctx))])(
+        lead.on_lead
+    )
     # `/lead add` alone gets its own listener, so only it pays for a lazy one (Bolt copies the
     # request and hands it to a thread: about 0.5 ms that no other /lead command needs).
-    zones = TimezoneLearner(deps)
-    app.command(SLASH_COMMAND, matchers=[wants_form])(
+    app.command(SLASH_COMMAND, middleware=[on_text(asks_for_form)])(
         ack=lead.on_lead, lazy=[lead.on_form_wanted, zones.on_command]
     )
     # First contact (or a day later): learn the person's zone from Slack, after the ack.
-    app.command(SLASH_COMMAND, matchers=[zones.is_stale])(ack=lead.on_lead, lazy=[zones.on_command])
-    app.command(SLASH_COMMAND)(lead.on_lead)
+    app.command(SLASH_COMMAND, middleware=[OnlyWhen(lambda c, ctx: plain(c) and zones.claim_lookup(c, ctx))])(
+        ack=lead.on_lead, lazy=[zones.on_command]
+    )
+    # Someone else's command claimed the zone lookup between the two checks above.
+    app.command(SLASH_COMMAND, middleware=[OnlyWhen(lambda c, _ctx: plain(c))])(lead.on_lead)
+
+
+def plain(command: dict[str, Any]) -> bool:
+    """Not a command that opens a form."""
+    text = command.get("text", "")
+    return not (asks_for_form(text) or asks_for_import_form(text) or asks_for_qualify_form(text))

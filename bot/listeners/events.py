@@ -3,7 +3,8 @@
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from bot.blocks.lists import home_view
@@ -13,16 +14,27 @@ from handlers.commands import MyLeads
 from handlers.events import first_delivery, reply_to_mention
 
 
-def drop_repeated_events(deps: Deps) -> Callable[..., BoltResponse | None]:
-    def middleware(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002
+class DropRepeatedEvents(Middleware):
+    """Global middleware, so it runs on every request: an object rather than a function,
+    because Bolt builds every injectable argument for each call of a function middleware."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def process(
+        self,
+        *,
+        req: BoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], BoltResponse | None],  # noqa: A002
+    ) -> BoltResponse | None:
+        body, deps = req.body, self.deps
         event_id = body.get("event_id")
         if body.get("type") != "event_callback" or not event_id:
             return next()
         if first_delivery(deps.uow_factory(), body.get("team_id", ""), event_id, deps.clock()):
             return next()
         return BoltResponse(status=200, body="")  # seen before: answer so Slack stops retrying
-
-    return middleware
 
 
 class HomeTab:
@@ -54,7 +66,7 @@ class Mentions:
 
 
 def register(app: App, deps: Deps) -> None:
-    app.middleware(drop_repeated_events(deps))
+    app.middleware(DropRepeatedEvents(deps))
     home = HomeTab(deps)
     app.event("app_home_opened")(ack=home.ack_event, lazy=[home.on_app_home_opened])
     app.event("app_mention")(Mentions(deps).on_app_mention)

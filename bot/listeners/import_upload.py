@@ -19,6 +19,7 @@ from bot.ids import CallbackId, ImportInput
 from bot.import_report import report_csv
 from bot.listeners.commands import SLASH_COMMAND
 from bot.listeners.errors import APOLOGY, answering_errors
+from bot.listeners.only_when import on_text
 from bot.listeners.reply import ephemeral
 from domain.errors import DomainError, PermissionDenied
 from domain.permissions import Action, Actor, can
@@ -134,14 +135,10 @@ def _send_result(
         )
 
 
-def wants_import_form(command: dict[str, Any]) -> bool:
-    return asks_for_import_form(command.get("text", ""))
-
-
 def register(app: App, deps: Deps) -> None:
-    """Before commands.register: Bolt runs the first /lead listener whose matcher passes."""
+    """Its /lead listener takes the command that opens its form (commands.plain excludes it)."""
     upload = ImportUpload(deps)
-    app.command(SLASH_COMMAND, matchers=[wants_import_form])(
+    app.command(SLASH_COMMAND, middleware=[on_text(asks_for_import_form)])(
         ack=upload.on_command, lazy=[upload.on_form_wanted]
     )
     app.view_submission(CallbackId.IMPORT_FORM)(ack=upload.on_submit, lazy=[upload.after_submit])

@@ -16,6 +16,7 @@ from bot.grammar import OpenQualifyForm, ParseEnv, asks_for_qualify_form, parse
 from bot.ids import CallbackId, QualifyInput
 from bot.listeners.commands import SLASH_COMMAND
 from bot.listeners.errors import answering_errors
+from bot.listeners.only_when import on_text
 from bot.listeners.views import post_privately
 from bot.metadata import QualifyFormMetadata
 from domain.errors import DomainError
@@ -94,12 +95,10 @@ def _errors(error: Exception) -> dict[str, str]:
     return {target: message[:150]}
 
 
-def wants_qualify_form(command: dict[str, Any]) -> bool:
-    return asks_for_qualify_form(command.get("text", ""))
-
-
 def register(app: App, deps: Deps) -> None:
-    """Before commands.register: Bolt runs the first /lead listener whose matcher passes."""
+    """Its /lead listener takes the command that opens its form (commands.plain excludes it)."""
     form = QualifyForm(deps)
-    app.command(SLASH_COMMAND, matchers=[wants_qualify_form])(ack=form.on_command, lazy=[form.on_form_wanted])
+    app.command(SLASH_COMMAND, middleware=[on_text(asks_for_qualify_form)])(
+        ack=form.on_command, lazy=[form.on_form_wanted]
+    )
     app.view_submission(CallbackId.QUALIFY_FORM)(ack=form.on_submit, lazy=[form.after_submit])

@@ -43,21 +43,35 @@ class TimezoneLearner:
         self._in_flight: set[tuple[str, str]] = set()
 
     def is_stale(self, command: dict[str, Any], context: BoltContext) -> bool:
-        who = (context.team_id or command.get("team_id", ""), command["user_id"])
+        """Whether Slack should be asked for this person's zone after this command's ack
+        (and nobody is asking yet). Reads only: see claim_lookup."""
+        who = _who(command, context)
         with self._lock:
             if who in self._in_flight:
                 return False
         ctx = self.deps.context(*who)
-        if self.deps.zones.lookup(ctx).ask_slack_after > ctx.now:
+        return self.deps.zones.lookup(ctx).ask_slack_after <= ctx.now
+
+    def claim_lookup(self, command: dict[str, Any], context: BoltContext) -> bool:
+        """is_stale, and if so mark the person in flight: the lazy on_command that
+        follows clears the mark. False if another command claimed it first."""
+        if not self.is_stale(command, context):
             return False
+        who = _who(command, context)
         with self._lock:
-            self._in_flight.add(who)  # the lazy on_command that follows will clear it
+            if who in self._in_flight:
+                return False
+            self._in_flight.add(who)
         return True
 
     def on_command(self, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        who = (context.team_id or command.get("team_id", ""), command["user_id"])
+        who = _who(command, context)
         try:
             refresh_timezone(self.deps, client, *who)
         finally:
             with self._lock:
                 self._in_flight.discard(who)
+
+
+def _who(command: dict[str, Any], context: BoltContext) -> tuple[str, str]:
+    return (context.team_id or command.get("team_id", ""), command["user_id"])

@@ -17,7 +17,9 @@ ADD_SMITHERS = 'add "Jon Smithers" jon@acme.com company:"ACME Corp."'
 
 
 def count(runtime, table) -> int:
-    with runtime.engine.connect() as connection:
+    # Queued commands live in the queue (store/spool.py): a file of its own beside SQLite.
+    engine = runtime.spool.engine if table is DeferredCommandRow.__table__ else runtime.engine
+    with engine.connect() as connection:
         return connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
 
 

@@ -98,10 +98,14 @@ def test_a_message_slack_refuses_for_good_is_parked_as_dead_and_never_retried(
     assert error in row["last_error"]
     assert alert["kind"] == "admin_alert"  # the admins are told, once
 
-    tried = len(fake_slack.calls)
+    def tries() -> list:
+        # Only calls about this reminder: other jobs (a team's daily digest) post as the days pass.
+        return [c for c in fake_slack.calls if c.params.get("users") == ANN or "nobody" in str(c.params)]
+
+    tried = len(tries())
     for later in (timedelta(minutes=5), timedelta(hours=2), timedelta(days=3)):
         runtime.run_jobs(due + later)
-    assert len(fake_slack.calls) == tried
+    assert len(tries()) == tried
     assert delivered.posts("nobody") == []
 
 

@@ -1,0 +1,135 @@
+"""The background process of `leadbot serve`: queued captures and the scheduler.
+
+A capture costs milliseconds of Python (matching, scoring, about ten statements); an
+ack that only checks and queues a command costs a fraction of one. In one process they
+share one GIL, so every ack would wait behind whatever capture is running. Here the
+captures run in a child process at a lower CPU priority (NICENESS): under a burst the
+acks keep the CPU and stay short, and the queue is worked off as soon as the burst
+thins. Nothing is lost to that: a command is queued before its ack goes out, and a
+worker that dies leaves it to the next one (lease and request key, handlers/deferred.py).
+
+The periodic jobs (scheduler/runner.py: the sweep, paced delivery, housekeeping) run in
+this process too, at the same priority, so the server process does nothing but answer
+Slack. The server kicks the worker through a pipe after queuing a command or an outbox
+message; the worker reads a closed pipe as the server gone, and stops. `busy` tells the
+server's listeners that the queue is being worked, so a new capture queues behind it
+(bot/deps.Deps.capture) rather than contend with it for the database.
+"""
+
+import logging
+import multiprocessing
+import os
+import threading
+from ctypes import c_bool
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+
+from bot.settings import Settings
+from domain.config import LeadbotConfig
+
+log = logging.getLogger(__name__)
+
+NICENESS = 19  # the least share of a core against a busy server process
+IDLE_SECONDS = 10.0  # a look at the queue now and then: commands left by a crash, other replicas
+STOP_SECONDS = 5.0
+_START = multiprocessing.get_context("spawn")  # never fork a process that runs threads
+
+
+class WorkerProcess:
+    def __init__(
+        self,
+        settings: Settings,
+        config: LeadbotConfig,
+        sweep_seconds: float,
+        idle_seconds: float = IDLE_SECONDS,
+    ) -> None:
+        self._kicked, self._busy = _START.RawValue(c_bool, False), _START.RawValue(c_bool, False)
+        kicks, self._kicks = _START.Pipe(duplex=False)
+        self._send = threading.Lock()
+        self._process = _START.Process(
+            target=serve_queue,
+            args=(settings, config, kicks, self._kicked, self._busy, sweep_seconds, idle_seconds),
+            name="leadbot-capture-worker",
+            daemon=True,
+        )
+        self._their_end = kicks
+
+    def start(self) -> None:
+        self._process.start()
+        self._their_end.close()
+
+    def kick(self) -> None:
+        """Wake the worker. One byte per wake-up at most: the flag says one is on its way."""
+        with self._send:
+            if self._kicked.value:
+                return
+            self._kicked.value = True
+            try:
+                self._kicks.send_bytes(b"!")
+            except OSError:
+                log.warning(
+                    "the capture worker is gone; queued commands wait for a restart or `leadbot tick`"
+                )
+
+    def busy(self) -> bool:
+        return bool(self._busy.value)
+
+    def stop(self, timeout: float = STOP_SECONDS) -> None:
+        """A closed pipe tells the worker to stop after its round; one still at work after
+        `timeout` is terminated, which loses nothing (its claims' leases expire)."""
+        self._kicks.close()
+        if self._process.pid is None:
+            return
+        self._process.join(timeout)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(timeout)
+
+
+def serve_queue(
+    settings: Settings,
+    config: LeadbotConfig,
+    kicks: Connection,
+    kicked: c_bool,
+    busy: c_bool,
+    sweep_seconds: float,
+    idle_seconds: float,
+) -> None:
+    """The child process: the scheduler, and the queue worked whenever kicked (or
+    idle_seconds pass) until the server closes the pipe."""
+    from bot.bootstrap import background_jobs
+    from bot.logs import configure_logging
+    from scheduler.jobs import answer_deferred, flush_outbox
+    from scheduler.runner import build_scheduler
+
+    os.nice(NICENESS)
+    configure_logging()
+    jobs = background_jobs(settings, config)
+    scheduler = build_scheduler(jobs, every_seconds=sweep_seconds)
+    scheduler.start()
+    try:
+        while _wait_for_kick(kicks, idle_seconds):
+            kicked.value = False  # before the round: a kick from now on means another round
+            busy.value = True
+            try:
+                while answer_deferred(datetime.now(UTC), jobs.uow_factory, jobs.deliver, jobs.deferred):
+                    pass
+                # a kick also stands for outbox messages the server committed
+                flush_outbox(datetime.now(UTC), jobs.uow_factory, jobs.deliver, jobs.admins)
+            except Exception:  # noqa: BLE001 - the worker must outlive one bad round
+                log.exception("capture worker round failed")
+            finally:
+                busy.value = False
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def _wait_for_kick(kicks: Connection, idle_seconds: float) -> bool:
+    """False once the server has closed its end of the pipe."""
+    try:
+        if kicks.poll(idle_seconds):
+            while kicks.poll():
+                kicks.recv_bytes()
+    except (EOFError, OSError):
+        return False
+    return True
