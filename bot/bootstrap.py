@@ -72,6 +72,10 @@ class Runtime:
         return run_all(now, self.jobs)
 
     def healthy(self) -> bool:
+        """The database answers, and the background process (if this server has one) runs:
+        without it queued captures would wait for a restart, so say so to the orchestrator."""
+        if isinstance(self.worker, WorkerProcess) and not self.worker.alive():
+            return False
         try:
             with self.engine.connect() as connection:
                 connection.execute(sa.text("SELECT 1"))

@@ -74,6 +74,10 @@ class WorkerProcess:
     def busy(self) -> bool:
         return bool(self._busy.value)
 
+    def alive(self) -> bool:
+        """False once started and gone (crashed, killed); True before it is started."""
+        return self._process.pid is None or self._process.is_alive()
+
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """A closed pipe tells the worker to stop after its round; one still at work after
         `timeout` is terminated, which loses nothing (its claims' leases expire)."""

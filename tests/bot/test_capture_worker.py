@@ -36,7 +36,20 @@ def test_the_background_process_captures_a_queued_lead_and_answers_once(settings
     assert "Added L-1 Jon Smithers" in answer["text"]
     assert count(runtime.engine, LeadRow.__table__) == 1
     assert count(runtime.spool.engine, DeferredCommandRow.__table__) == 0  # done, forgotten
-    assert not runtime.worker._process.is_alive()  # gone with the server
+    assert not runtime.worker.alive()  # gone with the server
+
+
+def test_the_server_reports_unhealthy_once_its_background_process_is_gone(settings, config):
+    runtime = build_runtime(settings, config, worker_process=True)
+    assert runtime.healthy()
+    runtime.start()
+    try:
+        assert runtime.healthy()
+        runtime.worker._process.kill()  # as the OOM killer would
+        runtime.worker._process.join(10)
+        assert not runtime.healthy()  # /healthz answers 503: restart the service
+    finally:
+        runtime.stop()
 
 
 def test_a_capture_arriving_while_other_requests_are_in_hand_is_queued(runtime, slack):
