@@ -7,6 +7,7 @@ from domain.permissions import Action
 from handlers.commands import KeepBoth, MergeLeads, UndoMerge
 from handlers.context import Context, audit, load_lead
 from handlers.matching import refresh_match_keys
+from handlers.rescore import rescore_lead, rescore_leads
 from handlers.results import DuplicateDismissed, LeadsMerged, LeadView, MergeUndone
 from store.unit_of_work import SqlUnitOfWork
 
@@ -49,6 +50,7 @@ def _merge(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> Lea
     note = f"Merged {duplicate.ref} into this lead" + (f", filling {', '.join(filled)}" if filled else "")
     uow.activities.add(keep, Activity(ActivityKind.SYSTEM, note, ctx.actor.user_id, ctx.now))
     audit(uow, ctx, "lead.merged", keep, before, {**keep.snapshot(), "merged": duplicate.ref})
+    keep = rescore_lead(uow, ctx, keep, f"merged {duplicate.ref}")  # the duplicate's engagement counts now
     return LeadsMerged(LeadView.of(keep), LeadView.of(duplicate), tuple(filled))
 
 
@@ -71,6 +73,11 @@ def undo_merge(cmd: UndoMerge, uow: SqlUnitOfWork, ctx: Context) -> MergeUndone:
         _save_both(uow, keep, source)  # the keeper lets go of filled fields before the source returns
         uow.merges.mark_undone(merge, ctx.actor.user_id, ctx.now)
         audit(uow, ctx, "lead.merge_undone", keep, before, {**keep.snapshot(), "restored": source.ref})
+        assert keep.id is not None and source.id is not None
+        reasons = {keep.id: f"merge of {source.ref} undone", source.id: "merge undone"}
+        rescore_leads(uow, keep.team_id, list(reasons), reasons, ctx.now, ctx.config)
+        source = uow.leads.by_id(source.team_id, source.id) or source
+        keep = uow.leads.by_id(keep.team_id, keep.id) or keep
         uow.commit()
     return MergeUndone(LeadView.of(source), LeadView.of(keep))
 

@@ -6,9 +6,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from store.tables import ActivityRow, MergeRow, ReminderRow
+from store.tables import ActivityRow, EngagementEventRow, MergeRow, ReminderRow
 
-_HISTORY = (ActivityRow, ReminderRow)
+# What a lead did and what was done with it: it follows a merge, and comes back on undo.
+_HISTORY = (ActivityRow, ReminderRow, EngagementEventRow)
 
 
 class MergeRepository:
@@ -16,8 +17,8 @@ class MergeRepository:
         self._s = session
 
     def move_history(self, team_id: str, source_id: int, target_id: int) -> None:
-        """Activities and reminders follow the lead they merge into, remembering
-        where they came from."""
+        """Activities, reminders and engagement follow the lead they merge into,
+        remembering where they came from."""
         for table in _HISTORY:
             self._s.execute(
                 sa.update(table)

@@ -461,6 +461,7 @@ class EngagementEventRow(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     external_id: Mapped[str | None] = mapped_column(sa.String(255))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    moved_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leads.id"))  # by a merge
 
 
 class LeadScoreRow(Base):

@@ -8,9 +8,12 @@ from support import BEN, MIA, NOW, context_of
 
 from domain.config import CONSOLE_WORKSPACE
 from domain.errors import InvalidInput, PermissionDenied
+from domain.permissions import system_actor
 from handlers.activity import add_note
 from handlers.capture import add_lead
-from handlers.commands import AddLead, AddNote, KeepBoth, MergeLeads, SetReminder, UndoMerge
+from handlers.commands import AddLead, AddNote, KeepBoth, MergeLeads, RecordEngagement, SetReminder, UndoMerge
+from handlers.context import Context
+from handlers.engagement import record_engagement
 from handlers.merge import keep_both, merge_leads, undo_merge
 from handlers.remind import set_reminder
 
@@ -135,3 +138,24 @@ def test_a_resend_of_a_merged_leads_external_id_updates_the_lead_it_was_merged_i
     again = capture(uow_factory, ann, "Jon Smithers", external_id="form-7", fields={"title": "CTO"})
     assert (again.outcome, again.lead.ref, again.matched_on) == ("updated", "L-1", "external_id")
     assert lead(uow_factory, 1).title == "CTO"
+
+
+def test_what_the_duplicate_did_counts_for_the_kept_lead_and_goes_back_on_undo(uow_factory, ann, config):
+    capture(uow_factory, ann, "Jonathan Smithers", email="jonathan@acme.com")  # L-1
+    capture(uow_factory, ann, "Dana Scully", email="dana@fbi.gov")  # L-2
+    capture(uow_factory, ann, "Jon Smithers", email="jon@acme.com")  # L-3, to merge into L-1
+    pricing = "https://acme.com/pricing"
+    events = [
+        {"email": "jon@acme.com", "event": "webinar_attended", "external_id": "w-1"},
+        {"email": "jon@acme.com", "event": "page_visited", "url": pricing, "external_id": "p-1"},
+    ]
+    webhook = Context(system_actor(CONSOLE_WORKSPACE, "events webhook"), NOW, config)
+    record_engagement(RecordEngagement(events=events), uow_factory(), webhook)
+    scores = {n: lead(uow_factory, n).score for n in (1, 3)}
+    assert scores[3] > scores[1]
+
+    merged = merge_leads(MergeLeads(duplicate=3, keep=1), uow_factory(), ann)
+    assert merged.kept.score == lead(uow_factory, 1).score > scores[1]  # the webinar counts for L-1 now
+
+    undo_merge(UndoMerge(number=3), uow_factory(), context_of(config, MIA))
+    assert {n: lead(uow_factory, n).score for n in (1, 3)} == scores
