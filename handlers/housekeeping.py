@@ -8,6 +8,8 @@ from handlers.deliver import UowFactory
 REQUEST_KEYS_KEPT = timedelta(days=7)
 # Long enough that nothing re-queues a message under the same dedupe key afterwards.
 SENT_MESSAGES_KEPT = timedelta(days=90)
+# A conversation's pace matters for seconds (minutes after a long Retry-After).
+PACING_KEPT = timedelta(days=1)
 
 
 def prune(now: datetime, uow_factory: UowFactory) -> int:
@@ -15,5 +17,6 @@ def prune(now: datetime, uow_factory: UowFactory) -> int:
     with uow_factory() as uow:
         gone = uow.requests.prune(now - REQUEST_KEYS_KEPT)
         gone += uow.outbox.prune_sent(now - SENT_MESSAGES_KEPT)
+        gone += uow.outbox.prune_pacing(now - PACING_KEPT)
         uow.commit()
     return gone

@@ -12,7 +12,7 @@ from domain.messages import DeliveryReceipt, MessageKind, OutboxMessage
 from domain.pacing import pace_cost, pace_key
 from store.pacing import PacingBook
 from store.sql import insert_ignoring_conflict, supports_skip_locked
-from store.tables import OutboxRow
+from store.tables import ChannelPacingRow, OutboxRow
 
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(hours=1)
@@ -110,6 +110,15 @@ class OutboxRepository:
             sa.delete(OutboxRow).where(OutboxRow.status == "sent", OutboxRow.sent_at < before)
         )
         return int(done.rowcount)  # type: ignore[attr-defined]
+
+    def prune_pacing(self, before: datetime) -> int:
+        """Forget the pace of conversations idle since `before`: a missing row means
+        "free now", which is what an old one says too. A row a claimer has locked and
+        moved forward no longer matches when the delete gets to it."""
+        idle = sa.delete(ChannelPacingRow).where(
+            ChannelPacingRow.next_allowed_at < before, ChannelPacingRow.reserved_until < before
+        )
+        return int(self._s.execute(idle).rowcount)  # type: ignore[attr-defined]
 
     def mark_sent(self, message_id: int, token: str, receipt: DeliveryReceipt, now: datetime) -> bool:
         done = self._s.execute(

@@ -8,7 +8,7 @@ from support import NOW
 from domain.deferred import DeferredCommand
 from domain.messages import DeliveryReceipt, MessageKind, OutboxMessage
 from handlers.housekeeping import prune
-from store.tables import DeferredCommandRow, OutboxRow, RequestKeyRow
+from store.tables import ChannelPacingRow, DeferredCommandRow, OutboxRow, RequestKeyRow
 
 LONG_AGO = NOW - timedelta(days=120)
 
@@ -22,6 +22,8 @@ def seed(uow_factory, at):
             if status == "done":  # a command carried out is forgotten at once
                 claimed = uow.deferred.claim(at + timedelta(days=365), 10, timedelta(minutes=1))
                 uow.deferred.finish(next(c.id for c in claimed if c.request_key == command.request_key))
+        paced = {"team_id": "T1", "next_allowed_at": at, "reserved_until": at + timedelta(seconds=3)}
+        uow.session.execute(sa.insert(ChannelPacingRow).values(channel_key=f"C-{at.isoformat()}", **paced))
         for status in ("sent", "pending"):
             message = OutboxMessage(
                 "T1", MessageKind.CHANNEL_POST, f"{status}-{at.isoformat()}", {"channel": "C1"}
@@ -41,15 +43,19 @@ def counts(database) -> dict[str, int]:
             table.__tablename__: connection.execute(
                 sa.select(sa.func.count()).select_from(table)
             ).scalar_one()
-            for table in (RequestKeyRow, DeferredCommandRow, OutboxRow)
+            for table in (RequestKeyRow, DeferredCommandRow, OutboxRow, ChannelPacingRow)
         }
 
 
 def test_old_done_rows_go_and_recent_or_unfinished_ones_stay(database, uow_factory):
     seed(uow_factory, LONG_AGO)
     seed(uow_factory, NOW - timedelta(hours=1))
-    assert counts(database) == {"request_keys": 2, "deferred_commands": 2, "outbox_messages": 4}
+    assert counts(database) == {
+        "request_keys": 2, "deferred_commands": 2, "outbox_messages": 4, "channel_pacing": 2
+    }
 
-    assert prune(NOW, uow_factory) == 2  # the old key and the old sent message
-    assert counts(database) == {"request_keys": 1, "deferred_commands": 2, "outbox_messages": 3}
+    assert prune(NOW, uow_factory) == 3  # the old key, the old sent message, the idle pace
+    assert counts(database) == {
+        "request_keys": 1, "deferred_commands": 2, "outbox_messages": 3, "channel_pacing": 1
+    }
     assert prune(NOW, uow_factory) == 0
