@@ -85,7 +85,8 @@ COMPANY_SUFFIXES = frozenset(
 # --- normalisation -----------------------------------------------------------------------
 
 _SPECIAL = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
-_DROPPED = re.compile(r"['’`´]")
+# Marks inside a word: apostrophes, and the middle dot of Catalan "l·l" (which "Ŀ" folds to).
+_DROPPED = re.compile(r"['’`´·]")
 _SEPARATORS = re.compile(r"[\W_]+")
 
 
