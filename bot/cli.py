@@ -186,9 +186,11 @@ def _progress_bar(rows: int) -> Iterator[Callable[[int], None]]:
 
     console = Console(stderr=True)
     columns = (TextColumn("Importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
+    # Redrawn after each batch, not by a thread of its own: a large import forks a second
+    # process, which a process with one thread can do safely (handlers.import_batches).
+    with Progress(*columns, console=console, disable=not console.is_terminal, auto_refresh=False) as bar:
         task = bar.add_task("import", total=rows)
-        yield lambda last_row: bar.update(task, completed=last_row - 1)
+        yield lambda last_row: bar.update(task, completed=last_row - 1, refresh=True)
 
 
 def _refuse(message: str) -> NoReturn:

@@ -5,9 +5,8 @@ from (a file, a Slack upload) is the caller's."""
 import csv
 import io
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from itertools import islice
 
 from pydantic import ValidationError
 
@@ -213,18 +212,3 @@ def prepare(row: ImportRow, ctx: Context) -> Incoming | ImportProblem:
     except InvalidInput as exc:
         return ImportProblem(row.number, "rejected", None, str(exc))
     return Incoming(row.number, lead, blocking_keys(match_record(lead)))
-
-
-def prepared_batches(
-    rows: Iterable[ImportRow], ctx: Context, batch_rows: int
-) -> Iterator[tuple[list[ImportRow], Prepared]]:
-    """(rows, the rows cleaned and keyed) a batch at a time, in file order."""
-    for chunk in _chunks(rows, batch_rows):
-        yield chunk, [prepare(row, ctx) for row in chunk]
-
-
-def _chunks(rows: Iterable[ImportRow], size: int) -> Iterator[list[ImportRow]]:
-    """Lists of `size` rows (the last may be shorter)."""
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk

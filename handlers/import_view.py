@@ -7,6 +7,7 @@ more than everything else together."""
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from heapq import nsmallest
 
 from domain.dedupe import MatchRecord, blocking_keys
 from domain.lead import Lead, lead_ref
@@ -17,9 +18,13 @@ from store.leads import MAX_CANDIDATES
 # Ids for leads not written yet: above every real id, as a newer lead's would be, so ties in
 # the duplicate rule still go to the older lead.
 PROVISIONAL_ID = 1 << 62
+# An index of up to this many times a batch's keys is read whole: a row of a plain scan costs
+# a small part of an index lookup, and every later batch then reads no keys at all.
+WHOLE_INDEX_FROM = 10
 SAME_PERSON_ORDER = ("external_id", "email", "phone")  # as LeadRepository.same_person asks
 assert set(SAME_PERSON_ORDER) == set(IDENTITY_FIELDS)
 
+_NOBODY: frozenset[int] = frozenset()
 Incoming = Sequence[tuple[Lead, frozenset[str]]]
 Values = dict[str, set[str]]
 Change = tuple[Lead, frozenset[str], frozenset[str]]  # a lead, its keys before and after
@@ -53,6 +58,7 @@ class Memory:
 
     def __init__(self) -> None:
         self.postings: dict[str, set[int]] = {}  # key -> live lead ids: complete for each key held
+        self.whole: bool | None = None  # every key is held (unknown until the first batch)
         self.records: dict[int, MatchRecord] = {}
         self.numbers: dict[int, int] = {}
         self.next_id = PROVISIONAL_ID
@@ -63,13 +69,19 @@ class Memory:
         self._holders: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
 
     def read(self, bulk: BulkLeads, team_id: str, keys: Iterable[str]) -> None:
-        """Learn the keys not read yet. The store's filing of an unwritten lead is out of date."""
+        """Learn the keys not read yet. The store's filing of an unwritten lead is out of date.
+        A workspace whose whole index is not much bigger than a batch's keys is read whole,
+        once: every key of a file then costs a lookup in memory instead of one in the store."""
+        if self.whole:
+            return
         missing = [key for key in keys if key not in self.postings]
         if not missing:
             return
-        found = bulk.postings(team_id, missing)
-        for key in missing:
-            self.postings[key] = set(self._filed_under.get(key, ()))
+        if self.whole is None:
+            self.whole = bulk.filed_keys(team_id) <= WHOLE_INDEX_FROM * len(missing)
+        found = bulk.postings(team_id, None if self.whole else missing)
+        for key in {key for key, _ in found.filed} | set(missing):  # all of them, read whole
+            self.postings.setdefault(key, set(self._filed_under.get(key, ())))
         for key, lead_id in found.filed:
             if lead_id not in self._filed:
                 self.postings[key].add(lead_id)
@@ -93,7 +105,9 @@ class Memory:
             for key in before - after:
                 self.postings.get(key, set()).discard(lead.id)
             for key in after:
-                if key in self.postings:
+                if self.whole:
+                    self.postings.setdefault(key, set()).add(lead.id)
+                elif key in self.postings:
                     self.postings[key].add(lead.id)
             self.records[lead.id] = match_record(lead)
             self.numbers[lead.id] = lead.number
@@ -183,10 +197,15 @@ class View:
     def candidates(self, keys: Iterable[str]) -> list[MatchRecord]:
         """Live leads sharing a key: the oldest MAX_CANDIDATES under each key, as the store lists them."""
         ids: set[int] = set()
-        for key in set(keys):
-            filed, removed = self._memory.postings.get(key, set()), self._removed.get(key)
-            under_key = (filed - removed if removed else filed) | set(self._added.get(key, ()))
-            ids.update(sorted(under_key)[:MAX_CANDIDATES])
+        postings, removed_of, added_of = self._memory.postings, self._removed, self._added
+        for key in keys:  # the sets are read, never copied, unless this batch changed them
+            under_key = postings.get(key, _NOBODY)
+            if removed := removed_of.get(key):
+                under_key = under_key - removed
+            if added := added_of.get(key):
+                under_key = under_key | added
+            oldest = under_key if len(under_key) <= MAX_CANDIDATES else nsmallest(MAX_CANDIDATES, under_key)
+            ids.update(oldest)
         return [self._records.get(i) or self._memory.records[i] for i in sorted(ids)]
 
     def add(self, lead: Lead, keys: frozenset[str]) -> None:

@@ -11,7 +11,7 @@ message would bury a team channel."""
 
 import gc
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 
 from domain.activity import Activity, ActivityKind
@@ -21,13 +21,17 @@ from domain.lead import Lead, lead_ref
 from domain.permissions import Action, can, require
 from handlers.commands import CaptureChannel
 from handlers.context import Context
-from handlers.import_rows import ImportProblem, ImportRow, Incoming, prepare, prepared_batches
+from handlers.import_batches import POOL_FROM_ROWS, PreparedBatch, prepared_batches
+from handlers.import_rows import ImportProblem, ImportRow, Incoming
 from handlers.import_view import Change, Clash, Memory, View
 from handlers.matching import captured_note, match_record, recaptured_note
 from store.bulk import AuditEntry, BulkLeads, WriteConflict
+from store.page_cache import restore_page_cache, widen_page_cache
 from store.unit_of_work import SqlUnitOfWork
 
-BATCH_ROWS = 2000
+# A commit rewrites every index page the batch touched, and the key index takes inserts all
+# over: 5,000 rows a batch write each page less often than 2,000 did (docs/benchmarks.md).
+BATCH_ROWS = 5000
 CONFLICT_RETRIES = 3  # a concurrent capture stored an identifier this batch was about to: redo it
 CHANNEL = CaptureChannel.IMPORT
 
@@ -73,26 +77,30 @@ def import_leads(
     dry_run: bool = False,
     batch_rows: int = BATCH_ROWS,
     progress: Callable[[int], None] | None = None,
+    pool_from: int = POOL_FROM_ROWS,
 ) -> LeadsImported:
     """Capture every row of an import. A row that fails validation is reported with the
     reason and skipped; it never stops the import. `dry_run` decides everything and writes
     nothing. `progress` is told the number of the last row handled after each batch. A batch
-    another writer keeps colliding with raises Conflict; the batches before it stay saved."""
+    another writer keeps colliding with raises Conflict; the batches before it stay saved.
+    From `pool_from` rows on, a second process cleans and keys rows while this one decides
+    and writes (handlers.import_batches); the outcome is the same."""
     require(ctx.actor, Action.CAPTURE)
     tally = _Tally()
     memory = Memory()
-    with _kept_from_gc() as keep:
-        for chunk, prepared in prepared_batches(rows, ctx, batch_rows):
+    batches = prepared_batches(rows, ctx, batch_rows, pool_from)
+    with _kept_from_gc() as keep, closing(batches), _roomy_cache(uow) as cache:
+        for batch in batches:
             incoming = []
-            for item in prepared:
+            for item in batch.take():
                 if isinstance(item, ImportProblem):
                     tally.problems.append(item)
                 else:
                     incoming.append(item)
-            tally.add(_run_batch(chunk, incoming, uow, ctx, memory, dry_run))
+            tally.add(_run_batch(batch, incoming, uow, ctx, memory, dry_run, cache))
             keep()
             if progress:
-                progress(chunk[-1].number)
+                progress(batch.last_row)
     return tally.result(dry_run)
 
 
@@ -101,30 +109,68 @@ def _kept_from_gc() -> Iterator[Callable[[], None]]:
     """What an import keeps between batches (the key index it has read, match profiles) only
     grows, and the cyclic GC's full passes over it found nothing to free while costing a fifth
     of the import's CPU (docs/benchmarks.md, "CSV import"). So what is alive after a batch is
-    frozen out of those passes (gc.freeze), and handed back at the end. A process that froze
-    objects itself (before forking workers) is left as it is: unfreezing would undo that."""
-    if gc.get_freeze_count():
+    frozen out of those passes (gc.freeze), and handed back at the end. Within a batch the
+    automatic passes are off too: they went over the batch's young leads again and again; one
+    pass at the end of the batch collects what it left (an unused session's cycles). A process
+    that froze objects itself (before forking workers) is left as it is: unfreezing would undo
+    that."""
+    if gc.get_freeze_count() or not gc.isenabled():
         yield lambda: None
         return
+    gc.disable()
     try:
-        yield gc.freeze
+        yield _collect_and_freeze
     finally:
         gc.unfreeze()
+        gc.enable()
+
+
+def _collect_and_freeze() -> None:
+    gc.collect(0)  # nothing was collected during the batch: all it allocated is generation 0
+    gc.freeze()
+
+
+@dataclass(slots=True)
+class _PageCache:
+    """Batches write index pages all over the leads' tables: a page cache that keeps them
+    between batches saves reading them back (store.page_cache)."""
+
+    before: int | None = None  # the connection's own setting, to put back (None: nothing to)
+
+    def widen(self, uow: SqlUnitOfWork) -> None:
+        before = widen_page_cache(uow)
+        if self.before is None:
+            self.before = before
+
+
+@contextmanager
+def _roomy_cache(uow: SqlUnitOfWork) -> Iterator[_PageCache]:
+    """The connection gets its own setting back at the end (a pool hands one thread the one
+    connection it returned)."""
+    cache = _PageCache()
+    try:
+        yield cache
+    finally:
+        if cache.before is not None:
+            with uow:
+                restore_page_cache(uow, cache.before)
 
 
 def _run_batch(
-    rows: list[ImportRow],
+    source: PreparedBatch,
     incoming: list[Incoming],
     uow: SqlUnitOfWork,
     ctx: Context,
     memory: Memory,
     dry_run: bool,
+    cache: _PageCache,
 ) -> _Batch:
     for attempt in range(1, CONFLICT_RETRIES + 1):
         if attempt > 1:  # deciding changed the leads (ids, flags, absorbed data): start afresh
-            incoming = [item for row in rows if isinstance(item := prepare(row, ctx), Incoming)]
+            incoming = [item for item in source.take() if isinstance(item, Incoming)]
         with uow:
             bulk = BulkLeads.of(uow)
+            cache.widen(uow)
             view = View.load(bulk, ctx.actor.team_id, [(i.lead, i.keys) for i in incoming], memory)
             batch = _decide(view, incoming, ctx)
             changes = view.changes(batch.created, batch.updated.values())
@@ -137,7 +183,7 @@ def _run_batch(
                 except WriteConflict as exc:
                     if attempt == CONFLICT_RETRIES:
                         raise Conflict(
-                            f"Rows {rows[0].number}-{rows[-1].number} could not be saved ({exc}). The rows "
+                            f"Rows {source.first_row}-{source.last_row} could not be saved ({exc}). The rows "
                             "before them are imported; import the file again to finish."
                         ) from exc
                     continue

@@ -16,13 +16,16 @@ from sqlalchemy.orm import Session
 from domain.activity import Activity
 from domain.dedupe import MatchRecord
 from domain.lead import Lead
+from domain.lifecycle import LeadStatus
 from domain.search import search_text
 from store.executemany import insert_many
 from store.leads import LEAD_COLUMNS, to_lead
 from store.sql import insert_ignoring_conflict
-from store.tables import ActivityRow, AuditRow, LeadCounterRow, LeadMatchKeyRow, LeadRow
+from store.tables import HOLDS_IDENTITY, ActivityRow, AuditRow, LeadCounterRow, LeadMatchKeyRow, LeadRow
 from store.unit_of_work import SqlUnitOfWork
 
+# An IN list bound at execution: the statement is compiled once, not once per list of values.
+_LISTED: sa.BindParameter[Any] = sa.bindparam("listed", expanding=True)
 # SQLite allows 32,766 bound parameters a statement; PostgreSQL 65,535. IN lists stay well below.
 IN_CHUNK = 900
 MERGE_HOPS = 10  # as LeadRepository._by_external_id: a longer chain of merges is not followed
@@ -34,6 +37,26 @@ _activities = cast(sa.Table, ActivityRow.__table__)
 _audit = cast(sa.Table, AuditRow.__table__)
 _LEAD_INSERT = tuple(column.name for column in _leads.c if column.name != "id")
 _in_insert_order = itemgetter(*_LEAD_INSERT)
+_KEY_OF_ROW = itemgetter(1)
+
+
+# Live leads, split so that each part has an index: those holding their email and phone (the
+# partial unique indexes, whose condition a query must repeat for SQLite to use them) and the
+# converted ones. Asked as one, SQLite read every lead of the workspace for each IN list.
+_LIVE_CONVERTED = sa.and_(LeadRow.merged_into_id.is_(None), LeadRow.status == str(LeadStatus.CONVERTED))
+_LIVE_HOLDING = {
+    "external_id": (LeadRow.merged_into_id.is_(None),),
+    "email": (HOLDS_IDENTITY, _LIVE_CONVERTED),
+    "phone": (HOLDS_IDENTITY, _LIVE_CONVERTED),
+}
+
+
+_POSTINGS = (
+    sa.select(_keys.c.key, _leads.c.id, _leads.c.number, _leads.c.name, _leads.c.email, _leads.c.phone,
+              _leads.c.company)
+    .join(_leads, _leads.c.id == _keys.c.lead_id)
+    .where(_leads.c.merged_into_id.is_(None))
+)
 
 
 class WriteConflict(Exception):
@@ -75,19 +98,15 @@ class BulkLeads:
         found: dict[int, LeadRow] = {}
         for column, values in (("external_id", external_ids), ("email", emails), ("phone", phones)):
             for chunk in _chunks(sorted(set(values))):
-                # Locked until the batch commits (PostgreSQL; SQLite's write lock already is):
-                # a rep's change to one of them cannot be overwritten by the import's copy.
-                query = (
-                    sa.select(LeadRow)
-                    .where(
-                        LeadRow.team_id == team_id,
-                        LeadRow.merged_into_id.is_(None),
-                        getattr(LeadRow, column).in_(chunk),
+                for live in _LIVE_HOLDING[column]:
+                    # Locked until the batch commits (PostgreSQL; SQLite's write lock already is):
+                    # a rep's change to one of them cannot be overwritten by the import's copy.
+                    query = (
+                        sa.select(LeadRow)
+                        .where(LeadRow.team_id == team_id, live, getattr(LeadRow, column).in_(_LISTED))
+                        .with_for_update()
                     )
-                    .order_by(LeadRow.id)
-                    .with_for_update()
-                )
-                found.update((row.id, row) for row in self._s.scalars(query))
+                    found.update((row.id, row) for row in self._s.scalars(query, {"listed": chunk}))
         return [to_lead(row) for row in sorted(found.values(), key=lambda row: row.number)]
 
     def merged_external_ids(
@@ -132,29 +151,29 @@ class BulkLeads:
                 break
         return survivors
 
-    def postings(self, team_id: str, keys: Iterable[str]) -> "Postings":
-        """Every live lead filed under one of these keys: the candidates of a duplicate check."""
+    def postings(self, team_id: str, keys: Iterable[str] | None) -> "Postings":
+        """Every live lead filed under one of these keys (None: under any key): the candidates
+        of a duplicate check."""
         postings = Postings([], {})
-        columns = (
-            _keys.c.key,
-            _leads.c.id,
-            _leads.c.number,
-            _leads.c.name,
-            _leads.c.email,
-            _leads.c.phone,
-            _leads.c.company,
-        )
-        for chunk in _chunks(sorted(set(keys))):
-            query = (
-                sa.select(*columns)
-                .join(_leads, _leads.c.id == _keys.c.lead_id)
-                .where(_keys.c.team_id == team_id, _keys.c.key.in_(chunk), _leads.c.merged_into_id.is_(None))
-            )
-            for key, id_, number, name, email, phone, company in self._s.execute(query):
-                postings.filed.append((key, id_))
-                if id_ not in postings.leads:
-                    postings.leads[id_] = (number, MatchRecord(id_, name, email, phone, company))
+        if keys is None:
+            self._post(postings, _POSTINGS.where(_keys.c.team_id == team_id))
+        for chunk in _chunks(sorted(set(keys or ()))):
+            query = _POSTINGS.where(_keys.c.team_id == team_id, _keys.c.key.in_(_LISTED))
+            self._post(postings, query, {"listed": chunk})
         return postings
+
+    def _post(
+        self, postings: "Postings", query: sa.Select[Any], params: dict[str, Any] | None = None
+    ) -> None:
+        for key, id_, number, name, email, phone, company in self._s.execute(query, params):
+            postings.filed.append((key, id_))
+            if id_ not in postings.leads:
+                postings.leads[id_] = (number, MatchRecord(id_, name, email, phone, company))
+
+    def filed_keys(self, team_id: str) -> int:
+        """How many (key, lead) entries the workspace's index holds."""
+        query = sa.select(sa.func.count()).select_from(_keys).where(_keys.c.team_id == team_id)
+        return int(self._s.execute(query).scalar_one())
 
     def last_number(self, team_id: str) -> int:
         query = sa.select(LeadCounterRow.last_number).where(LeadCounterRow.team_id == team_id)
@@ -221,6 +240,8 @@ class BulkLeads:
             for chunk in _chunks([lead.id for lead, _ in keyed]):
                 self._s.execute(sa.delete(_keys).where(_keys.c.lead_id.in_(chunk)))
         rows = [(lead.id, key, lead.team_id) for lead, keys in keyed for key in set(keys)]
+        # In key order the index (team, key, lead) is written page after page, not at random.
+        rows.sort(key=_KEY_OF_ROW)
         self._insert_many(_keys, ("lead_id", "key", "team_id"), rows)
 
     def add_activities(self, entries: Sequence[tuple[Lead, Activity]]) -> None:

@@ -2,7 +2,6 @@
 # https://docs.sqlalchemy.org/en/21/core/connections.html#sqlalchemy.engine.Connection.exec_driver_sql
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -36,27 +35,37 @@ def _insert_of(table: sa.Table, columns: tuple[str, ...], dialect: sa.Dialect) -
     if tuple(column.name for column in table.c if column.name in columns) != columns:
         raise ValueError(f"columns not in the order of table {table.name}: {columns}")
     processors = tuple(
-        (index, processor, table.c[name].type.python_type is datetime)
+        (index, processor, _holds_dates(table.c[name].type))
         for index, name in enumerate(columns)
         if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
     )
     return str(compiled), processors
 
 
+def _holds_dates(column_type: sa.types.TypeEngine[Any]) -> bool:
+    """A date column, ours (store.types.UTCDateTime, whose python_type says object) included."""
+    if isinstance(column_type, sa.TypeDecorator):
+        column_type = column_type.impl_instance
+    return isinstance(column_type, sa.DateTime | sa.Date)
+
+
 def _processed(rows: list[tuple[Any, ...]], processors: Processors) -> list[tuple[Any, ...]]:
-    """The rows with each converter applied. An import stamps every row with the same moment:
-    a date is converted once per distinct value."""
+    """The rows with each converter applied. An import stamps every row with the same moment
+    and leaves most optional columns empty: a date, and an empty value, is converted once per
+    column and distinct value."""
     done: list[tuple[Any, ...]] = []
-    dates: dict[tuple[int, Any], Any] = {}
+    seen: dict[tuple[int, Any], Any] = {}
     for row in rows:
         values = list(row)
         for index, processor, is_date in processors:
             value = values[index]
-            if not is_date:
-                values[index] = processor(value)
-            elif (index, value) in dates:
-                values[index] = dates[index, value]
+            if value is None or is_date:
+                memo = (index, value)
+                converted = seen.get(memo, seen)
+                if converted is seen:
+                    converted = seen[memo] = processor(value)
+                values[index] = converted
             else:
-                values[index] = dates[index, value] = processor(value)
+                values[index] = processor(value)
         done.append(tuple(values))
     return done

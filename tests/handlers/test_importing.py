@@ -1,12 +1,13 @@
 """Importing: every row gets what add_lead would give it, a batch at a time, with a report."""
 
-import random
 from dataclasses import replace
 from typing import Any
 
 import pytest
+from import_support import OTHER_WORKSPACE, random_rows, rows, stored
 from support import ANN, NOW, context_of
 
+import handlers.import_view as import_view
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from domain.errors import Conflict, InvalidInput
 from domain.permissions import system_actor
@@ -25,40 +26,23 @@ from handlers.import_rows import (
 from handlers.importing import ImportProblem, LeadsImported, import_leads
 from handlers.merge import merge_leads
 
-OTHER_WORKSPACE = "T0OTHER"
-
 
 @pytest.fixture
 def importer(config: LeadbotConfig) -> Context:
     return Context(system_actor(CONSOLE_WORKSPACE, "import"), NOW, config)
 
 
-def rows(*values: dict[str, str]) -> list[ImportRow]:
-    return [ImportRow(number, row) for number, row in enumerate(values, start=2)]
+@pytest.fixture(params=["whole", "key by key"])
+def index_reads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways an import reads the blocking-key index: whole at the first batch (a small
+    workspace, as every test's is) or key by key as batches need them (a large one)."""
+    if request.param == "key by key":
+        monkeypatch.setattr(import_view, "WHOLE_INDEX_FROM", -1)
+    return str(request.param)
 
 
 def run(uow_factory: UowFactory, ctx: Context, *values: dict[str, str], **options: Any) -> LeadsImported:
     return import_leads(rows(*values), uow_factory(), ctx, **options)
-
-
-def stored(uow_factory: UowFactory, workspace: str = CONSOLE_WORKSPACE) -> dict[str, Any]:
-    """Every lead of a workspace by ref, with its history, as comparable plain values."""
-    with uow_factory() as uow:
-        leads = uow.leads.all(workspace)
-        number_of = {lead.id: lead.number for lead in leads}
-        state = {}
-        for lead in leads:
-            audit = uow.audit.entries(workspace, lead.ref)
-            activities = reversed(uow.activities.latest(lead, 50))
-            state[lead.ref] = {
-                **lead.snapshot(),
-                "enriched": lead.enriched,
-                "created_by": lead.created_by,
-                "duplicate_of": number_of.get(lead.duplicate_of),
-                "activities": [(a.kind, a.body, a.actor_id) for a in activities],
-                "audit": [(e.action, e.actor_id, e.before, e.after) for e in audit],
-            }
-    return state
 
 
 # --- the rules of capture, through an import ------------------------------------------------
@@ -136,7 +120,7 @@ def test_a_bad_row_is_reported_with_its_row_and_reason_and_the_rest_imported(uow
     assert all(problem.outcome == "rejected" and problem.lead is None for problem in result.problems)
 
 
-def test_rows_meet_the_rows_before_them_across_batches(uow_factory, importer):
+def test_rows_meet_the_rows_before_them_across_batches(uow_factory, importer, index_reads):
     result = run(
         uow_factory,
         importer,
@@ -250,34 +234,8 @@ def test_progress_hears_the_last_row_of_each_batch(uow_factory, importer):
 
 # --- the same results as add_lead, row for row -----------------------------------------------
 
-FIRST = ["Jonathan", "Jon", "Dana", "Dan", "Fox", "Walter", "Walt", "Monica", "John", "J.", "Dna"]
-LAST = ["Smithers", "Smithres", "Scully", "Mulder", "Skinner", "Reyes", "Reye"]
-COMPANIES = ["Acme Corporation", "ACME Corp.", "FBI", "F.B.I.", "Initech", "Initek", "", ""]
-DOMAINS = ["acme.com", "fbi.gov", "initech.com", "gmail.com"]
-
-
-def random_rows(seed: int, count: int) -> list[dict[str, str]]:
-    """Few names and companies, so rows keep meeting: as the same person (an address or phone
-    seen before), as a likely duplicate, or as nobody known."""
-    rng = random.Random(seed)
-    made = []
-    for _ in range(count):
-        first, last = rng.choice(FIRST), rng.choice(LAST)
-        mailbox = rng.choice([f"{first}.{last}", first, f"{first}{rng.randrange(99)}"]).lower().strip(".")
-        row = {
-            "name": f"{first} {last}" if rng.random() < 0.95 else "",
-            "email": rng.choice([f"{mailbox}@{rng.choice(DOMAINS)}"] * 6 + ["bad@"] + [""] * 5),
-            "phone": rng.choice(["", "", "", f"+1 202 555 01{rng.randrange(12):02d}", "202-555-0101", "12"]),
-            "company": rng.choice(COMPANIES),
-            "title": rng.choice(["CEO", "Agent", "", ""]),
-            "external_id": rng.choice(["", "", "", "", f"crm-{rng.randrange(8)}"]),
-        }
-        made.append({key: value for key, value in row.items() if value})
-    return made
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_an_import_stores_what_add_lead_stores_row_by_row(uow_factory, config, importer, seed):
+def test_an_import_stores_what_add_lead_stores_row_by_row(uow_factory, config, importer, seed, index_reads):
     source = random_rows(seed, 60)
     one_by_one = Context(system_actor(OTHER_WORKSPACE, "import"), NOW, config)
     outcomes = {"created": 0, "updated": 0, "duplicates": 0, "rejected": 0}
@@ -300,7 +258,9 @@ def test_an_import_stores_what_add_lead_stores_row_by_row(uow_factory, config, i
 
 
 @pytest.mark.parametrize("seed", [4, 5])
-def test_a_dry_run_reports_what_the_import_will_do_and_writes_nothing(uow_factory, importer, seed):
+def test_a_dry_run_reports_what_the_import_will_do_and_writes_nothing(
+    uow_factory, importer, seed, index_reads
+):
     source = random_rows(seed, 60)
     run(uow_factory, importer, *random_rows(seed + 100, 10))
     before = stored(uow_factory)
