@@ -52,7 +52,7 @@ class Spool:
         """Queue a command (once: a request key already queued is left alone); returns
         when it is committed. This runs before an ack, so it goes straight to the driver,
         in a group commit with whatever other acks are queuing at the same moment."""
-        sql, order, convert = _queue_insert(self.engine.dialect)
+        _, order, convert = _queue_insert(self.engine.dialect)
         values = queued_values(command)
         for name, processor in convert:
             values[name] = processor(values[name])
