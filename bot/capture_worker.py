@@ -59,8 +59,13 @@ class WorkerProcess:
         self._their_end.close()
 
     def kick(self) -> None:
-        """Wake the worker. One byte per wake-up at most: the flag says one is on its way."""
+        """Wake the worker: a command was queued, or outbox messages committed. Busy from
+        now on, not from when the worker wakes: a capture arriving in between would
+        otherwise run in the server beside the worker's writes, and the two would meet at
+        the database's write lock (on SQLite, a busy handler that sleeps for milliseconds).
+        One byte per wake-up at most: the flag says one is on its way."""
         with self._send:
+            self._busy.value = True
             if self._kicked.value:
                 return
             self._kicked.value = True
