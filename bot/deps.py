@@ -33,8 +33,8 @@ class Deps:
     # a capture that finds it taken is queued and acked at once instead of waiting.
     capture_slot: threading.Lock = field(default_factory=threading.Lock)
     enqueue: Enqueue | None = None  # where captures queue (store/spool.py); None: the database
-    # True while a worker in another process works the queue (bot/capture_worker.py):
-    # a capture then queues behind it rather than contend with it for the database.
+    # True while the background process (bot/capture_worker.py) has work in hand, from
+    # its kick on: a capture then queues behind it rather than meet its database writes.
     queue_busy: Callable[[], bool] = lambda: False
     in_flight: InFlight = field(default_factory=InFlight)  # Slack requests in hand now
     zones: ZoneMemo = field(init=False)

@@ -12,9 +12,9 @@ from domain.deferred import DeferredCommand
 from store.sql import supports_skip_locked
 from store.tables import DeferredCommandRow
 
-_queued = cast(sa.Table, DeferredCommandRow.__table__)
+QUEUED = cast(sa.Table, DeferredCommandRow.__table__)  # the table, for Core statements
 QUEUE_INSERT = {  # INSERT ... ON CONFLICT DO NOTHING, per dialect
-    name: dialect.insert(_queued).on_conflict_do_nothing()
+    name: dialect.insert(QUEUED).on_conflict_do_nothing()
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 
@@ -33,21 +33,21 @@ class DeferredCommands:
         One statement: on SQLite the queue's write lock, which acks wait for, is held
         for that statement only."""
         due = (
-            sa.select(_queued.c.id)
+            sa.select(QUEUED.c.id)
             .where(
-                _queued.c.status == "pending",
-                sa.or_(_queued.c.claimed_until.is_(None), _queued.c.claimed_until <= now),
+                QUEUED.c.status == "pending",
+                sa.or_(QUEUED.c.claimed_until.is_(None), QUEUED.c.claimed_until <= now),
             )
-            .order_by(_queued.c.received_at, _queued.c.id)
+            .order_by(QUEUED.c.received_at, QUEUED.c.id)
             .limit(limit)
         )
         if supports_skip_locked(self._s):
             due = due.with_for_update(skip_locked=True)
         claimed = self._s.execute(
-            sa.update(_queued)
-            .where(_queued.c.id.in_(due.scalar_subquery()))
-            .values(claimed_until=now + lease, attempts=_queued.c.attempts + 1)
-            .returning(*_queued.c)
+            sa.update(QUEUED)
+            .where(QUEUED.c.id.in_(due.scalar_subquery()))
+            .values(claimed_until=now + lease, attempts=QUEUED.c.attempts + 1)
+            .returning(*QUEUED.c)
         )
         rows = sorted(claimed.mappings(), key=lambda row: (row["received_at"], row["id"]))
         return [_to_command(row) for row in rows]
@@ -55,7 +55,7 @@ class DeferredCommands:
     def finish(self, *command_ids: int) -> None:
         """Commands carried out are forgotten: their request keys (in the database) and
         their answers' dedupe keys already make a repeat harmless."""
-        self._s.execute(sa.delete(_queued).where(_queued.c.id.in_(command_ids)))
+        self._s.execute(sa.delete(QUEUED).where(QUEUED.c.id.in_(command_ids)))
 
     def fail(self, command_id: int, error: str, *, give_up: bool) -> None:
         """Record the failure; the lease is left to expire so a retry waits for it.
@@ -63,15 +63,7 @@ class DeferredCommands:
         if give_up:
             self.finish(command_id)
             return
-        self._s.execute(
-            sa.update(DeferredCommandRow)
-            .where(DeferredCommandRow.id == command_id)
-            .values(last_error=error[:2000])
-        )
-
-    def pending(self) -> int:
-        query = sa.select(sa.func.count()).where(DeferredCommandRow.status == "pending")
-        return int(self._s.scalar(query) or 0)
+        self._s.execute(sa.update(QUEUED).where(QUEUED.c.id == command_id).values(last_error=error[:2000]))
 
 
 def _to_command(row: sa.RowMapping) -> DeferredCommand:
@@ -89,7 +81,7 @@ def _to_command(row: sa.RowMapping) -> DeferredCommand:
 
 def queue_command(connection: sa.Connection, command: DeferredCommand) -> bool:
     """The insert behind DeferredCommands.add (store/spool.Spool.add is its quicker twin)."""
-    insert = QUEUE_INSERT[connection.dialect.name].returning(_queued.c.id)
+    insert = QUEUE_INSERT[connection.dialect.name].returning(QUEUED.c.id)
     return connection.execute(insert, queued_values(command)).first() is not None
 
 

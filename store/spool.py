@@ -16,19 +16,17 @@ result, and its answer's outbox dedupe key drops a second answer.
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 
 from domain.deferred import DeferredCommand
-from store.deferred import QUEUE_INSERT, queued_values
+from store.deferred import QUEUE_INSERT, QUEUED, queued_values
 from store.engine import make_engine, make_session_factory
 from store.group_commit import GroupCommit
-from store.tables import DeferredCommandRow
 from store.unit_of_work import SqlUnitOfWork
 
 QUEUE_SUFFIX = "-queue"
-_queued = cast(sa.Table, DeferredCommandRow.__table__)
 _COLUMNS = (
     "team_id",
     "request_key",
@@ -85,7 +83,7 @@ def _queue_insert(dialect: sa.Dialect) -> tuple[str, tuple[str, ...], tuple[tupl
     convert = tuple(
         (name, processor)
         for name in _COLUMNS
-        if (processor := _queued.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        if (processor := QUEUED.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
     )
     return str(compiled), tuple(compiled.positiontup or ()), convert
 
@@ -109,7 +107,7 @@ def open_spool(database_url: str, engine: sa.Engine, uow_factory: Callable[[], S
     queue_engine = make_engine(queue_url)
     # A spool, not a record: its one table is created here rather than migrated, and
     # it holds nothing once the queue is worked off.
-    _queued.create(queue_engine, checkfirst=True)
+    QUEUED.create(queue_engine, checkfirst=True)
     _adopt_pending(engine, queue_engine)
     sessions = make_session_factory(queue_engine)
     return Spool(queue_engine, lambda: SqlUnitOfWork(sessions))
@@ -118,11 +116,11 @@ def open_spool(database_url: str, engine: sa.Engine, uow_factory: Callable[[], S
 def _adopt_pending(engine: sa.Engine, queue_engine: sa.Engine) -> None:
     """Commands queued in the database itself (before the queue had its own file) move
     over, so none is stranded where no worker looks any more."""
-    pending = sa.select(_queued).where(_queued.c.status == "pending")
+    pending = sa.select(QUEUED).where(QUEUED.c.status == "pending")
     with engine.begin() as source:
         rows = [dict(row) for row in source.execute(pending).mappings()]
         if not rows:
             return
         with queue_engine.begin() as target:
-            target.execute(sa.insert(_queued).prefix_with("OR IGNORE"), [{**r, "id": None} for r in rows])
-        source.execute(sa.delete(_queued).where(_queued.c.id.in_([r["id"] for r in rows])))
+            target.execute(sa.insert(QUEUED).prefix_with("OR IGNORE"), [{**r, "id": None} for r in rows])
+        source.execute(sa.delete(QUEUED).where(QUEUED.c.id.in_([r["id"] for r in rows])))
