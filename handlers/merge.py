@@ -7,8 +7,10 @@ from domain.permissions import Action
 from handlers.commands import KeepBoth, MergeLeads, UndoMerge
 from handlers.context import Context, audit, load_lead
 from handlers.matching import refresh_match_keys
+from handlers.nurture import stop_cadences
 from handlers.rescore import rescore_lead, rescore_leads
 from handlers.results import DuplicateDismissed, LeadsMerged, LeadView, MergeUndone
+from store.cadences import CadenceRepository
 from store.unit_of_work import SqlUnitOfWork
 
 MERGEABLE = (*CONTACT_FIELDS, *PROFILE_FIELDS)
@@ -37,6 +39,7 @@ def _merge(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> Lea
         setattr(keep, field, value)
     keep.updated_at = duplicate.updated_at = ctx.now
     duplicate.merged_into, duplicate.duplicate_of = keep.id, None
+    _one_cadence(uow, ctx, duplicate, keep)
     uow.merges.move_history(keep.team_id, duplicate.id or 0, keep.id or 0)
     uow.merges.record(
         team_id=keep.team_id,
@@ -99,6 +102,14 @@ def keep_both(cmd: KeepBoth, uow: SqlUnitOfWork, ctx: Context) -> DuplicateDismi
             )
             uow.commit()
     return DuplicateDismissed(LeadView.of(lead), flagged.ref if flagged else None)
+
+
+def _one_cadence(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> None:
+    """A lead is in one cadence at a time: the duplicate's enrolment follows it into the kept
+    lead with the rest of its history, unless the kept lead is in a cadence already; then the
+    duplicate's stops, as its steps would double the kept lead's."""
+    if CadenceRepository(uow.session).active(keep.team_id, keep.id or 0):
+        stop_cadences(uow, ctx, duplicate, f"merged into {keep.ref}, already in a cadence")
 
 
 def _refuse_merged(*leads: Lead) -> None:

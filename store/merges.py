@@ -6,10 +6,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from store.tables import ActivityRow, EngagementEventRow, MergeRow, ReminderRow
+from store.tables import ActivityRow, CadenceEnrollmentRow, EngagementEventRow, MergeRow, ReminderRow
 
 # What a lead did and what was done with it: it follows a merge, and comes back on undo.
-_HISTORY = (ActivityRow, ReminderRow, EngagementEventRow)
+_HISTORY = (ActivityRow, ReminderRow, EngagementEventRow, CadenceEnrollmentRow)
 
 
 class MergeRepository:
@@ -17,8 +17,8 @@ class MergeRepository:
         self._s = session
 
     def move_history(self, team_id: str, source_id: int, target_id: int) -> None:
-        """Activities, reminders and engagement follow the lead they merge into,
-        remembering where they came from."""
+        """Activities, reminders, engagement and cadence enrolments follow the lead they
+        merge into, remembering where they came from."""
         for table in _HISTORY:
             self._s.execute(
                 sa.update(table)

@@ -425,6 +425,7 @@ class CadenceEnrollmentRow(Base):
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stop_reason: Mapped[str | None] = mapped_column(sa.String(64))
+    moved_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leads.id"))  # by a merge
 
 
 class CadenceStepRow(Base):

@@ -20,7 +20,10 @@ from handlers.commands import (
     EnrollLead,
     LogActivity,
     LoseLead,
+    MergeLeads,
     SetReminder,
+    StopNurture,
+    UndoMerge,
 )
 from handlers.registry import dispatch
 from store.tables import OutboxRow, ReminderRow
@@ -96,6 +99,51 @@ def test_a_lead_lost_to_a_competitor_gets_no_long_term_cadence(run, uow_factory)
     run(AddLead(name="Dana Scully"))
     run(LoseLead(number=1, reason="competitor"))
     assert reminders(uow_factory) == []
+
+
+def test_a_merged_leads_cadence_goes_on_for_the_kept_lead_and_stops_with_it(run, uow_factory):
+    run(AddLead(name="Dana Scully", email="dana@fbi.gov"))
+    run(LogActivity(number=1, kind="call"), at=MONDAY - timedelta(hours=1))  # contacted: convertible
+    run(AddLead(name="D. Scully", phone="+1 202 555 0143"))
+    run(EnrollLead(number=2, cadence="quick"))
+
+    run(MergeLeads(duplicate=2, keep=1))
+    run(ConvertLead(number=1), at=MONDAY + timedelta(hours=1))  # stops the cadence it took over
+    assert {status for _, status, _ in reminders(uow_factory)} == {ReminderStatus.CANCELLED}
+
+
+def test_undoing_a_merge_gives_the_cadence_back(run, uow_factory):
+    run(AddLead(name="Dana Scully", email="dana@fbi.gov"))
+    run(AddLead(name="D. Scully", phone="+1 202 555 0143"))
+    run(EnrollLead(number=2, cadence="quick"))
+    run(MergeLeads(duplicate=2, keep=1))
+    with pytest.raises(InvalidInput, match="L-1 is already in cadence quick"):
+        run(EnrollLead(number=1, cadence="long-term"))
+
+    run(UndoMerge(number=2), user="U0ADM0ADA")
+
+    run(EnrollLead(number=1, cadence="long-term"))
+    stopped = run(StopNurture(number=2))
+    assert stopped.cancelled == 2
+
+
+def test_merging_two_leads_in_cadences_keeps_only_the_kept_leads_steps(run, uow_factory):
+    run(AddLead(name="Dana Scully", email="dana@fbi.gov"))
+    run(AddLead(name="D. Scully", phone="+1 202 555 0143"))
+    run(EnrollLead(number=1, cadence="long-term"))
+    run(EnrollLead(number=2, cadence="quick"))
+
+    run(MergeLeads(duplicate=2, keep=1))
+
+    assert [(name, status) for name, status, _ in reminders(uow_factory)] == [
+        ("long-term 1/1, day 30", ReminderStatus.PENDING),
+        ("quick 1/2, day 1", ReminderStatus.CANCELLED),
+        ("quick 2/2, day 3", ReminderStatus.CANCELLED),
+    ]
+    with uow_factory() as uow:
+        kept = uow.leads.get("T0CONSOLE", 1)
+        timeline = [activity.body for activity in uow.activities.latest(kept, 20)]
+    assert "Cadence quick stopped: merged into L-1, already in a cadence" in timeline
 
 
 def test_a_lead_nobody_owns_cannot_be_enrolled(run, config):
