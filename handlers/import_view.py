@@ -11,6 +11,7 @@ from heapq import nsmallest
 
 from domain.dedupe import MatchRecord, blocking_keys
 from domain.lead import Lead, lead_ref
+from domain.lifecycle import LeadStatus
 from handlers.matching import IDENTITY_FIELDS, absorb, match_record
 from store.bulk import BulkLeads
 from store.leads import MAX_CANDIDATES
@@ -61,6 +62,7 @@ class Memory:
         self.whole: bool | None = None  # every key is held (unknown until the first batch)
         self.records: dict[int, MatchRecord] = {}
         self.numbers: dict[int, int] = {}
+        self.cycles: dict[int, int] = {}  # contact id -> the last cycle this import gave one of their leads
         self.next_id = PROVISIONAL_ID
         self.created = 0  # dry run: leads created, for would-be numbers
         self.unwritten: dict[int, Lead] = {}  # dry run: leads created or changed, as they would be
@@ -111,6 +113,8 @@ class Memory:
                     self.postings[key].add(lead.id)
             self.records[lead.id] = match_record(lead)
             self.numbers[lead.id] = lead.number
+            if lead.contact_id is not None:
+                self.cycles[lead.contact_id] = max(self.cycles.get(lead.contact_id, 0), lead.cycle)
             if not written:
                 self._keep_unwritten(lead, after)
 
@@ -135,6 +139,8 @@ class View:
         self._leads: dict[int, Lead] = {}  # whole leads: same-person matches and the batch's new ones
         self._holder: dict[tuple[str, str], int] = {}  # (field, value) -> the oldest live lead with it
         self._merged: dict[str, tuple[int, int | None]] = {}  # external id -> merged number, survivor id
+        self._contact: dict[tuple[str, str], int] = {}  # (field, value) -> the oldest contact with it
+        self._cycles: dict[int, int] = {}  # contact id -> their last cycle so far
         self._records: dict[int, MatchRecord] = {}  # leads this batch created or changed
         self._keys: dict[int, frozenset[str]] = {}  # their keys now...
         self._before: dict[int, frozenset[str]] = {}  # ...and before this batch
@@ -160,6 +166,7 @@ class View:
             if survivor is not None and survivor_id is not None and survivor_id not in view._leads:
                 view._know(memory.unwritten.get(survivor_id, survivor))
             view._merged[external_id] = (number, survivor_id)
+        view._know_contacts(bulk, team_id, values, memory)
         memory.read(bulk, team_id, set().union(*(keys for _, keys in incoming)))
         return view
 
@@ -193,6 +200,18 @@ class View:
                 if survivor is None or self._leads[survivor] is not target:
                     return Clash(field, value, number, known)
         return None
+
+    def link_returning(self, lead: Lead) -> bool:
+        """As handlers.cycles.link_returning_contact: a new lead whose email or phone is a
+        contact's is that customer back, linked to them as their next cycle."""
+        for field in ("email", "phone"):
+            value = getattr(lead, field)
+            contact_id = self._contact.get((field, value)) if value else None
+            if contact_id is not None:
+                lead.contact_id = contact_id
+                lead.cycle = self._cycles[contact_id] = self._cycles.get(contact_id, 0) + 1
+                return True
+        return False
 
     def candidates(self, keys: Iterable[str]) -> list[MatchRecord]:
         """Live leads sharing a key: the oldest MAX_CANDIDATES under each key, as the store lists them."""
@@ -266,11 +285,23 @@ class View:
         else:
             target.setdefault(key, set()).add(lead_id)
 
+    def _know_contacts(self, bulk: BulkLeads, team_id: str, values: Values, memory: Memory) -> None:
+        contacts = bulk.contacts_with(team_id, emails=values["email"], phones=values["phone"])
+        cycles = bulk.last_cycles(team_id, [contact.id for contact in contacts if contact.id is not None])
+        for contact in contacts:  # oldest first, as ContactRepository.matching prefers
+            assert contact.id is not None
+            for field in ("email", "phone"):
+                if value := getattr(contact, field):
+                    self._contact.setdefault((field, value), contact.id)
+            self._cycles[contact.id] = max(cycles.get(contact.id, 0), memory.cycles.get(contact.id, 0))
+
     def _know(self, lead: Lead) -> None:
         assert lead.id is not None
         self._leads[lead.id] = lead
         for field in SAME_PERSON_ORDER:
             value = getattr(lead, field)
+            if field != "external_id" and lead.status == LeadStatus.CONVERTED:
+                continue  # the person is a contact now: their email or phone makes a new lead
             if value:
                 held = self._holder.get((field, value))
                 if held is None or _age(lead) < _age(self._leads[held]):

@@ -211,7 +211,8 @@ def _decide(view: View, incoming: list[Incoming], ctx: Context) -> _Batch:
 
 def _create(view: View, batch: _Batch, item: Incoming, ctx: Context) -> None:
     lead = item.lead
-    duplicate = likely_duplicate(match_record(lead), view.candidates(item.keys))
+    returning = view.link_returning(lead)  # a customer back: a new cycle, not a duplicate
+    duplicate = None if returning else likely_duplicate(match_record(lead), view.candidates(item.keys))
     lead.duplicate_of = duplicate.id if duplicate else None
     view.add(lead, item.keys)
     batch.created.append(lead)

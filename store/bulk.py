@@ -14,14 +14,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.activity import Activity
+from domain.contact import Contact
 from domain.dedupe import MatchRecord
 from domain.lead import Lead
-from domain.lifecycle import LeadStatus
 from domain.search import search_text
+from store.contacts import to_contact
 from store.executemany import insert_many
 from store.leads import LEAD_COLUMNS, to_lead
 from store.sql import insert_ignoring_conflict
-from store.tables import HOLDS_IDENTITY, ActivityRow, AuditRow, LeadCounterRow, LeadMatchKeyRow, LeadRow
+from store.tables import (
+    HOLDS_IDENTITY,
+    ActivityRow,
+    AuditRow,
+    ContactRow,
+    LeadCounterRow,
+    LeadMatchKeyRow,
+    LeadRow,
+)
 from store.unit_of_work import SqlUnitOfWork
 
 # An IN list bound at execution: the statement is compiled once, not once per list of values.
@@ -40,20 +49,27 @@ _in_insert_order = itemgetter(*_LEAD_INSERT)
 _KEY_OF_ROW = itemgetter(1)
 
 
-# Live leads, split so that each part has an index: those holding their email and phone (the
-# partial unique indexes, whose condition a query must repeat for SQLite to use them) and the
-# converted ones. Asked as one, SQLite read every lead of the workspace for each IN list.
-_LIVE_CONVERTED = sa.and_(LeadRow.merged_into_id.is_(None), LeadRow.status == str(LeadStatus.CONVERTED))
+# The leads an identifier says are this person, as LeadRepository.same_person asks: any live
+# lead by its external id; by email or phone only those still holding them (a converted lead's
+# person is a contact now, and comes back as a new lead). The condition is the partial unique
+# indexes' own, which a query must repeat for SQLite to use them.
 _LIVE_HOLDING = {
-    "external_id": (LeadRow.merged_into_id.is_(None),),
-    "email": (HOLDS_IDENTITY, _LIVE_CONVERTED),
-    "phone": (HOLDS_IDENTITY, _LIVE_CONVERTED),
+    "external_id": LeadRow.merged_into_id.is_(None),
+    "email": sa.and_(HOLDS_IDENTITY),
+    "phone": sa.and_(HOLDS_IDENTITY),
 }
 
 
 _POSTINGS = (
-    sa.select(_keys.c.key, _leads.c.id, _leads.c.number, _leads.c.name, _leads.c.email, _leads.c.phone,
-              _leads.c.company)
+    sa.select(
+        _keys.c.key,
+        _leads.c.id,
+        _leads.c.number,
+        _leads.c.name,
+        _leads.c.email,
+        _leads.c.phone,
+        _leads.c.company,
+    )
     .join(_leads, _leads.c.id == _keys.c.lead_id)
     .where(_leads.c.merged_into_id.is_(None))
 )
@@ -97,16 +113,17 @@ class BulkLeads:
         prefers the oldest)."""
         found: dict[int, LeadRow] = {}
         for column, values in (("external_id", external_ids), ("email", emails), ("phone", phones)):
+            # Locked until the batch commits (PostgreSQL; SQLite's write lock already is): a rep's
+            # change to one of them cannot be overwritten by the import's copy.
+            query = (
+                sa.select(LeadRow)
+                .where(
+                    LeadRow.team_id == team_id, _LIVE_HOLDING[column], getattr(LeadRow, column).in_(_LISTED)
+                )
+                .with_for_update()
+            )
             for chunk in _chunks(sorted(set(values))):
-                for live in _LIVE_HOLDING[column]:
-                    # Locked until the batch commits (PostgreSQL; SQLite's write lock already is):
-                    # a rep's change to one of them cannot be overwritten by the import's copy.
-                    query = (
-                        sa.select(LeadRow)
-                        .where(LeadRow.team_id == team_id, live, getattr(LeadRow, column).in_(_LISTED))
-                        .with_for_update()
-                    )
-                    found.update((row.id, row) for row in self._s.scalars(query, {"listed": chunk}))
+                found.update((row.id, row) for row in self._s.scalars(query, {"listed": chunk}))
         return [to_lead(row) for row in sorted(found.values(), key=lambda row: row.number)]
 
     def merged_external_ids(
@@ -150,6 +167,29 @@ class BulkLeads:
             if not at:
                 break
         return survivors
+
+    def contacts_with(self, team_id: str, *, emails: Iterable[str], phones: Iterable[str]) -> list[Contact]:
+        """Contacts (people who bought) with any of these emails or phones, oldest first."""
+        found: dict[int, ContactRow] = {}
+        for column, values in ((ContactRow.email, emails), (ContactRow.phone, phones)):
+            query = sa.select(ContactRow).where(ContactRow.team_id == team_id, column.in_(_LISTED))
+            for chunk in _chunks(sorted(set(values))):
+                found.update((row.id, row) for row in self._s.scalars(query, {"listed": chunk}))
+        return [to_contact(found[contact_id]) for contact_id in sorted(found)]
+
+    def last_cycles(self, team_id: str, contact_ids: Iterable[int]) -> dict[int, int]:
+        """The last cycle of each contact's leads: a new lead of theirs is the next one."""
+        query = (
+            sa.select(LeadRow.contact_id, sa.func.max(LeadRow.cycle))
+            .where(LeadRow.team_id == team_id, LeadRow.contact_id.in_(_LISTED))
+            .group_by(LeadRow.contact_id)
+        )
+        cycles: dict[int, int] = {}
+        for chunk in _chunks(sorted(set(contact_ids))):
+            for contact_id, cycle in self._s.execute(query, {"listed": chunk}):
+                if contact_id is not None:
+                    cycles[contact_id] = int(cycle)
+        return cycles
 
     def postings(self, team_id: str, keys: Iterable[str] | None) -> "Postings":
         """Every live lead filed under one of these keys (None: under any key): the candidates

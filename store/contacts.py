@@ -22,7 +22,7 @@ class ContactRepository:
 
     def get(self, team_id: str, contact_id: int) -> Contact | None:
         row = self._s.get(ContactRow, contact_id)
-        return _to_contact(row) if row is not None and row.team_id == team_id else None
+        return to_contact(row) if row is not None and row.team_id == team_id else None
 
     def matching(self, team_id: str, *, email: str | None, phone: str | None) -> Contact | None:
         """The oldest contact with this (normalised) email, else with this phone."""
@@ -31,7 +31,7 @@ class ContactRepository:
                 query = sa.select(ContactRow).where(ContactRow.team_id == team_id, column == value)
                 row = self._s.scalars(query.order_by(ContactRow.id).limit(1)).first()
                 if row is not None:
-                    return _to_contact(row)
+                    return to_contact(row)
         return None
 
     def last_cycle(self, team_id: str, contact_id: int) -> int:
@@ -42,6 +42,6 @@ class ContactRepository:
         return int(self._s.execute(query).scalar_one_or_none() or 0)
 
 
-def _to_contact(row: ContactRow) -> Contact:
+def to_contact(row: ContactRow) -> Contact:
     values = {column: getattr(row, column) for column in CONTACT_COLUMNS}
     return Contact(id=row.id, **values)

@@ -1,6 +1,7 @@
 """Importing: every row gets what add_lead would give it, a batch at a time, with a report."""
 
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,9 +11,10 @@ from support import ANN, NOW, context_of
 import handlers.import_view as import_view
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from domain.errors import Conflict, InvalidInput
+from domain.lead import lead_ref
 from domain.permissions import system_actor
 from handlers.capture import add_lead
-from handlers.commands import AddLead, CaptureChannel, MergeLeads
+from handlers.commands import AddLead, CaptureChannel, ConvertLead, LogActivity, MergeLeads
 from handlers.context import Context
 from handlers.deliver import UowFactory
 from handlers.import_rows import (
@@ -25,6 +27,7 @@ from handlers.import_rows import (
 )
 from handlers.importing import ImportProblem, LeadsImported, import_leads
 from handlers.merge import merge_leads
+from handlers.registry import dispatch
 
 
 @pytest.fixture
@@ -89,13 +92,17 @@ def test_a_known_email_or_external_id_updates_the_lead_instead_of_adding_one(uow
 def test_the_same_file_twice_changes_nothing_the_second_time(uow_factory, importer):
     people = ({"name": "Dana Scully", "email": "dana@fbi.gov"}, {"name": "Skinner", "phone": "202 555 0100"})
     run(uow_factory, importer, *people)
-    before = {ref: {k: v for k, v in lead.items() if k not in ("activities", "audit")}
-              for ref, lead in stored(uow_factory).items()}
+    before = {
+        ref: {k: v for k, v in lead.items() if k not in ("activities", "audit")}
+        for ref, lead in stored(uow_factory).items()
+    }
 
     again = run(uow_factory, importer, *people)
 
-    after = {ref: {k: v for k, v in lead.items() if k not in ("activities", "audit")}
-             for ref, lead in stored(uow_factory).items()}
+    after = {
+        ref: {k: v for k, v in lead.items() if k not in ("activities", "audit")}
+        for ref, lead in stored(uow_factory).items()
+    }
     assert (again.created, again.updated) == (0, 2) and after == before
 
 
@@ -192,8 +199,11 @@ def test_a_merged_leads_external_id_on_a_row_about_another_lead_is_refused(uow_f
     result = run(uow_factory, importer, fox_with_danas_id)
 
     assert [(p.outcome, p.reason) for p in result.problems] == [
-        ("rejected", "The email fox@fbi.gov is already L-3's, but the external id is L-2's: "
-                     "a row can update one lead only.")
+        (
+            "rejected",
+            "The email fox@fbi.gov is already L-3's, but the external id is L-2's: "
+            "a row can update one lead only.",
+        )
     ]
 
 
@@ -232,7 +242,83 @@ def test_progress_hears_the_last_row_of_each_batch(uow_factory, importer):
     assert heard == [3, 5, 6]
 
 
+def customer_back(uow_factory: UowFactory, config: LeadbotConfig, workspace: str) -> None:
+    """L-1, Dana Scully, bought last month: a contact now."""
+    rep = context_of(config, ANN, now=NOW - timedelta(days=30), team=workspace)
+    person = {"email": "dana@fbi.gov", "phone": "+1 202 555 0143", "fields": {"company": "FBI"}}
+    dispatch(AddLead(name="Dana Scully", **person), uow_factory(), rep)
+    dispatch(LogActivity(number=1, kind="call"), uow_factory(), rep)
+    dispatch(ConvertLead(number=1), uow_factory(), rep)
+
+
+def cycles(uow_factory: UowFactory, workspace: str) -> list[tuple[str, str, str | None, int, str | None]]:
+    """(ref, status, title, cycle, the contact's first lead) of every lead."""
+    with uow_factory() as uow:
+        leads = uow.leads.all(workspace)
+        contacts = {
+            lead.contact_id: uow.contacts.get(workspace, lead.contact_id) for lead in leads if lead.contact_id
+        }
+        first = {
+            contact_id: uow.leads.number_of(contact.lead_id)
+            for contact_id, contact in contacts.items()
+            if contact
+        }
+        return [
+            (
+                lead.ref,
+                lead.status,
+                lead.title,
+                lead.cycle,
+                lead_ref(first[lead.contact_id]) if lead.contact_id else None,
+            )
+            for lead in leads
+        ]
+
+
+@pytest.mark.parametrize("batch_rows", [1, 5])
+def test_a_customer_back_is_their_next_cycle_as_add_lead_makes_it_not_a_change_to_the_won_lead(
+    uow_factory, config, importer, batch_rows
+):
+    back = [
+        {"name": "Dana Scully", "email": "dana@fbi.gov", "title": "Director"},
+        {"name": "D. Scully", "phone": "+1 202 555 0143", "company": "FBI", "title": "Agent"},
+        {"name": "Dana Scully", "email": "dana@fbi.gov", "title": "Deputy Director"},  # the first row again
+    ]
+    for workspace in (CONSOLE_WORKSPACE, OTHER_WORKSPACE):
+        customer_back(uow_factory, config, workspace)
+    one_by_one = Context(system_actor(OTHER_WORKSPACE, "import"), NOW, config)
+    for row in rows(*back):
+        add_lead(lead_command(row), uow_factory(), one_by_one)
+
+    result = run(uow_factory, importer, *back, batch_rows=batch_rows)
+
+    assert (result.created, result.updated, result.duplicates) == (2, 1, 0)
+    assert (
+        cycles(uow_factory, CONSOLE_WORKSPACE)
+        == cycles(uow_factory, OTHER_WORKSPACE)
+        == [
+            ("L-1", "converted", None, 1, "L-1"),
+            ("L-2", "new", "Deputy Director", 2, "L-1"),
+            ("L-3", "new", "Agent", 3, "L-1"),
+        ]
+    )
+
+
+def test_a_dry_run_counts_a_customer_back_as_a_new_cycle(uow_factory, config, importer):
+    customer_back(uow_factory, config, CONSOLE_WORKSPACE)
+    back = (
+        {"name": "Dana Scully", "email": "dana@fbi.gov"},
+        {"name": "Dana Scully", "phone": "+12025550143"},
+    )
+
+    result = run(uow_factory, importer, *back, dry_run=True, batch_rows=1)
+
+    assert (result.created, result.updated, result.duplicates) == (2, 0, 0)
+    assert [ref for ref, *_ in cycles(uow_factory, CONSOLE_WORKSPACE)] == ["L-1"]
+
+
 # --- the same results as add_lead, row for row -----------------------------------------------
+
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_an_import_stores_what_add_lead_stores_row_by_row(uow_factory, config, importer, seed, index_reads):
@@ -250,8 +336,12 @@ def test_an_import_stores_what_add_lead_stores_row_by_row(uow_factory, config, i
 
     result = run(uow_factory, importer, *source, batch_rows=7)
 
-    counts = {"created": result.created, "updated": result.updated, "duplicates": result.duplicates,
-              "rejected": result.rejected}
+    counts = {
+        "created": result.created,
+        "updated": result.updated,
+        "duplicates": result.duplicates,
+        "rejected": result.rejected,
+    }
     assert counts == outcomes
     assert min(counts.values()) > 0  # the rows exercise every outcome
     assert stored(uow_factory) == stored(uow_factory, OTHER_WORKSPACE)
