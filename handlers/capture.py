@@ -1,6 +1,8 @@
 """Capture: one pipeline for every channel. Clean the data, recognise a known
 person, flag a likely duplicate, and store the lead once."""
 
+from dataclasses import replace
+
 from domain.activity import Activity, ActivityKind
 from domain.enrich import enrich
 from domain.errors import Conflict, InvalidInput
@@ -71,6 +73,9 @@ def _update(
     uow: SqlUnitOfWork, ctx: Context, cmd: AddLead, lead: Lead, matched_on: str, incoming: Lead
 ) -> LeadCaptured:
     before = lead.snapshot()
+    if matched_on == "external_id" and incoming.external_id != lead.external_id:
+        # Reached through a merged lead's id: the id stays with that lead (an undo gives it back).
+        incoming = replace(incoming, external_id=None)
     changed = absorb(lead, incoming, may_replace=can(ctx.actor, Action.WORK, lead))
     lead.updated_at = ctx.now
     uow.leads.save(lead)

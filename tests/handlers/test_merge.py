@@ -140,6 +140,20 @@ def test_a_resend_of_a_merged_leads_external_id_updates_the_lead_it_was_merged_i
     assert lead(uow_factory, 1).title == "CTO"
 
 
+
+def test_a_resend_reaches_a_kept_lead_without_an_external_id_and_leaves_the_id_with_the_merged_one(
+    uow_factory, ann
+):
+    capture(uow_factory, ann, "Jonathan Smithers", fields={"company": "Acme Corporation"})
+    capture(uow_factory, ann, "Jon Smithers", external_id="form-7", fields={"company": "ACME Corp."})
+    merge_leads(MergeLeads(duplicate=2, keep=1), uow_factory(), ann)
+
+    again = capture(uow_factory, ann, "Jon Smithers", external_id="form-7", fields={"title": "CTO"})
+
+    assert (again.outcome, again.lead.ref, again.matched_on) == ("updated", "L-1", "external_id")
+    assert (lead(uow_factory, 1).title, lead(uow_factory, 1).external_id) == ("CTO", None)
+    assert lead(uow_factory, 2).external_id == "form-7"  # an undo gives it back whole
+
 def test_what_the_duplicate_did_counts_for_the_kept_lead_and_goes_back_on_undo(uow_factory, ann, config):
     capture(uow_factory, ann, "Jonathan Smithers", email="jonathan@acme.com")  # L-1
     capture(uow_factory, ann, "Dana Scully", email="dana@fbi.gov")  # L-2
