@@ -154,7 +154,7 @@ def breakdown(rows: int, seed: int, workdir: Path) -> str:
 
     import handlers.import_rows as import_rows
     import handlers.importing as importing
-    from bot.bootstrap import open_database
+    from bot.database import open_database
     from domain.config import default_config
     from domain.permissions import system_actor
     from handlers.context import Context

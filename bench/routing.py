@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.bootstrap import open_database
+from bot.database import open_database
 from domain.config import LeadbotConfig, parse_config
 from domain.permissions import system_actor
 from domain.routing import LeadFacts, RepState, choose_rep, choose_team

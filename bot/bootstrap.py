@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.capture_worker import WorkerProcess
+from bot.database import open_database
 from bot.deferred import deferred_job
 from bot.delivery import make_deliver
 from bot.deps import Deps
@@ -29,10 +30,7 @@ from handlers.decay import decay_daily
 from handlers.deliver import Deliver, UowFactory
 from scheduler.jobs import Jobs, ScoresJob, answer_deferred, run_all
 from scheduler.runner import Worker, build_scheduler, kick
-from store.engine import make_engine, make_session_factory
-from store.migrate import upgrade
 from store.spool import Spool, open_spool
-from store.unit_of_work import SqlUnitOfWork
 
 DELIVERY_TIMEOUT = 10  # seconds per Web API call from the outbox
 
@@ -82,14 +80,6 @@ class Runtime:
         except sa.exc.SQLAlchemyError:
             return False
         return True
-
-
-def open_database(url: str) -> tuple[sa.Engine, UowFactory]:
-    """Every command that touches the database migrates it to head first."""
-    engine = make_engine(url)
-    upgrade(engine)
-    session_factory = make_session_factory(engine)
-    return engine, lambda: SqlUnitOfWork(session_factory)
 
 
 def make_client(settings: Settings) -> WebClient:

@@ -115,7 +115,7 @@ def console(
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
     """Run Alembic migrations to head."""
-    from bot.bootstrap import open_database
+    from bot.database import open_database
 
     settings, _ = _settings_and_config()
     open_database(settings.database_url)
@@ -129,7 +129,7 @@ def import_csv(
 ) -> None:
     """Capture every row of FILE; rejected rows and likely duplicates go to FILE.report.csv
     (rows numbered as a spreadsheet shows them: the header is row 1)."""
-    from bot.bootstrap import open_database
+    from bot.database import open_database
     from domain.permissions import system_actor
     from handlers.commands import CaptureChannel
     from handlers.context import Context
@@ -201,7 +201,7 @@ def _refuse(message: str) -> NoReturn:
 @cli.command()
 def export(fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "json") -> None:
     """Write every lead of the workspace to stdout."""
-    from bot.bootstrap import open_database
+    from bot.database import open_database
     from handlers.export import EXPORT_FIELDS, export_leads
 
     if fmt not in ("csv", "json"):

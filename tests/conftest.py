@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 from support import ANN, PG_URL, SIGNING_SECRET, context_of, throwaway_pg_database
 
-from bot.bootstrap import Runtime, build_runtime, open_database
+from bot.bootstrap import Runtime, build_runtime
+from bot.database import open_database
 from bot.settings import Settings
 from bot.standin import FakeSlack, SlackSigner
 from bot.standin.workspace import LocalWorkspace, in_process

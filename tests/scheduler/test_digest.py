@@ -13,7 +13,7 @@ import time_machine
 from slack_sdk import WebClient
 from support import ANN, BEN, MIA, context_of, run_paced, wait_for_calls
 
-from bot.bootstrap import open_database
+from bot.database import open_database
 from bot.delivery import make_deliver
 from bot.standin.workspace import buttons_in
 from domain.config import LeadbotConfig, SalesTeam

@@ -63,7 +63,7 @@ def test_a_failed_write_fails_every_ack_in_it_and_the_next_write_works():
 
 
 def test_commands_queued_in_the_database_move_to_a_queue_file_of_its_own(tmp_path):
-    from bot.bootstrap import open_database
+    from bot.database import open_database
 
     url = f"sqlite:///{tmp_path}/leadbot.db"
     engine, uow_factory = open_database(url)
