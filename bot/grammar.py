@@ -17,6 +17,7 @@ from domain.errors import InvalidInput
 from domain.lifecycle import LeadStatus
 from domain.normalize import looks_like_email, looks_like_phone
 from domain.qualification import BANT_FIELDS
+from domain.report import DEFAULT_DAYS, period_days
 from domain.when import WhenError, parse_when
 from handlers.commands import (
     AddLead,
@@ -40,6 +41,7 @@ from handlers.commands import (
     SetProbability,
     SetReminder,
     ShowLead,
+    ShowReport,
     StopNurture,
     UndoMerge,
 )
@@ -199,6 +201,24 @@ def _build_mine(args: list[str], env: ParseEnv) -> MyLeads:
 def _build_find(args: list[str], env: ParseEnv) -> FindLeads:
     _need(args, 1, "what to look for")
     return FindLeads(query=" ".join(args))
+
+
+def _build_report(args: list[str], env: ParseEnv) -> ShowReport:
+    """A period and a team, in either order; each at most once."""
+    days: int | None = None
+    team: str | None = None
+    for word in args:
+        try:
+            period = period_days(word)
+        except InvalidInput as exc:
+            raise CommandSyntaxError(str(exc)) from exc
+        if period is not None and days is None:
+            days = period
+        elif period is None and team is None:
+            team = word
+        else:
+            raise CommandSyntaxError(f"Give one period and one team at most, not `{' '.join(args)}`.")
+    return ShowReport(days=days or DEFAULT_DAYS, team=team)
 
 
 # --- qualify and close -------------------------------------------------------------
@@ -524,6 +544,14 @@ SPECS: tuple[SubcommandSpec, ...] = (
         "Your open follow-ups, overdue first, with Done and Snooze",
         ("/lead tasks",),
         _no_args("tasks", ListTasks()),
+    ),
+    SubcommandSpec(
+        "report",
+        "report [7d|week|month|quarter|year] [team]",
+        "The pipeline of a period: captured by source, converted, lost and why, per rep, speed to "
+        "first contact (yours; managers their teams)",
+        ("/lead report", "/lead report week", "/lead report quarter ldn"),
+        _build_report,
     ),
     SubcommandSpec(
         "import",

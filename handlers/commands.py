@@ -11,6 +11,7 @@ from domain.activity import MAX_ACTIVITY_TEXT, ActivityKind
 from domain.assignment import Decision
 from domain.closing import MAX_DEAL_VALUE, MAX_NOTE
 from domain.lifecycle import LeadStatus
+from domain.report import DEFAULT_DAYS, MAX_DAYS
 from domain.scoring_config import WEBHOOK_KINDS, EngagementKind
 
 
@@ -131,6 +132,16 @@ class ReopenLead(Command):
     number: int = Field(gt=0)
     status: LeadStatus | None = None  # default: domain.closing.REOPEN_DEFAULT
     request_key: str | None = None
+
+
+# --- reports ---------------------------------------------------------------------------
+
+
+class ShowReport(Command):
+    """The pipeline of the last `days` days; `team` a sales team's key (managers, admins)."""
+
+    days: int = Field(default=DEFAULT_DAYS, ge=1, le=MAX_DAYS)
+    team: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 # --- follow-ups (issue 6) -------------------------------------------------------------

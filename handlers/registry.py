@@ -25,6 +25,7 @@ from handlers.commands import (
     SetProbability,
     SetReminder,
     ShowLead,
+    ShowReport,
     UndoMerge,
 )
 from handlers.context import Context
@@ -36,6 +37,7 @@ from handlers.merge import keep_both, merge_leads, undo_merge
 from handlers.probability import set_probability
 from handlers.qualify import open_qualification, qualify_lead
 from handlers.remind import set_reminder
+from handlers.report import pipeline_report
 from handlers.rescore import score_capture
 from handlers.results import Result
 from handlers.routing_registry import ROUTING_HANDLERS
@@ -69,6 +71,7 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     # scoring (issue 4)
     RecordEngagement: record_engagement,
     ExplainScore: explain_score,
+    ShowReport: pipeline_report,
 }
 
 # scoring (issue 4): every capture (Slack, web form, queued) is scored as soon as it is stored.

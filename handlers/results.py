@@ -10,6 +10,7 @@ from domain.lead import Lead
 from domain.predictive import MIN_HISTORY, Factor
 from domain.qualification import Qualification
 from domain.reminder import Reminder
+from domain.report import PipelineReport
 from domain.routing import RepNote
 from domain.scoring import ScoreBreakdown, ScoreChange, StageReached
 from domain.sla import LeadSpeed
@@ -336,4 +337,5 @@ Result = (
     | NurtureChanged
     | ScoreExplained
     | EngagementRecorded
+    | PipelineReport
 )

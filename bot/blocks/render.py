@@ -15,11 +15,13 @@ from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
 from bot.blocks.lists import list_blocks
 from bot.blocks.nurture import nurture_message
 from bot.blocks.probability import probability_message
+from bot.blocks.report import report_message
 from bot.blocks.routing import away_message, decided_answer, plan_message
 from bot.blocks.score import score_message
 from bot.blocks.tasks import changed_message, tasks_message
 from bot.blocks.text import SlackMessage, escape, safe, section
 from domain.errors import DomainError
+from domain.report import PipelineReport
 from handlers.results import (
     ActivityAdded,
     AddQueued,
@@ -55,6 +57,7 @@ render.register(DuplicateDismissed, dismissed_message)
 render.register(MergeUndone, undone_message)
 render.register(LeadQualified, qualified_message)
 render.register(LeadClosed, closed_message)
+render.register(PipelineReport, report_message)
 
 
 @render.register

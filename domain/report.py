@@ -1,0 +1,98 @@
+"""The pipeline report (`/lead report`): what a period brought in, how it converted, where it
+came from, who closed what, and how fast new leads were first contacted.
+
+Two views of a period, as sales reports keep them apart: the leads *captured* in it (a
+cohort: how many, from which source, what became of them so far), and the leads *closed* in
+it whenever they were captured (won, their deal value, lost and why)."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from statistics import median
+
+from domain.digest import Tally
+from domain.errors import InvalidInput
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+PERIOD_WORDS = {"week": 7, "month": 30, "quarter": 91, "year": 365}
+_DAYS = re.compile(r"(\d{1,3})d")
+
+
+def period_days(word: str) -> int | None:
+    """`7d`, `week`, `month`, `quarter` or `year` as a number of days; None if `word` is
+    not a period (it may be a team). Out of range is refused, saying how to write it."""
+    word = word.lower()
+    if word in PERIOD_WORDS:
+        return PERIOD_WORDS[word]
+    found = _DAYS.fullmatch(word)
+    if found is None:
+        return None
+    days = int(found.group(1))
+    if not 1 <= days <= MAX_DAYS:
+        raise InvalidInput("period", f"A report covers 1 to {MAX_DAYS} days (`7d`, `90d`), not {days}.")
+    return days
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLine:
+    """Leads captured in the period from one source, and how many of them converted so far."""
+
+    source: str
+    captured: int
+    converted: int
+
+    @property
+    def conversion(self) -> float:
+        return self.converted / self.captured if self.captured else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RepLine:
+    """One owner: open leads now, closed in the period, follow-ups overdue now."""
+
+    rep: str  # Slack user id
+    open: int
+    won: int
+    lost: int
+    overdue: int
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineReport:
+    scope: str  # "London", "London, Paris", "all teams", "your leads"
+    days: int
+    since: datetime
+    until: datetime
+    captured: int  # the cohort: leads captured in the period...
+    captured_by_status: tuple[Tally, ...]  # ...by where they stand now
+    by_source: tuple[SourceLine, ...]
+    won: int  # closed in the period, whenever captured
+    won_value: Decimal
+    lost_by_reason: tuple[Tally, ...]
+    by_rep: tuple[RepLine, ...]
+    open_now: int
+    unassigned_now: int
+    first_contact_minutes: tuple[float, ...] = ()  # cohort leads contacted by their rep, sorted
+
+    @property
+    def lost(self) -> int:
+        return sum(t.count for t in self.lost_by_reason)
+
+    @property
+    def win_rate(self) -> float | None:
+        """Won among the leads closed in the period; None when none closed."""
+        closed = self.won + self.lost
+        return self.won / closed if closed else None
+
+    @property
+    def converted(self) -> int:
+        """Of the cohort, converted so far."""
+        return sum(t.count for t in self.captured_by_status if t.label == "converted")
+
+    @property
+    def median_first_contact(self) -> timedelta | None:
+        if not self.first_contact_minutes:
+            return None
+        return timedelta(minutes=median(self.first_contact_minutes))

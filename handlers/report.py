@@ -1,0 +1,72 @@
+"""`/lead report`: the pipeline of a period for the teams the asker may see."""
+
+from datetime import timedelta
+
+from domain.config import LeadbotConfig, SalesTeam
+from domain.errors import InvalidInput, PermissionDenied
+from domain.permissions import Actor, Role
+from domain.report import PipelineReport
+from handlers.commands import ShowReport
+from handlers.context import Context
+from store.reports import ReportReads, ReportScope
+from store.unit_of_work import SqlUnitOfWork
+
+
+def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> PipelineReport:
+    """Managers see the teams they manage (or one of them), admins every team (or one), reps
+    their own leads."""
+    scope, label = report_scope(ctx.actor, ctx.config, cmd.team)
+    since = ctx.now - timedelta(days=cmd.days)
+    with uow:
+        reads = ReportReads(uow.session, scope, since, ctx.now)
+        won, won_value = reads.won()
+        open_now, unassigned_now = reads.open_now()
+        by_status = reads.captured_by_status()
+        return PipelineReport(
+            scope=label,
+            days=cmd.days,
+            since=since,
+            until=ctx.now,
+            captured=sum(t.count for t in by_status),
+            captured_by_status=tuple(by_status),
+            by_source=tuple(reads.by_source()),
+            won=won,
+            won_value=won_value,
+            lost_by_reason=tuple(reads.lost_by_reason()),
+            by_rep=tuple(reads.by_rep(ctx.now)),
+            open_now=open_now,
+            unassigned_now=unassigned_now,
+            first_contact_minutes=tuple(reads.first_contact_minutes()),
+        )
+
+
+def report_scope(actor: Actor, config: LeadbotConfig, team_key: str | None) -> tuple[ReportScope, str]:
+    """Whose leads the report counts, and how the report names them."""
+    if team_key is not None:
+        team = _named_team(config, team_key)
+        if actor.role is not Role.ADMIN and actor.user_id not in team.managers:
+            raise PermissionDenied(
+                f"Only a manager of {team.name} or an admin sees its report. `/lead report` shows yours."
+            )
+        return _teams_scope(actor, config, (team,)), team.name
+    if actor.role is Role.ADMIN:
+        return ReportScope(actor.team_id), "all teams"
+    managed = tuple(team for team in config.teams if actor.user_id in team.managers)
+    if managed:
+        return _teams_scope(actor, config, managed), ", ".join(team.name for team in managed)
+    return ReportScope(actor.team_id, owner_id=actor.user_id), "your leads"
+
+
+def _teams_scope(actor: Actor, config: LeadbotConfig, teams: tuple[SalesTeam, ...]) -> ReportScope:
+    keys = tuple(team.key for team in teams)
+    return ReportScope(actor.team_id, keys, include_unteamed=config.teams[0].key in keys)
+
+
+def _named_team(config: LeadbotConfig, key: str) -> SalesTeam:
+    for team in config.teams:
+        if team.key == key.lower():
+            return team
+    known = ", ".join(f"`{team.key}` ({team.name})" for team in config.teams)
+    raise InvalidInput(
+        "team", f"There is no team `{key}`, nor is it a period (`7d`, `month`). Teams: {known}."
+    )

@@ -1,0 +1,131 @@
+"""The pipeline report's reads: counts and sums in SQL, a few rows per group, never a lead list."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from domain.digest import Tally
+from domain.lifecycle import OPEN_STATUSES, LeadStatus
+from domain.reminder import OPEN_REMINDER_STATUSES
+from domain.report import RepLine, SourceLine
+from store.tables import AssignmentRow, LeadRow, ReminderRow
+
+_OPEN = [str(s) for s in OPEN_STATUSES]
+_CONVERTED, _LOST = str(LeadStatus.CONVERTED), str(LeadStatus.LOST)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportScope:
+    """Whose leads a report counts: some sales teams (None: every team), or one owner's."""
+
+    team_id: str  # the Slack workspace
+    sales_teams: tuple[str, ...] | None = None
+    include_unteamed: bool = False  # leads with no team belong to the first team
+    owner_id: str | None = None
+
+
+class ReportReads:
+    def __init__(self, session: Session, scope: ReportScope, since: datetime, until: datetime) -> None:
+        self._s = session
+        self._since, self._until = since, until
+        live: list[Any] = [LeadRow.team_id == scope.team_id, LeadRow.merged_into_id.is_(None)]
+        if scope.sales_teams is not None:
+            in_teams = LeadRow.sales_team.in_(scope.sales_teams)
+            live.append(
+                sa.or_(in_teams, LeadRow.sales_team.is_(None)) if scope.include_unteamed else in_teams
+            )
+        if scope.owner_id is not None:
+            live.append(LeadRow.owner_id == scope.owner_id)
+        self._live = tuple(live)
+        self._captured = (*self._live, LeadRow.created_at > since, LeadRow.created_at <= until)
+        self._closed = (LeadRow.closed_at > since, LeadRow.closed_at <= until)
+
+    def captured_by_status(self) -> list[Tally]:
+        query = sa.select(LeadRow.status, sa.func.count()).where(*self._captured).group_by(LeadRow.status)
+        return [Tally(str(status), int(count)) for status, count in self._s.execute(query)]
+
+    def by_source(self) -> list[SourceLine]:
+        source = sa.func.coalesce(LeadRow.source, "unknown")
+        converted = sa.func.sum(sa.case((LeadRow.status == _CONVERTED, 1), else_=0))
+        query = (
+            sa.select(source, sa.func.count(), converted)
+            .where(*self._captured)
+            .group_by(source)
+            .order_by(sa.func.count().desc(), source)
+        )
+        return [
+            SourceLine(str(label), int(count), int(won or 0)) for label, count, won in self._s.execute(query)
+        ]
+
+    def won(self) -> tuple[int, Decimal]:
+        """Converted in the period, and the sum of their deal values."""
+        query = sa.select(sa.func.count(), sa.func.sum(LeadRow.deal_value)).where(
+            *self._live, LeadRow.status == _CONVERTED, *self._closed
+        )
+        count, value = self._s.execute(query).one()
+        return int(count), Decimal(value or 0)
+
+    def lost_by_reason(self) -> list[Tally]:
+        reason = sa.func.coalesce(LeadRow.lost_reason, "other")
+        query = (
+            sa.select(reason, sa.func.count())
+            .where(*self._live, LeadRow.status == _LOST, *self._closed)
+            .group_by(reason)
+            .order_by(sa.func.count().desc(), reason)
+        )
+        return [Tally(str(label), int(count)) for label, count in self._s.execute(query)]
+
+    def first_contact_minutes(self) -> list[float]:
+        """For each lead of the cohort a rep has contacted: minutes from capture to the first
+        contact, sorted."""
+        first = (
+            sa.select(AssignmentRow.lead_id, sa.func.min(AssignmentRow.first_contact_at).label("at"))
+            .where(AssignmentRow.first_contact_at.is_not(None))
+            .group_by(AssignmentRow.lead_id)
+            .subquery()
+        )
+        query = sa.select(LeadRow.created_at, first.c.at).join(first, first.c.lead_id == LeadRow.id)
+        rows = self._s.execute(query.where(*self._captured))
+        return sorted(max(0.0, (at - created).total_seconds() / 60) for created, at in rows)
+
+    def open_now(self) -> tuple[int, int]:
+        """Open leads now, and how many of them nobody owns."""
+        unowned = sa.func.sum(sa.case((LeadRow.owner_id.is_(None), 1), else_=0))
+        query = sa.select(sa.func.count(), unowned).where(*self._live, LeadRow.status.in_(_OPEN))
+        count, unassigned = self._s.execute(query).one()
+        return int(count), int(unassigned or 0)
+
+    def by_rep(self, now: datetime) -> list[RepLine]:
+        """Every owner with an open lead, a close in the period or an overdue follow-up."""
+        lines: defaultdict[str, dict[str, int]] = defaultdict(
+            lambda: dict.fromkeys(("open", "won", "lost", "overdue"), 0)
+        )
+        is_open = sa.case((LeadRow.status.in_(_OPEN), 1), else_=0)
+        closed = sa.and_(*self._closed)
+        won = sa.case((sa.and_(LeadRow.status == _CONVERTED, closed), 1), else_=0)
+        lost = sa.case((sa.and_(LeadRow.status == _LOST, closed), 1), else_=0)
+        query = (
+            sa.select(LeadRow.owner_id, sa.func.sum(is_open), sa.func.sum(won), sa.func.sum(lost))
+            .where(*self._live, LeadRow.owner_id.is_not(None))
+            .group_by(LeadRow.owner_id)
+        )
+        for owner, open_, won_, lost_ in self._s.execute(query):
+            lines[owner].update(open=int(open_ or 0), won=int(won_ or 0), lost=int(lost_ or 0))
+        overdue = (
+            sa.select(ReminderRow.user_id, sa.func.count())
+            .join(LeadRow, LeadRow.id == ReminderRow.lead_id)
+            .where(*self._live)
+            .where(
+                ReminderRow.status.in_([str(s) for s in OPEN_REMINDER_STATUSES]), ReminderRow.due_at <= now
+            )
+            .group_by(ReminderRow.user_id)
+        )
+        for user_id, count in self._s.execute(overdue):
+            lines[user_id]["overdue"] = int(count)
+        found = [RepLine(rep, **counts) for rep, counts in lines.items() if any(counts.values())]
+        return sorted(found, key=lambda line: (-line.open, -line.won, line.rep))
