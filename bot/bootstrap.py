@@ -3,7 +3,7 @@
 
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -28,7 +28,7 @@ from bot.webhooks import WebhookEndpoint
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from handlers.decay import decay_daily
 from handlers.deliver import Deliver, UowFactory
-from scheduler.jobs import Jobs, ScoresJob, answer_deferred, run_all
+from scheduler.jobs import Jobs, ScoresJob, answer_deferred, drain_paced, run_all
 from scheduler.runner import Worker, build_scheduler, kick
 from store.spool import Spool, open_spool
 
@@ -194,10 +194,17 @@ def _secret(settings: Settings) -> str | None:
     return secret.get_secret_value() if secret else None
 
 
-def run_jobs_once(settings: Settings, config: LeadbotConfig, now: datetime) -> dict[str, int]:
+def run_jobs_once(
+    settings: Settings, config: LeadbotConfig, now: datetime, drain_seconds: float = 0.0
+) -> dict[str, int]:
     """`leadbot tick`: one pass of every job, commands left queued by a server that
-    stopped included."""
-    return run_all(now, background_jobs(settings, config))
+    stopped included; then, on the real clock, the messages their channel's pace held back
+    for up to `drain_seconds` (scheduler.jobs.drain_paced)."""
+    jobs = background_jobs(settings, config)
+    counts = run_all(now, jobs)
+    if drain_seconds > 0:
+        counts["messages_sent"] += drain_paced(now, jobs, drain_seconds, clock=lambda: datetime.now(UTC))
+    return counts
 
 
 def scores_job(uow_factory: UowFactory, config: LeadbotConfig) -> ScoresJob:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from handlers.import_rows import ImportProblem
     from handlers.importing import LeadsImported
 
+TICK_DRAIN_SECONDS = 45.0  # of a minute between cron ticks: the next tick starts after this one ends
+
 cli = typer.Typer(help="Leadbot: Slack-first lead management.", no_args_is_help=True, add_completion=False)
 db_cli = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
@@ -222,13 +224,24 @@ def export(fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "
 @cli.command()
 def tick(
     now: Annotated[str | None, typer.Option(help="ISO-8601 instant; default: the clock.")] = None,
+    drain: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds to go on sending what a channel's pace (about one message a second) held "
+            f"back; default {TICK_DRAIN_SECONDS:g} on the clock, so a cron tick each minute sends "
+            "a backlog within it. Not with --now."
+        ),
+    ] = None,
 ) -> None:
     """Run one pass of every scheduled job as of NOW, deliver the outbox, exit."""
     from bot.bootstrap import run_jobs_once
 
     instant = _parse_instant(now)
+    if now is not None and drain:
+        _refuse("--drain waits for the real clock: leave out --now, or --drain.")
     settings, config = _settings_and_config()
-    counts = run_jobs_once(settings, config, instant)
+    seconds = drain if drain is not None else (0.0 if now is not None else TICK_DRAIN_SECONDS)
+    counts = run_jobs_once(settings, config, instant, max(0.0, seconds))
     typer.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
 
 

@@ -1,11 +1,13 @@
 """Scheduled jobs: plain functions of `now`; `leadbot tick` calls the same ones."""
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from domain.config import LeadbotConfig
+from domain.pacing import SPACING
 from handlers.cadence_jobs import flag_quiet_leads, hold_steps_outside_hours
 from handlers.deliver import Deliver, UowFactory, deliver_outbox, queue_due_reminders
 from handlers.delivery_alerts import alert_admins
@@ -18,6 +20,8 @@ from handlers.training import retrain_stale
 
 log = logging.getLogger(__name__)
 MAX_ROUNDS = 100  # bounds one pass, so a huge backlog cannot pin a tick forever
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], None]
 
 
 def _drain(step: Callable[[], int]) -> int:
@@ -142,6 +146,25 @@ def run_sweep(now: datetime, jobs: Jobs) -> dict[str, int]:
 def run_all(now: datetime, jobs: Jobs) -> dict[str, int]:
     """One pass of every job, as `leadbot tick` runs it: the sweep, then housekeeping."""
     return {**run_sweep(now, jobs), "rows_pruned": prune(now, jobs.uow_factory)}
+
+
+def drain_paced(since: datetime, jobs: Jobs, seconds: float, clock: Clock, sleep: Sleep = time.sleep) -> int:
+    """For `leadbot tick` under cron: a pass sends one message per conversation, as each
+    conversation's pace allows (about one a second), and moves the rest to the next slots.
+    Here the slots are waited for and sent, for up to `seconds`, so a backlog in one channel
+    goes out within the minute instead of one message per tick. Stops as soon as nothing
+    falls due in the next slots (a message waiting on a retry's backoff waits for a tick)."""
+    deadline = time.monotonic() + seconds
+    sent = 0
+    while time.monotonic() < deadline:
+        with jobs.uow_factory() as uow:
+            upcoming = uow.outbox.due_between(since, clock() + 2 * SPACING)
+        if not upcoming:
+            break
+        sleep(SPACING.total_seconds())
+        since = clock()
+        sent += flush_outbox(since, jobs.uow_factory, jobs.deliver, jobs.admins)
+    return sent
 
 
 # --- digests and cadences (issue 6) ---------------------------------------------------

@@ -11,6 +11,10 @@ from support import ANN, BEN, NOW
 from bot.bootstrap import run_jobs_once
 from bot.standin import FakeSlack
 from domain.config import CONSOLE_WORKSPACE, default_config
+from domain.permissions import system_actor
+from handlers.capture import add_lead
+from handlers.commands import AddLead, CaptureChannel
+from handlers.context import Context
 from handlers.deliver import LEASE
 
 DUE = NOW + timedelta(minutes=1)
@@ -126,3 +130,44 @@ def test_tick_runs_as_of_the_utc_instant_it_is_given(leadbot, remind_at, deliver
     assert "reminders_queued=1 " in ticked.stdout
     assert len(delivered.posts("at nine")) == 1
     assert delivered.posts("a minute later", failed=None) == []
+
+
+def web_form_leads(uow_factory, count: int) -> list[str]:
+    """Leads from the web form, each announced in the team channel: a backlog in one channel."""
+    config = default_config()
+    form = Context(system_actor(CONSOLE_WORKSPACE, "web form"), datetime.now(UTC), config)
+    names = [f"Backlog Lead {n}" for n in range(count)]
+    for name in names:
+        add_lead(AddLead(name=name, channel=CaptureChannel.WEBHOOK), uow_factory(), form)
+    return names
+
+
+def test_a_cron_tick_sends_a_channels_backlog_at_its_pace_instead_of_one_message(
+    leadbot, uow_factory, delivered
+):
+    names = web_form_leads(uow_factory, 3)
+
+    ticked = leadbot.run("tick")
+
+    assert ticked.returncode == 0, ticked.stderr
+    assert [len(delivered.posts(name)) for name in names] == [1, 1, 1]
+    sent = [
+        call for call in delivered.fake.calls_to("chat.postMessage") if call.params["channel"] == "C0SALES"
+    ]
+    assert len(sent) >= 3  # a working day's digest may share the channel
+
+
+def test_a_tick_without_drain_sends_one_message_per_channel(leadbot, uow_factory, delivered):
+    names = web_form_leads(uow_factory, 3)
+
+    ticked = leadbot.run("tick", "--drain", "0")
+
+    assert ticked.returncode == 0, ticked.stderr
+    assert sum(len(delivered.posts(name)) for name in names) <= 1  # the channel's first slot
+    assert "messages_sent=" in ticked.stdout
+
+
+def test_drain_needs_the_real_clock(leadbot):
+    refused = leadbot.run("tick", "--now", "2026-11-23T09:00:00Z", "--drain", "10")
+
+    assert refused.returncode == 2 and "leave out --now" in refused.stderr
