@@ -74,7 +74,8 @@ class PipelineReport:
     by_rep: tuple[RepLine, ...]
     open_now: int
     unassigned_now: int
-    first_contact_minutes: tuple[float, ...] = ()  # cohort leads contacted by their rep, sorted
+    handed_over: int = 0  # cohort leads given to a rep (routed, assigned, claimed)...
+    first_contact_minutes: tuple[float, ...] = ()  # ...and, for those contacted, capture to first contact
 
     @property
     def lost(self) -> int:

@@ -22,6 +22,7 @@ def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> Pipeli
         won, won_value = reads.won()
         open_now, unassigned_now = reads.open_now()
         by_status = reads.captured_by_status()
+        handed_over, first_contacts = reads.first_contacts()
         return PipelineReport(
             scope=label,
             days=cmd.days,
@@ -36,7 +37,8 @@ def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> Pipeli
             by_rep=tuple(reads.by_rep(ctx.now)),
             open_now=open_now,
             unassigned_now=unassigned_now,
-            first_contact_minutes=tuple(reads.first_contact_minutes()),
+            handed_over=handed_over,
+            first_contact_minutes=tuple(first_contacts),
         )
 
 

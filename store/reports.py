@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from domain.assignment import AssignmentState
 from domain.digest import Tally
 from domain.lifecycle import OPEN_STATUSES, LeadStatus
 from domain.reminder import OPEN_REMINDER_STATUSES
@@ -17,6 +18,7 @@ from store.tables import AssignmentRow, LeadRow, ReminderRow
 
 _OPEN = [str(s) for s in OPEN_STATUSES]
 _CONVERTED, _LOST = str(LeadStatus.CONVERTED), str(LeadStatus.LOST)
+_APPROVED = str(AssignmentState.APPROVED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,18 +82,20 @@ class ReportReads:
         )
         return [Tally(str(label), int(count)) for label, count in self._s.execute(query)]
 
-    def first_contact_minutes(self) -> list[float]:
-        """For each lead of the cohort a rep has contacted: minutes from capture to the first
-        contact, sorted."""
+    def first_contacts(self) -> tuple[int, list[float]]:
+        """Leads of the cohort handed to a rep (routed, assigned or claimed: a rep's own
+        capture is not handed over), and for those the rep has contacted, minutes from capture
+        to the first contact, sorted."""
         first = (
             sa.select(AssignmentRow.lead_id, sa.func.min(AssignmentRow.first_contact_at).label("at"))
-            .where(AssignmentRow.first_contact_at.is_not(None))
+            .where(AssignmentRow.state == _APPROVED)
             .group_by(AssignmentRow.lead_id)
             .subquery()
         )
         query = sa.select(LeadRow.created_at, first.c.at).join(first, first.c.lead_id == LeadRow.id)
-        rows = self._s.execute(query.where(*self._captured))
-        return sorted(max(0.0, (at - created).total_seconds() / 60) for created, at in rows)
+        rows = self._s.execute(query.where(*self._captured)).all()
+        minutes = [(at - created).total_seconds() / 60 for created, at in rows if at is not None]
+        return len(rows), sorted(max(0.0, m) for m in minutes)
 
     def open_now(self) -> tuple[int, int]:
         """Open leads now, and how many of them nobody owns."""

@@ -63,11 +63,17 @@ def _closed(report: PipelineReport) -> str:
 
 
 def _speed(report: PipelineReport) -> str:
+    """Speed to lead counts leads handed to a rep: a rep's own capture needs no handing over."""
+    title = "*Speed to first contact* (leads handed to a rep)"
+    if not report.handed_over:
+        return f"{title}: none handed over in this period"
+    contacted = f"{len(report.first_contact_minutes)} of {report.handed_over} contacted"
     middle = report.median_first_contact
-    if middle is None:
-        return "*Speed to first contact*: no lead of the period contacted by its rep yet"
-    contacted = f"{len(report.first_contact_minutes)} of {report.captured} leads contacted"
-    return f"*Speed to first contact*: median {_duration(middle)} ({contacted})"
+    return (
+        f"{title}: median {_duration(middle)} ({contacted})"
+        if middle is not None
+        else f"{title}: {contacted}"
+    )
 
 
 def _reps(lines: tuple[RepLine, ...]) -> str:

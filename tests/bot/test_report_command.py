@@ -61,6 +61,7 @@ def big_report() -> PipelineReport:
         by_rep=tuple(RepLine(f"U0REP{n:04d}", 5, 1, 1, n % 2) for n in range(40)),
         open_now=100,
         unassigned_now=7,
+        handed_over=5,
         first_contact_minutes=(10.0, 100.0, 3000.0),
     )
 
@@ -75,7 +76,7 @@ def test_the_message_is_escaped_bounded_and_says_the_figures():
     assert "…and 20 more sources" in shown and "…and 30 more reps" in shown
     assert "120 (new 100 · converted 20); 17% converted so far" in shown
     assert "20 won worth 123,456.50, 11 lost (price 10 ·" in shown and "win rate 65%" in shown
-    assert "median 1.7 h (3 of 120 leads contacted)" in shown
+    assert "(leads handed to a rep): median 1.7 h (3 of 5 contacted)" in shown
     assert (
         "<@U0REP0000>: 5 open, 1 won, 1 lost" in shown
         and "<@U0REP0001>: 5 open, 1 won, 1 lost, 1 follow-ups overdue" in shown
@@ -88,7 +89,7 @@ def test_a_quiet_period_reads_as_such():
         "your leads", 7, NOW - timedelta(days=7), NOW, 0, (), (), 0, Decimal(0), (), (), 0, 0
     )
     shown = json.dumps(report_message(quiet).blocks)
-    assert "none in this period" in shown and "no lead of the period contacted" in shown
+    assert "none in this period" in shown and "none handed over in this period" in shown
     assert "win rate" not in shown and "worth" not in shown
 
 

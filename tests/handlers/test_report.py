@@ -86,7 +86,10 @@ def test_a_manager_sees_the_cohort_the_closes_the_sources_and_the_reps_of_their_
     )
     assert (report.won, report.won_value, report.lost_by_reason) == (2, Decimal("6200"), (Tally("price", 1),))
     assert report.win_rate == pytest.approx(2 / 3)
-    assert report.first_contact_minutes == (90.0,)
+    assert (report.handed_over, report.first_contact_minutes) == (
+        1,
+        (90.0,),
+    )  # own captures are not handed over
     assert report.by_rep == (RepLine(ANN, 1, 2, 0, 1), RepLine(BEN, 1, 0, 1, 0))
     assert (report.open_now, report.unassigned_now) == (2, 0)
 
@@ -132,3 +135,13 @@ def test_an_empty_workspace_reports_zeros(run):
     report = run(ShowReport(), user=MIA)
     assert (report.captured, report.won, report.win_rate, report.median_first_contact) == (0, 0, None, None)
     assert report.by_source == report.by_rep == ()
+
+
+def test_a_lead_handed_over_and_not_contacted_yet_counts_as_waiting(run):
+    web = {"channel": CaptureChannel.WEBHOOK, "fields": {"source": "web form"}}
+    run(AddLead(name="Walter Skinner", **web), at=NOW - DAY, user="web form")
+    run(AssignLead(number=1, rep=BEN), at=NOW - DAY, user=MIA)
+
+    report = run(ShowReport(), user=MIA)
+
+    assert (report.handed_over, report.first_contact_minutes, report.median_first_contact) == (1, (), None)
