@@ -74,6 +74,7 @@ class PipelineReport:
     by_rep: tuple[RepLine, ...]
     open_now: int
     unassigned_now: int
+    won_days: tuple[float, ...] = ()  # capture to win, of each lead won in the period, sorted
     handed_over: int = 0  # cohort leads given to a rep (routed, assigned, claimed)...
     first_contact_minutes: tuple[float, ...] = ()  # ...and, for those contacted, capture to first contact
 
@@ -91,6 +92,15 @@ class PipelineReport:
     def converted(self) -> int:
         """Of the cohort, converted so far."""
         return sum(t.count for t in self.captured_by_status if t.label == "converted")
+
+    @property
+    def average_deal(self) -> Decimal | None:
+        return self.won_value / self.won if self.won and self.won_value else None
+
+    @property
+    def median_sales_cycle(self) -> timedelta | None:
+        """From capture to the win, among the leads won in the period."""
+        return timedelta(days=median(self.won_days)) if self.won_days else None
 
     @property
     def median_first_contact(self) -> timedelta | None:

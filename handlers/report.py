@@ -19,7 +19,7 @@ def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> Pipeli
     since = ctx.now - timedelta(days=cmd.days)
     with uow:
         reads = ReportReads(uow.session, scope, since, ctx.now)
-        won, won_value = reads.won()
+        won, won_value, won_days = reads.won()
         open_now, unassigned_now = reads.open_now()
         by_status = reads.captured_by_status()
         handed_over, first_contacts = reads.first_contacts()
@@ -33,6 +33,7 @@ def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> Pipeli
             by_source=tuple(reads.by_source()),
             won=won,
             won_value=won_value,
+            won_days=tuple(won_days),
             lost_by_reason=tuple(reads.lost_by_reason()),
             by_rep=tuple(reads.by_rep(ctx.now)),
             open_now=open_now,

@@ -64,13 +64,19 @@ class ReportReads:
             SourceLine(str(label), int(count), int(won or 0)) for label, count, won in self._s.execute(query)
         ]
 
-    def won(self) -> tuple[int, Decimal]:
-        """Converted in the period, and the sum of their deal values."""
-        query = sa.select(sa.func.count(), sa.func.sum(LeadRow.deal_value)).where(
+    def won(self) -> tuple[int, Decimal, list[float]]:
+        """Leads converted in the period: how many, the sum of their deal values, and the days
+        each took from capture to the win, sorted (the sales cycle)."""
+        query = sa.select(LeadRow.deal_value, LeadRow.created_at, LeadRow.closed_at).where(
             *self._live, LeadRow.status == _CONVERTED, *self._closed
         )
-        count, value = self._s.execute(query).one()
-        return int(count), Decimal(value or 0)
+        count, value, days = 0, Decimal(0), []
+        for deal, created, closed in self._s.execute(query):
+            count += 1
+            value += deal or 0
+            if closed is not None:  # always, by the query: a converted lead has its close time
+                days.append(max(0.0, (closed - created).total_seconds() / 86400))
+        return count, value, sorted(days)
 
     def lost_by_reason(self) -> list[Tally]:
         reason = sa.func.coalesce(LeadRow.lost_reason, "other")

@@ -54,12 +54,13 @@ def _sources(lines: tuple[SourceLine, ...]) -> str:
 def _closed(report: PipelineReport) -> str:
     rate = f", win rate {report.win_rate:.0%}" if report.win_rate is not None else ""
     value = f" worth {_money(report.won_value)}" if report.won_value else ""
-    lost = (
-        f" ({tallies([{'label': t.label, 'count': t.count} for t in report.lost_by_reason])})"
-        if report.lost
-        else ""
-    )
-    return f"*Closed in the period*: {report.won} won{value}, {report.lost} lost{lost}{rate}"
+    reasons = [{"label": t.label, "count": t.count} for t in report.lost_by_reason]
+    lost = f" ({tallies(reasons)})" if report.lost else ""
+    line = f"*Closed in the period*: {report.won} won{value}, {report.lost} lost{lost}{rate}"
+    deal, cycle = report.average_deal, report.median_sales_cycle
+    details = [f"average deal {_money(deal)}"] if deal is not None else []
+    details += [f"median sales cycle {_duration(cycle)} from capture to win"] if cycle is not None else []
+    return line + (f"\n{'; '.join(details)}" if details else "")
 
 
 def _speed(report: PipelineReport) -> str:

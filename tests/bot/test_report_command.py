@@ -57,6 +57,7 @@ def big_report() -> PipelineReport:
         by_source=tuple(SourceLine(f"{EVIL} {n}" + "x" * 300, 4, n % 4) for n in range(30)),
         won=20,
         won_value=Decimal("123456.50"),
+        won_days=(3.0, 12.5, 40.0),
         lost_by_reason=(Tally("price", 10), Tally(EVIL, 1)),
         by_rep=tuple(RepLine(f"U0REP{n:04d}", 5, 1, 1, n % 2) for n in range(40)),
         open_now=100,
@@ -76,6 +77,7 @@ def test_the_message_is_escaped_bounded_and_says_the_figures():
     assert "…and 20 more sources" in shown and "…and 30 more reps" in shown
     assert "120 (new 100 · converted 20); 17% converted so far" in shown
     assert "20 won worth 123,456.50, 11 lost (price 10 ·" in shown and "win rate 65%" in shown
+    assert "average deal 6,172.82; median sales cycle 12.5 days from capture to win" in shown
     assert "(leads handed to a rep): median 1.7 h (3 of 5 contacted)" in shown
     assert (
         "<@U0REP0000>: 5 open, 1 won, 1 lost" in shown
@@ -90,7 +92,7 @@ def test_a_quiet_period_reads_as_such():
     )
     shown = json.dumps(report_message(quiet).blocks)
     assert "none in this period" in shown and "none handed over in this period" in shown
-    assert "win rate" not in shown and "worth" not in shown
+    assert "win rate" not in shown and "worth" not in shown and "sales cycle" not in shown
 
 
 def test_the_slash_command_answers_the_asker_alone(slack):

@@ -86,6 +86,8 @@ def test_a_manager_sees_the_cohort_the_closes_the_sources_and_the_reps_of_their_
     )
     assert (report.won, report.won_value, report.lost_by_reason) == (2, Decimal("6200"), (Tally("price", 1),))
     assert report.win_rate == pytest.approx(2 / 3)
+    assert (report.average_deal, report.won_days) == (Decimal("3100"), (2.0, 34.0))  # L-2 and L-1
+    assert report.median_sales_cycle == timedelta(days=18)
     assert (report.handed_over, report.first_contact_minutes) == (
         1,
         (90.0,),
