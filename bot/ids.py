@@ -10,6 +10,7 @@ class ActionId(StrEnum):
     SNOOZE_HOUR = "reminder.snooze_hour"
     MERGE = "lead.duplicate.merge"  # value "<duplicate>:<keep>"
     KEEP_BOTH = "lead.duplicate.keep_both"
+    LINK_RETURNING = "lead.duplicate.link_returning"  # alike a customer's lead: their next cycle
     UNDO_MERGE = "lead.merge.undo"
 
 

@@ -93,6 +93,13 @@ class KeepBoth(Command):
     number: int = Field(gt=0)
 
 
+class LinkReturning(Command):
+    """A lead flagged as alike a customer's (a converted lead) is that customer back: link it
+    to their contact as their next cycle, instead of merging new interest into a won deal."""
+
+    number: int = Field(gt=0)
+
+
 class UndoMerge(Command):
     number: int = Field(gt=0)  # the lead that was merged away
 

@@ -14,6 +14,7 @@ from handlers.commands import (
     ExplainScore,
     FindLeads,
     KeepBoth,
+    LinkReturning,
     LogActivity,
     LoseLead,
     MergeLeads,
@@ -29,6 +30,7 @@ from handlers.commands import (
     UndoMerge,
 )
 from handlers.context import Context
+from handlers.cycles import link_to_customer
 from handlers.engagement import record_engagement
 from handlers.explain import explain_score
 from handlers.followup_registry import FOLLOWUP_HANDLERS
@@ -56,6 +58,7 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     SetReminder: set_reminder,
     MergeLeads: merge_leads,
     KeepBoth: keep_both,
+    LinkReturning: link_to_customer,
     UndoMerge: undo_merge,
     # qualify and close
     QualifyLead: qualify_lead,

@@ -153,6 +153,13 @@ class LeadsMerged:
 
 
 @dataclass(frozen=True, slots=True)
+class ReturningLinked:
+    lead: LeadView
+    contact: ContactView
+    already_done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class DuplicateDismissed:
     lead: LeadView
     was_flagged_as: str | None  # ref of the lead it had been flagged against
@@ -324,6 +331,7 @@ Result = (
     | ReminderSet
     | LeadsMerged
     | DuplicateDismissed
+    | ReturningLinked
     | MergeUndone
     | LeadQualified
     | QualificationDraft

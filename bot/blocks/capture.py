@@ -20,6 +20,7 @@ from handlers.results import (
     LeadsMerged,
     LeadView,
     MergeUndone,
+    ReturningLinked,
 )
 
 
@@ -60,22 +61,30 @@ def _capture_headline(result: LeadCaptured) -> str:
 
 
 def duplicate_blocks(lead: LeadView, duplicate: DuplicateView) -> list[dict[str, Any]]:
-    """The likely duplicate, why we think so, and the rep's two choices."""
+    """The likely duplicate, why we think so, and the rep's choices. Alike a customer's lead
+    (one with a contact), the first choice is to take it as that customer back: merging new
+    interest into a won deal would bury it."""
     why = ", ".join(safe(reason, 200) for reason in duplicate.reasons)
-    text = f"⚠️ Looks like {headline(duplicate.lead)}: {why}."
-    buttons = ActionsBlock(
-        block_id=BlockId.DUPLICATE_ACTIONS,
-        elements=[
-            ButtonElement(
-                text=f"Merge into {duplicate.lead.ref}",
-                action_id=ActionId.MERGE,
-                value=f"{lead.number}:{duplicate.lead.number}",
-                style="primary",
-            ),
-            ButtonElement(text="Keep both", action_id=ActionId.KEEP_BOTH, value=str(lead.number)),
-        ],
+    customer = duplicate.lead.contact_id is not None
+    whose = ", a customer's lead" if customer else ""
+    text = f"⚠️ Looks like {headline(duplicate.lead)}{whose}: {why}."
+    merge = ButtonElement(
+        text=f"Merge into {duplicate.lead.ref}",
+        action_id=ActionId.MERGE,
+        value=f"{lead.number}:{duplicate.lead.number}",
+        style=None if customer else "primary",
     )
-    return [section(text), buttons.to_dict()]
+    keep = ButtonElement(text="Keep both", action_id=ActionId.KEEP_BOTH, value=str(lead.number))
+    elements = [merge, keep]
+    if customer:
+        returning = ButtonElement(
+            text="Returning customer",
+            action_id=ActionId.LINK_RETURNING,
+            value=str(lead.number),
+            style="primary",
+        )
+        elements = [returning, merge, keep]
+    return [section(text), ActionsBlock(block_id=BlockId.DUPLICATE_ACTIONS, elements=elements).to_dict()]
 
 
 def merged_message(result: LeadsMerged) -> SlackMessage:
@@ -92,6 +101,15 @@ def merged_message(result: LeadsMerged) -> SlackMessage:
     )
     note = ContextBlock(elements=[MarkdownTextObject(text="A manager can undo this.")])
     return SlackMessage(text=text, blocks=[section(text), undo.to_dict(), note.to_dict()])
+
+
+def linked_message(result: ReturningLinked) -> SlackMessage:
+    contact = f"{escape(result.contact.name)} (contact of {result.contact.first_lead})"
+    if result.already_done:
+        text = f"{headline(result.lead)} is already linked to {contact}."
+        return SlackMessage(text=text, blocks=[section(text)])
+    text = f"🔁 {headline(result.lead)} is returning customer {contact}: cycle {result.lead.cycle}."
+    return SlackMessage(text=text, blocks=[section(text)])
 
 
 def dismissed_message(result: DuplicateDismissed) -> SlackMessage:

@@ -5,6 +5,7 @@ from functools import singledispatch
 from bot.blocks.capture import (
     captured_message,
     dismissed_message,
+    linked_message,
     merged_message,
     queued_message,
     undone_message,
@@ -38,6 +39,7 @@ from handlers.results import (
     ProbabilitySet,
     ReminderChanged,
     ReminderSet,
+    ReturningLinked,
     RoutePlan,
     RoutingDecided,
     ScoreExplained,
@@ -54,6 +56,7 @@ render.register(LeadCaptured, captured_message)
 render.register(AddQueued, queued_message)
 render.register(LeadsMerged, merged_message)
 render.register(DuplicateDismissed, dismissed_message)
+render.register(ReturningLinked, linked_message)
 render.register(MergeUndone, undone_message)
 render.register(LeadQualified, qualified_message)
 render.register(LeadClosed, closed_message)

@@ -11,7 +11,16 @@ from bot.ids import ActionId
 from bot.listeners.errors import answering_errors
 from bot.listeners.reply import ephemeral_followup
 from domain.activity import ActivityKind
-from handlers.commands import Command, KeepBoth, LogActivity, MergeLeads, SetReminder, ShowLead, UndoMerge
+from handlers.commands import (
+    Command,
+    KeepBoth,
+    LinkReturning,
+    LogActivity,
+    MergeLeads,
+    SetReminder,
+    ShowLead,
+    UndoMerge,
+)
 from handlers.context import Context
 
 SNOOZE = timedelta(hours=1)
@@ -69,6 +78,8 @@ class LeadButtons:
                 return MergeLeads(duplicate=duplicate, keep=keep, request_key=key)
             case ActionId.KEEP_BOTH:
                 return KeepBoth(number=number)
+            case ActionId.LINK_RETURNING:
+                return LinkReturning(number=number)
             case ActionId.UNDO_MERGE:
                 return UndoMerge(number=number)
 

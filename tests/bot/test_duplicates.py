@@ -55,3 +55,25 @@ def test_another_rep_recapturing_a_known_email_learns_it_exists_not_its_details(
     reply = slack.slash(BEN, "add Dana Scully dana@fbi.gov")
     assert "is already L-1, worked by <@U0REP0ANN>" in reply.text
     assert "Agent" not in json.dumps(reply.body)
+
+
+def test_a_lead_alike_a_customers_is_offered_as_that_customer_back(slack, fake_slack):
+    slack.slash(ANN, 'add "Jonathan Smithers" jonathan@acme.com company:"Acme Corporation"')
+    slack.slash(ANN, "log L-1 call")
+    slack.slash(ANN, "convert L-1 value:2500")
+    reply = slack.slash(ANN, 'add Jon Smithers jon.s@gmail.com company:"ACME Corp."')
+
+    assert "Looks like *L-1* Jonathan Smithers · Acme Corporation, a customer's lead" in json.dumps(
+        reply.blocks, ensure_ascii=False
+    )
+    buttons = buttons_in(reply.blocks)[-3:]  # after the card's own
+    assert [b.label for b in buttons] == ["Returning customer", "Merge into L-1", "Keep both"]
+    slack.click(ANN, buttons[0])
+    answer = wait_for_calls(fake_slack, "response_url")[-1].params["text"]
+    assert (
+        "*L-2* Jon Smithers · ACME Corp. is returning customer Jonathan Smithers (contact of L-1): cycle 2"
+        in answer
+    )
+    assert "*Returning customer:* contact of L-1, cycle 2" in json.dumps(
+        slack.slash(ANN, "show L-2").blocks, ensure_ascii=False
+    )

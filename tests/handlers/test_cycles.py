@@ -2,14 +2,17 @@
 
 from decimal import Decimal
 
+import pytest
 from closing_support import contacted_lead, stored
 from support import BEN, context_of
 
 from domain.config import CONSOLE_WORKSPACE
+from domain.errors import InvalidInput, PermissionDenied
 from domain.lifecycle import LeadStatus
 from handlers.capture import add_lead
 from handlers.closing import convert_lead
-from handlers.commands import AddLead, CaptureChannel, ConvertLead
+from handlers.commands import AddLead, CaptureChannel, ConvertLead, LinkReturning
+from handlers.cycles import link_to_customer
 from handlers.export import export_leads
 from handlers.precheck import check_duplicate
 
@@ -96,3 +99,44 @@ def test_export_counts_cycles_by_contact(uow_factory, ann) -> None:
         (contact, 2),
         (None, 1),
     ]
+
+
+def test_a_lead_flagged_alike_a_customer_is_linked_as_their_next_cycle_by_the_rep(uow_factory, ann) -> None:
+    converted_customer(uow_factory, ann)
+    flagged = add_lead(
+        AddLead(name="Dana Scully", email="dana.scully@gmail.com", fields={"company": "FBI"}),
+        uow_factory(),
+        ann,
+    )
+    assert (
+        flagged.duplicate is not None and flagged.duplicate.lead.contact_id is not None
+    )  # a new address: only alike
+
+    linked = link_to_customer(LinkReturning(number=2), uow_factory(), ann)
+    again = link_to_customer(LinkReturning(number=2), uow_factory(), ann)
+
+    first, second = stored(uow_factory, 1), stored(uow_factory, 2)
+    assert (second.contact_id, second.cycle, second.duplicate_of) == (first.contact_id, 2, None)
+    assert (linked.contact.first_lead, linked.already_done, again.already_done) == ("L-1", False, True)
+    assert (first.status, first.deal_value) == (LeadStatus.CONVERTED, Decimal("12000.00"))  # untouched
+    with uow_factory() as uow:
+        actions = [entry.action for entry in uow.audit.entries(CONSOLE_WORKSPACE, "L-2")]
+        notes = [activity.body for activity in uow.activities.latest(second, 10)]
+    assert actions[-1] == "lead.linked_to_contact"
+    assert "Linked to returning customer Dana Scully (contact of L-1): cycle 2" in notes
+
+
+def test_only_a_lead_flagged_alike_a_customer_can_be_linked_and_only_by_whoever_works_it(
+    uow_factory, ann, config
+) -> None:
+    add_lead(
+        AddLead(name="Jonathan Smithers", email="jonathan@acme.com", fields={"company": "Acme"}),
+        uow_factory(),
+        ann,
+    )
+    add_lead(AddLead(name="Jon Smithers", fields={"company": "ACME Corp."}), uow_factory(), ann)
+    with pytest.raises(InvalidInput, match="L-2 is not flagged as alike a customer's lead"):
+        link_to_customer(LinkReturning(number=2), uow_factory(), ann)
+    with pytest.raises(PermissionDenied):
+        link_to_customer(LinkReturning(number=2), uow_factory(), context_of(config, BEN))
+    assert stored(uow_factory, 2).contact_id is None
