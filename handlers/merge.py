@@ -7,7 +7,7 @@ from domain.permissions import Action
 from handlers.commands import KeepBoth, MergeLeads, UndoMerge
 from handlers.context import Context, audit, load_lead
 from handlers.matching import refresh_match_keys
-from handlers.nurture import stop_cadences
+from handlers.nurture import follow_owner, stop_cadences
 from handlers.rescore import rescore_lead, rescore_leads
 from handlers.results import DuplicateDismissed, LeadsMerged, LeadView, MergeUndone
 from store.cadences import CadenceRepository
@@ -41,6 +41,7 @@ def _merge(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> Lea
     duplicate.merged_into, duplicate.duplicate_of = keep.id, None
     _one_cadence(uow, ctx, duplicate, keep)
     uow.merges.move_history(keep.team_id, duplicate.id or 0, keep.id or 0)
+    follow_owner(uow, ctx, keep)
     uow.merges.record(
         team_id=keep.team_id,
         source_id=duplicate.id or 0,
@@ -71,6 +72,7 @@ def undo_merge(cmd: UndoMerge, uow: SqlUnitOfWork, ctx: Context) -> MergeUndone:
             if getattr(keep, field) == value:
                 setattr(keep, field, None)
         uow.merges.move_history_back(keep.team_id, source.id or 0, keep.id or 0)
+        follow_owner(uow, ctx, source)
         source.merged_into, source.duplicate_of = None, keep.id
         keep.updated_at = source.updated_at = ctx.now
         _save_both(uow, keep, source)  # the keeper lets go of filled fields before the source returns

@@ -76,6 +76,17 @@ def stop_cadences(uow: SqlUnitOfWork, ctx: Context, lead: Lead, reason: str) -> 
     return cancelled
 
 
+def follow_owner(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> None:
+    """Cadence steps remind the lead's owner: when a merge (or its undo) brings an enrolment
+    to a lead someone else owns, its waiting steps go to that owner."""
+    if lead.owner_id is None:
+        return
+    cadences = CadenceRepository(uow.session)
+    for enrollment in cadences.active(lead.team_id, lead.id or 0):
+        if enrollment.owner_id != lead.owner_id:
+            cadences.hand_over(enrollment.id, lead.owner_id, zone_name(uow, ctx, lead.owner_id))
+
+
 def on_activity(uow: SqlUnitOfWork, ctx: Context, lead: Lead, kind: ActivityKind) -> None:
     """A logged call, email or meeting means the lead answered: the sequence is done."""
     if kind in REPLY_KINDS:

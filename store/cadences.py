@@ -75,6 +75,20 @@ class CadenceRepository:
         )
         return int(cancelled.rowcount)  # type: ignore[attr-defined]
 
+    def hand_over(self, enrollment_id: int, owner_id: str, tz: str) -> None:
+        """The enrolment and its steps still waiting go to another rep (in their time zone)."""
+        self._s.execute(
+            sa.update(CadenceEnrollmentRow)
+            .where(CadenceEnrollmentRow.id == enrollment_id)
+            .values(owner_id=owner_id)
+        )
+        steps = sa.select(CadenceStepRow.reminder_id).where(CadenceStepRow.enrollment_id == enrollment_id)
+        self._s.execute(
+            sa.update(ReminderRow)
+            .where(ReminderRow.id.in_(steps), ReminderRow.status == str(ReminderStatus.PENDING))
+            .values(user_id=owner_id, tz=tz)
+        )
+
     def due_steps(self, now: datetime, limit: int) -> list[WaitingStep]:
         """Due cadence steps, locked for this transaction (skipped by other processes)."""
         query = (

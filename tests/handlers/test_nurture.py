@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from support import ANN, context_of
+from support import ANN, BEN, context_of
 
 from domain.cadence import Cadence, CadenceStep
 from domain.config import LeadbotConfig, SalesTeam
@@ -144,6 +144,29 @@ def test_merging_two_leads_in_cadences_keeps_only_the_kept_leads_steps(run, uow_
         kept = uow.leads.get("T0CONSOLE", 1)
         timeline = [activity.body for activity in uow.activities.latest(kept, 20)]
     assert "Cadence quick stopped: merged into L-1, already in a cadence" in timeline
+
+
+def step_owners(uow_factory) -> list[tuple[str, str, str]]:
+    """(step, owner reminded, status) of every cadence step."""
+    with uow_factory() as uow:
+        rows = uow.session.scalars(sa.select(ReminderRow).order_by(ReminderRow.id))
+        return [(r.text.split("]")[0].lstrip("["), r.user_id, r.status) for r in rows]
+
+
+def test_a_cadence_merged_into_another_reps_lead_reminds_that_rep_and_goes_back_on_undo(run, uow_factory):
+    run(AddLead(name="Dana Scully", email="dana@fbi.gov"))  # Ann's
+    run(AddLead(name="D. Scully", phone="+1 202 555 0143"), user=BEN)
+    run(EnrollLead(number=2, cadence="quick"), user=BEN)
+
+    run(MergeLeads(duplicate=2, keep=1), user="U0ADM0ADA")
+    assert {(owner, status) for _, owner, status in step_owners(uow_factory)} == {
+        (ANN, ReminderStatus.PENDING)
+    }
+
+    run(UndoMerge(number=2), user="U0ADM0ADA")
+    assert {(owner, status) for _, owner, status in step_owners(uow_factory)} == {
+        (BEN, ReminderStatus.PENDING)
+    }
 
 
 def test_a_lead_nobody_owns_cannot_be_enrolled(run, config):
