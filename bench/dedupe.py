@@ -712,6 +712,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--cutoff", type=float, default=90.0, help="token_sort_ratio baseline cutoff")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
+    if args.brute_queries < 1:
+        parser.error("--brute-queries must be at least 1: the report compares blocking with brute force")
     header = [
         "| leads | method | queries | precision | recall | F1 | candidates mean / p99 | p50 ms | p99 ms "
         "| p99 CPU ms |",
