@@ -15,6 +15,7 @@ def import_counts(result: LeadsImported) -> str:
         f"created={result.created} updated={result.updated} "
         f"duplicates={result.duplicates} rejected={result.rejected}"
     )
+    counts += f" returning={result.returning}" if result.returning else ""  # customers back: next cycles
     return counts + (" (dry run: nothing written)" if result.dry_run else "")
 
 

@@ -129,11 +129,12 @@ def read_rows(text: str, layout: CsvLayout) -> Iterator[ImportRow]:
 
 @dataclass(frozen=True, slots=True)
 class ImportProblem:
-    """A line of the import report: a row refused, or stored but flagged as a likely duplicate."""
+    """A line of the import report: a row refused, stored but flagged as a likely duplicate, or
+    stored as a returning customer's next cycle."""
 
     row: int  # as a spreadsheet shows it (header = row 1)
-    outcome: str  # "rejected" | "duplicate"
-    lead: str | None  # "L-12" for a duplicate
+    outcome: str  # "rejected" | "duplicate" | "returning"
+    lead: str | None  # "L-12" for a lead stored
     reason: str
 
 

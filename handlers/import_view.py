@@ -141,6 +141,7 @@ class View:
         self._merged: dict[str, tuple[int, int | None]] = {}  # external id -> merged number, survivor id
         self._contact: dict[tuple[str, str], int] = {}  # (field, value) -> the oldest contact with it
         self._cycles: dict[int, int] = {}  # contact id -> their last cycle so far
+        self.first_lead_of: dict[int, int] = {}  # contact id -> the number of the lead that made them one
         self._records: dict[int, MatchRecord] = {}  # leads this batch created or changed
         self._keys: dict[int, frozenset[str]] = {}  # their keys now...
         self._before: dict[int, frozenset[str]] = {}  # ...and before this batch
@@ -287,9 +288,10 @@ class View:
 
     def _know_contacts(self, bulk: BulkLeads, team_id: str, values: Values, memory: Memory) -> None:
         contacts = bulk.contacts_with(team_id, emails=values["email"], phones=values["phone"])
-        cycles = bulk.last_cycles(team_id, [contact.id for contact in contacts if contact.id is not None])
-        for contact in contacts:  # oldest first, as ContactRepository.matching prefers
+        cycles = bulk.last_cycles(team_id, [contact.id for contact, _ in contacts if contact.id is not None])
+        for contact, first_lead in contacts:  # oldest first, as ContactRepository.matching prefers
             assert contact.id is not None
+            self.first_lead_of[contact.id] = first_lead
             for field in ("email", "phone"):
                 if value := getattr(contact, field):
                     self._contact.setdefault((field, value), contact.id)

@@ -38,12 +38,13 @@ CHANNEL = CaptureChannel.IMPORT
 
 @dataclass(frozen=True, slots=True)
 class LeadsImported:
-    created: int  # likely duplicates included: they are stored, flagged
+    created: int  # likely duplicates and returning customers included
     updated: int
     duplicates: int
     rejected: int
     problems: tuple[ImportProblem, ...]
     dry_run: bool
+    returning: int = 0  # created as a contact's next cycle
 
 
 @dataclass(slots=True)
@@ -53,6 +54,7 @@ class _Batch:
     created: list[Lead] = field(default_factory=list)
     updated: dict[int, Lead] = field(default_factory=dict)  # leads stored before this batch
     flagged: list[tuple[int, Lead, LikelyDuplicate]] = field(default_factory=list)
+    returning: list[tuple[int, Lead]] = field(default_factory=list)  # created as a contact's next cycle
     clashes: list[tuple[int, Clash]] = field(default_factory=list)
     activities: list[tuple[Lead, Activity]] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
@@ -67,6 +69,11 @@ class _Batch:
             self.problems.append(ImportProblem(row, "duplicate", lead.ref, reason))
         for row, clash in self.clashes:
             self.problems.append(ImportProblem(row, "rejected", None, clash.reason()))
+        for row, lead in self.returning:
+            assert lead.contact_id is not None
+            customer = lead_ref(view.first_lead_of[lead.contact_id])
+            reason = f"Returning customer: contact of {customer}, cycle {lead.cycle}"
+            self.problems.append(ImportProblem(row, "returning", lead.ref, reason))
 
 
 def import_leads(
@@ -218,6 +225,8 @@ def _create(view: View, batch: _Batch, item: Incoming, ctx: Context) -> None:
     batch.created.append(lead)
     if duplicate:
         batch.flagged.append((item.row, lead, duplicate))
+    if returning:
+        batch.returning.append((item.row, lead))
     activity = Activity(ActivityKind.SYSTEM, captured_note(CHANNEL), ctx.actor.user_id, ctx.now)
     batch.activities.append((lead, activity))
     batch.audit.append(AuditEntry("lead.captured", lead, None, lead.snapshot()))
@@ -267,15 +276,19 @@ class _Tally:
     created: int = 0
     updated: int = 0
     duplicates: int = 0
+    returning: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
 
     def add(self, batch: _Batch) -> None:
         self.created += len(batch.created)
         self.updated += batch.recaptures
         self.duplicates += len(batch.flagged)
+        self.returning += len(batch.returning)
         self.problems.extend(batch.problems)
 
     def result(self, dry_run: bool) -> LeadsImported:
         problems = tuple(sorted(self.problems, key=lambda problem: problem.row))
         rejected = sum(problem.outcome == "rejected" for problem in problems)
-        return LeadsImported(self.created, self.updated, self.duplicates, rejected, problems, dry_run)
+        return LeadsImported(
+            self.created, self.updated, self.duplicates, rejected, problems, dry_run, self.returning
+        )

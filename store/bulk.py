@@ -168,14 +168,23 @@ class BulkLeads:
                 break
         return survivors
 
-    def contacts_with(self, team_id: str, *, emails: Iterable[str], phones: Iterable[str]) -> list[Contact]:
-        """Contacts (people who bought) with any of these emails or phones, oldest first."""
-        found: dict[int, ContactRow] = {}
+    def contacts_with(
+        self, team_id: str, *, emails: Iterable[str], phones: Iterable[str]
+    ) -> list[tuple[Contact, int]]:
+        """Contacts (people who bought) with any of these emails or phones, oldest first, each
+        with the number of their first lead (how people know the customer: "contact of L-7")."""
+        found: dict[int, tuple[ContactRow, int]] = {}
         for column, values in ((ContactRow.email, emails), (ContactRow.phone, phones)):
-            query = sa.select(ContactRow).where(ContactRow.team_id == team_id, column.in_(_LISTED))
+            query = (
+                sa.select(ContactRow, LeadRow.number)
+                .join(LeadRow, LeadRow.id == ContactRow.lead_id)
+                .where(ContactRow.team_id == team_id, column.in_(_LISTED))
+            )
             for chunk in _chunks(sorted(set(values))):
-                found.update((row.id, row) for row in self._s.scalars(query, {"listed": chunk}))
-        return [to_contact(found[contact_id]) for contact_id in sorted(found)]
+                found.update(
+                    (row.id, (row, number)) for row, number in self._s.execute(query, {"listed": chunk})
+                )
+        return [(to_contact(row), number) for row, number in (found[i] for i in sorted(found))]
 
     def last_cycles(self, team_id: str, contact_ids: Iterable[int]) -> dict[int, int]:
         """The last cycle of each contact's leads: a new lead of theirs is the next one."""

@@ -68,7 +68,8 @@ def importing_view(file_name: str) -> dict[str, Any]:
 def imported_message(file_name: str, result: LeadsImported) -> SlackMessage:
     verb = "Checked" if result.dry_run else "Imported"
     counts = (
-        f"{result.created} new (of which {result.duplicates} flagged as likely duplicates), "
+        f"{result.created} new (of which {result.duplicates} flagged as likely duplicates"
+        f"{f' and {result.returning} returning customers' if result.returning else ''}), "
         f"{result.updated} already known and updated, {result.rejected} rejected"
     )
     text = f"{'🔎' if result.dry_run else '✅'} {verb} *{safe(file_name, 200)}*: {counts}."

@@ -9,9 +9,11 @@ from support import ANN, context_of
 from typer.testing import CliRunner
 
 from bot.cli import cli
+from bot.import_report import import_counts
 from bot.standin import FakeSlack
 from handlers.capture import add_lead
 from handlers.commands import AddLead
+from handlers.importing import LeadsImported
 
 runner = CliRunner()
 SMITHERS = (
@@ -24,8 +26,11 @@ SMITHERS = (
 def env(database_url):
     """No Slack tokens (the console workspace), the test database, no .env file."""
     return {
-        "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": None, "SLACK_APP_TOKEN": None,
-        "SLACK_SIGNING_SECRET": None, "LEADBOT_CONFIG": None,
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": None,
+        "SLACK_APP_TOKEN": None,
+        "SLACK_SIGNING_SECRET": None,
+        "LEADBOT_CONFIG": None,
     }
 
 
@@ -60,7 +65,10 @@ def test_jon_smithers_imported_after_jonathan_is_flagged_and_listed_in_the_repor
     assert "Likely duplicate of L-1" in line["reason"] and "same company" in line["reason"]
     lead = exported(env)["L-2"]
     assert (lead["name"], lead["duplicate_of"], lead["owner"], lead["source"]) == (
-        "Jon Smithers", "L-1", None, "import"
+        "Jon Smithers",
+        "L-1",
+        None,
+        "import",
     )
 
 
@@ -138,3 +146,13 @@ def test_a_file_that_cannot_be_imported_is_refused_with_why_and_exit_code_2(env,
 def test_a_directory_is_refused_not_crashed_on(env, tmp_path):
     result = runner.invoke(cli, ["import", str(tmp_path)], env=env)
     assert result.exit_code == 2 and "Cannot read" in result.output
+
+
+def test_the_summary_counts_returning_customers_only_when_there_are_some():
+    plain = LeadsImported(created=2, updated=1, duplicates=0, rejected=0, problems=(), dry_run=False)
+    back = LeadsImported(
+        created=2, updated=1, duplicates=0, rejected=0, problems=(), dry_run=False, returning=2
+    )
+
+    assert import_counts(plain) == "created=2 updated=1 duplicates=0 rejected=0"
+    assert import_counts(back) == "created=2 updated=1 duplicates=0 rejected=0 returning=2"

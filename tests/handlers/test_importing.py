@@ -292,7 +292,11 @@ def test_a_customer_back_is_their_next_cycle_as_add_lead_makes_it_not_a_change_t
 
     result = run(uow_factory, importer, *back, batch_rows=batch_rows)
 
-    assert (result.created, result.updated, result.duplicates) == (2, 1, 0)
+    assert (result.created, result.updated, result.duplicates, result.returning) == (2, 1, 0, 2)
+    assert [(p.row, p.outcome, p.lead, p.reason) for p in result.problems] == [
+        (2, "returning", "L-2", "Returning customer: contact of L-1, cycle 2"),
+        (3, "returning", "L-3", "Returning customer: contact of L-1, cycle 3"),
+    ]
     assert (
         cycles(uow_factory, CONSOLE_WORKSPACE)
         == cycles(uow_factory, OTHER_WORKSPACE)
@@ -313,7 +317,8 @@ def test_a_dry_run_counts_a_customer_back_as_a_new_cycle(uow_factory, config, im
 
     result = run(uow_factory, importer, *back, dry_run=True, batch_rows=1)
 
-    assert (result.created, result.updated, result.duplicates) == (2, 0, 0)
+    assert (result.created, result.updated, result.duplicates, result.returning) == (2, 0, 0, 2)
+    assert [p.reason for p in result.problems][-1] == "Returning customer: contact of L-1, cycle 3"
     assert [ref for ref, *_ in cycles(uow_factory, CONSOLE_WORKSPACE)] == ["L-1"]
 
 
