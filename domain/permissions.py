@@ -107,3 +107,19 @@ def require_routing_decider(actor: Actor, sales_team: str, team_name: str) -> No
             f"Only a manager of {team_name} can approve, reassign or reject this proposal. "
             "If the lead should be yours, ask one of them."
         )
+
+
+# --- reports ----------------------------------------------------------------------------
+
+
+def can_see_team_report(actor: Actor, sales_team: str) -> bool:
+    """A team's pipeline report (its reps' numbers side by side): whoever decides its routing,
+    its managers and admins. A rep's own report needs no check: it counts only their leads."""
+    return can_decide_routing(actor, sales_team)
+
+
+def require_team_report(actor: Actor, sales_team: str, team_name: str) -> None:
+    if not can_see_team_report(actor, sales_team):
+        raise PermissionDenied(
+            f"Only a manager of {team_name} or an admin sees its report. `/lead report` shows yours."
+        )

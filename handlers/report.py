@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from domain.config import LeadbotConfig, SalesTeam
-from domain.errors import InvalidInput, PermissionDenied
-from domain.permissions import Actor, Role
+from domain.errors import InvalidInput
+from domain.permissions import Actor, Role, can_see_team_report, require_team_report
 from domain.report import PipelineReport
 from handlers.commands import ShowReport
 from handlers.context import Context
@@ -47,16 +47,13 @@ def report_scope(actor: Actor, config: LeadbotConfig, team_key: str | None) -> t
     """Whose leads the report counts, and how the report names them."""
     if team_key is not None:
         team = _named_team(config, team_key)
-        if actor.role is not Role.ADMIN and actor.user_id not in team.managers:
-            raise PermissionDenied(
-                f"Only a manager of {team.name} or an admin sees its report. `/lead report` shows yours."
-            )
+        require_team_report(actor, team.key, team.name)
         return _teams_scope(actor, config, (team,)), team.name
     if actor.role is Role.ADMIN:
         return ReportScope(actor.team_id), "all teams"
-    managed = tuple(team for team in config.teams if actor.user_id in team.managers)
-    if managed:
-        return _teams_scope(actor, config, managed), ", ".join(team.name for team in managed)
+    if actor.role is Role.MANAGER:
+        teams = tuple(team for team in config.teams if can_see_team_report(actor, team.key))
+        return _teams_scope(actor, config, teams), ", ".join(team.name for team in teams)
     return ReportScope(actor.team_id, owner_id=actor.user_id), "your leads"
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from domain.errors import PermissionDenied
 from domain.lead import Lead
-from domain.permissions import Action, Actor, Role, can, require
+from domain.permissions import Action, Actor, Role, can, can_see_team_report, require, require_team_report
 
 HOME, ELSEWHERE = "T1", "T2"
 ANN, BEN, MIA, ADA = "UANN", "UBEN", "UMIA", "UADA"
@@ -117,3 +117,14 @@ def test_reps_close_their_own_leads_managers_their_teams_and_nobody_else() -> No
     assert not can(ben, Action.CLOSE, make_lead(owner_id=None))  # the pool is closed by a manager
     assert not can(emea_manager, Action.CLOSE, lead)
     assert not can(abroad(ada), Action.CLOSE, lead)
+
+
+def test_a_teams_report_is_for_its_managers_and_admins():
+    assert [can_see_team_report(actor, "na") for actor in (ann, mia, ada, emea_manager)] == [
+        False,
+        True,
+        True,
+        False,
+    ]
+    with pytest.raises(PermissionDenied, match="Only a manager of North America or an admin sees its report"):
+        require_team_report(emea_manager, "na", "North America")
