@@ -13,8 +13,8 @@ from store.unit_of_work import SqlUnitOfWork
 
 
 def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> PipelineReport:
-    """Managers see the teams they manage (or one of them), admins every team (or one), reps
-    their own leads."""
+    """Managers see their teams (or one of them), admins every team (or one), reps their own
+    leads (domain.permissions.can_see_team_report)."""
     scope, label = report_scope(ctx.actor, ctx.config, cmd.team)
     since = ctx.now - timedelta(days=cmd.days)
     with uow:
