@@ -43,10 +43,6 @@ class SourceLine:
     captured: int
     converted: int
 
-    @property
-    def conversion(self) -> float:
-        return self.converted / self.captured if self.captured else 0.0
-
 
 @dataclass(frozen=True, slots=True)
 class RepLine:

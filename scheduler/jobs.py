@@ -21,7 +21,6 @@ from handlers.training import retrain_stale
 log = logging.getLogger(__name__)
 MAX_ROUNDS = 100  # bounds one pass, so a huge backlog cannot pin a tick forever
 Clock = Callable[[], datetime]
-Sleep = Callable[[float], None]
 
 
 def _drain(step: Callable[[], int]) -> int:
@@ -148,7 +147,7 @@ def run_all(now: datetime, jobs: Jobs) -> dict[str, int]:
     return {**run_sweep(now, jobs), "rows_pruned": prune(now, jobs.uow_factory)}
 
 
-def drain_paced(since: datetime, jobs: Jobs, seconds: float, clock: Clock, sleep: Sleep = time.sleep) -> int:
+def drain_paced(since: datetime, jobs: Jobs, seconds: float, clock: Clock) -> int:
     """For `leadbot tick` under cron: a pass sends one message per conversation, as each
     conversation's pace allows (about one a second), and moves the rest to the next slots.
     Here the slots are waited for and sent, for up to `seconds`, so a backlog in one channel
@@ -161,7 +160,7 @@ def drain_paced(since: datetime, jobs: Jobs, seconds: float, clock: Clock, sleep
             upcoming = uow.outbox.due_between(since, clock() + 2 * SPACING)
         if not upcoming:
             break
-        sleep(SPACING.total_seconds())
+        time.sleep(SPACING.total_seconds())
         since = clock()
         sent += flush_outbox(since, jobs.uow_factory, jobs.deliver, jobs.admins)
     return sent
