@@ -20,7 +20,7 @@ from bot.ids import CallbackId
 from bot.settings import Settings
 from bot.standin import FakeSlack, SlackSigner
 from bot.standin.render import message_lines, view_lines
-from bot.standin.server import ApiCall
+from bot.standin.server import ApiCall, Refused
 from bot.standin.workspace import Button, LocalWorkspace, OpenModal, Reply, buttons_in, in_process
 from bot.tokens import normalize_quotes
 from domain.config import CONSOLE_WORKSPACE, ConsoleUser, LeadbotConfig
@@ -66,10 +66,11 @@ class LeadbotConsole:
         self._lock = threading.Lock()
         self._view_ids = itertools.count(1)
         fake.on_call = self.on_api_call
+        fake.on_refusal = self.on_refusal
 
     # -- what the app sends to Slack --------------------------------------------------
     def on_api_call(self, call: ApiCall) -> None:
-        if call.failed:
+        if call.failed or call.refused:
             return
         if call.method in MODAL_METHODS and isinstance(call.params.get("view"), dict):
             self.show_modal(OpenModal.of(call.params["view"], f"VCONSOLE{next(self._view_ids):04d}"))
@@ -77,6 +78,19 @@ class LeadbotConsole:
             # Slack sends no message with a click on an ephemeral one.
             ephemeral = call.method in ("response_url", "chat.postEphemeral")
             self.show(self.where(call), call.params, None if ephemeral else call.params)
+
+    def on_refusal(self, refused: Refused) -> None:
+        """Said plainly: in a real workspace the person would see nothing at all."""
+        what = "answer" if refused.method.startswith("ack") else f"{refused.method} call"
+        detail = "; ".join(refused.refusal.errors[:3])
+        with self._lock:
+            self.out.print(
+                Text(
+                    f"Slack refused this {what} ({refused.refusal.error}{': ' + detail if detail else ''}): "
+                    "in a real workspace nobody would see it.",
+                    style="red",
+                )
+            )
 
     def where(self, call: ApiCall) -> str:
         if call.method == "response_url":
@@ -155,6 +169,8 @@ class LeadbotConsole:
         self.reply(self.workspace.slash(self.state.user.id, text))
 
     def reply(self, reply: Reply) -> None:
+        if reply.refused:
+            return  # on_refusal has said so
         if reply.status != 200:
             self.out.print(Text(f"Slack would show an error: HTTP {reply.status} {reply.body}", style="red"))
         elif reply.body:

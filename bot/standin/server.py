@@ -20,6 +20,8 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 from zoneinfo import ZoneInfo
 
+from bot.standin.blockkit import Refusal, judge_message, judge_view
+
 log = logging.getLogger(__name__)
 
 Params = dict[str, Any]
@@ -27,6 +29,10 @@ Answer = tuple[int, dict[str, str], bytes]  # status, headers, body
 
 JSON_STRING_KEYS = ("blocks", "attachments", "view", "metadata")
 MESSAGE_KEYS = ("text", "blocks", "attachments", "thread_ts", "metadata")
+MESSAGE_METHODS = frozenset(
+    {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.scheduleMessage", "response_url"}
+)
+VIEW_METHODS = frozenset({"views.open", "views.push", "views.update", "views.publish"})
 FIRST_TS_MICROS = 1_700_000_000_000_000
 HOLD_SECONDS = 30.0  # a held request is answered anyway after this, so no test can hang on it
 
@@ -39,6 +45,16 @@ class ApiCall:
     params: Params
     at: float
     failed: bool = False
+    refused: str = ""  # Slack's error code when it would not show what was sent
+
+
+@dataclass(frozen=True)
+class Refused:
+    """What the app sent and Slack would have refused: the call, and why."""
+
+    method: str
+    refusal: Refusal
+    params: Params
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,7 @@ class FakeSlack:
         self.domain = team_name.lower().replace(" ", "-") + ".slack.test"  # .test never resolves
         self.users = dict(users or {})
         self.on_call: Callable[[ApiCall], None] | None = None
+        self.on_refusal: Callable[[Refused], None] | None = None  # the console prints them
         self._lock = threading.Lock()
         self._recorded = threading.Condition(self._lock)
         self._calls: list[ApiCall] = []
@@ -70,6 +87,7 @@ class FakeSlack:
         self._faults: dict[str, deque[_Fault]] = {}
         self._down = False
         self._files: dict[str, tuple[Params, bytes]] = {}  # shared by people: id -> (file, bytes)
+        self._refused: list[Refused] = []  # kept across reset(): see take_refusals
         self._ids = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
 
@@ -121,6 +139,33 @@ class FakeSlack:
         for gate in held:
             gate.set()
 
+    def take_refusals(self) -> list[Refused]:
+        """What Slack refused since the last take (tests fail on any they did not ask for)."""
+        with self._lock:
+            taken, self._refused = self._refused, []
+        return taken
+
+    def judge(self, method: str, params: Params) -> Refusal | None:
+        """Slack's verdict on a message or view the app sends (None: Slack shows it), kept
+        among the refusals; also used for what the app answers in an ack."""
+        if method in MESSAGE_METHODS or method == "ack":
+            refusal = judge_message(params)
+        elif method in VIEW_METHODS or method == "ack.view":
+            refusal = judge_view(params.get("view"))
+        else:
+            return None
+        if refusal is not None:
+            self._refuse(Refused(method, refusal, params))
+        return refusal
+
+    def _refuse(self, refused: Refused) -> None:
+        with self._lock:
+            self._refused.append(refused)
+        errors = "; ".join(refused.refusal.errors)
+        log.warning("Slack would refuse %s: %s %s", refused.method, refused.refusal.error, errors)
+        if self.on_refusal is not None:
+            self.on_refusal(refused)
+
     def fail_next(
         self,
         method: str,
@@ -166,10 +211,14 @@ class FakeSlack:
     def handle(self, method: str, params: Params) -> Answer:
         """Record one call, then answer it as Slack would (or with the queued fault)."""
         fault = self._take_fault(method)
-        self._record(ApiCall(method, params, time.time(), failed=fault is not None))
+        refusal = None if fault is not None else self.judge(method, params)
+        refused = refusal.error if refusal is not None else ""
+        self._record(ApiCall(method, params, time.time(), failed=fault is not None, refused=refused))
         self._wait_if_held(method)
         if fault is not None:
             return _fault_answer(fault)
+        if refusal is not None:
+            return _refusal_answer(method, refusal)
         if method in ("response_url", "upload_url"):
             return 200, {"Content-Type": "text/plain"}, b"ok"
         if method == "file_download":
@@ -327,6 +376,13 @@ def _zone_fields(tz: str | None) -> Params:
 
 def _json_answer(body: Params, status: int = 200) -> Answer:
     return status, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(body).encode()
+
+
+def _refusal_answer(method: str, refusal: Refusal) -> Answer:
+    # A response_url answers like an incoming webhook: HTTP 400 and the bare error code.
+    if method == "response_url":
+        return 400, {"Content-Type": "text/plain"}, refusal.error.encode()
+    return _json_answer(refusal.body())
 
 
 def _fault_answer(fault: _Fault) -> Answer:

@@ -21,6 +21,7 @@ class Reply:
 
     status: int
     body: Any
+    refused: str = ""  # Slack's error code when it would not show this answer
 
     @property
     def text(self) -> str:
@@ -97,7 +98,7 @@ class LocalWorkspace:
             response_url=self.fake.response_url("command"),
             **extra,
         )
-        return self.send(request)
+        return self.judged(self.send(request))
 
     def click(
         self,
@@ -118,7 +119,7 @@ class LocalWorkspace:
             response_url=self.fake.response_url("action"),
             **extra,
         )
-        return self.send(request)
+        return self.judged(self.send(request))
 
     def submit_view(
         self,
@@ -139,7 +140,7 @@ class LocalWorkspace:
             view_id=view_id,
             **extra,
         )
-        return self.send(request)
+        return self.judged(self.send(request))
 
     def message_shortcut(
         self,
@@ -158,7 +159,7 @@ class LocalWorkspace:
             response_url=self.fake.response_url("shortcut"),
             **extra,
         )
-        return self.send(request)
+        return self.judged(self.send(request))
 
     def event(self, event: dict[str, Any], **extra: Any) -> Reply:
         return self.send(self.signer.event(team_id=self.team_id, event=event, **extra))
@@ -166,6 +167,17 @@ class LocalWorkspace:
     def send(self, request: SignedRequest) -> Reply:
         status, body = self.transport(request)
         return Reply(status, _decode(body))
+
+    def judged(self, reply: Reply) -> Reply:
+        """Slack judges what an ack carries as it judges a message or view: a reply it
+        would refuse is never shown, so the stand-in counts it among its refusals."""
+        body = reply.body if isinstance(reply.body, dict) else {}
+        refusal = None
+        if body.get("response_action") in ("update", "push"):
+            refusal = self.fake.judge("ack.view", body)
+        elif "text" in body or "blocks" in body:
+            refusal = self.fake.judge("ack", body)
+        return reply if refusal is None else Reply(reply.status, reply.body, refusal.error)
 
 
 def buttons_in(blocks: list[dict[str, Any]]) -> list[Button]:

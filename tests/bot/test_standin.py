@@ -107,7 +107,8 @@ def test_users_info_refuses_unknown_users(client: WebClient) -> None:
 
 def test_views_open_answers_with_a_view_id(fake: FakeSlack, client: WebClient) -> None:
     title = {"type": "plain_text", "text": "Add"}
-    view = {"type": "modal", "callback_id": "lead.add", "title": title}
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "Who?"}}]
+    view = {"type": "modal", "callback_id": "lead.add", "title": title, "blocks": blocks}
 
     answer = client.views_open(trigger_id="t1", view=view)
 
