@@ -9,6 +9,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.alerts import delivery_alert
 from bot.blocks.digest import away_message, digest_message, quiet_leads_message
+from bot.blocks.fit import fit
 from bot.blocks.outbox import channel_post, lead_announcement, mention_reply, reminder_message
 from bot.blocks.routing import assigned_dm, decided_message, proposal_message, thread_reply
 from bot.blocks.score import ready_for_sales
@@ -114,8 +115,9 @@ def _answer(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:
 def _post(
     client: WebClient, channel: str, msg: SlackMessage, thread_ts: str | None = None
 ) -> DeliveryReceipt:
+    shown = fit(msg)  # what Slack would refuse, it would not show at all
     answer = client.chat_postMessage(
-        channel=channel, text=msg.text, blocks=msg.blocks or None, thread_ts=thread_ts
+        channel=channel, text=shown.text, blocks=shown.blocks or None, thread_ts=thread_ts
     )
     return DeliveryReceipt(channel=answer["channel"], ts=answer["ts"])
 

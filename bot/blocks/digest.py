@@ -5,6 +5,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ButtonElement, ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
+from bot.blocks.fit import Room, rows_that_fit
 from bot.blocks.text import MESSAGE_BLOCK_LIMIT, SlackMessage, safe, section, truncate, user, when
 from bot.ids import ActionId
 
@@ -82,13 +83,16 @@ def away_message(payload: dict[str, Any]) -> SlackMessage:
     """Follow-ups that fell due while Leadbot was away, in one DM instead of a flood."""
     items = payload["reminders"]
     head = f"⏰ While I was away, {len(items)} of your follow-ups fell due:"
-    blocks: list[Any] = [section(head)]
-    shown = items[: MESSAGE_BLOCK_LIMIT - 3]
-    blocks += [lead_row({**item["lead"], "detail": safe(item["text"], 300)}) for item in shown]
-    tail = more(len(items) - len(shown))
+    rows = [[_dict(lead_row({**item["lead"], "detail": safe(item["text"], 300)}))] for item in items]
+    shown = rows_that_fit(rows, Room().less([section(head), _away_footer(len(items))]))
+    blocks = [section(head), *(row[0] for row in rows[:shown]), _away_footer(len(items) - shown)]
+    return SlackMessage(text=head, blocks=blocks)
+
+
+def _away_footer(hidden: int) -> dict[str, Any]:
+    tail = more(hidden)
     footer = (f"{tail}. " if tail else "") + "`/lead tasks` lists them all, with Done and Snooze."
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
-    return SlackMessage(text=head, blocks=[_dict(b) for b in blocks])
+    return _dict(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
 
 
 def quiet_leads_message(payload: dict[str, Any]) -> SlackMessage:

@@ -33,16 +33,17 @@ def local_when(moment: datetime, tz: str) -> str:
 def followup_buttons(reminder_id: int, lead_number: int, is_open: bool) -> ActionsBlock:
     """Done, three snoozes and Log call while it is open; only Show lead once it is done."""
     value = str(reminder_id)
+    block_id = f"{BlockId.REMINDER_ACTIONS}.{reminder_id}"  # unique when a list shows several
     show = ButtonElement(text="Show lead", action_id=ActionId.SHOW, value=str(lead_number))
     if not is_open:
-        return ActionsBlock(block_id=BlockId.REMINDER_ACTIONS, elements=[show])
+        return ActionsBlock(block_id=block_id, elements=[show])
     snoozes = [
         ButtonElement(text=f"Snooze: {LABELS[choice]}", action_id=action, value=value)
         for action, choice in SNOOZE_BUTTONS.items()
     ]
     done = ButtonElement(text="Done", action_id=FollowupAction.DONE, value=value, style="primary")
     log = ButtonElement(text="Log call", action_id=FollowupAction.LOG_CALL, value=value)
-    return ActionsBlock(block_id=BlockId.REMINDER_ACTIONS, elements=[done, *snoozes, log, show])
+    return ActionsBlock(block_id=block_id, elements=[done, *snoozes, log, show])
 
 
 def followup_message(

@@ -4,28 +4,38 @@ from typing import Any
 
 from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
+from bot.blocks.fit import Room, rows_that_fit
 from bot.blocks.followups import change_note, followup_buttons, followup_message, local_when
 from bot.blocks.lead_card import headline
 from bot.blocks.text import SlackMessage, safe
 from handlers.results import ReminderChanged, TaskList, TaskView
 
-PAGE = 15  # a header, 15 x (row + buttons) and a footer: 32 blocks, under Slack's 50
+PAGE = 15  # at most: a header, 15 x (row + buttons) and a footer; long texts show fewer
 
 
 def tasks_message(result: TaskList) -> SlackMessage:
     overdue = sum(task.overdue for task in result.tasks)
     title = f"Your open follow-ups: {len(result.tasks)}" + (f", {overdue} overdue" if overdue else "")
-    blocks: list[Any] = [HeaderBlock(text=title)]
+    head: list[dict[str, Any]] = [HeaderBlock(text=title).to_dict()]
     if not result.tasks:
         hint = "Nothing to follow up. `/lead remind L-42 tomorrow 9am call back` sets a follow-up."
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=hint)))
-    for task in result.tasks[:PAGE]:
-        blocks += [_row(task, result.tz), followup_buttons(task.reminder.id or 0, task.lead.number, True)]
-    hidden = len(result.tasks) - PAGE
-    if hidden > 0:
-        note = f"…and {hidden} more. Mark some done to see the rest."
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
-    return SlackMessage(text=title, blocks=[block.to_dict() for block in blocks])
+        head.append(SectionBlock(text=MarkdownTextObject(text=hint)).to_dict())
+    rows = [_task_blocks(task, result.tz) for task in result.tasks[:PAGE]]
+    shown = rows_that_fit(rows, Room().less([*head, _more(len(result.tasks))]))
+    blocks = head + [block for row in rows[:shown] for block in row]
+    if len(result.tasks) > shown:
+        blocks.append(_more(len(result.tasks) - shown))
+    return SlackMessage(text=title, blocks=blocks)
+
+
+def _task_blocks(task: TaskView, tz: str) -> list[dict[str, Any]]:
+    buttons = followup_buttons(task.reminder.id or 0, task.lead.number, True)
+    return [_row(task, tz).to_dict(), buttons.to_dict()]
+
+
+def _more(hidden: int) -> dict[str, Any]:
+    note = f"…and {hidden} more. Mark some done to see the rest."
+    return dict(ContextBlock(elements=[MarkdownTextObject(text=note)]).to_dict())
 
 
 def _row(task: TaskView, tz: str) -> SectionBlock:

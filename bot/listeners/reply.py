@@ -2,11 +2,13 @@
 
 from typing import Any
 
+from bot.blocks.fit import fit
 from bot.blocks.text import SlackMessage
 
 
 def ephemeral(message: SlackMessage) -> dict[str, Any]:
-    return {"response_type": "ephemeral", "text": message.text, "blocks": message.blocks or None}
+    shown = fit(message)  # what Slack would refuse, it would not show at all
+    return {"response_type": "ephemeral", "text": shown.text, "blocks": shown.blocks or None}
 
 
 def ephemeral_followup(message: SlackMessage) -> dict[str, Any]:
