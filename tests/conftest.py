@@ -94,13 +94,9 @@ def fake_slack_server() -> Iterator[FakeSlack]:
 def slack_refuses_nothing(request: pytest.FixtureRequest) -> Iterator[None]:
     """Any message or view Slack would refuse fails the test that sent it, unless the test
     is about a refusal (`@pytest.mark.slack_refusals`): a real workspace would show nothing."""
-    if "fake_slack_server" not in request.fixturenames:
-        yield
-        return
-    fake: FakeSlack = request.getfixturevalue("fake_slack_server")
-    fake.take_refusals()
+    FakeSlack.take_every_refusal()
     yield
-    refused = fake.take_refusals()
+    refused = FakeSlack.take_every_refusal()
     if refused and request.node.get_closest_marker("slack_refusals") is None:
         lines = [f"{r.method}: {r.refusal.error} {'; '.join(r.refusal.errors)}" for r in refused]
         pytest.fail("Slack would refuse what this test sent:\n" + "\n".join(lines), pytrace=False)

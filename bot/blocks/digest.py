@@ -5,11 +5,12 @@ from typing import Any
 
 from slack_sdk.models.blocks import ButtonElement, ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
-from bot.blocks.fit import Room, rows_that_fit
+from bot.blocks.fit import Room, fits, rows_that_fit
 from bot.blocks.text import MESSAGE_BLOCK_LIMIT, SlackMessage, safe, section, truncate, user, when
 from bot.ids import ActionId
 
 TALLY_LIMIT = 10  # sources, reasons and reps per line before "…and n more"
+DIGEST_ROWS = 10  # leads a digest section lists at most; fewer when long names fill the message
 
 
 def more(hidden: int, noun: str = "more") -> str:
@@ -32,35 +33,49 @@ def tallies(items: list[dict[str, Any]], label: Any = lambda s: safe(s, 100)) ->
     return " · ".join(shown) + (f" {more(len(items) - TALLY_LIMIT)}" if len(items) > TALLY_LIMIT else "")
 
 
-def _lead_section(title: str, leads: list[dict[str, Any]], total: int, empty: str | None) -> list[Any]:
-    """A titled list of leads; None for `empty` leaves the section out when it has none."""
+def _lead_section(
+    title: str, leads: list[dict[str, Any]], total: int, empty: str | None, rows: int
+) -> list[Any]:
+    """A titled list of at most `rows` leads; None for `empty` leaves the section out when
+    it has none."""
     if not leads and empty is None:
         return []
     blocks: list[Any] = [SectionBlock(text=MarkdownTextObject(text=f"*{title}*: {total or empty}"))]
-    blocks.extend(lead_row(lead) for lead in leads)
-    if total > len(leads):
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more(total - len(leads)))]))
+    blocks.extend(lead_row(lead) for lead in leads[:rows])
+    if total > min(rows, len(leads)):
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more(total - min(rows, len(leads))))]))
     return blocks
 
 
 def digest_message(payload: dict[str, Any]) -> SlackMessage:
+    """As many leads a section as fit in one message: every section keeps its place."""
     d = payload["digest"]
     title = f"📊 {d['team_name']} digest · {d['local_date']}"
+    new_total = sum(t["count"] for t in d["new_by_source"])
+    text = f"{title}: {new_total} new, {d['unassigned_total']} unassigned, {d['converted_total']} converted"
+    for rows in range(DIGEST_ROWS, -1, -1):
+        message = SlackMessage(text=text, blocks=[_dict(b) for b in _digest_blocks(d, title, rows)])
+        if fits(message):
+            break
+    return message
+
+
+def _digest_blocks(d: dict[str, Any], title: str, rows: int) -> list[Any]:
     blocks: list[Any] = [HeaderBlock(text=truncate(title, 150)), _coverage(d)]
     new_total = sum(t["count"] for t in d["new_by_source"])
     blocks.append(section(f"*New leads*: {new_total or 'none'}" + _by(d["new_by_source"])))
-    blocks += _lead_section("Unassigned", d["unassigned"], d["unassigned_total"], "none")
-    blocks += _lead_section("Awaiting approval", d["awaiting_approval"], len(d["awaiting_approval"]), None)
+    blocks += _lead_section("Unassigned", d["unassigned"], d["unassigned_total"], "none", rows)
+    approvals = d["awaiting_approval"]
+    blocks += _lead_section("Awaiting approval", approvals, len(approvals), None, rows)
     late_total = d.get("sla_breaches_total") or len(d["sla_breaches"])  # digests queued before the total
-    blocks += _lead_section("SLA breaches", d["sla_breaches"], late_total, None)
+    blocks += _lead_section("SLA breaches", d["sla_breaches"], late_total, None, rows)
     overdue = tallies(d["overdue_by_rep"], user) or "none"
     blocks.append(section(f"*Overdue follow-ups*: {overdue}"))
-    blocks += _lead_section("Hot leads", d["hot"], len(d["hot"]), "none scored yet")
-    blocks += _lead_section("Converted", d["converted"], d["converted_total"], "none")
+    blocks += _lead_section("Hot leads", d["hot"], len(d["hot"]), "none scored yet", rows)
+    blocks += _lead_section("Converted", d["converted"], d["converted_total"], "none", rows)
     lost_total = sum(t["count"] for t in d["lost_by_reason"])
     blocks.append(section(f"*Lost*: {lost_total or 'none'}" + _by(d["lost_by_reason"])))
-    text = f"{title}: {new_total} new, {d['unassigned_total']} unassigned, {d['converted_total']} converted"
-    return SlackMessage(text=text, blocks=[_dict(b) for b in blocks[:MESSAGE_BLOCK_LIMIT]])
+    return blocks[:MESSAGE_BLOCK_LIMIT]
 
 
 def _by(items: list[dict[str, Any]]) -> str:
@@ -99,7 +114,13 @@ def quiet_leads_message(payload: dict[str, Any]) -> SlackMessage:
     """An owner's leads nobody has touched for a while, once a day."""
     leads, days = payload["leads"], payload["days"]
     head = f"💤 {payload['total']} of your leads have had no activity for {days} days or more:"
-    blocks: list[Any] = [section(head), *(lead_row(lead) for lead in leads)]
-    if payload["total"] > len(leads):
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more(payload["total"] - len(leads)))]))
-    return SlackMessage(text=head, blocks=[_dict(b) for b in blocks])
+    rows = [[_dict(lead_row(lead))] for lead in leads]
+    shown = rows_that_fit(rows, Room().less([section(head), _more_block(payload["total"])]))
+    blocks = [section(head), *(row[0] for row in rows[:shown])]
+    if payload["total"] > shown:
+        blocks.append(_more_block(payload["total"] - shown))
+    return SlackMessage(text=head, blocks=blocks)
+
+
+def _more_block(hidden: int) -> dict[str, Any]:
+    return _dict(ContextBlock(elements=[MarkdownTextObject(text=more(hidden))]))

@@ -10,25 +10,31 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.fit import Room, rows_that_fit
 from bot.blocks.lead_card import headline
 from bot.blocks.text import safe, truncate
 from bot.ids import ActionId
 from handlers.results import LeadList, LeadView
 
-PAGE = 20  # a header, 20 rows and a footer stay far below 50 blocks
+PAGE = 20  # at most: a header, 20 rows and a footer; long names show fewer
 
 
 def list_blocks(result: LeadList) -> list[dict[str, Any]]:
     # plain_text is shown literally: truncate, don't escape.
-    blocks: list[Any] = [HeaderBlock(text=truncate(result.title, 150))]
+    head: list[dict[str, Any]] = [HeaderBlock(text=truncate(result.title, 150)).to_dict()]
     if not result.leads:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=result.empty_hint)))
-    blocks.extend(_row(lead) for lead in result.leads[:PAGE])
-    hidden = len(result.leads) - PAGE
-    if hidden > 0:
-        note = f"…and {hidden} more. Narrow the search to see them."
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
-    return [block.to_dict() for block in blocks]
+        head.append(SectionBlock(text=MarkdownTextObject(text=result.empty_hint)).to_dict())
+    rows = [[_row(lead).to_dict()] for lead in result.leads[:PAGE]]
+    shown = rows_that_fit(rows, Room().less([*head, _more(len(result.leads))]))
+    blocks = head + [row[0] for row in rows[:shown]]
+    if len(result.leads) > shown:
+        blocks.append(_more(len(result.leads) - shown))
+    return blocks
+
+
+def _more(hidden: int) -> dict[str, Any]:
+    note = f"…and {hidden} more. Narrow the search to see them."
+    return dict(ContextBlock(elements=[MarkdownTextObject(text=note)]).to_dict())
 
 
 def _row(lead: LeadView) -> SectionBlock:

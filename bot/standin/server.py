@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,6 +68,8 @@ class _Fault:
 class FakeSlack:
     """A Slack Web API on 127.0.0.1 that answers like Slack and records what it was asked."""
 
+    _started: weakref.WeakSet[FakeSlack] = weakref.WeakSet()  # for take_every_refusal
+
     def __init__(
         self,
         team_id: str = "T0CONSOLE",
@@ -99,6 +102,7 @@ class FakeSlack:
         # The poll interval only bounds how long stop() waits, which every test pays.
         worker = threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True)
         worker.start()
+        FakeSlack._started.add(self)
         return self
 
     def stop(self) -> None:
@@ -138,6 +142,11 @@ class FakeSlack:
             held, self._held = list(self._held.values()), {}
         for gate in held:
             gate.set()
+
+    @classmethod
+    def take_every_refusal(cls) -> list[Refused]:
+        """What every stand-in started in this process refused since the last take."""
+        return [refused for fake in list(cls._started) for refused in fake.take_refusals()]
 
     def take_refusals(self) -> list[Refused]:
         """What Slack refused since the last take (tests fail on any they did not ask for)."""

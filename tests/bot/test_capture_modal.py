@@ -4,13 +4,10 @@ import json
 import time
 from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from support import ANN, BEN, NOW, wait_for_calls
 
-from bot.bootstrap import build_runtime
-from bot.console import LeadbotConsole, console_settings
 from bot.grammar import CommandSyntaxError, OpenCaptureForm, ParseEnv, asks_for_form, parse
 from bot.ids import BlockId, CallbackId, FormInput
 from bot.standin.workspace import buttons_in, inputs_in
@@ -186,14 +183,6 @@ def test_the_form_listener_routes_exactly_what_the_grammar_calls_a_form_request(
     except CommandSyntaxError:
         parsed = None
     assert asks_for_form(text) == isinstance(parsed, OpenCaptureForm)
-
-
-@pytest.fixture
-def console(settings, config, fake_slack):
-    runtime = build_runtime(console_settings(settings, fake_slack), config)
-    yield LeadbotConsole(runtime, fake_slack, config.console_users, config.console_users[0])
-    fake_slack.on_call = None  # the stand-in outlives this test
-    runtime.engine.dispose()
 
 
 def test_the_console_shows_the_form_and_fills_it_in(console, fake_slack, capsys):

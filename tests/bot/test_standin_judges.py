@@ -11,6 +11,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.standin import FakeSlack
 
+pytestmark = pytest.mark.slack_refusals  # each test makes the stand-in refuse on purpose
 
 @pytest.fixture
 def fake() -> Iterator[FakeSlack]:
