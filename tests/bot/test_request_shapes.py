@@ -13,6 +13,7 @@ from bot.standin.payloads import home_opened, rich_text_message
 SECRET = "test-signing-secret"
 HOME = {"id": "VHOME1", "type": "home", "blocks": []}
 ORG = SlackSigner(SECRET, enterprise_id="E0ORG", org_wide=True)
+WORKSPACE = SlackSigner(SECRET)
 
 
 def read(request: SignedRequest) -> BoltRequest:
@@ -20,7 +21,7 @@ def read(request: SignedRequest) -> BoltRequest:
     return BoltRequest(body=request.body, headers={k: [v] for k, v in request.headers.items()})
 
 
-def click_in(view: dict, signer: SlackSigner = SlackSigner(SECRET), **extra) -> BoltRequest:
+def click_in(view: dict, signer: SlackSigner = WORKSPACE, **extra) -> BoltRequest:
     request = signer.view_action(
         team_id="T1", user_id="U1", action_id="lead.show", value="1", view=view, **extra
     )
@@ -68,7 +69,9 @@ def test_a_slack_connect_users_event_names_their_team_outside_and_ours_in_the_au
 
 def test_a_slack_connect_users_command_and_click_carry_their_own_team():
     signer = SlackSigner(SECRET)
-    command = signer.slash_command(team_id="T1", user_id="U0ACME1", text="", response_url="u", user_team="T0ACME")
+    command = signer.slash_command(
+        team_id="T1", user_id="U0ACME1", text="", response_url="u", user_team="T0ACME"
+    )
     assert dict(parse_qsl(command.body))["team_id"] == "T0ACME"
     click = click_in({"id": "V9", "type": "modal", "blocks": []}, user_team="T0ACME")
     assert click.body["user"]["team_id"] == "T0ACME" and click.body["view"]["app_installed_team_id"] == "T1"
@@ -77,7 +80,10 @@ def test_a_slack_connect_users_command_and_click_carry_their_own_team():
 
 def test_a_message_typed_in_a_modern_client_is_rich_text_beside_its_markup():
     message = rich_text_message("U1", "Jon <CTO> jon@acme.com & https://acme.com", "T1")
-    assert message["text"] == "Jon &lt;CTO&gt; <mailto:jon@acme.com|jon@acme.com> &amp; <https://acme.com|https://acme.com>"
+    assert (
+        message["text"]
+        == "Jon &lt;CTO&gt; <mailto:jon@acme.com|jon@acme.com> &amp; <https://acme.com|https://acme.com>"
+    )
     [block] = message["blocks"]
     elements = block["elements"][0]["elements"]
     assert block["type"] == "rich_text"
