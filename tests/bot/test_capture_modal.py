@@ -13,6 +13,7 @@ from bot.bootstrap import build_runtime
 from bot.console import LeadbotConsole, console_settings
 from bot.grammar import CommandSyntaxError, OpenCaptureForm, ParseEnv, asks_for_form, parse
 from bot.ids import BlockId, CallbackId, FormInput
+from bot.standin.payloads import rich_text_message
 from bot.standin.workspace import buttons_in, inputs_in
 from handlers.commands import AddLead
 
@@ -153,6 +154,20 @@ def test_create_lead_from_message_prefills_the_form_and_keeps_the_permalink(slac
     assert lead.origin_url == f"https://{fake_slack.domain}/archives/C0SALES/p1700000000000200"
     assert (lead.phone, lead.owner_id) == ("+12025550143", ANN)
     assert "Captured from message" in json.dumps(slack.slash(ANN, "show L-1").blocks)
+
+
+def test_create_lead_from_a_message_typed_in_a_modern_client_reads_its_rich_text(slack, fake_slack):
+    typed = "New one: Jon Smithers <jon@acme-robotics.com> wants a demo, call him on +1 202 555 0143"
+    message = rich_text_message(BEN, typed, slack.team_id, ts="1700000000.000300")
+
+    slack.message_shortcut(ANN, CallbackId.FROM_MESSAGE, message, channel_id="C0SALES")
+
+    prefilled = shown(wait_for_calls(fake_slack, "views.open")[-1].params["view"])
+    assert (prefilled[FormInput.NAME], prefilled[FormInput.EMAIL]) == (
+        "Jon Smithers",
+        "jon@acme-robotics.com",
+    )
+    assert prefilled[FormInput.PHONE] == "+1 202-555-0143"
 
 
 def test_the_form_opens_without_an_origin_where_the_bot_cannot_link_the_message(slack, fake_slack, runtime):

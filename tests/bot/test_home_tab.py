@@ -8,7 +8,7 @@ import pytest
 from support import ANN, SIGNING_SECRET, wait_for_calls
 from tenancy_support import tracebacks
 
-from bot.bootstrap import build_runtime
+from bot.bootstrap import Runtime, build_runtime
 from bot.ids import ActionId
 from bot.standin import SlackSigner
 from bot.standin.workspace import Button, LocalWorkspace, buttons_in, in_process
@@ -91,16 +91,22 @@ def test_the_messages_tab_publishes_nothing(slack, fake_slack, caplog):
 
 
 @pytest.fixture
-def org(settings, config, fake_slack) -> Iterator[LocalWorkspace]:
-    """The app installed on a whole Enterprise Grid organisation: auth.test says so, and every
-    request says is_enterprise_install with authorizations naming no workspace."""
+def org_runtime(settings, config, fake_slack) -> Iterator[Runtime]:
+    """The app installed on a whole Enterprise Grid organisation, as auth.test then says."""
     fake_slack.enterprise_id, fake_slack.org_wide = ENTERPRISE, True
     runtime = build_runtime(settings, config)
-    signer = SlackSigner(SIGNING_SECRET, enterprise_id=ENTERPRISE, org_wide=True)
-    yield LocalWorkspace(in_process(runtime.app), fake_slack, signer, CONSOLE_WORKSPACE)
+    yield runtime
     runtime.app.listener_runner.listener_executor.shutdown(wait=True)
     runtime.engine.dispose()
     fake_slack.enterprise_id, fake_slack.org_wide = None, False
+
+
+@pytest.fixture
+def org(org_runtime, fake_slack) -> LocalWorkspace:
+    """People of that organisation: every request says is_enterprise_install, with
+    authorizations naming no workspace."""
+    signer = SlackSigner(SIGNING_SECRET, enterprise_id=ENTERPRISE, org_wide=True)
+    return LocalWorkspace(in_process(org_runtime.app), fake_slack, signer, CONSOLE_WORKSPACE)
 
 
 def test_an_org_wide_installs_home_tab_shows_the_reps_own_leads(org, fake_slack, caplog):
@@ -124,3 +130,23 @@ def test_an_org_wide_installs_home_tab_click_opens_the_lead(org, fake_slack, cap
     [opened] = wait_for_calls(fake_slack, "views.open")
     assert "Dana Scully" in json.dumps(opened.params["view"]["blocks"])
     assert tracebacks(caplog) == []
+
+
+def test_an_org_wide_installs_retried_home_event_publishes_once(org, fake_slack, org_runtime):
+    org.open_home(ORG_ANN, event_id="Ev0000000042")
+    wait_for_calls(fake_slack, "views.publish")
+
+    assert org.open_home(ORG_ANN, event_id="Ev0000000042", retry_num=1).status == 200
+
+    org_runtime.app.listener_runner.listener_executor.shutdown(wait=True)
+    assert len(fake_slack.calls_to("views.publish")) == 1
+
+
+def test_an_org_wide_install_serves_each_workspace_of_its_organisation_and_no_other(org, fake_slack):
+    second = LocalWorkspace(org.transport, fake_slack, org.signer, "T0SECOND")
+    elsewhere = SlackSigner(SIGNING_SECRET, enterprise_id="E0ELSE", org_wide=True)
+    stranger = LocalWorkspace(org.transport, fake_slack, elsewhere, "T0ELSE")
+
+    assert "Added L-1" in org.slash(ORG_ANN, "add Dana Scully").text
+    assert "Added L-1" in second.slash(ORG_ANN, "add Fox Mulder").text  # its own leads
+    assert "own members only" in stranger.slash("W0STRANGER", "add Alex Krycek").text
