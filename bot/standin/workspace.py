@@ -1,6 +1,7 @@
 """A local workspace: people typing /lead and clicking buttons, as signed requests
 into the real Bolt app. The console and the test suite both drive the app this way."""
 
+import http.client
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -75,6 +76,21 @@ def in_process(app: App) -> Transport:
         headers = {key.lower(): [value] for key, value in request.headers.items()}
         response = app.dispatch(SlackRequest(body=request.body, headers=headers))
         return response.status, response.body or ""
+
+    return send
+
+
+def over_http(host: str, port: int, path: str = "/slack/events") -> Transport:
+    """Requests sent as Slack sends them: over a socket to `leadbot serve`'s request URL."""
+
+    def send(request: SignedRequest) -> tuple[int, str]:
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        try:
+            connection.request("POST", path, body=request.body.encode(), headers=request.headers)
+            answer = connection.getresponse()
+            return answer.status, answer.read().decode()
+        finally:
+            connection.close()
 
     return send
 
