@@ -7,6 +7,7 @@ from pydantic import SecretStr
 from webhook_support import SECRET, start
 
 from bot.bootstrap import Runtime, build_runtime
+from bot.console import LeadbotConsole, console_settings
 from bot.http_server import LeadbotServer
 
 
@@ -24,3 +25,13 @@ def server(signed_runtime) -> Iterator[LeadbotServer]:
     yield running
     running.shutdown()
     running.server_close()
+
+
+@pytest.fixture
+def console(settings, config, fake_slack) -> Iterator[LeadbotConsole]:
+    """`leadbot console` on the test database, printing to the captured stdout."""
+    runtime = build_runtime(console_settings(settings, fake_slack), config)
+    yield LeadbotConsole(runtime, fake_slack, config.console_users, config.console_users[0])
+    fake_slack.on_call = None  # the stand-in outlives this test
+    runtime.app.listener_runner.listener_executor.shutdown(wait=True)
+    runtime.engine.dispose()

@@ -1,16 +1,12 @@
 """The capture form: `/lead add` alone and "Create lead from message", through the real app."""
 
 import json
-import time
 from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support import ANN, BEN, NOW, wait_for_calls
+from support import ANN, BEN, NOW, printed_until, wait_for_calls
 
-from bot.bootstrap import build_runtime
-from bot.console import LeadbotConsole, console_settings
 from bot.grammar import CommandSyntaxError, OpenCaptureForm, ParseEnv, asks_for_form, parse
 from bot.ids import BlockId, CallbackId, FormInput
 from bot.standin.payloads import rich_text_message
@@ -203,14 +199,6 @@ def test_the_form_listener_routes_exactly_what_the_grammar_calls_a_form_request(
     assert asks_for_form(text) == isinstance(parsed, OpenCaptureForm)
 
 
-@pytest.fixture
-def console(settings, config, fake_slack):
-    runtime = build_runtime(console_settings(settings, fake_slack), config)
-    yield LeadbotConsole(runtime, fake_slack, config.console_users, config.console_users[0])
-    fake_slack.on_call = None  # the stand-in outlives this test
-    runtime.engine.dispose()
-
-
 def test_the_console_shows_the_form_and_fills_it_in(console, fake_slack, capsys):
     console.handle('/lead add "Jonathan Smithers" jonathan@acme.com company:"Acme Corporation"')
     console.handle("/lead add")
@@ -223,12 +211,3 @@ def test_the_console_shows_the_form_and_fills_it_in(console, fake_slack, capsys)
     console.handle("submit")
     saved = printed_until(capsys, "Keep both")
     assert "the form closed" in saved and "Merge into L-1" in saved
-
-
-def printed_until(capsys, text: str, timeout: float = 5.0) -> str:
-    """The reply is printed by the stand-in's thread once the lazy listener posts it."""
-    out, deadline = "", time.monotonic() + timeout
-    while text not in out and time.monotonic() < deadline:
-        time.sleep(0.01)
-        out += capsys.readouterr().out
-    return out
