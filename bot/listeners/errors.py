@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import App, BoltResponse, Respond
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
 from bot.blocks.help import syntax_error_message
@@ -14,6 +15,7 @@ from bot.blocks.render import error_message
 from bot.blocks.text import SlackMessage
 from bot.grammar import CommandSyntaxError
 from bot.ids import FormInput
+from bot.listeners.answers import answer_to
 from bot.listeners.reply import ephemeral, ephemeral_followup
 from domain.errors import DomainError
 
@@ -56,12 +58,12 @@ def tell(answer: Respond | Callable[[SlackMessage], None], message: SlackMessage
         log.warning("could not show the person an error (%s: %s)", type(failure).__name__, failure)
 
 
-def on_error(error: Exception, body: dict[str, Any], respond: Respond) -> BoltResponse:
+def on_error(error: Exception, body: dict[str, Any], client: WebClient, respond: Respond) -> BoltResponse:
     """Commands get the message as the HTTP answer; clicks (whose answer Slack
-    ignores) get it through response_url."""
+    ignores) get it where their own answer would go (bot.listeners.answers)."""
     message = message_for(error)
     if body.get("type") == "block_actions":
-        tell(respond, message)
+        tell(answer_to(body, client, respond), message)
         return BoltResponse(status=200, body="")
     if body.get("type") == "view_submission":
         # A form only shows errors next to an input; the first one is always there.
