@@ -5,25 +5,14 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from shapes_support import ENTERPRISE, ORG_ANN, home_of, org_wide_install, tracebacks
 from support import ANN, SIGNING_SECRET, wait_for_calls
-from tenancy_support import tracebacks
 
 from bot.bootstrap import Runtime, build_runtime
 from bot.ids import ActionId
 from bot.standin import SlackSigner
 from bot.standin.workspace import Button, LocalWorkspace, buttons_in, in_process
 from domain.config import CONSOLE_WORKSPACE
-
-ENTERPRISE = "E0ORG"
-ORG_ANN = "W0REP0ANN"  # people of an Enterprise Grid organisation have W ids
-
-
-def home_of(slack: LocalWorkspace, user_id: str) -> dict:
-    assert slack.open_home(user_id).status == 200
-    wait_for_calls(slack.fake, "views.publish")
-    home = slack.home_view(user_id)
-    assert home is not None
-    return home
 
 
 def button(view: dict, label: str):
@@ -93,12 +82,11 @@ def test_the_messages_tab_publishes_nothing(slack, fake_slack, caplog):
 @pytest.fixture
 def org_runtime(settings, config, fake_slack) -> Iterator[Runtime]:
     """The app installed on a whole Enterprise Grid organisation, as auth.test then says."""
-    fake_slack.enterprise_id, fake_slack.org_wide = ENTERPRISE, True
-    runtime = build_runtime(settings, config)
-    yield runtime
-    runtime.app.listener_runner.listener_executor.shutdown(wait=True)
-    runtime.engine.dispose()
-    fake_slack.enterprise_id, fake_slack.org_wide = None, False
+    with org_wide_install(fake_slack):
+        runtime = build_runtime(settings, config)
+        yield runtime
+        runtime.app.listener_runner.listener_executor.shutdown(wait=True)
+        runtime.engine.dispose()
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import http.client
 import time
 
 import pytest
+from shapes_support import tracebacks
 from support import ANN, SIGNING_SECRET
-from tenancy_support import tracebacks
 from webhook_support import EVENTS, LEADS, post, send, signature
 
 from bot.standin.signer import FORM, JSON

@@ -5,8 +5,8 @@ told the leads are not theirs to see, and nothing is stored under their organisa
 import json
 from datetime import UTC, datetime, timedelta
 
+from shapes_support import ACME, ACME_USER, SHARED_CHANNEL, rows_of_team, tracebacks
 from support import ANN, wait_for_calls
-from tenancy_support import ACME, ACME_USER, SHARED_CHANNEL, rows_of_team, tracebacks
 
 from bot.ids import ActionId
 from bot.standin.workspace import Button, LocalWorkspace

@@ -6,8 +6,18 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from shapes_support import (
+    ACME,
+    ACME_USER,
+    ENTERPRISE,
+    ORG_ANN,
+    SHARED_CHANNEL,
+    home_of,
+    org_wide_install,
+    rows_of_team,
+    tracebacks,
+)
 from support import ANN, SIGNING_SECRET, wait_for_calls
-from tenancy_support import ACME, ACME_USER, SHARED_CHANNEL, rows_of_team, tracebacks
 from webhook_support import start
 
 from bot.bootstrap import build_runtime
@@ -16,37 +26,27 @@ from bot.standin import SlackSigner
 from bot.standin.workspace import LocalWorkspace, buttons_in, over_http
 from domain.config import CONSOLE_WORKSPACE
 
-ENTERPRISE = "E0ORG"
-ORG_ANN = "W0REP0ANN"
-
 
 def people(server: LeadbotServer, fake, signer: SlackSigner) -> LocalWorkspace:
     return LocalWorkspace(over_http("127.0.0.1", server.server_port), fake, signer, CONSOLE_WORKSPACE)
 
 
-def published_home(slack: LocalWorkspace, user_id: str) -> dict:
-    assert slack.open_home(user_id).status == 200
-    wait_for_calls(slack.fake, "views.publish")
-    return slack.home_view(user_id)
-
-
 @pytest.fixture
 def org_server(settings, config, fake_slack) -> Iterator[LeadbotServer]:
-    fake_slack.enterprise_id, fake_slack.org_wide = ENTERPRISE, True
-    runtime = build_runtime(settings, config)
-    running = start(runtime)
-    yield running
-    running.shutdown()
-    running.server_close()
-    runtime.app.listener_runner.listener_executor.shutdown(wait=True)
-    runtime.engine.dispose()
-    fake_slack.enterprise_id, fake_slack.org_wide = None, False
+    with org_wide_install(fake_slack):
+        runtime = build_runtime(settings, config)
+        running = start(runtime)
+        yield running
+        running.shutdown()
+        running.server_close()
+        runtime.app.listener_runner.listener_executor.shutdown(wait=True)
+        runtime.engine.dispose()
 
 
 def test_a_home_tab_click_over_http_opens_the_lead(server, fake_slack, caplog):
     slack = people(server, fake_slack, SlackSigner(SIGNING_SECRET))
     assert "Added L-1" in slack.slash(ANN, "add Dana Scully dana@fbi.gov").text
-    home = published_home(slack, ANN)
+    home = home_of(slack, ANN)
 
     [show] = buttons_in(home["blocks"])
     assert slack.click_in_view(ANN, show, home).status == 200
@@ -63,7 +63,7 @@ def test_an_org_wide_installs_home_tab_over_http_shows_the_reps_leads(org_server
     for name in names:
         assert "Added" in slack.slash(ORG_ANN, f"add {name}").text
 
-    shown = json.dumps(published_home(slack, ORG_ANN)["blocks"])
+    shown = json.dumps(home_of(slack, ORG_ANN)["blocks"])
 
     assert all(name in shown for name in names)
     assert tracebacks(caplog) == []
