@@ -24,6 +24,7 @@ from bot.event_webhook import EventsEndpoint
 from bot.in_flight import CountingApp
 from bot.listeners import register
 from bot.settings import Settings
+from bot.tenancy import Home
 from bot.webhooks import WebhookEndpoint
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from handlers.decay import decay_daily
@@ -143,9 +144,8 @@ def build_runtime(
         enqueue=spool.add,
         queue_busy=queue_busy,
     )
-    app = build_app(settings, client, deps)
-    workspace = workspace_of(app, settings)
-    webhook = WebhookEndpoint(deps, _secret(settings), workspace)
+    app, home = build_app(settings, client, deps)
+    webhook = WebhookEndpoint(deps, _secret(settings), home.team_id)
     return Runtime(
         settings,
         config,
@@ -159,7 +159,7 @@ def build_runtime(
         jobs,
         capture_slot,
         worker,
-        EventsEndpoint(deps, _secret(settings), workspace),
+        EventsEndpoint(deps, _secret(settings), home.team_id),
         spool,
         deps,
     )
@@ -181,12 +181,13 @@ def background_jobs(settings: Settings, config: LeadbotConfig) -> Jobs:
     return _jobs(settings, config, uow_factory, spool, threading.Lock())
 
 
-def workspace_of(app: App, settings: Settings) -> str:
-    """Webhook leads belong to the bot token's workspace, as auth.test reports it
-    (DESIGN.md). Asked once here, not per request: a web form must not wait on Slack."""
+def home_of(app: App, settings: Settings) -> Home:
+    """The installation the bot token belongs to, as auth.test reports it: the only one the app
+    serves, and the workspace webhook leads belong to (DESIGN.md). Asked once here, not per
+    request: a web form must not wait on Slack."""
     if not settings.has_slack():
-        return CONSOLE_WORKSPACE
-    return str(app.client.auth_test()["team_id"])
+        return Home(CONSOLE_WORKSPACE)
+    return Home.of(app.client.auth_test().data)
 
 
 def _secret(settings: Settings) -> str | None:
@@ -212,10 +213,12 @@ def scores_job(uow_factory: UowFactory, config: LeadbotConfig) -> ScoresJob:
     return lambda now: decay_daily(now, uow_factory, config).leads
 
 
-def build_app(settings: Settings, client: WebClient, deps: Deps) -> App:
+def build_app(settings: Settings, client: WebClient, deps: Deps) -> tuple[App, Home]:
+    """The Bolt app with every listener, and the installation it serves (see home_of)."""
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     # process_before_response: the listener runs to its ack inside the request,
     # which skips Bolt's 10 ms ack polling; listeners make no Slack call before ack.
     app = CountingApp(deps.in_flight, client=client, signing_secret=secret, process_before_response=True)
-    register(app, deps)
-    return app
+    home = home_of(app, settings)
+    register(app, deps, home)
+    return app, home

@@ -1,33 +1,23 @@
 """`leadbot console`: the real Bolt app in-process against the local Slack stand-in."""
 
-import html
-import itertools
 import shlex
-import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
-from rich.console import Console
 from rich.text import Text
 
 from bot.bootstrap import Runtime, build_runtime
+from bot.console_screen import ConsoleScreen, InView
 from bot.deps import utc_now
 from bot.ids import CallbackId
 from bot.settings import Settings
 from bot.standin import FakeSlack, SlackSigner
-from bot.standin.render import message_lines, view_lines
-from bot.standin.server import ApiCall, Refused
-from bot.standin.workspace import Button, LocalWorkspace, OpenModal, Reply, buttons_in, in_process
+from bot.standin.payloads import rich_text_message
+from bot.standin.workspace import LocalWorkspace, OpenModal, Reply, in_process
 from bot.tokens import normalize_quotes
 from domain.config import CONSOLE_WORKSPACE, ConsoleUser, LeadbotConfig
 
 CONSOLE_SECRET = "console-signing-secret"
-SHOWN_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url")
-MODAL_METHODS = ("views.open", "views.push", "views.update")
 HELP = """Type a slash command as the current user, e.g.
   /lead add “Dana Scully” dana@fbi.gov company:FBI
   /lead add            (alone: opens the capture form)
@@ -41,84 +31,23 @@ Console commands:
   shortcut <text>
               “Create lead from message” on a message with that text, e.g.
               shortcut Jon Smithers <jon@acme.com> wants a demo, +1 202 555 0143
+  home        open Leadbot's Home tab (your open leads); its buttons click like any other
   users       list the people in this workspace
   tick        run the scheduler's jobs now
   quit        leave (Ctrl-D works too)"""
 
 
-@dataclass
-class ConsoleState:
-    user: ConsoleUser
-    buttons: list[tuple[Button, dict[str, Any] | None]] = field(default_factory=list)
-    modal: OpenModal | None = None
-
-
-class LeadbotConsole:
+class LeadbotConsole(ConsoleScreen):
     def __init__(
         self, runtime: Runtime, fake: FakeSlack, users: tuple[ConsoleUser, ...], start: ConsoleUser
     ) -> None:
-        self.runtime, self.fake, self.users = runtime, fake, users
+        super().__init__(users, start)
+        self.runtime, self.fake = runtime, fake
         self.workspace = LocalWorkspace(
             in_process(runtime.app), fake, SlackSigner(CONSOLE_SECRET), CONSOLE_WORKSPACE
         )
-        self.state = ConsoleState(start)
-        self.out = Console(highlight=False)
-        self._lock = threading.Lock()
-        self._view_ids = itertools.count(1)
         fake.on_call = self.on_api_call
         fake.on_refusal = self.on_refusal
-
-    # -- what the app sends to Slack --------------------------------------------------
-    def on_api_call(self, call: ApiCall) -> None:
-        if call.failed or call.refused:
-            return
-        if call.method in MODAL_METHODS and isinstance(call.params.get("view"), dict):
-            self.show_modal(OpenModal.of(call.params["view"], f"VCONSOLE{next(self._view_ids):04d}"))
-        elif call.method in SHOWN_METHODS:
-            # Slack sends no message with a click on an ephemeral one.
-            ephemeral = call.method in ("response_url", "chat.postEphemeral")
-            self.show(self.where(call), call.params, None if ephemeral else call.params)
-
-    def on_refusal(self, refused: Refused) -> None:
-        """Said plainly: in a real workspace the person would see nothing at all."""
-        what = "answer" if refused.method.startswith("ack") else f"{refused.method} call"
-        detail = "; ".join(refused.refusal.errors[:3])
-        with self._lock:
-            self.out.print(
-                Text(
-                    f"Slack refused this {what} ({refused.refusal.error}{': ' + detail if detail else ''}): "
-                    "in a real workspace nobody would see it.",
-                    style="red",
-                )
-            )
-
-    def where(self, call: ApiCall) -> str:
-        if call.method == "response_url":
-            return f"only visible to @{self.state.user.name}"
-        if call.method == "chat.postEphemeral":
-            viewer = self.name_of(str(call.params.get("user", "")))
-            return f"only visible to @{viewer} in #{call.params.get('channel', '')}"
-        channel = str(call.params.get("channel", ""))
-        if channel.startswith("D"):
-            return f"DM to @{self.name_of('U' + channel[1:])}"
-        return f"#{channel} ({call.method})"
-
-    def show(self, where: str, message: dict[str, Any], posted: dict[str, Any] | None) -> None:
-        with self._lock:
-            first = len(self.state.buttons) + 1
-            lines = message_lines(message, self.name_of, self.tz(), first)
-            self.state.buttons += [(b, _as_message(posted)) for b in buttons_in(message.get("blocks") or [])]
-            self.out.print(Text(f"── {where}", style="dim"))
-            for line in lines:
-                self.out.print(Text(line))
-
-    def show_modal(self, modal: OpenModal, errors: dict[str, str] | None = None) -> None:
-        """The form on screen; `submit` fills it in and presses its button."""
-        with self._lock:
-            self.state.modal = modal
-            self.out.print(Text(f"── a form, for @{self.state.user.name}", style="dim"))
-            for line in view_lines(modal.view, modal.values, self.name_of, self.tz(), errors):
-                self.out.print(Text(line))
 
     # -- what the person types ---------------------------------------------------------
     def loop(self) -> None:
@@ -154,6 +83,7 @@ class LeadbotConsole:
             "click": self.click,
             "submit": self.submit,
             "shortcut": self.shortcut,
+            "home": self.home,
             "users": self.list_users,
             "tick": self.tick,
             "help": self.help,
@@ -186,10 +116,13 @@ class LeadbotConsole:
                 )
             )
             return True
-        button, message = self.state.buttons[int(arg) - 1]
+        button, where = self.state.buttons[int(arg) - 1]
+        if isinstance(where, InView):
+            self.reply(self.workspace.click_in_view(self.state.user.id, button, where.view))
+            return True
         # A click on a DM comes from the DM's channel, so an update of the message lands there.
-        channel = str((message or {}).get("channel") or "C0CONSOLE")
-        self.reply(self.workspace.click(self.state.user.id, button, message, channel_id=channel))
+        channel = str((where or {}).get("channel") or "C0CONSOLE")
+        self.reply(self.workspace.click(self.state.user.id, button, where, channel_id=channel))
         return True
 
     def submit(self, arg: str) -> bool:
@@ -223,10 +156,14 @@ class LeadbotConsole:
             self.out.print(Text("── the form closed", style="dim"))
 
     def shortcut(self, text: str) -> bool:
-        """Slack sends a message's text escaped (&, <, >), so the message is escaped here too."""
-        message = {"type": "message", "user": self.state.user.id, "ts": f"{time.time():.6f}"}
-        message["text"] = html.escape(text, quote=False)
+        """On a message as Slack clients post it: rich_text blocks, and its text in Slack's markup."""
+        message = rich_text_message(self.state.user.id, text, self.workspace.team_id)
         self.reply(self.workspace.message_shortcut(self.state.user.id, CallbackId.FROM_MESSAGE, message))
+        return True
+
+    def home(self, _: str) -> bool:
+        """Open the Home tab: Slack sends app_home_opened, and the app publishes the view."""
+        self.reply(self.workspace.open_home(self.state.user.id))
         return True
 
     def switch(self, name: str) -> bool:
@@ -252,12 +189,6 @@ class LeadbotConsole:
         self.out.print(Text(HELP))
         return True
 
-    def name_of(self, user_id: str) -> str:
-        return next((u.name for u in self.users if u.id == user_id), user_id)
-
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.state.user.tz)
-
 
 def field_values(arg: str) -> dict[str, str]:
     """`name="Jon Smithers" 3=+12025550143` -> {"name": "Jon Smithers", "3": "+12025550143"}."""
@@ -266,19 +197,6 @@ def field_values(arg: str) -> dict[str, str]:
     if bad is not None:
         raise ValueError(f"{bad!r} is not field=value")
     return dict(token.split("=", 1) for token in tokens)
-
-
-def _as_message(posted: dict[str, Any] | None) -> dict[str, Any] | None:
-    return (
-        {
-            "ts": posted.get("ts", ""),
-            "text": posted.get("text", ""),
-            "blocks": posted.get("blocks"),
-            "channel": posted.get("channel"),
-        }
-        if posted
-        else None
-    )
 
 
 def console_settings(settings: Settings, fake: FakeSlack) -> Settings:

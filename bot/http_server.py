@@ -14,6 +14,9 @@ from slack_bolt import App, BoltResponse
 from bot.bolt_request import SlackRequest
 
 MAX_BODY = 1 << 20  # Slack payloads are far smaller; anything bigger is refused unread
+TIMESTAMP_HEADER = "X-Slack-Request-Timestamp"
+INVALID_REQUEST = b'{"error": "invalid request"}'  # Bolt's own answer to a bad signature
+MALFORMED = b'{"error": "malformed body: send UTF-8 form fields or a JSON object, as Slack does"}'
 
 # Raw body and headers in, status and JSON-able body out (bot.webhooks.WebhookEndpoint.handle).
 Webhook = Callable[[bytes, Mapping[str, str]], tuple[int, dict[str, Any]]]
@@ -78,7 +81,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _bolt(self, body: bytes, query: str) -> None:
         headers = {key.lower(): [value] for key, value in self.headers.items()}
-        request = SlackRequest(body=body.decode("utf-8"), query=query, headers=headers)
+        if not _timestamp_ok(self.headers.get(TIMESTAMP_HEADER)):
+            # Bolt's verifier would raise on int("abc"), and its error handler answer 200.
+            self._answer(401, INVALID_REQUEST)
+            return
+        request = _slack_request(body, query, headers)
+        if request is None:
+            self._answer(400, MALFORMED)
+            return
         response: BoltResponse = self.server.app.dispatch(request)
         extra = {k: v[0] for k, v in response.headers.items() if k.lower() != "content-length"}
         self._answer(response.status, (response.body or "").encode("utf-8"), extra)
@@ -103,6 +113,24 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
         # Access lines would log every request at INFO; Bolt logs what matters.
         pass
+
+
+def _timestamp_ok(value: str | None) -> bool:
+    """Slack's timestamp header is whole seconds in ASCII digits (int() would also take
+    "١٧٠٠", " 17" or "-5")."""
+    return value is not None and value.isascii() and value.isdigit()
+
+
+def _slack_request(body: bytes, query: str, headers: dict[str, list[str]]) -> SlackRequest | None:
+    """The body as Bolt reads it, or None when it cannot be read: not UTF-8, not JSON where JSON
+    is due (in a `payload` field too), nested past the parser's recursion limit, or JSON that
+    is not an object. Bolt parses while building the request, before it checks the signature,
+    and such a body would raise there and leave the client with no answer at all."""
+    try:
+        request = SlackRequest(body=body.decode("utf-8"), query=query, headers=headers)
+    except (ValueError, RecursionError, AttributeError, TypeError):  # Unicode/JSON errors are ValueErrors
+        return None
+    return request if isinstance(request.body, dict) else None
 
 
 def serve(

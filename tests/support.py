@@ -83,3 +83,13 @@ def run_paced(run: Callable[[datetime], object], now: datetime, seconds: int = P
     pacing job does: messages to one channel go out a second apart (docs/architecture.md)."""
     for second in range(seconds + 1):
         run(now + timedelta(seconds=second))
+
+
+def printed_until(capsys, text: str, timeout: float = 5.0) -> str:
+    """What the console printed until `text` appeared: replies after an ack are printed by the
+    stand-in's thread once the lazy listener sends them."""
+    out, deadline = "", time.monotonic() + timeout
+    while text not in out and time.monotonic() < deadline:
+        time.sleep(0.01)
+        out += capsys.readouterr().out
+    return out

@@ -10,14 +10,17 @@ from bot.listeners import (
     events,
     followups,
     import_upload,
+    outsiders,
     qualify,
     routing,
     shortcuts,
     views,
 )
+from bot.tenancy import Home
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: App, deps: Deps, home: Home) -> None:
+    outsiders.register(app, home)  # first: nothing from an installation we do not serve goes further
     commands.register(app, deps)  # first: /lead is the most frequent request (see there)
     qualify.register(app, deps)
     import_upload.register(app, deps)

@@ -4,12 +4,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
 
 from bot.blocks.render import render
 from bot.deps import Deps
 from bot.ids import ActionId
+from bot.listeners.answers import answer_to
 from bot.listeners.errors import answering_errors
-from bot.listeners.reply import ephemeral_followup
+from bot.tenancy import workspace_of
 from domain.activity import ActivityKind
 from handlers.commands import (
     Command,
@@ -49,14 +51,20 @@ class LeadButtons:
         ack()
 
     def on_click(
-        self, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+        self,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+        respond: Respond,
     ) -> None:
-        """Runs after the ack (a lazy listener): its answer goes through response_url,
-        a network call that must not hold up the 3-second ack."""
-        with answering_errors(respond):
-            ctx = self.deps.context(context.team_id or body["team"]["id"], body["user"]["id"])
+        """Runs after the ack (a lazy listener): its answer (through response_url, or a modal
+        for a click in the Home tab) is a network call that must not hold up the 3-second ack."""
+        answer = answer_to(body, client, respond)
+        with answering_errors(answer):
+            ctx = self.deps.context(workspace_of(body, context), body["user"]["id"])
             command = self.command_for(action, body, ctx)
-            respond(**ephemeral_followup(render(self.deps.dispatch(command, ctx))))
+            answer(render(self.deps.dispatch(command, ctx)))
 
     def command_for(self, action: dict[str, Any], body: dict[str, Any], ctx: Context) -> Command:
         number = int(action["value"].split(":")[0])

@@ -24,6 +24,7 @@ from bot.listeners.only_when import OnlyWhen, on_text
 from bot.listeners.reply import ephemeral
 from bot.listeners.timezones import TimezoneLearner
 from bot.metadata import CaptureFormMetadata
+from bot.tenancy import workspace_of
 from handlers.commands import AddLead
 
 SLASH_COMMAND = "/lead"
@@ -34,7 +35,7 @@ class LeadCommand:
         self.deps = deps
 
     def on_lead(self, ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
-        ctx = self.deps.context(context.team_id or command["team_id"], command["user_id"])
+        ctx = self.deps.context(workspace_of(command, context), command["user_id"])
         env = ParseEnv(ctx.now, self.deps.timezone(ctx), request_key=command.get("trigger_id"))
         parsed = parse(command.get("text", ""), env)
         if isinstance(parsed, HelpRequested):

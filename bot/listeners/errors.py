@@ -2,17 +2,20 @@
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import App, BoltResponse, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 
 from bot.blocks.help import syntax_error_message
 from bot.blocks.render import error_message
 from bot.blocks.text import SlackMessage
 from bot.grammar import CommandSyntaxError
 from bot.ids import FormInput
+from bot.listeners.answers import answer_to
 from bot.listeners.reply import ephemeral, ephemeral_followup
 from domain.errors import DomainError
 
@@ -25,34 +28,50 @@ def message_for(error: Exception) -> SlackMessage:
         return syntax_error_message(error)
     if isinstance(error, DomainError):
         return error_message(error)
+    if isinstance(error, SlackClientError):  # Slack refused or missed a call: not our bug
+        log.warning("a call to Slack failed in a listener (%s: %s)", type(error).__name__, error)
+        return APOLOGY
     log.error("unhandled error in a listener", exc_info=error)
     return APOLOGY
 
 
 @contextmanager
-def answering_errors(respond: Respond) -> Iterator[None]:
-    """For work that runs after the ack, where app.error cannot reach the user:
-    the same messages, sent below the message the person clicked."""
+def answering_errors(answer: Respond | Callable[[SlackMessage], None]) -> Iterator[None]:
+    """For work that runs after the ack, where app.error cannot reach the user: the same
+    messages, sent where the work's own answer would have gone (`answer`: a click's, from
+    bot.listeners.answers; a Respond: below the message)."""
     try:
         yield
     except Exception as error:  # noqa: BLE001 - every failure must reach the user as a message
-        respond(**ephemeral_followup(message_for(error)))
+        tell(answer, message_for(error))
 
 
-def on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse:
+def tell(answer: Respond | Callable[[SlackMessage], None], message: SlackMessage) -> None:
+    """Send an error's message, and if even that fails (no response_url, a trigger id that
+    expired, Slack down), say so in the log: one line, no stack trace, nothing raised."""
+    try:
+        if isinstance(answer, Respond):
+            answer(**ephemeral_followup(message))
+        else:
+            answer(message)
+    except Exception as failure:  # noqa: BLE001 - the last resort: nothing is left to tell
+        log.warning("could not show the person an error (%s: %s)", type(failure).__name__, failure)
+
+
+def on_error(error: Exception, body: dict[str, Any], client: WebClient, respond: Respond) -> BoltResponse:
     """Commands get the message as the HTTP answer; clicks (whose answer Slack
-    ignores) get it through response_url."""
+    ignores) get it where their own answer would go (bot.listeners.answers)."""
     message = message_for(error)
-    if body.get("type") == "block_actions" and body.get("response_url"):
-        respond(**ephemeral_followup(message))
+    if body.get("type") == "block_actions":
+        tell(answer_to(body, client, respond), message)
         return BoltResponse(status=200, body="")
     if body.get("type") == "view_submission":
         # A form only shows errors next to an input; the first one is always there.
-        return _json({"response_action": "errors", "errors": {FormInput.NAME: message.text[:150]}})
-    return _json({k: v for k, v in ephemeral(message).items() if v is not None})
+        return json_response({"response_action": "errors", "errors": {FormInput.NAME: message.text[:150]}})
+    return json_response({k: v for k, v in ephemeral(message).items() if v is not None})
 
 
-def _json(payload: dict[str, Any]) -> BoltResponse:
+def json_response(payload: dict[str, Any]) -> BoltResponse:
     return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
 
 

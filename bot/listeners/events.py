@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks.lists import home_view
 from bot.deps import Deps
 from bot.listeners.timezones import refresh_timezone
+from bot.tenancy import workspace_of
 from handlers.commands import MyLeads
 from handlers.events import first_delivery, reply_to_mention
 
@@ -32,7 +33,7 @@ class DropRepeatedEvents(Middleware):
         event_id = body.get("event_id")
         if body.get("type") != "event_callback" or not event_id:
             return next()
-        if first_delivery(deps.uow_factory(), body.get("team_id", ""), event_id, deps.clock()):
+        if first_delivery(deps.uow_factory(), workspace_of(body, req.context), event_id, deps.clock()):
             return next()
         return BoltResponse(status=200, body="")  # seen before: answer so Slack stops retrying
 
@@ -45,23 +46,31 @@ class HomeTab:
     def ack_event(ack: Ack) -> None:
         ack()
 
-    def on_app_home_opened(self, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        """After the ack (lazy): publishing the view is a call to Slack."""
+    def on_app_home_opened(
+        self, body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        """After the ack (lazy): publishing the view is a call to Slack. The Messages tab
+        sends the same event with `tab: "messages"`: nothing to publish there."""
         if event.get("tab", "home") != "home":
             return
-        ctx = self.deps.context(context.team_id or "", event["user"])
-        leads = self.deps.dispatch(MyLeads(), ctx)
+        team = workspace_of(body, context)
+        leads = self.deps.dispatch(MyLeads(), self.deps.context(team, event["user"]))
         client.views_publish(user_id=event["user"], view=home_view(leads))
-        refresh_timezone(self.deps, client, context.team_id or "", event["user"])
+        refresh_timezone(self.deps, client, team, event["user"])
 
 
 class Mentions:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def on_app_mention(self, ack: Ack, body: dict[str, Any], event: dict[str, Any]) -> None:
+    def on_app_mention(
+        self, ack: Ack, body: dict[str, Any], event: dict[str, Any], context: BoltContext
+    ) -> None:
+        """Recorded under the installation's workspace: in a Slack Connect channel the body's
+        team_id is the mentioner's organisation, not one this Leadbot keeps anything for."""
         ack()
-        reply_to_mention(self.deps.uow_factory(), body["team_id"], event, body["event_id"], self.deps.clock())
+        team = workspace_of(body, context)
+        reply_to_mention(self.deps.uow_factory(), team, event, body["event_id"], self.deps.clock())
         self.deps.kick_outbox()
 
 

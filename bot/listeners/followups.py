@@ -10,9 +10,10 @@ from bot.blocks.render import render
 from bot.deps import Deps
 from bot.ids import FollowupAction
 from bot.listeners.actions import LeadButtons, click_key
+from bot.listeners.answers import Answer, answer_to
 from bot.listeners.errors import answering_errors
-from bot.listeners.reply import ephemeral_followup
 from bot.listeners.timezones import refresh_timezone
+from bot.tenancy import workspace_of
 from domain.followup import snooze_until
 from handlers.commands import Command, CompleteReminder, LogReminderCall, SnoozeReminder
 from handlers.context import Context
@@ -32,11 +33,12 @@ class FollowupButtons:
         respond: Respond,
     ) -> None:
         """After the ack (lazy): chat.update and response_url are calls to Slack."""
-        team, user = context.team_id or body["team"]["id"], body["user"]["id"]
-        with answering_errors(respond):
+        team, user = workspace_of(body, context), body["user"]["id"]
+        answer = answer_to(body, client, respond)
+        with answering_errors(answer):
             ctx = self.deps.context(team, user)
             result = self.deps.dispatch(self.command_for(action, body, ctx), ctx)
-            self.show(result, body, client, respond)
+            self.show(result, body, client, answer)
         refresh_timezone(self.deps, client, team, user)
 
     def command_for(self, action: dict[str, Any], body: dict[str, Any], ctx: Context) -> Command:
@@ -53,16 +55,16 @@ class FollowupButtons:
         return SnoozeReminder(reminder_id=reminder_id, until=until, tz=tz.key, request_key=key)
 
     @staticmethod
-    def show(result: Result, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def show(result: Result, body: dict[str, Any], client: WebClient, answer: Answer) -> None:
         """A DM is updated in place (everyone sees it changed); a click in the ephemeral
-        `/lead tasks` list cannot be, so the answer goes below it."""
+        `/lead tasks` list cannot be, so the answer goes below it (or, from a view, in a modal)."""
         message = render(result)
         container = body.get("container", {})
         if body.get("message") and not container.get("is_ephemeral"):
             where = {"channel": container["channel_id"], "ts": container["message_ts"]}
             client.chat_update(**where, text=message.text, blocks=message.blocks)
         else:
-            respond(**ephemeral_followup(message))
+            answer(message)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -21,6 +21,7 @@ from bot.listeners.commands import SLASH_COMMAND
 from bot.listeners.errors import APOLOGY, answering_errors
 from bot.listeners.only_when import on_text
 from bot.listeners.reply import ephemeral
+from bot.tenancy import workspace_of
 from domain.errors import DomainError, PermissionDenied
 from domain.permissions import Action, Actor, can
 from handlers.import_rows import UnreadableCsv, decode, read_layout, read_rows
@@ -45,7 +46,7 @@ class ImportUpload:
         self.deps = deps
 
     def on_command(self, ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
-        actor = self._actor(context.team_id or command["team_id"], command["user_id"])
+        actor = self._actor(workspace_of(command, context), command["user_id"])
         if not can(actor, Action.IMPORT):
             ack(**ephemeral(error_message(NOT_ALLOWED)))
             return
@@ -62,7 +63,7 @@ class ImportUpload:
                 client.views_open(trigger_id=command["trigger_id"], view=import_form(""))
 
     def on_submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        actor = self._actor(context.team_id or body["team"]["id"], body["user"]["id"])
+        actor = self._actor(workspace_of(body, context), body["user"]["id"])
         values = view["state"]["values"]
         files = values.get(ImportInput.FILE, {}).get(ImportInput.FILE, {}).get("files") or []
         if not can(actor, Action.IMPORT):
@@ -80,7 +81,7 @@ class ImportUpload:
             return
         file_id, name, dry_run = context[JOB]
         user_id = body["user"]["id"]
-        ctx = self.deps.context(context.team_id or body["team"]["id"], user_id)
+        ctx = self.deps.context(workspace_of(body, context), user_id)
         report = ""
         try:
             text = decode(_download(client, file_id))

@@ -19,6 +19,7 @@ from bot.listeners.errors import answering_errors
 from bot.listeners.only_when import on_text
 from bot.listeners.views import post_privately
 from bot.metadata import QualifyFormMetadata
+from bot.tenancy import workspace_of
 from domain.errors import DomainError
 from handlers.commands import OpenQualification, QualifyLead
 from handlers.results import QualificationDraft
@@ -35,7 +36,7 @@ class QualifyForm:
     def on_command(self, ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         """Only the database runs before the ack: a refusal (not yours, closed, no such
         lead) is the command's answer, and the form is built ready for the lazy listener."""
-        ctx = self.deps.context(context.team_id or command["team_id"], command["user_id"])
+        ctx = self.deps.context(workspace_of(command, context), command["user_id"])
         parsed = parse(command.get("text", ""), ParseEnv(ctx.now, self.deps.timezone(ctx)))
         assert isinstance(parsed, OpenQualifyForm)  # what the matcher let through
         draft = self.deps.dispatch(OpenQualification(number=parsed.number), ctx)
@@ -56,7 +57,7 @@ class QualifyForm:
                 client.views_open(trigger_id=command["trigger_id"], view=view)
 
     def on_submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        ctx = self.deps.context(context.team_id or body["team"]["id"], body["user"]["id"])
+        ctx = self.deps.context(workspace_of(body, context), body["user"]["id"])
         meta = QualifyFormMetadata.load(view.get("private_metadata"))
         answers = read_answers(view["state"]["values"])
         # The same answers submitted twice from one view (a double click, a retry): recorded once.

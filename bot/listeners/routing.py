@@ -5,13 +5,15 @@ clicker only hears why nothing happened: not a manager of the team, or decided a
 from typing import Any
 
 from slack_bolt import App, BoltContext, Respond
+from slack_sdk import WebClient
 
 from bot.blocks.routing import decided_answer
 from bot.deps import Deps
 from bot.ids import ROUTING_BLOCK_PREFIX, RoutingAction
 from bot.listeners.actions import LeadButtons
+from bot.listeners.answers import answer_to
 from bot.listeners.errors import answering_errors
-from bot.listeners.reply import ephemeral_followup
+from bot.tenancy import workspace_of
 from domain.assignment import Decision
 from handlers.commands import DecideRouting
 from handlers.results import RoutingDecided
@@ -28,14 +30,20 @@ class ProposalButtons:
         self.deps = deps
 
     def on_proposal_clicked(
-        self, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+        self,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+        respond: Respond,
     ) -> None:
         """After the ack (lazy): the decision may wait on another manager's, row-locked."""
-        with answering_errors(respond):
-            ctx = self.deps.context(context.team_id or body["team"]["id"], body["user"]["id"])
+        answer = answer_to(body, client, respond)
+        with answering_errors(answer):
+            ctx = self.deps.context(workspace_of(body, context), body["user"]["id"])
             result = self.deps.dispatch(command_for(action), ctx)
             if isinstance(result, RoutingDecided) and result.settled_by_other:
-                respond(**ephemeral_followup(decided_answer(result)))
+                answer(decided_answer(result))
 
 
 def command_for(action: dict[str, Any]) -> DecideRouting:

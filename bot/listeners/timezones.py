@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.deps import Deps
+from bot.tenancy import workspace_of
 from handlers.timezones import needs_refresh, note_failed_lookup, remember_timezone
 
 log = logging.getLogger(__name__)
@@ -74,4 +75,4 @@ class TimezoneLearner:
 
 
 def _who(command: dict[str, Any], context: BoltContext) -> tuple[str, str]:
-    return (context.team_id or command.get("team_id", ""), command["user_id"])
+    return (workspace_of(command, context), command["user_id"])

@@ -13,6 +13,7 @@ from bot.deps import Deps
 from bot.form import FormValues, capture_command, form_errors, note_command, read_state
 from bot.ids import CallbackId
 from bot.metadata import CaptureFormMetadata
+from bot.tenancy import workspace_of
 from domain.errors import DomainError
 from handlers.commands import AddLead
 from handlers.context import Context
@@ -31,7 +32,7 @@ class CaptureForm:
     def on_submit(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         """Only the database runs before the ack: Slack keeps the form open for the answer,
         so a problem shows next to its input and a likely duplicate is asked about first."""
-        ctx = self.deps.context(context.team_id or body["team"]["id"], body["user"]["id"])
+        ctx = self.deps.context(workspace_of(body, context), body["user"]["id"])
         try:
             ack(**self.answer(view, ctx, context))
         except (DomainError, ValidationError) as error:

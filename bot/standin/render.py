@@ -62,9 +62,11 @@ def view_lines(
     name_of: NameOf,
     tz: ZoneInfo,
     errors: dict[str, str] | None = None,
+    first_button: int = 1,
 ) -> list[str]:
     """A modal: its title, its text, and its inputs numbered with what they hold (`values`, by
-    block_id) and any error under them, as Slack shows a response_action "errors" answer."""
+    block_id) and any error under them, as Slack shows a response_action "errors" answer; its
+    buttons numbered from `first_button`, as message_lines numbers a message's."""
     lines = [f"▌ {_plain(view.get('title'))}"]
     numbers = {block["block_id"]: number for number, block in enumerate(inputs_in(view), 1)}
     for block in view.get("blocks") or []:
@@ -75,6 +77,9 @@ def view_lines(
         lines.append(f"  {numbers[block_id]}. {_plain(block.get('label'))}: {values.get(block_id) or '—'}")
         if errors and errors.get(block_id):
             lines.append(f"     ⚠️ {errors[block_id]}")
+    buttons = buttons_in(view.get("blocks") or [])
+    if buttons:
+        lines.append("  ".join(_button_label(n, b) for n, b in enumerate(buttons, first_button)))
     lines.append("  ".join(f"[{_plain(view[key])}]" for key in ("submit", "close") if view.get(key)))
     return lines
 

@@ -81,6 +81,10 @@ class FakeSlack:
         self.bot_id = "B" + bot_user_id[1:]
         self.domain = team_name.lower().replace(" ", "-") + ".slack.test"  # .test never resolves
         self.users = dict(users or {})
+        # The token's installation as auth.test reports it: a workspace of an Enterprise Grid
+        # organisation has an enterprise_id; an org-wide install also says is_enterprise_install.
+        self.enterprise_id: str | None = None
+        self.org_wide = False
         self.on_call: Callable[[ApiCall], None] | None = None
         self.on_refusal: Callable[[Refused], None] | None = None  # the console prints them
         self._lock = threading.Lock()
@@ -284,6 +288,8 @@ class FakeSlack:
             "team_id": self.team_id,
             "user_id": self.bot_user_id,
             "bot_id": self.bot_id,
+            "is_enterprise_install": self.org_wide,
+            **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
         }
 
     def api_chat_postMessage(self, p: Params) -> Params:

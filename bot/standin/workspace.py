@@ -1,6 +1,7 @@
 """A local workspace: people typing /lead and clicking buttons, as signed requests
 into the real Bolt app. The console and the test suite both drive the app this way."""
 
+import http.client
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.bolt_request import SlackRequest
+from bot.standin.payloads import home_opened
 from bot.standin.server import FakeSlack
 from bot.standin.signer import SignedRequest, SlackSigner
 
@@ -79,6 +81,21 @@ def in_process(app: App) -> Transport:
     return send
 
 
+def over_http(host: str, port: int, path: str = "/slack/events") -> Transport:
+    """Requests sent as Slack sends them: over a socket to `leadbot serve`'s request URL."""
+
+    def send(request: SignedRequest) -> tuple[int, str]:
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        try:
+            connection.request("POST", path, body=request.body.encode(), headers=request.headers)
+            answer = connection.getresponse()
+            return answer.status, answer.read().decode()
+        finally:
+            connection.close()
+
+    return send
+
+
 class LocalWorkspace:
     def __init__(
         self,
@@ -120,6 +137,32 @@ class LocalWorkspace:
             **extra,
         )
         return self.judged(self.send(request))
+
+    def click_in_view(self, user_id: str, button: Button, view: dict[str, Any], **extra: Any) -> Reply:
+        """A click on a button of the Home tab or of a modal: `view` as the app published or
+        opened it (with its id), sent back as Slack does, with no response_url."""
+        request = self.signer.view_action(
+            team_id=self.team_id,
+            user_id=user_id,
+            action_id=button.action_id,
+            value=button.value,
+            block_id=button.block_id,
+            view=view,
+            **extra,
+        )
+        return self.send(request)
+
+    def open_home(self, user_id: str, tab: str = "home", **extra: Any) -> Reply:
+        """The person opens the app's Home tab (or its Messages tab): app_home_opened."""
+        event = home_opened(user_id, tab, self.home_view(user_id) if tab == "home" else None)
+        return self.event(event, **extra)
+
+    def home_view(self, user_id: str) -> dict[str, Any] | None:
+        """The Home tab the app last published to this person, as Slack keeps it (with its id)."""
+        published = [c for c in self.fake.calls_to("views.publish") if c.params.get("user_id") == user_id]
+        if not published:
+            return None
+        return {"id": f"VHOME{user_id}", **published[-1].params["view"]}
 
     def submit_view(
         self,

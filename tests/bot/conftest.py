@@ -29,8 +29,9 @@ def server(signed_runtime) -> Iterator[LeadbotServer]:
 
 @pytest.fixture
 def console(settings, config, fake_slack) -> Iterator[LeadbotConsole]:
-    """The console as `leadbot console` runs it, printing to the captured stdout."""
+    """`leadbot console` on the test database, printing to the captured stdout."""
     runtime = build_runtime(console_settings(settings, fake_slack), config)
     yield LeadbotConsole(runtime, fake_slack, config.console_users, config.console_users[0])
     fake_slack.on_call = fake_slack.on_refusal = None  # the stand-in outlives this test
+    runtime.app.listener_runner.listener_executor.shutdown(wait=True)
     runtime.engine.dispose()

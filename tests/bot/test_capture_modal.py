@@ -1,15 +1,15 @@
 """The capture form: `/lead add` alone and "Create lead from message", through the real app."""
 
 import json
-import time
 from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
-from support import ANN, BEN, NOW, wait_for_calls
+from support import ANN, BEN, NOW, printed_until, wait_for_calls
 
 from bot.grammar import CommandSyntaxError, OpenCaptureForm, ParseEnv, asks_for_form, parse
 from bot.ids import BlockId, CallbackId, FormInput
+from bot.standin.payloads import rich_text_message
 from bot.standin.workspace import buttons_in, inputs_in
 from handlers.commands import AddLead
 
@@ -152,6 +152,20 @@ def test_create_lead_from_message_prefills_the_form_and_keeps_the_permalink(slac
     assert "Captured from message" in json.dumps(slack.slash(ANN, "show L-1").blocks)
 
 
+def test_create_lead_from_a_message_typed_in_a_modern_client_reads_its_rich_text(slack, fake_slack):
+    typed = "New one: Jon Smithers <jon@acme-robotics.com> wants a demo, call him on +1 202 555 0143"
+    message = rich_text_message(BEN, typed, slack.team_id, ts="1700000000.000300")
+
+    slack.message_shortcut(ANN, CallbackId.FROM_MESSAGE, message, channel_id="C0SALES")
+
+    prefilled = shown(wait_for_calls(fake_slack, "views.open")[-1].params["view"])
+    assert (prefilled[FormInput.NAME], prefilled[FormInput.EMAIL]) == (
+        "Jon Smithers",
+        "jon@acme-robotics.com",
+    )
+    assert prefilled[FormInput.PHONE] == "+1 202-555-0143"
+
+
 def test_the_form_opens_without_an_origin_where_the_bot_cannot_link_the_message(slack, fake_slack, runtime):
     fake_slack.fail_next("chat.getPermalink", status=200, error="channel_not_found")
     slack.message_shortcut(ANN, CallbackId.FROM_MESSAGE, MESSAGE, channel_id="D0SOMEONE")
@@ -197,12 +211,3 @@ def test_the_console_shows_the_form_and_fills_it_in(console, fake_slack, capsys)
     console.handle("submit")
     saved = printed_until(capsys, "Keep both")
     assert "the form closed" in saved and "Merge into L-1" in saved
-
-
-def printed_until(capsys, text: str, timeout: float = 5.0) -> str:
-    """The reply is printed by the stand-in's thread once the lazy listener posts it."""
-    out, deadline = "", time.monotonic() + timeout
-    while text not in out and time.monotonic() < deadline:
-        time.sleep(0.01)
-        out += capsys.readouterr().out
-    return out
