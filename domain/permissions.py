@@ -123,3 +123,24 @@ def require_team_report(actor: Actor, sales_team: str, team_name: str) -> None:
         raise PermissionDenied(
             f"Only a manager of {team_name} or an admin sees its report. `/lead report` shows yours."
         )
+
+
+# --- merges -----------------------------------------------------------------------------
+
+
+def can_undo_merge(actor: Actor, merged_by: str, *leads: Lead) -> bool:
+    """A merge is undone by whoever made it (a wrong merge is theirs to take back, without
+    waiting for a manager), by a manager of the leads' team, or by an admin."""
+    if any(lead.team_id != actor.team_id for lead in leads):
+        return False
+    if actor.user_id == merged_by or actor.role is Role.ADMIN:
+        return True
+    return actor.role is Role.MANAGER and all(lead.sales_team in actor.sales_teams for lead in leads)
+
+
+def require_merge_undoer(actor: Actor, merged_by: str, merged: Lead, kept: Lead) -> None:
+    if not can_undo_merge(actor, merged_by, merged, kept):
+        raise PermissionDenied(
+            f"Only the person who merged {merged.ref} into {kept.ref}, a manager of its team "
+            "or an admin can undo that merge."
+        )
