@@ -19,7 +19,6 @@ class Action(StrEnum):
     WORK = "work"  # note, log, remind, edit, qualify
     CLOSE = "close"  # convert, lose, reopen
     ASSIGN = "assign"
-    UNDO_MERGE = "undo merges of"
     CONFIGURE = "configure"
     IMPORT = "import leads"  # many leads at once, into the pool: managers and admins
 

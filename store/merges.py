@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from store.tables import ActivityRow, CadenceEnrollmentRow, EngagementEventRow, MergeRow, ReminderRow
+from store.tables import ActivityRow, CadenceEnrollmentRow, EngagementEventRow, LeadRow, MergeRow, ReminderRow
 
 # What a lead did and what was done with it: it follows a merge, and comes back on undo.
 _HISTORY = (ActivityRow, ReminderRow, EngagementEventRow, CadenceEnrollmentRow)
@@ -58,5 +58,30 @@ class MergeRepository:
         )
         return self._s.scalars(query).first()
 
-    def mark_undone(self, merge: MergeRow, by: str, at: datetime) -> None:
-        merge.undone_by, merge.undone_at = by, at
+    def claim(self, team_id: str, source_id: int, target_id: int) -> bool:
+        """Mark the source merged into the target, once. Of two requests at once (a double
+        click on Merge anyway), the second waits for the first's commit on PostgreSQL and
+        then finds nothing to claim; on SQLite it waited before reading anything."""
+        claimed = self._s.execute(
+            sa.update(LeadRow)
+            .where(LeadRow.team_id == team_id, LeadRow.id == source_id, LeadRow.merged_into_id.is_(None))
+            .values(merged_into_id=target_id)
+            .returning(LeadRow.id),
+            execution_options={"synchronize_session": False},
+        )
+        return claimed.first() is not None
+
+    def merged_into(self, source_id: int) -> int | None:
+        """As committed now, not as this session read it earlier."""
+        return self._s.scalar(sa.select(LeadRow.merged_into_id).where(LeadRow.id == source_id))
+
+    def mark_undone(self, merge: MergeRow, by: str, at: datetime) -> bool:
+        """Once, however many clicks: False if another request undid it first."""
+        undone = self._s.execute(
+            sa.update(MergeRow)
+            .where(MergeRow.id == merge.id, MergeRow.undone_at.is_(None))
+            .values(undone_by=by, undone_at=at)
+            .returning(MergeRow.id),
+            execution_options={"synchronize_session": False},
+        )
+        return undone.first() is not None

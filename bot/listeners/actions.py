@@ -5,11 +5,12 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
+from bot.blocks.merges import merge_cancelled_message
 from bot.blocks.render import render
 from bot.deps import Deps
 from bot.ids import ActionId
 from bot.listeners.errors import answering_errors
-from bot.listeners.reply import ephemeral_followup
+from bot.listeners.reply import ephemeral_followup, ephemeral_in_place
 from domain.activity import ActivityKind
 from handlers.commands import (
     Command,
@@ -40,6 +41,12 @@ def next_morning(ctx_now: datetime, deps: Deps, ctx: Context) -> datetime:
     return local.replace(hour=MORNING_HOUR, minute=0, second=0, microsecond=0).astimezone(ctx_now.tzinfo)
 
 
+def merge_pair(action: dict[str, Any]) -> tuple[int, int]:
+    """The duplicate and the lead to keep, as a merge button carries them."""
+    duplicate, keep = (int(part) for part in action["value"].split(":"))
+    return duplicate, keep
+
+
 class LeadButtons:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -54,9 +61,14 @@ class LeadButtons:
         """Runs after the ack (a lazy listener): its answer goes through response_url,
         a network call that must not hold up the 3-second ack."""
         with answering_errors(respond):
+            if action["action_id"] == ActionId.MERGE_CANCEL:
+                respond(**ephemeral_in_place(merge_cancelled_message(*merge_pair(action))))
+                return
             ctx = self.deps.context(context.team_id or body["team"]["id"], body["user"]["id"])
             command = self.command_for(action, body, ctx)
-            respond(**ephemeral_followup(render(self.deps.dispatch(command, ctx))))
+            answer = render(self.deps.dispatch(command, ctx))
+            in_place = action["action_id"] == ActionId.MERGE_ANYWAY
+            respond(**(ephemeral_in_place(answer) if in_place else ephemeral_followup(answer)))
 
     def command_for(self, action: dict[str, Any], body: dict[str, Any], ctx: Context) -> Command:
         number = int(action["value"].split(":")[0])
@@ -73,15 +85,18 @@ class LeadButtons:
             case ActionId.SNOOZE_HOUR:
                 text = action["value"].partition(":")[2]
                 return SetReminder(number=number, due_at=ctx.now + SNOOZE, text=text, request_key=key)
-            case ActionId.MERGE:
-                duplicate, keep = (int(part) for part in action["value"].split(":"))
-                return MergeLeads(duplicate=duplicate, keep=keep, request_key=key)
+            case ActionId.MERGE | ActionId.MERGE_ANYWAY:
+                duplicate, keep = merge_pair(action)
+                confirmed = action["action_id"] == ActionId.MERGE_ANYWAY
+                return MergeLeads(duplicate=duplicate, keep=keep, request_key=key, confirmed=confirmed)
             case ActionId.KEEP_BOTH:
                 return KeepBoth(number=number)
             case ActionId.LINK_RETURNING:
                 return LinkReturning(number=number)
             case ActionId.UNDO_MERGE:
                 return UndoMerge(number=number)
+            case ActionId.MERGE_CANCEL:
+                raise AssertionError("a cancel is answered without a command")
 
 
 def register(app: App, deps: Deps) -> None:
