@@ -132,6 +132,19 @@ def test_a_lead_cannot_merge_into_itself_or_a_merged_one(uow_factory, ann, smith
         merge_leads(MergeLeads(duplicate=1, keep=2), uow_factory(), ann)
 
 
+def test_a_merge_whose_kept_lead_was_merged_since_comes_apart_in_order(uow_factory, ann, smithers):
+    capture(uow_factory, ann, "Jonathan Smithers Sr", fields={"company": "Acme Corporation"})  # L-3
+    merge_leads(MergeLeads(duplicate=2, keep=1), uow_factory(), ann)
+    merge_leads(MergeLeads(duplicate=1, keep=3), uow_factory(), ann)
+    with pytest.raises(InvalidInput, match="L-1, which L-2 was merged into, has been merged"):
+        undo_merge(UndoMerge(number=2), uow_factory(), ann)
+    with pytest.raises(InvalidInput, match="L-2 was merged into L-3: use L-3"):  # where its history is
+        add_note(AddNote(number=2, text="called"), uow_factory(), ann)
+    undo_merge(UndoMerge(number=1), uow_factory(), ann)
+    assert undo_merge(UndoMerge(number=2), uow_factory(), ann).restored.ref == "L-2"
+    assert history(uow_factory, 2) == (["called about pricing"], ["send quote"])
+
+
 def test_keep_both_clears_the_flag(uow_factory, ann, smithers):
     dismissed = keep_both(KeepBoth(number=2), uow_factory(), ann)
     assert dismissed.was_flagged_as == "L-1"
