@@ -186,10 +186,10 @@ def _build_note(args: list[str], env: ParseEnv) -> AddNote:
 
 
 def _build_merge(args: list[str], env: ParseEnv) -> MergeLeads:
-    words = [a for a in args if a.lower() != "into"]
-    if len(words) != 2:
-        raise CommandSyntaxError("Name the duplicate, then the lead to keep.")
-    return MergeLeads(duplicate=_ref(words[:1]), keep=_ref(words[1:]), request_key=env.request_key)
+    # `into` is required: without it, which lead goes and which stays is a guess (issue 13).
+    if len(args) != 3 or args[1].lower() != "into":
+        raise CommandSyntaxError("Name the duplicate, then `into`, then the lead to keep.")
+    return MergeLeads(duplicate=_ref(args[:1]), keep=_ref(args[2:]), request_key=env.request_key)
 
 
 def _build_mine(args: list[str], env: ParseEnv) -> MyLeads:
@@ -570,7 +570,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
     SubcommandSpec(
         "unmerge",
         "unmerge <lead>",
-        "Managers: undo the merge of a lead",
+        "Undo the merge of a lead (whoever merged it, a manager or an admin)",
         ("/lead unmerge L-43",),
         lambda a, e: UndoMerge(number=_ref(a)),
     ),

@@ -12,6 +12,8 @@ class ActionId(StrEnum):
     KEEP_BOTH = "lead.duplicate.keep_both"
     LINK_RETURNING = "lead.duplicate.link_returning"  # alike a customer's lead: their next cycle
     UNDO_MERGE = "lead.merge.undo"
+    MERGE_ANYWAY = "lead.merge.anyway"  # value "<duplicate>:<keep>": the two differ, merge all the same
+    MERGE_CANCEL = "lead.merge.cancel"  # value "<duplicate>:<keep>"
 
 
 class BlockId(StrEnum):
@@ -19,6 +21,8 @@ class BlockId(StrEnum):
     REMINDER_ACTIONS = "reminder.actions"
     DUPLICATE_ACTIONS = "lead.duplicate.actions"
     MERGE_ACTIONS = "lead.merge.actions"
+    MERGE_CONFIRM_ACTIONS = "lead.merge.confirm"
+    MERGED_AWAY_ACTIONS = "lead.merged_away.actions"
     FORM_DUPLICATE = "lead.form.duplicate"  # the likely-duplicate warning inside the capture form
 
 

@@ -19,7 +19,6 @@ class Action(StrEnum):
     WORK = "work"  # note, log, remind, edit, qualify
     CLOSE = "close"  # convert, lose, reopen
     ASSIGN = "assign"
-    UNDO_MERGE = "undo merges of"
     CONFIGURE = "configure"
     IMPORT = "import leads"  # many leads at once, into the pool: managers and admins
 
@@ -122,4 +121,25 @@ def require_team_report(actor: Actor, sales_team: str, team_name: str) -> None:
     if not can_see_team_report(actor, sales_team):
         raise PermissionDenied(
             f"Only a manager of {team_name} or an admin sees its report. `/lead report` shows yours."
+        )
+
+
+# --- merges -----------------------------------------------------------------------------
+
+
+def can_undo_merge(actor: Actor, merged_by: str, *leads: Lead) -> bool:
+    """A merge is undone by whoever made it (a wrong merge is theirs to take back, without
+    waiting for a manager), by a manager of the leads' team, or by an admin."""
+    if any(lead.team_id != actor.team_id for lead in leads):
+        return False
+    if actor.user_id == merged_by or actor.role is Role.ADMIN:
+        return True
+    return actor.role is Role.MANAGER and all(lead.sales_team in actor.sales_teams for lead in leads)
+
+
+def require_merge_undoer(actor: Actor, merged_by: str, merged: Lead, kept: Lead) -> None:
+    if not can_undo_merge(actor, merged_by, merged, kept):
+        raise PermissionDenied(
+            f"Only the person who merged {merged.ref} into {kept.ref}, a manager of its team "
+            "or an admin can undo that merge."
         )

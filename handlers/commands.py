@@ -85,6 +85,7 @@ class MergeLeads(Command):
     duplicate: int = Field(gt=0)
     keep: int = Field(gt=0)
     request_key: str | None = None
+    confirmed: bool = False  # the person saw how the two differ and said merge anyway
 
 
 class KeepBoth(Command):

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from domain.lead import lead_ref
+from domain.lead import Lead, lead_ref
 from store.unit_of_work import SqlUnitOfWork
 
 EXPORT_FIELDS = (
@@ -31,11 +31,13 @@ EXPORT_FIELDS = (
 
 
 def export_leads(uow: SqlUnitOfWork, workspace_id: str) -> Iterator[dict[str, Any]]:
+    """Live leads only: a merged-away lead is one person counted twice (DESIGN.md)."""
     with uow:
         leads = uow.leads.all(workspace_id)
-    number_by_id = {lead.id: lead.number for lead in leads}
+    number_of = _live_numbers(leads)
     for lead in leads:
-        duplicate = number_by_id.get(lead.duplicate_of) if lead.duplicate_of else None
+        if lead.merged_into is not None:
+            continue
         yield {
             "id": lead.ref,
             "name": lead.name,
@@ -52,7 +54,28 @@ def export_leads(uow: SqlUnitOfWork, workspace_id: str) -> Iterator[dict[str, An
             "owner": lead.owner_id,
             "team": lead.sales_team,
             "created_at": lead.created_at.isoformat(),
-            "duplicate_of": lead_ref(duplicate) if duplicate else None,
+            "duplicate_of": _flagged_as(lead, number_of),
             "contact_id": lead.contact_id,
             "cycle": lead.cycle,
         }
+
+
+def _flagged_as(lead: Lead, live_number: dict[int | None, int]) -> str | None:
+    """The live lead this one was flagged alike: the one named, or the one that lead was
+    merged into since (none when that is this lead itself)."""
+    number = live_number.get(lead.duplicate_of) if lead.duplicate_of else None
+    return lead_ref(number) if number and number != lead.number else None
+
+
+def _live_numbers(leads: list[Lead]) -> dict[int | None, int]:
+    """Each lead's id to the number of the live lead that holds it now (itself, or the end of
+    its merges), so a flag on a lead merged since names a lead the export lists."""
+    by_id = {lead.id: lead for lead in leads}
+    numbers = {}
+    for lead in leads:
+        end, hops = lead, 0
+        while end.merged_into is not None and end.merged_into in by_id and hops < len(by_id):
+            end, hops = by_id[end.merged_into], hops + 1
+        if end.merged_into is None:
+            numbers[lead.id] = end.number
+    return numbers

@@ -1,35 +1,60 @@
-"""Merging duplicates: atomic, nothing lost, and undoable by a manager."""
+"""Merging duplicates: atomic, nothing lost, confirmed when the two differ, and undoable by
+whoever merged, a manager or an admin."""
+
+from typing import Any
 
 from domain.activity import Activity, ActivityKind
+from domain.assignment import AssignmentState
 from domain.errors import InvalidInput
 from domain.lead import CONTACT_FIELDS, PROFILE_FIELDS, Lead
-from domain.permissions import Action
+from domain.merging import differences
+from domain.permissions import Action, require_merge_undoer
 from handlers.commands import KeepBoth, MergeLeads, UndoMerge
-from handlers.context import Context, audit, load_lead
+from handlers.context import Context, audit, find_lead, load_lead, use_survivor
 from handlers.matching import refresh_match_keys
 from handlers.nurture import follow_owner, stop_cadences
 from handlers.rescore import rescore_lead, rescore_leads
-from handlers.results import DuplicateDismissed, LeadsMerged, LeadView, MergeUndone
+from handlers.results import DuplicateDismissed, LeadsMerged, LeadView, MergeToConfirm, MergeUndone
 from store.cadences import CadenceRepository
 from store.unit_of_work import SqlUnitOfWork
 
 MERGEABLE = (*CONTACT_FIELDS, *PROFILE_FIELDS)
 
 
-def merge_leads(cmd: MergeLeads, uow: SqlUnitOfWork, ctx: Context) -> LeadsMerged:
+def merge_leads(cmd: MergeLeads, uow: SqlUnitOfWork, ctx: Context) -> LeadsMerged | MergeToConfirm:
     """The kept lead takes every activity and reminder of the duplicate and fills
-    its empty fields from it; the duplicate stays only as a pointer, for undo."""
+    its empty fields from it; the duplicate stays only as a pointer, for undo. Leads that
+    name different emails or phones are likely two people: nothing is merged until the
+    person confirms."""
     if cmd.duplicate == cmd.keep:
         raise InvalidInput("lead", "A lead cannot be merged into itself.")
     with uow:
         keep = load_lead(uow, ctx, cmd.keep, Action.WORK)
-        duplicate = load_lead(uow, ctx, cmd.duplicate, Action.WORK)
+        duplicate = load_lead(uow, ctx, cmd.duplicate, Action.WORK, merged_away=True)
         if duplicate.merged_into == keep.id:
-            return LeadsMerged(LeadView.of(keep), LeadView.of(duplicate), (), already_done=True)
-        _refuse_merged(keep, duplicate)
+            return _already_merged(keep, duplicate)
+        if duplicate.merged_into is not None:
+            raise InvalidInput("lead", use_survivor(uow, duplicate))
+        differs = differences(duplicate, keep)
+        if differs and not cmd.confirmed:
+            return MergeToConfirm(LeadView.of(duplicate), LeadView.of(keep), differs)
+        if not uow.merges.claim(keep.team_id, duplicate.id or 0, keep.id or 0):
+            return _merged_meanwhile(uow, keep, duplicate)
         result = _merge(uow, ctx, duplicate, keep)
         uow.commit()
     return result
+
+
+def _already_merged(keep: Lead, duplicate: Lead) -> LeadsMerged:
+    return LeadsMerged(LeadView.of(keep), LeadView.of(duplicate), (), already_done=True)
+
+
+def _merged_meanwhile(uow: SqlUnitOfWork, keep: Lead, duplicate: Lead) -> LeadsMerged:
+    """Another request (a double click) merged the duplicate after we read it: the same
+    merge is done already; a different one leaves this one nothing to do."""
+    if uow.merges.merged_into(duplicate.id or 0) == keep.id:
+        return _already_merged(keep, duplicate)
+    raise InvalidInput("lead", f"{duplicate.ref} was just merged into another lead: nothing was changed.")
 
 
 def _merge(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> LeadsMerged:
@@ -40,6 +65,7 @@ def _merge(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> Lea
     keep.updated_at = duplicate.updated_at = ctx.now
     duplicate.merged_into, duplicate.duplicate_of = keep.id, None
     _one_cadence(uow, ctx, duplicate, keep)
+    _withdraw_proposal(uow, ctx, duplicate)
     uow.merges.move_history(keep.team_id, duplicate.id or 0, keep.id or 0)
     follow_owner(uow, ctx, keep)
     uow.merges.record(
@@ -59,32 +85,55 @@ def _merge(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> Lea
 
 
 def undo_merge(cmd: UndoMerge, uow: SqlUnitOfWork, ctx: Context) -> MergeUndone:
-    """Managers only: the merged lead comes back with its own history, and the
-    fields the merge filled are emptied again unless someone changed them since."""
+    """The person who merged, a manager of the leads' team or an admin: the merged lead
+    comes back with its own history, and the fields the merge filled are emptied again
+    unless someone changed them since."""
     with uow:
-        source = load_lead(uow, ctx, cmd.number, Action.UNDO_MERGE)
+        source = find_lead(uow, ctx, cmd.number)
         merge = uow.merges.open_merge_of(source.team_id, source.id or 0)
-        if merge is None or source.merged_into is None:
-            raise InvalidInput("lead", f"{source.ref} is not merged into another lead.")
-        keep = load_lead(uow, ctx, uow.leads.number_of(merge.target_id), Action.UNDO_MERGE)
-        before = keep.snapshot()
-        for field, value in merge.filled.items():
-            if getattr(keep, field) == value:
-                setattr(keep, field, None)
-        uow.merges.move_history_back(keep.team_id, source.id or 0, keep.id or 0)
-        follow_owner(uow, ctx, source)
-        source.merged_into, source.duplicate_of = None, keep.id
-        keep.updated_at = source.updated_at = ctx.now
-        _save_both(uow, keep, source)  # the keeper lets go of filled fields before the source returns
-        uow.merges.mark_undone(merge, ctx.actor.user_id, ctx.now)
-        audit(uow, ctx, "lead.merge_undone", keep, before, {**keep.snapshot(), "restored": source.ref})
-        assert keep.id is not None and source.id is not None
-        reasons = {keep.id: f"merge of {source.ref} undone", source.id: "merge undone"}
-        rescore_leads(uow, keep.team_id, list(reasons), reasons, ctx.now, ctx.config)
-        source = uow.leads.by_id(source.team_id, source.id) or source
-        keep = uow.leads.by_id(keep.team_id, keep.id) or keep
+        keep = uow.leads.by_id(source.team_id, merge.target_id) if merge else None
+        if merge is None or keep is None or source.merged_into is None:
+            raise _nothing_to_undo(source)
+        require_merge_undoer(ctx.actor, merge.merged_by, source, keep)
+        if keep.merged_into is not None:
+            raise _undo_the_later_merge_first(source, keep)
+        if not uow.merges.mark_undone(merge, ctx.actor.user_id, ctx.now):  # a double click: once
+            raise _nothing_to_undo(source)
+        result = _undo(uow, ctx, source, keep, merge.filled)
         uow.commit()
+    return result
+
+
+def _undo(uow: SqlUnitOfWork, ctx: Context, source: Lead, keep: Lead, filled: dict[str, Any]) -> MergeUndone:
+    before = keep.snapshot()
+    for field, value in filled.items():
+        if getattr(keep, field) == value:
+            setattr(keep, field, None)
+    uow.merges.move_history_back(keep.team_id, source.id or 0, keep.id or 0)
+    follow_owner(uow, ctx, source)
+    source.merged_into, source.duplicate_of = None, keep.id
+    keep.updated_at = source.updated_at = ctx.now
+    _save_both(uow, keep, source)  # the keeper lets go of filled fields before the source returns
+    audit(uow, ctx, "lead.merge_undone", keep, before, {**keep.snapshot(), "restored": source.ref})
+    assert keep.id is not None and source.id is not None
+    reasons = {keep.id: f"merge of {source.ref} undone", source.id: "merge undone"}
+    rescore_leads(uow, keep.team_id, list(reasons), reasons, ctx.now, ctx.config)
+    source = uow.leads.by_id(source.team_id, source.id) or source
+    keep = uow.leads.by_id(keep.team_id, keep.id) or keep
     return MergeUndone(LeadView.of(source), LeadView.of(keep))
+
+
+def _nothing_to_undo(source: Lead) -> InvalidInput:
+    return InvalidInput("lead", f"{source.ref} is not merged into another lead: nothing to undo.")
+
+
+def _undo_the_later_merge_first(source: Lead, keep: Lead) -> InvalidInput:
+    """Its history went on with the lead it was merged into: that merge comes apart first."""
+    return InvalidInput(
+        "lead",
+        f"{keep.ref}, which {source.ref} was merged into, has been merged into another lead since: "
+        f"undo that first with `/lead unmerge {keep.ref}`.",
+    )
 
 
 def keep_both(cmd: KeepBoth, uow: SqlUnitOfWork, ctx: Context) -> DuplicateDismissed:
@@ -114,10 +163,14 @@ def _one_cadence(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) 
         stop_cadences(uow, ctx, duplicate, f"merged into {keep.ref}, already in a cadence")
 
 
-def _refuse_merged(*leads: Lead) -> None:
-    for lead in leads:
-        if lead.merged_into is not None:
-            raise InvalidInput("lead", f"{lead.ref} was already merged into another lead.")
+def _withdraw_proposal(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead) -> None:
+    """A proposal waiting for the duplicate would hand out a lead that is no longer live: the
+    merge takes it over (a manager's click then hears so), and the rep gets the turn back."""
+    pending = uow.routing.pending_for(duplicate.team_id, duplicate.id or 0)
+    if pending is None:
+        return
+    if uow.routing.decide(pending, AssignmentState.SUPERSEDED, pending.rep_id, ctx.actor.user_id, ctx.now):
+        uow.routing.return_turn(pending.team_id, pending.sales_team, pending.rep_id)
 
 
 def _save_both(uow: SqlUnitOfWork, *leads: Lead) -> None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from domain.activity import Activity
 from domain.assignment import Assignment, Decision
 from domain.lead import Lead
+from domain.merging import Difference
 from domain.predictive import MIN_HISTORY, Factor
 from domain.qualification import Qualification
 from domain.reminder import Reminder
@@ -150,6 +151,26 @@ class LeadsMerged:
     merged: LeadView
     filled: tuple[str, ...]
     already_done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MergeToConfirm:
+    """Nothing merged yet: the two leads name different emails or phones, so the person is
+    asked first, with what differs."""
+
+    duplicate: LeadView
+    keep: LeadView
+    differences: tuple[Difference, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LeadMergedAway:
+    """`show` of a lead merged into another: it is not live, its history is in `kept`."""
+
+    lead: LeadView
+    kept: int | None  # the number of the live lead holding its history (None: a chain too long)
+    merged_by: str | None
+    merged_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +351,8 @@ Result = (
     | ActivityAdded
     | ReminderSet
     | LeadsMerged
+    | MergeToConfirm
+    | LeadMergedAway
     | DuplicateDismissed
     | ReturningLinked
     | MergeUndone

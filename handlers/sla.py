@@ -48,7 +48,7 @@ def escalate_breaches(
 def _settle(uow: SqlUnitOfWork, ctx: Context, item: DueSla) -> int:
     assignment = item.assignment
     lead = uow.leads.by_id(assignment.team_id, assignment.lead_id)
-    if lead is None or lead.status not in OPEN_STATUSES or lead.owner_id != assignment.rep_id:
+    if lead is None or not _still_owed(lead, assignment):
         uow.sla.settle(assignment.id, SlaStatus.VOID)
         return 0
     if not uow.sla.settle(assignment.id, SlaStatus.BREACHED):
@@ -57,6 +57,13 @@ def _settle(uow: SqlUnitOfWork, ctx: Context, item: DueSla) -> int:
     rerouted = _reroute(uow, ctx, lead, assignment, team) if team.routing.reroute_on_breach else None
     _queue_escalation(uow, ctx, lead, item, team, rerouted)
     return 1
+
+
+def _still_owed(lead: Lead, assignment: Assignment) -> bool:
+    """The clock still measures a contact someone owes: the lead is live (not merged into
+    another, whose own clock counts), open, and still that rep's."""
+    live = lead.merged_into is None and lead.status in OPEN_STATUSES
+    return live and lead.owner_id == assignment.rep_id
 
 
 def _reroute(

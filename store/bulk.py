@@ -20,7 +20,7 @@ from domain.lead import Lead
 from domain.search import search_text
 from store.contacts import to_contact
 from store.executemany import insert_many
-from store.leads import LEAD_COLUMNS, to_lead
+from store.leads import LEAD_COLUMNS, MERGE_HOPS, to_lead
 from store.sql import insert_ignoring_conflict
 from store.tables import (
     HOLDS_IDENTITY,
@@ -37,7 +37,6 @@ from store.unit_of_work import SqlUnitOfWork
 _LISTED: sa.BindParameter[Any] = sa.bindparam("listed", expanding=True)
 # SQLite allows 32,766 bound parameters a statement; PostgreSQL 65,535. IN lists stay well below.
 IN_CHUNK = 900
-MERGE_HOPS = 10  # as LeadRepository._by_external_id: a longer chain of merges is not followed
 _T = TypeVar("_T")
 
 _leads = cast(sa.Table, LeadRow.__table__)

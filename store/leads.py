@@ -18,6 +18,7 @@ from store.tables import HOLDS_IDENTITY, LeadCounterRow, LeadMatchKeyRow, LeadRo
 # Per blocking key: a key shared by more leads than this says little about any
 # one of them, and must not crowd out the leads a more telling key finds.
 MAX_CANDIDATES = 100
+MERGE_HOPS = 10  # a longer chain of merges (a lead merged into one merged since...) is not followed
 
 LEAD_COLUMNS = (
     "name",
@@ -154,8 +155,15 @@ class LeadRepository:
         """External ids are unique even among merged leads, so a resend of a merged
         lead's id must reach the lead it was merged into."""
         row = self._s.scalars(self._in(team_id).where(LeadRow.external_id == external_id)).first()
+        return self._live_end(row)
+
+    def survivor(self, lead: Lead) -> Lead | None:
+        """The live lead a merged-away one's history went to, following merges of merges."""
+        return self._live_end(self._s.get(LeadRow, lead.id)) if lead.id is not None else None
+
+    def _live_end(self, row: LeadRow | None) -> Lead | None:
         hops = 0
-        while row is not None and row.merged_into_id is not None and hops < 10:
+        while row is not None and row.merged_into_id is not None and hops < MERGE_HOPS:
             row, hops = self._s.get(LeadRow, row.merged_into_id), hops + 1
         return to_lead(row) if row is not None and row.merged_into_id is None else None
 

@@ -101,7 +101,8 @@ class SlaRepository:
         return speeds[0] if speeds else None
 
     def speeds(self, team_id: str, sales_team: str, since: datetime) -> list[LeadSpeed]:
-        """Leads of a team first assigned since `since`, one LeadSpeed each."""
+        """Live leads of a team first assigned since `since`, one LeadSpeed each (a lead
+        merged into another is its person counted twice)."""
         first = (
             sa.select(AssignmentRow.lead_id)
             .where(AssignmentRow.team_id == team_id, AssignmentRow.state == APPROVED)
@@ -112,6 +113,7 @@ class SlaRepository:
             AssignmentRow.team_id == team_id,
             AssignmentRow.sales_team == sales_team,
             AssignmentRow.lead_id.in_(first),
+            LeadRow.merged_into_id.is_(None),
         )
         return _per_lead(self._s.execute(rows))
 

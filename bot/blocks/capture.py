@@ -99,7 +99,7 @@ def merged_message(result: LeadsMerged) -> SlackMessage:
             ButtonElement(text="Undo merge", action_id=ActionId.UNDO_MERGE, value=str(result.merged.number)),
         ],
     )
-    note = ContextBlock(elements=[MarkdownTextObject(text="A manager can undo this.")])
+    note = ContextBlock(elements=[MarkdownTextObject(text="You, a manager or an admin can undo this.")])
     return SlackMessage(text=text, blocks=[section(text), undo.to_dict(), note.to_dict()])
 
 

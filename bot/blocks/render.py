@@ -14,6 +14,7 @@ from bot.blocks.closing import closed_message, qualified_message
 from bot.blocks.followups import local_when
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
 from bot.blocks.lists import list_blocks
+from bot.blocks.merges import confirm_merge_message, merged_away_message
 from bot.blocks.nurture import nurture_message
 from bot.blocks.probability import probability_message
 from bot.blocks.report import report_message
@@ -32,8 +33,10 @@ from handlers.results import (
     LeadClosed,
     LeadDetails,
     LeadList,
+    LeadMergedAway,
     LeadQualified,
     LeadsMerged,
+    MergeToConfirm,
     MergeUndone,
     NurtureChanged,
     ProbabilitySet,
@@ -58,6 +61,8 @@ render.register(LeadsMerged, merged_message)
 render.register(DuplicateDismissed, dismissed_message)
 render.register(ReturningLinked, linked_message)
 render.register(MergeUndone, undone_message)
+render.register(MergeToConfirm, confirm_merge_message)
+render.register(LeadMergedAway, merged_away_message)
 render.register(LeadQualified, qualified_message)
 render.register(LeadClosed, closed_message)
 render.register(PipelineReport, report_message)

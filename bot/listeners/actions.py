@@ -6,6 +6,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.blocks.merges import merge_cancelled_message
 from bot.blocks.render import render
 from bot.deps import Deps
 from bot.ids import ActionId
@@ -42,6 +43,12 @@ def next_morning(ctx_now: datetime, deps: Deps, ctx: Context) -> datetime:
     return local.replace(hour=MORNING_HOUR, minute=0, second=0, microsecond=0).astimezone(ctx_now.tzinfo)
 
 
+def merge_pair(action: dict[str, Any]) -> tuple[int, int]:
+    """The duplicate and the lead to keep, as a merge button carries them."""
+    duplicate, keep = (int(part) for part in action["value"].split(":"))
+    return duplicate, keep
+
+
 class LeadButtons:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -59,9 +66,14 @@ class LeadButtons:
         respond: Respond,
     ) -> None:
         """Runs after the ack (a lazy listener): its answer (through response_url, or a modal
-        for a click in the Home tab) is a network call that must not hold up the 3-second ack."""
-        answer = answer_to(body, client, respond)
+        for a click in the Home tab) is a network call that must not hold up the 3-second ack.
+        The answer to a question (Merge anyway / Cancel) takes the question's place."""
+        in_place = action["action_id"] in (ActionId.MERGE_ANYWAY, ActionId.MERGE_CANCEL)
+        answer = answer_to(body, client, respond, in_place=in_place)
         with answering_errors(answer):
+            if action["action_id"] == ActionId.MERGE_CANCEL:
+                answer(merge_cancelled_message(*merge_pair(action)))
+                return
             ctx = self.deps.context(workspace_of(body, context), body["user"]["id"])
             command = self.command_for(action, body, ctx)
             answer(render(self.deps.dispatch(command, ctx)))
@@ -81,15 +93,18 @@ class LeadButtons:
             case ActionId.SNOOZE_HOUR:
                 text = action["value"].partition(":")[2]
                 return SetReminder(number=number, due_at=ctx.now + SNOOZE, text=text, request_key=key)
-            case ActionId.MERGE:
-                duplicate, keep = (int(part) for part in action["value"].split(":"))
-                return MergeLeads(duplicate=duplicate, keep=keep, request_key=key)
+            case ActionId.MERGE | ActionId.MERGE_ANYWAY:
+                duplicate, keep = merge_pair(action)
+                confirmed = action["action_id"] == ActionId.MERGE_ANYWAY
+                return MergeLeads(duplicate=duplicate, keep=keep, request_key=key, confirmed=confirmed)
             case ActionId.KEEP_BOTH:
                 return KeepBoth(number=number)
             case ActionId.LINK_RETURNING:
                 return LinkReturning(number=number)
             case ActionId.UNDO_MERGE:
                 return UndoMerge(number=number)
+            case ActionId.MERGE_CANCEL:
+                raise AssertionError("a cancel is answered without a command")
 
 
 def register(app: App, deps: Deps) -> None:

@@ -10,16 +10,18 @@ from slack_sdk import WebClient
 
 from bot.blocks.answer_view import answer_view
 from bot.blocks.text import SlackMessage
-from bot.listeners.reply import ephemeral_followup
+from bot.listeners.reply import ephemeral_followup, ephemeral_in_place
 
 Answer = Callable[[SlackMessage], None]
 
 
-def answer_to(body: dict[str, Any], client: WebClient, respond: Respond) -> Answer:
-    """How to answer this click, chosen from where it was made."""
+def answer_to(body: dict[str, Any], client: WebClient, respond: Respond, in_place: bool = False) -> Answer:
+    """How to answer this click, chosen from where it was made; `in_place` replaces the
+    message clicked instead of answering below it."""
     container = body.get("container") or {}
     if respond.response_url is not None or container.get("type") != "view":
-        return lambda message: respond(**ephemeral_followup(message))
+        shape = ephemeral_in_place if in_place else ephemeral_followup
+        return lambda message: respond(**shape(message))
     if (body.get("view") or {}).get("type") == "modal":
         view_id = container["view_id"]
         return lambda message: client.views_update(view_id=view_id, view=answer_view(message))

@@ -14,3 +14,9 @@ def ephemeral(message: SlackMessage) -> dict[str, Any]:
 def ephemeral_followup(message: SlackMessage) -> dict[str, Any]:
     # A button's answer goes under the message clicked, never over it.
     return {**ephemeral(message), "replace_original": False}
+
+
+def ephemeral_in_place(message: SlackMessage) -> dict[str, Any]:
+    # The answer to a question (Merge anyway / Cancel) takes the question's place: once
+    # answered, its buttons have nothing left to do.
+    return {**ephemeral(message), "replace_original": True}

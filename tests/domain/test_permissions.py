@@ -7,7 +7,17 @@ import pytest
 
 from domain.errors import PermissionDenied
 from domain.lead import Lead
-from domain.permissions import Action, Actor, Role, can, can_see_team_report, require, require_team_report
+from domain.permissions import (
+    Action,
+    Actor,
+    Role,
+    can,
+    can_see_team_report,
+    can_undo_merge,
+    require,
+    require_merge_undoer,
+    require_team_report,
+)
 
 HOME, ELSEWHERE = "T1", "T2"
 ANN, BEN, MIA, ADA = "UANN", "UBEN", "UMIA", "UADA"
@@ -119,7 +129,7 @@ def test_reps_close_their_own_leads_managers_their_teams_and_nobody_else() -> No
     assert not can(abroad(ada), Action.CLOSE, lead)
 
 
-def test_a_teams_report_is_for_its_managers_and_admins():
+def test_a_teams_report_is_for_its_managers_and_admins() -> None:
     assert [can_see_team_report(actor, "na") for actor in (ann, mia, ada, emea_manager)] == [
         False,
         True,
@@ -128,3 +138,13 @@ def test_a_teams_report_is_for_its_managers_and_admins():
     ]
     with pytest.raises(PermissionDenied, match="Only a manager of North America or an admin sees its report"):
         require_team_report(emea_manager, "na", "North America")
+
+
+def test_a_merge_is_undone_by_whoever_made_it_a_manager_of_the_team_or_an_admin() -> None:
+    merged, kept = make_lead(number=2), make_lead(number=1, owner_id=BEN)  # ann merged her L-2 into L-1
+    allowed = [can_undo_merge(actor, ANN, merged, kept) for actor in (ann, ben, mia, ada, emea_manager)]
+    assert allowed == [True, False, True, True, False]
+    assert not can_undo_merge(abroad(ann), ANN, merged, kept)  # the merger, but in another workspace
+    assert not can_undo_merge(mia, ANN, merged, make_lead(number=1, sales_team="emea"))  # not all hers
+    with pytest.raises(PermissionDenied, match="Only the person who merged L-2 into L-1"):
+        require_merge_undoer(ben, ANN, merged, kept)

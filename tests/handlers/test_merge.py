@@ -1,21 +1,42 @@
-"""Duplicates: flagged on capture with reasons, merged atomically, undone by a manager."""
+"""Duplicates: flagged on capture with reasons, merged atomically, undone by whoever merged or a
+manager; a merged-away lead is live nowhere."""
 
 from datetime import timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from routing_support import routing_config
+from sqlalchemy.orm import Session
 from support import BEN, MIA, NOW, context_of
 
+from domain.assignment import Decision
 from domain.config import CONSOLE_WORKSPACE
 from domain.errors import InvalidInput, PermissionDenied
 from domain.permissions import system_actor
 from handlers.activity import add_note
 from handlers.capture import add_lead
-from handlers.commands import AddLead, AddNote, KeepBoth, MergeLeads, RecordEngagement, SetReminder, UndoMerge
+from handlers.commands import (
+    AddLead,
+    AddNote,
+    CaptureChannel,
+    DecideRouting,
+    KeepBoth,
+    MergeLeads,
+    RecordEngagement,
+    SetReminder,
+    UndoMerge,
+)
 from handlers.context import Context
 from handlers.engagement import record_engagement
+from handlers.export import export_leads
 from handlers.merge import keep_both, merge_leads, undo_merge
+from handlers.registry import dispatch
 from handlers.remind import set_reminder
+from handlers.sla import escalate_breaches, speed_figures
+from store.tables import OutboxRow
+
+DAY = timedelta(days=1)
 
 
 def capture(uow_factory, ctx, name, **kw: Any):
@@ -88,9 +109,12 @@ def test_a_manager_undoes_a_merge_and_each_lead_gets_its_history_back(uow_factor
     assert lead(uow_factory, 2).merged_into is None
 
 
-def test_a_rep_cannot_undo_a_merge(uow_factory, ann, smithers):
+def test_the_rep_who_merged_undoes_it_and_no_other_rep_can(uow_factory, ann, config, smithers):
     merge_leads(MergeLeads(duplicate=2, keep=1), uow_factory(), ann)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="who merged L-2 into L-1"):
+        undo_merge(UndoMerge(number=2), uow_factory(), context_of(config, BEN))
+    assert undo_merge(UndoMerge(number=2), uow_factory(), ann).restored.ref == "L-2"
+    with pytest.raises(InvalidInput, match="nothing to undo"):
         undo_merge(UndoMerge(number=2), uow_factory(), ann)
 
 
@@ -104,8 +128,21 @@ def test_a_lead_cannot_merge_into_itself_or_a_merged_one(uow_factory, ann, smith
     with pytest.raises(InvalidInput):
         merge_leads(MergeLeads(duplicate=1, keep=1), uow_factory(), ann)
     merge_leads(MergeLeads(duplicate=2, keep=1), uow_factory(), ann)
-    with pytest.raises(InvalidInput, match="already merged"):
+    with pytest.raises(InvalidInput, match="L-2 was merged into L-1: use L-1"):
         merge_leads(MergeLeads(duplicate=1, keep=2), uow_factory(), ann)
+
+
+def test_a_merge_whose_kept_lead_was_merged_since_comes_apart_in_order(uow_factory, ann, smithers):
+    capture(uow_factory, ann, "Jonathan Smithers Sr", fields={"company": "Acme Corporation"})  # L-3
+    merge_leads(MergeLeads(duplicate=2, keep=1), uow_factory(), ann)
+    merge_leads(MergeLeads(duplicate=1, keep=3), uow_factory(), ann)
+    with pytest.raises(InvalidInput, match="L-1, which L-2 was merged into, has been merged"):
+        undo_merge(UndoMerge(number=2), uow_factory(), ann)
+    with pytest.raises(InvalidInput, match="L-2 was merged into L-3: use L-3"):  # where its history is
+        add_note(AddNote(number=2, text="called"), uow_factory(), ann)
+    undo_merge(UndoMerge(number=1), uow_factory(), ann)
+    assert undo_merge(UndoMerge(number=2), uow_factory(), ann).restored.ref == "L-2"
+    assert history(uow_factory, 2) == (["called about pricing"], ["send quote"])
 
 
 def test_keep_both_clears_the_flag(uow_factory, ann, smithers):
@@ -140,7 +177,6 @@ def test_a_resend_of_a_merged_leads_external_id_updates_the_lead_it_was_merged_i
     assert lead(uow_factory, 1).title == "CTO"
 
 
-
 def test_a_resend_reaches_a_kept_lead_without_an_external_id_and_leaves_the_id_with_the_merged_one(
     uow_factory, ann
 ):
@@ -153,6 +189,7 @@ def test_a_resend_reaches_a_kept_lead_without_an_external_id_and_leaves_the_id_w
     assert (again.outcome, again.lead.ref, again.matched_on) == ("updated", "L-1", "external_id")
     assert (lead(uow_factory, 1).title, lead(uow_factory, 1).external_id) == ("CTO", None)
     assert lead(uow_factory, 2).external_id == "form-7"  # an undo gives it back whole
+
 
 def test_what_the_duplicate_did_counts_for_the_kept_lead_and_goes_back_on_undo(uow_factory, ann, config):
     capture(uow_factory, ann, "Jonathan Smithers", email="jonathan@acme.com")  # L-1
@@ -168,8 +205,59 @@ def test_what_the_duplicate_did_counts_for_the_kept_lead_and_goes_back_on_undo(u
     scores = {n: lead(uow_factory, n).score for n in (1, 3)}
     assert scores[3] > scores[1]
 
-    merged = merge_leads(MergeLeads(duplicate=3, keep=1), uow_factory(), ann)
+    merged = merge_leads(MergeLeads(duplicate=3, keep=1, confirmed=True), uow_factory(), ann)
     assert merged.kept.score == lead(uow_factory, 1).score > scores[1]  # the webinar counts for L-1 now
 
     undo_merge(UndoMerge(number=3), uow_factory(), context_of(config, MIA))
     assert {n: lead(uow_factory, n).score for n in (1, 3)} == scores
+
+
+# --- a merged-away lead is not live (issue 13) -------------------------------------------------
+
+
+def routed(uow_factory, config, *names):
+    """Web-form leads from Germany for product X: EMEA's, routed as they arrive."""
+    for name in names:
+        lead = AddLead(name=name, fields={"country": "DE", "product": "X"}, channel=CaptureChannel.IMPORT)
+        dispatch(lead, uow_factory(), context_of(config, MIA))
+
+
+def test_a_merged_away_leads_first_contact_clock_stops_without_an_escalation(database, uow_factory):
+    config = routing_config(auto_approve=True, first_contact_sla_minutes=60)
+    routed(uow_factory, config, "Greta Gruber", "Greta Gruber-Haas")  # both assigned, both clocks run
+    merge_leads(MergeLeads(duplicate=2, keep=1), uow_factory(), context_of(config, MIA))
+
+    sweep = escalate_breaches(NOW + 3 * DAY, uow_factory, config)
+
+    assert (sweep.settled, sweep.breached) == (2, 1)  # L-1's own clock, not the merged one's
+    assert speed_figures(uow_factory(), CONSOLE_WORKSPACE, "emea", NOW - DAY).assigned == 1  # one person
+    with Session(database[0]) as session:
+        escalated = session.scalars(sa.select(OutboxRow.payload).where(OutboxRow.kind == "sla_breached"))
+        assert [payload["lead"]["ref"] for payload in escalated] == ["L-1"]
+
+
+def test_a_proposal_waiting_for_a_merged_away_lead_can_no_longer_give_it(uow_factory):
+    config = routing_config()
+    routed(uow_factory, config, "Greta Gruber", "Greta Gruber-Haas")  # two proposals wait for mia
+    mia = context_of(config, MIA)
+    with uow_factory() as uow:
+        proposal = uow.routing.pending_for(CONSOLE_WORKSPACE, lead(uow_factory, 2).id)
+    assert proposal is not None
+    merge_leads(MergeLeads(duplicate=2, keep=1), uow_factory(), mia)
+
+    approve = DecideRouting(assignment_id=proposal.id, decision=Decision.APPROVE)
+    decided = dispatch(approve, uow_factory(), mia)
+
+    assert decided.settled_by_other and lead(uow_factory, 2).owner_id is None
+
+
+def test_the_export_leaves_merged_away_leads_out_and_points_flags_to_the_lead_kept(uow_factory, ann):
+    capture(uow_factory, ann, "Jonathan Smithers", fields={"company": "Acme Corporation"})  # L-1
+    capture(uow_factory, ann, "Dana Scully", fields={"company": "FBI"})  # L-2
+    capture(uow_factory, ann, "Jon Smithers", fields={"company": "ACME Corp."})  # L-3, flagged as L-1
+    merge_leads(MergeLeads(duplicate=1, keep=2), uow_factory(), ann)
+
+    rows = {row["id"]: row for row in export_leads(uow_factory(), CONSOLE_WORKSPACE)}
+
+    assert rows.keys() == {"L-2", "L-3"}
+    assert rows["L-3"]["duplicate_of"] == "L-2"  # L-1's person lives on as L-2
