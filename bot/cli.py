@@ -1,6 +1,5 @@
 """The `leadbot` command: run, serve, socket, console, db upgrade, import, export, tick."""
 
-import csv
 import json
 import logging
 import sys
@@ -202,8 +201,9 @@ def _refuse(message: str) -> NoReturn:
 
 @cli.command()
 def export(fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "json") -> None:
-    """Write every lead of the workspace to stdout."""
+    """Write every lead of the workspace to stdout (CSV safe to open in a spreadsheet)."""
     from bot.database import open_database
+    from bot.safe_csv import write_csv
     from handlers.export import EXPORT_FIELDS, export_leads
 
     if fmt not in ("csv", "json"):
@@ -216,9 +216,7 @@ def export(fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "
         json.dump(list(rows), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return
-    writer = csv.DictWriter(sys.stdout, fieldnames=EXPORT_FIELDS)
-    writer.writeheader()
-    writer.writerows(rows)
+    write_csv(sys.stdout, EXPORT_FIELDS, ([row[field] for field in EXPORT_FIELDS] for row in rows))
 
 
 @cli.command()
