@@ -1,4 +1,4 @@
-"""A runtime with the webhook secret set, served over a real socket."""
+"""A runtime with the webhook secret set, served over a real socket; the CLI's environment."""
 
 from collections.abc import Iterator
 
@@ -24,3 +24,16 @@ def server(signed_runtime) -> Iterator[LeadbotServer]:
     yield running
     running.shutdown()
     running.server_close()
+
+
+@pytest.fixture
+def env(database_url) -> dict[str, str | None]:
+    """The `leadbot` command's environment: the test database, no Slack tokens, no config
+    file (tests add what they need)."""
+    return {
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": None,
+        "SLACK_APP_TOKEN": None,
+        "SLACK_SIGNING_SECRET": None,
+        "LEADBOT_CONFIG": None,
+    }

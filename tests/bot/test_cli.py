@@ -15,18 +15,6 @@ from handlers.commands import AddLead
 runner = CliRunner()
 
 
-@pytest.fixture
-def env(database_url, tmp_path):
-    """A clean environment: no Slack tokens, the test database, no .env file."""
-    return {
-        "DATABASE_URL": database_url,
-        "SLACK_BOT_TOKEN": None,
-        "SLACK_APP_TOKEN": None,
-        "SLACK_SIGNING_SECRET": None,
-        "LEADBOT_CONFIG": None,
-    }
-
-
 def capture(uow_factory, config, **fields):
     return add_lead(AddLead(**fields), uow_factory(), context_of(config, ANN))
 

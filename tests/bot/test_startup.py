@@ -19,18 +19,6 @@ VALUES = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret", "SLACK_
 
 
 @pytest.fixture
-def env(database_url):
-    """No tokens and no .env values: each test sets what it needs."""
-    return {
-        "DATABASE_URL": database_url,
-        "SLACK_BOT_TOKEN": None,
-        "SLACK_APP_TOKEN": None,
-        "SLACK_SIGNING_SECRET": None,
-        "LEADBOT_CONFIG": None,
-    }
-
-
-@pytest.fixture
 def closed_port() -> str:
     """An address where nothing listens: connections to it are refused."""
     with socket.socket() as probe:
