@@ -27,6 +27,7 @@ from bot.settings import Settings
 from bot.tenancy import Home
 from bot.webhooks import WebhookEndpoint
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
+from handlers.ahead_of_clock import bring_back, release_leases
 from handlers.decay import decay_daily
 from handlers.deliver import Deliver, UowFactory
 from scheduler.jobs import Jobs, ScoresJob, answer_deferred, drain_paced, run_all
@@ -202,7 +203,12 @@ def run_jobs_once(
     stopped included; then, on the real clock, the messages their channel's pace held back
     for up to `drain_seconds` (scheduler.jobs.drain_paced)."""
     jobs = background_jobs(settings, config)
-    counts = run_all(now, jobs)
+    # A tick ahead of the clock leaves nothing dated in the future (handlers/ahead_of_clock.py).
+    release_leases(datetime.now(UTC), jobs.uow_factory)
+    try:
+        counts = run_all(now, jobs)
+    finally:
+        bring_back(now, datetime.now(UTC), jobs.uow_factory, config)
     if drain_seconds > 0:
         counts["messages_sent"] += drain_paced(now, jobs, drain_seconds, clock=lambda: datetime.now(UTC))
     return counts

@@ -1,6 +1,5 @@
 """The `leadbot` command: run, serve, socket, console, db upgrade, import, export, tick."""
 
-import csv
 import json
 import logging
 import sys
@@ -58,6 +57,7 @@ def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
     from bot.http_server import serve as make_server
 
     settings, config = _settings_and_config()
+    _ready_for_slack(settings, "serve", ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"))
     runtime = build_runtime(settings, config, worker_process=True)
     server = make_server(
         runtime.app,
@@ -89,13 +89,26 @@ def socket() -> None:
     from bot.http_server import keep_startup_objects
 
     settings, config = _settings_and_config()
-    if settings.slack_app_token is None:
-        typer.secho("Socket Mode needs SLACK_APP_TOKEN (xapp-...).", fg="red", err=True)
-        raise typer.Exit(2)
+    _ready_for_slack(settings, "socket", ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"))
+    assert settings.slack_app_token is not None  # checked just above
     runtime = build_runtime(settings, config, worker_process=True)
     runtime.start()
     keep_startup_objects()
     SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value()).start()
+
+
+def _ready_for_slack(settings: Settings, command: str, tokens: tuple[str, ...]) -> None:
+    """Before anything starts: the tokens are set and Slack accepts them, else one line
+    saying what to set or check (Bolt's own check would end in a traceback)."""
+    from bot.preflight import NotReady, bot_workspace, check_app_token, require_tokens
+
+    try:
+        require_tokens(settings, command, tokens)
+        bot_workspace(settings)
+        if "SLACK_APP_TOKEN" in tokens:
+            check_app_token(settings)
+    except NotReady as exc:
+        _refuse(str(exc))
 
 
 @cli.command()
@@ -202,8 +215,9 @@ def _refuse(message: str) -> NoReturn:
 
 @cli.command()
 def export(fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "json") -> None:
-    """Write every lead of the workspace to stdout."""
+    """Write every lead of the workspace to stdout (CSV safe to open in a spreadsheet)."""
     from bot.database import open_database
+    from bot.safe_csv import write_csv
     from handlers.export import EXPORT_FIELDS, export_leads
 
     if fmt not in ("csv", "json"):
@@ -216,9 +230,7 @@ def export(fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "
         json.dump(list(rows), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return
-    writer = csv.DictWriter(sys.stdout, fieldnames=EXPORT_FIELDS)
-    writer.writeheader()
-    writer.writerows(rows)
+    write_csv(sys.stdout, EXPORT_FIELDS, ([row[field] for field in EXPORT_FIELDS] for row in rows))
 
 
 @cli.command()
@@ -260,17 +272,12 @@ def workspace_of(settings: Settings) -> str:
     """Leads from the CLI belong to the bot token's workspace (console: the console's)."""
     if not settings.has_slack():
         return CONSOLE_WORKSPACE
-    from slack_sdk.errors import SlackClientError
-
-    from bot.bootstrap import make_client
+    from bot.preflight import NotReady, bot_workspace
 
     try:
-        return str(make_client(settings).auth_test()["team_id"])
-    except (SlackClientError, OSError) as exc:
-        typer.secho(
-            f"Slack did not accept SLACK_BOT_TOKEN (auth.test: {exc}). Check the token.", fg="red", err=True
-        )
-        raise typer.Exit(2) from exc
+        return bot_workspace(settings)
+    except NotReady as exc:
+        _refuse(str(exc))
 
 
 def main() -> None:

@@ -1,9 +1,9 @@
 """What an import tells the person who ran it, from the terminal or from Slack: the
 counts in one line and the report of rejected and flagged rows as CSV."""
 
-import csv
 import io
 
+from bot.safe_csv import write_csv
 from handlers.import_rows import ImportProblem
 from handlers.importing import LeadsImported
 
@@ -20,9 +20,7 @@ def import_counts(result: LeadsImported) -> str:
 
 
 def report_csv(problems: tuple[ImportProblem, ...]) -> str:
-    """Rows numbered as a spreadsheet shows them (the header is row 1)."""
+    """Rows numbered as a spreadsheet shows them (the header is row 1); safe to open in one."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(REPORT_HEADER)
-    writer.writerows((p.row, p.outcome, p.lead or "", p.reason) for p in problems)
+    write_csv(out, REPORT_HEADER, ((p.row, p.outcome, p.lead or "", p.reason) for p in problems))
     return out.getvalue()

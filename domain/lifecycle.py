@@ -18,11 +18,11 @@ _S = LeadStatus
 
 # An unqualified lead goes to nurture, never to the bin; a closed lead comes
 # back only through reopen (lost) or as a new cycle (converted contact).
-# A rep may close a deal with a lead they have talked to before scoring has
-# marked it qualified (a buyer does not wait for the score); a lead nobody has
-# contacted yet cannot be converted.
+# Any open lead may be converted, `new` included: a buyer does not wait for a
+# score, and one who signs on the first call was never "contacted" first (the
+# conversion is then that first contact: handlers/closing.py).
 TRANSITIONS: dict[LeadStatus, frozenset[LeadStatus]] = {
-    _S.NEW: frozenset({_S.CONTACTED, _S.NURTURING, _S.QUALIFIED, _S.LOST}),
+    _S.NEW: frozenset({_S.CONTACTED, _S.NURTURING, _S.QUALIFIED, _S.CONVERTED, _S.LOST}),
     _S.CONTACTED: frozenset({_S.NURTURING, _S.QUALIFIED, _S.CONVERTED, _S.LOST}),
     _S.NURTURING: frozenset({_S.CONTACTED, _S.QUALIFIED, _S.CONVERTED, _S.LOST}),
     _S.QUALIFIED: frozenset({_S.NURTURING, _S.CONVERTED, _S.LOST}),

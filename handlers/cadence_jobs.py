@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from domain.config import LeadbotConfig, SalesTeam
 from domain.digest import DigestLead
 from domain.messages import MessageKind, OutboxMessage
+from domain.working_hours import WorkingHours
 from handlers.deliver import UowFactory
 from store.cadences import CadenceRepository
 from store.digests import DailyRuns, DigestReads
@@ -24,13 +25,18 @@ def hold_steps_outside_hours(now: datetime, uow_factory: UowFactory, config: Lea
         cadences = CadenceRepository(uow.session)
         held = 0
         for step in cadences.due_steps(now, HOLD_BATCH):
-            actor = config.actor(step.team_id, step.user_id)
-            hours = config.team(actor.sales_teams[0] if actor.sales_teams else None).hours_in(step.tz)
+            hours = owner_hours(config, step.team_id, step.user_id, step.tz)
             if not hours.contains(now):
                 cadences.postpone(step.reminder_id, hours.next_slot(now))
                 held += 1
         uow.commit()
     return held
+
+
+def owner_hours(config: LeadbotConfig, team_id: str, user_id: str, tz: str) -> WorkingHours:
+    """A step's owner works their first team's hours, on their own clock."""
+    actor = config.actor(team_id, user_id)
+    return config.team(actor.sales_teams[0] if actor.sales_teams else None).hours_in(tz)
 
 
 def flag_quiet_leads(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> int:

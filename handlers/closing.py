@@ -15,6 +15,7 @@ from handlers.context import Context, audit, load_lead
 from handlers.cycles import contact_of
 from handlers.once import seen_before, settle
 from handlers.results import LeadClosed, LeadView
+from handlers.sla_clock import on_converted
 from store.unit_of_work import SqlUnitOfWork
 
 # What a close does to the lead, given the unit of work: returns the timeline entry.
@@ -23,13 +24,15 @@ Change = Callable[[SqlUnitOfWork, Lead], str]
 
 def convert_lead(cmd: ConvertLead, uow: SqlUnitOfWork, ctx: Context) -> LeadClosed:
     """The person becomes a contact (the same one if they bought before) and the lead
-    carries the deal; its timeline, answers and history stay where they are."""
+    carries the deal; its timeline, answers and history stay where they are. Any open lead
+    converts, `new` included: then the conversion is its first contact (speed to lead)."""
 
     def change(uow: SqlUnitOfWork, lead: Lead) -> str:
         check_transition(lead.status, LeadStatus.CONVERTED)  # before a contact is made
         contact = _contact_for(uow, ctx, lead)
         assert contact.id is not None
         closing.convert(lead, value=cmd.value, product=cmd.product, contact_id=contact.id, now=ctx.now)
+        on_converted(uow, ctx, lead)
         deal = f" a deal of {lead.deal_value:,}" if lead.deal_value is not None else ""
         product = f" for {lead.deal_product}" if lead.deal_product else ""
         return f"Converted{deal}{product}"

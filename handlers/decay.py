@@ -1,7 +1,7 @@
 """The daily rescore: engagement fades with its half-life, so every open lead's score is
 recomputed once a day, in batches, writing only the scores that changed."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from domain.config import LeadbotConfig
 from domain.scoring import CompiledRules
@@ -36,10 +36,15 @@ def recompute_all(
 def decay_daily(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> RescoreReport:
     """Runs on the first sweep of each UTC day, in one process only: the day's key is
     claimed in the database, so replicas and `leadbot tick` do not repeat it."""
-    key = f"scores:daily:{now.date().isoformat()}"
+    key = daily_key(now.date())
     with uow_factory() as uow:
         if uow.requests.first(ALL_WORKSPACES, key, now) is not None:
             return RescoreReport()
         uow.requests.settle(ALL_WORKSPACES, key, "claimed")
         uow.commit()
     return recompute_all(now, uow_factory, config)
+
+
+def daily_key(day: date) -> str:
+    """The request key that claims a UTC day's rescore (scope ALL_WORKSPACES)."""
+    return f"scores:daily:{day.isoformat()}"

@@ -1,4 +1,4 @@
-"""A runtime with the webhook secret set, served over a real socket."""
+"""A runtime with the webhook secret set, served over a real socket; the CLI's environment."""
 
 from collections.abc import Iterator
 
@@ -35,3 +35,16 @@ def console(settings, config, fake_slack) -> Iterator[LeadbotConsole]:
     fake_slack.on_call = fake_slack.on_refusal = None  # the stand-in outlives this test
     runtime.app.listener_runner.listener_executor.shutdown(wait=True)
     runtime.engine.dispose()
+
+
+@pytest.fixture
+def env(database_url) -> dict[str, str | None]:
+    """The `leadbot` command's environment: the test database, no Slack tokens, no config
+    file (tests add what they need)."""
+    return {
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": None,
+        "SLACK_APP_TOKEN": None,
+        "SLACK_SIGNING_SECRET": None,
+        "LEADBOT_CONFIG": None,
+    }

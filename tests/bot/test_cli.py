@@ -15,18 +15,6 @@ from handlers.commands import AddLead
 runner = CliRunner()
 
 
-@pytest.fixture
-def env(database_url, tmp_path):
-    """A clean environment: no Slack tokens, the test database, no .env file."""
-    return {
-        "DATABASE_URL": database_url,
-        "SLACK_BOT_TOKEN": None,
-        "SLACK_APP_TOKEN": None,
-        "SLACK_SIGNING_SECRET": None,
-        "LEADBOT_CONFIG": None,
-    }
-
-
 def capture(uow_factory, config, **fields):
     return add_lead(AddLead(**fields), uow_factory(), context_of(config, ANN))
 
@@ -48,6 +36,20 @@ def test_export_csv_writes_a_header_and_a_row_per_lead(env, uow_factory, config)
     result = runner.invoke(cli, ["export", "--format", "csv"], env=env)
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["name"] for r in rows] == ["Dana Scully", "Fox Mulder"]
+
+
+def test_export_csv_is_safe_to_open_in_a_spreadsheet_and_json_is_unchanged(env, uow_factory, config):
+    calc = "=cmd|' /C calc'!A0"
+    capture(uow_factory, config, name=calc, phone="+1 202 555 0143", fields={"company": "@Acme"})
+
+    as_csv = runner.invoke(cli, ["export", "--format", "csv"], env=env)
+    as_json = runner.invoke(cli, ["export", "--format", "json"], env=env)
+
+    [row] = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert (row["name"], row["phone"], row["company"]) == ("'" + calc, "'+12025550143", "'@Acme")
+    assert (row["id"], row["status"], row["cycle"]) == ("L-1", "new", "1")
+    [same] = json.loads(as_json.stdout)
+    assert (same["name"], same["phone"], same["company"]) == (calc, "+12025550143", "@Acme")
 
 
 def test_export_refuses_an_unknown_format(env):

@@ -114,6 +114,13 @@ def test_convert_makes_a_contact_with_a_deal_and_the_card_shows_it(slack):
     assert "Converted a deal of 12,000.00 for Pro plan" in card
 
 
+def test_a_new_lead_converts_on_the_first_call(slack, runtime):
+    slack.slash(ANN, "add Dana Scully dana@fbi.gov company:FBI")
+    reply = slack.slash(ANN, "convert L-1 value:900")
+    assert "Converted *L-1* Dana Scully · FBI, deal 900.00. Dana Scully is a contact now." in reply.text
+    assert state_of(runtime)[0] == "converted"
+
+
 def test_a_returning_customer_becomes_a_new_lead_linked_to_the_contact(slack):
     contacted(slack)
     slack.slash(ANN, "convert L-1 value:500")
@@ -164,7 +171,6 @@ def test_a_slack_retry_of_convert_changes_nothing_twice(slack, runtime):
         ("qualify banana", "'banana' is not a lead id"),  # the form's listener answers it
         ("convert L-1 value:lots", "`lots` is not an amount: write e.g. value:12000"),
         ("convert L-1 colour:red", "`colour` is not one of value, product."),
-        ("convert L-2", "From new it can become: contacted, lost, nurturing, qualified."),
         ("lost L-1 pricey", "Did you mean `price`? Reasons: price, competitor, budget"),
         ("lost L-1 other", "Reason `other` needs a note saying why"),
         ("lost L-1", "Say why the lead was lost"),

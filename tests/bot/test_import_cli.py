@@ -22,18 +22,6 @@ SMITHERS = (
 )
 
 
-@pytest.fixture
-def env(database_url):
-    """No Slack tokens (the console workspace), the test database, no .env file."""
-    return {
-        "DATABASE_URL": database_url,
-        "SLACK_BOT_TOKEN": None,
-        "SLACK_APP_TOKEN": None,
-        "SLACK_SIGNING_SECRET": None,
-        "LEADBOT_CONFIG": None,
-    }
-
-
 def exported(env):
     result = runner.invoke(cli, ["export", "--format", "json"], env=env)
     assert result.exit_code == 0, result.output

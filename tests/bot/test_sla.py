@@ -169,6 +169,16 @@ def test_a_call_logged_in_time_stops_the_clock_and_the_card_says_so(slack, runti
     assert (figures.contacted, figures.median_to_first_contact, figures.breaches) == (1, 30 * MINUTE, 0)
 
 
+def test_a_lead_converted_before_any_call_counts_the_conversion_as_first_contact(slack, runtime, fake_slack):
+    rep = route_and_approve(slack, runtime, fake_slack, MONDAY_10)
+    with time_machine.travel(MONDAY_10 + 40 * MINUTE, tick=False):
+        assert "Converted" in slack.slash(rep, "convert L-1 value:900").text
+
+    assert breaches_at(runtime, MONDAY_10 + 3 * 60 * MINUTE) == 0
+    card = json.dumps(slack.slash(MIA, "show L-1").body, ensure_ascii=False)
+    assert "first contact after 40 min (SLA 60 min: met)" in card
+
+
 def test_a_managers_note_is_not_the_owners_first_contact(slack, runtime, fake_slack):
     route_and_approve(slack, runtime, fake_slack, MONDAY_10)
     with time_machine.travel(MONDAY_10 + 10 * MINUTE, tick=True):

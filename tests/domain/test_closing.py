@@ -97,9 +97,14 @@ def test_converting_carries_the_deal_and_defaults_the_product_to_the_leads_inter
     assert (subject.contact_id, subject.closed_at) == (7, NOW)
 
 
-def test_a_lead_nobody_contacted_cannot_be_converted_and_the_message_lists_the_moves() -> None:
-    with pytest.raises(InvalidTransition, match="contacted, lost, nurturing, qualified"):
-        convert(lead(LeadStatus.NEW), value=None, product=None, contact_id=1, now=NOW)
+def test_a_lead_nobody_contacted_yet_converts_on_the_first_call() -> None:
+    subject = lead(LeadStatus.NEW)
+    convert(subject, value=Decimal("900"), product=None, contact_id=1, now=NOW)
+    assert (subject.status, subject.deal_value, subject.closed_at) == (
+        LeadStatus.CONVERTED,
+        Decimal("900.00"),
+        NOW,
+    )
 
 
 def test_reopen_brings_a_lost_lead_to_nurture_and_forgets_why_it_was_lost() -> None:

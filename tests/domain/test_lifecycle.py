@@ -54,14 +54,22 @@ def test_a_forbidden_transition_is_refused_and_leaves_the_lead_alone(
 
 
 def test_refusal_lists_every_status_the_lead_can_move_to() -> None:
-    lead = make_lead(status=LeadStatus.NEW)
+    lead = make_lead(status=LeadStatus.QUALIFIED)
 
     with pytest.raises(InvalidTransition) as refused:
-        lead.move_to(LeadStatus.CONVERTED, LATER)
+        lead.move_to(LeadStatus.CONTACTED, LATER)
 
     message = str(refused.value)
-    assert "new" in message and "converted" in message
-    assert "contacted, lost, nurturing, qualified" in message
+    assert "A qualified lead cannot become contacted." in message
+    assert "converted, lost, nurturing" in message
+
+
+def test_every_open_lead_can_be_converted_a_new_one_included() -> None:
+    """A buyer who signs on the first call is won, not first logged as contacted."""
+    for status in OPEN_STATUSES:
+        lead = make_lead(status=status)
+        lead.move_to(LeadStatus.CONVERTED, LATER)
+        assert lead.status is LeadStatus.CONVERTED
 
 
 def test_a_converted_lead_is_closed_for_every_move() -> None:

@@ -68,14 +68,15 @@ def test_a_retried_convert_changes_nothing_twice(uow_factory, ann) -> None:
     assert [a for a, _, _ in audit_actions(uow_factory, "L-1")].count("lead.converted") == 1
 
 
-def test_a_lead_nobody_contacted_cannot_convert_and_no_contact_is_made(uow_factory, ann) -> None:
+def test_a_lead_nobody_contacted_yet_converts_and_becomes_a_contact(uow_factory, ann) -> None:
     add_lead(AddLead(name="Dana Scully", email="dana@fbi.gov"), uow_factory(), ann)
 
-    with pytest.raises(InvalidTransition, match="From new it can become: contacted, lost, nurturing"):
-        convert_lead(ConvertLead(number=1), uow_factory(), ann)
+    convert_lead(ConvertLead(number=1, value=Decimal("900")), uow_factory(), ann)
 
-    assert contacts(uow_factory, "dana@fbi.gov") is None
-    assert stored(uow_factory, 1).status is LeadStatus.NEW
+    lead, contact = stored(uow_factory, 1), contacts(uow_factory, "dana@fbi.gov")
+    assert (lead.status, lead.deal_value) == (LeadStatus.CONVERTED, Decimal("900.00"))
+    assert contact is not None and lead.contact_id == contact.id
+    assert [a for a, _, _ in audit_actions(uow_factory, "L-1")][-1] == "lead.converted"
 
 
 def test_reps_close_their_own_leads_managers_their_teams(uow_factory, ann, config) -> None:

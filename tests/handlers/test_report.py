@@ -147,3 +147,26 @@ def test_a_lead_handed_over_and_not_contacted_yet_counts_as_waiting(run):
     report = run(ShowReport(), user=MIA)
 
     assert (report.handed_over, report.first_contact_minutes, report.median_first_contact) == (1, (), None)
+
+
+@pytest.mark.parametrize("closer", [BEN, MIA], ids=["the owner", "their manager"])
+def test_converting_a_lead_nobody_contacted_is_its_first_contact(run, closer):
+    """A buyer who signs on the first call was reached: the conversion stops the clock."""
+    web = {"channel": CaptureChannel.WEBHOOK, "fields": {"source": "web form"}}
+    run(AddLead(name="Walter Skinner", **web), at=NOW - DAY, user="web form")
+    run(AssignLead(number=1, rep=BEN), at=NOW - DAY, user=MIA)
+    run(ConvertLead(number=1, value=Decimal("900")), at=NOW - DAY + timedelta(minutes=45), user=closer)
+
+    report = run(ShowReport(), user=MIA)
+
+    assert (report.handed_over, report.first_contact_minutes, report.won) == (1, (45.0,), 1)
+
+
+def test_a_conversion_after_the_first_contact_leaves_it_as_it_was(run):
+    web = {"channel": CaptureChannel.WEBHOOK, "fields": {"source": "web form"}}
+    run(AddLead(name="Walter Skinner", **web), at=NOW - DAY, user="web form")
+    run(AssignLead(number=1, rep=BEN), at=NOW - DAY, user=MIA)
+    run(LogActivity(number=1, kind="call"), at=NOW - DAY + timedelta(minutes=20), user=BEN)
+    run(ConvertLead(number=1), at=NOW - DAY + timedelta(minutes=45), user=MIA)
+
+    assert run(ShowReport(), user=MIA).first_contact_minutes == (20.0,)
