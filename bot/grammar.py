@@ -578,9 +578,9 @@ SPECS: tuple[SubcommandSpec, ...] = (
     SubcommandSpec(
         "help",
         "help [subcommand]",
-        "List what /lead can do",
+        "List what /lead can do, or one subcommand's usage and examples",
         ("/lead help", "/lead help remind"),
-        lambda a, e: HelpRequested(a[0].lower() if a else None),
+        lambda a, e: _build_help(a),
     ),
 )
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
@@ -638,9 +638,22 @@ def lookup(name: str) -> SubcommandSpec:
     spec = SPEC_BY_NAME.get(name.lower())
     if spec is not None:
         return spec
+    raise CommandSyntaxError(f"`{name}` is not a /lead subcommand.{_did_you_mean(name)} `/lead help` lists them.")
+
+
+def _build_help(args: list[str]) -> HelpRequested:
+    if len(args) > 1:
+        raise CommandSyntaxError(f"Ask about one subcommand at a time, not `{' '.join(args)}`.")
+    if args and args[0].lower() not in SPEC_BY_NAME:
+        raise CommandSyntaxError(
+            f"There is no subcommand `{args[0]}`.{_did_you_mean(args[0])} `/lead help` lists them all."
+        )
+    return HelpRequested(args[0].lower() if args else None)
+
+
+def _did_you_mean(name: str) -> str:
     close = difflib.get_close_matches(name.lower(), SPEC_BY_NAME, n=1, cutoff=0.6)
-    hint = f" Did you mean `{close[0]}`?" if close else ""
-    raise CommandSyntaxError(f"`{name}` is not a /lead subcommand.{hint} `/lead help` lists them.")
+    return f" Did you mean `{close[0]}`?" if close else ""
 
 
 def describe_validation(exc: ValidationError) -> str:
