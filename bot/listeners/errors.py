@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from pydantic import ValidationError
 from slack_bolt import App, BoltResponse, Respond
 
 from bot.blocks.help import syntax_error_message
@@ -15,6 +16,7 @@ from bot.grammar import CommandSyntaxError
 from bot.ids import FormInput
 from bot.listeners.reply import ephemeral, ephemeral_followup
 from domain.errors import DomainError
+from handlers.validation import describe
 
 log = logging.getLogger(__name__)
 APOLOGY = SlackMessage(text="😞 Something went wrong on our side and nothing was changed. Please try again.")
@@ -25,6 +27,8 @@ def message_for(error: Exception) -> SlackMessage:
         return syntax_error_message(error)
     if isinstance(error, DomainError):
         return error_message(error)
+    if isinstance(error, ValidationError):  # a command a listener built from what was sent
+        return syntax_error_message(CommandSyntaxError(describe(error)))
     log.error("unhandled error in a listener", exc_info=error)
     return APOLOGY
 
