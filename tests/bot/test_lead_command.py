@@ -84,7 +84,7 @@ def test_text_containing_the_word_payload_is_still_a_command(slack):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("add company:FBI", "Missing the lead's name"),  # `add` alone opens the form
+        ("add company:FBI", "A lead needs a name or an email"),  # `add` alone opens the form
         ("show", "Missing the lead id"),
         ("show banana", "is not a lead id"),
         ("shwo L-1", "Did you mean `show`"),
