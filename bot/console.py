@@ -2,6 +2,7 @@
 
 import html
 import itertools
+import re
 import shlex
 import threading
 import time
@@ -26,6 +27,7 @@ from bot.tokens import normalize_quotes
 from domain.config import CONSOLE_WORKSPACE, ConsoleUser, LeadbotConfig
 
 CONSOLE_SECRET = "console-signing-secret"
+_TYPED_MENTION = re.compile(r"(?<![\w<|@])@([\w.-]*\w)")  # not inside an email or a <@U…> form
 SHOWN_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url")
 MODAL_METHODS = ("views.open", "views.push", "views.update")
 HELP = """Type a slash command as the current user, e.g.
@@ -166,7 +168,7 @@ class LeadbotConsole:
         if command != "/lead":
             self.out.print(Text(f"{command} is not installed here; try /lead.", style="yellow"))
             return
-        self.reply(self.workspace.slash(self.state.user.id, text))
+        self.reply(self.workspace.slash(self.state.user.id, mentions_as_slack_sends(text, self.users)))
 
     def reply(self, reply: Reply) -> None:
         if reply.refused:
@@ -257,6 +259,18 @@ class LeadbotConsole:
 
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.state.user.tz)
+
+
+def mentions_as_slack_sends(text: str, users: tuple[ConsoleUser, ...]) -> str:
+    """`@ben` as Slack sends a mention picked in its composer: `<@U0REP0BEN|ben>`. A name
+    nobody has stays as typed, as it would in Slack (and the grammar then says so)."""
+    ids = {user.name.lower(): user.id for user in users}
+
+    def mention(match: re.Match[str]) -> str:
+        user_id = ids.get(match[1].lower())
+        return f"<@{user_id}|{match[1]}>" if user_id else match[0]
+
+    return _TYPED_MENTION.sub(mention, text)
 
 
 def field_values(arg: str) -> dict[str, str]:
