@@ -2,9 +2,12 @@
 to write instead, free text taken as typed, a phone read as a phone, and the wording."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from support import ANN, pydantic_says
+from support import ANN, BEN, MIA, pydantic_says, wait_for_calls
+
+from bot.standin.workspace import buttons_in
 
 
 def lead_count(runtime) -> int:
@@ -123,3 +126,59 @@ def test_an_email_alone_is_enough_for_a_lead(slack):
     reply = slack.slash(ANN, "add <mailto:dana.scully@fbi.gov|dana.scully@fbi.gov> +1 202 555 0100")
     assert "Added L-1 Dana Scully" in reply.text
     assert "+12025550100" in timeline(slack)
+
+
+# --- wording ---------------------------------------------------------------------------
+
+
+def test_an_email_is_logged_with_an(slack):
+    slack.slash(ANN, "add Dana Scully")
+    assert "Logged an email on *L-1* Dana Scully." in slack.slash(ANN, "log L-1 email sent pricing").text
+    assert "Logged a call on" in slack.slash(ANN, "log L-1 call").text
+
+
+def test_a_value_ending_in_a_full_stop_gets_no_second_one(slack):
+    added = slack.slash(ANN, 'add Jon Smithers Jr. company:"ACME Corp."')
+    assert added.text.endswith("Added L-1 Jon Smithers Jr.")
+    noted = slack.slash(ANN, "note L-1 wants a demo").text
+    logged = slack.slash(ANN, "log L-1 call").text
+    for text in (noted, logged):
+        assert text.endswith("· ACME Corp.") and ".." not in text, text
+
+
+def test_back_without_having_been_away_welcomes_nobody_back(slack):
+    reply = slack.slash(ANN, "back")
+    assert "Welcome back" not in reply.text and "were not out of office" in reply.text
+
+
+def test_keep_both_says_what_the_lead_is_no_longer_flagged_as(slack, fake_slack):
+    slack.slash(ANN, 'add "Jonathan Smithers" jonathan@acme.com company:"Acme Corporation"')
+    reply = slack.slash(ANN, 'add Jon Smithers +1 202 555 0143 company:"ACME Corp."')
+    keep = next(b for b in buttons_in(reply.blocks) if b.label == "Keep both")
+    slack.click(ANN, keep)
+    said = wait_for_calls(fake_slack, "response_url")[-1].params["text"]
+    assert "Kept both: *L-2* Jon Smithers · ACME Corp. is no longer flagged as a duplicate of L-1." in said
+
+
+# --- the rep a lead is taken from hears of it ------------------------------------------
+
+
+def dms_to(fake_slack, user_id: str) -> list[str]:
+    return [c.params["text"] for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == "D" + user_id[1:]]
+
+
+def test_a_rep_whose_lead_is_assigned_to_someone_else_is_told_once(slack, runtime, fake_slack):
+    slack.slash(ANN, "add Dana Scully company:FBI")
+    slack.slash(MIA, f"assign L-1 <@{BEN}|ben>")
+    runtime.run_jobs(datetime.now(UTC))
+    runtime.run_jobs(datetime.now(UTC) + timedelta(minutes=5))
+
+    assert dms_to(fake_slack, ANN) == [f"↪️ *L-1* Dana Scully · FBI was given to <@{BEN}> by <@{MIA}>."]
+    assert any("is yours now" in text for text in dms_to(fake_slack, BEN))
+
+
+def test_nobody_is_told_of_a_lead_taken_from_nobody_or_given_away_by_its_owner(slack, runtime, fake_slack):
+    slack.slash(MIA, "add Fox Mulder")  # mia's own lead, given away by mia
+    slack.slash(MIA, f"assign L-1 <@{BEN}|ben>")
+    runtime.run_jobs(datetime.now(UTC))
+    assert dms_to(fake_slack, MIA) == []
