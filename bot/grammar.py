@@ -17,7 +17,6 @@ from bot.tokens import (
     parse_lead_ref,
     split_key_value,
     split_words,
-    unescape_slack,
     user_id_of,
 )
 from domain.activity import LOGGABLE_KINDS, ActivityKind
@@ -606,10 +605,10 @@ SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
 
 def parse(text: str, env: ParseEnv) -> Parsed:
     """Text after `/lead` -> a validated command, or CommandSyntaxError with usage."""
-    first = unescape_slack(text).split(maxsplit=1)
-    if not first:
+    name = _subcommand_of(text)
+    if name is None:
         return HelpRequested()
-    spec = lookup(first[0])
+    spec = lookup(name)
     try:
         words = free_words(text) if spec.free_text else _tokens_of(text)
         return spec.build(words.after(1), env)
@@ -619,6 +618,16 @@ def parse(text: str, env: ParseEnv) -> Parsed:
         raise CommandSyntaxError(exc.problem, spec) from exc
     except ValidationError as exc:
         raise CommandSyntaxError(describe(exc), spec) from exc
+
+
+def _subcommand_of(text: str) -> str | None:
+    """The first word, read as the rest will be: strictly, or (a lone quote later in the
+    line) leniently, so a free-text subcommand is found before its text is read."""
+    try:
+        words = _tokens_of(text)
+    except TokenError:
+        words = free_words(text)
+    return words[0] if words else None
 
 
 def asks_for_form(text: str) -> bool:
@@ -656,7 +665,9 @@ def lookup(name: str) -> SubcommandSpec:
     spec = SPEC_BY_NAME.get(name.lower())
     if spec is not None:
         return spec
-    raise CommandSyntaxError(f"`{name}` is not a /lead subcommand.{_did_you_mean(name)} `/lead help` lists them.")
+    raise CommandSyntaxError(
+        f"`{name}` is not a /lead subcommand.{_did_you_mean(name)} `/lead help` lists them."
+    )
 
 
 def _build_help(args: list[str]) -> HelpRequested:
@@ -672,4 +683,3 @@ def _build_help(args: list[str]) -> HelpRequested:
 def _did_you_mean(name: str) -> str:
     close = difflib.get_close_matches(name.lower(), SPEC_BY_NAME, n=1, cutoff=0.6)
     return f" Did you mean `{close[0]}`?" if close else ""
-

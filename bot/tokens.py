@@ -72,7 +72,7 @@ class Words(list[str]):
         super().__init__(tokens)
         self.starts, self.line = tuple(starts), line
 
-    def after(self, count: int) -> "Words":
+    def after(self, count: int) -> Words:
         return Words(self[count:], self.starts[count:], self.line)
 
     def rest(self, index: int) -> str:

@@ -183,7 +183,9 @@ def parse_lead(data: dict[str, Any]) -> AddLead:
             raise InvalidFields([Problem("name", problem), Problem("email", problem)])
         return lead.command()
     except ValidationError as exc:
-        raise InvalidFields([Problem(_field_of(e["loc"]), explain(e, exc.title)) for e in exc.errors()]) from exc
+        raise InvalidFields(
+            [Problem(_field_of(e["loc"]), explain(e, exc.title)) for e in exc.errors()]
+        ) from exc
 
 
 def refuse_unknown(data: dict[str, Any], known: frozenset[str]) -> None:

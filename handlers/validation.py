@@ -6,6 +6,7 @@ whether they typed a command, filled a form, posted to a webhook or imported a f
 import difflib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -150,7 +151,8 @@ def _by_kind(error: ErrorDetails, words: Words) -> str:
     return f"{_capital(words.noun)} is not valid."
 
 
-def _ctx(error: ErrorDetails, key: str) -> object:
+def _ctx(error: ErrorDetails, key: str) -> Any:
+    """A number or text from the error's context (a bound, a length, our validator's error)."""
     return (error.get("ctx") or {}).get(key, "")
 
 

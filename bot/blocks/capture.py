@@ -116,7 +116,8 @@ def dismissed_message(result: DuplicateDismissed) -> SlackMessage:
     if result.was_flagged_as is None:
         text = f"{headline(result.lead)} is not flagged as a duplicate."
     else:
-        text = f"👍 Kept both: {headline(result.lead)} is no longer flagged as a duplicate of {result.was_flagged_as}."
+        flagged = f"a duplicate of {result.was_flagged_as}"
+        text = f"👍 Kept both: {headline(result.lead)} is no longer flagged as {flagged}."
     return SlackMessage(text=text, blocks=[section(text)])
 
 

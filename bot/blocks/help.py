@@ -16,7 +16,8 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Reports and help", ("report", "help")),
 )
 MORE = "More"
-POINTER = f"`{escape('/lead help <subcommand>')}` shows one subcommand's usage and examples, e.g. `/lead help remind`."
+USAGE = escape("/lead help <subcommand>")
+POINTER = f"`{USAGE}` shows one subcommand's usage and examples, e.g. `/lead help remind`."
 
 
 def help_message(topic: str | None = None) -> SlackMessage:

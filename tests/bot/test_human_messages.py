@@ -87,7 +87,7 @@ def test_free_text_is_taken_as_typed_a_lone_quote_included(slack, command, kept)
 def test_a_reminders_text_is_taken_as_typed(slack):
     slack.slash(ANN, "add Dana Scully")
     reply = slack.slash(ANN, 'remind L-1 tomorrow 9am ask about "the deal')
-    assert "I'll remind you" in reply.text and "ask about \"the deal" in reply.text
+    assert "I'll remind you" in reply.text and 'ask about "the deal' in reply.text
 
 
 def test_slack_forms_in_free_text_are_unescaped_and_still_escaped_when_shown(slack):
@@ -98,7 +98,7 @@ def test_slack_forms_in_free_text_are_unescaped_and_still_escaped_when_shown(sla
 
 
 def test_quotes_still_group_a_value_with_spaces_in_add(slack):
-    slack.slash(ANN, 'add Jon Smithers company:"ACME Corp" title:\'VP Sales\'')
+    slack.slash(ANN, "add Jon Smithers company:\"ACME Corp\" title:'VP Sales'")
     shown = timeline(slack)
     assert "ACME Corp" in shown and "VP Sales" in shown and '\\"' not in shown
 
@@ -164,7 +164,11 @@ def test_keep_both_says_what_the_lead_is_no_longer_flagged_as(slack, fake_slack)
 
 
 def dms_to(fake_slack, user_id: str) -> list[str]:
-    return [c.params["text"] for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == "D" + user_id[1:]]
+    return [
+        c.params["text"]
+        for c in fake_slack.calls_to("chat.postMessage")
+        if c.params["channel"] == "D" + user_id[1:]
+    ]
 
 
 def test_a_rep_whose_lead_is_assigned_to_someone_else_is_told_once(slack, runtime, fake_slack):

@@ -5,8 +5,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from typer.testing import CliRunner
 from support import pydantic_says
+from typer.testing import CliRunner
 from webhook_support import post, send, signature, start
 
 from bot.bootstrap import Runtime
@@ -67,7 +67,9 @@ def test_an_unknown_field_gets_422_with_the_field_meant_and_stores_nothing(serve
     status, answer = send(server, {"name": "Typo Field", "compnay": "Acme"})
 
     assert status == 422 and answer["error"] == "invalid lead"
-    assert answer["fields"] == [{"field": "compnay", "problem": 'Unknown field "compnay": did you mean "company"?'}]
+    assert answer["fields"] == [
+        {"field": "compnay", "problem": 'Unknown field "compnay": did you mean "company"?'}
+    ]
     assert leads_in(signed_runtime) == []
 
 

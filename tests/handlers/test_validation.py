@@ -67,7 +67,11 @@ def test_a_broken_constraint_is_said_in_human_words(model, name, value):
 @pytest.mark.parametrize(
     ("model", "data", "says"),
     [
-        (commands.SetProbability, {"number": 1, "percent": 150}, "A chance is a percentage from 0 to 100, not 150."),
+        (
+            commands.SetProbability,
+            {"number": 1, "percent": 150},
+            "A chance is a percentage from 0 to 100, not 150.",
+        ),
         (
             commands.AddNote,
             {"number": 1, "text": "x" * 5000},
