@@ -27,7 +27,10 @@ def message_for(error: Exception) -> SlackMessage:
         return syntax_error_message(error)
     if isinstance(error, DomainError):
         return error_message(error)
-    if isinstance(error, ValidationError):  # a command a listener built from what was sent
+    if isinstance(error, ValidationError):
+        # A command a listener built from what was sent: said in words, and logged in case
+        # what was sent was our own (a button's value), which would be a bug.
+        log.warning("a command built in a listener was refused", exc_info=error)
         return syntax_error_message(CommandSyntaxError(describe(error)))
     log.error("unhandled error in a listener", exc_info=error)
     return APOLOGY
