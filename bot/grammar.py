@@ -1,8 +1,7 @@
 """The `/lead` grammar, declared once: parsing, usage on error, "did you mean" and help."""
 
-import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -53,7 +52,7 @@ from handlers.commands import (
     StopNurture,
     UndoMerge,
 )
-from handlers.validation import describe
+from handlers.validation import closest, describe
 
 
 class CommandSyntaxError(ValueError):
@@ -256,9 +255,7 @@ def _pairs(tokens: list[str], keys: tuple[str, ...], example: str) -> dict[str, 
 def _known_key(key: str, keys: tuple[str, ...]) -> str:
     if key in keys:
         return key
-    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
-    hint = f" Did you mean `{close[0]}`?" if close else ""
-    raise CommandSyntaxError(f"`{key}` is not one of {', '.join(keys)}.{hint}")
+    raise CommandSyntaxError(f"`{key}` is not one of {', '.join(keys)}.{_did_you_mean(key, keys)}")
 
 
 def _build_qualify(args: list[str], env: ParseEnv) -> QualifyLead | OpenQualifyForm:
@@ -680,6 +677,6 @@ def _build_help(args: list[str]) -> HelpRequested:
     return HelpRequested(args[0].lower() if args else None)
 
 
-def _did_you_mean(name: str) -> str:
-    close = difflib.get_close_matches(name.lower(), SPEC_BY_NAME, n=1, cutoff=0.6)
-    return f" Did you mean `{close[0]}`?" if close else ""
+def _did_you_mean(name: str, known: Collection[str] = SPEC_BY_NAME.keys()) -> str:
+    close = closest(name, known)
+    return f" Did you mean `{close}`?" if close else ""

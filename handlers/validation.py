@@ -81,11 +81,17 @@ def explain(error: ErrorDetails, model: str = "", known: Collection[str] = ()) -
 
 
 def unknown_field(name: str, known: Collection[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    close = closest(name, known)
     if close:
-        return f'Unknown field "{name}": did you mean "{close[0]}"?'
+        return f'Unknown field "{name}": did you mean "{close}"?'
     listed = f": send only {', '.join(sorted(known))}" if known else ""
     return f'Unknown field "{name}"{listed}.'
+
+
+def closest(name: str, known: Collection[str]) -> str | None:
+    """The known name a typo most likely meant, if one is close enough."""
+    close = difflib.get_close_matches(name.lower(), sorted(known), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def field_of(loc: tuple[int | str, ...]) -> str:

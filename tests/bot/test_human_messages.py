@@ -186,3 +186,9 @@ def test_nobody_is_told_of_a_lead_taken_from_nobody_or_given_away_by_its_owner(s
     slack.slash(MIA, f"assign L-1 <@{BEN}|ben>")
     runtime.run_jobs(datetime.now(UTC))
     assert dms_to(fake_slack, MIA) == []
+
+
+def test_a_misspelt_field_in_add_gets_the_field_meant(slack, runtime):
+    reply = slack.slash(ANN, "add Dana Scully compnay:Acme")
+    assert "Unknown field `compnay`. Did you mean `company`?" in reply.text
+    assert lead_count(runtime) == 0
