@@ -33,6 +33,7 @@ MODAL_METHODS = ("views.open", "views.push", "views.update")
 HELP = """Type a slash command as the current user, e.g.
   /lead add “Dana Scully” dana@fbi.gov company:FBI
   /lead add            (alone: opens the capture form)
+  /lead assign L-1 @ben   (@name is sent as Slack sends a mention)
   /lead help
 Console commands:
   as <user>   act as another user (see `users`)
