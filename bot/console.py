@@ -1,5 +1,6 @@
 """`leadbot console`: the real Bolt app in-process against the local Slack stand-in."""
 
+import re
 import shlex
 from collections.abc import Callable
 
@@ -18,9 +19,11 @@ from bot.tokens import normalize_quotes
 from domain.config import CONSOLE_WORKSPACE, ConsoleUser, LeadbotConfig
 
 CONSOLE_SECRET = "console-signing-secret"
+_TYPED_MENTION = re.compile(r"(?<![\w<|@])@([\w.-]*\w)")  # not inside an email or a <@U…> form
 HELP = """Type a slash command as the current user, e.g.
   /lead add “Dana Scully” dana@fbi.gov company:FBI
   /lead add            (alone: opens the capture form)
+  /lead assign L-1 @ben   (@name is sent as Slack sends a mention)
   /lead help
 Console commands:
   as <user>   act as another user (see `users`)
@@ -96,7 +99,7 @@ class LeadbotConsole(ConsoleScreen):
         if command != "/lead":
             self.out.print(Text(f"{command} is not installed here; try /lead.", style="yellow"))
             return
-        self.reply(self.workspace.slash(self.state.user.id, text))
+        self.reply(self.workspace.slash(self.state.user.id, mentions_as_slack_sends(text, self.users)))
 
     def reply(self, reply: Reply) -> None:
         if reply.refused:
@@ -188,6 +191,18 @@ class LeadbotConsole(ConsoleScreen):
     def help(self, _: str) -> bool:
         self.out.print(Text(HELP))
         return True
+
+
+def mentions_as_slack_sends(text: str, users: tuple[ConsoleUser, ...]) -> str:
+    """`@ben` as Slack sends a mention picked in its composer: `<@U0REP0BEN|ben>`. A name
+    nobody has stays as typed, as it would in Slack (and the grammar then says so)."""
+    ids = {user.name.lower(): user.id for user in users}
+
+    def mention(match: re.Match[str]) -> str:
+        user_id = ids.get(match[1].lower())
+        return f"<@{user_id}|{match[1]}>" if user_id else match[0]
+
+    return _TYPED_MENTION.sub(mention, text)
 
 
 def field_values(arg: str) -> dict[str, str]:

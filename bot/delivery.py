@@ -11,7 +11,7 @@ from bot.blocks.alerts import delivery_alert
 from bot.blocks.digest import away_message, digest_message, quiet_leads_message
 from bot.blocks.fit import fit
 from bot.blocks.outbox import channel_post, lead_announcement, mention_reply, reminder_message
-from bot.blocks.routing import assigned_dm, decided_message, proposal_message, thread_reply
+from bot.blocks.routing import assigned_dm, decided_message, proposal_message, taken_dm, thread_reply
 from bot.blocks.score import ready_for_sales
 from bot.blocks.sla import breach_message
 from bot.blocks.text import SlackMessage
@@ -68,6 +68,8 @@ def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
             return _decided(client, payload)
         case MessageKind.LEAD_ASSIGNED_DM:
             return _post(client, _dm(client, payload["user"]), assigned_dm(payload))
+        case MessageKind.LEAD_TAKEN_DM:
+            return _post(client, _dm(client, payload["user"]), taken_dm(payload))
         case MessageKind.SLA_BREACHED:
             return _post(client, payload["channel"], breach_message(payload), payload["thread_ts"])
         # --- digests and nurture (issue 6) ---

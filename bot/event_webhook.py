@@ -9,11 +9,19 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.webhooks import Answer, BadRequest, InvalidFields, Problem, SignedWebhook
-from handlers.commands import RecordEngagement
+from handlers.commands import EngagementIn, RecordEngagement
 from handlers.results import EngagementRecorded
+from handlers.validation import explain
 
 log = logging.getLogger(__name__)
 
+# The names an event's fields may be sent under, aliases too: an unknown one is matched against them.
+EVENT_FIELDS = frozenset(
+    name
+    for key, field in EngagementIn.model_fields.items()
+    for name in (key, *getattr(field.validation_alias, "choices", ()))
+    if isinstance(name, str)
+)
 EXAMPLE = '{"email": "dana@fbi.gov", "event": "page_visited", "url": "https://acme.com/pricing"}'
 
 
@@ -64,7 +72,8 @@ def parse_events(data: Any) -> RecordEngagement:
     except ValidationError as exc:
         # A bad event also leaves the list "too short" after validation: name only the event.
         errors = [e for e in exc.errors() if len(e["loc"]) > 1] or exc.errors()
-        raise InvalidFields([Problem(_field_of(e["loc"], single), e["msg"]) for e in errors]) from exc
+        problems = [Problem(_field_of(e["loc"], single), explain(e, exc.title, EVENT_FIELDS)) for e in errors]
+        raise InvalidFields(problems) from exc
 
 
 def _field_of(loc: tuple[int | str, ...], single: bool) -> str:

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from bot.ids import FormInput
 from bot.metadata import CaptureFormMetadata
 from handlers.commands import AddLead, AddNote
+from handlers.validation import explain, field_of
 
 PROFILE_INPUTS = (FormInput.COMPANY, FormInput.TITLE, FormInput.SOURCE)
 # InvalidInput.field (or a pydantic loc) -> the input that shows the error; "text" is the note's.
@@ -83,6 +84,5 @@ def form_errors(error: Exception) -> dict[str, str]:
     """response_action "errors": each message next to the input it is about."""
     if isinstance(error, ValidationError):
         first = error.errors()[0]
-        where = str(first["loc"][0]) if first["loc"] else ""
-        return {input_for(where): first["msg"]}
+        return {input_for(field_of(first["loc"])): explain(first, error.title)}
     return {input_for(getattr(error, "field", "")): str(error)}

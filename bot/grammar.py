@@ -1,8 +1,7 @@
 """The `/lead` grammar, declared once: parsing, usage on error, "did you mean" and help."""
 
-import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -10,7 +9,15 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from bot.tokens import TokenError, parse_lead_ref, split_args, split_key_value, user_id_of
+from bot.tokens import (
+    TokenError,
+    Words,
+    free_words,
+    parse_lead_ref,
+    split_key_value,
+    split_words,
+    user_id_of,
+)
 from domain.activity import LOGGABLE_KINDS, ActivityKind
 from domain.closing import parse_amount, reopen_targets
 from domain.errors import InvalidInput
@@ -45,6 +52,7 @@ from handlers.commands import (
     StopNurture,
     UndoMerge,
 )
+from handlers.validation import closest, describe
 
 
 class CommandSyntaxError(ValueError):
@@ -86,7 +94,7 @@ class OpenImportForm:
 
 
 Parsed = Command | HelpRequested | OpenCaptureForm | OpenQualifyForm | OpenImportForm
-Builder = Callable[[list[str], ParseEnv], Parsed]
+Builder = Callable[[Words, ParseEnv], Parsed]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +104,8 @@ class SubcommandSpec:
     summary: str
     examples: tuple[str, ...]
     build: Builder
+    # Its tail is free text, taken as typed: a lone quote there is a character, not an error.
+    free_text: bool = False
 
 
 def _need(args: list[str], count: int, what: str) -> None:
@@ -139,12 +149,14 @@ def _build_add(args: list[str], env: ParseEnv) -> AddLead | OpenCaptureForm:
             _put_field(pair, values, fields)
         elif looks_like_email(token) and values["email"] is None:
             values["email"] = token
-        elif looks_like_phone(token) and values["phone"] is None and name_words:
+        elif looks_like_phone(token) and values["phone"] is None:
             values["phone"] = token
         else:
             name_words.append(token)
-    _need(name_words, 1, "the lead's name")
-    return AddLead(name=" ".join(name_words), fields=fields, request_key=env.request_key, **values)
+    if not name_words and values["email"] is None:  # the capture rule: a name or an email
+        example = f"/lead add Jane Doe {values['phone'] or ''}".strip()
+        raise CommandSyntaxError(f"A lead needs a name or an email: `{example}`.")
+    return AddLead(name=" ".join(name_words) or None, fields=fields, request_key=env.request_key, **values)
 
 
 def _put_field(pair: tuple[str, str], values: dict[str, str | None], fields: dict[str, str]) -> None:
@@ -157,32 +169,31 @@ def _put_field(pair: tuple[str, str], values: dict[str, str | None], fields: dic
         fields[key] = value
 
 
-def _build_log(args: list[str], env: ParseEnv) -> LogActivity:
+def _build_log(args: Words, env: ParseEnv) -> LogActivity:
     number = _ref(args)
     kinds = ", ".join(LOGGABLE_KINDS)
     _need(args, 2, f"what happened ({kinds})")
     kind = args[1].lower()
     if kind not in LOGGABLE_KINDS:
         raise CommandSyntaxError(f"`{args[1]}` is not something to log. Log one of: {kinds}.")
-    return LogActivity(
-        number=number, kind=ActivityKind(kind), text=" ".join(args[2:]), request_key=env.request_key
-    )
+    return LogActivity(number=number, kind=ActivityKind(kind), text=args.rest(2), request_key=env.request_key)
 
 
-def _build_remind(args: list[str], env: ParseEnv) -> SetReminder:
+def _build_remind(args: Words, env: ParseEnv) -> SetReminder:
     number = _ref(args)
     _need(args, 2, "when to remind you")
     try:
         due, rest = parse_when(args[1:], env.now, env.tz)
     except WhenError as exc:
         raise CommandSyntaxError(str(exc)) from exc
-    return SetReminder(number=number, due_at=due, text=" ".join(rest), request_key=env.request_key)
+    text = args.rest(len(args) - len(rest))
+    return SetReminder(number=number, due_at=due, text=text, request_key=env.request_key)
 
 
-def _build_note(args: list[str], env: ParseEnv) -> AddNote:
+def _build_note(args: Words, env: ParseEnv) -> AddNote:
     number = _ref(args)
     _need(args, 2, "the note's text")
-    return AddNote(number=number, text=" ".join(args[1:]), request_key=env.request_key)
+    return AddNote(number=number, text=args.rest(1), request_key=env.request_key)
 
 
 def _build_merge(args: list[str], env: ParseEnv) -> MergeLeads:
@@ -244,9 +255,7 @@ def _pairs(tokens: list[str], keys: tuple[str, ...], example: str) -> dict[str, 
 def _known_key(key: str, keys: tuple[str, ...]) -> str:
     if key in keys:
         return key
-    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
-    hint = f" Did you mean `{close[0]}`?" if close else ""
-    raise CommandSyntaxError(f"`{key}` is not one of {', '.join(keys)}.{hint}")
+    raise CommandSyntaxError(f"`{key}` is not one of {', '.join(keys)}.{_did_you_mean(key, keys)}")
 
 
 def _build_qualify(args: list[str], env: ParseEnv) -> QualifyLead | OpenQualifyForm:
@@ -267,11 +276,11 @@ def _build_convert(args: list[str], env: ParseEnv) -> ConvertLead:
     return ConvertLead(number=number, value=value, product=deal.get("product"), request_key=env.request_key)
 
 
-def _build_lost(args: list[str], env: ParseEnv) -> LoseLead:
+def _build_lost(args: Words, env: ParseEnv) -> LoseLead:
     number = _ref(args)
     # The reasons are configured per workspace: the handler checks the reason (and lists them).
     reason = args[1] if len(args) > 1 else ""
-    return LoseLead(number=number, reason=reason, note=" ".join(args[2:]), request_key=env.request_key)
+    return LoseLead(number=number, reason=reason, note=args.rest(2), request_key=env.request_key)
 
 
 def _build_reopen(args: list[str], env: ParseEnv) -> ReopenLead:
@@ -304,6 +313,7 @@ CLOSING_SPECS: tuple[SubcommandSpec, ...] = (
         "Close a lead as lost, with a reason (`other` needs a note)",
         ("/lead lost L-12 competitor chose Acme", "/lead lost L-12 other moved in-house"),
         _build_lost,
+        free_text=True,
     ),
     SubcommandSpec(
         "reopen",
@@ -505,6 +515,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
         "Search leads by name, company or email",
         ("/lead find scully", "/lead find acme.com"),
         _build_find,
+        free_text=True,
     ),
     SubcommandSpec(
         "mine",
@@ -519,6 +530,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
         "Add a note to a lead's timeline",
         ("/lead note L-42 wants a demo next week",),
         _build_note,
+        free_text=True,
     ),
     SubcommandSpec(
         "log",
@@ -526,6 +538,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
         "Log a call, email or meeting",
         ("/lead log L-42 call left a voicemail", "/lead log 42 meeting demo done"),
         _build_log,
+        free_text=True,
     ),
     SubcommandSpec(
         "remind",
@@ -533,6 +546,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
         "Get a DM about a lead at a time",
         ("/lead remind L-42 in 2 hours call back", "/lead remind L-42 tomorrow 9am send pricing"),
         _build_remind,
+        free_text=True,
     ),
     *CLOSING_SPECS,
     *PREDICTIVE_SPECS,
@@ -578,9 +592,9 @@ SPECS: tuple[SubcommandSpec, ...] = (
     SubcommandSpec(
         "help",
         "help [subcommand]",
-        "List what /lead can do",
+        "List what /lead can do, or one subcommand's usage and examples",
         ("/lead help", "/lead help remind"),
-        lambda a, e: HelpRequested(a[0].lower() if a else None),
+        lambda a, e: _build_help(a),
     ),
 )
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
@@ -588,19 +602,29 @@ SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
 
 def parse(text: str, env: ParseEnv) -> Parsed:
     """Text after `/lead` -> a validated command, or CommandSyntaxError with usage."""
-    try:
-        tokens = _tokens_of(text)
-    except TokenError as exc:
-        raise CommandSyntaxError(str(exc)) from exc
-    if not tokens:
+    name = _subcommand_of(text)
+    if name is None:
         return HelpRequested()
-    spec = lookup(tokens[0])
+    spec = lookup(name)
     try:
-        return spec.build(list(tokens[1:]), env)
+        words = free_words(text) if spec.free_text else _tokens_of(text)
+        return spec.build(words.after(1), env)
+    except TokenError as exc:
+        raise CommandSyntaxError(str(exc), spec) from exc
     except CommandSyntaxError as exc:
         raise CommandSyntaxError(exc.problem, spec) from exc
     except ValidationError as exc:
-        raise CommandSyntaxError(describe_validation(exc), spec) from exc
+        raise CommandSyntaxError(describe(exc), spec) from exc
+
+
+def _subcommand_of(text: str) -> str | None:
+    """The first word, read as the rest will be: strictly, or (a lone quote later in the
+    line) leniently, so a free-text subcommand is found before its text is read."""
+    try:
+        words = _tokens_of(text)
+    except TokenError:
+        words = free_words(text)
+    return words[0] if words else None
 
 
 def asks_for_form(text: str) -> bool:
@@ -628,24 +652,31 @@ def _is_bare(text: str, subcommand: str, arguments: int) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _tokens_of(text: str) -> tuple[str, ...]:
+def _tokens_of(text: str) -> Words:
     """The listeners ask of one command's text whether it wants a form, then parse it:
-    tokenised once."""
-    return tuple(split_args(text))
+    tokenised once (shared: read it, or copy it with `after`)."""
+    return split_words(text)
 
 
 def lookup(name: str) -> SubcommandSpec:
     spec = SPEC_BY_NAME.get(name.lower())
     if spec is not None:
         return spec
-    close = difflib.get_close_matches(name.lower(), SPEC_BY_NAME, n=1, cutoff=0.6)
-    hint = f" Did you mean `{close[0]}`?" if close else ""
-    raise CommandSyntaxError(f"`{name}` is not a /lead subcommand.{hint} `/lead help` lists them.")
+    raise CommandSyntaxError(
+        f"`{name}` is not a /lead subcommand.{_did_you_mean(name)} `/lead help` lists them."
+    )
 
 
-def describe_validation(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "input"
-        parts.append(f"{where}: {err['msg']}")
-    return "; ".join(parts)
+def _build_help(args: list[str]) -> HelpRequested:
+    if len(args) > 1:
+        raise CommandSyntaxError(f"Ask about one subcommand at a time, not `{' '.join(args)}`.")
+    if args and args[0].lower() not in SPEC_BY_NAME:
+        raise CommandSyntaxError(
+            f"There is no subcommand `{args[0]}`.{_did_you_mean(args[0])} `/lead help` lists them all."
+        )
+    return HelpRequested(args[0].lower() if args else None)
+
+
+def _did_you_mean(name: str, known: Collection[str] = SPEC_BY_NAME.keys()) -> str:
+    close = closest(name, known)
+    return f" Did you mean `{close}`?" if close else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _SLACK_FORM = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 _ENTITY = re.compile(r"&(amp|lt|gt);")
@@ -63,19 +64,56 @@ def normalize_quotes(text: str) -> str:
     return text.translate(_QUOTES)
 
 
+class Words(list[str]):
+    """Tokens that remember where each began in the line, so that a subcommand whose tail
+    is free text (a note, a reminder's words) can take that tail as it was typed."""
+
+    def __init__(self, tokens: Iterable[str] = (), starts: Iterable[int] = (), line: str = "") -> None:
+        super().__init__(tokens)
+        self.starts, self.line = tuple(starts), line
+
+    def after(self, count: int) -> Words:
+        return Words(self[count:], self.starts[count:], self.line)
+
+    def rest(self, index: int) -> str:
+        """The line from token `index` on, as typed (quotes and spacing kept); "" past the end."""
+        return self.line[self.starts[index] :].strip() if index < len(self) else ""
+
+
 def split_args(text: str) -> list[str]:
     """Split on whitespace; double quotes group anywhere, single quotes only at a token start.
 
     Backslash is an ordinary character because people paste Windows paths.
     """
+    return split_words(text)
+
+
+def split_words(text: str) -> Words:
+    """split_args, remembering where each token began; an unclosed quote is an error."""
     clean = normalize_quotes(_decode_entities(_SLACK_FORM.sub(_keep_phone_whole, text)))
+    return _tokenize(clean, clean, lenient=False)
+
+
+def free_words(text: str) -> Words:
+    """Words of a line whose tail is free text: a quote that never closes is a character of
+    its word (`she said "call me later`, `'twas`), and `rest()` gives the tail after Slack's
+    escaping is undone, typographic quotes and all."""
+    line = unescape_slack(text)
+    return _tokenize(normalize_quotes(line), line, lenient=True)
+
+
+def _tokenize(clean: str, line: str, lenient: bool) -> Words:
+    """`clean` is `line` with quotes made straight, one character for one, so a token's
+    start in one is its start in the other."""
     tokens: list[str] = []
+    starts: list[int] = []
     i = _skip_space(clean, 0)
     while i < len(clean):
-        token, i = _read_token(clean, i)
+        starts.append(i)
+        token, i = _read_token(clean, i, lenient)
         tokens.append(token)
         i = _skip_space(clean, i)
-    return tokens
+    return Words(tokens, starts, line)
 
 
 def _keep_phone_whole(match: re.Match[str]) -> str:
@@ -91,13 +129,13 @@ def _skip_space(text: str, i: int) -> int:
     return i
 
 
-def _read_token(text: str, i: int) -> tuple[str, int]:
+def _read_token(text: str, i: int, lenient: bool) -> tuple[str, int]:
     parts: list[str] = []
     while i < len(text) and not text[i].isspace():
         if text[i] == '"' or (text[i] == "'" and _may_open_single("".join(parts))):
-            end = _closing_quote(text, i)
-            parts.append(text[i + 1 : end])
-            i = end + 1
+            end = _closing_quote(text, i, lenient)
+            parts.append(text[i + 1 : end] if end > i else text[i])
+            i = max(end, i) + 1
         elif text[i] == "'":  # an apostrophe inside a word
             parts.append("'")
             i += 1
@@ -114,16 +152,18 @@ def _may_open_single(so_far: str) -> bool:
     return so_far == "" or _KEY_PREFIX.fullmatch(so_far) is not None
 
 
-def _closing_quote(text: str, start: int) -> int:
+def _closing_quote(text: str, start: int, lenient: bool) -> int:
+    """Where the quote at `start` closes; `start` itself when it never does and that is
+    allowed (the quote is then an ordinary character)."""
     quote = text[start]
     if quote == '"':
         end = text.find('"', start + 1)
     else:
         found = _SINGLE_CLOSE.search(text, start + 1)
         end = found.start() if found else -1
-    if end < 0:
+    if end < 0 and not lenient:
         raise TokenError(_unclosed_message(text, start))
-    return end
+    return end if end >= 0 else start
 
 
 def _unclosed_message(text: str, start: int) -> str:

@@ -18,7 +18,9 @@ from domain.lead import PROFILE_FIELDS
 from domain.permissions import system_actor
 from handlers.commands import AddLead, CaptureChannel
 from handlers.context import Context
+from handlers.export import EXPORT_FIELDS
 from handlers.results import LeadCaptured
+from handlers.validation import explain, unknown_field
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +34,8 @@ Answer = tuple[int, dict[str, Any]]
 
 class WebLead(BaseModel):
     """A lead as a web form posts it: the writable fields of the JSON export. Read-only
-    export fields (id, status, score, owner...) and unknown keys are ignored, so forms
-    may send extra fields and an export row can be posted back."""
+    export fields (id, status, score, owner...) are ignored, so an export row can be posted
+    back; any other key is refused (parse_lead), so a typo never drops a value unseen."""
 
     # Forms often send phone numbers and ids as JSON numbers.
     model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True, frozen=True)
@@ -65,6 +67,9 @@ class WebLead(BaseModel):
 
     def lacks_identity(self) -> bool:
         return not _given(self.name) and not _given(self.email)
+
+
+ACCEPTED_FIELDS = frozenset(WebLead.model_fields) | frozenset(EXPORT_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +175,7 @@ def json_object(data: Any) -> dict[str, Any]:
 
 
 def parse_lead(data: dict[str, Any]) -> AddLead:
+    refuse_unknown(data, ACCEPTED_FIELDS)
     try:
         lead = WebLead.model_validate(data)
         if lead.lacks_identity():
@@ -177,7 +183,16 @@ def parse_lead(data: dict[str, Any]) -> AddLead:
             raise InvalidFields([Problem("name", problem), Problem("email", problem)])
         return lead.command()
     except ValidationError as exc:
-        raise InvalidFields([Problem(_field_of(e["loc"]), e["msg"]) for e in exc.errors()]) from exc
+        raise InvalidFields(
+            [Problem(_field_of(e["loc"]), explain(e, exc.title)) for e in exc.errors()]
+        ) from exc
+
+
+def refuse_unknown(data: dict[str, Any], known: frozenset[str]) -> None:
+    """A key we do not know is most often a typo ("compnay"): refused, naming the field meant."""
+    unknown = [key for key in data if key not in known]
+    if unknown:
+        raise InvalidFields([Problem(key, unknown_field(key, known)) for key in unknown])
 
 
 def _field_of(loc: tuple[int | str, ...]) -> str:

@@ -15,6 +15,7 @@ class MessageKind(StrEnum):
     ROUTING_PROPOSAL = "routing_proposal"  # a lead proposed to a rep, for the team's managers
     ROUTING_DECIDED = "routing_decided"  # the proposal's message updated, the decision in its thread
     LEAD_ASSIGNED_DM = "lead_assigned_dm"  # the rep hears a lead is theirs
+    LEAD_TAKEN_DM = "lead_taken_dm"  # its previous owner hears a lead was given to someone else
     SLA_BREACHED = "sla_breached"  # first contact overdue: in the proposal's thread, managers named
     # --- digests and nurture (issue 6) ---
     TEAM_DIGEST = "team_digest"  # the daily digest, to a team channel

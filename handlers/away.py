@@ -14,6 +14,7 @@ def set_away(cmd: SetAway, uow: SqlUnitOfWork, ctx: Context) -> AwayChanged:
             "until", "That date has passed: give a future one, like `/lead ooo until 2026-12-01`."
         )
     with uow:
-        uow.routing.set_away(ctx.actor.team_id, ctx.actor.user_id, cmd.until)
+        before = uow.routing.set_away(ctx.actor.team_id, ctx.actor.user_id, cmd.until)
         uow.commit()
-    return AwayChanged(ctx.actor.user_id, cmd.until, cmd.last_day)
+    was_away = before is not None and before > ctx.now
+    return AwayChanged(ctx.actor.user_id, cmd.until, cmd.last_day, was_away)

@@ -23,6 +23,7 @@ from handlers.matching import (
 )
 from handlers.results import DuplicateView, LeadCaptured, LeadView
 from handlers.routing import route_on_capture
+from handlers.validation import closest
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -97,7 +98,9 @@ def build_lead(cmd: AddLead, ctx: Context) -> Lead:
     """Validate and normalise every field before anything is stored."""
     unknown = sorted(set(cmd.fields) - set(PROFILE_FIELDS))
     if unknown:
-        raise InvalidInput(unknown[0], f"Unknown field `{unknown[0]}`. Fields: {', '.join(PROFILE_FIELDS)}.")
+        close = closest(unknown[0], PROFILE_FIELDS)
+        hint = f" Did you mean `{close}`?" if close else f" Fields: {', '.join(PROFILE_FIELDS)}."
+        raise InvalidInput(unknown[0], f"Unknown field `{unknown[0]}`.{hint}")
     email = normalize_email(cmd.email)
     lead = Lead(
         team_id=ctx.actor.team_id,

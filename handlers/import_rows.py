@@ -17,6 +17,7 @@ from handlers.capture import build_lead
 from handlers.commands import AddLead, CaptureChannel
 from handlers.context import Context
 from handlers.matching import match_record
+from handlers.validation import explain, field_of
 
 # Canonical field -> the headers that mean it, compared without case, spaces or punctuation.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -167,8 +168,7 @@ def lead_command(row: ImportRow) -> AddLead:
         )
     except ValidationError as exc:
         error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"]) or "row"
-        raise InvalidInput(field, f"The {field.replace('_', ' ')} is not valid: {error['msg']}.") from exc
+        raise InvalidInput(field_of(error["loc"]), explain(error, exc.title)) from exc
 
 
 def _map_header(header: list[str]) -> tuple[tuple[str | None, ...], tuple[str, ...]]:

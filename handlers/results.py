@@ -302,6 +302,7 @@ class AwayChanged:
     user_id: str
     until: datetime | None  # None: back
     last_day: date | None = None
+    was_away: bool = False  # before this change: `back` from no absence welcomes nobody back
 
 
 # --- nurture cadences (issue 6) --------------------------------------------------------

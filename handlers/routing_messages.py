@@ -21,6 +21,7 @@ def give_lead(uow: SqlUnitOfWork, ctx: Context, lead: Lead, rep: str, assignment
     """The lead becomes `rep`'s through assignment `assignment_id`; their first-contact
     clock starts now."""
     before = lead.snapshot()
+    tell_previous_owner(uow, ctx, lead, rep, assignment_id)
     lead.owner_id, lead.updated_at = rep, ctx.now
     uow.leads.save(lead)
     audit(uow, ctx, "lead.assigned", lead, before, lead.snapshot())
@@ -32,6 +33,17 @@ def give_lead(uow: SqlUnitOfWork, ctx: Context, lead: Lead, rep: str, assignment
         ),
         ctx.now,
     )
+
+
+def tell_previous_owner(uow: SqlUnitOfWork, ctx: Context, lead: Lead, rep: str, assignment_id: int) -> None:
+    """A rep whose lead someone else gives away hears of it (once per assignment), so
+    nobody keeps calling a lead that is no longer theirs."""
+    previous = lead.owner_id
+    if previous is None or previous in (rep, ctx.actor.user_id):
+        return
+    payload = {"user": previous, "lead": _lead(lead), "rep": rep, "by": ctx.actor.user_id}
+    key = f"routing:taken:{lead.id}:{assignment_id}"
+    uow.outbox.add(OutboxMessage(lead.team_id, MessageKind.LEAD_TAKEN_DM, key, payload), ctx.now)
 
 
 def queue_proposal(

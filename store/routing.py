@@ -142,8 +142,10 @@ class RoutingRepository:
         )
         self._upsert(bump, RoutingTurnRow, key, turns=0, last_turn=0)
 
-    def set_away(self, team_id: str, user_id: str, until: datetime | None) -> None:
+    def set_away(self, team_id: str, user_id: str, until: datetime | None) -> datetime | None:
+        """Away until `until` (None: back); returns when they were away until before."""
         row = self._s.get(RepAbsenceRow, (team_id, user_id))
+        before = row.away_until if row is not None else None
         if until is None:
             if row is not None:
                 self._s.delete(row)
@@ -152,6 +154,7 @@ class RoutingRepository:
         else:
             row.away_until = until
         self._s.flush()
+        return before
 
     def add(self, assignment: Assignment, created_by: str, auto_approve_at: datetime | None = None) -> int:
         row = AssignmentRow(

@@ -34,6 +34,26 @@ def throwaway_pg_database(prefix: str) -> Iterator[str]:
         server.dispose()
 
 
+# Pydantic's own wording, which must never reach a person (handlers/validation.py says it
+# in words they can act on).
+PYDANTIC_PHRASES = (
+    "Input should",
+    "String should",
+    "List should",
+    "Tuple should",
+    "Dictionary should",
+    "Value error",
+    "Assertion failed",
+    "Field required",
+    "Extra inputs",
+    "validation error",
+)
+
+
+def pydantic_says(text: str) -> bool:
+    return any(phrase.lower() in text.lower() for phrase in PYDANTIC_PHRASES)
+
+
 def context_of(
     config: LeadbotConfig, user_id: str, now: datetime = NOW, team: str = CONSOLE_WORKSPACE
 ) -> Context:

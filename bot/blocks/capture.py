@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.lead_card import card_blocks, headline
-from bot.blocks.text import SlackMessage, escape, safe, section, user
+from bot.blocks.text import SlackMessage, escape, safe, section, sentence, user
 from bot.ids import ActionId, BlockId
 from handlers.results import (
     AddQueued,
@@ -57,7 +57,7 @@ def _capture_headline(result: LeadCaptured) -> str:
             f"✅ Added {lead.ref} {escape(lead.name)}: returning customer: contact of "
             f"{result.returning.first_lead} (cycle {lead.cycle})."
         )
-    return f"✅ Added {lead.ref} {escape(lead.name)}."
+    return sentence(f"✅ Added {lead.ref} {escape(lead.name)}")
 
 
 def duplicate_blocks(lead: LeadView, duplicate: DuplicateView) -> list[dict[str, Any]]:
@@ -116,7 +116,8 @@ def dismissed_message(result: DuplicateDismissed) -> SlackMessage:
     if result.was_flagged_as is None:
         text = f"{headline(result.lead)} is not flagged as a duplicate."
     else:
-        text = f"👍 Kept both: {headline(result.lead)} is no longer flagged as {result.was_flagged_as}."
+        flagged = f"a duplicate of {result.was_flagged_as}"
+        text = f"👍 Kept both: {headline(result.lead)} is no longer flagged as {flagged}."
     return SlackMessage(text=text, blocks=[section(text)])
 
 

@@ -2,7 +2,7 @@
 
 from bot.blocks.deal import amount
 from bot.blocks.lead_card import card_blocks, headline
-from bot.blocks.text import SlackMessage, escape, section
+from bot.blocks.text import SlackMessage, escape, section, sentence
 from domain.qualification import BANT_FIELDS
 from handlers.results import LeadClosed, LeadQualified
 
@@ -10,7 +10,7 @@ from handlers.results import LeadClosed, LeadQualified
 def qualified_message(result: LeadQualified) -> SlackMessage:
     lead = headline(result.lead)
     if result.repeated:
-        text = f"Already saved that qualification of {lead}."
+        text = sentence(f"Already saved that qualification of {lead}")
     elif result.changed:
         names = ", ".join(name for name in BANT_FIELDS if name in result.changed)
         text = f"📋 Qualification of {lead} saved ({names})."
@@ -33,7 +33,7 @@ def _closed_headline(result: LeadClosed) -> str:
     if result.action == "converted":
         deal = f", deal {amount(result.lead)}" if result.lead.deal_value is not None else ""
         contact = f" {escape(result.contact.name)} is a contact now." if result.contact else ""
-        return f"🎉 Converted {lead}{deal}.{contact}"
+        return sentence(f"🎉 Converted {lead}{deal}") + contact
     if result.action == "lost":
         return f"Marked {lead} lost ({escape(result.lead.lost_reason)})."
     return f"↩️ Reopened {lead} as {result.lead.status}."

@@ -21,7 +21,7 @@ from bot.blocks.report import report_message
 from bot.blocks.routing import away_message, decided_answer, plan_message
 from bot.blocks.score import score_message
 from bot.blocks.tasks import changed_message, tasks_message
-from bot.blocks.text import SlackMessage, escape, safe, section
+from bot.blocks.text import SlackMessage, escape, safe, section, sentence, with_article
 from domain.errors import DomainError
 from domain.report import PipelineReport
 from handlers.results import (
@@ -84,13 +84,13 @@ def _(result: LeadList) -> SlackMessage:
 @render.register
 def _(result: ActivityAdded) -> SlackMessage:
     kind = result.activity.kind
-    text = (
-        f"Logged a {kind} on {headline(result.lead)}."
+    text = sentence(
+        f"Logged {with_article(kind)} on {headline(result.lead)}"
         if kind != "note"
-        else f"Noted on {headline(result.lead)}."
+        else f"Noted on {headline(result.lead)}"
     )
     if result.already_recorded:
-        text = f"Already logged that {kind} on {headline(result.lead)}."
+        text = sentence(f"Already logged that {kind} on {headline(result.lead)}")
     return SlackMessage(text=text, blocks=[section(text)])
 
 

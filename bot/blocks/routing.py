@@ -108,6 +108,12 @@ def assigned_dm(payload: dict[str, Any]) -> SlackMessage:
     return SlackMessage(text=text, blocks=[{**section(text), "accessory": show}])
 
 
+def taken_dm(payload: dict[str, Any]) -> SlackMessage:
+    """To the rep a lead was taken from; no button: the lead may no longer be theirs to see."""
+    text = f"↪️ {lead_line(payload['lead'])} was given to {user(payload['rep'])} by {user(payload['by'])}."
+    return SlackMessage(text=text, blocks=[section(text)])
+
+
 # --- answers to commands and clicks ---------------------------------------------------
 
 
@@ -145,7 +151,9 @@ def _verdict(state: AssignmentState) -> str:
 
 
 def away_message(result: AwayChanged) -> SlackMessage:
-    if result.until is None:
+    if result.until is None and not result.was_away:
+        text = "You were not out of office: new leads are routed to you as usual."
+    elif result.until is None:
         text = "👋 Welcome back: new leads can be routed to you again."
     else:
         last_day = result.last_day or (result.until - timedelta(seconds=1)).date()

@@ -2,6 +2,7 @@
 # https://api.slack.com/reference/surfaces/formatting#escaping
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,7 +32,11 @@ def truncate(text: str, limit: int) -> str:
 
 def safe(text: str | None, limit: int = SECTION_LIMIT) -> str:
     """Escape first, then cut, and never cut inside an entity such as &amp;."""
-    escaped = escape(text)
+    return _cut_escaped(escape(text), limit)
+
+
+def _cut_escaped(escaped: str, limit: int) -> str:
+    """At most `limit` characters, "…" marking a cut, which never falls inside an entity."""
     if len(escaped) <= limit:
         return escaped
     cut = escaped[: limit - 1]
@@ -39,6 +44,16 @@ def safe(text: str | None, limit: int = SECTION_LIMIT) -> str:
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
     return cut + "…"
+
+
+def sentence(text: str) -> str:
+    """End with a full stop, unless a value at the end already did ("ACME Corp.", "Yes!")."""
+    return text if text.rstrip("*_~`").endswith((".", "!", "?", "…")) else text + "."
+
+
+def with_article(noun: str) -> str:
+    """`a call`, `an email`: the article by the sound of the first letter (our nouns' rule)."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def user(user_id: str | None) -> str:
@@ -55,5 +70,18 @@ def when(moment: datetime) -> str:
 
 
 def section(mrkdwn: str) -> dict[str, Any]:
-    """A section of already-escaped mrkdwn, cut to Slack's limit."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn[:SECTION_LIMIT]}}
+    """A section of already-escaped mrkdwn. Longer text than Slack takes is cut, with "…" to
+    show it: callers with more to say split it (`sections`)."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut_escaped(mrkdwn, SECTION_LIMIT)}}
+
+
+def sections(lines: Iterable[str]) -> list[dict[str, Any]]:
+    """Lines of already-escaped mrkdwn packed into as few sections as Slack's 3,000
+    characters a section allow, each line whole (one longer than a section is cut)."""
+    packed: list[str] = []
+    for line in lines:
+        if packed and len(packed[-1]) + 1 + len(line) <= SECTION_LIMIT:
+            packed[-1] += "\n" + line
+        else:
+            packed.append(line)
+    return [section(text) for text in packed]

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from pydantic import ValidationError
 from slack_bolt import App, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
@@ -18,6 +19,7 @@ from bot.ids import FormInput
 from bot.listeners.answers import answer_to
 from bot.listeners.reply import ephemeral, ephemeral_followup
 from domain.errors import DomainError
+from handlers.validation import describe
 
 log = logging.getLogger(__name__)
 APOLOGY = SlackMessage(text="😞 Something went wrong on our side and nothing was changed. Please try again.")
@@ -31,6 +33,11 @@ def message_for(error: Exception) -> SlackMessage:
     if isinstance(error, SlackClientError):  # Slack refused or missed a call: not our bug
         log.warning("a call to Slack failed in a listener (%s: %s)", type(error).__name__, error)
         return APOLOGY
+    if isinstance(error, ValidationError):
+        # A command a listener built from what was sent: said in words, and logged in case
+        # what was sent was our own (a button's value), which would be a bug.
+        log.warning("a command built in a listener was refused", exc_info=error)
+        return syntax_error_message(CommandSyntaxError(describe(error)))
     log.error("unhandled error in a listener", exc_info=error)
     return APOLOGY
 

@@ -23,6 +23,7 @@ from bot.tenancy import workspace_of
 from domain.errors import DomainError
 from handlers.commands import OpenQualification, QualifyLead
 from handlers.results import QualificationDraft
+from handlers.validation import explain
 
 # Set by the acks for their lazy listeners (Bolt hands lazy listeners a copy of the context).
 FORM_VIEW = "leadbot_qualify_form_view"
@@ -89,7 +90,7 @@ def _errors(error: Exception) -> dict[str, str]:
     """Each message next to the answer it is about; others at the first input."""
     field = getattr(error, "field", "")
     if isinstance(error, ValidationError):
-        field, message = "", error.errors()[0]["msg"]
+        field, message = "", explain(error.errors()[0], error.title)
     else:
         message = str(error)
     target = next((i for i in QualifyInput if i.answer == field), QualifyInput.BUDGET)

@@ -4,6 +4,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from support import pydantic_says
 from webhook_support import EVENTS, post, send, signature, start
 
 from bot.webhooks import MAX_BODY
@@ -108,6 +109,15 @@ def test_a_bad_event_gets_422_naming_the_field_and_nothing_is_stored(
 
     assert status == 422 and answer["error"] == "invalid event"
     assert [f["field"] for f in answer["fields"]] == [field] and answer["fields"][0]["problem"]
+    assert not pydantic_says(answer["fields"][0]["problem"]), answer
+    assert stored_events(signed_runtime) == []
+
+
+def test_an_unknown_field_gets_422_with_the_field_meant_and_nothing_is_stored(server, signed_runtime, dana):
+    status, answer = send(server, {**WEBINAR, "evnt": "bounced"}, EVENTS)
+
+    assert status == 422
+    assert answer["fields"] == [{"field": "evnt", "problem": 'Unknown field "evnt": did you mean "event"?'}]
     assert stored_events(signed_runtime) == []
 
 

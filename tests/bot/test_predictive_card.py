@@ -44,6 +44,6 @@ def test_bad_probabilities_and_other_reps_are_refused_and_change_nothing(slack) 
     slack.slash(ANN, "add Dana Scully")
 
     assert "is not a chance" in slack.slash(ANN, "probability L-1 likely").text
-    assert "less than or equal to 100" in slack.slash(ANN, "probability L-1 150").text
+    assert "A chance is a percentage from 0 to 100, not 150" in slack.slash(ANN, "probability L-1 150").text
     assert "70%" not in slack.slash(BEN, "probability L-1 70").text
     assert "set by" not in card_of(slack, "L-1")

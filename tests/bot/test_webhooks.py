@@ -5,6 +5,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from support import pydantic_says
 from typer.testing import CliRunner
 from webhook_support import post, send, signature, start
 
@@ -49,11 +50,34 @@ def test_a_source_the_form_gives_is_kept(server, signed_runtime):
     assert (lead.source, lead.campaign) == ("Google Ads", "Q4")
 
 
-def test_read_only_export_fields_and_unknown_keys_are_ignored(server, signed_runtime):
-    status, answer = send(server, {**DANA, "id": "L-99", "status": "won", "owner": "U0REP0ANN", "utm": "x"})
+def test_read_only_export_fields_are_ignored(server, signed_runtime):
+    status, answer = send(server, {**DANA, "id": "L-99", "status": "won", "owner": "U0REP0ANN"})
     assert status == 201 and answer["id"] == "L-1"
     [lead] = leads_in(signed_runtime)
     assert str(lead.status) != "won" and lead.owner_id is None
+
+
+def test_an_export_row_posted_back_is_taken(server, signed_runtime, database_url):
+    assert send(server, DANA)[0] == 201
+    [row] = exported(database_url)
+    assert send(server, {**row, "email": "fox@fbi.gov", "name": "Fox Mulder"})[0] == 201
+
+
+def test_an_unknown_field_gets_422_with_the_field_meant_and_stores_nothing(server, signed_runtime):
+    status, answer = send(server, {"name": "Typo Field", "compnay": "Acme"})
+
+    assert status == 422 and answer["error"] == "invalid lead"
+    assert answer["fields"] == [
+        {"field": "compnay", "problem": 'Unknown field "compnay": did you mean "company"?'}
+    ]
+    assert leads_in(signed_runtime) == []
+
+
+def test_an_unknown_field_like_no_other_lists_the_fields_to_send(server, signed_runtime):
+    status, answer = send(server, {**DANA, "utm": "x"})
+    assert status == 422 and answer["fields"][0]["field"] == "utm"
+    assert "send only" in answer["fields"][0]["problem"] and "company" in answer["fields"][0]["problem"]
+    assert leads_in(signed_runtime) == []
 
 
 @pytest.mark.parametrize(
@@ -113,6 +137,7 @@ def test_a_bad_field_gets_422_naming_it_and_stores_nothing(server, signed_runtim
     status, answer = send(server, lead)
     assert status == 422
     assert [f["field"] for f in answer["fields"]] == [field] and answer["fields"][0]["problem"]
+    assert not any(pydantic_says(f["problem"]) for f in answer["fields"]), answer
     assert leads_in(signed_runtime) == []
 
 
