@@ -19,8 +19,9 @@ from store.tables import Base
 # (https://docs.slack.dev/apis/events-api/#retries); a double click looks the same, without them.
 RETRY_REASON = "http_timeout"
 
-# Calls that answer the request itself: a repeat gets its answer again, and Slack shows
-# the same thing (views.open on an open view is answered 200 and changes nothing).
+# Calls a listener makes to answer the request itself: a repeat may answer again, and Slack
+# shows the same thing (views.open on an open view is answered 200 and changes nothing).
+# Whatever the outbox delivers is an effect, whatever its method.
 ANSWERS = frozenset({"response_url", "chat.postEphemeral", "chat.update", "views.open", "views.update"})
 # Calls that only read from Slack: no one sees them.
 READS = frozenset({"users.info", "chat.getPermalink", "files.info", "file_download", "auth.test"})
@@ -33,10 +34,12 @@ SHOWN = ("text", "blocks", "view", "response_action")  # of an answer, what the 
 
 @dataclass(frozen=True, slots=True)
 class Copy:
-    """One copy of the request: the app's HTTP answer and the calls it made to Slack."""
+    """One copy of the request: the app's HTTP answer, the calls its listeners made to Slack
+    and what the outbox delivered for it."""
 
     reply: Reply
     calls: list[Any]
+    delivered: list[Any]
 
     @property
     def answer(self) -> list[dict[str, Any]]:
@@ -57,7 +60,8 @@ class Copy:
 
     @property
     def effects(self) -> Counter[str]:
-        return Counter(c.method for c in self.calls if c.method not in ANSWERS | READS)
+        made = [call.method for call in self.calls if call.method not in ANSWERS | READS]
+        return Counter(made + [call.method for call in self.delivered])
 
 
 def retry_of(request: SignedRequest, number: int) -> SignedRequest:
@@ -67,20 +71,26 @@ def retry_of(request: SignedRequest, number: int) -> SignedRequest:
 
 
 def send_copy(slack: LocalWorkspace, runtime: Any, request: SignedRequest, retry: int = 0) -> Copy:
-    """Send the request (`retry` > 0: as Slack's retry of that number) and wait for its work
-    after the ack and the messages it queued, so the calls recorded are this copy's own."""
-    before = len(slack.fake.calls)
+    """Send the request (`retry` > 0: as Slack's retry of that number), wait for its work
+    after the ack, then deliver what it queued: the calls recorded are this copy's own."""
+    calls = slack.fake.calls
     reply = slack.send(retry_of(request, retry) if retry else request)
-    settle(runtime)
-    return Copy(reply, slack.fake.calls[before:])
+    drain_lazy_work(runtime.app)
+    answered = slack.fake.calls
+    deliver_outbox(runtime)
+    return Copy(reply, answered[len(calls) :], slack.fake.calls[len(answered) :])
 
 
 def settle(runtime: Any) -> None:
-    """Wait for the lazy listeners, then deliver what the outbox holds (at Slack's pace)."""
+    """Wait for the lazy listeners, then deliver what the outbox holds."""
     drain_lazy_work(runtime.app)
+    deliver_outbox(runtime)
+
+
+def deliver_outbox(runtime: Any) -> None:
+    """Every message queued, at Slack's pace of one a second per conversation."""
     jobs = runtime.jobs
     run_paced(lambda now: flush_outbox(now, jobs.uow_factory, jobs.deliver, jobs.admins), datetime.now(UTC))
-    drain_lazy_work(runtime.app)
 
 
 def drain_lazy_work(app: Any, timeout: float = 10) -> None:
