@@ -379,7 +379,7 @@ def _build_route(args: list[str], env: ParseEnv) -> RouteLead:
     flags = [a.lower() for a in args[1:]]
     if flags and flags != ["--dry-run"]:
         raise CommandSyntaxError(f"`{' '.join(args[1:])}` is not an option of route: only `--dry-run`.")
-    return RouteLead(number=number, dry_run=bool(flags))
+    return RouteLead(number=number, dry_run=bool(flags), request_key=env.request_key)
 
 
 def _build_assign(args: list[str], env: ParseEnv) -> AssignLead:
@@ -388,7 +388,7 @@ def _build_assign(args: list[str], env: ParseEnv) -> AssignLead:
     rep = user_id_of(args[1])
     if rep is None or len(args) > 2:
         raise CommandSyntaxError(f"`{' '.join(args[1:])}` is not one person: mention them, like @ann.")
-    return AssignLead(number=number, rep=rep)
+    return AssignLead(number=number, rep=rep, request_key=env.request_key)
 
 
 def _build_ooo(args: list[str], env: ParseEnv) -> SetAway:
@@ -436,7 +436,7 @@ ROUTING_SPECS: tuple[SubcommandSpec, ...] = (
         "claim <lead>",
         "Take an unassigned lead of your team (where the team allows it)",
         ("/lead claim L-12",),
-        lambda a, e: ClaimLead(number=_ref(a)),
+        lambda a, e: ClaimLead(number=_ref(a), request_key=e.request_key),
     ),
     SubcommandSpec(
         "ooo",

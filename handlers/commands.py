@@ -198,6 +198,7 @@ class RouteLead(Command):
 
     number: int = Field(gt=0)
     dry_run: bool = False
+    request_key: str | None = None
 
 
 class DecideRouting(Command):
@@ -206,15 +207,18 @@ class DecideRouting(Command):
     assignment_id: int = Field(gt=0)
     decision: Decision
     rep: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,}$")
+    request_key: str | None = None
 
 
 class AssignLead(Command):
     number: int = Field(gt=0)
     rep: str = Field(pattern=r"^[UW][A-Z0-9]{2,}$")
+    request_key: str | None = None
 
 
 class ClaimLead(Command):
     number: int = Field(gt=0)
+    request_key: str | None = None
 
 
 class SetAway(Command):
