@@ -466,7 +466,7 @@ def _build_nurture(args: list[str], env: ParseEnv) -> EnrollLead | StopNurture:
         )
     choice = args[1].lower() if len(args) == 2 else None
     if choice == "stop":
-        return StopNurture(number=number)
+        return StopNurture(number=number, request_key=env.request_key)
     return EnrollLead(number=number, cadence=choice, request_key=env.request_key)
 
 
@@ -572,7 +572,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
         "unmerge <lead>",
         "Managers: undo the merge of a lead",
         ("/lead unmerge L-43",),
-        lambda a, e: UndoMerge(number=_ref(a)),
+        lambda a, e: UndoMerge(number=_ref(a), request_key=e.request_key),
     ),
     *NURTURE_SPECS,
     SubcommandSpec(

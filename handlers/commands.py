@@ -91,6 +91,7 @@ class KeepBoth(Command):
     """Two leads flagged alike are different people: clear the flag."""
 
     number: int = Field(gt=0)
+    request_key: str | None = None
 
 
 class LinkReturning(Command):
@@ -102,6 +103,7 @@ class LinkReturning(Command):
 
 class UndoMerge(Command):
     number: int = Field(gt=0)  # the lead that was merged away
+    request_key: str | None = None
 
 
 # --- qualify and close (handlers/qualify.py, handlers/closing.py) ---
@@ -241,6 +243,7 @@ class EnrollLead(Command):
 
 class StopNurture(Command):
     number: int = Field(gt=0)
+    request_key: str | None = None
 
 
 # --- scoring (issue 4: handlers/engagement.py, handlers/explain.py) ---------------------

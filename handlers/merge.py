@@ -1,13 +1,14 @@
 """Merging duplicates: atomic, nothing lost, and undoable by a manager."""
 
 from domain.activity import Activity, ActivityKind
-from domain.errors import InvalidInput
-from domain.lead import CONTACT_FIELDS, PROFILE_FIELDS, Lead
+from domain.errors import InvalidInput, NotFound
+from domain.lead import CONTACT_FIELDS, PROFILE_FIELDS, Lead, lead_ref
 from domain.permissions import Action
 from handlers.commands import KeepBoth, MergeLeads, UndoMerge
 from handlers.context import Context, audit, load_lead
 from handlers.matching import refresh_match_keys
 from handlers.nurture import follow_owner, stop_cadences
+from handlers.once import earlier_result, settle
 from handlers.rescore import rescore_lead, rescore_leads
 from handlers.results import DuplicateDismissed, LeadsMerged, LeadView, MergeUndone
 from store.cadences import CadenceRepository
@@ -63,6 +64,9 @@ def undo_merge(cmd: UndoMerge, uow: SqlUnitOfWork, ctx: Context) -> MergeUndone:
     fields the merge filled are emptied again unless someone changed them since."""
     with uow:
         source = load_lead(uow, ctx, cmd.number, Action.UNDO_MERGE)
+        earlier = earlier_result(uow, source.team_id, cmd.request_key, ctx.now)
+        if earlier is not None:  # a repeat: the first answer, not "is not merged"
+            return MergeUndone(LeadView.of(source), _kept(uow, source.team_id, int(earlier)))
         merge = uow.merges.open_merge_of(source.team_id, source.id or 0)
         if merge is None or source.merged_into is None:
             raise InvalidInput("lead", f"{source.ref} is not merged into another lead.")
@@ -77,6 +81,7 @@ def undo_merge(cmd: UndoMerge, uow: SqlUnitOfWork, ctx: Context) -> MergeUndone:
         keep.updated_at = source.updated_at = ctx.now
         _save_both(uow, keep, source)  # the keeper lets go of filled fields before the source returns
         uow.merges.mark_undone(merge, ctx.actor.user_id, ctx.now)
+        settle(uow, source.team_id, cmd.request_key, str(keep.number))
         audit(uow, ctx, "lead.merge_undone", keep, before, {**keep.snapshot(), "restored": source.ref})
         assert keep.id is not None and source.id is not None
         reasons = {keep.id: f"merge of {source.ref} undone", source.id: "merge undone"}
@@ -88,8 +93,12 @@ def undo_merge(cmd: UndoMerge, uow: SqlUnitOfWork, ctx: Context) -> MergeUndone:
 
 
 def keep_both(cmd: KeepBoth, uow: SqlUnitOfWork, ctx: Context) -> DuplicateDismissed:
+    """A repeat of the click says which flag it cleared, as the first did."""
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.WORK)
+        earlier = earlier_result(uow, lead.team_id, cmd.request_key, ctx.now)
+        if earlier is not None:
+            return DuplicateDismissed(LeadView.of(lead), earlier or None)
         flagged = uow.leads.by_id(lead.team_id, lead.duplicate_of) if lead.duplicate_of else None
         if flagged is not None:
             lead.duplicate_of, lead.updated_at = None, ctx.now
@@ -102,8 +111,16 @@ def keep_both(cmd: KeepBoth, uow: SqlUnitOfWork, ctx: Context) -> DuplicateDismi
                 {"duplicate_of": flagged.ref},
                 {"duplicate_of": None},
             )
+            settle(uow, lead.team_id, cmd.request_key, flagged.ref)
             uow.commit()
     return DuplicateDismissed(LeadView.of(lead), flagged.ref if flagged else None)
+
+
+def _kept(uow: SqlUnitOfWork, team_id: str, number: int) -> LeadView:
+    lead = uow.leads.get(team_id, number)
+    if lead is None:
+        raise NotFound(f"{lead_ref(number)} no longer exists.")
+    return LeadView.of(lead)
 
 
 def _one_cadence(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> None:

@@ -77,11 +77,11 @@ class LeadButtons:
                 duplicate, keep = (int(part) for part in action["value"].split(":"))
                 return MergeLeads(duplicate=duplicate, keep=keep, request_key=key)
             case ActionId.KEEP_BOTH:
-                return KeepBoth(number=number)
+                return KeepBoth(number=number, request_key=key)
             case ActionId.LINK_RETURNING:
                 return LinkReturning(number=number)
             case ActionId.UNDO_MERGE:
-                return UndoMerge(number=number)
+                return UndoMerge(number=number, request_key=key)
 
 
 def register(app: App, deps: Deps) -> None:
