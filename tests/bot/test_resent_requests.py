@@ -143,53 +143,44 @@ def in_ten_days() -> str:
 # --- the worlds cases start from -------------------------------------------------------
 
 
+Given = Callable[[World], None]
+
+
 def nothing(w: World) -> None:
     pass
 
 
-def a_lead(w: World) -> None:
-    """L-1, ann's."""
-    w.slack.slash(ANN, "add Dana Scully dana@fbi.gov company:FBI")
+def ann_typed(*commands: str, first: Given = nothing) -> Given:
+    """The world after `first`'s, where ann then typed these /lead commands."""
+
+    def given(w: World) -> None:
+        first(w)
+        for text in commands:
+            w.slack.slash(ANN, text)
+
+    return given
 
 
-def contacted(w: World) -> None:
-    a_lead(w)
-    w.slack.slash(ANN, "log L-1 call")
-
-
-def a_reminder(w: World) -> None:
-    """Reminder 1 on L-1, for ann in two hours."""
-    a_lead(w)
-    w.slack.slash(ANN, "remind L-1 in 2 hours call back")
-
-
-def lost(w: World) -> None:
-    a_lead(w)
-    w.slack.slash(ANN, "lost L-1 price")
-
-
-def enrolled(w: World) -> None:
-    a_lead(w)
-    w.slack.slash(ANN, "nurture L-1")
-
-
-def two_alike(w: World) -> None:
-    """L-2 flagged as a likely duplicate of L-1, both ann's."""
-    w.slack.slash(ANN, 'add "Jonathan Smithers" jonathan@acme.com company:"Acme Corporation"')
-    w.slack.slash(ANN, 'add Jon Smithers +1 202 555 0143 company:"ACME Corp."')
-
-
-def merged(w: World) -> None:
-    two_alike(w)
-    w.slack.slash(ANN, "merge L-2 into L-1")
-
-
-def customer_back(w: World) -> None:
-    """L-1 converted; L-2 alike it, from another address."""
-    w.slack.slash(ANN, 'add "Jonathan Smithers" jonathan@acme.com company:"Acme Corporation"')
-    w.slack.slash(ANN, "log L-1 call")
-    w.slack.slash(ANN, "convert L-1 value:2500")
-    w.slack.slash(ANN, 'add Jon Smithers jon.s@gmail.com company:"ACME Corp."')
+a_lead = ann_typed("add Dana Scully dana@fbi.gov company:FBI")  # L-1, ann's
+contacted = ann_typed("log L-1 call", first=a_lead)
+a_reminder = ann_typed("remind L-1 in 2 hours call back", first=a_lead)  # reminder 1, ann's
+lost = ann_typed("lost L-1 price", first=a_lead)
+enrolled = ann_typed("nurture L-1", first=a_lead)
+# L-2 flagged as a likely duplicate of L-1, both ann's; then merged into it.
+two_alike = ann_typed(
+    'add "Jonathan Smithers" jonathan@acme.com company:"Acme Corporation"',
+    'add Jon Smithers +1 202 555 0143 company:"ACME Corp."',
+)
+merged = ann_typed("merge L-2 into L-1", first=two_alike)
+# L-1 converted; L-2 alike it, from another address.
+customer_back = ann_typed(
+    'add "Jonathan Smithers" jonathan@acme.com company:"Acme Corporation"',
+    "log L-1 call",
+    "convert L-1 value:2500",
+    'add Jon Smithers jon.s@gmail.com company:"ACME Corp."',
+)
+capture_form_open = ann_typed("add")
+qualify_form_open = ann_typed("qualify L-1", first=a_lead)
 
 
 def a_proposal(w: World) -> None:
@@ -206,15 +197,6 @@ def unowned(w: World) -> None:
     dispatch(DecideRouting(assignment_id=1, decision=Decision.REJECT), w.runtime.uow_factory(), mia)
 
 
-def capture_form_open(w: World) -> None:
-    w.slack.slash(ANN, "add")
-
-
-def qualify_form_open(w: World) -> None:
-    a_lead(w)
-    w.slack.slash(ANN, "qualify L-1")
-
-
 def a_file(w: World) -> None:
     w.found["file"] = w.slack.fake.share_file("leads.csv", b"Name,Email\nJon Smithers,jon@acme.example\n")
 
@@ -227,7 +209,7 @@ class Case:
     id: str
     request: Request  # built once, sent four times
     effect: dict[str, int] | None  # rows the first copy adds to these tables; None: writes nothing
-    given: Callable[[World], None] = nothing
+    given: Given = nothing
     calls: dict[str, int] = field(default_factory=dict)  # what the first copy has Slack do
     # What a repeat says when it does not give the first answer again: that it was done
     # already (never a refusal). None: the first answer, word for word.
