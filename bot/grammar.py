@@ -389,7 +389,7 @@ def _build_route(args: list[str], env: ParseEnv) -> RouteLead:
     flags = [a.lower() for a in args[1:]]
     if flags and flags != ["--dry-run"]:
         raise CommandSyntaxError(f"`{' '.join(args[1:])}` is not an option of route: only `--dry-run`.")
-    return RouteLead(number=number, dry_run=bool(flags))
+    return RouteLead(number=number, dry_run=bool(flags), request_key=env.request_key)
 
 
 def _build_assign(args: list[str], env: ParseEnv) -> AssignLead:
@@ -398,7 +398,7 @@ def _build_assign(args: list[str], env: ParseEnv) -> AssignLead:
     rep = user_id_of(args[1])
     if rep is None or len(args) > 2:
         raise CommandSyntaxError(f"`{' '.join(args[1:])}` is not one person: mention them, like @ann.")
-    return AssignLead(number=number, rep=rep)
+    return AssignLead(number=number, rep=rep, request_key=env.request_key)
 
 
 def _build_ooo(args: list[str], env: ParseEnv) -> SetAway:
@@ -446,7 +446,7 @@ ROUTING_SPECS: tuple[SubcommandSpec, ...] = (
         "claim <lead>",
         "Take an unassigned lead of your team (where the team allows it)",
         ("/lead claim L-12",),
-        lambda a, e: ClaimLead(number=_ref(a)),
+        lambda a, e: ClaimLead(number=_ref(a), request_key=e.request_key),
     ),
     SubcommandSpec(
         "ooo",
@@ -476,7 +476,7 @@ def _build_nurture(args: list[str], env: ParseEnv) -> EnrollLead | StopNurture:
         )
     choice = args[1].lower() if len(args) == 2 else None
     if choice == "stop":
-        return StopNurture(number=number)
+        return StopNurture(number=number, request_key=env.request_key)
     return EnrollLead(number=number, cadence=choice, request_key=env.request_key)
 
 
@@ -586,7 +586,7 @@ SPECS: tuple[SubcommandSpec, ...] = (
         "unmerge <lead>",
         "Undo the merge of a lead (whoever merged it, a manager or an admin)",
         ("/lead unmerge L-43",),
-        lambda a, e: UndoMerge(number=_ref(a)),
+        lambda a, e: UndoMerge(number=_ref(a), request_key=e.request_key),
     ),
     *NURTURE_SPECS,
     SubcommandSpec(

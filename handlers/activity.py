@@ -1,5 +1,8 @@
 """Tracking: notes and logged calls, emails and meetings on a lead's timeline."""
 
+from dataclasses import replace
+from datetime import datetime
+
 from domain.activity import Activity, ActivityKind
 from domain.lead import Lead
 from domain.lifecycle import LeadStatus
@@ -8,6 +11,7 @@ from domain.permissions import Action
 from handlers import nurture
 from handlers.commands import AddNote, LogActivity
 from handlers.context import Context, audit, load_lead
+from handlers.once import earlier_result, settle
 from handlers.rescore import count_engagement
 from handlers.results import ActivityAdded, LeadView
 from handlers.sla_clock import on_contact
@@ -15,9 +19,9 @@ from store.unit_of_work import SqlUnitOfWork
 
 
 def add_note(cmd: AddNote, uow: SqlUnitOfWork, ctx: Context) -> ActivityAdded:
-    return _record(
-        uow, ctx, cmd.number, Activity(ActivityKind.NOTE, _body(cmd.text), ctx.actor.user_id, ctx.now)
-    )
+    """A repeat of the same request (same request key) adds no second note."""
+    note = Activity(ActivityKind.NOTE, _body(cmd.text), ctx.actor.user_id, ctx.now)
+    return _record(uow, ctx, cmd.number, note, cmd.request_key)
 
 
 def log_activity(cmd: LogActivity, uow: SqlUnitOfWork, ctx: Context) -> ActivityAdded:
@@ -40,8 +44,9 @@ def _record(
 ) -> ActivityAdded:
     with uow:
         lead = load_lead(uow, ctx, number, Action.WORK)
-        if request_key and uow.requests.first(lead.team_id, request_key, ctx.now) is not None:
-            return ActivityAdded(LeadView.of(lead), activity, already_recorded=True)
+        earlier = earlier_result(uow, lead.team_id, request_key, ctx.now)
+        if earlier is not None:
+            return ActivityAdded(LeadView.of(lead), _as_recorded(activity, earlier), already_recorded=True)
         uow.activities.add(lead, activity)
         before = lead.snapshot()
         _mark_contacted(lead, activity.kind, ctx)
@@ -49,11 +54,16 @@ def _record(
         nurture.on_activity(uow, ctx, lead, activity.kind)
         on_contact(uow, ctx, lead)
         audit(uow, ctx, f"activity.{activity.kind}", lead, before, lead.snapshot())
-        if request_key:
-            uow.requests.settle(lead.team_id, request_key, f"activity:{activity.kind}")
+        settle(uow, lead.team_id, request_key, f"activity:{activity.kind}@{activity.created_at.isoformat()}")
         lead = count_engagement(uow, ctx, lead, activity)
         uow.commit()
     return ActivityAdded(LeadView.of(lead), activity)
+
+
+def _as_recorded(activity: Activity, earlier: str) -> Activity:
+    """The activity as the first request recorded it: a repeat answers with its time."""
+    _, marked, recorded_at = earlier.partition("@")
+    return replace(activity, created_at=datetime.fromisoformat(recorded_at)) if marked else activity
 
 
 def _mark_contacted(lead: Lead, kind: ActivityKind, ctx: Context) -> None:

@@ -92,6 +92,7 @@ class KeepBoth(Command):
     """Two leads flagged alike are different people: clear the flag."""
 
     number: int = Field(gt=0)
+    request_key: str | None = None
 
 
 class LinkReturning(Command):
@@ -103,6 +104,7 @@ class LinkReturning(Command):
 
 class UndoMerge(Command):
     number: int = Field(gt=0)  # the lead that was merged away
+    request_key: str | None = None
 
 
 # --- qualify and close (handlers/qualify.py, handlers/closing.py) ---
@@ -199,6 +201,7 @@ class RouteLead(Command):
 
     number: int = Field(gt=0)
     dry_run: bool = False
+    request_key: str | None = None
 
 
 class DecideRouting(Command):
@@ -207,15 +210,18 @@ class DecideRouting(Command):
     assignment_id: int = Field(gt=0)
     decision: Decision
     rep: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,}$")
+    request_key: str | None = None
 
 
 class AssignLead(Command):
     number: int = Field(gt=0)
     rep: str = Field(pattern=r"^[UW][A-Z0-9]{2,}$")
+    request_key: str | None = None
 
 
 class ClaimLead(Command):
     number: int = Field(gt=0)
+    request_key: str | None = None
 
 
 class SetAway(Command):
@@ -238,6 +244,7 @@ class EnrollLead(Command):
 
 class StopNurture(Command):
     number: int = Field(gt=0)
+    request_key: str | None = None
 
 
 # --- scoring (issue 4: handlers/engagement.py, handlers/explain.py) ---------------------

@@ -1,5 +1,7 @@
 """Acting on a follow-up from its message: Done, Snooze and Log call."""
 
+from dataclasses import replace
+
 from domain.activity import ActivityKind
 from domain.errors import NotFound
 from domain.lead import Lead
@@ -62,7 +64,8 @@ def log_reminder_call(cmd: LogReminderCall, uow: SqlUnitOfWork, ctx: Context) ->
         ctx,
     )
     with uow:
-        return _changed(uow, ctx, lead, reminder, "call_logged", unchanged=logged.already_recorded)
+        changed = _changed(uow, ctx, lead, reminder, "call_logged", unchanged=logged.already_recorded)
+    return replace(changed, at=logged.activity.created_at)  # a repeat: when the call was logged
 
 
 def _load(uow: SqlUnitOfWork, ctx: Context, reminder_id: int) -> tuple[Reminder, Lead]:
@@ -77,6 +80,7 @@ def _load(uow: SqlUnitOfWork, ctx: Context, reminder_id: int) -> tuple[Reminder,
 def _changed(
     uow: SqlUnitOfWork, ctx: Context, lead: Lead, reminder: Reminder, change: str, unchanged: bool = False
 ) -> ReminderChanged:
-    return ReminderChanged(
-        LeadView.of(lead), reminder, change, ctx.actor.user_id, ctx.now, zone_name(uow, ctx), unchanged
-    )
+    """A done reminder says who did it and when, also to a repeated click."""
+    by, at = (reminder.done_by, reminder.done_at) if change == "done" else (None, None)
+    by, at = by or ctx.actor.user_id, at or ctx.now
+    return ReminderChanged(LeadView.of(lead), reminder, change, by, at, zone_name(uow, ctx), unchanged)

@@ -5,14 +5,15 @@ from typing import Any
 
 from domain.activity import Activity, ActivityKind
 from domain.assignment import AssignmentState
-from domain.errors import InvalidInput
-from domain.lead import CONTACT_FIELDS, PROFILE_FIELDS, Lead
+from domain.errors import InvalidInput, NotFound
+from domain.lead import CONTACT_FIELDS, PROFILE_FIELDS, Lead, lead_ref
 from domain.merging import differences
 from domain.permissions import Action, require_merge_undoer
 from handlers.commands import KeepBoth, MergeLeads, UndoMerge
 from handlers.context import Context, audit, find_lead, load_lead, use_survivor
 from handlers.matching import refresh_match_keys
 from handlers.nurture import follow_owner, stop_cadences
+from handlers.once import earlier_result, settle
 from handlers.rescore import rescore_lead, rescore_leads
 from handlers.results import DuplicateDismissed, LeadsMerged, LeadView, MergeToConfirm, MergeUndone
 from store.cadences import CadenceRepository
@@ -90,6 +91,9 @@ def undo_merge(cmd: UndoMerge, uow: SqlUnitOfWork, ctx: Context) -> MergeUndone:
     unless someone changed them since."""
     with uow:
         source = find_lead(uow, ctx, cmd.number)
+        earlier = earlier_result(uow, source.team_id, cmd.request_key, ctx.now)
+        if earlier is not None:  # a repeat: the first answer, not "is not merged"
+            return MergeUndone(LeadView.of(source), _kept(uow, source.team_id, int(earlier)))
         merge = uow.merges.open_merge_of(source.team_id, source.id or 0)
         keep = uow.leads.by_id(source.team_id, merge.target_id) if merge else None
         if merge is None or keep is None or source.merged_into is None:
@@ -100,6 +104,7 @@ def undo_merge(cmd: UndoMerge, uow: SqlUnitOfWork, ctx: Context) -> MergeUndone:
         if not uow.merges.mark_undone(merge, ctx.actor.user_id, ctx.now):  # a double click: once
             raise _nothing_to_undo(source)
         result = _undo(uow, ctx, source, keep, merge.filled)
+        settle(uow, source.team_id, cmd.request_key, str(result.kept.number))
         uow.commit()
     return result
 
@@ -137,8 +142,12 @@ def _undo_the_later_merge_first(source: Lead, keep: Lead) -> InvalidInput:
 
 
 def keep_both(cmd: KeepBoth, uow: SqlUnitOfWork, ctx: Context) -> DuplicateDismissed:
+    """A repeat of the click says which flag it cleared, as the first did."""
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.WORK)
+        earlier = earlier_result(uow, lead.team_id, cmd.request_key, ctx.now)
+        if earlier is not None:
+            return DuplicateDismissed(LeadView.of(lead), earlier or None)
         flagged = uow.leads.by_id(lead.team_id, lead.duplicate_of) if lead.duplicate_of else None
         if flagged is not None:
             lead.duplicate_of, lead.updated_at = None, ctx.now
@@ -151,8 +160,16 @@ def keep_both(cmd: KeepBoth, uow: SqlUnitOfWork, ctx: Context) -> DuplicateDismi
                 {"duplicate_of": flagged.ref},
                 {"duplicate_of": None},
             )
+            settle(uow, lead.team_id, cmd.request_key, flagged.ref)
             uow.commit()
     return DuplicateDismissed(LeadView.of(lead), flagged.ref if flagged else None)
+
+
+def _kept(uow: SqlUnitOfWork, team_id: str, number: int) -> LeadView:
+    lead = uow.leads.get(team_id, number)
+    if lead is None:
+        raise NotFound(f"{lead_ref(number)} no longer exists.")
+    return LeadView.of(lead)
 
 
 def _one_cadence(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> None:

@@ -9,7 +9,7 @@ from domain.permissions import Action
 from domain.reminder import Reminder
 from handlers.commands import EnrollLead, StopNurture
 from handlers.context import Context, audit, load_lead
-from handlers.once import seen_before, settle
+from handlers.once import earlier_result, seen_before, settle
 from handlers.results import LeadView, NurtureChanged
 from handlers.timezones import zone_name
 from store.cadences import CadenceRepository
@@ -31,14 +31,20 @@ def enroll_lead(cmd: EnrollLead, uow: SqlUnitOfWork, ctx: Context) -> NurtureCha
 
 
 def stop_nurture(cmd: StopNurture, uow: SqlUnitOfWork, ctx: Context) -> NurtureChanged:
+    """A repeat of the request says what the first one stopped, not "not in a cadence"."""
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.WORK)
+        earlier = earlier_result(uow, lead.team_id, cmd.request_key, ctx.now)
+        if earlier is not None:
+            count, _, cadence = earlier.partition(":")
+            return NurtureChanged(LeadView.of(lead), cadence, "stopped", (), cancelled=int(count))
         active = CadenceRepository(uow.session).active(lead.team_id, lead.id or 0)
         if not active:
             raise InvalidInput(
                 "lead", f"{lead.ref} is not in a cadence. `/lead nurture {lead.ref}` enrols it."
             )
         cancelled = stop_cadences(uow, ctx, lead, f"stopped by {ctx.actor.user_id}")
+        settle(uow, lead.team_id, cmd.request_key, f"{cancelled}:{active[0].cadence}")
         uow.commit()
     return NurtureChanged(LeadView.of(lead), active[0].cadence, "stopped", (), cancelled=cancelled)
 

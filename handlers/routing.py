@@ -16,6 +16,7 @@ from handlers.commands import RouteLead
 from handlers.context import Context, load_lead
 from handlers.results import LeadView, RoutePlan, RoutingDecided
 from handlers.routing_messages import LEADBOT, give_lead, queue_decided, queue_proposal
+from handlers.routing_once import replayed, settled
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -43,11 +44,14 @@ def route_lead(cmd: RouteLead, uow: SqlUnitOfWork, ctx: Context) -> RoutePlan | 
     (its transaction, routing lock and decision number included, is rolled back)."""
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.VIEW if cmd.dry_run else Action.ASSIGN)
+        earlier = None if cmd.dry_run else replayed(uow, ctx, cmd.request_key)
+        if earlier is not None:
+            return earlier  # a repeat: the proposal the first request made, not "already proposed"
         plan = plan_route(uow, ctx, lead)
         if cmd.dry_run or plan.reps.rep is None:
             return plan.view(lead, dry_run=cmd.dry_run)
         _refuse_if_taken(uow, lead)
-        result = propose(uow, ctx, lead, plan)
+        result = settled(uow, ctx, cmd.request_key, propose(uow, ctx, lead, plan))
         uow.commit()
     return result
 

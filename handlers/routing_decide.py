@@ -16,22 +16,26 @@ from handlers.context import Context, load_lead
 from handlers.deliver import UowFactory
 from handlers.results import LeadView, RoutingDecided
 from handlers.routing_messages import LEADBOT, give_lead, queue_decided
+from handlers.routing_once import replayed, settled
 from store.unit_of_work import SqlUnitOfWork
 
 SETTLED_STATE = {Decision.REJECT: AssignmentState.REJECTED}
 
 
 def decide_routing(cmd: DecideRouting, uow: SqlUnitOfWork, ctx: Context) -> RoutingDecided:
+    """A repeat of the same click (request key) answers as the first did, not "already decided"."""
     with uow:
         assignment = uow.routing.get(ctx.actor.team_id, cmd.assignment_id)
         if assignment is None:
             raise NotFound("That proposal no longer exists.")
         team = ctx.config.team(assignment.sales_team)
         require_routing_decider(ctx.actor, team.key, team.name)
+        if (earlier := replayed(uow, ctx, cmd.request_key)) is not None:
+            return earlier
         rep = cmd.rep or assignment.rep_id
         if cmd.decision is Decision.REASSIGN:
             _check_member(rep, team.members, team.name)
-        result = settle(uow, ctx, assignment, cmd.decision, rep)
+        result = settled(uow, ctx, cmd.request_key, settle(uow, ctx, assignment, cmd.decision, rep))
         uow.commit()
     return result
 
@@ -58,27 +62,33 @@ def settle(
 
 
 def assign_lead(cmd: AssignLead, uow: SqlUnitOfWork, ctx: Context) -> RoutingDecided:
-    """Managers give a lead of their team to one of its reps; a waiting proposal is settled."""
+    """Managers give a lead of their team to one of its reps; a waiting proposal is settled.
+    A repeat of the request assigns nothing twice and tells nobody twice."""
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.ASSIGN)
+        if (earlier := replayed(uow, ctx, cmd.request_key)) is not None:
+            return earlier
         team = ctx.config.team(lead.sales_team)
         _check_member(cmd.rep, team.members + team.managers, team.name)
-        result = _take(uow, ctx, lead, cmd.rep, Decision.ASSIGN)
+        result = settled(uow, ctx, cmd.request_key, _take(uow, ctx, lead, cmd.rep, Decision.ASSIGN))
         uow.commit()
     return result
 
 
 def claim_lead(cmd: ClaimLead, uow: SqlUnitOfWork, ctx: Context) -> RoutingDecided:
-    """Reps take an unassigned lead of their team, where the team allows claiming."""
+    """Reps take an unassigned lead of their team, where the team allows claiming. A repeat of
+    the request is told it claimed the lead, not that the lead has an owner now."""
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.VIEW)
+        if (earlier := replayed(uow, ctx, cmd.request_key)) is not None:
+            return earlier
         team = ctx.config.team(lead.sales_team)
         if not team.routing.claim_allowed:
             raise PermissionDenied(f"{team.name} does not let reps claim leads: ask a manager to assign it.")
         if lead.owner_id is not None:
             raise PermissionDenied(f"{lead.ref} already has an owner: only unassigned leads can be claimed.")
         _check_member(ctx.actor.user_id, team.members, team.name)
-        result = _take(uow, ctx, lead, ctx.actor.user_id, Decision.CLAIM)
+        result = settled(uow, ctx, cmd.request_key, _take(uow, ctx, lead, ctx.actor.user_id, Decision.CLAIM))
         uow.commit()
     return result
 

@@ -98,11 +98,11 @@ class LeadButtons:
                 confirmed = action["action_id"] == ActionId.MERGE_ANYWAY
                 return MergeLeads(duplicate=duplicate, keep=keep, request_key=key, confirmed=confirmed)
             case ActionId.KEEP_BOTH:
-                return KeepBoth(number=number)
+                return KeepBoth(number=number, request_key=key)
             case ActionId.LINK_RETURNING:
                 return LinkReturning(number=number)
             case ActionId.UNDO_MERGE:
-                return UndoMerge(number=number)
+                return UndoMerge(number=number, request_key=key)
             case ActionId.MERGE_CANCEL:
                 raise AssertionError("a cancel is answered without a command")
 

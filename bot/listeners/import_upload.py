@@ -26,6 +26,7 @@ from domain.errors import DomainError, PermissionDenied
 from domain.permissions import Action, Actor, can
 from handlers.import_rows import UnreadableCsv, decode, read_layout, read_rows
 from handlers.importing import import_leads
+from handlers.once import first_time
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,16 @@ class ImportUpload:
             ack(response_action="errors", errors={ImportInput.FILE: "Attach the CSV file to import."})
         else:
             checked = values.get(ImportInput.DRY_RUN, {}).get(ImportInput.DRY_RUN, {}).get("selected_options")
-            context[JOB] = (files[0]["id"], files[0].get("name") or "leads.csv", bool(checked))
-            ack(response_action="update", view=importing_view(files[0].get("name") or "leads.csv"))
+            name = files[0].get("name") or "leads.csv"
+            if self._first_submit(view, files[0]["id"], actor):
+                context[JOB] = (files[0]["id"], name, bool(checked))
+            ack(response_action="update", view=importing_view(name))
+
+    def _first_submit(self, view: dict[str, Any], file_id: str, actor: Actor) -> bool:
+        """A double click or a re-sent submit imports the file once: a repeat is shown the
+        same "Importing…" view, and no second import runs and no second DM comes."""
+        key = f"import:{view['id']}:{file_id}"
+        return first_time(self.deps.uow_factory(), actor.team_id, key, self.deps.clock())
 
     def after_submit(self, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         """After the ack (lazy): fetch the file, import it, DM the result and the report."""

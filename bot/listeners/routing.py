@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks.routing import decided_answer
 from bot.deps import Deps
 from bot.ids import ROUTING_BLOCK_PREFIX, RoutingAction
-from bot.listeners.actions import LeadButtons
+from bot.listeners.actions import LeadButtons, click_key
 from bot.listeners.answers import answer_to
 from bot.listeners.errors import answering_errors
 from bot.tenancy import workspace_of
@@ -41,15 +41,18 @@ class ProposalButtons:
         answer = answer_to(body, client, respond)
         with answering_errors(answer):
             ctx = self.deps.context(workspace_of(body, context), body["user"]["id"])
-            result = self.deps.dispatch(command_for(action), ctx)
+            result = self.deps.dispatch(command_for(action, body), ctx)
             if isinstance(result, RoutingDecided) and result.settled_by_other:
                 answer(decided_answer(result))
 
 
-def command_for(action: dict[str, Any]) -> DecideRouting:
+def command_for(action: dict[str, Any], body: dict[str, Any]) -> DecideRouting:
     assignment_id = int(action["block_id"].removeprefix(ROUTING_BLOCK_PREFIX))
-    decision = DECISIONS[RoutingAction(action["action_id"])]
-    return DecideRouting(assignment_id=assignment_id, decision=decision, rep=action.get("selected_user"))
+    decision, rep = DECISIONS[RoutingAction(action["action_id"])], action.get("selected_user")
+    # The proposal and the rep picked belong to the key: a click on another proposal, or a pick
+    # of another rep, is another request, also where Slack sent no message ts.
+    key = f"{click_key(body, action)}:{assignment_id}:{rep or ''}"
+    return DecideRouting(assignment_id=assignment_id, decision=decision, rep=rep, request_key=key)
 
 
 def register(app: App, deps: Deps) -> None:

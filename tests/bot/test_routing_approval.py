@@ -1,7 +1,7 @@
 """Routing through the real Bolt app: a web-form lead from Germany for product X is
 proposed in the EMEA channel with its reason; a manager's Approve assigns it, updates the
 message at the ts the outbox recorded, replies in its thread and DMs the rep; a rep's click
-is refused; a double click and a late second manager get one decision."""
+is refused; a double click and a late second decider get one decision."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pydantic import SecretStr
 from routing_support import EMEA_CHANNEL, routing_config, signed
 from sqlalchemy.orm import Session
-from support import ANN, BEN, MIA, context_of, run_paced, wait_for_calls
+from support import ADA, ANN, BEN, MIA, context_of, run_paced, wait_for_calls
 
 from bot.bootstrap import build_runtime
 from bot.standin.workspace import Button, buttons_in
@@ -123,15 +123,18 @@ def test_a_reps_click_on_approve_is_refused_and_changes_nothing(slack, runtime, 
     assert owner_of(runtime) is None and fake_slack.calls_to("chat.update") == []
 
 
-def test_a_double_click_approves_once_and_the_second_click_is_told_who_decided(
+def test_a_double_click_approves_once_and_a_later_decider_is_told_who_decided(
     slack, runtime, fake_slack, proposal
 ):
     message, channel = proposal
     slack.click(MIA, approve(message), message=message, channel_id=channel)
-    slack.click(MIA, approve(message), message=message, channel_id=channel)
+    slack.click(MIA, approve(message), message=message, channel_id=channel)  # the same request
+    slack.click(ADA, approve(message), message=message, channel_id=channel)  # an admin, too late
     runtime.app.listener_runner.listener_executor.shutdown(wait=True)
     deliver(runtime)
 
+    # mia's second click answers as her first did: by the proposal's update, with no word of
+    # its own; only ada hears that it was decided before her.
     [answer] = [c.params for c in fake_slack.calls_to("response_url")]
     assert f"Already decided: approved by <@{MIA}>" in answer["text"]
     assert len(fake_slack.calls_to("chat.update")) == 1

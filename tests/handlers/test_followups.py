@@ -69,6 +69,7 @@ def test_done_records_who_and_when_and_a_repeat_keeps_the_first(
     done = stored(uow_factory, reminder)
     assert (done.status, done.done_by, done.done_at) == (ReminderStatus.DONE, ann.actor.user_id, LATER)
     assert (again.reminder.done_by, again.reminder.done_at) == (ann.actor.user_id, LATER)
+    assert (again.by, again.at) == (ann.actor.user_id, LATER)  # what its message says: the first
 
 
 def test_another_rep_is_refused_and_nothing_changes(
@@ -162,9 +163,12 @@ def test_log_call_logs_the_call_once_and_the_lead_is_contacted(
     reminder = remind(uow_factory, ann, timedelta(hours=1), "ask about the <budget>")
     command = LogReminderCall(reminder_id=reminder.id or 0, request_key="click-call")
     first = log_reminder_call(command, uow_factory(), at(config, ann.actor.user_id))
-    again = log_reminder_call(command, uow_factory(), at(config, ann.actor.user_id))
+    again = log_reminder_call(
+        command, uow_factory(), at(config, ann.actor.user_id, LATER + timedelta(minutes=1))
+    )
 
     assert (first.change, first.unchanged, again.unchanged) == ("call_logged", False, True)
+    assert again.at == first.at == LATER  # the repeat's message says when the call was logged
     with uow_factory() as uow:
         lead = uow.leads.get(ann.actor.team_id, 1)
         assert lead is not None
