@@ -146,7 +146,8 @@ def test_words_after_the_last_argument_are_refused_not_dropped(text):
 
 
 def test_a_misspelt_key_gets_a_suggestion_from_the_declared_keys():
-    with pytest.raises(CommandSyntaxError, match="`vlaue` is not one of value, product. Did you mean `value`?"):
+    said = "`vlaue` is not one of value, product. Did you mean `value`"
+    with pytest.raises(CommandSyntaxError, match=said):
         parse("convert L-1 vlaue:12000", ENV)
 
 
