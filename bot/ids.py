@@ -102,8 +102,8 @@ ROUTING_BLOCK_PREFIX = "routing.proposal."
 
 
 @dataclass(frozen=True, slots=True)
-class LeadValue:
-    """A button about one lead: `42`."""
+class _Number:
+    """A value that is one number: `42`."""
 
     number: int
 
@@ -113,6 +113,12 @@ class LeadValue:
     @classmethod
     def decode(cls, value: str) -> Self:
         return cls(int(value))
+
+
+class LeadValue(_Number):
+    """A button about one lead: its number, `42`."""
+
+    __slots__ = ()
 
     @classmethod
     def of_ref(cls, ref: str) -> Self:
@@ -156,18 +162,14 @@ class SnoozeValue:
         return cls(int(number), text)
 
 
-@dataclass(frozen=True, slots=True)
-class ReminderValue:
+class ReminderValue(_Number):
     """A follow-up's buttons: the reminder's id, `17`."""
 
-    reminder_id: int
+    __slots__ = ()
 
-    def encode(self) -> str:
-        return str(self.reminder_id)
-
-    @classmethod
-    def decode(cls, value: str) -> Self:
-        return cls(int(value))
+    @property
+    def reminder_id(self) -> int:
+        return self.number
 
 
 @dataclass(frozen=True, slots=True)
