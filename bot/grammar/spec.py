@@ -17,10 +17,14 @@ Builder = Callable[[Values, ParseEnv], Parsed]
 
 @dataclass(frozen=True, slots=True)
 class Arg:
+    """One argument of a subcommand; its kind says how it is read and shown."""
+
     name: str  # also the key of `name:value`, and by default the command's field
     kind: Kind
     optional: bool = False
-    keyed: bool = False  # written `name:value` (after the positional arguments, any order)
+    # Written `name:value`: by position, only so (after the positional arguments, in any
+    # order); in any order (`add`), also so (`email:dana@fbi.gov`).
+    keyed: bool = False
     example: str = ""  # a value as typed; else the kind's
     placeholder: str = ""  # the usage word; else the kind's, else the name
     field: str = ""  # the command's field, when not the name
@@ -65,6 +69,8 @@ LEAD = Arg("lead", LeadRef(), field="number")  # the lead a command is about
 
 @dataclass(frozen=True, slots=True)
 class SubcommandSpec:
+    """A `/lead` subcommand: everything parsing, usage, errors and help know of it."""
+
     name: str
     summary: str
     args: tuple[Arg, ...]
