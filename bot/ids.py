@@ -1,19 +1,26 @@
-"""Every action_id, block_id and callback_id, defined once."""
+"""Every action_id, block_id and callback_id, defined once; and what a button's value (or a
+block_id) carries back, encoded and decoded in one place."""
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Self
+
+from domain.lead import LEAD_PREFIX
 
 
 class ActionId(StrEnum):
+    """Buttons about leads; the value is a LeadValue unless said."""
+
     SHOW = "lead.show"
     LOG_CALL = "lead.log_call"
     REMIND_TOMORROW = "lead.remind_tomorrow"
-    SNOOZE_HOUR = "reminder.snooze_hour"
-    MERGE = "lead.duplicate.merge"  # value "<duplicate>:<keep>"
+    SNOOZE_HOUR = "reminder.snooze_hour"  # value: SnoozeValue (reminders queued before follow-ups)
+    MERGE = "lead.duplicate.merge"  # value: MergePair
     KEEP_BOTH = "lead.duplicate.keep_both"
     LINK_RETURNING = "lead.duplicate.link_returning"  # alike a customer's lead: their next cycle
     UNDO_MERGE = "lead.merge.undo"
-    MERGE_ANYWAY = "lead.merge.anyway"  # value "<duplicate>:<keep>": the two differ, merge all the same
-    MERGE_CANCEL = "lead.merge.cancel"  # value "<duplicate>:<keep>"
+    MERGE_ANYWAY = "lead.merge.anyway"  # value: MergePair; the two differ, merge all the same
+    MERGE_CANCEL = "lead.merge.cancel"  # value: MergePair
 
 
 class BlockId(StrEnum):
@@ -61,7 +68,7 @@ class QualifyInput(StrEnum):
 
 
 class FollowupAction(StrEnum):
-    """Buttons on a follow-up (the reminder DM and `/lead tasks`); the value is the reminder id."""
+    """Buttons on a follow-up (the reminder DM and `/lead tasks`); the value is a ReminderValue."""
 
     DONE = "reminder.done"
     SNOOZE_HOUR = "reminder.snooze.hour"
@@ -78,8 +85,8 @@ class ImportInput(StrEnum):
 
 
 class RoutingAction(StrEnum):
-    """A routing proposal's controls; the proposal's id rides in the block_id (a users_select
-    has no value), as `routing.proposal.<id>`."""
+    """A routing proposal's controls; the proposal rides in the block_id (a users_select has
+    no value): a ProposalBlock."""
 
     APPROVE = "routing.approve"
     REASSIGN = "routing.reassign"  # a users_select: the manager picks the rep
@@ -87,3 +94,95 @@ class RoutingAction(StrEnum):
 
 
 ROUTING_BLOCK_PREFIX = "routing.proposal."
+
+
+# --- what a click carries back ------------------------------------------------------------
+# Messages stay in Slack for years and their buttons still work: each wire format below is
+# that of messages already sent. Never change one; add a kind.
+
+
+@dataclass(frozen=True, slots=True)
+class _Number:
+    """A value that is one number: `42`."""
+
+    number: int
+
+    def encode(self) -> str:
+        return str(self.number)
+
+    @classmethod
+    def decode(cls, value: str) -> Self:
+        return cls(int(value))
+
+
+class LeadValue(_Number):
+    """A button about one lead: its number, `42`."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of_ref(cls, ref: str) -> Self:
+        """From a lead's ref as an outbox payload carries it (`L-42`)."""
+        return cls(int(ref.removeprefix(LEAD_PREFIX)))
+
+
+@dataclass(frozen=True, slots=True)
+class MergePair:
+    """The duplicate and the lead to keep: `43:42`. Both ride in the button, so the answer
+    to a merge question needs no state."""
+
+    duplicate: int
+    keep: int
+
+    def encode(self) -> str:
+        return f"{self.duplicate}:{self.keep}"
+
+    @classmethod
+    def decode(cls, value: str) -> Self:
+        duplicate, keep = value.split(":")
+        return cls(int(duplicate), int(keep))
+
+
+@dataclass(frozen=True, slots=True)
+class SnoozeValue:
+    """A reminder's lead and words: `42:call back`. The snoozed reminder keeps its words, so
+    they ride in the value, cut to fit Slack's 2,000 characters."""
+
+    number: int
+    text: str
+
+    MAX_TEXT = 1500
+
+    def encode(self) -> str:
+        return f"{self.number}:{self.text[: self.MAX_TEXT]}"
+
+    @classmethod
+    def decode(cls, value: str) -> Self:
+        number, _, text = value.partition(":")
+        return cls(int(number), text)
+
+
+class ReminderValue(_Number):
+    """A follow-up's buttons: the reminder's id, `17`."""
+
+    __slots__ = ()
+
+    @property
+    def reminder_id(self) -> int:
+        return self.number
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalBlock:
+    """A routing proposal's actions block: `routing.proposal.17`."""
+
+    assignment_id: int
+
+    PREFIX = ROUTING_BLOCK_PREFIX
+
+    def encode(self) -> str:
+        return f"{self.PREFIX}{self.assignment_id}"
+
+    @classmethod
+    def decode(cls, block_id: str) -> Self:
+        return cls(int(block_id.removeprefix(cls.PREFIX)))

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from bot.deps import Deps
 from domain.errors import InvalidInput
@@ -32,10 +32,9 @@ HOW_TO_SIGN = f"send {SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of the raw body
 Answer = tuple[int, dict[str, Any]]
 
 
-class WebLead(BaseModel):
-    """A lead as a web form posts it: the writable fields of the JSON export. Read-only
-    export fields (id, status, score, owner...) are ignored, so an export row can be posted
-    back; any other key is refused (parse_lead), so a typo never drops a value unseen."""
+class _WebLeadBase(BaseModel):
+    """WebLead's identity, and the command it makes; the profile fields (from the lead's own
+    list), `team` and `external_id` are added below."""
 
     # Forms often send phone numbers and ids as JSON numbers.
     model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True, frozen=True)
@@ -43,15 +42,6 @@ class WebLead(BaseModel):
     name: str | None = None
     email: str | None = None
     phone: str | None = None
-    company: str | None = None
-    title: str | None = None
-    source: str | None = None
-    campaign: str | None = None
-    country: str | None = None
-    product: str | None = None
-    website: str | None = None
-    team: str | None = None
-    external_id: str | None = None
 
     def command(self) -> AddLead:
         fields = {key: value for key in PROFILE_FIELDS if (value := getattr(self, key))}
@@ -67,6 +57,19 @@ class WebLead(BaseModel):
 
     def lacks_identity(self) -> bool:
         return not _given(self.name) and not _given(self.email)
+
+
+WebLead = create_model(
+    "WebLead",
+    __base__=_WebLeadBase,
+    __doc__="""A lead as a web form posts it: the writable fields of the JSON export, every
+    profile field of domain/lead.PROFILE among them. Read-only export fields (id, status,
+    score, owner...) are ignored, so an export row can be posted back; any other key is
+    refused (parse_lead), so a typo never drops a value unseen.""",
+    **{key: (str | None, None) for key in PROFILE_FIELDS},
+    team=(str | None, None),
+    external_id=(str | None, None),
+)
 
 
 ACCEPTED_FIELDS = frozenset(WebLead.model_fields) | frozenset(EXPORT_FIELDS)

@@ -8,8 +8,46 @@ from typing import Any
 from domain.lifecycle import LeadStatus, check_transition
 
 LEAD_PREFIX = "L-"
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileField:
+    """A fact about who a lead is that a person may set: `/lead add … key:value`, the web
+    form's JSON, a CSV column, the export. Declared once, in PROFILE, the way a custom field
+    is declared in the config (`[[fields]]`, DESIGN.md); every channel reads the list."""
+
+    key: str  # the Lead attribute, the key:value word, the JSON field and the CSV column
+    headers: tuple[str, ...]  # CSV headers that mean it (case, spaces and punctuation aside)
+    scored: bool = True  # fit rules may look at it (domain/scoring_config.py)
+
+
+PROFILE = (
+    ProfileField(
+        "company",
+        (
+            "Company",
+            "Company Name",
+            "Organisation",
+            "Organization",
+            "Organisation Name",
+            "Organization Name",
+            "Org",
+            "Account",
+            "Account Name",
+            "Employer",
+        ),
+    ),
+    ProfileField("title", ("Title", "Job Title", "Position", "Role")),
+    ProfileField("source", ("Source", "Lead Source")),
+    ProfileField("campaign", ("Campaign", "Campaign Name", "UTM Campaign")),
+    ProfileField("country", ("Country", "Country Code")),
+    ProfileField("product", ("Product", "Product Interest")),
+    # An address says little about fit; it is kept for the rep and for matching.
+    ProfileField("website", ("Website", "Web site", "URL", "Web", "Homepage"), scored=False),
+)
 # Fields a person may set with `key:value`; the rest are owned by the system.
-PROFILE_FIELDS = ("company", "title", "source", "campaign", "country", "product", "website")
+PROFILE_FIELDS = tuple(fact.key for fact in PROFILE)
+SCORED_FIELDS = tuple(fact.key for fact in PROFILE if fact.scored)
 CONTACT_FIELDS = ("email", "phone")
 
 
@@ -64,19 +102,17 @@ class Lead:
         self.status = target
         self.updated_at = now
 
+    def profile(self) -> dict[str, str | None]:
+        """The PROFILE fields and their values, in PROFILE's order."""
+        return {key: getattr(self, key) for key in PROFILE_FIELDS}
+
     def snapshot(self) -> dict[str, Any]:
         """The audit-log view of the lead: plain JSON-able values."""
         return {
             "name": self.name,
             "email": self.email,
             "phone": self.phone,
-            "company": self.company,
-            "title": self.title,
-            "source": self.source,
-            "campaign": self.campaign,
-            "country": self.country,
-            "product": self.product,
-            "website": self.website,
+            **self.profile(),
             "status": str(self.status),
             "owner_id": self.owner_id,
             "sales_team": self.sales_team,

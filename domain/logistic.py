@@ -24,7 +24,7 @@ from domain.predictive import (
     ALL_TEAMS,
     FIELDS,
     MIN_HISTORY,
-    PROFILE_FIELDS,
+    PROFILE_FEATURES,
     Example,
     Factor,
     Features,
@@ -34,7 +34,7 @@ from domain.predictive import (
 
 Term = tuple[tuple[str, str], ...]  # one (field, value) or a pair of them; () is the intercept
 INTERCEPT: Term = ()
-PAIRED_FIELDS = frozenset(PROFILE_FIELDS)
+PAIRED_FIELDS = frozenset(PROFILE_FEATURES)
 
 # Prior precisions (1 / variance) of the weights, in log-odds.
 PRECISION_VALUE = 1.0  # a value's pull is expected within about ±2

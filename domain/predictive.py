@@ -20,7 +20,9 @@ ALL_TEAMS = "*"
 NOT_NOW_REASONS = frozenset({"timing"})
 MISSING = "none"
 
-# Field -> how a factor names it. Order matters: it is the order of the model's terms.
+# Feature -> how a factor names it. Order matters: it is the order of the model's terms.
+# Features, not the lead's fields (domain/lead.PROFILE): which facts the models read, and
+# how (a title as its seniority, the email as its kind), is the model's own choice.
 FIELD_LABELS = {
     "source": "source",
     "campaign": "campaign",
@@ -35,7 +37,7 @@ FIELD_LABELS = {
     "last_touch": "last touch",
 }
 FIELDS = tuple(FIELD_LABELS)
-PROFILE_FIELDS = FIELDS[:7]  # who the lead is; the rest is what reps logged
+PROFILE_FEATURES = FIELDS[:7]  # who the lead is; the rest is what reps logged
 # Fields that are always known (Odoo's naive Bayes skips a missing value except for these).
 ALWAYS_KNOWN = frozenset({"email", "phone", "calls", "emails", "meetings", "last_touch"})
 

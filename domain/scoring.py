@@ -8,9 +8,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import NamedTuple
 
+from domain.lead import SCORED_FIELDS
 from domain.names import is_free_mail
 from domain.scoring_config import FREE_MAIL, EngagementRule, FitRule, ScoringConfig
 
+# The lead's columns a LeadFacts starts with: the scored profile fields, then the email.
+FACT_FIELDS = (*SCORED_FIELDS, "email")
 SECONDS_A_DAY = 86400
 # BANT answers that say the thing is missing do not count towards completeness.
 EMPTY_ANSWERS = frozenset({"", "no", "none", "unknown", "n/a", "na", "-", "?"})
@@ -27,14 +30,14 @@ class Stage(StrEnum):
 
 class LeadFacts(NamedTuple):
     """What fit rules look at. A named tuple, made 100k times a recompute; the store fills
-    the first seven straight from a row, in this order."""
+    the FACT_FIELDS straight from a row, in their order (a test holds the two together)."""
 
-    title: str | None = None
     company: str | None = None
-    country: str | None = None
-    product: str | None = None
+    title: str | None = None
     source: str | None = None
     campaign: str | None = None
+    country: str | None = None
+    product: str | None = None
     email: str | None = None
     bant_answers: int = 0  # how many of budget, authority, need, timeline are answered
     company_size: int | None = None

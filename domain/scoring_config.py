@@ -1,9 +1,10 @@
 """The `[scoring]` section of the TOML config: fit and engagement rules, caps, decay, thresholds."""
 
 from enum import StrEnum
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from domain.lead import SCORED_FIELDS
 
 
 class EngagementKind(StrEnum):
@@ -24,8 +25,11 @@ class EngagementKind(StrEnum):
 # The kinds the events webhook takes; calls, emails and meetings come from `/lead log`.
 WEBHOOK_KINDS = tuple(k for k in EngagementKind if k not in ("call", "email", "meeting"))
 
-TEXT_FIELDS = ("title", "company", "country", "product", "source", "campaign", "email_domain")
+# What fit rules may look at: the lead's scored profile fields (domain/lead.PROFILE), its
+# email's domain, and two counts.
+TEXT_FIELDS = (*SCORED_FIELDS, "email_domain")
 COUNT_FIELDS = ("company_size", "bant")
+RULE_FIELDS = (*TEXT_FIELDS, *COUNT_FIELDS)
 FREE_MAIL = "free-mail"  # in an email_domain rule's any_of: every free-mail provider
 
 
@@ -39,14 +43,21 @@ class FitRule(_Strict):
     answers are given and not "no") match within `at_least`..`at_most`."""
 
     name: str = Field(min_length=1, max_length=80)
-    field: Literal[
-        "title", "company", "country", "product", "source", "campaign", "email_domain", "company_size", "bant"
-    ]
+    field: str
     any_of: tuple[str, ...] = ()
     at_least: int | None = Field(default=None, ge=0)
     at_most: int | None = Field(default=None, ge=0)
     points: int = Field(ge=-1000, le=1000)
     group: str = "fit"
+
+    @field_validator("field")
+    @classmethod
+    def _known_field(cls, value: str) -> str:
+        if value not in RULE_FIELDS:
+            raise ValueError(
+                f"`{value}` is not a field fit rules look at: use one of {', '.join(RULE_FIELDS)}."
+            )
+        return value
 
     @model_validator(mode="after")
     def _matcher_fits_field(self) -> "FitRule":

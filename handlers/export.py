@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from domain.lead import Lead, lead_ref
+from domain.lead import PROFILE_FIELDS, Lead, lead_ref
 from store.unit_of_work import SqlUnitOfWork
 
 EXPORT_FIELDS = (
@@ -11,12 +11,7 @@ EXPORT_FIELDS = (
     "name",
     "email",
     "phone",
-    "company",
-    "title",
-    "source",
-    "campaign",
-    "country",
-    "product",
+    *PROFILE_FIELDS,  # every field a person may set, so an exported row can be posted back
     "status",
     "score",
     "owner",
@@ -43,12 +38,7 @@ def export_leads(uow: SqlUnitOfWork, workspace_id: str) -> Iterator[dict[str, An
             "name": lead.name,
             "email": lead.email,
             "phone": lead.phone,
-            "company": lead.company,
-            "title": lead.title,
-            "source": lead.source,
-            "campaign": lead.campaign,
-            "country": lead.country,
-            "product": lead.product,
+            **lead.profile(),
             "status": str(lead.status),
             "score": lead.score,
             "owner": lead.owner_id,

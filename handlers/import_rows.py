@@ -12,14 +12,15 @@ from pydantic import ValidationError
 
 from domain.dedupe import blocking_keys
 from domain.errors import InvalidInput
-from domain.lead import PROFILE_FIELDS, Lead
+from domain.lead import PROFILE, PROFILE_FIELDS, Lead
 from handlers.capture import build_lead
 from handlers.commands import AddLead, CaptureChannel
 from handlers.context import Context
 from handlers.matching import match_record
 from handlers.validation import explain, field_of
 
-# Canonical field -> the headers that mean it, compared without case, spaces or punctuation.
+# Canonical field -> the headers that mean it, compared without case, spaces or punctuation
+# (the profile's fields declare theirs: domain/lead.PROFILE).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("Name", "Full Name", "Lead Name", "Contact Name", "Contact"),
     "first_name": ("First Name", "First", "Given Name", "Forename"),
@@ -37,24 +38,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "Cell Phone",
         "Work Phone",
     ),
-    "company": (
-        "Company",
-        "Company Name",
-        "Organisation",
-        "Organization",
-        "Organisation Name",
-        "Organization Name",
-        "Org",
-        "Account",
-        "Account Name",
-        "Employer",
-    ),
-    "title": ("Title", "Job Title", "Position", "Role"),
-    "source": ("Source", "Lead Source"),
-    "campaign": ("Campaign", "Campaign Name", "UTM Campaign"),
-    "country": ("Country", "Country Code"),
-    "product": ("Product", "Product Interest"),
-    "website": ("Website", "Web site", "URL", "Web", "Homepage"),
+    **{fact.key: fact.headers for fact in PROFILE},
     "team": ("Team", "Sales Team"),
     "external_id": ("External ID", "ID", "Lead ID", "CRM ID", "Record ID"),
 }

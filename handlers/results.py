@@ -39,6 +39,11 @@ class LeadView:
     closed_at: datetime | None = None
     contact_id: int | None = None
     cycle: int = 1
+    # The rest of the profile (domain/lead.PROFILE): last, so a view made by position keeps its meaning.
+    campaign: str | None = None
+    country: str | None = None
+    product: str | None = None
+    website: str | None = None
 
     def as_payload(self) -> dict[str, str | int | None]:
         """JSON-able, for outbox messages rendered later."""
@@ -59,9 +64,7 @@ class LeadView:
             name=lead.name,
             email=lead.email,
             phone=lead.phone,
-            company=lead.company,
-            title=lead.title,
-            source=lead.source,
+            **lead.profile(),
             status=str(lead.status),
             owner_id=lead.owner_id,
             sales_team=lead.sales_team,

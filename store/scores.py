@@ -11,22 +11,14 @@ from sqlalchemy.orm import Session
 
 from domain.lead import Lead
 from domain.lifecycle import OPEN_STATUSES
-from domain.scoring import Engagement, LeadFacts, ScoreChange, Stage, StageReached, bant_count
+from domain.scoring import FACT_FIELDS, Engagement, LeadFacts, ScoreChange, Stage, StageReached, bant_count
 from store.leads import to_lead
 from store.tables import EngagementEventRow, LeadRow, LeadScoreRow, QualificationRow, ScoreChangeRow
 
 OPEN = sorted(str(status) for status in OPEN_STATUSES)
 # A dict lookup, as Stage(...) costs more than the rest of a lead's row.
 STAGES: dict[str | None, Stage] = {None: Stage.LEAD, **{str(stage): stage for stage in Stage}}
-FACT_COLUMNS = (
-    LeadRow.title,
-    LeadRow.company,
-    LeadRow.country,
-    LeadRow.product,
-    LeadRow.source,
-    LeadRow.campaign,
-    LeadRow.email,
-)
+FACT_COLUMNS = tuple(getattr(LeadRow, name) for name in FACT_FIELDS)
 
 Scope = Callable[[Any], sa.ColumnElement[bool]]  # lead_id column -> the batch's condition on it
 
@@ -148,7 +140,7 @@ class ScoreRepository:
                 r[1],
                 r[2],
                 STAGES[r[3]],
-                LeadFacts(r[4], r[5], r[6], r[7], r[8], r[9], r[10], bant.get(r[0], 0)),
+                LeadFacts._make((*r[4:], bant.get(r[0], 0), None)),  # FACT_FIELDS, BANT, no size
             )
             for r in rows
         }

@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.lead_card import card_blocks, headline
 from bot.blocks.text import SlackMessage, escape, safe, section, sentence, user
-from bot.ids import ActionId, BlockId
+from bot.ids import ActionId, BlockId, LeadValue, MergePair
 from handlers.results import (
     AddQueued,
     DuplicateDismissed,
@@ -71,16 +71,18 @@ def duplicate_blocks(lead: LeadView, duplicate: DuplicateView) -> list[dict[str,
     merge = ButtonElement(
         text=f"Merge into {duplicate.lead.ref}",
         action_id=ActionId.MERGE,
-        value=f"{lead.number}:{duplicate.lead.number}",
+        value=MergePair(lead.number, duplicate.lead.number).encode(),
         style=None if customer else "primary",
     )
-    keep = ButtonElement(text="Keep both", action_id=ActionId.KEEP_BOTH, value=str(lead.number))
+    keep = ButtonElement(
+        text="Keep both", action_id=ActionId.KEEP_BOTH, value=LeadValue(lead.number).encode()
+    )
     elements = [merge, keep]
     if customer:
         returning = ButtonElement(
             text="Returning customer",
             action_id=ActionId.LINK_RETURNING,
-            value=str(lead.number),
+            value=LeadValue(lead.number).encode(),
             style="primary",
         )
         elements = [returning, merge, keep]
@@ -96,7 +98,11 @@ def merged_message(result: LeadsMerged) -> SlackMessage:
     undo = ActionsBlock(
         block_id=BlockId.MERGE_ACTIONS,
         elements=[
-            ButtonElement(text="Undo merge", action_id=ActionId.UNDO_MERGE, value=str(result.merged.number)),
+            ButtonElement(
+                text="Undo merge",
+                action_id=ActionId.UNDO_MERGE,
+                value=LeadValue(result.merged.number).encode(),
+            ),
         ],
     )
     note = ContextBlock(elements=[MarkdownTextObject(text="You, a manager or an admin can undo this.")])

@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import ButtonElement, ContextBlock, HeaderBlock, Ma
 
 from bot.blocks.fit import Room, fits, rows_that_fit
 from bot.blocks.text import MESSAGE_BLOCK_LIMIT, SlackMessage, safe, section, truncate, user, when
-from bot.ids import ActionId
+from bot.ids import ActionId, LeadValue
 
 TALLY_LIMIT = 10  # sources, reasons and reps per line before "…and n more"
 DIGEST_ROWS = 10  # leads a digest section lists at most; fewer when long names fill the message
@@ -24,7 +24,7 @@ def lead_row(lead: dict[str, Any]) -> SectionBlock:
     score = f" · score {lead['score']}" if lead.get("score") else ""
     owner = f" · {user(lead['owner'])}" if lead.get("owner") else ""
     text = f"*{lead['ref']}* {safe(lead['name'], 200)}{company}{score}{owner}{detail}"
-    button = ButtonElement(text="Show", action_id=ActionId.SHOW, value=lead["ref"].removeprefix("L-"))
+    button = ButtonElement(text="Show", action_id=ActionId.SHOW, value=LeadValue.of_ref(lead["ref"]).encode())
     return SectionBlock(text=MarkdownTextObject(text=text), accessory=button)
 
 

@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.text import SlackMessage, safe, user
-from bot.ids import ActionId, BlockId, FollowupAction
+from bot.ids import ActionId, BlockId, FollowupAction, LeadValue, ReminderValue
 from domain.followup import LABELS, SnoozeChoice
 
 SNOOZE_BUTTONS = {
@@ -32,9 +32,9 @@ def local_when(moment: datetime, tz: str) -> str:
 
 def followup_buttons(reminder_id: int, lead_number: int, is_open: bool) -> ActionsBlock:
     """Done, three snoozes and Log call while it is open; only Show lead once it is done."""
-    value = str(reminder_id)
+    value = ReminderValue(reminder_id).encode()
     block_id = f"{BlockId.REMINDER_ACTIONS}.{reminder_id}"  # unique when a list shows several
-    show = ButtonElement(text="Show lead", action_id=ActionId.SHOW, value=str(lead_number))
+    show = ButtonElement(text="Show lead", action_id=ActionId.SHOW, value=LeadValue(lead_number).encode())
     if not is_open:
         return ActionsBlock(block_id=block_id, elements=[show])
     snoozes = [

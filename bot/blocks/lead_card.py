@@ -14,7 +14,7 @@ from bot.blocks.chance import chance_fact
 from bot.blocks.deal import bant_fact, closing_facts
 from bot.blocks.sla import speed_line
 from bot.blocks.text import safe, user, when
-from bot.ids import ActionId, BlockId
+from bot.ids import ActionId, BlockId, LeadValue
 from domain.activity import Activity
 from domain.qualification import Qualification
 from domain.reminder import Reminder
@@ -69,7 +69,7 @@ def card_blocks(
 
 
 def card_actions(lead: LeadView) -> ActionsBlock:
-    value = str(lead.number)
+    value = LeadValue(lead.number).encode()
     return ActionsBlock(
         block_id=BlockId.CARD_ACTIONS,
         elements=[

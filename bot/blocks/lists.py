@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 from bot.blocks.fit import Room, rows_that_fit
 from bot.blocks.lead_card import headline
 from bot.blocks.text import safe, truncate
-from bot.ids import ActionId
+from bot.ids import ActionId, LeadValue
 from handlers.results import LeadList, LeadView
 
 PAGE = 20  # at most: a header, 20 rows and a footer; long names show fewer
@@ -39,7 +39,7 @@ def _more(hidden: int) -> dict[str, Any]:
 
 def _row(lead: LeadView) -> SectionBlock:
     text = f"{headline(lead)}\n{lead.status} · {safe(lead.email, 320) or 'no email'}"
-    button = ButtonElement(text="Show", action_id=ActionId.SHOW, value=str(lead.number))
+    button = ButtonElement(text="Show", action_id=ActionId.SHOW, value=LeadValue(lead.number).encode())
     return SectionBlock(text=MarkdownTextObject(text=text), accessory=button)
 
 

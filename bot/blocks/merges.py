@@ -5,7 +5,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, M
 
 from bot.blocks.lead_card import headline
 from bot.blocks.text import SlackMessage, safe, section, user, when
-from bot.ids import ActionId, BlockId
+from bot.ids import ActionId, BlockId, LeadValue, MergePair
 from domain.lead import lead_ref
 from domain.merging import Difference
 from handlers.results import LeadMergedAway, LeadView, MergeToConfirm
@@ -19,7 +19,7 @@ def confirm_merge_message(result: MergeToConfirm) -> SlackMessage:
         f"⚠️ {headline(duplicate)} and {headline(keep)} may be two people: {differ}. "
         f"Merge {duplicate.ref} into {keep.ref} anyway? {keep.ref} keeps its own email and phone."
     )
-    value = f"{duplicate.number}:{keep.number}"
+    value = MergePair(duplicate.number, keep.number).encode()
     buttons = [
         ButtonElement(text="Merge anyway", action_id=ActionId.MERGE_ANYWAY, value=value, style="danger"),
         ButtonElement(text="Cancel", action_id=ActionId.MERGE_CANCEL, value=value),
@@ -35,8 +35,8 @@ def _difference(difference: Difference, duplicate: LeadView, keep: LeadView) -> 
     )
 
 
-def merge_cancelled_message(duplicate: int, keep: int) -> SlackMessage:
-    text = f"Nothing merged: {lead_ref(duplicate)} and {lead_ref(keep)} stay two leads."
+def merge_cancelled_message(pair: MergePair) -> SlackMessage:
+    text = f"Nothing merged: {lead_ref(pair.duplicate)} and {lead_ref(pair.keep)} stay two leads."
     return SlackMessage(text=text, blocks=[section(text)])
 
 
@@ -50,7 +50,9 @@ def merged_away_message(result: LeadMergedAway) -> SlackMessage:
     blocks = [section(text)]
     if result.kept is not None:
         show = ButtonElement(
-            text=f"Show {lead_ref(result.kept)}", action_id=ActionId.SHOW, value=str(result.kept)
+            text=f"Show {lead_ref(result.kept)}",
+            action_id=ActionId.SHOW,
+            value=LeadValue(result.kept).encode(),
         )
         blocks.append(ActionsBlock(block_id=BlockId.MERGED_AWAY_ACTIONS, elements=[show]).to_dict())
     undo = f"`/lead unmerge {lead.ref}` takes it apart again (whoever merged it, a manager or an admin)."

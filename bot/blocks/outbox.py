@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObj
 
 from bot.blocks.followups import due_headline, followup_buttons, followup_message
 from bot.blocks.text import SlackMessage, safe
-from bot.ids import ActionId, BlockId
+from bot.ids import ActionId, BlockId, LeadValue, SnoozeValue
 
 
 def lead_line(lead: dict[str, Any]) -> str:
@@ -27,7 +27,7 @@ def followup_dm(payload: dict[str, Any]) -> SlackMessage:
     lead, tz = payload["lead"], payload.get("tz", "UTC")
     due_at = datetime.fromisoformat(payload["due_at"])
     headline = due_headline(lead_line(lead), due_at, tz, payload.get("nudge", 0))
-    number = int(lead["ref"].removeprefix("L-"))
+    number = LeadValue.of_ref(lead["ref"]).number
     return followup_message(headline, payload["text"], followup_buttons(payload["reminder_id"], number, True))
 
 
@@ -35,18 +35,18 @@ def legacy_reminder_message(payload: dict[str, Any]) -> SlackMessage:
     """Outbox rows queued before follow-ups had state (no reminder id): the old buttons."""
     lead = payload["lead"]
     text = f"⏰ Reminder: {lead_line(lead)}: {safe(payload['text'], 1000)}"
-    value = lead["ref"].removeprefix("L-")
+    number = LeadValue.of_ref(lead["ref"]).number
+    value = LeadValue(number).encode()
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=text)),
         ActionsBlock(
             block_id=BlockId.REMINDER_ACTIONS,
             elements=[
                 ButtonElement(text="Show lead", action_id=ActionId.SHOW, value=value),
-                # The snoozed reminder keeps its words: they ride in the button's value.
                 ButtonElement(
                     text="Snooze 1 hour",
                     action_id=ActionId.SNOOZE_HOUR,
-                    value=f"{value}:{payload['text'][:1500]}",
+                    value=SnoozeValue(number, payload["text"]).encode(),
                 ),
                 ButtonElement(text="Log a call", action_id=ActionId.LOG_CALL, value=value),
             ],
@@ -73,6 +73,8 @@ def lead_announcement(payload: dict[str, Any]) -> SlackMessage:
 
 def lead_notice(text: str, lead: dict[str, Any]) -> SlackMessage:
     """A team-channel notice about one lead (already-escaped text), with a Show lead button."""
-    button = ButtonElement(text="Show lead", action_id=ActionId.SHOW, value=lead["ref"].removeprefix("L-"))
+    button = ButtonElement(
+        text="Show lead", action_id=ActionId.SHOW, value=LeadValue.of_ref(lead["ref"]).encode()
+    )
     blocks = [SectionBlock(text=MarkdownTextObject(text=text), accessory=button)]
     return SlackMessage(text=text, blocks=[block.to_dict() for block in blocks])

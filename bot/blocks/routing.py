@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.blocks.outbox import lead_line
 from bot.blocks.text import SlackMessage, safe, section, user
-from bot.ids import ROUTING_BLOCK_PREFIX, ActionId, RoutingAction
+from bot.ids import ActionId, LeadValue, ProposalBlock, RoutingAction
 from domain.assignment import AssignmentState, Decision
 from domain.routing import RepNote
 from handlers.results import AwayChanged, RoutePlan, RoutingDecided
@@ -55,7 +55,7 @@ def _card(payload: dict[str, Any], proposed: str) -> list[dict[str, Any]]:
 def proposal_message(payload: dict[str, Any]) -> SlackMessage:
     actions = {
         "type": "actions",
-        "block_id": f"{ROUTING_BLOCK_PREFIX}{payload['assignment_id']}",
+        "block_id": ProposalBlock(payload["assignment_id"]).encode(),
         "elements": [
             _button("Approve", RoutingAction.APPROVE, payload, "primary"),
             {
@@ -76,7 +76,7 @@ def _button(label: str, action: RoutingAction, payload: dict[str, Any], style: s
         "type": "button",
         "text": {"type": "plain_text", "text": label},
         "action_id": action.value,
-        "value": str(payload["assignment_id"]),
+        "value": str(payload["assignment_id"]),  # not read back: the block_id carries it
         "style": style,
     }
 
@@ -103,7 +103,7 @@ def assigned_dm(payload: dict[str, Any]) -> SlackMessage:
         "type": "button",
         "text": {"type": "plain_text", "text": "Show lead"},
         "action_id": ActionId.SHOW.value,
-        "value": lead["ref"].removeprefix("L-"),
+        "value": LeadValue.of_ref(lead["ref"]).encode(),
     }
     return SlackMessage(text=text, blocks=[{**section(text), "accessory": show}])
 

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from bot.blocks.merges import merge_cancelled_message
 from bot.blocks.render import render
 from bot.deps import Deps
-from bot.ids import ActionId
+from bot.ids import ActionId, LeadValue, MergePair, SnoozeValue
 from bot.listeners.answers import answer_to
 from bot.listeners.errors import answering_errors
 from bot.tenancy import workspace_of
@@ -43,12 +43,6 @@ def next_morning(ctx_now: datetime, deps: Deps, ctx: Context) -> datetime:
     return local.replace(hour=MORNING_HOUR, minute=0, second=0, microsecond=0).astimezone(ctx_now.tzinfo)
 
 
-def merge_pair(action: dict[str, Any]) -> tuple[int, int]:
-    """The duplicate and the lead to keep, as a merge button carries them."""
-    duplicate, keep = (int(part) for part in action["value"].split(":"))
-    return duplicate, keep
-
-
 class LeadButtons:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -72,16 +66,27 @@ class LeadButtons:
         answer = answer_to(body, client, respond, in_place=in_place)
         with answering_errors(answer):
             if action["action_id"] == ActionId.MERGE_CANCEL:
-                answer(merge_cancelled_message(*merge_pair(action)))
+                answer(merge_cancelled_message(MergePair.decode(action["value"])))
                 return
             ctx = self.deps.context(workspace_of(body, context), body["user"]["id"])
             command = self.command_for(action, body, ctx)
             answer(render(self.deps.dispatch(command, ctx)))
 
     def command_for(self, action: dict[str, Any], body: dict[str, Any], ctx: Context) -> Command:
-        number = int(action["value"].split(":")[0])
-        key = click_key(body, action)
-        match ActionId(action["action_id"]):
+        clicked, value, key = ActionId(action["action_id"]), action["value"], click_key(body, action)
+        if clicked in (ActionId.MERGE, ActionId.MERGE_ANYWAY):
+            pair, confirmed = MergePair.decode(value), clicked is ActionId.MERGE_ANYWAY
+            return MergeLeads(duplicate=pair.duplicate, keep=pair.keep, request_key=key, confirmed=confirmed)
+        if clicked is ActionId.SNOOZE_HOUR:
+            snooze = SnoozeValue.decode(value)
+            return SetReminder(
+                number=snooze.number, due_at=ctx.now + SNOOZE, text=snooze.text, request_key=key
+            )
+        return self.lead_command(clicked, LeadValue.decode(value).number, key, ctx)
+
+    def lead_command(self, clicked: ActionId, number: int, key: str, ctx: Context) -> Command:
+        """A button whose value is one lead."""
+        match clicked:
             case ActionId.SHOW:
                 return ShowLead(number=number)
             case ActionId.LOG_CALL:
@@ -90,21 +95,13 @@ class LeadButtons:
                 return SetReminder(
                     number=number, due_at=next_morning(ctx.now, self.deps, ctx), request_key=key
                 )
-            case ActionId.SNOOZE_HOUR:
-                text = action["value"].partition(":")[2]
-                return SetReminder(number=number, due_at=ctx.now + SNOOZE, text=text, request_key=key)
-            case ActionId.MERGE | ActionId.MERGE_ANYWAY:
-                duplicate, keep = merge_pair(action)
-                confirmed = action["action_id"] == ActionId.MERGE_ANYWAY
-                return MergeLeads(duplicate=duplicate, keep=keep, request_key=key, confirmed=confirmed)
             case ActionId.KEEP_BOTH:
                 return KeepBoth(number=number, request_key=key)
             case ActionId.LINK_RETURNING:
                 return LinkReturning(number=number)
             case ActionId.UNDO_MERGE:
                 return UndoMerge(number=number, request_key=key)
-            case ActionId.MERGE_CANCEL:
-                raise AssertionError("a cancel is answered without a command")
+        raise AssertionError(f"{clicked} is not a button about one lead")
 
 
 def register(app: App, deps: Deps) -> None:

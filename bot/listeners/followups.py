@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from bot.blocks.followups import SNOOZE_BUTTONS
 from bot.blocks.render import render
 from bot.deps import Deps
-from bot.ids import FollowupAction
+from bot.ids import FollowupAction, ReminderValue
 from bot.listeners.actions import LeadButtons, click_key
 from bot.listeners.answers import Answer, answer_to
 from bot.listeners.errors import answering_errors
@@ -44,7 +44,8 @@ class FollowupButtons:
     def command_for(self, action: dict[str, Any], body: dict[str, Any], ctx: Context) -> Command:
         # The reminder id in the key too: a client that sends no message ts (the console's
         # DMs) must not make clicks on two different reminders look like one.
-        reminder_id, key = int(action["value"]), f"{click_key(body, action)}:{action['value']}"
+        reminder_id = ReminderValue.decode(action["value"]).reminder_id
+        key = f"{click_key(body, action)}:{reminder_id}"
         clicked = FollowupAction(action["action_id"])
         if clicked is FollowupAction.DONE:
             return CompleteReminder(reminder_id=reminder_id)

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.routing import decided_answer
 from bot.deps import Deps
-from bot.ids import ROUTING_BLOCK_PREFIX, RoutingAction
+from bot.ids import ProposalBlock, RoutingAction
 from bot.listeners.actions import LeadButtons, click_key
 from bot.listeners.answers import answer_to
 from bot.listeners.errors import answering_errors
@@ -47,7 +47,7 @@ class ProposalButtons:
 
 
 def command_for(action: dict[str, Any], body: dict[str, Any]) -> DecideRouting:
-    assignment_id = int(action["block_id"].removeprefix(ROUTING_BLOCK_PREFIX))
+    assignment_id = ProposalBlock.decode(action["block_id"]).assignment_id
     decision, rep = DECISIONS[RoutingAction(action["action_id"])], action.get("selected_user")
     # The proposal and the rep picked belong to the key: a click on another proposal, or a pick
     # of another rep, is another request, also where Slack sent no message ts.

@@ -1,6 +1,8 @@
 """The /lead grammar: one declaration yields parsing, usage, did-you-mean and help."""
 
+import dataclasses
 import json
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,7 +11,9 @@ from hypothesis import strategies as st
 from support import NOW
 
 from bot.blocks.help import help_message
-from bot.grammar import SPECS, CommandSyntaxError, HelpRequested, ParseEnv, parse
+from bot.grammar import AREAS, SPECS, CommandSyntaxError, HelpRequested, ParseEnv, SubcommandSpec, parse
+from bot.grammar.binding import bind
+from bot.tokens import split_words
 from domain.activity import ActivityKind
 from handlers.commands import AddLead, AddNote, FindLeads, LogActivity, MyLeads, SetReminder, ShowLead
 
@@ -91,3 +95,63 @@ def test_any_text_parses_or_explains_never_crashes(text):
         parse(text, ENV)
     except CommandSyntaxError as error:
         assert error.problem
+
+
+# --- the declaration is the only source: usage and examples cannot drift from parsing ----
+
+
+def as_slack_sends(example: str) -> str:
+    """An example as a person types it; Slack sends an @mention as `<@U…|name>`."""
+    line = example.removeprefix("/lead ")
+    return re.sub(r"@(\w+)", lambda m: f"<@U0{m[1].upper()}|{m[1]}>", line)
+
+
+def test_no_usage_is_written_by_hand_each_is_made_from_the_declared_arguments():
+    assert "usage" not in {field.name for field in dataclasses.fields(SubcommandSpec)}
+    for spec in SPECS:
+        shown = [arg.usage(keyed_form=not spec.any_order) for arg in spec.args]
+        assert spec.usage == " ".join([spec.name, *shown])
+        assert len(set(shown)) == len(shown), spec.name  # every argument shows, once
+
+
+@pytest.mark.parametrize("example", [e for spec in SPECS for e in spec.examples])
+def test_every_example_help_shows_parses(example):
+    parsed = parse(as_slack_sends(example), ENV)
+    assert not isinstance(parsed, HelpRequested) or example.startswith("/lead help")
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.name)
+def test_every_argument_has_an_example_that_is_read_as_that_argument(spec):
+    words = []
+    for arg in spec.args:
+        assert arg.sample, f"{spec.name} {arg.name}"
+        keyed = arg.keyed and not spec.any_order
+        words.append(f"{arg.name}:{arg.sample}" if keyed else arg.sample)
+    line = as_slack_sends(" ".join([spec.name, *words]))
+    values = bind(spec, split_words(line).after(1), ENV)
+    assert set(values) == {arg.target for arg in spec.args if arg.kind.binds}
+    parse(line, ENV)  # and the whole line makes a command
+
+
+def test_every_subcommand_is_in_one_area_of_help():
+    assert [spec for area in AREAS for spec in area.specs] == list(SPECS)
+    assert len({spec.name for spec in SPECS}) == len(SPECS)
+
+
+@pytest.mark.parametrize("text", ["show L-1 L-2", "claim L-1 now", "unmerge L-1 L-2", "score L-1 why"])
+def test_words_after_the_last_argument_are_refused_not_dropped(text):
+    name, _, extra = text.split(" ", 2)
+    with pytest.raises(CommandSyntaxError, match=f"`{name}` takes only the lead, but got `{extra}` after it"):
+        parse(text, ENV)
+
+
+def test_a_misspelt_key_gets_a_suggestion_from_the_declared_keys():
+    said = "`vlaue` is not one of value, product. Did you mean `value`"
+    with pytest.raises(CommandSyntaxError, match=said):
+        parse("convert L-1 vlaue:12000", ENV)
+
+
+def test_a_key_value_may_also_fill_an_argument_add_reads_by_shape():
+    cmd = parse("add Dana email:dana@fbi.gov phone:+12025550143 source:web", ENV)
+    assert isinstance(cmd, AddLead)
+    assert (cmd.email, cmd.phone, cmd.fields) == ("dana@fbi.gov", "+12025550143", {"source": "web"})

@@ -1,0 +1,86 @@
+"""Reports and help: `report`, and `help`, which knows every subcommand."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.grammar.errors import CommandSyntaxError, did_you_mean
+from bot.grammar.kinds import Kind
+from bot.grammar.outcomes import HelpRequested, ParseEnv
+from bot.grammar.spec import Area, Arg, SubcommandSpec, Values, makes
+from domain.errors import InvalidInput
+from domain.report import PERIOD_WORDS, period_days
+from handlers.commands import ShowReport
+
+
+def _period(word: str) -> int | None:
+    try:
+        return period_days(word)
+    except InvalidInput as exc:
+        raise CommandSyntaxError(str(exc)) from exc
+
+
+class Period(Kind):
+    """`7d`, `week`, `month`, `quarter` or `year`, as a number of days."""
+
+    placeholder = f"7d|{'|'.join(PERIOD_WORDS)}"
+    example = "week"
+
+    def accepts(self, token: str) -> bool:
+        return _period(token) is not None
+
+    def read(self, token: str) -> int | None:
+        return _period(token)
+
+
+class TeamKey(Kind):
+    """A sales team's key: any word that is not a period."""
+
+    example = "ldn"
+
+    def accepts(self, token: str) -> bool:
+        return _period(token) is None
+
+
+@dataclass(frozen=True)
+class Subcommand(Kind):
+    """The name of a subcommand (`help remind`), in any case."""
+
+    names: frozenset[str]
+    example = "remind"
+
+    def read(self, token: str) -> str:
+        if token.lower() not in self.names:
+            guess = did_you_mean(token, self.names)
+            raise CommandSyntaxError(f"There is no subcommand `{token}`.{guess} `/lead help` lists them all.")
+        return token.lower()
+
+
+REPORT = SubcommandSpec(
+    "report",
+    "The pipeline of a period: captured by source, converted, lost and why, per rep, speed to "
+    "first contact (yours; managers their teams)",
+    (Arg("period", Period(), optional=True, field="days"), Arg("team", TeamKey(), optional=True)),
+    ("/lead report", "/lead report week", "/lead report quarter ldn"),
+    makes(ShowReport),
+    any_order=True,
+    extra="Give one period and one team at most, not `{rest}`.",
+)
+
+
+def _ask_for_help(values: Values, env: ParseEnv) -> HelpRequested:
+    return HelpRequested(values.get("topic"))
+
+
+def area(others: Iterable[str]) -> Area:
+    """Reports, and help, which must know the name of every subcommand: the `others`, and
+    this area's own."""
+    names = frozenset([*others, REPORT.name, "help"])
+    help_spec = SubcommandSpec(
+        "help",
+        "List what /lead can do, or one subcommand's usage and examples",
+        (Arg("subcommand", Subcommand(names), optional=True, field="topic"),),
+        ("/lead help", "/lead help remind"),
+        _ask_for_help,
+        extra="Ask about one subcommand at a time, not `{rest}`.",
+    )
+    return Area("Reports and help", (REPORT, help_spec))
