@@ -32,6 +32,7 @@ from handlers.decay import decay_daily
 from handlers.deliver import Deliver, UowFactory
 from scheduler.jobs import Jobs, ScoresJob, answer_deferred, drain_paced, run_all
 from scheduler.runner import Worker, build_scheduler, kick
+from store.deadline import PING_SECONDS, answering
 from store.spool import Spool, open_spool
 
 DELIVERY_TIMEOUT = 10  # seconds per Web API call from the outbox
@@ -77,7 +78,7 @@ class Runtime:
         if isinstance(self.worker, WorkerProcess) and not self.worker.alive():
             return False
         try:
-            with self.engine.connect() as connection:
+            with answering(PING_SECONDS), self.engine.connect() as connection:
                 connection.execute(sa.text("SELECT 1"))
         except sa.exc.SQLAlchemyError:
             return False
@@ -146,7 +147,7 @@ def build_runtime(
         queue_busy=queue_busy,
     )
     app, home = build_app(settings, client, deps)
-    webhook = WebhookEndpoint(deps, _secret(settings), home.team_id)
+    webhook = WebhookEndpoint(deps, _secret(settings), home.team_id, answering)
     return Runtime(
         settings,
         config,
@@ -160,7 +161,7 @@ def build_runtime(
         jobs,
         capture_slot,
         worker,
-        EventsEndpoint(deps, _secret(settings), home.team_id),
+        EventsEndpoint(deps, _secret(settings), home.team_id, answering),
         spool,
         deps,
     )
@@ -224,7 +225,9 @@ def build_app(settings: Settings, client: WebClient, deps: Deps) -> tuple[App, H
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     # process_before_response: the listener runs to its ack inside the request,
     # which skips Bolt's 10 ms ack polling; listeners make no Slack call before ack.
-    app = CountingApp(deps.in_flight, client=client, signing_secret=secret, process_before_response=True)
+    app = CountingApp(
+        deps.in_flight, answering, client=client, signing_secret=secret, process_before_response=True
+    )
     home = home_of(app, settings)
     register(app, deps, home)
     return app, home

@@ -6,13 +6,22 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.deadline import bound_waits, postgres_connect_args
+
 SQLITE_BUSY_MS = 30_000
 
 
 def make_engine(url: str, **kwargs: Any) -> sa.Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    return _postgres_engine(url, **kwargs)
+
+
+def _postgres_engine(url: str, **kwargs: Any) -> sa.Engine:
+    kwargs["connect_args"] = {**postgres_connect_args(), **kwargs.get("connect_args", {})}
+    engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    bound_waits(engine)  # a server that stops answering fails a request, not hangs it
+    return engine
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> sa.Engine:

@@ -114,7 +114,7 @@ def _put_shaped(values: Values, token: str, order: list[Arg], spec: SubcommandSp
 def _refuse_a_second(values: Values, token: str, order: list[Arg]) -> None:
     """A second email (or phone) would otherwise fall to the catch-all and end up in the name:
     `Jane Roe jane@roe.co.uk extra@x.com` must not make a lead called "Jane Roe extra@x.com"."""
-    taken = next((a for a in order if not a.kind.many and a.target in values and a.kind.accepts(token)), None)
+    taken = next((a for a in order if a.keyed and a.target in values and a.kind.accepts(token)), None)
     if taken is not None:
         raise CommandSyntaxError(
             f"`{token}` would be a second {taken.name}, after `{values[taken.target]}`: "
