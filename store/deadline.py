@@ -25,6 +25,7 @@ from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.pool import QueuePool
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,38 @@ def _cut(fd: int) -> None:
             duplicate.shutdown(socket.SHUT_RDWR)
     except OSError:
         pass  # already closed: nothing is waiting on it
+
+
+def seconds_left() -> float | None:
+    """What remains of the deadline of the work in hand; None outside `answering`."""
+    deadline = _DEADLINE.get()
+    return None if deadline is None else max(deadline - time.monotonic(), 0.0)
+
+
+class DeadlinePool(QueuePool):
+    """A pool whose checkouts inside `answering` wait for a free connection only as long as
+    the deadline allows (SQLite's pool holds one connection, which work after an ack may hold
+    while it waits for another process's write lock)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pool = _WaitsWithinDeadline(self._pool)  # type: ignore[assignment]
+
+
+class _WaitsWithinDeadline:
+    """The pool's queue of idle connections, its waits cut to the deadline."""
+
+    def __init__(self, queue: Any) -> None:
+        self._queue = queue
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        left = seconds_left()
+        if block and left is not None:
+            timeout = left if timeout is None else min(timeout, left)
+        return self._queue.get(block, timeout)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._queue, name)
 
 
 def bound_waits(engine: sa.Engine) -> Watchdog:

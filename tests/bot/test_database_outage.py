@@ -7,6 +7,7 @@ import http.client
 import json
 import select
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -174,3 +175,21 @@ def test_over_http_the_webhook_and_healthz_say_503_within_slacks_time_then_recov
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_write_lock_held_elsewhere_fails_a_command_within_slacks_time(slack, database_url):
+    """`leadbot import` or `leadbot tick` in another process holding SQLite's write lock: the
+    ack does not wait past Slack's time, and nothing is half done."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's one write lock")
+    slack.slash(ANN, "add Dana Scully dana@fbi.gov")
+    other_process = sqlite3.connect(sa.make_url(database_url).database, isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    try:
+        noted, took = timed(lambda: slack.slash(ANN, "note L-1 wants a demo"))
+    finally:
+        other_process.execute("ROLLBACK")
+        other_process.close()
+    assert took < SLACKS_TIME and "database is not answering" in noted.text
+    assert "wants a demo" not in json.dumps(slack.slash(ANN, "show L-1").blocks)
+    assert "Noted on" in slack.slash(ANN, "note L-1 wants a demo").text
