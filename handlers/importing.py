@@ -12,10 +12,11 @@ message would bury a team channel."""
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from domain.activity import Activity, ActivityKind
+from domain.activity import MAX_ACTIVITY_TEXT, Activity, ActivityKind
 from domain.dedupe import LikelyDuplicate, likely_duplicate
+from domain.enrich import FROM_CHANNEL
 from domain.errors import Conflict
 from domain.lead import Lead, lead_ref
 from domain.permissions import Action, can, require
@@ -34,6 +35,8 @@ from store.unit_of_work import SqlUnitOfWork
 BATCH_ROWS = 5000
 CONFLICT_RETRIES = 3  # a concurrent capture stored an identifier this batch was about to: redo it
 CHANNEL = CaptureChannel.IMPORT
+# A rep's email or name as the file's owner column writes it -> the Slack user, or None.
+Owners = Callable[[str], str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,7 @@ class LeadsImported:
     problems: tuple[ImportProblem, ...]
     dry_run: bool
     returning: int = 0  # created as a contact's next cycle
+    columns: tuple[str, ...] = ()  # the file's columns not imported, each with a did-you-mean hint
 
 
 @dataclass(slots=True)
@@ -60,20 +64,33 @@ class _Batch:
     audit: list[AuditEntry] = field(default_factory=list)
     recaptures: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
+    # Every row's outcome, told once every lead has its number: (row, lead, outcome, reason)
+    outcomes: list[tuple[int, Lead, str, str]] = field(default_factory=list)
+    warnings: list[tuple[int, Lead, str]] = field(default_factory=list)
 
     def report(self, view: View) -> None:
-        """Report lines for the flagged leads, once every lead has its number."""
-        for row, lead, duplicate in self.flagged:
-            original = lead_ref(view.number_of(duplicate.id))
-            reason = f"Likely duplicate of {original}: {', '.join(duplicate.reasons)}"
-            self.problems.append(ImportProblem(row, "duplicate", lead.ref, reason))
+        """Report lines for every row, once every lead has its number."""
+        flagged = {row: (lead, duplicate) for row, lead, duplicate in self.flagged}
+        returning = {row: lead for row, lead in self.returning}
+        for row, lead, outcome, reason in self.outcomes:
+            if row in flagged:
+                original = lead_ref(view.number_of(flagged[row][1].id))
+                outcome, reason = (
+                    "duplicate",
+                    f"Likely duplicate of {original}: {', '.join(flagged[row][1].reasons)}",
+                )
+            elif row in returning:
+                assert lead.contact_id is not None
+                customer = lead_ref(view.first_lead_of[lead.contact_id])
+                outcome, reason = (
+                    "returning",
+                    f"Returning customer: contact of {customer}, cycle {lead.cycle}",
+                )
+            self.problems.append(ImportProblem(row, outcome, lead.ref, reason))
         for row, clash in self.clashes:
             self.problems.append(ImportProblem(row, "rejected", None, clash.reason()))
-        for row, lead in self.returning:
-            assert lead.contact_id is not None
-            customer = lead_ref(view.first_lead_of[lead.contact_id])
-            reason = f"Returning customer: contact of {customer}, cycle {lead.cycle}"
-            self.problems.append(ImportProblem(row, "returning", lead.ref, reason))
+        for row, lead, warning in self.warnings:
+            self.problems.append(ImportProblem(row, "warning", lead.ref, warning))
 
 
 def import_leads(
@@ -85,13 +102,17 @@ def import_leads(
     batch_rows: int = BATCH_ROWS,
     progress: Callable[[int], None] | None = None,
     pool_from: int = POOL_FROM_ROWS,
+    owners: Owners | None = None,
+    columns: tuple[str, ...] = (),
 ) -> LeadsImported:
     """Capture every row of an import. A row that fails validation is reported with the
     reason and skipped; it never stops the import. `dry_run` decides everything and writes
     nothing. `progress` is told the number of the last row handled after each batch. A batch
     another writer keeps colliding with raises Conflict; the batches before it stay saved.
     From `pool_from` rows on, a second process cleans and keys rows while this one decides
-    and writes (handlers.import_batches); the outcome is the same."""
+    and writes (handlers.import_batches); the outcome is the same. `owners` finds the Slack user
+    an owner column names (else routing decides); `columns` (the file's columns not imported)
+    is handed back in the result for the report."""
     require(ctx.actor, Action.CAPTURE)
     tally = _Tally()
     memory = Memory()
@@ -104,11 +125,11 @@ def import_leads(
                     tally.problems.append(item)
                 else:
                     incoming.append(item)
-            tally.add(_run_batch(batch, incoming, uow, ctx, memory, dry_run, cache))
+            tally.add(_run_batch(batch, incoming, uow, ctx, memory, dry_run, cache, owners))
             keep()
             if progress:
                 progress(batch.last_row)
-    return tally.result(dry_run)
+    return replace(tally.result(dry_run), columns=columns)
 
 
 @contextmanager
@@ -171,6 +192,7 @@ def _run_batch(
     memory: Memory,
     dry_run: bool,
     cache: _PageCache,
+    owners: Owners | None,
 ) -> _Batch:
     for attempt in range(1, CONFLICT_RETRIES + 1):
         if attempt > 1:  # deciding changed the leads (ids, flags, absorbed data): start afresh
@@ -179,7 +201,7 @@ def _run_batch(
             bulk = BulkLeads.of(uow)
             cache.widen(uow)
             view = View.load(bulk, ctx.actor.team_id, [(i.lead, i.keys) for i in incoming], memory)
-            batch = _decide(view, incoming, ctx)
+            batch = _decide(view, incoming, ctx, owners)
             changes = view.changes(batch.created, batch.updated.values())
             if dry_run:
                 _number(batch, bulk.last_number(ctx.actor.team_id) + memory.created + 1)
@@ -201,7 +223,7 @@ def _run_batch(
     raise AssertionError("unreachable")
 
 
-def _decide(view: View, incoming: list[Incoming], ctx: Context) -> _Batch:
+def _decide(view: View, incoming: list[Incoming], ctx: Context, owners: Owners | None) -> _Batch:
     """Row by row, in file order, exactly as add_lead would decide one after the other."""
     batch = _Batch()
     for item in incoming:
@@ -209,31 +231,55 @@ def _decide(view: View, incoming: list[Incoming], ctx: Context) -> _Batch:
         clash = view.clash(item.lead, known)
         if clash is not None:
             batch.clashes.append((item.row, clash))
-        elif known is None:
-            _create(view, batch, item, ctx)
+            continue
+        if known is None:
+            lead = _create(view, batch, item, ctx, owners)
         else:
-            _recapture(view, batch, *known, item.lead, ctx)
+            lead = _recapture(view, batch, item, *known, ctx)
+        batch.warnings.extend((item.row, lead, warning) for warning in item.warnings)
     return batch
 
 
-def _create(view: View, batch: _Batch, item: Incoming, ctx: Context) -> None:
+def _create(view: View, batch: _Batch, item: Incoming, ctx: Context, owners: Owners | None) -> Lead:
     lead = item.lead
     returning = view.link_returning(lead)  # a customer back: a new cycle, not a duplicate
     duplicate = None if returning else likely_duplicate(match_record(lead), view.candidates(item.keys))
     lead.duplicate_of = duplicate.id if duplicate else None
+    reason = _take_owner(batch, item, owners)
     view.add(lead, item.keys)
     batch.created.append(lead)
+    batch.outcomes.append((item.row, lead, "created", reason))
     if duplicate:
         batch.flagged.append((item.row, lead, duplicate))
     if returning:
         batch.returning.append((item.row, lead))
     activity = Activity(ActivityKind.SYSTEM, captured_note(CHANNEL), ctx.actor.user_id, ctx.now)
     batch.activities.append((lead, activity))
+    if item.note:
+        note = item.note[:MAX_ACTIVITY_TEXT]
+        batch.activities.append((lead, Activity(ActivityKind.NOTE, note, ctx.actor.user_id, ctx.now)))
     batch.audit.append(AuditEntry("lead.captured", lead, None, lead.snapshot()))
+    return lead
 
 
-def _recapture(view: View, batch: _Batch, lead: Lead, matched_on: str, incoming: Lead, ctx: Context) -> None:
+def _take_owner(batch: _Batch, item: Incoming, owners: Owners | None) -> str:
+    """The owner column's rep when Slack or the config knows them; else routing decides."""
+    if not item.owner:
+        return "New lead"
+    user = owners(item.owner) if owners else None
+    if user is None:
+        warning = f"Owner `{item.owner}` is not a Slack user Leadbot can find: routing decides"
+        batch.warnings.append((item.row, item.lead, warning))
+        return "New lead"
+    item.lead.owner_id = user
+    return f"New lead, owner {user}"
+
+
+def _recapture(view: View, batch: _Batch, item: Incoming, lead: Lead, matched_on: str, ctx: Context) -> Lead:
     before = lead.snapshot()
+    incoming = item.lead
+    if incoming.enriched.get("source") == FROM_CHANNEL:  # "import" stands in for no source:
+        incoming = replace(incoming, source=None)  # a known lead keeps what it had, or nothing
     changed = view.absorb(lead, incoming, may_replace=can(ctx.actor, Action.WORK, lead))
     lead.updated_at = ctx.now
     if not view.is_new(lead):
@@ -243,6 +289,9 @@ def _recapture(view: View, batch: _Batch, lead: Lead, matched_on: str, incoming:
     batch.activities.append((lead, Activity(ActivityKind.SYSTEM, note, ctx.actor.user_id, ctx.now)))
     batch.audit.append(AuditEntry("lead.recaptured", lead, before, lead.snapshot()))
     batch.recaptures += 1
+    what = f"updated {', '.join(changed)}" if changed else "nothing new"
+    batch.outcomes.append((item.row, lead, "updated", f"Same {matched_on.replace('_', ' ')}: {what}"))
+    return lead
 
 
 def _number(batch: _Batch, first: int) -> None:
