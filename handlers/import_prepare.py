@@ -52,11 +52,8 @@ class _Reading:
 def prepare(row: ImportRow, ctx: Context) -> Incoming | ImportProblem:
     """The row through build_lead, as every capture channel's input goes, and keyed for
     matching; or the reason it cannot be a lead."""
-    reading = _Reading(dict(row.values))
+    reading = read_values(row, ctx.config.default_region)
     try:
-        _read_phones(reading, ctx.config.default_region)
-        _read_website(reading)
-        _note_the_rest(reading)
         lead = build_lead(lead_command(row, reading.values), ctx)
         _keep_history(lead, reading, row, ctx)
     except InvalidInput as exc:
@@ -72,6 +69,16 @@ def prepare(row: ImportRow, ctx: Context) -> Incoming | ImportProblem:
         reading.values.get("owner", "").strip() or None,
         note or None,
     )
+
+
+def read_values(row: ImportRow, default_region: str) -> "_Reading":
+    """The row's values as the lead will take them: phones in the row's country, and what
+    cannot be read left out with a warning."""
+    reading = _Reading(dict(row.values))
+    _read_phones(reading, default_region)
+    _read_website(reading)
+    _note_the_rest(reading)
+    return reading
 
 
 def lead_command(row: ImportRow, values: dict[str, str] | None = None) -> AddLead:
