@@ -86,4 +86,4 @@ def test_a_file_that_is_no_csv_is_refused_with_the_reason(slack, fake_slack, run
 def test_submitting_without_a_file_asks_for_one(slack, fake_slack):
     ack = submit(slack, fake_slack, MIA, attach=False)
     assert ack.body["response_action"] == "errors"
-    assert ack.body["errors"] == {ImportInput.FILE: "Attach the CSV file to import."}
+    assert ack.body["errors"] == {ImportInput.FILE: "Attach the CSV or Excel file to import."}
