@@ -9,6 +9,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from domain.closing import NOTE_REQUIRED_REASON
+from domain.config import LeadbotConfig
 from domain.dedupe import blocking_keys
 from domain.errors import InvalidInput
 from domain.import_status import lifecycle_of
@@ -52,7 +53,7 @@ class _Reading:
 def prepare(row: ImportRow, ctx: Context) -> Incoming | ImportProblem:
     """The row through build_lead, as every capture channel's input goes, and keyed for
     matching; or the reason it cannot be a lead."""
-    reading = read_values(row, ctx.config.default_region)
+    reading = read_values(row, ctx.config)
     try:
         lead = build_lead(lead_command(row, reading.values), ctx)
         _keep_history(lead, reading, row, ctx)
@@ -71,12 +72,13 @@ def prepare(row: ImportRow, ctx: Context) -> Incoming | ImportProblem:
     )
 
 
-def read_values(row: ImportRow, default_region: str) -> "_Reading":
+def read_values(row: ImportRow, config: LeadbotConfig) -> "_Reading":
     """The row's values as the lead will take them: phones in the row's country, and what
     cannot be read left out with a warning."""
     reading = _Reading(dict(row.values))
-    _read_phones(reading, default_region)
+    _read_phones(reading, config.default_region)
     _read_website(reading)
+    _read_team(reading, config)
     _note_the_rest(reading)
     return reading
 
@@ -131,6 +133,21 @@ def _read_website(reading: _Reading) -> None:
     website = reading.values.get("website")
     if website is not None and read_website(website) is None:
         reading.drop("website", f"Website `{website.strip()}` is not a web address")
+
+
+def _read_team(reading: _Reading, config: LeadbotConfig) -> None:
+    """A CRM's team by its key or its name here (`Sales` is the team `sales`); another CRM's
+    team name is no reason to lose the row: routing decides."""
+    text = reading.values.get("team", "").strip()
+    if not text:
+        return
+    wanted = text.casefold()
+    team = next((t.key for t in config.teams if wanted in (t.key.casefold(), t.name.casefold())), None)
+    if team is None:
+        reading.warnings.append(f"There is no team `{text}`: left out, routing decides")
+        reading.values.pop("team")
+    else:
+        reading.values["team"] = team
 
 
 def _keep_history(lead: Lead, reading: _Reading, row: ImportRow, ctx: Context) -> None:
