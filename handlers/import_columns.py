@@ -67,10 +67,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Original Source",  # HubSpot
         "Lead Source", "LeadSource", "Source", "Lead - Source", "custom.Lead Source", "Source channel",
     ),
-    "campaign": ("Campaign", "Campaign Name", "UTM Campaign", "Form Name"),
+    "campaign": ("Campaign", "Campaign Name", "UTM Campaign"),
     "status": (
-        "Lead Status", "Status", "Stage", "Lifecycle Stage", "status_label",
+        "Lead Status", "Status", "Stage", "status_label",
         "Lead - Status",
+        "Lifecycle Stage",  # HubSpot's broader stage: read when no Lead Status column says more
     ),
     "owner": (
         "Lead Owner", "Contact owner", "Owner", "Salesperson", "Owned By", "Sales owner",
@@ -103,7 +104,7 @@ PREFIXES = ("Person - ", "Lead - ", "Contact - ")
 ORGANIZATION_PREFIX = "Organization - "
 NAME_FIELDS = frozenset({"name", "first_name", "last_name", "email"})
 SECOND_OF = {"phone": "phone2", "email": "email2"}  # where a second column for a field goes
-HINT_CUTOFF = 0.75  # how alike a header must be to a known one to suggest it
+HINT_CUTOFF = 0.8  # how alike a header must be to a known one to suggest it
 
 
 def header_key(header: str) -> str:
@@ -123,6 +124,11 @@ def _table() -> dict[str, tuple[str, str]]:
 
 
 _TABLE = _table()
+_RANK = {
+    header_key(header): rank
+    for headers in (*COLUMNS.values(), *(fact.headers for fact in PROFILE))
+    for rank, header in reversed(list(enumerate(headers)))
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,18 +148,40 @@ def map_header(header: Sequence[str]) -> HeaderMap:
         label = cell.strip()
         field = field_of(label)
         if field is not None and field in seen:
-            second = SECOND_OF.get(field)
-            if second is None or second in seen:
-                skipped.append(f"`{label}`: `{seen[field]}` already gives the {field.replace('_', ' ')}")
-                field = None
-            else:
-                field = second
+            field = _second(field, label, seen, columns, skipped)
         if field:
             seen[field] = label
         elif label and field_of(label) is None:
             skipped.append(_skipped(label))
         columns.append(field)
     return HeaderMap(tuple(columns), tuple(skipped))
+
+
+def _second(
+    field: str, label: str, seen: dict[str, str], columns: list[str | None], skipped: list[str]
+) -> str | None:
+    """A second column for a field: a second phone or email has its own field; otherwise the
+    column the table ranks first is read (HubSpot's `Lead Status` before its `Lifecycle
+    Stage`, whichever comes first in the file) and the other is said to be skipped."""
+    second = SECOND_OF.get(field)
+    if second is not None and second not in seen:
+        return second
+    what = {"phone2": "second phone", "email2": "second email"}.get(field, field.replace("_", " "))
+    if _rank(label) < _rank(seen[field]):
+        columns[columns.index(field)] = None
+        skipped.append(f"`{seen[field]}`: `{label}` gives the {what}")
+        return field
+    skipped.append(f"`{label}`: `{seen[field]}` gives the {what}")
+    return None
+
+
+def _rank(header: str) -> int:
+    """Where the table lists a header among its field's (prefixed ones by what follows)."""
+    key = header_key(header)
+    if key in _RANK:
+        return _RANK[key]
+    prefix = next((p for p in PREFIXES if header.startswith(p)), None)
+    return _rank(header[len(prefix) :]) if prefix else len(_RANK)
 
 
 def field_of(header: str) -> str | None:
