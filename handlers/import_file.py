@@ -20,7 +20,9 @@ MAX_CHAOS = 0.1
 CHAOS_TOLERANCE = 0.05
 # What Excel's "CSV" writes on Windows by locale (Western, Cyrillic, Central European, Japanese,
 # Chinese, Korean, Greek, Turkish), preferred in this order among equally clean readings.
-SPREADSHEET_ENCODINGS = ("cp1252", "cp1251", "cp1250", "cp932", "gb18030", "big5", "cp949", "cp1253", "cp1254")
+SPREADSHEET_ENCODINGS = (
+    "cp1252", "cp1251", "cp1250", "cp932", "gb18030", "big5", "cp949", "cp1253", "cp1254",
+)  # fmt: skip
 DETECT_BYTES = 512 * 1024  # enough text to tell an encoding; the rest is decoded the same way
 
 Cells = list[str]

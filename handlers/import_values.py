@@ -17,7 +17,8 @@ COUNTRY_ALIASES = {
     "uk": "GB", "greatbritain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
     "northernireland": "GB", "britain": "GB",
     "russianfederation": "RU", "southkorea": "KR", "korearepublicof": "KR", "republicofkorea": "KR",
-    "czechrepublic": "CZ", "czechia": "CZ", "holland": "NL", "thenetherlands": "NL", "uae": "AE", "turkey": "TR",
+    "czechrepublic": "CZ", "czechia": "CZ", "holland": "NL", "thenetherlands": "NL", "uae": "AE",
+    "turkey": "TR",
     "vietnam": "VN", "ivorycoast": "CI", "hongkongsar": "HK", "macausar": "MO",
 }  # fmt: skip
 # Country-code domains that companies everywhere use as generic ones: they say nothing of
