@@ -51,7 +51,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Company / Account",  # Salesforce Leads report
         "Organization - Name", "Person - Organization",  # Pipedrive
         "Associated Company", "Account name", "Sales accounts", "Company Name",
-        "display_name", "lead_name",  # Close: a lead is the company
+        "display_name",  # Close: a lead is the company
     ),
     "title": (
         "Designation",  # Zoho

@@ -98,7 +98,10 @@ def test_a_dry_run_reports_but_writes_no_lead(env, tmp_path):
 
     assert result.exit_code == 0, result.output
     assert "created=1 updated=0 duplicates=0 rejected=1 (dry run: nothing written)" in result.stdout
-    assert [(line["row"], line["outcome"]) for line in report_of(path)] == [("2", "created"), ("3", "rejected")]
+    assert [(line["row"], line["outcome"]) for line in report_of(path)] == [
+        ("2", "created"),
+        ("3", "rejected"),
+    ]
     assert exported(env) == {}
 
 
@@ -119,7 +122,7 @@ def test_imported_leads_belong_to_the_bot_tokens_workspace(env, tmp_path):
     [
         (None, "Cannot read"),
         (b"", "empty"),
-        (bytes(range(256)) * 20, "Save it as \"CSV UTF-8\""),
+        (bytes(range(256)) * 20, 'Save it as "CSV UTF-8"'),
         (b"Notes,Owner\nx,y\n", "No column gives a name or an email"),
         (b"PK\x03\x04 not really a workbook", "not an Excel workbook"),
     ],
