@@ -42,6 +42,7 @@ class _Reading:
     """What one row's reading found beside the command."""
 
     values: dict[str, str]
+    region: str = ""  # where the row's national phone numbers are read
     warnings: list[str] = field(default_factory=list)
     noted: dict[str, str] = field(default_factory=dict)
 
@@ -55,7 +56,7 @@ def prepare(row: ImportRow, ctx: Context) -> Incoming | ImportProblem:
     matching; or the reason it cannot be a lead."""
     reading = read_values(row, ctx.config)
     try:
-        lead = build_lead(lead_command(row, reading.values), ctx)
+        lead = _built(row, reading, ctx)
         _keep_history(lead, reading, row, ctx)
     except InvalidInput as exc:
         return ImportProblem(row.number, "rejected", None, str(exc))
@@ -108,17 +109,36 @@ def lead_command(row: ImportRow, values: dict[str, str] | None = None) -> AddLea
 
 def _read_phones(reading: _Reading, default_region: str) -> None:
     """Each number in the row's own country; a second one stands in for a missing first, or is
-    noted. One that cannot be read is left out."""
+    noted. One that cannot be read is left out. A lone number in the workspace's own region is
+    left for build_lead to read, as every channel's is: parsing a number is the dearest step
+    of a row, and is done once (`_built` drops it if it cannot be read)."""
     values = reading.values
-    region = row_region(values.get("country"), values.get("email"), default_region)
+    reading.region = row_region(values.get("country"), values.get("email"), default_region)
+    both = bool(values.get("phone", "").strip() and values.get("phone2", "").strip())
     for key in ("phone", "phone2"):
-        if key in values:
+        if key in values and (both or reading.region != default_region):
             try:
-                values[key] = normalize_phone(values[key], region) or ""
+                values[key] = normalize_phone(values[key], reading.region) or ""
             except InvalidInput:
-                reading.drop(key, f"Phone `{values[key].strip()}` cannot be read as a number in {region}")
+                reading.drop(key, _unreadable_phone(values[key], reading.region))
     if values.get("phone") and values.get("phone2") and values["phone2"] != values["phone"]:
         reading.noted["phone2"] = values.pop("phone2")
+
+
+def _unreadable_phone(text: str, region: str) -> str:
+    return f"Phone `{text.strip()}` cannot be read as a number in {region}"
+
+
+def _built(row: ImportRow, reading: _Reading, ctx: Context) -> Lead:
+    """build_lead of the row; a phone it cannot read is left out of the row, not the row."""
+    try:
+        return build_lead(lead_command(row, reading.values), ctx)
+    except InvalidInput as exc:
+        key = "phone" if reading.values.get("phone") else "phone2"
+        if exc.field != "phone" or key not in reading.values:
+            raise
+        reading.drop(key, _unreadable_phone(reading.values[key], reading.region))
+        return build_lead(lead_command(row, reading.values), ctx)
 
 
 def _note_the_rest(reading: _Reading) -> None:
