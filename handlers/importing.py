@@ -9,9 +9,8 @@ memory, and writes with bulk statements, so a crash loses at most the batch in h
 re-run updates instead of duplicating. An import announces nothing in Slack: a lead per
 message would bury a team channel."""
 
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 
 from domain.activity import MAX_ACTIVITY_TEXT, Activity, ActivityKind
@@ -24,10 +23,10 @@ from handlers.commands import CaptureChannel
 from handlers.context import Context
 from handlers.import_batches import POOL_FROM_ROWS, PreparedBatch, prepared_batches
 from handlers.import_rows import ImportProblem, ImportRow, Incoming
+from handlers.import_upkeep import PageCache, kept_from_gc, roomy_cache
 from handlers.import_view import Change, Clash, Memory, View
 from handlers.matching import captured_note, match_record, recaptured_note
 from store.bulk import AuditEntry, BulkLeads, WriteConflict
-from store.page_cache import restore_page_cache, widen_page_cache
 from store.unit_of_work import SqlUnitOfWork
 
 # A commit rewrites every index page the batch touched, and the key index takes inserts all
@@ -117,7 +116,7 @@ def import_leads(
     tally = _Tally()
     memory = Memory()
     batches = prepared_batches(rows, ctx, batch_rows, pool_from)
-    with _kept_from_gc() as keep, closing(batches), _roomy_cache(uow) as cache:
+    with kept_from_gc() as keep, closing(batches), roomy_cache(uow) as cache:
         for batch in batches:
             incoming = []
             for item in batch.take():
@@ -132,58 +131,6 @@ def import_leads(
     return replace(tally.result(dry_run), columns=columns)
 
 
-@contextmanager
-def _kept_from_gc() -> Iterator[Callable[[], None]]:
-    """What an import keeps between batches (the key index it has read, match profiles) only
-    grows, and the cyclic GC's full passes over it found nothing to free while costing a fifth
-    of the import's CPU (docs/benchmarks.md, "CSV import"). So what is alive after a batch is
-    frozen out of those passes (gc.freeze), and handed back at the end. Within a batch the
-    automatic passes are off too: they went over the batch's young leads again and again; one
-    pass at the end of the batch collects what it left (an unused session's cycles). A process
-    that froze objects itself (before forking workers) is left as it is: unfreezing would undo
-    that."""
-    if gc.get_freeze_count() or not gc.isenabled():
-        yield lambda: None
-        return
-    gc.disable()
-    try:
-        yield _collect_and_freeze
-    finally:
-        gc.unfreeze()
-        gc.enable()
-
-
-def _collect_and_freeze() -> None:
-    gc.collect(0)  # nothing was collected during the batch: all it allocated is generation 0
-    gc.freeze()
-
-
-@dataclass(slots=True)
-class _PageCache:
-    """Batches write index pages all over the leads' tables: a page cache that keeps them
-    between batches saves reading them back (store.page_cache)."""
-
-    before: int | None = None  # the connection's own setting, to put back (None: nothing to)
-
-    def widen(self, uow: SqlUnitOfWork) -> None:
-        before = widen_page_cache(uow)
-        if self.before is None:
-            self.before = before
-
-
-@contextmanager
-def _roomy_cache(uow: SqlUnitOfWork) -> Iterator[_PageCache]:
-    """The connection gets its own setting back at the end (a pool hands one thread the one
-    connection it returned)."""
-    cache = _PageCache()
-    try:
-        yield cache
-    finally:
-        if cache.before is not None:
-            with uow:
-                restore_page_cache(uow, cache.before)
-
-
 def _run_batch(
     source: PreparedBatch,
     incoming: list[Incoming],
@@ -191,7 +138,7 @@ def _run_batch(
     ctx: Context,
     memory: Memory,
     dry_run: bool,
-    cache: _PageCache,
+    cache: PageCache,
     owners: Owners | None,
 ) -> _Batch:
     for attempt in range(1, CONFLICT_RETRIES + 1):
