@@ -75,7 +75,8 @@ def imported_message(file_name: str, result: LeadsImported) -> SlackMessage:
         f"{result.updated} already known and updated, {result.rejected} rejected"
     )
     warnings = sum(problem.outcome == "warning" for problem in result.problems)
-    counts += f"; {warnings} value{'s' if warnings != 1 else ''} left out of rows that were kept" if warnings else ""
+    if warnings:
+        counts += f"; {warnings} value{'s' if warnings != 1 else ''} left out of rows that were kept"
     text = f"{'🔎' if result.dry_run else '✅'} {verb} *{safe(file_name, 200)}*: {counts}."
     if result.dry_run:
         text += " Dry run: nothing was saved."
