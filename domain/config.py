@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from domain.cadence import Cadence
 from domain.closing import DEFAULT_LOST_REASONS
 from domain.errors import ConfigError
+from domain.lifecycle import LeadStatus
 from domain.permissions import Actor, Role
 from domain.routing_config import Routing, TeamRouting
 from domain.scoring_config import ScoringConfig
@@ -77,6 +78,24 @@ class ConsoleUser(_Strict):
     _check_tz = field_validator("tz")(lambda cls, v: _valid_tz(v))
 
 
+class ImportConfig(_Strict):
+    """`[import]`: how a CRM's file reads into Leadbot. `statuses` names a team's own stages
+    (`"Demo booked" = "qualified"`) on top of domain/import_status.DEFAULT_STATUSES; `owners`
+    maps the names an owner column writes (`"Ann Lee" = "U0REP0ANN"`) to Slack users, for
+    owners Slack cannot find by email."""
+
+    statuses: dict[str, LeadStatus] = Field(default_factory=dict)
+    owners: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("owners")
+    @classmethod
+    def _user_ids(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = [name for name, user in value.items() if not re.fullmatch(SLACK_USER_ID, user)]
+        if bad:
+            raise ValueError(f"'{value[bad[0]]}' for '{bad[0]}' is not a Slack user id such as U0123ABC")
+        return value
+
+
 class LeadbotConfig(_Strict):
     default_region: str = "US"
     default_timezone: str = "UTC"
@@ -89,6 +108,8 @@ class LeadbotConfig(_Strict):
     routing: Routing = Routing()
     # Rule scores, MQL and SQL thresholds (domain/scoring_config.py; `[scoring]` in the TOML).
     scoring: ScoringConfig = ScoringConfig()
+    # `[import]` (issue 14): status names and owner names of the CRM a team leaves behind.
+    imports: ImportConfig = Field(default=ImportConfig(), alias="import")
 
     @field_validator("lost_reasons")
     @classmethod

@@ -1,4 +1,4 @@
-"""`/lead import` from Slack: a manager attaches a CSV in a form; the file is read after
+"""`/lead import` from Slack: a manager attaches a CSV or .xlsx in a form; the file is read after
 the ack, through the same import as `leadbot import`, and the result comes as a DM."""
 
 import logging
@@ -16,6 +16,7 @@ from bot.blocks.text import SlackMessage
 from bot.deps import Deps
 from bot.grammar import asks_for_import_form
 from bot.ids import CallbackId, ImportInput
+from bot.import_owners import OwnerDirectory
 from bot.import_report import report_csv
 from bot.listeners.commands import SLASH_COMMAND
 from bot.listeners.errors import APOLOGY, answering_errors
@@ -24,7 +25,7 @@ from bot.listeners.reply import ephemeral
 from bot.tenancy import workspace_of
 from domain.errors import DomainError, PermissionDenied
 from domain.permissions import Action, Actor, can
-from handlers.import_rows import UnreadableCsv, decode, read_layout, read_rows
+from handlers.import_rows import UnreadableCsv, read_file
 from handlers.importing import import_leads
 from handlers.once import first_time
 
@@ -70,7 +71,9 @@ class ImportUpload:
         if not can(actor, Action.IMPORT):
             ack(response_action="errors", errors={ImportInput.FILE: str(NOT_ALLOWED)[:150]})
         elif not files:
-            ack(response_action="errors", errors={ImportInput.FILE: "Attach the CSV file to import."})
+            ack(
+                response_action="errors", errors={ImportInput.FILE: "Attach the CSV or Excel file to import."}
+            )
         else:
             checked = values.get(ImportInput.DRY_RUN, {}).get(ImportInput.DRY_RUN, {}).get("selected_options")
             name = files[0].get("name") or "leads.csv"
@@ -93,13 +96,14 @@ class ImportUpload:
         ctx = self.deps.context(workspace_of(body, context), user_id)
         report = ""
         try:
-            text = decode(_download(client, file_id))
+            layout, rows = read_file(_download(client, file_id), name)
+            owners = OwnerDirectory(self.deps.config, client)
             result = import_leads(
-                read_rows(text, read_layout(text)), self.deps.uow_factory(), ctx, dry_run=dry_run
+                rows, self.deps.uow_factory(), ctx, dry_run=dry_run, owners=owners, columns=layout.skipped
             )
             message, report = (
                 imported_message(name, result),
-                report_csv(result.problems) if result.problems else "",
+                report_csv(result.problems, result.columns) if result.problems or result.columns else "",
             )
             self.deps.kick_outbox()  # announcements of the new leads
         except (UnreadableCsv, DomainError) as problem:
