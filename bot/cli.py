@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -150,6 +151,7 @@ def import_csv(
     from handlers.context import Context
     from handlers.import_rows import UnreadableCsv, decode, read_layout, read_rows
     from handlers.importing import import_leads
+    from handlers.registry import run
 
     try:
         text = decode(file.read_bytes())
@@ -165,7 +167,9 @@ def import_csv(
     rows = read_rows(text, layout)
     try:
         with _progress_bar(layout.rows) as progress:
-            result = import_leads(rows, uow_factory(), ctx, dry_run=dry_run, progress=progress)
+            # through the bus: the imported leads are then scored and routed, their teams told once
+            work = partial(import_leads, rows, dry_run=dry_run, progress=progress)
+            result = run(work, uow_factory(), ctx)
     except DomainError as exc:
         typer.secho(f"Import stopped: {exc}", fg="red", err=True)
         raise typer.Exit(1) from exc

@@ -4,6 +4,7 @@ the ack, through the same import as `leadbot import`, and the result comes as a 
 import logging
 import urllib.error
 import urllib.request
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -27,6 +28,7 @@ from domain.permissions import Action, Actor, can
 from handlers.import_rows import UnreadableCsv, decode, read_layout, read_rows
 from handlers.importing import import_leads
 from handlers.once import first_time
+from handlers.registry import run
 
 log = logging.getLogger(__name__)
 
@@ -94,14 +96,13 @@ class ImportUpload:
         report = ""
         try:
             text = decode(_download(client, file_id))
-            result = import_leads(
-                read_rows(text, read_layout(text)), self.deps.uow_factory(), ctx, dry_run=dry_run
-            )
+            # through the bus: the imported leads are then scored and routed, their teams told once
+            work = partial(import_leads, read_rows(text, read_layout(text)), dry_run=dry_run)
+            result = run(work, self.deps.uow_factory(), ctx, self.deps.kick_outbox)
             message, report = (
                 imported_message(name, result),
                 report_csv(result.problems) if result.problems else "",
             )
-            self.deps.kick_outbox()  # announcements of the new leads
         except (UnreadableCsv, DomainError) as problem:
             message = failed_import_message(name, str(problem))
         except Exception:  # noqa: BLE001 - after the ack the person learns of a failure only from us
