@@ -1,6 +1,7 @@
 """Routing a lead: the team by rule, the rep by the team's strategy, then a proposal to
 the team's managers (or the lead given at once where the team auto-approves)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -81,18 +82,23 @@ def route_imported(event: LeadsImported, uow: SqlUnitOfWork, ctx: Context) -> No
     brought = _Brought()
     for batch in in_batches(event.created, IMPORT_BATCH):
         with uow:
-            for lead in uow.scores.leads(dict.fromkeys(batch, event.team_id)).values():
+            for lead in _in_order(uow, event.team_id, batch):  # the file's order: turns go as they would
                 brought.created(lead, _route(uow, ctx, lead, tell=False) if _routable(uow, lead) else None)
             uow.commit()
     created = set(event.created)
     updated = tuple(lead_id for lead_id in dict.fromkeys(event.updated) if lead_id not in created)
     for batch in in_batches(updated, IMPORT_BATCH):
         with uow:
-            for lead in uow.scores.leads(dict.fromkeys(batch, event.team_id)).values():
+            for lead in _in_order(uow, event.team_id, batch):
                 brought.updated(lead)
     with uow:
         uow.record(ImportRouted(event.team_id, brought.teams()))
         uow.commit()
+
+
+def _in_order(uow: SqlUnitOfWork, team_id: str, lead_ids: Sequence[int]) -> list[Lead]:
+    found = uow.scores.leads(dict.fromkeys(lead_ids, team_id))
+    return [found[lead_id] for lead_id in lead_ids if lead_id in found]
 
 
 @dataclass(slots=True)
