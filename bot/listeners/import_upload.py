@@ -98,7 +98,7 @@ class ImportUpload:
             text = decode(_download(client, file_id))
             # through the bus: the imported leads are then scored and routed, their teams told once
             work = partial(import_leads, read_rows(text, read_layout(text)), dry_run=dry_run)
-            result = run(work, self.deps.uow_factory(), ctx, self.deps.kick_outbox)
+            result = run(work, self.deps.uow_factory(), ctx)  # delivery woken after the DM, below
             message, report = (
                 imported_message(name, result),
                 report_csv(result.problems) if result.problems else "",
@@ -109,6 +109,7 @@ class ImportUpload:
             log.exception("import of %s from Slack failed", name)
             message = APOLOGY
         _send_result(client, user_id, message, f"{name}.report.csv", report)
+        self.deps.kick_outbox()  # then the teams' summaries: the importer hears first
 
     def _actor(self, workspace_id: str, user_id: str) -> Actor:
         return self.deps.config.actor(workspace_id, user_id)
