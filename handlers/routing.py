@@ -1,7 +1,6 @@
 """Routing a lead: the team by rule, the rep by the team's strategy, then a proposal to
 the team's managers (or the lead given at once where the team auto-approves)."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -19,6 +18,7 @@ from handlers.context import Context, load_lead
 from handlers.results import LeadView, RoutePlan, RoutingDecided
 from handlers.routing_messages import LEADBOT, give_lead, queue_decided, queue_proposal
 from handlers.routing_once import replayed, settled
+from store.routing import Placed
 from store.unit_of_work import SqlUnitOfWork
 
 IMPORT_BATCH = 200  # imported leads routed per transaction (each takes its team's routing lock)
@@ -77,68 +77,74 @@ def _route(uow: SqlUnitOfWork, ctx: Context, lead: Lead, tell: bool) -> RoutingD
 
 def route_imported(event: LeadsImported, uow: SqlUnitOfWork, ctx: Context) -> None:
     """An import's new leads routed as captured ones are (after scoring: rules may ask for a
-    score), a batch per short transaction, but quietly: no card or DM per lead. What the
-    import brought each team is then summed up once (ImportRouted)."""
+    score), in file order, a batch per short transaction, but quietly: no card or DM per lead.
+    What the import brought each team is then summed up once (ImportRouted)."""
     brought = _Brought()
     for batch in in_batches(event.created, IMPORT_BATCH):
         with uow:
-            for lead in _in_order(uow, event.team_id, batch):  # the file's order: turns go as they would
-                brought.created(lead, _route(uow, ctx, lead, tell=False) if _routable(uow, lead) else None)
+            placed = uow.routing.placed(event.team_id, batch)
+            decided = _route_quietly(uow, ctx, event.team_id, placed)
+            for lead in placed:
+                brought.created(lead, decided.get(lead.lead_id))
             uow.commit()
     created = set(event.created)
     updated = tuple(lead_id for lead_id in dict.fromkeys(event.updated) if lead_id not in created)
     for batch in in_batches(updated, IMPORT_BATCH):
         with uow:
-            for lead in _in_order(uow, event.team_id, batch):
+            for lead in uow.routing.placed(event.team_id, batch):
                 brought.updated(lead)
     with uow:
         uow.record(ImportRouted(event.team_id, brought.teams()))
         uow.commit()
 
 
-def _in_order(uow: SqlUnitOfWork, team_id: str, lead_ids: Sequence[int]) -> list[Lead]:
-    found = uow.scores.leads(dict.fromkeys(lead_ids, team_id))
-    return [found[lead_id] for lead_id in lead_ids if lead_id in found]
+def _route_quietly(
+    uow: SqlUnitOfWork, ctx: Context, team_id: str, placed: list[Placed]
+) -> dict[int, RoutingDecided]:
+    """Routing rules to follow, and leads open, nobody's and with no proposal waiting (a file
+    may bring an owner or a closed lead): only those are read whole and routed."""
+    if not ctx.config.routing.rules:
+        return {}
+    candidates = [lead.lead_id for lead in placed if lead.open and lead.owner_id is None]
+    waiting = uow.routing.waiting(team_id, candidates) if candidates else set()
+    whole = uow.scores.leads(dict.fromkeys((i for i in candidates if i not in waiting), team_id))
+    decided = {}
+    for lead_id in candidates:
+        if lead_id in whole and (routed := _route(uow, ctx, whole[lead_id], tell=False)) is not None:
+            decided[lead_id] = routed
+    return decided
 
 
 @dataclass(slots=True)
 class _Brought:
-    """Per sales team: leads created and updated, proposals waiting, leads given at once."""
+    """Per sales team: leads created and updated, proposals waiting, leads given at once,
+    and new leads still nobody's."""
 
     counts: dict[str, list[int]] = field(default_factory=dict)  # team: [created, updated, given, unassigned]
     proposed: dict[str, list[int]] = field(default_factory=dict)  # team: lead numbers
 
-    def created(self, lead: Lead, decided: RoutingDecided | None) -> None:
-        team = self._team(lead)
-        self.counts[team][0] += 1
+    def created(self, lead: Placed, decided: RoutingDecided | None) -> None:
+        counts = self._of(decided.assignment.sales_team if decided else lead.sales_team)
+        counts[0] += 1
         if decided is not None and decided.decision is Decision.AUTO:
-            self.counts[team][2] += 1
+            counts[2] += 1
         elif decided is not None:
-            self.proposed[team].append(lead.number)
-        elif lead.owner_id is None and lead.status in OPEN_STATUSES:
-            self.counts[team][3] += 1
+            self.proposed[decided.assignment.sales_team].append(lead.number)
+        elif lead.owner_id is None and lead.open:
+            counts[3] += 1
 
-    def updated(self, lead: Lead) -> None:
-        self.counts[self._team(lead)][1] += 1
+    def updated(self, lead: Placed) -> None:
+        self._of(lead.sales_team)[1] += 1
 
-    def _team(self, lead: Lead) -> str:
-        team = lead.sales_team or ""
-        self.counts.setdefault(team, [0, 0, 0, 0])
-        self.proposed.setdefault(team, [])
-        return team
+    def _of(self, team: str | None) -> list[int]:
+        self.proposed.setdefault(team or "", [])
+        return self.counts.setdefault(team or "", [0, 0, 0, 0])
 
     def teams(self) -> tuple[TeamImport, ...]:
         return tuple(
             TeamImport(team, created, updated, tuple(self.proposed[team]), given, unassigned)
             for team, (created, updated, given, unassigned) in sorted(self.counts.items())
         )
-
-
-def _routable(uow: SqlUnitOfWork, lead: Lead) -> bool:
-    """Open, nobody on it and no proposal waiting (a file may bring an owner or a closed lead)."""
-    if lead.status not in OPEN_STATUSES or lead.owner_id:
-        return False
-    return uow.routing.pending_for(lead.team_id, lead.id or 0) is None
 
 
 def route_when_ready(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> bool:
