@@ -112,7 +112,8 @@ class SqlUnitOfWork:
         assert self._session is not None, "use the unit of work inside `with`"
         self._session.commit()
         if self.outbox.added:
-            self._recorded.append(MessageQueued())
+            # first: delivery starts on the messages while the other follow-ups run
+            self._recorded.insert(0, MessageQueued())
             self.outbox.added = 0
         self._committed.extend(self._recorded)
         self._recorded.clear()

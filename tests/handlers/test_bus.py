@@ -143,3 +143,18 @@ def test_queued_outbox_rows_are_recorded_at_commit(uow_factory):
 )
 def test_an_imports_batches_fold_into_one_event_and_repeats_into_one(first, second, merged):
     assert first.merged(second) == merged
+
+
+def test_delivery_is_woken_before_the_other_follow_ups_run(uow_factory, config):
+    scores_when_woken: list[int] = []
+
+    def wake() -> None:
+        with uow_factory() as uow:
+            scores_when_woken.append(uow.leads.get(CONSOLE_WORKSPACE, 1).score)
+
+    form_lead = AddLead(name="Dana Scully", channel=CaptureChannel.WEBHOOK, fields={"title": "VP Sales"})
+    dispatch(form_lead, uow_factory(), context_of(config, "web form"), wake)
+
+    assert scores_when_woken == [0]  # the announcement goes out while scoring runs
+    with uow_factory() as uow:
+        assert uow.leads.get(CONSOLE_WORKSPACE, 1).score > 0
