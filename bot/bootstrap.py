@@ -29,11 +29,12 @@ from bot.webhooks import WebhookEndpoint
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from handlers.ahead_of_clock import bring_back, release_leases
 from handlers.decay import decay_daily
-from handlers.deliver import Deliver, UowFactory
+from handlers.deliver import Deliver
 from scheduler.jobs import Jobs, ScoresJob, answer_deferred, drain_paced, run_all
 from scheduler.runner import Worker, build_scheduler, kick
 from store.deadline import PING_SECONDS, answering
 from store.spool import Spool, open_spool
+from store.unit_of_work import UowFactory
 
 DELIVERY_TIMEOUT = 10  # seconds per Web API call from the outbox
 

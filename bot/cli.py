@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -157,6 +158,7 @@ def import_csv(
     from handlers.context import Context
     from handlers.import_rows import UnreadableCsv, read_file
     from handlers.importing import import_leads
+    from handlers.registry import run
 
     try:
         layout, rows = read_file(file.read_bytes(), file.name)
@@ -171,15 +173,16 @@ def import_csv(
     owners = OwnerDirectory(config, _slack_client(settings))
     try:
         with _progress_bar(layout.rows) as progress:
-            result = import_leads(
+            # through the bus: the imported leads are then scored and routed, their teams told once
+            work = partial(
+                import_leads,
                 rows,
-                uow_factory(),
-                ctx,
                 dry_run=dry_run,
                 progress=progress,
                 owners=owners,
                 columns=layout.skipped,
             )
+            result = run(work, uow_factory(), ctx)
     except (DomainError, UnreadableCsv) as exc:
         typer.secho(f"Import stopped: {exc}", fg="red", err=True)
         raise typer.Exit(1) from exc

@@ -4,6 +4,7 @@ the ack, through the same import as `leadbot import`, and the result comes as a 
 import logging
 import urllib.error
 import urllib.request
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -28,6 +29,7 @@ from domain.permissions import Action, Actor, can
 from handlers.import_rows import UnreadableCsv, read_file
 from handlers.importing import import_leads
 from handlers.once import first_time
+from handlers.registry import run
 
 log = logging.getLogger(__name__)
 
@@ -98,20 +100,20 @@ class ImportUpload:
         try:
             layout, rows = read_file(_download(client, file_id), name)
             owners = OwnerDirectory(self.deps.config, client)
-            result = import_leads(
-                rows, self.deps.uow_factory(), ctx, dry_run=dry_run, owners=owners, columns=layout.skipped
-            )
+            # through the bus: the imported leads are then scored and routed, their teams told once
+            work = partial(import_leads, rows, dry_run=dry_run, owners=owners, columns=layout.skipped)
+            result = run(work, self.deps.uow_factory(), ctx)  # delivery woken after the DM, below
             message, report = (
                 imported_message(name, result),
                 report_csv(result.problems, result.columns) if result.problems or result.columns else "",
             )
-            self.deps.kick_outbox()  # announcements of the new leads
         except (UnreadableCsv, DomainError) as problem:
             message = failed_import_message(name, str(problem))
         except Exception:  # noqa: BLE001 - after the ack the person learns of a failure only from us
             log.exception("import of %s from Slack failed", name)
             message = APOLOGY
         _send_result(client, user_id, message, f"{name}.report.csv", report)
+        self.deps.kick_outbox()  # then the teams' summaries: the importer hears first
 
     def _actor(self, workspace_id: str, user_id: str) -> Actor:
         return self.deps.config.actor(workspace_id, user_id)
