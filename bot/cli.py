@@ -186,7 +186,7 @@ def import_csv(
     except (DomainError, UnreadableCsv) as exc:
         typer.secho(f"Import stopped: {exc}", fg="red", err=True)
         raise typer.Exit(1) from exc
-    report = file.with_name(f"{file.name}.report.csv")
+    report = report_path(file)
     typer.echo(_import_summary(file, result))
     if layout.skipped:
         typer.echo("Columns not imported: " + "; ".join(layout.skipped))
@@ -237,6 +237,12 @@ def _progress_bar(rows: int) -> Iterator[Callable[[int], None]]:
 def _refuse(message: str) -> NoReturn:
     typer.secho(message, fg="red", err=True)
     raise typer.Exit(2)
+
+
+def report_path(file: Path) -> Path:
+    """DESIGN.md's `FILE.report.csv` beside `FILE.csv` or `FILE.xlsx`: `leads.csv` gives
+    `leads.report.csv`."""
+    return file.with_name(f"{file.stem}.report.csv")
 
 
 @cli.command()
