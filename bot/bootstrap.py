@@ -53,7 +53,7 @@ class Runtime:
     jobs: Jobs  # what the sweep and `tick` run with
     capture_slot: threading.Lock  # held while a lead is captured; see Deps.capture
     worker: Worker | WorkerProcess  # carries out captures queued while the slot was taken
-    events_webhook: EventsEndpoint  # POST /webhooks/events (scoring, issue 4)
+    events_webhook: EventsEndpoint  # POST /webhooks/events (engagement scoring)
     spool: Spool  # where those captures wait (store/spool.py)
     deps: Deps  # what the listeners were given
 

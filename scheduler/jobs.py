@@ -167,7 +167,7 @@ def drain_paced(since: datetime, jobs: Jobs, seconds: float, clock: Clock) -> in
     return sent
 
 
-# --- digests and cadences (issue 6) ---------------------------------------------------
+# --- digests and cadences --------------------------------------------------------------
 
 
 def scheduled_posts_before(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> dict[str, int]:

@@ -40,10 +40,10 @@ class SqlUnitOfWork:
     deferred: DeferredCommands
     contacts: ContactRepository
     qualifications: QualificationRepository
-    predictive: PredictiveRepository  # issue 4 item 5
-    routing: RoutingRepository  # issue 5
-    sla: SlaRepository  # issue 5 item 4: speed-to-lead
-    # scoring (issue 4)
+    predictive: PredictiveRepository
+    routing: RoutingRepository
+    sla: SlaRepository  # speed-to-lead
+    # scoring
     engagement: EngagementRepository
     scores: ScoreRepository
 
@@ -81,7 +81,7 @@ class SqlUnitOfWork:
         self.predictive = PredictiveRepository(session)
         self.routing = RoutingRepository(session)
         self.sla = SlaRepository(session)
-        # scoring (issue 4)
+        # scoring
         self.engagement = EngagementRepository(session)
         self.scores = ScoreRepository(session)
         return self

@@ -1,4 +1,4 @@
-"""`leadbot import` on the files teams bring from the CRM they leave (issue 14): each CRM's own
+"""`leadbot import` on the files teams bring from the CRM they leave: each CRM's own
 headers, date forms, encodings and CSV dialects, with people from everywhere."""
 
 import csv

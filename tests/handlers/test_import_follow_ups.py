@@ -1,5 +1,5 @@
 """Imported leads are scored and routed as a web-form lead is, in batches, and each team
-channel hears once what the import brought it (issue 14 point 6)."""
+channel hears once what the import brought it."""
 
 from functools import partial
 
