@@ -1,4 +1,5 @@
-"""The `leadbot` command: run, serve, socket, console, db upgrade, import, export, tick."""
+"""The `leadbot` command: run, serve, socket, console, db upgrade, import, export, tick, audit
+export, privacy export|erase, backup, restore."""
 
 import json
 import logging
@@ -26,6 +27,8 @@ TICK_DRAIN_SECONDS = 45.0  # of a minute between cron ticks: the next tick start
 cli = typer.Typer(help="Leadbot: Slack-first lead management.", no_args_is_help=True, add_completion=False)
 db_cli = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+audit_cli = typer.Typer(help="The audit log: who did what, when.", no_args_is_help=True)
+cli.add_typer(audit_cli, name="audit")
 
 
 def _settings_and_config() -> tuple[Settings, LeadbotConfig]:
@@ -257,13 +260,34 @@ def tick(
     typer.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
 
 
-def _parse_instant(text: str | None) -> datetime:
+@audit_cli.command("export")
+def audit_export(
+    since: Annotated[
+        str | None, typer.Option(help="A date (2026-11-01) or ISO-8601 instant, UTC unless it says.")
+    ] = None,
+    workspace: Annotated[
+        list[str] | None, typer.Option(help="A Slack workspace (team) id; repeat for several. Default: all.")
+    ] = None,
+) -> None:
+    """Write the audit log to stdout as JSON lines, oldest first."""
+    from bot.database import open_database
+    from handlers.audit_export import export_audit
+
+    start = _parse_instant(since, "--since") if since is not None else None
+    settings, _ = _settings_and_config()
+    _, uow_factory = open_database(settings.database_url)
+    for entry in export_audit(uow_factory, start, tuple(workspace or ())):
+        sys.stdout.write(json.dumps(entry, ensure_ascii=False, default=str))
+        sys.stdout.write("\n")
+
+
+def _parse_instant(text: str | None, option: str = "--now") -> datetime:
     if text is None:
         return datetime.now(UTC)
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
-        typer.secho(f"--now {text!r} is not ISO-8601, e.g. 2026-11-23T09:00:00Z.", fg="red", err=True)
+        typer.secho(f"{option} {text!r} is not ISO-8601, e.g. 2026-11-23T09:00:00Z.", fg="red", err=True)
         raise typer.Exit(2) from exc
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
