@@ -27,8 +27,15 @@ TICK_DRAIN_SECONDS = 45.0  # of a minute between cron ticks: the next tick start
 cli = typer.Typer(help="Leadbot: Slack-first lead management.", no_args_is_help=True, add_completion=False)
 db_cli = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+privacy_cli = typer.Typer(help="Personal data of one person: export, erase.", no_args_is_help=True)
+cli.add_typer(privacy_cli, name="privacy")
 audit_cli = typer.Typer(help="The audit log: who did what, when.", no_args_is_help=True)
 cli.add_typer(audit_cli, name="audit")
+
+WorkspaceOption = Annotated[
+    list[str] | None, typer.Option(help="A Slack workspace (team) id; repeat for several. Default: all.")
+]
+CLI_ACTOR = "leadbot-cli"  # the audit log's actor for what an operator does at the console
 
 
 def _settings_and_config() -> tuple[Settings, LeadbotConfig]:
@@ -265,9 +272,7 @@ def audit_export(
     since: Annotated[
         str | None, typer.Option(help="A date (2026-11-01) or ISO-8601 instant, UTC unless it says.")
     ] = None,
-    workspace: Annotated[
-        list[str] | None, typer.Option(help="A Slack workspace (team) id; repeat for several. Default: all.")
-    ] = None,
+    workspace: WorkspaceOption = None,
 ) -> None:
     """Write the audit log to stdout as JSON lines, oldest first."""
     from bot.database import open_database
@@ -279,6 +284,52 @@ def audit_export(
     for entry in export_audit(uow_factory, start, tuple(workspace or ())):
         sys.stdout.write(json.dumps(entry, ensure_ascii=False, default=str))
         sys.stdout.write("\n")
+
+
+@privacy_cli.command("export")
+def privacy_export(email: str, workspace: WorkspaceOption = None) -> None:
+    """Print as JSON everything held about the person with EMAIL: leads, contacts, timeline,
+    reminders, engagement events, score history, audit entries, messages naming them."""
+    from bot.database import open_database
+    from handlers.privacy import export_personal_data
+
+    settings, _ = _settings_and_config()
+    _, uow_factory = open_database(settings.database_url)
+    held = export_personal_data(uow_factory(), _email(email), tuple(workspace or ()))
+    json.dump(held, sys.stdout, ensure_ascii=False, indent=1, default=str)
+    sys.stdout.write("\n")
+
+
+@privacy_cli.command("erase")
+def privacy_erase(
+    email: str,
+    yes: Annotated[bool, typer.Option("--yes", help="Erase; without it, say what would be erased.")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Erase the personal data of the person with EMAIL, keeping anonymous rows so reports
+    still add up; the erasure is recorded in the audit log."""
+    from bot.database import open_database
+    from handlers.privacy import erase_personal_data, find_personal_data
+
+    address = _email(email)
+    settings, _ = _settings_and_config()
+    _, uow_factory = open_database(settings.database_url)
+    workspaces = tuple(workspace or ())
+    if not yes:
+        held = find_personal_data(uow_factory(), address, workspaces)
+        typer.echo(held.summary())
+        if held.found:
+            typer.echo("Nothing was changed: add --yes to erase.")
+        return
+    held = erase_personal_data(uow_factory(), address, CLI_ACTOR, datetime.now(UTC), workspaces)
+    typer.echo(f"Erased {held.summary()}" if held.found else held.summary())
+
+
+def _email(text: str) -> str:
+    address = text.strip()
+    if "@" not in address or " " in address:
+        _refuse(f"{text!r} is not an email address, e.g. dana@example.com.")
+    return address
 
 
 def _parse_instant(text: str | None, option: str = "--now") -> datetime:

@@ -1,0 +1,69 @@
+"""Personal data per person (issue 16 item 3): export what is held about an email, and
+erase it. Transport-agnostic: the CLI and `/lead privacy` both call these."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from store.privacy import Person, erase_person, export_person, find_people
+from store.unit_of_work import SqlUnitOfWork
+
+ERASE_ACTION = "person.erased"
+
+
+@dataclass(frozen=True)
+class Held:
+    """Where a person's data sits: per workspace, their lead refs."""
+
+    email: str
+    leads: dict[str, tuple[str, ...]]  # workspace -> L-refs
+
+    @property
+    def found(self) -> bool:
+        return bool(self.leads)
+
+    def summary(self) -> str:
+        if not self.found:
+            return f"Nothing is held about {self.email}."
+        parts = [f"{team}: {', '.join(refs) or 'a contact'}" for team, refs in self.leads.items()]
+        return f"{self.email}: " + "; ".join(parts)
+
+
+def _held(email: str, people: list[Person]) -> Held:
+    return Held(email, {person.team_id: tuple(person.refs) for person in people})
+
+
+def export_personal_data(uow: SqlUnitOfWork, email: str, workspaces: Sequence[str] = ()) -> dict[str, Any]:
+    """Everything held about the person, one entry per workspace that holds any."""
+    with uow:
+        people = find_people(uow.session, email, workspaces)
+        return {"email": email.strip(), "workspaces": [export_person(uow.session, p) for p in people]}
+
+
+def find_personal_data(uow: SqlUnitOfWork, email: str, workspaces: Sequence[str] = ()) -> Held:
+    """What an erasure would touch, changing nothing."""
+    with uow:
+        return _held(email.strip(), find_people(uow.session, email, workspaces))
+
+
+def erase_personal_data(
+    uow: SqlUnitOfWork, email: str, actor_id: str, now: datetime, workspaces: Sequence[str] = ()
+) -> Held:
+    """Erase the person in one transaction, and record in each workspace's audit log that
+    it happened: by whom, when, which leads, how many rows; never who the person was."""
+    with uow:
+        people = find_people(uow.session, email, workspaces)
+        for person in people:
+            changed = erase_person(uow.session, person)
+            uow.audit.record(
+                team_id=person.team_id,
+                actor_id=actor_id,
+                action=ERASE_ACTION,
+                entity="person",
+                entity_ref=(person.refs[0] if person.refs else "contact"),
+                at=now,
+                after={"leads": person.refs, "contacts": len(person.contact_ids), "rows_changed": changed},
+            )
+        uow.commit()
+        return _held(email.strip(), people)
