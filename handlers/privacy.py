@@ -1,15 +1,20 @@
 """Personal data per person (issue 16 item 3): export what is held about an email, and
 erase it. Transport-agnostic: the CLI and `/lead privacy` both call these."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import Field
+
+from handlers.commands import Command
 from store.privacy import Person, erase_person, export_person, find_people
 from store.unit_of_work import SqlUnitOfWork
 
 ERASE_ACTION = "person.erased"
+EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+")
 
 
 @dataclass(frozen=True)
@@ -67,3 +72,10 @@ def erase_personal_data(
             )
         uow.commit()
         return _held(email.strip(), people)
+
+
+class PrivacyRequest(Command):
+    """`/lead privacy export|erase <email>` (admins), about the asker's workspace only."""
+
+    action: Literal["export", "erase"]
+    email: str = Field(min_length=3, max_length=320, pattern=f"^{EMAIL_SHAPE.pattern}$")
