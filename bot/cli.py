@@ -32,6 +32,7 @@ cli.add_typer(privacy_cli, name="privacy")
 audit_cli = typer.Typer(help="The audit log: who did what, when.", no_args_is_help=True)
 cli.add_typer(audit_cli, name="audit")
 
+YesOption = Annotated[bool, typer.Option("--yes", help="Go ahead: replace or erase what is there.")]
 WorkspaceOption = Annotated[
     list[str] | None, typer.Option(help="A Slack workspace (team) id; repeat for several. Default: all.")
 ]
@@ -303,7 +304,7 @@ def privacy_export(email: str, workspace: WorkspaceOption = None) -> None:
 @privacy_cli.command("erase")
 def privacy_erase(
     email: str,
-    yes: Annotated[bool, typer.Option("--yes", help="Erase; without it, say what would be erased.")] = False,
+    yes: YesOption = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Erase the personal data of the person with EMAIL, keeping anonymous rows so reports
@@ -323,6 +324,47 @@ def privacy_erase(
         return
     held = erase_personal_data(uow_factory(), address, CLI_ACTOR, datetime.now(UTC), workspaces)
     typer.echo(f"Erased {held.summary()}" if held.found else held.summary())
+
+
+@cli.command()
+def backup(
+    path: Annotated[Path, typer.Argument(help="Where to write the copy (replaced if it exists).")],
+) -> None:
+    """Copy the SQLite database (and its queue file) to PATH, consistently, while Leadbot
+    runs. PostgreSQL: use pg_dump (this says how)."""
+    from handlers.backup import BackupRefused, back_up_database
+
+    settings = Settings()
+    try:
+        copied = back_up_database(settings.database_url, path)
+    except BackupRefused as refused:
+        _refuse(str(refused))
+    except OSError as exc:
+        _refuse(f"Could not write {path}: {exc.strerror or exc}.")
+    queue = f" and its queue to {copied.queue}" if copied.queue else ""
+    typer.echo(
+        f"Backed up {copied.leads:,} leads to {copied.path}{queue}; the copy passed its integrity check."
+    )
+
+
+@cli.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="A file `leadbot backup` wrote.")],
+    yes: YesOption = False,
+) -> None:
+    """Put a backup in place of the SQLite database, after checking it is sound and Leadbot's
+    (at or below this version's schema); a database that holds leads is replaced only with --yes."""
+    from handlers.backup import BackupRefused, restore_database
+
+    settings = Settings()
+    try:
+        restored = restore_database(settings.database_url, path, replace=yes)
+    except BackupRefused as refused:
+        _refuse(str(refused))
+    except OSError as exc:
+        _refuse(f"Could not restore {path}: {exc.strerror or exc}.")
+    queue = f" (and its queue, {restored.queue})" if restored.queue else ""
+    typer.echo(f"Restored {restored.leads:,} leads into {restored.path}{queue} from {path}.")
 
 
 def _email(text: str) -> str:
