@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from handlers.commands import Command
-from store.privacy import Person, erase_person, export_person, find_people
+from store.privacy import Person, erase_person, export_person, find_people, forget_freed_space
 from store.unit_of_work import SqlUnitOfWork
 
 ERASE_ACTION = "person.erased"
@@ -71,7 +71,10 @@ def erase_personal_data(
                 after={"leads": person.refs, "contacts": len(person.contact_ids), "rows_changed": changed},
             )
         uow.commit()
-        return _held(email.strip(), people)
+        engine = uow.session.get_bind()
+    if people:
+        forget_freed_space(engine)
+    return _held(email.strip(), people)
 
 
 class PrivacyRequest(Command):

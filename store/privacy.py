@@ -14,16 +14,20 @@ keys derived from them, and the person in message payloads and audit snapshots.
 """
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from domain.lead import lead_ref
+from store.engine import SQLITE_BUSY_MS
+from store.spool import queue_file_url
 from store.tables import (
     ActivityRow,
     AssignmentRow,
@@ -145,6 +149,37 @@ def _names_of(person: Person, name: str, email: str | None, phone: str | None) -
 
 def _rows(session: Session, table: Any, *where: Any) -> list[Any]:
     return list(session.scalars(sa.select(table).where(*where).order_by(*table.__table__.primary_key)))
+
+
+# --- what SQLite keeps after a row is gone ---------------------------------------------
+
+
+def forget_freed_space(bind: sa.Engine | sa.Connection) -> None:
+    """SQLite keeps the old content of updated and deleted rows in the file's free space and
+    in its write-ahead log until they are reused. After an erasure, rebuild the database (and
+    the queue file beside it) from live rows only and empty the log, so no byte of the person
+    is left in any file Leadbot writes. It holds the write lock while it runs (about a second
+    per 100 MB): an erasure is rare. PostgreSQL's files are the server's to reclaim."""
+    engine = bind.engine
+    if engine.dialect.name != "sqlite":
+        return
+    files = [engine.url.database]
+    queue = queue_file_url(engine.url.render_as_string(hide_password=False))
+    if queue is not None:
+        files.append(sa.engine.make_url(queue).database)
+    for path in files:
+        if path and Path(path).exists():
+            _rebuild(path)
+
+
+def _rebuild(path: str) -> None:
+    connection = sqlite3.connect(path, timeout=SQLITE_BUSY_MS / 1000, isolation_level=None)
+    try:
+        connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        connection.execute("VACUUM")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
 
 
 # --- export -----------------------------------------------------------------------------

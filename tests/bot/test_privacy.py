@@ -140,3 +140,17 @@ def test_nothing_held_and_a_bad_address_are_said_plainly(env):
     assert result.exit_code == 0 and "Nothing is held about nobody@example.com" in result.stdout
     bad = runner.invoke(cli, ["privacy", "export", "not an email"], env=env)
     assert bad.exit_code == 2 and "not an email address" in bad.output and "Traceback" not in bad.output
+
+
+def test_erase_leaves_no_trace_in_the_sqlite_files_either(dana, env, database_url):
+    """Not only no row: no byte. SQLite keeps deleted and overwritten content in free space
+    and in its write-ahead log unless told otherwise."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's files are the server's (VACUUM reclaims dead rows)")
+    database = Path(sa.engine.make_url(database_url).database)
+    assert runner.invoke(cli, ["privacy", "erase", EMAIL, "--yes"], env=env).exit_code == 0
+    files = [path for path in database.parent.iterdir() if path.name.startswith(database.stem)]
+    found = [
+        (path.name, trace) for path in files for trace in TRACES if trace.encode() in path.read_bytes()
+    ]
+    assert found == []
