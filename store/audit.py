@@ -3,7 +3,7 @@ id (keyset), so a log of millions of entries never sits in memory at once."""
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from store.tables import AuditRow
 
 PAGE = 1_000
+_AUDIT = cast(sa.Table, AuditRow.__table__)
 
 
 def audit_page(
@@ -18,15 +19,17 @@ def audit_page(
 ) -> list[dict[str, Any]]:
     """Up to `limit` entries with an id above `after_id`, at or after `since` (any when
     None), of the given workspaces (all when empty), oldest first."""
-    query = sa.select(AuditRow).where(AuditRow.id > after_id).order_by(AuditRow.id).limit(limit)
+    # Core rows, not ORM objects: an export reads every entry, and building an object for
+    # each cost most of its time.
+    query = sa.select(*_AUDIT.c).where(AuditRow.id > after_id).order_by(AuditRow.id).limit(limit)
     if since is not None:
         query = query.where(AuditRow.at >= since)
     if workspaces:
         query = query.where(AuditRow.team_id.in_(list(workspaces)))
-    return [audit_entry(row) for row in session.scalars(query)]
+    return [audit_entry(row) for row in session.execute(query)]
 
 
-def audit_entry(row: AuditRow) -> dict[str, Any]:
+def audit_entry(row: sa.Row[Any]) -> dict[str, Any]:
     return {
         "id": row.id,
         "workspace": row.team_id,
