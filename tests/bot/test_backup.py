@@ -1,13 +1,18 @@
 """`leadbot backup PATH` and `leadbot restore PATH` on SQLite, as an operator runs them,
 while Leadbot writes."""
 
+import os
+import re
+import shutil
 import sqlite3
+import subprocess
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from support import ANN, context_of
+import sqlalchemy as sa
+from support import ANN, context_of, throwaway_pg_database
 from typer.testing import CliRunner
 
 from bot.cli import cli
@@ -157,3 +162,33 @@ def test_postgresql_is_told_to_use_pg_dump(env, tmp_path):
         result = runner.invoke(cli, args, env=pg)
         assert result.exit_code == 2 and "pg_dump" in result.output and "pg_restore" in result.output
     assert not (tmp_path / "x.db").exists()
+
+
+def test_the_documented_pg_dump_and_pg_restore_round_trip(env, database_url, uow_factory, config, tmp_path):
+    """The commands `leadbot backup` gives for PostgreSQL, run as written (CI runs the suite
+    on PostgreSQL once)."""
+    if not database_url.startswith("postgresql") or not shutil.which("pg_dump"):
+        pytest.skip("needs the suite on PostgreSQL and its client tools")
+    capture(uow_factory, config, "Dana Scully")
+    capture(uow_factory, config, "Fox Mulder")
+    advice = runner.invoke(cli, ["backup", str(tmp_path / "x")], env=env).output
+    dump_cmd, restore_cmd = re.findall(r"`(pg_(?:dump|restore) [^`]+)`", " ".join(advice.split()))
+    source = database_url.replace("+psycopg", "")
+    dump = tmp_path / "leadbot.dump"
+    subprocess.run(
+        dump_cmd.replace("leadbot.dump", str(dump)),
+        shell=True,
+        check=True,
+        env={**os.environ, "DATABASE_URL": source},
+    )  # noqa: S602 - the documented command, as an operator types it
+    with throwaway_pg_database("restored") as target:
+        plain = target.replace("+psycopg", "")
+        shell = {**os.environ, "DATABASE_URL": plain}
+        subprocess.run(restore_cmd.replace("leadbot.dump", str(dump)), shell=True, check=True, env=shell)  # noqa: S602
+        engine = sa.create_engine(target)
+        try:
+            with engine.connect() as connection:
+                names = connection.execute(sa.text("SELECT name FROM leads ORDER BY number")).scalars().all()
+        finally:
+            engine.dispose()
+    assert names == ["Dana Scully", "Fox Mulder"]
