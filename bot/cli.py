@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -19,7 +20,8 @@ from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from domain.errors import ConfigError, DomainError
 
 if TYPE_CHECKING:
-    from handlers.import_rows import ImportProblem
+    from slack_sdk import WebClient
+
     from handlers.importing import LeadsImported
 
 TICK_DRAIN_SECONDS = 45.0  # of a minute between cron ticks: the next tick starts after this one ends
@@ -150,21 +152,27 @@ def db_upgrade() -> None:
 
 @cli.command("import")
 def import_csv(
-    file: Annotated[Path, typer.Argument(help="CSV with a header row, UTF-8 (with or without BOM).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV (UTF-8, UTF-16 or a legacy encoding such as cp1252) or .xlsx, with a header row."
+        ),
+    ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report; write nothing.")] = False,
 ) -> None:
-    """Capture every row of FILE; rejected rows and likely duplicates go to FILE.report.csv
-    (rows numbered as a spreadsheet shows them: the header is row 1)."""
+    """Capture every row of FILE; FILE.report.csv says what became of each row (rows numbered
+    as a spreadsheet shows them: the header is row 1), columns not imported first."""
     from bot.database import open_database
+    from bot.import_owners import OwnerDirectory
     from domain.permissions import system_actor
     from handlers.commands import CaptureChannel
     from handlers.context import Context
-    from handlers.import_rows import UnreadableCsv, decode, read_layout, read_rows
+    from handlers.import_rows import UnreadableCsv, read_file
     from handlers.importing import import_leads
+    from handlers.registry import run
 
     try:
-        text = decode(file.read_bytes())
-        layout = read_layout(text)
+        layout, rows = read_file(file.read_bytes(), file.name)
     except OSError as exc:
         _refuse(f"Cannot read {file}: {exc.strerror or exc}.")
     except UnreadableCsv as exc:
@@ -173,23 +181,41 @@ def import_csv(
     _, uow_factory = open_database(settings.database_url)
     actor = system_actor(workspace_of(settings), str(CaptureChannel.IMPORT))
     ctx = Context(actor, datetime.now(UTC), config)
-    rows = read_rows(text, layout)
+    owners = OwnerDirectory(config, _slack_client(settings))
     try:
         with _progress_bar(layout.rows) as progress:
-            result = import_leads(rows, uow_factory(), ctx, dry_run=dry_run, progress=progress)
-    except DomainError as exc:
+            # through the bus: the imported leads are then scored and routed, their teams told once
+            work = partial(
+                import_leads,
+                rows,
+                dry_run=dry_run,
+                progress=progress,
+                owners=owners,
+                columns=layout.skipped,
+            )
+            result = run(work, uow_factory(), ctx)
+    except (DomainError, UnreadableCsv) as exc:
         typer.secho(f"Import stopped: {exc}", fg="red", err=True)
         raise typer.Exit(1) from exc
-    report = file.with_name(f"{file.name}.report.csv")
+    report = report_path(file)
     typer.echo(_import_summary(file, result))
-    if layout.ignored:
-        typer.echo(f"Ignored columns: {', '.join(layout.ignored)}")
+    if layout.skipped:
+        typer.echo("Columns not imported: " + "; ".join(layout.skipped))
     try:
-        _write_report(report, result.problems)
+        _write_report(report, result)
     except OSError as exc:
         typer.secho(f"Could not write the report {report}: {exc.strerror or exc}.", fg="red", err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"Report: {report}")
+
+
+def _slack_client(settings: Settings) -> "WebClient | None":
+    """For finding owners by email; None without a bot token (the console's database)."""
+    if not settings.has_slack() or settings.slack_bot_token is None:
+        return None
+    from slack_sdk import WebClient
+
+    return WebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.api_url)
 
 
 def _import_summary(file: Path, result: "LeadsImported") -> str:
@@ -198,10 +224,10 @@ def _import_summary(file: Path, result: "LeadsImported") -> str:
     return f"{file.name}: {import_counts(result)}"
 
 
-def _write_report(path: Path, problems: "tuple[ImportProblem, ...]") -> None:
+def _write_report(path: Path, result: "LeadsImported") -> None:
     from bot.import_report import report_csv
 
-    path.write_text(report_csv(problems), encoding="utf-8", newline="")
+    path.write_text(report_csv(result.problems, result.columns), encoding="utf-8", newline="")
 
 
 @contextmanager
@@ -222,6 +248,12 @@ def _progress_bar(rows: int) -> Iterator[Callable[[int], None]]:
 def _refuse(message: str) -> NoReturn:
     typer.secho(message, fg="red", err=True)
     raise typer.Exit(2)
+
+
+def report_path(file: Path) -> Path:
+    """DESIGN.md's `FILE.report.csv` beside `FILE.csv` or `FILE.xlsx`: `leads.csv` gives
+    `leads.report.csv`."""
+    return file.with_name(f"{file.stem}.report.csv")
 
 
 @cli.command()
