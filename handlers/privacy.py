@@ -1,4 +1,4 @@
-"""Personal data per person (issue 16 item 3): export what is held about an email, and
+"""Personal data per person: export what is held about an email, and
 erase it. Transport-agnostic: the CLI and `/lead privacy` both call these."""
 
 import re

@@ -1,4 +1,4 @@
-"""What is held about one person, found by email, and its erasure (issue 16 item 3).
+"""What is held about one person, found by email, and its erasure, under data-protection law.
 
 A person is every lead with their email, the contacts (buyers) with it, the other buying
 cycles of those contacts, and the leads merged with any of these: one closure. Rows tied

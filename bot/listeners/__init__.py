@@ -25,7 +25,7 @@ def register(app: App, deps: Deps, home: Home) -> None:
     commands.register(app, deps)  # first: /lead is the most frequent request (see there)
     qualify.register(app, deps)
     import_upload.register(app, deps)
-    privacy.register(app, deps)  # issue 16: /lead privacy, admins only
+    privacy.register(app, deps)  # personal data: /lead privacy, admins only
     actions.register(app, deps)
     followups.register(app, deps)
     shortcuts.register(app, deps)
