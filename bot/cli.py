@@ -169,6 +169,7 @@ def import_csv(
     from handlers.context import Context
     from handlers.import_rows import UnreadableCsv, read_file
     from handlers.importing import import_leads
+    from handlers.privacy import remember_report
     from handlers.registry import run
 
     try:
@@ -206,6 +207,7 @@ def import_csv(
     except OSError as exc:
         typer.secho(f"Could not write the report {report}: {exc.strerror or exc}.", fg="red", err=True)
         raise typer.Exit(1) from exc
+    remember_report(uow_factory(), actor.team_id, actor.user_id, report, ctx.now)  # for an erasure
     typer.echo(f"Report: {report}")
 
 

@@ -1,18 +1,30 @@
 """Personal data per person: export what is held about an email, and
 erase it. Transport-agnostic: the CLI and `/lead privacy` both call these."""
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field
 
 from handlers.commands import Command
-from store.privacy import Person, erase_person, export_person, find_people, forget_freed_space
+from store.privacy import (
+    REPORT_ACTION,
+    Person,
+    erase_person,
+    export_person,
+    find_people,
+    forget_freed_space,
+    report_paths,
+    scrub_text,
+)
 from store.unit_of_work import SqlUnitOfWork
 
+log = logging.getLogger(__name__)
 ERASE_ACTION = "person.erased"
 EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s]+")
 
@@ -72,9 +84,45 @@ def erase_personal_data(
             )
         uow.commit()
         engine = uow.session.get_bind()
+        reports = report_paths(uow.session, [person.team_id for person in people])
     if people:
+        _scrub_reports(reports, {needle for p in people for needle in p.identifiers | p.names})
         forget_freed_space(engine)
     return _held(email.strip(), people)
+
+
+def remember_report(uow: SqlUnitOfWork, team_id: str, actor_id: str, path: Path, now: datetime) -> None:
+    """An import report on disk quotes rows (a rejected email, a value left out): where it is
+    goes into the audit log, so an erasure can find it and blank the person in it."""
+    with uow:
+        uow.audit.record(
+            team_id=team_id,
+            actor_id=actor_id,
+            action=REPORT_ACTION,
+            entity="import_report",
+            entity_ref=path.name[-64:],
+            at=now,
+            after={"path": str(path.resolve())},
+        )
+        uow.commit()
+
+
+def _scrub_reports(paths: Sequence[str], needles: set[str]) -> None:
+    """Blank the person in the import reports still on disk (moved or deleted ones are gone
+    from Leadbot's reach; an unreadable one is left, and logged without its content)."""
+    for name in paths:
+        path = Path(name)
+        try:
+            text = path.read_text(encoding="utf-8")
+            scrubbed = scrub_text(text, needles)
+            if scrubbed != text:
+                path.write_text(scrubbed, encoding="utf-8", newline="")
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeError) as error:
+            log.warning(
+                "could not blank an erased person in the import report %s (%s)", path, type(error).__name__
+            )
 
 
 class PrivacyRequest(Command):

@@ -151,6 +151,25 @@ def _rows(session: Session, table: Any, *where: Any) -> list[Any]:
     return list(session.scalars(sa.select(table).where(*where).order_by(*table.__table__.primary_key)))
 
 
+# --- import reports on disk -------------------------------------------------------------
+
+REPORT_ACTION = "import.report_written"  # the audit entry that says where a report went
+
+
+def report_paths(session: Session, team_ids: Iterable[str]) -> list[str]:
+    """Where `leadbot import` wrote its reports for these workspaces (the audit log says)."""
+    query = sa.select(AuditRow.after).where(
+        AuditRow.team_id.in_(list(team_ids)), AuditRow.action == REPORT_ACTION
+    )
+    return sorted({str(after["path"]) for after in session.scalars(query) if after and after.get("path")})
+
+
+def scrub_text(text: str, needles: Iterable[str]) -> str:
+    """The text with every way of writing each needle replaced by ERASED."""
+    forms = sorted({form for needle in needles for form in _variants(needle)}, key=len, reverse=True)
+    return _replace_all(text, forms)
+
+
 # --- what SQLite keeps after a row is gone ---------------------------------------------
 
 

@@ -30,6 +30,20 @@ def slack(signed_runtime, fake_slack) -> LocalWorkspace:
 
 
 @pytest.fixture
+def import_report(dana, env, tmp_path) -> Path:
+    """`leadbot import` of a file whose report quotes Dana's email (a colleague's row gave it
+    as a website): a file Leadbot writes, which the erasure must reach too."""
+    sheet = tmp_path / "imports" / "skinner.csv"
+    sheet.parent.mkdir()
+    sheet.write_text(f"name,email,website\nWalter Skinner,skinner@fbi.gov,see {EMAIL}\n", encoding="utf-8")
+    result = runner.invoke(cli, ["import", str(sheet)], env=env)
+    assert result.exit_code == 0, result.output
+    report = sheet.with_name("skinner.report.csv")
+    assert EMAIL in report.read_text(encoding="utf-8")
+    return report
+
+
+@pytest.fixture
 def dana(slack, server):
     """Dana, with two leads (one converted, then back), notes, a reminder, events; and Fox,
     who must come through untouched."""
@@ -110,7 +124,7 @@ def test_erase_without_yes_says_what_and_changes_nothing(dana, env):
     assert export(env) == before
 
 
-def test_erase_leaves_no_trace_and_the_report_adds_up(dana, env, slack, database_url):
+def test_erase_leaves_no_trace_and_the_report_adds_up(dana, env, slack, database_url, import_report):
     report_before = slack.slash(MIA, "report").text
     assert traces_in(database_url)  # the search finds what is there
 
@@ -121,6 +135,8 @@ def test_erase_leaves_no_trace_and_the_report_adds_up(dana, env, slack, database
     queue = queue_file(database_url)
     assert queue is None or traces_in(f"sqlite:///{queue}") == []
     assert slack.slash(MIA, "report").text == report_before
+    kept = import_report.read_text(encoding="utf-8")
+    assert EMAIL not in kept and "Website `see (erased)`" in kept
     assert "Fox Mulder" in slack.slash(ANN, "show L-2").text
     erased = slack.slash(ANN, "show L-1").text
     assert "(erased)" in erased
@@ -150,7 +166,5 @@ def test_erase_leaves_no_trace_in_the_sqlite_files_either(dana, env, database_ur
     database = Path(sa.engine.make_url(database_url).database)
     assert runner.invoke(cli, ["privacy", "erase", EMAIL, "--yes"], env=env).exit_code == 0
     files = [path for path in database.parent.iterdir() if path.name.startswith(database.stem)]
-    found = [
-        (path.name, trace) for path in files for trace in TRACES if trace.encode() in path.read_bytes()
-    ]
+    found = [(path.name, trace) for path in files for trace in TRACES if trace.encode() in path.read_bytes()]
     assert found == []
