@@ -7,6 +7,7 @@ from decimal import Decimal
 from domain.activity import Activity
 from domain.assignment import Assignment, Decision
 from domain.lead import Lead
+from domain.lead_filter import LeadFilter
 from domain.merging import Difference
 from domain.predictive import MIN_HISTORY, Factor
 from domain.qualification import Qualification
@@ -133,6 +134,22 @@ class LeadList:
     title: str
     leads: tuple[LeadView, ...]
     empty_hint: str
+
+
+@dataclass(frozen=True, slots=True)
+class LeadPage:
+    """One page of `/lead list`: the filter it shows (to say, and to page on), how many leads
+    match in all, and this page's."""
+
+    filter: LeadFilter
+    page: int
+    page_size: int
+    total: int
+    leads: tuple[LeadView, ...]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,6 +369,7 @@ Result = (
     LeadCaptured
     | LeadDetails
     | LeadList
+    | LeadPage
     | ActivityAdded
     | ReminderSet
     | LeadsMerged

@@ -12,6 +12,7 @@ from domain.events import Event, MessageQueued
 from store.contacts import ContactRepository
 from store.deferred import DeferredCommands
 from store.engagement import EngagementRepository
+from store.lead_lists import LeadListRepository
 from store.leads import LeadRepository
 from store.merges import MergeRepository
 from store.outbox import OutboxRepository
@@ -31,6 +32,7 @@ CONFLICT_MESSAGE = (
 
 class SqlUnitOfWork:
     leads: LeadRepository
+    lead_lists: LeadListRepository
     activities: ActivityRepository
     reminders: ReminderRepository
     outbox: OutboxRepository
@@ -69,6 +71,7 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         session = self._session = self._factory()
         self.leads = LeadRepository(session)
+        self.lead_lists = LeadListRepository(session)
         self.activities = ActivityRepository(session)
         self.reminders = ReminderRepository(session)
         self.outbox = OutboxRepository(session)

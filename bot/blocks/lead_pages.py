@@ -1,0 +1,64 @@
+"""A page of `/lead list`: a line saying how many leads match which filter, up to 20 rows with
+Show, and Previous / Next buttons that carry the filter."""
+
+from typing import Any
+
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
+
+from bot.blocks.fit import Room, rows_that_fit
+from bot.blocks.lead_card import headline
+from bot.blocks.text import SlackMessage, safe, user
+from bot.ids import ActionId, BlockId, LeadValue, ListAction, ListPageValue
+from domain.lead_filter import Sort
+from handlers.results import LeadPage, LeadView
+
+ORDER = {Sort.SCORE: "hottest first", Sort.CREATED: "newest first", Sort.STALE: "longest untouched first"}
+Block = dict[str, Any]
+
+
+def page_message(result: LeadPage) -> SlackMessage:
+    summary = _summary(result)
+    head = [_section(summary)]
+    pager = _pager(result)
+    rows = [[_row(lead)] for lead in result.leads]
+    shown = rows_that_fit(rows, Room().less([*head, *pager, _section("…")]))
+    blocks = head + [row[0] for row in rows[:shown]]
+    if shown < len(rows):
+        blocks.append(_section(f"…{len(rows) - shown} more on this page do not fit: narrow the filter."))
+    return SlackMessage(text=summary, blocks=blocks + pager)
+
+
+def _summary(result: LeadPage) -> str:
+    described = f"`{safe(result.filter.text(), 1600)}`" if result.filter.pairs() else "no filter"
+    if not result.total:
+        return f"No lead you can see matches {described}. Loosen the filter, or `/lead help list`."
+    noun = "lead matches" if result.total == 1 else "leads match"
+    where = f"page {result.page} of {result.pages}, " if result.pages > 1 else ""
+    first = (result.page - 1) * result.page_size
+    span = f"{first + 1}–{first + len(result.leads)}" if result.leads else "none on this page"
+    return f"*{result.total}* {noun} {described} ({where}{span}, {ORDER[result.filter.sort]})"
+
+
+def _row(lead: LeadView) -> Block:
+    owner = user(lead.owner_id) if lead.owner_id else "unassigned"
+    team = f" · {safe(lead.sales_team, 64)}" if lead.sales_team else ""
+    text = f"{headline(lead)}\n{lead.status} · score {lead.score} · {owner}{team}"
+    show = ButtonElement(text="Show", action_id=ActionId.SHOW, value=LeadValue(lead.number).encode())
+    return dict(SectionBlock(text=MarkdownTextObject(text=text), accessory=show).to_dict())
+
+
+def _pager(result: LeadPage) -> list[Block]:
+    """Previous / Next where there is a page that way; nothing when all fit on one."""
+    text = result.filter.text()
+    buttons = []
+    if result.page > 1:
+        value = ListPageValue(min(result.page - 1, result.pages), text).encode()
+        buttons.append(ButtonElement(text="Previous", action_id=ListAction.PREVIOUS, value=value))
+    if result.page < result.pages:
+        value = ListPageValue(result.page + 1, text).encode()
+        buttons.append(ButtonElement(text="Next", action_id=ListAction.NEXT, value=value))
+    return [dict(ActionsBlock(block_id=BlockId.LIST_PAGES, elements=buttons).to_dict())] if buttons else []
+
+
+def _section(text: str) -> Block:
+    return dict(SectionBlock(text=MarkdownTextObject(text=text)).to_dict())

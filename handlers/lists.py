@@ -1,0 +1,56 @@
+"""`/lead list`: a filtered, sorted page of the leads the actor may see."""
+
+from datetime import datetime, timedelta
+
+from domain.countries import country_terms
+from domain.lead_filter import Age, LeadFilter, Owner
+from domain.permissions import visibility
+from handlers.commands import ListLeads
+from handlers.context import Context
+from handlers.results import LeadPage, LeadView
+from store.lead_lists import ListQuery
+from store.unit_of_work import SqlUnitOfWork
+
+PAGE_SIZE = 20
+
+
+def list_leads(cmd: ListLeads, uow: SqlUnitOfWork, ctx: Context) -> LeadPage:
+    """Reps see their own leads and their teams' unassigned ones, managers their teams',
+    admins every lead (domain/permissions.visibility); merged-away leads never."""
+    query = resolve(cmd.filter, ctx)
+    with uow:
+        found = uow.lead_lists.page(ctx.actor.team_id, query, (cmd.page - 1) * PAGE_SIZE, PAGE_SIZE)
+    leads = tuple(LeadView.of(lead) for lead in found.leads)
+    return LeadPage(cmd.filter, cmd.page, PAGE_SIZE, found.total, leads)
+
+
+def resolve(wanted: LeadFilter, ctx: Context) -> ListQuery:
+    """The filter as the store applies it: `me` is the actor, a country every spelling of
+    it (a region its members), ages instants before now. Bad countries raise InvalidInput."""
+    owners = tuple(ctx.actor.user_id if o == Owner.ME else o for o in wanted.owners if o != Owner.NONE)
+    regions = ctx.config.routing.regions
+    return ListQuery(
+        visibility=visibility(ctx.actor),
+        statuses=tuple(str(s) for s in wanted.statuses),
+        owners=owners,
+        unowned=Owner.NONE in wanted.owners,
+        teams=wanted.teams,
+        sources=wanted.sources,
+        campaigns=wanted.campaigns,
+        countries=country_terms(wanted.countries, regions) if wanted.countries else (),
+        products=wanted.products,
+        scores=wanted.scores,
+        created_since=_since(wanted.created, ctx.now, older=False),
+        created_before=_since(wanted.created, ctx.now, older=True),
+        touched_since=_since(wanted.stale, ctx.now, older=False),
+        untouched_since=_since(wanted.stale, ctx.now, older=True),
+        stages=tuple(str(s) for s in wanted.stages),
+        sort=wanted.sort,
+    )
+
+
+def _since(age: Age | None, now: datetime, *, older: bool) -> datetime | None:
+    """The instant `age` days before now, when the age looks that way (older or newer)."""
+    if age is None or age.older is not older:
+        return None
+    return now - timedelta(days=age.days)

@@ -1,0 +1,72 @@
+"""/lead list through the real Bolt app with signed requests: pages, paging in place, bad filters."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from support import ADA, ANN, MIA, wait_for_calls
+
+from bot.standin.workspace import buttons_in
+from domain.config import CONSOLE_WORKSPACE
+from domain.lead import Lead
+
+
+def seed(runtime, count, **fields):
+    now = datetime.now(UTC)
+    with runtime.uow_factory() as uow:
+        for n in range(count):
+            values = {"sales_team": "sales", "score": n, "source": "webinar"} | fields
+            uow.leads.add(Lead(CONSOLE_WORKSPACE, f"Lead {n:03}", now - timedelta(days=1), ANN, **values))
+        uow.commit()
+
+
+def button(blocks, label):
+    return next(b for b in buttons_in(blocks) if b.label == label)
+
+
+def shows(blocks) -> list[str]:
+    return [b.value for b in buttons_in(blocks) if b.label == "Show"]
+
+
+def test_a_manager_pages_through_a_filtered_list_in_place(slack, runtime, fake_slack):
+    seed(runtime, 45)
+    seed(runtime, 3, source="referral")
+    first = slack.slash(MIA, "list source:webinar score:>1")
+    assert "*43* leads match `source:webinar score:&gt;1`" in first.text
+    assert len(shows(first.blocks)) == 20 and "Lead 044" in json.dumps(first.blocks)
+    assert [b.label for b in buttons_in(first.blocks) if b.label != "Show"] == ["Next"]
+    slack.click(MIA, button(first.blocks, "Next"))
+    second = wait_for_calls(fake_slack, "response_url")[0].params
+    assert second["replace_original"] is True
+    assert "page 2 of 3" in second["text"] and "Lead 024" in json.dumps(second["blocks"])
+    assert [b.label for b in buttons_in(second["blocks"]) if b.label != "Show"] == ["Previous", "Next"]
+    slack.click(MIA, button(second["blocks"], "Next"))
+    third = wait_for_calls(fake_slack, "response_url", 2)[1].params
+    assert len(shows(third["blocks"])) == 3 and "41–43" in third["text"]
+
+
+def test_a_rows_show_button_opens_the_lead(slack, runtime, fake_slack):
+    seed(runtime, 1)
+    listed = slack.slash(ADA, "list")
+    slack.click(ADA, button(listed.blocks, "Show"))
+    card = wait_for_calls(fake_slack, "response_url")[0].params
+    assert "Lead 000" in json.dumps(card["blocks"])
+
+
+def test_a_bad_filter_is_named_with_a_guess_and_how_to_write_it(slack, runtime):
+    seed(runtime, 2)
+    reply = slack.slash(MIA, "list statu:new")
+    assert "`statu:` is not a list filter" in reply.text and "Did you mean `status:`" in reply.text
+    assert "Lead 00" not in json.dumps(reply.body)
+    assert "not available yet" in slack.slash(MIA, "list tag:hot").text
+    assert "not a score filter" in slack.slash(MIA, "list score:lots").text
+
+
+def test_a_filter_that_matches_nothing_says_so(slack, runtime):
+    seed(runtime, 2)
+    reply = slack.slash(MIA, "list status:lost")
+    assert "No lead you can see matches `status:lost`" in reply.text
+    assert buttons_in(reply.blocks) == []
+
+
+def test_help_lists_the_list_subcommand(slack):
+    assert "list" in slack.slash(ANN, "help list").text
