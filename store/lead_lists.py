@@ -119,12 +119,19 @@ def _times(query: ListQuery, touch: sa.ColumnElement[datetime]) -> list[sa.Colum
     return found
 
 
-def _order(sort: Sort, touch: sa.ColumnElement[datetime]) -> tuple[sa.UnaryExpression[Any], ...]:
+def _order(sort: Sort, touch: Any, source: sa.Subquery | None = None) -> tuple[sa.UnaryExpression[Any], ...]:
+    """The list's order, over the leads table or over the page's subquery of it."""
+    columns: Any = source.c if source is not None else LeadRow
     if sort is Sort.CREATED:
-        return (LeadRow.created_at.desc(), LeadRow.number.desc())
+        return (columns.created_at.desc(), columns.number.desc())
     if sort is Sort.STALE:
-        return (touch.asc(), LeadRow.number.asc())
-    return (LeadRow.score.desc(), LeadRow.number.desc())
+        return (touch.asc(), columns.number.asc())
+    return (columns.score.desc(), columns.number.desc())
+
+
+def _whole_workspace(query: ListQuery) -> bool:
+    """No condition an index narrows: the list reads most of the workspace's leads."""
+    return query.visibility.everything and not (query.owners or query.unowned or query.teams)
 
 
 class LeadListRepository:
@@ -132,22 +139,38 @@ class LeadListRepository:
         self._s = session
 
     def page(self, team_id: str, query: ListQuery, offset: int, limit: int) -> ListPage:
-        """The leads at `offset` in the list's order, and how many match in all."""
-        touch = _last_touch()
-        total = sa.func.count().over().label("total")
-        statement = sa.select(LeadRow, total).where(
-            LeadRow.team_id == team_id, LeadRow.merged_into_id.is_(None)
-        )
+        """The leads at `offset` in the list's order, and how many match in all. One query:
+        the inner select reads only ids, sort keys and the window count over every match;
+        whole rows are read for the page's leads alone."""
+        touch = _last_touch().label("touch")
+        needs_touch = query.sort is Sort.STALE or query.touched_since or query.untouched_since
+        keys = [LeadRow.id, LeadRow.score, LeadRow.created_at, LeadRow.number]
+        matches = sa.select(*keys, *([touch] if needs_touch else []), sa.func.count().over().label("total"))
+        matches = matches.where(self._workspace(query) == team_id, LeadRow.merged_into_id.is_(None))
         if query.stages:
-            statement = statement.outerjoin(LeadScoreRow, LeadScoreRow.lead_id == LeadRow.id)
-        statement = statement.where(*_conditions(query, touch))
+            matches = matches.outerjoin(LeadScoreRow, LeadScoreRow.lead_id == LeadRow.id)
+        inner = matches.where(*_conditions(query, touch))
+        ordered = _order(query.sort, touch)
+        hits = inner.order_by(*ordered).offset(offset).limit(limit).subquery()
+        page = sa.select(LeadRow, hits.c.total).join(hits, hits.c.id == LeadRow.id)
         rows = self._s.execute(
-            statement.order_by(*_order(query.sort, touch)).offset(offset).limit(limit)
+            page.order_by(*_order(query.sort, hits.c.touch if needs_touch else None, hits))
         ).all()
         if not rows and offset > 0:  # past the end (leads left the list): count them anyway
-            return ListPage(self._count(statement), [])
+            return ListPage(self._count(inner), [])
         return ListPage(int(rows[0].total) if rows else 0, [to_lead(row[0]) for row in rows])
 
-    def _count(self, statement: sa.Select[LeadRow, int]) -> int:
-        counted = sa.select(sa.func.count()).select_from(statement.with_only_columns(LeadRow.id).subquery())
+    def _workspace(self, query: ListQuery) -> Any:
+        """The team_id column to filter on. SQLite, lacking statistics, would walk a whole
+        workspace through an index on team_id and then read each row, three to four times
+        slower than reading the table: a unary `+` (SQLite's documented way) keeps it off the
+        index when nothing else narrows the list. PostgreSQL's planner is left alone."""
+        if _whole_workspace(query) and self._s.get_bind().dialect.name == "sqlite":
+            return sa.literal_column("+leads.team_id", sa.String)
+        return LeadRow.team_id
+
+    def _count(self, statement: Any) -> int:
+        counted = sa.select(sa.func.count()).select_from(
+            statement.with_only_columns(LeadRow.id, maintain_column_froms=True).subquery()
+        )
         return int(self._s.execute(counted).scalar_one())

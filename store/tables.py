@@ -69,6 +69,9 @@ class LeadRow(Base):
         # The predictive score's sweep counts closed leads per workspace every few seconds:
         # from this index alone, without reading the table.
         sa.Index(None, "status", "team_id", "closed_at"),
+        # `/lead list` for a manager (their teams) or with team:, hottest first: the team's
+        # leads off the index instead of the workspace's (bench/list_page.py).
+        sa.Index(None, "team_id", "sales_team", "score"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(TeamId)

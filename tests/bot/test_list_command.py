@@ -70,3 +70,14 @@ def test_a_filter_that_matches_nothing_says_so(slack, runtime):
 
 def test_help_lists_the_list_subcommand(slack):
     assert "list" in slack.slash(ANN, "help list").text
+
+
+def test_a_filter_read_from_its_own_text_is_the_same_filter():
+    from bot.grammar.lists import read_filter
+    from bot.tokens import split_words
+
+    typed = (
+        'source:"trade show",webinar owner:<@U0REP0ANN>,none country:EMEA score:20..60 stale:>14d sort:stale'
+    )
+    once = read_filter(list(split_words(typed)))
+    assert read_filter(list(split_words(once.text()))) == once
