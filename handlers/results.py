@@ -134,6 +134,7 @@ class LeadList:
     title: str
     leads: tuple[LeadView, ...]
     empty_hint: str
+    more: int = 0  # matches beyond those listed (a search shows the best few)
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,8 @@ class ListQuery:
     touched_since: datetime | None = None
     untouched_since: datetime | None = None  # no note, call, email or meeting since then
     stages: tuple[str, ...] = ()
+    phone: str | None = None  # E.164, as leads hold it (`/lead find +49 30 901820`)
+    email_domain: str | None = None  # lower case (`/lead find @acme.com`)
     sort: Sort = Sort.SCORE
 
 
@@ -101,9 +103,18 @@ def _conditions(query: ListQuery, touch: sa.ColumnElement[datetime]) -> list[sa.
     if query.scores:
         found.append(sa.or_(*(_span(span) for span in query.scores)))
     found += _times(query, touch)
+    if query.phone is not None:
+        found.append(LeadRow.phone == query.phone)
+    if query.email_domain is not None:
+        found.append(sa.func.lower(LeadRow.email).like(f"%@{_escaped(query.email_domain)}", escape="\\"))
     if query.stages:
         found.append(sa.func.coalesce(LeadScoreRow.stage, str(Stage.LEAD)).in_(query.stages))
     return found
+
+
+def _escaped(text: str) -> str:
+    """LIKE's wildcards as literal characters."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _times(query: ListQuery, touch: sa.ColumnElement[datetime]) -> list[sa.ColumnElement[bool]]:
@@ -159,6 +170,13 @@ class LeadListRepository:
         if not rows and offset > 0:  # past the end (leads left the list): count them anyway
             return ListPage(self._count(inner), [])
         return ListPage(int(rows[0].total) if rows else 0, [to_lead(row[0]) for row in rows])
+
+    def search_corpus(self, team_id: str, scope: Visibility) -> dict[int, str]:
+        """Number -> searchable text of the live leads the viewer may see, for `/lead find`."""
+        query = sa.select(LeadRow.number, LeadRow.search_text).where(
+            LeadRow.team_id == team_id, LeadRow.merged_into_id.is_(None), _visible(scope)
+        )
+        return {number: text for number, text in self._s.execute(query)}
 
     def _workspace(self, query: ListQuery) -> Any:
         """The team_id column to filter on. SQLite, lacking statistics, would walk a whole

@@ -80,7 +80,8 @@ def _(result: LeadDetails) -> SlackMessage:
 
 @render.register
 def _(result: LeadList) -> SlackMessage:
-    text = f"{escape(result.title)}: {len(result.leads)} found"
+    found = f"{len(result.leads)} of {len(result.leads) + result.more}" if result.more else len(result.leads)
+    text = f"{escape(result.title)}: {found} found"
     return SlackMessage(text=text, blocks=list_blocks(result))
 
 

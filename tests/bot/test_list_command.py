@@ -81,3 +81,12 @@ def test_a_filter_read_from_its_own_text_is_the_same_filter():
     )
     once = read_filter(list(split_words(typed)))
     assert read_filter(list(split_words(once.text()))) == once
+
+
+def test_find_by_phone_and_domain_says_how_many_more(slack):
+    slack.slash(ANN, "add Dana Scully +49 30 901820 dana@globex.com")
+    for n in range(11):
+        slack.slash(ANN, f"add Globex Person{n} p{n}@globex.com")
+    assert "Dana Scully" in json.dumps(slack.slash(ANN, "find +4930901820").blocks)
+    by_domain = slack.slash(ANN, "find @globex.com")
+    assert "10 of 12 found" in by_domain.text and "and 2 more. Narrow" in json.dumps(by_domain.blocks)
