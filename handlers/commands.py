@@ -60,6 +60,14 @@ class ListLeads(Command):
 
     filter: LeadFilter = LeadFilter()
     page: int = Field(default=1, gt=0, le=100_000)
+    saved: str | None = Field(default=None, max_length=40)  # `/lead list <name>`: that saved filter
+
+
+class SaveList(Command):
+    """`/lead list save <name> <filters>`: the person's own named filter (one name, one filter)."""
+
+    name: str = Field(min_length=1, max_length=40)
+    filter: LeadFilter
 
 
 class MyLeads(Command):

@@ -3,11 +3,12 @@
 from datetime import datetime, timedelta
 
 from domain.countries import country_terms
-from domain.lead_filter import Age, LeadFilter, Owner
+from domain.errors import NotFound
+from domain.lead_filter import Age, LeadFilter, Owner, parse_filter
 from domain.permissions import visibility
-from handlers.commands import ListLeads
+from handlers.commands import ListLeads, SaveList
 from handlers.context import Context
-from handlers.results import LeadPage, LeadView
+from handlers.results import LeadPage, LeadView, ListSaved
 from store.lead_lists import ListQuery
 from store.unit_of_work import SqlUnitOfWork
 
@@ -17,11 +18,34 @@ PAGE_SIZE = 20
 def list_leads(cmd: ListLeads, uow: SqlUnitOfWork, ctx: Context) -> LeadPage:
     """Reps see their own leads and their teams' unassigned ones, managers their teams',
     admins every lead (domain/permissions.visibility); merged-away leads never."""
-    query = resolve(cmd.filter, ctx)
     with uow:
+        wanted = _saved(uow, ctx, cmd.saved) if cmd.saved else cmd.filter
+        query = resolve(wanted, ctx)
         found = uow.lead_lists.page(ctx.actor.team_id, query, (cmd.page - 1) * PAGE_SIZE, PAGE_SIZE)
     leads = tuple(LeadView.of(lead) for lead in found.leads)
-    return LeadPage(cmd.filter, cmd.page, PAGE_SIZE, found.total, leads)
+    return LeadPage(wanted, cmd.page, PAGE_SIZE, found.total, leads, cmd.saved)
+
+
+def save_list(cmd: SaveList, uow: SqlUnitOfWork, ctx: Context) -> ListSaved:
+    """A person's own named filter; saving a name again replaces its filter."""
+    resolve(cmd.filter, ctx)  # a bad country is refused now, not each time the list is shown
+    with uow:
+        new = uow.saved_lists.save(
+            ctx.actor.team_id, ctx.actor.user_id, cmd.name, cmd.filter.pairs(), ctx.now
+        )
+        uow.commit()
+    return ListSaved(cmd.name, cmd.filter, new)
+
+
+def _saved(uow: SqlUnitOfWork, ctx: Context, name: str) -> LeadFilter:
+    pairs = uow.saved_lists.get(ctx.actor.team_id, ctx.actor.user_id, name)
+    if pairs is not None:
+        return parse_filter(pairs)
+    names = uow.saved_lists.names(ctx.actor.team_id, ctx.actor.user_id)
+    yours = f"Yours: {', '.join(names)}." if names else "You have none yet."
+    raise NotFound(
+        f"You have no saved list `{name}`. {yours} Save one with `/lead list save <name> <filters>`."
+    )
 
 
 def resolve(wanted: LeadFilter, ctx: Context) -> ListQuery:

@@ -45,6 +45,7 @@ from handlers.commands import (
     RecordEngagement,
     ReopenLead,
     RouteLead,
+    SaveList,
     SetAway,
     SetProbability,
     SetReminder,
@@ -60,7 +61,7 @@ from handlers.engagement import record_engagement
 from handlers.explain import explain_score
 from handlers.followups import complete_reminder, log_reminder_call, snooze_reminder
 from handlers.import_summary import summarise_import
-from handlers.lists import list_leads
+from handlers.lists import list_leads, save_list
 from handlers.lookup import find_leads, my_leads, show_lead
 from handlers.merge import keep_both, merge_leads, undo_merge
 from handlers.nurture import enroll_lead, stop_nurture
@@ -97,6 +98,7 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     FindLeads: find_leads,
     MyLeads: my_leads,
     ListLeads: list_leads,
+    SaveList: save_list,
     AddNote: add_note,
     LogActivity: log_activity,
     SetReminder: set_reminder,

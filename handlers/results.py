@@ -147,10 +147,18 @@ class LeadPage:
     page_size: int
     total: int
     leads: tuple[LeadView, ...]
+    saved: str | None = None  # the saved list's name, when it was asked for by name
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
+
+
+@dataclass(frozen=True, slots=True)
+class ListSaved:
+    name: str
+    filter: LeadFilter
+    new: bool  # False: it replaced a list of that name
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,6 +379,7 @@ Result = (
     | LeadDetails
     | LeadList
     | LeadPage
+    | ListSaved
     | ActivityAdded
     | ReminderSet
     | LeadsMerged

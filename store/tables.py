@@ -350,6 +350,17 @@ class RoutingTurnRow(Base):
     last_turn: Mapped[int] = mapped_column(sa.Integer, default=0)
 
 
+class SavedListRow(Base):
+    """`/lead list save <name> <filters>`: a person's named filter, as key:value pairs."""
+
+    __tablename__ = "saved_lists"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    user_id: Mapped[str] = mapped_column(UserId, primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    pairs: Mapped[list[list[str]]] = mapped_column(sa.JSON)  # [["status", "new"], ...]
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class RepAbsenceRow(Base):
     """`/lead ooo until ...`: routing skips the rep until then."""
 

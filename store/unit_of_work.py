@@ -21,6 +21,7 @@ from store.qualifications import QualificationRepository
 from store.reminders import ReminderRepository
 from store.repositories import ActivityRepository, AuditLog, RequestKeys
 from store.routing import RoutingRepository
+from store.saved_lists import SavedLists
 from store.scores import ScoreRepository
 from store.sla import SlaRepository
 
@@ -33,6 +34,7 @@ CONFLICT_MESSAGE = (
 class SqlUnitOfWork:
     leads: LeadRepository
     lead_lists: LeadListRepository
+    saved_lists: SavedLists
     activities: ActivityRepository
     reminders: ReminderRepository
     outbox: OutboxRepository
@@ -72,6 +74,7 @@ class SqlUnitOfWork:
         session = self._session = self._factory()
         self.leads = LeadRepository(session)
         self.lead_lists = LeadListRepository(session)
+        self.saved_lists = SavedLists(session)
         self.activities = ActivityRepository(session)
         self.reminders = ReminderRepository(session)
         self.outbox = OutboxRepository(session)

@@ -10,7 +10,7 @@ from bot.blocks.lead_card import headline
 from bot.blocks.text import SlackMessage, safe, user
 from bot.ids import ActionId, BlockId, LeadValue, ListAction, ListPageValue
 from domain.lead_filter import Sort
-from handlers.results import LeadPage, LeadView
+from handlers.results import LeadPage, LeadView, ListSaved
 
 ORDER = {Sort.SCORE: "hottest first", Sort.CREATED: "newest first", Sort.STALE: "longest untouched first"}
 Block = dict[str, Any]
@@ -30,6 +30,8 @@ def page_message(result: LeadPage) -> SlackMessage:
 
 def _summary(result: LeadPage) -> str:
     described = f"`{safe(result.filter.text(), 1600)}`" if result.filter.pairs() else "no filter"
+    if result.saved:
+        described = f"your list *{safe(result.saved, 40)}* ({described})"
     if not result.total:
         return f"No lead you can see matches {described}. Loosen the filter, or `/lead help list`."
     noun = "lead matches" if result.total == 1 else "leads match"
@@ -37,6 +39,15 @@ def _summary(result: LeadPage) -> str:
     first = (result.page - 1) * result.page_size
     span = f"{first + 1}–{first + len(result.leads)}" if result.leads else "none on this page"
     return f"*{result.total}* {noun} {described} ({where}{span}, {ORDER[result.filter.sort]})"
+
+
+def saved_message(result: ListSaved) -> SlackMessage:
+    verb = "Saved" if result.new else "Replaced"
+    filter_text = safe(result.filter.text(), 1600)
+    text = (
+        f"{verb} your list *{safe(result.name, 40)}*: `{filter_text}`. `/lead list {result.name}` shows it."
+    )
+    return SlackMessage(text=text, blocks=[_section(text)])
 
 
 def _row(lead: LeadView) -> Block:

@@ -13,7 +13,7 @@ from bot.blocks.capture import (
 from bot.blocks.closing import closed_message, qualified_message
 from bot.blocks.followups import local_when
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
-from bot.blocks.lead_pages import page_message
+from bot.blocks.lead_pages import page_message, saved_message
 from bot.blocks.lists import list_blocks
 from bot.blocks.merges import confirm_merge_message, merged_away_message
 from bot.blocks.nurture import nurture_message
@@ -38,6 +38,7 @@ from handlers.results import (
     LeadPage,
     LeadQualified,
     LeadsMerged,
+    ListSaved,
     MergeToConfirm,
     MergeUndone,
     NurtureChanged,
@@ -69,6 +70,7 @@ render.register(LeadQualified, qualified_message)
 render.register(LeadClosed, closed_message)
 render.register(PipelineReport, report_message)
 render.register(LeadPage, page_message)
+render.register(ListSaved, saved_message)
 
 
 @render.register

@@ -90,3 +90,22 @@ def test_find_by_phone_and_domain_says_how_many_more(slack):
     assert "Dana Scully" in json.dumps(slack.slash(ANN, "find +4930901820").blocks)
     by_domain = slack.slash(ANN, "find @globex.com")
     assert "10 of 12 found" in by_domain.text and "and 2 more. Narrow" in json.dumps(by_domain.blocks)
+
+
+def test_a_saved_list_is_listed_by_its_name_and_is_its_owners_alone(slack, runtime):
+    seed(runtime, 3, country="DE")
+    seed(runtime, 2, country="US")
+    saved = slack.slash(MIA, "list save Germany-Hot country:DE score:>0")
+    assert "Saved your list *germany-hot*" in saved.text
+    shown = slack.slash(MIA, "list germany-hot")
+    assert "*2* leads match your list *germany-hot* (`country:DE score:&gt;0`)" in shown.text
+    assert "Replaced your list" in slack.slash(MIA, "list save germany-hot country:DE").text
+    assert "*3* leads match" in slack.slash(MIA, "list germany-hot").text
+    assert "no saved list `germany-hot`. You have none yet." in slack.slash(ADA, "list germany-hot").text
+    assert "Yours: germany-hot." in slack.slash(MIA, "list nothing").text
+
+
+def test_saving_a_list_checks_its_name_and_filter(slack):
+    assert "cannot name a list" in slack.slash(MIA, "list save a:b status:new").text
+    assert "Give the list a name and its filters" in slack.slash(MIA, "list save hot").text
+    assert "not a country I know" in slack.slash(MIA, "list save hot country:Atlantis").text

@@ -1,4 +1,4 @@
-"""/lead list: an index on a team's leads by score
+"""/lead list: an index on a team's leads by score, and saved lists
 
 Revision ID: 0015
 Revises: 0014
@@ -7,6 +7,7 @@ Create Date: 2026-12-06 16:00:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 
@@ -17,10 +18,19 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table('saved_lists',
+    sa.Column('team_id', sa.String(length=32), nullable=False),
+    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('pairs', sa.JSON(), nullable=False),
+    sa.Column('saved_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('team_id', 'user_id', 'name', name=op.f('pk_saved_lists'))
+    )
     with op.batch_alter_table('leads', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_leads_team_id_sales_team_score'), ['team_id', 'sales_team', 'score'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table('saved_lists')
     with op.batch_alter_table('leads', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_leads_team_id_sales_team_score'))
