@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
+from domain.identity import shared_phone_identifies
 from domain.match_profile import MatchProfile, profile_of, sound_codes, word_pair
 from domain.names import (
     FREE_MAIL_DOMAINS,
@@ -209,8 +210,10 @@ def _typo_close(a: str, b: str) -> bool:
 
 
 def _identity(new: MatchProfile, old: MatchProfile) -> tuple[str, ...]:
+    """The identifiers that make the two one person (domain.identity): a phone only when no
+    other email or given name says it is a shared line."""
     same_email = bool(new.address) and new.address == old.address
-    same_phone = bool(new.phone) and new.phone == old.phone
+    same_phone = shared_phone_identifies(new, old)
     return ("same email",) * same_email + ("same phone",) * same_phone
 
 
@@ -234,6 +237,9 @@ def _judge(new: MatchProfile, old: MatchProfile) -> tuple[float, tuple[str, ...]
     if name is None:
         return (100.0, identity) if identity else None
     org, org_reasons = _org_evidence(new, old)
+    if org != "same" and new.phone and new.phone == old.phone and not identity:  # a line they share
+        org = "same"
+        org_reasons.append("same phone")
     if org != "different" and new.mailbox == old.mailbox and _distinctive(new.mailbox, new, old):
         org = "same" if org == "same" else "mailbox"
         org_reasons.append(f"same mailbox {new.mailbox}")
