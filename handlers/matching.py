@@ -20,7 +20,8 @@ def same_person(uow: SqlUnitOfWork, lead: Lead) -> tuple[Lead, str] | None:
     found = uow.leads.same_person(lead.team_id, external_id=lead.external_id, email=lead.email)
     if found is not None or not lead.phone:
         return found
-    holder = next((old for old in uow.leads.holding_phone(lead.team_id, lead.phone) if is_phone_of(lead, old)), None)
+    holders = uow.leads.holding_phone(lead.team_id, lead.phone)
+    holder = next((old for old in holders if is_phone_of(lead, old)), None)
     return (holder, "phone") if holder is not None else None
 
 

@@ -133,7 +133,9 @@ class LeadRepository:
         )
         return {number: text for number, text in self._s.execute(query)}
 
-    def same_person(self, team_id: str, *, external_id: str | None, email: str | None) -> tuple[Lead, str] | None:
+    def same_person(
+        self, team_id: str, *, external_id: str | None, email: str | None
+    ) -> tuple[Lead, str] | None:
         """The live lead that is certainly this person, and which field says so: external id
         first (the sender's own key), then email. A phone may be shared (holding_phone). A
         converted lead keeps its external id but not its email: the person is a contact now,

@@ -19,7 +19,9 @@ PHONE = "+33142685300"
         (("Marie Curie", "marie.curie+crm@acme.fr"), ("Marie Curie", "mariecurie@acme.fr")),  # dots, tags
     ],
 )
-def test_a_phone_nothing_contradicts_identifies(new: tuple[str, str | None], old: tuple[str, str | None]) -> None:
+def test_a_phone_nothing_contradicts_identifies(
+    new: tuple[str, str | None], old: tuple[str, str | None]
+) -> None:
     assert phone_identifies(*new, *old, PHONE)
 
 

@@ -164,7 +164,9 @@ def test_a_bad_value_is_refused_and_nothing_is_written(
 SWITCHBOARD = "+33 1 42 68 53 00"
 
 
-def test_colleagues_sharing_a_switchboard_are_each_their_own_lead(uow_factory: UowFactory, ann: Context) -> None:
+def test_colleagues_sharing_a_switchboard_are_each_their_own_lead(
+    uow_factory: UowFactory, ann: Context
+) -> None:
     capture(uow_factory, ann, "Marie Curie", email="marie@acme.fr", phone=SWITCHBOARD,
             fields={"company": "ACME Corp."})
 

@@ -472,7 +472,8 @@ def test_colleagues_behind_one_switchboard_each_get_a_lead_and_change_nobody_els
 
     assert (result.created, result.updated, result.duplicates, result.problems) == (3, 0, 0, ())
     leads = stored(uow_factory)
-    assert [lead["name"] for lead in leads.values()] == ["Marie Curie", "Jean Martin", "Luc Besson", "Anne Dubois"]
+    names = [lead["name"] for lead in leads.values()]
+    assert names == ["Marie Curie", "Jean Martin", "Luc Besson", "Anne Dubois"]
     assert leads["L-1"]["company"] == "ACME Corp." and len(leads["L-1"]["activities"]) == 1
     assert {lead["phone"] for lead in leads.values()} == {"+33142685300"}
 
