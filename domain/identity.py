@@ -14,8 +14,9 @@ def phone_identifies(
     new_name: str, new_email: str | None, old_name: str, old_email: str | None, phone: str
 ) -> bool:
     """Whether a phone both leads hold makes the new one the old one."""
-    return shared_phone_identifies(profile_of(new_name, new_email, phone, None),
-                                   profile_of(old_name, old_email, phone, None))
+    return shared_phone_identifies(
+        profile_of(new_name, new_email, phone, None), profile_of(old_name, old_email, phone, None)
+    )
 
 
 def shared_phone_identifies(new: MatchProfile, old: MatchProfile) -> bool:
