@@ -290,20 +290,28 @@ def likely_duplicate(new: MatchRecord, candidates: Iterable[MatchRecord]) -> Lik
 def _contradicted(new: MatchProfile, old: MatchProfile, vector: Vector) -> bool:
     """What the learned weights may not outvote. A name alone is never enough: both leads must
     name a company (among 100k leads namesakes are common; the rule above decides name-only
-    pairs). And when either lead has an email or a phone, it is read as domain.identity reads
-    it: the two must not have different emails, different companies, or a given name or
-    surname unlike the other's (level 0 or 1: a colleague or a relative, not a slip). Without
-    an email or a phone, a name and a company are all there is, and the weights decide, as in
+    pairs), and a one-word name must say enough (_bare_name). When either lead has an email
+    or a phone, it is read as domain.identity reads it: the two must not have different
+    emails, unlike companies (level 0 or 1), a given name or surname unlike the other's
+    (level 0 or 1: a colleague or a relative, not a slip), or other initials. Without an
+    email or a phone, a name and a company are all there is, and the weights decide, as in
     record linkage proper (Febrl's duplicates have names replaced: docs/benchmarks.md)."""
     given, surname, company = vector[0], vector[1], vector[2]
-    if company == MISSING:
+    if company == MISSING or (MISSING in (given, surname) and _bare_name(new, old, max(given, surname))):
         return True
     if not (new.email or new.phone or old.email or old.phone):
         return False
     unlike = (MISSING, 0, 1)
-    if emails_differ(new, old) or given in unlike or surname in unlike or company == 0:
+    if emails_differ(new, old) or given in unlike or surname in unlike or company in (0, 1):
         return True
     return _initials(new) != _initials(old)  # Nathan is not Jonathan, nor Gary Mary: a slip keeps the start
+
+
+def _bare_name(new: MatchProfile, old: MatchProfile, level: int) -> bool:
+    """A one-word name that says too little: short ("Jo", "Sam": anyone), or not near the word
+    it met. "Kolodina" for Rhiannon Kolodina at the same address says enough."""
+    single = new.words if len(new.words) == 1 else old.words
+    return level < 2 or not single or len(single[0].text) < 4
 
 
 def _initials(profile: MatchProfile) -> tuple[str, ...]:

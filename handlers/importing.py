@@ -1,13 +1,13 @@
 """Import: many rows through the capture rules at once, one transaction per batch.
 
-Each row gets what `add_lead` would give it, in file order: the same cleaning and
-enrichment (`build_lead`), the same same-person rule (external id, then email, then a phone
-nothing contradicts, `domain.identity`: new data updates that lead, `absorb`), the same likely-duplicate rule (`domain.dedupe`,
-against the workspace and the rows before it), the same activity and audit entry. What
-differs is the plumbing: a batch reads the leads it can meet in a few queries, decides in
-memory, and writes with bulk statements, so a crash loses at most the batch in hand and a
-re-run updates instead of duplicating. An import announces nothing in Slack: a lead per
-message would bury a team channel."""
+Each row gets what `add_lead` would give it, in file order: the same cleaning and enrichment
+(`build_lead`), the same same-person rule (external id, then email, then a phone nothing
+contradicts, `domain.identity`: new data updates that lead, `absorb`), the same
+likely-duplicate rule (`domain.dedupe`, against the workspace and the rows before it), the
+same activity and audit entry. What differs is the plumbing: a batch reads the leads it can
+meet in a few queries, decides in memory, and writes with bulk statements, so a crash loses
+at most the batch in hand and a re-run updates instead of duplicating. An import announces
+nothing in Slack: a lead per message would bury a team channel."""
 
 import gc
 from collections.abc import Callable, Iterable, Iterator
