@@ -5,6 +5,7 @@
 #   make run                  console on SQLite without Slack tokens, else Socket Mode or HTTP
 #   make test                 the test suite on SQLite
 #   make test PYTEST_ARGS="tests/domain -x"
+#   make test TEST_WORKERS=0   one process (default 2 worker processes, pytest-xdist)
 #   LEADBOT_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test make test
 #                             the same suite on PostgreSQL (each run creates and drops
 #                             its own database on that server; the URL's database is untouched)
@@ -16,6 +17,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.leadbot-installed
 PYTEST_ARGS ?=
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint clean distclean install
 
@@ -23,7 +25,7 @@ run: $(STAMP)
 	$(BIN)/leadbot run
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -152,7 +152,7 @@ def breakdown(rows: int, seed: int, workdir: Path) -> str:
     rows are prepared here too, as for a small file, so the total is all of the import's CPU."""
     from datetime import UTC, datetime
 
-    import handlers.import_rows as import_rows
+    import handlers.import_prepare as import_prepare
     import handlers.importing as importing
     from bot.database import open_database
     from domain.config import default_config
@@ -175,8 +175,8 @@ def breakdown(rows: int, seed: int, workdir: Path) -> str:
 
         setattr(owner, name, staticmethod(timed) if isinstance(owner, type) else timed)
 
-    clocked(import_rows, "build_lead", "clean, validate, enrich (build_lead)")
-    clocked(import_rows, "blocking_keys", "blocking keys (domain.dedupe)")
+    clocked(import_prepare, "build_lead", "clean, validate, enrich (build_lead)")
+    clocked(import_prepare, "blocking_keys", "blocking keys (domain.dedupe)")
     clocked(importing, "likely_duplicate", "likely-duplicate rule (domain.dedupe)")
     clocked(importing, "_write", "database writes (store.bulk)")
     clocked(View, "load", "database reads (store.bulk)")

@@ -29,10 +29,12 @@ from bot.webhooks import WebhookEndpoint
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from handlers.ahead_of_clock import bring_back, release_leases
 from handlers.decay import decay_daily
-from handlers.deliver import Deliver, UowFactory
+from handlers.deliver import Deliver
 from scheduler.jobs import Jobs, ScoresJob, answer_deferred, drain_paced, run_all
 from scheduler.runner import Worker, build_scheduler, kick
+from store.deadline import PING_SECONDS, answering
 from store.spool import Spool, open_spool
+from store.unit_of_work import UowFactory
 
 DELIVERY_TIMEOUT = 10  # seconds per Web API call from the outbox
 
@@ -51,7 +53,7 @@ class Runtime:
     jobs: Jobs  # what the sweep and `tick` run with
     capture_slot: threading.Lock  # held while a lead is captured; see Deps.capture
     worker: Worker | WorkerProcess  # carries out captures queued while the slot was taken
-    events_webhook: EventsEndpoint  # POST /webhooks/events (scoring, issue 4)
+    events_webhook: EventsEndpoint  # POST /webhooks/events (engagement scoring)
     spool: Spool  # where those captures wait (store/spool.py)
     deps: Deps  # what the listeners were given
 
@@ -77,7 +79,7 @@ class Runtime:
         if isinstance(self.worker, WorkerProcess) and not self.worker.alive():
             return False
         try:
-            with self.engine.connect() as connection:
+            with answering(PING_SECONDS), self.engine.connect() as connection:
                 connection.execute(sa.text("SELECT 1"))
         except sa.exc.SQLAlchemyError:
             return False
@@ -146,7 +148,7 @@ def build_runtime(
         queue_busy=queue_busy,
     )
     app, home = build_app(settings, client, deps)
-    webhook = WebhookEndpoint(deps, _secret(settings), home.team_id)
+    webhook = WebhookEndpoint(deps, _secret(settings), home.team_id, answering)
     return Runtime(
         settings,
         config,
@@ -160,7 +162,7 @@ def build_runtime(
         jobs,
         capture_slot,
         worker,
-        EventsEndpoint(deps, _secret(settings), home.team_id),
+        EventsEndpoint(deps, _secret(settings), home.team_id, answering),
         spool,
         deps,
     )
@@ -224,7 +226,9 @@ def build_app(settings: Settings, client: WebClient, deps: Deps) -> tuple[App, H
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     # process_before_response: the listener runs to its ack inside the request,
     # which skips Bolt's 10 ms ack polling; listeners make no Slack call before ack.
-    app = CountingApp(deps.in_flight, client=client, signing_secret=secret, process_before_response=True)
+    app = CountingApp(
+        deps.in_flight, answering, client=client, signing_secret=secret, process_before_response=True
+    )
     home = home_of(app, settings)
     register(app, deps, home)
     return app, home

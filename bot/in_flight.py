@@ -7,8 +7,11 @@ requests in hand it would make each of them wait, so then it is queued instead
 """
 
 import threading
+from contextlib import nullcontext
 
 from slack_bolt import App, BoltRequest, BoltResponse
+
+from bot.outage import Budget
 
 
 class InFlight:
@@ -30,12 +33,15 @@ class InFlight:
 
 
 class CountingApp(App):
-    """The Bolt app, counting the requests it is answering."""
+    """The Bolt app, counting the requests it is answering, each answered within `budget`
+    (the database's share of Slack's 3 s: store/deadline.py; lazy listeners run after the
+    ack, in other threads, without it)."""
 
-    def __init__(self, in_flight: InFlight, **options: object) -> None:
+    def __init__(self, in_flight: InFlight, budget: Budget = nullcontext, **options: object) -> None:
         super().__init__(**options)  # type: ignore[arg-type]
         self._in_flight = in_flight
+        self._budget = budget
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
-        with self._in_flight:
+        with self._in_flight, self._budget():
             return super().dispatch(req)

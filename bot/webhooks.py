@@ -7,12 +7,14 @@ import hmac
 import json
 import logging
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from bot.deps import Deps
+from bot.outage import Budget, database_unavailable
 from domain.errors import InvalidInput
 from domain.lead import PROFILE_FIELDS
 from domain.permissions import system_actor
@@ -102,15 +104,22 @@ class SignedWebhook:
     sender = SENDER  # the system actor's name in activities and the audit trail
     what = "lead"  # named in a 422's error
 
-    def __init__(self, deps: Deps, secret: str | None, workspace_id: str) -> None:
+    def __init__(
+        self, deps: Deps, secret: str | None, workspace_id: str, budget: Budget = nullcontext
+    ) -> None:
         self._deps = deps
         self._secret = secret.encode() if secret else None
         self._workspace_id = workspace_id
+        self._budget = budget  # the sender waits on us as Slack does (bot/listeners/deadline.py)
 
     def handle(self, body: bytes, headers: Mapping[str, str]) -> Answer:
         try:
-            return self._handle(body, headers)
-        except Exception:
+            with self._budget():
+                return self._handle(body, headers)
+        except Exception as error:
+            if database_unavailable(error):
+                log.warning("%s webhook: the database did not answer (%s)", self.what, type(error).__name__)
+                return 503, {"error": "the database is not answering: retry later"}
             # The sender gets no stack trace; it should retry, and we read the log.
             log.exception("%s webhook failed", self.what)
             return 500, {"error": "internal error: retry later"}

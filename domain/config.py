@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from domain.cadence import Cadence
 from domain.closing import DEFAULT_LOST_REASONS
 from domain.errors import ConfigError
+from domain.lifecycle import LeadStatus
 from domain.permissions import Actor, Role
 from domain.routing_config import Routing, TeamRouting
 from domain.scoring_config import ScoringConfig
@@ -30,9 +31,9 @@ class SalesTeam(_Strict):
     managers: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
     timezone: str = "UTC"
-    # Routing (issue 5): how this team's reps are chosen for new leads.
+    # Routing: how this team's reps are chosen for new leads.
     routing: TeamRouting = TeamRouting()
-    # --- digest and working hours (issue 6) ---
+    # --- digest and working hours ------------------------------------------------------
     digest_time: str = "08:30"  # local time of the daily digest in `channel`, on working days
     working_hours: tuple[str, str] = ("08:00", "18:00")
     working_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
@@ -77,6 +78,24 @@ class ConsoleUser(_Strict):
     _check_tz = field_validator("tz")(lambda cls, v: _valid_tz(v))
 
 
+class ImportConfig(_Strict):
+    """`[import]`: how a CRM's file reads into Leadbot. `statuses` names a team's own stages
+    (`"Demo booked" = "qualified"`) on top of domain/import_status.DEFAULT_STATUSES; `owners`
+    maps the names an owner column writes (`"Ann Lee" = "U0REP0ANN"`) to Slack users, for
+    owners Slack cannot find by email."""
+
+    statuses: dict[str, LeadStatus] = Field(default_factory=dict)
+    owners: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("owners")
+    @classmethod
+    def _user_ids(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = [name for name, user in value.items() if not re.fullmatch(SLACK_USER_ID, user)]
+        if bad:
+            raise ValueError(f"'{value[bad[0]]}' for '{bad[0]}' is not a Slack user id such as U0123ABC")
+        return value
+
+
 class LeadbotConfig(_Strict):
     default_region: str = "US"
     default_timezone: str = "UTC"
@@ -85,10 +104,12 @@ class LeadbotConfig(_Strict):
     console_users: tuple[ConsoleUser, ...] = ()
     # Why a lead was lost, as `/lead lost L-1 <reason>` takes it; "other" needs a note.
     lost_reasons: tuple[str, ...] = DEFAULT_LOST_REASONS
-    # Routing (issue 5): which team a lead goes to (rules, first match wins).
+    # Routing: which team a lead goes to (rules, first match wins).
     routing: Routing = Routing()
     # Rule scores, MQL and SQL thresholds (domain/scoring_config.py; `[scoring]` in the TOML).
     scoring: ScoringConfig = ScoringConfig()
+    # `[import]`: status names and owner names of the CRM a team leaves behind.
+    imports: ImportConfig = Field(default=ImportConfig(), alias="import")
 
     @field_validator("lost_reasons")
     @classmethod
@@ -130,7 +151,7 @@ class LeadbotConfig(_Strict):
                 raise ValueError(f"{where}: there is no team '{key}' (teams: {', '.join(sorted(keys))})")
         return self
 
-    # --- cadences (issue 6) ---
+    # --- cadences ----------------------------------------------------------------------
     cadences: tuple[Cadence, ...] = ()
     default_cadence: str | None = None  # `/lead nurture L-1` without a name
     long_term_cadence: str | None = None  # for leads lost for timing or budget

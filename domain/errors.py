@@ -31,3 +31,7 @@ class ConfigError(DomainError):
 
 class Conflict(DomainError):
     """Two changes collided (e.g. two captures of one email at the same instant)."""
+
+
+class Busy(DomainError):
+    """More work is waiting than can be promised soon: the request was not taken."""

@@ -23,7 +23,8 @@ from typing import Any
 
 from domain.lead import Lead
 from handlers.context import Context
-from handlers.import_rows import ImportProblem, ImportRow, Incoming, Prepared, prepare
+from handlers.import_prepare import prepare
+from handlers.import_rows import ImportProblem, ImportRow, Incoming, Prepared
 
 # Below this many rows (two batches) a second process is not worth starting: this one would
 # wait for its first batch, and have little left to overlap. The rows are prepared here.
@@ -134,17 +135,18 @@ Packed = tuple[Any, ...]
 
 
 def _pack(item: Incoming | ImportProblem) -> Packed:
-    """A prepared row as plain values: (row, lead's fields, keys) or (row, reason)."""
+    """A prepared row as plain values: (row, lead's fields, keys, what the lead has no field
+    for) or (row, reason)."""
     if isinstance(item, ImportProblem):
         return item.row, item.reason
-    return item.row, _lead_values(item.lead), item.keys
+    return item.row, _lead_values(item.lead), item.keys, item.warnings, item.owner, item.note
 
 
 def _unpack(item: Packed) -> Incoming | ImportProblem:
     if len(item) == 2:
         return ImportProblem(item[0], "rejected", None, item[1])
-    row, values, keys = item
-    return Incoming(row, Lead(*values), keys)
+    row, values, keys, warnings, owner, note = item
+    return Incoming(row, Lead(*values), keys, warnings, owner, note)
 
 
 def _chunks(rows: Iterable[ImportRow], size: int) -> Iterator[list[ImportRow]]:

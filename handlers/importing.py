@@ -1,21 +1,24 @@
 """Import: many rows through the capture rules at once, one transaction per batch.
 
-Each row gets what `add_lead` would give it, in file order: the same cleaning and enrichment
-(`build_lead`), the same same-person rule (external id, then email, then a phone nothing
-contradicts, `domain.identity`: new data updates that lead, `absorb`), the same
+Each row gets what `add_lead` would give it, in file order: the same cleaning and
+enrichment (`build_lead`), the same same-person rule (external id, then email, then a phone
+nothing contradicts, `domain.identity`: new data updates that lead, `absorb`), the same
 likely-duplicate rule (`domain.dedupe`, against the workspace and the rows before it), the
 same activity and audit entry. What differs is the plumbing: a batch reads the leads it can
 meet in a few queries, decides in memory, and writes with bulk statements, so a crash loses
-at most the batch in hand and a re-run updates instead of duplicating. An import announces
-nothing in Slack: a lead per message would bury a team channel."""
+at most the batch in hand and a re-run updates instead of duplicating. Each committed batch
+records `LeadsImported`: run through the bus (handlers.registry.run) the leads are then
+scored and routed like captured ones, and each team channel gets one summary, never a
+message per lead."""
 
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from contextlib import closing
+from dataclasses import dataclass, field, replace
 
-from domain.activity import Activity, ActivityKind
+from domain import events
+from domain.activity import MAX_ACTIVITY_TEXT, Activity, ActivityKind
 from domain.dedupe import LikelyDuplicate, likely_duplicate
+from domain.enrich import FROM_CHANNEL
 from domain.errors import Conflict
 from domain.lead import Lead, lead_ref
 from domain.permissions import Action, can, require
@@ -23,10 +26,10 @@ from handlers.commands import CaptureChannel
 from handlers.context import Context
 from handlers.import_batches import POOL_FROM_ROWS, PreparedBatch, prepared_batches
 from handlers.import_rows import ImportProblem, ImportRow, Incoming
+from handlers.import_upkeep import PageCache, kept_from_gc, roomy_cache
 from handlers.import_view import Change, Clash, Memory, View
 from handlers.matching import captured_note, match_record, recaptured_note
 from store.bulk import AuditEntry, BulkLeads, WriteConflict
-from store.page_cache import restore_page_cache, widen_page_cache
 from store.unit_of_work import SqlUnitOfWork
 
 # A commit rewrites every index page the batch touched, and the key index takes inserts all
@@ -34,6 +37,8 @@ from store.unit_of_work import SqlUnitOfWork
 BATCH_ROWS = 5000
 CONFLICT_RETRIES = 3  # a concurrent capture stored an identifier this batch was about to: redo it
 CHANNEL = CaptureChannel.IMPORT
+# A rep's email or name as the file's owner column writes it -> the Slack user, or None.
+Owners = Callable[[str], str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,7 @@ class LeadsImported:
     problems: tuple[ImportProblem, ...]
     dry_run: bool
     returning: int = 0  # created as a contact's next cycle
+    columns: tuple[str, ...] = ()  # the file's columns not imported, each with a did-you-mean hint
 
 
 @dataclass(slots=True)
@@ -60,20 +66,33 @@ class _Batch:
     audit: list[AuditEntry] = field(default_factory=list)
     recaptures: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
+    # Every row's outcome, told once every lead has its number: (row, lead, outcome, reason)
+    outcomes: list[tuple[int, Lead, str, str]] = field(default_factory=list)
+    warnings: list[tuple[int, Lead, str]] = field(default_factory=list)
 
     def report(self, view: View) -> None:
-        """Report lines for the flagged leads, once every lead has its number."""
-        for row, lead, duplicate in self.flagged:
-            original = lead_ref(view.number_of(duplicate.id))
-            reason = f"Likely duplicate of {original}: {', '.join(duplicate.reasons)}"
-            self.problems.append(ImportProblem(row, "duplicate", lead.ref, reason))
+        """Report lines for every row, once every lead has its number."""
+        flagged = {row: (lead, duplicate) for row, lead, duplicate in self.flagged}
+        returning = {row: lead for row, lead in self.returning}
+        for row, lead, outcome, reason in self.outcomes:
+            if row in flagged:
+                original = lead_ref(view.number_of(flagged[row][1].id))
+                outcome, reason = (
+                    "duplicate",
+                    f"Likely duplicate of {original}: {', '.join(flagged[row][1].reasons)}",
+                )
+            elif row in returning:
+                assert lead.contact_id is not None
+                customer = lead_ref(view.first_lead_of[lead.contact_id])
+                outcome, reason = (
+                    "returning",
+                    f"Returning customer: contact of {customer}, cycle {lead.cycle}",
+                )
+            self.problems.append(ImportProblem(row, outcome, lead.ref, reason))
         for row, clash in self.clashes:
             self.problems.append(ImportProblem(row, "rejected", None, clash.reason()))
-        for row, lead in self.returning:
-            assert lead.contact_id is not None
-            customer = lead_ref(view.first_lead_of[lead.contact_id])
-            reason = f"Returning customer: contact of {customer}, cycle {lead.cycle}"
-            self.problems.append(ImportProblem(row, "returning", lead.ref, reason))
+        for row, lead, warning in self.warnings:
+            self.problems.append(ImportProblem(row, "warning", lead.ref, warning))
 
 
 def import_leads(
@@ -85,18 +104,22 @@ def import_leads(
     batch_rows: int = BATCH_ROWS,
     progress: Callable[[int], None] | None = None,
     pool_from: int = POOL_FROM_ROWS,
+    owners: Owners | None = None,
+    columns: tuple[str, ...] = (),
 ) -> LeadsImported:
     """Capture every row of an import. A row that fails validation is reported with the
     reason and skipped; it never stops the import. `dry_run` decides everything and writes
     nothing. `progress` is told the number of the last row handled after each batch. A batch
     another writer keeps colliding with raises Conflict; the batches before it stay saved.
     From `pool_from` rows on, a second process cleans and keys rows while this one decides
-    and writes (handlers.import_batches); the outcome is the same."""
+    and writes (handlers.import_batches); the outcome is the same. `owners` finds the Slack user
+    an owner column names (else routing decides); `columns` (the file's columns not imported)
+    is handed back in the result for the report."""
     require(ctx.actor, Action.CAPTURE)
     tally = _Tally()
     memory = Memory()
     batches = prepared_batches(rows, ctx, batch_rows, pool_from)
-    with _kept_from_gc() as keep, closing(batches), _roomy_cache(uow) as cache:
+    with kept_from_gc() as keep, closing(batches), roomy_cache(uow) as cache:
         for batch in batches:
             incoming = []
             for item in batch.take():
@@ -104,63 +127,11 @@ def import_leads(
                     tally.problems.append(item)
                 else:
                     incoming.append(item)
-            tally.add(_run_batch(batch, incoming, uow, ctx, memory, dry_run, cache))
+            tally.add(_run_batch(batch, incoming, uow, ctx, memory, dry_run, cache, owners))
             keep()
             if progress:
                 progress(batch.last_row)
-    return tally.result(dry_run)
-
-
-@contextmanager
-def _kept_from_gc() -> Iterator[Callable[[], None]]:
-    """What an import keeps between batches (the key index it has read, match profiles) only
-    grows, and the cyclic GC's full passes over it found nothing to free while costing a fifth
-    of the import's CPU (docs/benchmarks.md, "CSV import"). So what is alive after a batch is
-    frozen out of those passes (gc.freeze), and handed back at the end. Within a batch the
-    automatic passes are off too: they went over the batch's young leads again and again; one
-    pass at the end of the batch collects what it left (an unused session's cycles). A process
-    that froze objects itself (before forking workers) is left as it is: unfreezing would undo
-    that."""
-    if gc.get_freeze_count() or not gc.isenabled():
-        yield lambda: None
-        return
-    gc.disable()
-    try:
-        yield _collect_and_freeze
-    finally:
-        gc.unfreeze()
-        gc.enable()
-
-
-def _collect_and_freeze() -> None:
-    gc.collect(0)  # nothing was collected during the batch: all it allocated is generation 0
-    gc.freeze()
-
-
-@dataclass(slots=True)
-class _PageCache:
-    """Batches write index pages all over the leads' tables: a page cache that keeps them
-    between batches saves reading them back (store.page_cache)."""
-
-    before: int | None = None  # the connection's own setting, to put back (None: nothing to)
-
-    def widen(self, uow: SqlUnitOfWork) -> None:
-        before = widen_page_cache(uow)
-        if self.before is None:
-            self.before = before
-
-
-@contextmanager
-def _roomy_cache(uow: SqlUnitOfWork) -> Iterator[_PageCache]:
-    """The connection gets its own setting back at the end (a pool hands one thread the one
-    connection it returned)."""
-    cache = _PageCache()
-    try:
-        yield cache
-    finally:
-        if cache.before is not None:
-            with uow:
-                restore_page_cache(uow, cache.before)
+    return replace(tally.result(dry_run), columns=columns)
 
 
 def _run_batch(
@@ -170,7 +141,8 @@ def _run_batch(
     ctx: Context,
     memory: Memory,
     dry_run: bool,
-    cache: _PageCache,
+    cache: PageCache,
+    owners: Owners | None,
 ) -> _Batch:
     for attempt in range(1, CONFLICT_RETRIES + 1):
         if attempt > 1:  # deciding changed the leads (ids, flags, absorbed data): start afresh
@@ -179,7 +151,7 @@ def _run_batch(
             bulk = BulkLeads.of(uow)
             cache.widen(uow)
             view = View.load(bulk, ctx.actor.team_id, [(i.lead, i.keys) for i in incoming], memory)
-            batch = _decide(view, incoming, ctx)
+            batch = _decide(view, incoming, ctx, owners)
             changes = view.changes(batch.created, batch.updated.values())
             if dry_run:
                 _number(batch, bulk.last_number(ctx.actor.team_id) + memory.created + 1)
@@ -194,6 +166,7 @@ def _run_batch(
                             "before them are imported; import the file again to finish."
                         ) from exc
                     continue
+                uow.record(_imported(ctx, batch))
                 uow.commit()
             memory.remember(view, changes, written=not dry_run)
             batch.report(view)
@@ -201,7 +174,13 @@ def _run_batch(
     raise AssertionError("unreachable")
 
 
-def _decide(view: View, incoming: list[Incoming], ctx: Context) -> _Batch:
+def _imported(ctx: Context, batch: _Batch) -> events.LeadsImported:
+    """Scoring and routing follow once the batch is committed (handlers.registry.EVENT_HANDLERS)."""
+    created = tuple(lead.id for lead in batch.created if lead.id is not None)
+    return events.LeadsImported(ctx.actor.team_id, created, tuple(batch.updated))
+
+
+def _decide(view: View, incoming: list[Incoming], ctx: Context, owners: Owners | None) -> _Batch:
     """Row by row, in file order, exactly as add_lead would decide one after the other."""
     batch = _Batch()
     for item in incoming:
@@ -209,31 +188,55 @@ def _decide(view: View, incoming: list[Incoming], ctx: Context) -> _Batch:
         clash = view.clash(item.lead, known)
         if clash is not None:
             batch.clashes.append((item.row, clash))
-        elif known is None:
-            _create(view, batch, item, ctx)
+            continue
+        if known is None:
+            lead = _create(view, batch, item, ctx, owners)
         else:
-            _recapture(view, batch, *known, item.lead, ctx)
+            lead = _recapture(view, batch, item, *known, ctx)
+        batch.warnings.extend((item.row, lead, warning) for warning in item.warnings)
     return batch
 
 
-def _create(view: View, batch: _Batch, item: Incoming, ctx: Context) -> None:
+def _create(view: View, batch: _Batch, item: Incoming, ctx: Context, owners: Owners | None) -> Lead:
     lead = item.lead
     returning = view.link_returning(lead)  # a customer back: a new cycle, not a duplicate
     duplicate = None if returning else likely_duplicate(match_record(lead), view.candidates(item.keys))
     lead.duplicate_of = duplicate.id if duplicate else None
+    reason = _take_owner(batch, item, owners)
     view.add(lead, item.keys)
     batch.created.append(lead)
+    batch.outcomes.append((item.row, lead, "created", reason))
     if duplicate:
         batch.flagged.append((item.row, lead, duplicate))
     if returning:
         batch.returning.append((item.row, lead))
     activity = Activity(ActivityKind.SYSTEM, captured_note(CHANNEL), ctx.actor.user_id, ctx.now)
     batch.activities.append((lead, activity))
+    if item.note:
+        note = item.note[:MAX_ACTIVITY_TEXT]
+        batch.activities.append((lead, Activity(ActivityKind.NOTE, note, ctx.actor.user_id, ctx.now)))
     batch.audit.append(AuditEntry("lead.captured", lead, None, lead.snapshot()))
+    return lead
 
 
-def _recapture(view: View, batch: _Batch, lead: Lead, matched_on: str, incoming: Lead, ctx: Context) -> None:
+def _take_owner(batch: _Batch, item: Incoming, owners: Owners | None) -> str:
+    """The owner column's rep when Slack or the config knows them; else routing decides."""
+    if not item.owner:
+        return "New lead"
+    user = owners(item.owner) if owners else None
+    if user is None:
+        warning = f"Owner `{item.owner}` is not a Slack user Leadbot can find: routing decides"
+        batch.warnings.append((item.row, item.lead, warning))
+        return "New lead"
+    item.lead.owner_id = user
+    return f"New lead, owner {user}"
+
+
+def _recapture(view: View, batch: _Batch, item: Incoming, lead: Lead, matched_on: str, ctx: Context) -> Lead:
     before = lead.snapshot()
+    incoming = item.lead
+    if incoming.enriched.get("source") == FROM_CHANNEL:  # "import" stands in for no source:
+        incoming = replace(incoming, source=None)  # a known lead keeps what it had, or nothing
     changed = view.absorb(lead, incoming, may_replace=can(ctx.actor, Action.WORK, lead))
     lead.updated_at = ctx.now
     if not view.is_new(lead):
@@ -243,6 +246,9 @@ def _recapture(view: View, batch: _Batch, lead: Lead, matched_on: str, incoming:
     batch.activities.append((lead, Activity(ActivityKind.SYSTEM, note, ctx.actor.user_id, ctx.now)))
     batch.audit.append(AuditEntry("lead.recaptured", lead, before, lead.snapshot()))
     batch.recaptures += 1
+    what = f"updated {', '.join(changed)}" if changed else "nothing new"
+    batch.outcomes.append((item.row, lead, "updated", f"Same {matched_on.replace('_', ' ')}: {what}"))
+    return lead
 
 
 def _number(batch: _Batch, first: int) -> None:

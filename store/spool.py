@@ -13,6 +13,8 @@ queued command carries its request key, so carrying it out twice replays the fir
 result, and its answer's outbox dedupe key drops a second answer.
 """
 
+import threading
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from domain.deferred import DeferredCommand
+from domain.errors import Busy
 from store.deferred import QUEUE_INSERT, QUEUED, queued_values
 from store.engine import make_engine, make_session_factory
 from store.group_commit import GroupCommit
@@ -39,17 +42,34 @@ _COLUMNS = (
 )
 Processor = Callable[[Any], Any]
 
+# Commands waiting beyond which a new one is refused rather than promised: at the 10-40
+# captures a second the queue is worked off, the last one is answered within a minute or
+# two, long before Slack's 30 minutes run out (a burst once left 2,738 waiting 25 min on).
+QUEUE_BOUND = 1000
+COUNT_EVERY_SECONDS = 1.0
+FULL = (
+    "Leadbot has more captures waiting than it can promise to add soon, so it did not take "
+    "this one: nothing was saved. Please send it again in a minute."
+)
+
 
 class Spool:
-    def __init__(self, engine: sa.Engine, uow_factory: Callable[[], SqlUnitOfWork]) -> None:
+    def __init__(
+        self, engine: sa.Engine, uow_factory: Callable[[], SqlUnitOfWork], bound: int = QUEUE_BOUND
+    ) -> None:
         self.engine = engine
         self.uow_factory = uow_factory  # use only its `deferred` repository
+        self.bound = bound
         self._writes: GroupCommit[Any] = GroupCommit(self._insert, "leadbot-queue-writer")
+        self._waiting = _Estimate(self._count_waiting)
 
     def add(self, command: DeferredCommand) -> None:
         """Queue a command (once: a request key already queued is left alone); returns
         when it is committed. This runs before an ack, so it goes straight to the driver,
-        in a group commit with whatever other acks are queuing at the same moment."""
+        in a group commit with whatever other acks are queuing at the same moment.
+        Raises Busy, queuing nothing, when the queue holds `bound` commands already."""
+        if not self._waiting.take_one(self.bound):
+            raise Busy(FULL)
         _, order, convert = _queue_insert(self.engine.dialect)
         values = queued_values(command)
         for name, processor in convert:
@@ -71,6 +91,36 @@ class Spool:
             raise
         finally:
             connection.close()  # back to the pool
+
+
+    def _count_waiting(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(
+                sa.select(sa.func.count()).select_from(QUEUED).where(QUEUED.c.status == "pending")
+            ).scalar_one()
+
+
+class _Estimate:
+    """How many commands wait, counted in the queue at most once a second (every replica
+    and the worker change it) and, in between, raised by this process's own additions:
+    an ack pays for a count only once a second, and a burst cannot slip past the bound
+    between two counts. A refusal is always checked against a fresh count."""
+
+    def __init__(self, count: Callable[[], int]) -> None:
+        self._count = count
+        self._lock = threading.Lock()
+        self._value = 0
+        self._counted_at = float("-inf")
+
+    def take_one(self, bound: int) -> bool:
+        """Count one more waiting, unless `bound` wait already."""
+        with self._lock:
+            if time.monotonic() - self._counted_at >= COUNT_EVERY_SECONDS or self._value >= bound:
+                self._value, self._counted_at = self._count(), time.monotonic()
+            if self._value >= bound:
+                return False
+            self._value += 1
+            return True
 
 
 @lru_cache(maxsize=4)

@@ -9,12 +9,14 @@ from handlers.import_rows import ImportProblem
 from handlers.importing import LeadsImported
 
 PROBLEMS_SHOWN = 10  # the rest are in the report file beside the message
+QUIET_OUTCOMES = ("created", "updated")  # in the report file; the DM shows what needs a look
 
 _TITLE = {"type": "plain_text", "text": "Import leads"}
 _COLUMNS = (
     "One lead per row, with a header row: *name* (or first and last name), *email*, *phone*, "
-    "*company*, *title*, *source*, *team*, *external id*… Common spellings such as "
-    '`E-mail` or `Company Name` are understood. UTF-8, as Excel\'s "CSV UTF-8" writes it.'
+    "*company*, *title*, *source*, *status*, *owner*, *created date*, *tags*… The columns of "
+    "HubSpot, Salesforce, Pipedrive, Zoho, Odoo, Close, Copper, Freshsales and LinkedIn Lead Gen "
+    "exports are understood as they are. CSV (UTF-8, UTF-16, cp1252, Latin-1) or Excel .xlsx."
 )
 
 
@@ -22,11 +24,11 @@ def import_form(metadata: str) -> dict[str, Any]:
     file_input = {
         "type": "input",
         "block_id": ImportInput.FILE,
-        "label": {"type": "plain_text", "text": "CSV file"},
+        "label": {"type": "plain_text", "text": "CSV or Excel file"},
         "element": {
             "type": "file_input",
             "action_id": ImportInput.FILE,
-            "filetypes": ["csv"],
+            "filetypes": ["csv", "xlsx"],
             "max_files": 1,
         },
     }
@@ -72,18 +74,34 @@ def imported_message(file_name: str, result: LeadsImported) -> SlackMessage:
         f"{f' and {result.returning} returning customers' if result.returning else ''}), "
         f"{result.updated} already known and updated, {result.rejected} rejected"
     )
+    warnings = sum(problem.outcome == "warning" for problem in result.problems)
+    if warnings:
+        counts += f"; {warnings} value{'s' if warnings != 1 else ''} left out of rows that were kept"
     text = f"{'🔎' if result.dry_run else '✅'} {verb} *{safe(file_name, 200)}*: {counts}."
     if result.dry_run:
         text += " Dry run: nothing was saved."
     blocks = [section(text)]
-    if result.problems:
-        blocks.append(section(_problem_lines(result.problems)))
+    if result.columns:
+        blocks.append(section(_column_lines(result.columns)))
+    problems = tuple(p for p in result.problems if p.outcome not in QUIET_OUTCOMES)
+    if problems:
+        blocks.append(section(_problem_lines(problems)))
     return SlackMessage(text=text, blocks=blocks)
 
 
 def failed_import_message(file_name: str, problem: str) -> SlackMessage:
     text = f"⚠️ Could not import *{safe(file_name, 200)}*: {escape(problem)} Nothing was saved."
     return SlackMessage(text=text, blocks=[section(text)])
+
+
+def _column_lines(columns: tuple[str, ...]) -> str:
+    lines = [
+        f"Columns not imported ({len(columns)}):",
+        *(f"• {column}" for column in columns[:PROBLEMS_SHOWN]),
+    ]
+    if len(columns) > PROBLEMS_SHOWN:
+        lines.append(f"…and {len(columns) - PROBLEMS_SHOWN} more in the report.")
+    return safe("\n".join(lines))
 
 
 def _problem_lines(problems: tuple[ImportProblem, ...]) -> str:

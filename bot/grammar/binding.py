@@ -100,6 +100,7 @@ def _put_pair(values: Values, pair: tuple[str, str], keyed: Arg | None, pairs: A
 
 
 def _put_shaped(values: Values, token: str, order: list[Arg], spec: SubcommandSpec, words: Words) -> None:
+    _refuse_a_second(values, token, order)
     arg = next((a for a in order if a.kind.accepts(token) and (a.kind.many or a.target not in values)), None)
     if arg is None:
         raise CommandSyntaxError(spec.too_many(words, len(words)))
@@ -108,3 +109,14 @@ def _put_shaped(values: Values, token: str, order: list[Arg], spec: SubcommandSp
         values.setdefault(arg.target, []).append(value)
     else:
         values[arg.target] = value
+
+
+def _refuse_a_second(values: Values, token: str, order: list[Arg]) -> None:
+    """A second email (or phone) would otherwise fall to the catch-all and end up in the name:
+    `Jane Roe jane@roe.co.uk extra@x.com` must not make a lead called "Jane Roe extra@x.com"."""
+    taken = next((a for a in order if a.keyed and a.target in values and a.kind.accepts(token)), None)
+    if taken is not None:
+        raise CommandSyntaxError(
+            f"`{token}` would be a second {taken.name}, after `{values[taken.target]}`: "
+            f"a lead has one {taken.name}. Keep one (the other can go in a note)."
+        )

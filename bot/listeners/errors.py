@@ -18,6 +18,7 @@ from bot.grammar import CommandSyntaxError
 from bot.ids import FormInput
 from bot.listeners.answers import answer_to
 from bot.listeners.reply import ephemeral, ephemeral_followup
+from bot.outage import DATABASE_DOWN, database_unavailable
 from domain.errors import DomainError
 from handlers.validation import describe
 
@@ -33,6 +34,9 @@ def message_for(error: Exception) -> SlackMessage:
     if isinstance(error, SlackClientError):  # Slack refused or missed a call: not our bug
         log.warning("a call to Slack failed in a listener (%s: %s)", type(error).__name__, error)
         return APOLOGY
+    if database_unavailable(error):
+        log.warning("the database did not answer (%s: %s)", type(error).__name__, str(error).splitlines()[0])
+        return DATABASE_DOWN
     if isinstance(error, ValidationError):
         # A command a listener built from what was sent: said in words, and logged in case
         # what was sent was our own (a button's value), which would be a bug.

@@ -1,9 +1,10 @@
-"""`/lead import` from Slack: a manager attaches a CSV in a form; the file is read after
+"""`/lead import` from Slack: a manager attaches a CSV or .xlsx in a form; the file is read after
 the ack, through the same import as `leadbot import`, and the result comes as a DM."""
 
 import logging
 import urllib.error
 import urllib.request
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -16,6 +17,7 @@ from bot.blocks.text import SlackMessage
 from bot.deps import Deps
 from bot.grammar import asks_for_import_form
 from bot.ids import CallbackId, ImportInput
+from bot.import_owners import OwnerDirectory
 from bot.import_report import report_csv
 from bot.listeners.commands import SLASH_COMMAND
 from bot.listeners.errors import APOLOGY, answering_errors
@@ -24,9 +26,10 @@ from bot.listeners.reply import ephemeral
 from bot.tenancy import workspace_of
 from domain.errors import DomainError, PermissionDenied
 from domain.permissions import Action, Actor, can
-from handlers.import_rows import UnreadableCsv, decode, read_layout, read_rows
+from handlers.import_rows import UnreadableCsv, read_file
 from handlers.importing import import_leads
 from handlers.once import first_time
+from handlers.registry import run
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +73,9 @@ class ImportUpload:
         if not can(actor, Action.IMPORT):
             ack(response_action="errors", errors={ImportInput.FILE: str(NOT_ALLOWED)[:150]})
         elif not files:
-            ack(response_action="errors", errors={ImportInput.FILE: "Attach the CSV file to import."})
+            ack(
+                response_action="errors", errors={ImportInput.FILE: "Attach the CSV or Excel file to import."}
+            )
         else:
             checked = values.get(ImportInput.DRY_RUN, {}).get(ImportInput.DRY_RUN, {}).get("selected_options")
             name = files[0].get("name") or "leads.csv"
@@ -93,21 +98,22 @@ class ImportUpload:
         ctx = self.deps.context(workspace_of(body, context), user_id)
         report = ""
         try:
-            text = decode(_download(client, file_id))
-            result = import_leads(
-                read_rows(text, read_layout(text)), self.deps.uow_factory(), ctx, dry_run=dry_run
-            )
+            layout, rows = read_file(_download(client, file_id), name)
+            owners = OwnerDirectory(self.deps.config, client)
+            # through the bus: the imported leads are then scored and routed, their teams told once
+            work = partial(import_leads, rows, dry_run=dry_run, owners=owners, columns=layout.skipped)
+            result = run(work, self.deps.uow_factory(), ctx)  # delivery woken after the DM, below
             message, report = (
                 imported_message(name, result),
-                report_csv(result.problems) if result.problems else "",
+                report_csv(result.problems, result.columns) if result.problems or result.columns else "",
             )
-            self.deps.kick_outbox()  # announcements of the new leads
         except (UnreadableCsv, DomainError) as problem:
             message = failed_import_message(name, str(problem))
         except Exception:  # noqa: BLE001 - after the ack the person learns of a failure only from us
             log.exception("import of %s from Slack failed", name)
             message = APOLOGY
         _send_result(client, user_id, message, f"{name}.report.csv", report)
+        self.deps.kick_outbox()  # then the teams' summaries: the importer hears first
 
     def _actor(self, workspace_id: str, user_id: str) -> Actor:
         return self.deps.config.actor(workspace_id, user_id)

@@ -324,6 +324,13 @@ class FakeSlack:
         user["profile"] = profile
         return {"ok": True, "user": user}
 
+    def api_users_lookupByEmail(self, p: Params) -> Params:
+        wanted = str(p.get("email", "")).casefold()
+        for user_id, known in self.users.items():
+            if str(known.get("email", "")).casefold() == wanted and wanted:
+                return {"ok": True, "user": {"id": user_id, "team_id": self.team_id, **known}}
+        return {"ok": False, "error": "users_not_found"}
+
     def api_views_open(self, p: Params) -> Params:
         view = p["view"] if isinstance(p.get("view"), dict) else {}
         view_id = p.get("view_id") or self._next_id("V")

@@ -113,3 +113,17 @@ def test_an_answer_slack_fails_to_take_is_retried_and_arrives_once(runtime, slac
     runtime.run_jobs(NOW + timedelta(minutes=5))
     delivered = [call for call in fake_slack.calls_to("response_url") if not call.failed]
     assert len(delivered) == 1 and count(runtime, LeadRow.__table__) == 1
+
+
+def test_a_full_queue_refuses_a_capture_plainly_and_promises_nothing(runtime, slack, fake_slack):
+    runtime.spool.bound = 2  # the queue holds two commands at most
+    with runtime.capture_slot:  # every capture queues: another one is running
+        acks = [slack.slash(ANN, f"add Person {n} person{n}@acme.com") for n in range(3)]
+    assert ["Adding Person" in ack.text for ack in acks] == [True, True, False]
+    assert "did not take this one: nothing was saved" in acks[2].text
+    assert count(runtime, DeferredCommandRow.__table__) == 2
+
+    assert runtime.run_jobs(NOW)["commands_done"] == 2
+    assert count(runtime, LeadRow.__table__) == 2 and len(answers(fake_slack)) == 2
+    with runtime.capture_slot:  # worked off: there is room again
+        assert "Adding Person 2" in slack.slash(ANN, "add Person 2 person2@acme.com").text

@@ -32,6 +32,18 @@ def test_add_takes_name_email_phone_and_fields_in_any_order():
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "second"),
+    [
+        ("add Jane Roe jane@roe.co.uk extra@x.com", "email"),
+        ("add Jane Roe +44 20 7946 0958 +33 1 42 68 53 00", "phone"),
+    ],
+)
+def test_a_second_email_or_phone_is_refused_not_taken_into_the_name(text, second):
+    with pytest.raises(CommandSyntaxError, match=f"second {second}.*a lead has one {second}"):
+        parse(text, ENV)
+
+
 def test_typographic_quotes_group_a_name_and_a_value():
     cmd = parse("add “Dana Katherine Scully” company:“Federal Bureau”", ENV)
     assert isinstance(cmd, AddLead)

@@ -2,6 +2,7 @@
 the same import as `leadbot import` and the result, with its report, comes as a DM."""
 
 import sqlalchemy as sa
+from resend_support import settle
 from support import ANN, MIA, wait_for_calls
 
 from bot.ids import CallbackId, ImportInput
@@ -86,4 +87,51 @@ def test_a_file_that_is_no_csv_is_refused_with_the_reason(slack, fake_slack, run
 def test_submitting_without_a_file_asks_for_one(slack, fake_slack):
     ack = submit(slack, fake_slack, MIA, attach=False)
     assert ack.body["response_action"] == "errors"
-    assert ack.body["errors"] == {ImportInput.FILE: "Attach the CSV file to import."}
+    assert ack.body["errors"] == {ImportInput.FILE: "Attach the CSV or Excel file to import."}
+
+
+def test_a_crm_export_is_imported_and_the_columns_not_imported_are_in_the_dm(slack, fake_slack, runtime):
+    from crm_exports import FIXTURES, PIPEDRIVE
+
+    submit(slack, fake_slack, MIA, content=(FIXTURES / PIPEDRIVE.file).read_bytes(), name=PIPEDRIVE.file)
+
+    text = str(wait_for_calls(fake_slack, "chat.postMessage")[-1].params["blocks"])
+    assert "26 new" in text and "1 rejected; 1 value left out of rows that were kept" in text
+    assert "Columns not imported (1):" in text and "`Organization - Address`: not imported" in text
+    assert "Νίκος Παπαδόπουλος" in leads(runtime)
+    [report] = wait_for_calls(fake_slack, "upload_url")
+    lines = report.params["content"].decode().splitlines()
+    assert lines[1] == "1,warning,,Column `Organization - Address`: not imported"
+    assert "2,created,L-1,New lead" in lines
+
+
+def test_an_excel_workbook_can_be_attached(slack, fake_slack, runtime):
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Name", "Email", "Phone", "Country"])
+    book.active.append(["Claire Dubois", "claire@lumiere.fr", "01 42 68 53 00", "France"])
+    data = io.BytesIO()
+    book.save(data)
+
+    submit(slack, fake_slack, MIA, content=data.getvalue(), name="leads.xlsx")
+
+    assert "Imported *leads.xlsx*: 1 new" in dm_text(fake_slack)
+    with runtime.engine.connect() as connection:
+        assert connection.execute(sa.select(LeadRow.phone)).scalar_one() == "+33142685300"
+
+
+def test_the_team_channel_hears_once_what_the_import_brought_it(slack, fake_slack, runtime):
+    team_channel = runtime.config.teams[0].channel
+
+    submit(slack, fake_slack, MIA)
+    settle(runtime)  # the import's work after the ack, then the outbox delivered
+
+    posts = fake_slack.calls_to("chat.postMessage")
+    in_channel = [post.params["text"] for post in posts if post.params["channel"] == team_channel]
+    assert len(in_channel) == 1  # one summary, never a message per lead
+    [summary] = in_channel
+    assert "An import brought" in summary and "2 leads: 2 new, 0 updated" in summary
+    assert "2 leads without a rep yet" in summary

@@ -13,7 +13,8 @@ from domain.scoring_config import FitRule
 from handlers.capture import add_lead
 from handlers.commands import AddLead
 from handlers.export import EXPORT_FIELDS, export_leads
-from handlers.import_rows import lead_command, read_layout, read_rows
+from handlers.import_prepare import lead_command
+from handlers.import_rows import read_layout, read_rows
 from handlers.results import LeadView
 
 PROFILE = {
