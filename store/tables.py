@@ -46,8 +46,9 @@ class LeadRow(Base):
     __table_args__ = (
         sa.UniqueConstraint("team_id", "number"),
         sa.UniqueConstraint("team_id", "external_id"),
-        # One live lead per email and per phone: the database settles a race
-        # between two captures of the same person (merged and converted leads keep theirs).
+        # One live lead per email: the database settles a race between two captures of
+        # the same person (merged and converted leads keep theirs). A phone may be shared by
+        # several people (a switchboard: domain.identity), so its index only finds them.
         sa.Index(
             "uq_leads_live_email",
             "team_id",
@@ -57,10 +58,9 @@ class LeadRow(Base):
             postgresql_where=HOLDS_IDENTITY,
         ),
         sa.Index(
-            "uq_leads_live_phone",
+            "ix_leads_live_phone",
             "team_id",
             "phone",
-            unique=True,
             sqlite_where=HOLDS_IDENTITY,
             postgresql_where=HOLDS_IDENTITY,
         ),
