@@ -6,7 +6,6 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
 
 from bot.blocks.fit import Room, rows_that_fit
-from bot.blocks.lead_card import headline
 from bot.blocks.text import SlackMessage, safe, user
 from bot.ids import ActionId, BlockId, LeadValue, ListAction, ListPageValue
 from domain.lead_filter import Sort
@@ -14,6 +13,7 @@ from handlers.results import LeadPage, LeadView, ListSaved
 
 ORDER = {Sort.SCORE: "hottest first", Sort.CREATED: "newest first", Sort.STALE: "longest untouched first"}
 Block = dict[str, Any]
+ROW_NAME, ROW_COMPANY = 120, 80
 
 
 def page_message(result: LeadPage) -> SlackMessage:
@@ -51,9 +51,13 @@ def saved_message(result: ListSaved) -> SlackMessage:
 
 
 def _row(lead: LeadView) -> Block:
+    """Name and company cut short, so twenty rows always fit one message (about 400
+    characters a row at most) and paging never skips a lead."""
     owner = user(lead.owner_id) if lead.owner_id else "unassigned"
     team = f" · {safe(lead.sales_team, 64)}" if lead.sales_team else ""
-    text = f"{headline(lead)}\n{lead.status} · score {lead.score} · {owner}{team}"
+    company = f" · {safe(lead.company, ROW_COMPANY)}" if lead.company else ""
+    line = f"*{lead.ref}* {safe(lead.name, ROW_NAME)}{company}"
+    text = f"{line}\n{lead.status} · score {lead.score} · {owner}{team}"
     show = ButtonElement(text="Show", action_id=ActionId.SHOW, value=LeadValue(lead.number).encode())
     return dict(SectionBlock(text=MarkdownTextObject(text=text), accessory=show).to_dict())
 

@@ -109,3 +109,17 @@ def test_saving_a_list_checks_its_name_and_filter(slack):
     assert "cannot name a list" in slack.slash(MIA, "list save a:b status:new").text
     assert "Give the list a name and its filters" in slack.slash(MIA, "list save hot").text
     assert "not a country I know" in slack.slash(MIA, "list save hot country:Atlantis").text
+
+
+def test_a_page_of_long_names_stays_inside_slacks_limits(slack, runtime):
+    seed(runtime, 25, company="<!channel> " + "C" * 480)
+    with runtime.uow_factory() as uow:
+        for lead in uow.leads.all():
+            lead.name = "N" * 195 + f"{lead.number:05}"
+            uow.leads.save(lead)
+        uow.commit()
+    reply = slack.slash(ADA, "list")
+    assert reply.refused == "" and len(json.dumps(reply.blocks)) > 9000
+    assert "<!channel>" not in json.dumps(reply.blocks)
+    assert [b.label for b in buttons_in(reply.blocks)][-1] == "Next"
+    assert len([b for b in buttons_in(reply.blocks) if b.label == "Show"]) == 20
