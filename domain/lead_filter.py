@@ -6,6 +6,7 @@ as the same text: a Next button carries that text and reads it again."""
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TypeVar
 
@@ -51,13 +52,14 @@ HOW = {
     "country": "country:DE, country:Germany or country:EMEA",
     "product": "product:enterprise",
     "score": "score:>40, score:<20 or score:20..60",
-    "created": "created:7d (the last 7 days) or created:>30d (older)",
+    "created": "created:7d (the last 7 days), created:>30d (older) or created:2026-11 (that month)",
     "stale": "stale:>14d (no note, call, email or meeting for over 14 days)",
     "stage": "stage:mql or stage:sql",
     "sort": "sort:score, sort:created or sort:stale",
 }
 STAGES = (Stage.MQL, Stage.SQL)
 _SCORE = re.compile(r"(?:([<>])(\d{1,4})|(\d{1,4})\.\.(\d{1,4})|(\d{1,4}))")
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 _DAYS = re.compile(r"([<>]?)(\d{1,4})d")
 _USER_ID = re.compile(r"@?([UW][A-Z0-9]{2,})")
 E = TypeVar("E", bound=StrEnum)
@@ -88,6 +90,22 @@ class Age:
 
 
 @dataclass(frozen=True, slots=True)
+class Month:
+    """`created:2026-11`: created in that calendar month (UTC)."""
+
+    year: int
+    month: int
+
+    def text(self) -> str:
+        return f"{self.year:04}-{self.month:02}"
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        start = datetime(self.year, self.month, 1, tzinfo=UTC)
+        after = datetime(self.year + self.month // 12, self.month % 12 + 1, 1, tzinfo=UTC)
+        return start, after
+
+
+@dataclass(frozen=True, slots=True)
 class LeadFilter:
     """What a list shows: each field a set of values any of which matches (empty: any), all
     fields together. Owners are Slack user ids, `me` or `none`; text values as typed."""
@@ -100,7 +118,7 @@ class LeadFilter:
     countries: tuple[str, ...] = ()
     products: tuple[str, ...] = ()
     scores: tuple[Span, ...] = ()
-    created: Age | None = None
+    created: Age | Month | None = None
     stale: Age | None = None
     stages: tuple[Stage, ...] = ()
     sort: Sort = Sort.SCORE
@@ -211,7 +229,10 @@ def _span(value: str) -> Span:
     return Span(int(low), int(high))
 
 
-def _age(key: str, value: str) -> Age:
+def _age(key: str, value: str) -> Age | Month:
+    month = _MONTH.fullmatch(value)
+    if month is not None and key == "created" and 1 <= int(month[2]) <= 12:
+        return Month(int(month[1]), int(month[2]))
     match = _DAYS.fullmatch(value.lower())
     if match is None:
         raise InvalidInput(key, f"`{value}` is not a number of days: write {HOW[key]}.")

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from domain.countries import country_terms
 from domain.errors import NotFound
-from domain.lead_filter import Age, LeadFilter, Owner, parse_filter
+from domain.lead_filter import Age, LeadFilter, Month, Owner, parse_filter
 from domain.permissions import visibility
 from handlers.commands import ListLeads, SaveList
 from handlers.context import Context
@@ -64,13 +64,20 @@ def resolve(wanted: LeadFilter, ctx: Context) -> ListQuery:
         countries=country_terms(wanted.countries, regions) if wanted.countries else (),
         products=wanted.products,
         scores=wanted.scores,
-        created_since=_since(wanted.created, ctx.now, older=False),
-        created_before=_since(wanted.created, ctx.now, older=True),
+        created_since=_created(wanted, ctx.now)[0],
+        created_before=_created(wanted, ctx.now)[1],
         touched_since=_since(wanted.stale, ctx.now, older=False),
         untouched_since=_since(wanted.stale, ctx.now, older=True),
         stages=tuple(str(s) for s in wanted.stages),
         sort=wanted.sort,
     )
+
+
+def _created(wanted: LeadFilter, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """From when and until when the leads were created: a calendar month, or a number of days."""
+    if isinstance(wanted.created, Month):
+        return wanted.created.bounds()
+    return _since(wanted.created, now, older=False), _since(wanted.created, now, older=True)
 
 
 def _since(age: Age | None, now: datetime, *, older: bool) -> datetime | None:

@@ -27,7 +27,7 @@ USAGE = (
     "country:…",
     "product:…",
     "score:>40|<20|20..60",
-    "created:7d|>30d",
+    "created:7d|>30d|2026-11",
     "stale:>14d",
     "stage:mql|sql",
 )

@@ -25,6 +25,8 @@ def test_stale_days_mean_at_least_that_long_and_created_days_at_most():
     assert read("stale:14d").stale == Age(14, older=True)
     assert read("created:7d").created == Age(7, older=False)
     assert read("created:>30d").created == Age(30, older=True)
+    assert read("created:2026-12").created.bounds()[1].isoformat() == "2027-01-01T00:00:00+00:00"
+    assert read("created:2026-3").text() == "created:2026-03"
 
 
 @pytest.mark.parametrize(

@@ -107,6 +107,8 @@ def test_created_and_sort_by_created(uow_factory, config):
     assert listed(uow_factory, admin, "created:7d") == ["new"]
     assert listed(uow_factory, admin, "created:>30d") == ["old"]
     assert listed(uow_factory, admin, "sort:created") == ["new", "old"]
+    month = (NOW - timedelta(days=40)).strftime("%Y-%m")
+    assert listed(uow_factory, admin, f"created:{month}") == ["old"]
 
 
 def test_stale_counts_notes_calls_emails_and_meetings_not_system_lines(uow_factory, config):
