@@ -94,7 +94,7 @@ def seed(engine: sa.Engine, count: int, rng: random.Random) -> None:
     with engine.begin() as connection:
         for start in range(0, count, CHUNK):
             connection.execute(sa.insert(LeadRow), leads[start : start + CHUNK])
-        ids = list(connection.execute(sa.select(LeadRow.id)).scalars())
+        ids = list(connection.execute(sa.select(LeadRow.id).order_by(LeadRow.id)).scalars())
         touched = rng.sample(ids, len(ids) // 3)
         acts = [
             {
