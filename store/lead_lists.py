@@ -140,6 +140,20 @@ def _order(sort: Sort, touch: Any, source: sa.Subquery | None = None) -> tuple[s
     return (columns.score.desc(), columns.number.desc())
 
 
+def _needs_touch(query: ListQuery) -> bool:
+    return query.sort is Sort.STALE or query.touched_since is not None or query.untouched_since is not None
+
+
+def _touches(team_id: str) -> sa.Subquery:
+    """Each lead's last note, call, email or meeting, for a whole workspace at once."""
+    return (
+        sa.select(ActivityRow.lead_id, sa.func.max(ActivityRow.created_at).label("at"))
+        .where(ActivityRow.team_id == team_id, ActivityRow.kind != str(ActivityKind.SYSTEM))
+        .group_by(ActivityRow.lead_id)
+        .subquery("touches")
+    )
+
+
 def _whole_workspace(query: ListQuery) -> bool:
     """No condition an index narrows: the list reads most of the workspace's leads."""
     return query.visibility.everything and not (query.owners or query.unowned or query.teams)
@@ -153,23 +167,32 @@ class LeadListRepository:
         """The leads at `offset` in the list's order, and how many match in all. One query:
         the inner select reads only ids, sort keys and the window count over every match;
         whole rows are read for the page's leads alone."""
-        touch = _last_touch().label("touch")
-        needs_touch = query.sort is Sort.STALE or query.touched_since or query.untouched_since
-        keys = [LeadRow.id, LeadRow.score, LeadRow.created_at, LeadRow.number]
-        matches = sa.select(*keys, *([touch] if needs_touch else []), sa.func.count().over().label("total"))
-        matches = matches.where(self._workspace(query) == team_id, LeadRow.merged_into_id.is_(None))
-        if query.stages:
-            matches = matches.outerjoin(LeadScoreRow, LeadScoreRow.lead_id == LeadRow.id)
-        inner = matches.where(*_conditions(query, touch))
-        ordered = _order(query.sort, touch)
-        hits = inner.order_by(*ordered).offset(offset).limit(limit).subquery()
+        inner, touch = self._matches(team_id, query)
+        hits = inner.order_by(*_order(query.sort, touch)).offset(offset).limit(limit).subquery()
         page = sa.select(LeadRow, hits.c.total).join(hits, hits.c.id == LeadRow.id)
-        rows = self._s.execute(
-            page.order_by(*_order(query.sort, hits.c.touch if needs_touch else None, hits))
-        ).all()
+        touched = hits.c.touch if _needs_touch(query) else None
+        rows = self._s.execute(page.order_by(*_order(query.sort, touched, hits))).all()
         if not rows and offset > 0:  # past the end (leads left the list): count them anyway
             return ListPage(self._count(inner), [])
         return ListPage(int(rows[0].total) if rows else 0, [to_lead(row[0]) for row in rows])
+
+    def _matches(self, team_id: str, query: ListQuery) -> tuple[Any, Any]:
+        """Every lead the list shows, as its sort keys, and the last-touch expression."""
+        keys = [LeadRow.id, LeadRow.score, LeadRow.created_at, LeadRow.number]
+        matches = sa.select(*keys).where(self._workspace(query) == team_id, LeadRow.merged_into_id.is_(None))
+        touch: Any = _last_touch()
+        if _needs_touch(query) and _whole_workspace(query):
+            # Most leads' last touch: one pass over the workspace's activities beats a
+            # lookup per lead (bench/list_page.py, admin `sort:stale`).
+            touches = _touches(team_id)
+            matches = matches.outerjoin(touches, touches.c.lead_id == LeadRow.id)
+            touch = sa.func.coalesce(touches.c.at, LeadRow.created_at)
+        if _needs_touch(query):
+            matches = matches.add_columns(touch.label("touch"))
+        if query.stages:
+            matches = matches.outerjoin(LeadScoreRow, LeadScoreRow.lead_id == LeadRow.id)
+        total = sa.func.count().over().label("total")
+        return matches.add_columns(total).where(*_conditions(query, touch)), touch
 
     def search_corpus(self, team_id: str, scope: Visibility) -> dict[int, str]:
         """Number -> searchable text of the live leads the viewer may see, for `/lead find`."""

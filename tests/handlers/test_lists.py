@@ -123,6 +123,9 @@ def test_stale_counts_notes_calls_emails_and_meetings_not_system_lines(uow_facto
     admin = context_of(config, ADA)
     assert listed(uow_factory, admin, "stale:>14d") == ["quiet"]
     assert listed(uow_factory, admin, "sort:stale") == ["quiet", "fresh", "called"]
+    manager = context_of(config, MIA)  # a team's list: each lead's last touch looked up alone
+    assert listed(uow_factory, manager, "stale:>14d") == ["quiet"]
+    assert listed(uow_factory, manager, "stale:<7d sort:stale") == ["fresh", "called"]
     assert fresh
 
 
