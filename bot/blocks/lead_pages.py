@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObj
 from bot.blocks.fit import Room, rows_that_fit
 from bot.blocks.text import SlackMessage, safe, user
 from bot.ids import ActionId, BlockId, LeadValue, ListAction, ListPageValue
-from domain.lead_filter import Sort
+from domain.lead_filter import LeadFilter, Owner, Sort
 from handlers.results import LeadPage, LeadView, ListSaved
 
 ORDER = {Sort.SCORE: "hottest first", Sort.CREATED: "newest first", Sort.STALE: "longest untouched first"}
@@ -29,7 +29,7 @@ def page_message(result: LeadPage) -> SlackMessage:
 
 
 def _summary(result: LeadPage) -> str:
-    described = f"`{safe(result.filter.text(), 1600)}`" if result.filter.pairs() else "no filter"
+    described = described_filter(result.filter) or "no filter"
     if result.saved:
         described = f"your list *{safe(result.saved, 40)}* ({described})"
     if not result.total:
@@ -48,6 +48,18 @@ def saved_message(result: ListSaved) -> SlackMessage:
         f"{verb} your list *{safe(result.name, 40)}*: `{filter_text}`. `/lead list {result.name}` shows it."
     )
     return SlackMessage(text=text, blocks=[_section(text)])
+
+
+def described_filter(wanted: LeadFilter) -> str:
+    """Each `key:value` as code, people as mentions (Slack shows their names)."""
+    parts = []
+    for key, value in wanted.pairs():
+        if key == "owner":
+            people = [v if v in tuple(Owner) else user(v.removeprefix("@")) for v in value.split(",")]
+            parts.append(f"owner: {', '.join(people)}")
+        else:
+            parts.append(f"`{safe(f'{key}:{value}', 400)}`")
+    return " ".join(parts)
 
 
 def _row(lead: LeadView) -> Block:

@@ -3,7 +3,7 @@
 import json
 from datetime import UTC, datetime, timedelta
 
-from support import ADA, ANN, MIA, wait_for_calls
+from support import ADA, ANN, BEN, MIA, wait_for_calls
 
 from bot.standin.workspace import buttons_in
 from domain.config import CONSOLE_WORKSPACE
@@ -31,7 +31,7 @@ def test_a_manager_pages_through_a_filtered_list_in_place(slack, runtime, fake_s
     seed(runtime, 45)
     seed(runtime, 3, source="referral")
     first = slack.slash(MIA, "list source:webinar score:>1")
-    assert "*43* leads match `source:webinar score:&gt;1`" in first.text
+    assert "*43* leads match `source:webinar` `score:&gt;1`" in first.text
     assert len(shows(first.blocks)) == 20 and "Lead 044" in json.dumps(first.blocks)
     assert [b.label for b in buttons_in(first.blocks) if b.label != "Show"] == ["Next"]
     slack.click(MIA, button(first.blocks, "Next"))
@@ -59,6 +59,13 @@ def test_a_bad_filter_is_named_with_a_guess_and_how_to_write_it(slack, runtime):
     assert "Lead 00" not in json.dumps(reply.body)
     assert "not available yet" in slack.slash(MIA, "list tag:hot").text
     assert "not a score filter" in slack.slash(MIA, "list score:lots").text
+
+
+def test_owners_are_mentions_in_the_filter_and_in_the_header(slack, runtime):
+    seed(runtime, 2, owner_id=BEN)
+    seed(runtime, 1)
+    reply = slack.slash(MIA, f"list owner:<@{BEN}|ben>,none")
+    assert f"*3* leads match owner: <@{BEN}>, none" in reply.text
 
 
 def test_a_filter_that_matches_nothing_says_so(slack, runtime):
@@ -98,7 +105,7 @@ def test_a_saved_list_is_listed_by_its_name_and_is_its_owners_alone(slack, runti
     saved = slack.slash(MIA, "list save Germany-Hot country:DE score:>0")
     assert "Saved your list *germany-hot*" in saved.text
     shown = slack.slash(MIA, "list germany-hot")
-    assert "*2* leads match your list *germany-hot* (`country:DE score:&gt;0`)" in shown.text
+    assert "*2* leads match your list *germany-hot* (`country:DE` `score:&gt;0`)" in shown.text
     assert "Replaced your list" in slack.slash(MIA, "list save germany-hot country:DE").text
     assert "*3* leads match" in slack.slash(MIA, "list germany-hot").text
     assert "no saved list `germany-hot`. You have none yet." in slack.slash(ADA, "list germany-hot").text
