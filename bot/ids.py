@@ -175,20 +175,23 @@ class SnoozeValue:
 
 @dataclass(frozen=True, slots=True)
 class ListPageValue:
-    """A page of `/lead list` and its filter as typed (sort included): `2:status:new owner:none`.
-    The filter rides in the value, read again on the click, so paging needs no state; the
-    grammar keeps a filter short enough (bot/grammar/lists.MAX_FILTER_TEXT)."""
+    """A page of `/lead list`, the saved list's name if it was one, and the filter as typed
+    (sort included): `2::status:new owner:none`, `2:hot-emea:country:EMEA`. The filter rides
+    in the value, read again on the click, so paging needs no state; the grammar keeps a
+    filter short enough (bot/grammar/lists.MAX_FILTER_TEXT) and a name free of colons."""
 
     page: int
     filter_text: str
+    saved: str = ""
 
     def encode(self) -> str:
-        return f"{self.page}:{self.filter_text}"
+        return f"{self.page}:{self.saved}:{self.filter_text}"
 
     @classmethod
     def decode(cls, value: str) -> Self:
-        page, _, text = value.partition(":")
-        return cls(int(page), text)
+        page, _, rest = value.partition(":")
+        saved, _, text = rest.partition(":")
+        return cls(int(page), text, saved)
 
 
 class ReminderValue(_Number):

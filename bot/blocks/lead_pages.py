@@ -79,10 +79,10 @@ def _pager(result: LeadPage) -> list[Block]:
     text = result.filter.text()
     buttons = []
     if result.page > 1:
-        value = ListPageValue(min(result.page - 1, result.pages), text).encode()
+        value = ListPageValue(min(result.page - 1, result.pages), text, result.saved or "").encode()
         buttons.append(ButtonElement(text="Previous", action_id=ListAction.PREVIOUS, value=value))
     if result.page < result.pages:
-        value = ListPageValue(result.page + 1, text).encode()
+        value = ListPageValue(result.page + 1, text, result.saved or "").encode()
         buttons.append(ButtonElement(text="Next", action_id=ListAction.NEXT, value=value))
     return [dict(ActionsBlock(block_id=BlockId.LIST_PAGES, elements=buttons).to_dict())] if buttons else []
 

@@ -33,11 +33,15 @@ class PageButtons:
         respond: Respond,
     ) -> None:
         """After the ack (lazy): the page replaces the one clicked, so a list stays one message.
-        The filter is read again from the button, as it was typed."""
+        The filter is read again from the button, as it was typed (a saved list by its name)."""
         answer = answer_to(body, client, respond, in_place=True)
         with answering_errors(answer):
             value = ListPageValue.decode(action["value"])
-            command = ListLeads(filter=read_filter(list(split_words(value.filter_text))), page=value.page)
+            command = (
+                ListLeads(saved=value.saved, page=value.page)  # as saved now, under its name
+                if value.saved
+                else ListLeads(filter=read_filter(list(split_words(value.filter_text))), page=value.page)
+            )
             ctx = self.deps.context(workspace_of(body, context), body["user"]["id"])
             answer(render(self.deps.dispatch(command, ctx)))
 

@@ -112,6 +112,15 @@ def test_a_saved_list_is_listed_by_its_name_and_is_its_owners_alone(slack, runti
     assert "Yours: germany-hot." in slack.slash(MIA, "list nothing").text
 
 
+def test_a_saved_lists_next_page_keeps_its_name(slack, runtime, fake_slack):
+    seed(runtime, 25)
+    slack.slash(MIA, "list save webinars source:webinar")
+    first = slack.slash(MIA, "list webinars")
+    slack.click(MIA, button(first.blocks, "Next"))
+    second = wait_for_calls(fake_slack, "response_url")[0].params
+    assert "your list *webinars*" in second["text"] and "page 2 of 2" in second["text"]
+
+
 def test_saving_a_list_checks_its_name_and_filter(slack):
     assert "cannot name a list" in slack.slash(MIA, "list save a:b status:new").text
     assert "Give the list a name and its filters" in slack.slash(MIA, "list save hot").text
