@@ -2,8 +2,11 @@
 
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -20,6 +23,7 @@ log = logging.getLogger(__name__)
 
 Deliver = Callable[[OutboxMessage], DeliveryReceipt]
 UowFactory = Callable[[], SqlUnitOfWork]
+Clock = Callable[[], datetime]
 
 # Longer than any send with its retries takes; a claimer that dies holds its
 # messages this long before another process takes them over.
@@ -29,6 +33,26 @@ SEND_WINDOW = LEASE / 3  # no send starts later than this into a lease
 # them (they moved to later slots), at most this often: a burst to one channel cannot
 # hold back the other channels' messages behind it.
 CLAIM_ROUNDS = 50
+# Slack calls in flight at once. A call takes ~100 ms, so one sender alone would post about
+# ten messages a second; Slack's pace is per conversation, so many go out side by side.
+SENDERS = 48
+BATCH = SENDERS  # one claim fills the senders; a larger one would wait, its pacing stale
+# Whether the message being sent is still this sender's (its lease not taken over): a send
+# that stalls in a first call (opening a DM) asks again before it posts (bot/delivery.py).
+still_ours: ContextVar[Callable[[], bool]] = ContextVar("still_ours", default=lambda: True)
+_pool_lock = threading.Lock()
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def _senders() -> ThreadPoolExecutor:
+    """This process's senders (a forked child makes its own: threads do not survive a fork)."""
+    import os
+
+    with _pool_lock:
+        pool = _pools.get(os.getpid())
+        if pool is None:
+            pool = _pools[os.getpid()] = ThreadPoolExecutor(SENDERS, thread_name_prefix="leadbot-send")
+        return pool
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,24 +128,37 @@ def _away_item(uow: SqlUnitOfWork, reminder: Reminder) -> dict[str, object]:
 
 
 def deliver_outbox(
-    now: datetime, uow_factory: UowFactory, deliver: Deliver, batch: int = 20
+    now: datetime, uow_factory: UowFactory, deliver: Deliver, batch: int = BATCH, clock: Clock | None = None
 ) -> DeliveryReport:
-    """Send what is due. Sent is recorded only after Slack said ok; a failure is
-    retried later with backoff, or after Slack's Retry-After on a 429.
+    """Send what is due, side by side (one message per conversation at a time: the pacing
+    claim sees to it). Sent is recorded only after Slack said ok; a failure is retried
+    later with backoff, or after Slack's Retry-After on a 429.
+
+    `clock`: the real time, read when each message is done, so that its conversation's
+    next message leaves a full second after Slack had this one (without it, `now`).
 
     Delivery is at least once: a process that dies after Slack took a message
     but before recording it will have it sent again when its lease runs out."""
     token, messages, deferred = _claim_paced(now, uow_factory, batch)
     # The lease runs on the database's idea of `now`; this guard runs on elapsed
     # time, so a slow Slack can never push our sends past the lease.
-    started, sent, tried = time.monotonic(), 0, 0
-    for message in messages:
+    started = time.monotonic()
+
+    def send(message: OutboxMessage) -> bool | None:
         if time.monotonic() - started > SEND_WINDOW.total_seconds():
-            break
-        tried += 1
-        sent += _send_one(message, token, now, uow_factory, deliver)
-    _release(uow_factory, token, messages[tried:])
-    return DeliveryReport(sent=sent, failed=tried - sent, deferred=deferred)
+            return None  # not tried: released below
+        return _send_one(message, token, now, uow_factory, deliver, clock)
+
+    outcomes = [send(messages[0])] if len(messages) == 1 else list(_senders().map(send, messages))
+    _release(uow_factory, token, [m for m, done in zip(messages, outcomes, strict=True) if done is None])
+    sent = sum(done is True for done in outcomes)
+    return DeliveryReport(sent=sent, failed=sum(done is False for done in outcomes), deferred=deferred)
+
+
+def next_due(now: datetime, uow_factory: UowFactory) -> datetime | None:
+    """When the next pending message falls due after `now` (its pace slot, a retry)."""
+    with uow_factory() as uow:
+        return uow.outbox.next_due_after(now)
 
 
 def outbox_due(now: datetime, uow_factory: UowFactory) -> bool:
@@ -153,13 +190,14 @@ def _release(uow_factory: UowFactory, token: str, unsent: list[OutboxMessage]) -
 
 
 def _send_one(
-    message: OutboxMessage, token: str, now: datetime, uow_factory: UowFactory, deliver: Deliver
+    message: OutboxMessage, token: str, now: datetime, uow_factory: UowFactory, deliver: Deliver,
+    clock: Clock | None = None,
 ) -> bool:
-    with uow_factory() as uow:
-        # Sends earlier in the batch may have outlasted the lease and another process
-        # taken the message over: sending it here as well would post it twice.
-        if not uow.outbox.holds(message.id or 0, token):
-            return False
+    def ours() -> bool:
+        with uow_factory() as uow:
+            return uow.outbox.holds(message.id or 0, token)
+
+    lease = still_ours.set(ours)
     try:
         receipt = deliver(message)
     except DeliveryFailed as failure:
@@ -169,8 +207,11 @@ def _send_one(
         log.exception("delivering outbox message %s failed", message.id)
         _record_failure(uow_factory, message, token, now, DeliveryFailed(f"{type(error).__name__}: {error}"))
         return False
+    finally:
+        still_ours.reset(lease)
     with uow_factory() as uow:
-        uow.outbox.mark_sent(message.id or 0, token, receipt, now)
+        if uow.outbox.mark_sent(message.id or 0, token, receipt, now) and clock is not None:
+            uow.outbox.paced_from(message, clock())
         uow.commit()
     return True
 

@@ -61,7 +61,10 @@ class OutboxRepository:
         ready = []
         for row, message in keyed:
             key = pace_key(message)
-            slot = book.take((row.team_id, key), pace_cost(message)) if key else None
+            # A message moved to a slot before holds it: if its turn comes a little late,
+            # it waits for the conversation, not behind every message queued meanwhile.
+            holder = row.next_attempt_at > row.created_at
+            slot = book.take((row.team_id, key), pace_cost(message), holder) if key else None
             if slot is None:
                 ready.append(row)
             else:
@@ -119,6 +122,20 @@ class OutboxRepository:
             ChannelPacingRow.next_allowed_at < before, ChannelPacingRow.reserved_until < before
         )
         return int(self._s.execute(idle).rowcount)  # type: ignore[attr-defined]
+
+    def next_due_after(self, now: datetime) -> datetime | None:
+        """The earliest instant a pending message falls due after `now`."""
+        query = sa.select(sa.func.min(OutboxRow.next_attempt_at)).where(
+            OutboxRow.status == "pending", OutboxRow.next_attempt_at > now
+        )
+        return self._s.scalar(query)
+
+    def paced_from(self, message: OutboxMessage, done_at: datetime) -> None:
+        """Slack had the message by `done_at`: its conversation's next one waits its pace
+        from then, not from the claim, so no latency can bring two closer than the pace."""
+        key = pace_key(message)
+        if key is not None:
+            PacingBook(self._s, done_at).after((message.team_id, key), done_at + pace_cost(message))
 
     def mark_sent(self, message_id: int, token: str, receipt: DeliveryReceipt, now: datetime) -> bool:
         done = self._s.execute(

@@ -45,15 +45,29 @@ class PacingBook:
         row.next_allowed_at = max(row.next_allowed_at, until)
         row.reserved_until = max(row.reserved_until, until)
 
-    def take(self, conversation: Conversation, cost: timedelta) -> datetime | None:
+    def after(self, conversation: Conversation, earliest: datetime) -> None:
+        """Nothing more goes there before `earliest` (one UPDATE: the row exists since the claim)."""
+        team_id, key = conversation
+        later = sa.case((ChannelPacingRow.next_allowed_at < earliest, earliest), else_=ChannelPacingRow.next_allowed_at)
+        self._s.execute(
+            sa.update(ChannelPacingRow)
+            .where(ChannelPacingRow.team_id == team_id, ChannelPacingRow.channel_key == key)
+            .values(next_allowed_at=later)
+        )
+
+    def take(self, conversation: Conversation, cost: timedelta, holder: bool = False) -> datetime | None:
         """None: the message may go now, and the conversation rests `cost` after it.
         Otherwise the instant of the next free slot, which the message now holds: the
-        waiting messages of a burst get successive slots rather than all retrying at once."""
+        waiting messages of a burst get successive slots rather than all retrying at once.
+        A `holder` (a message whose slot came while its conversation still rests) waits
+        only for the conversation to be free."""
         row = self._rows[conversation]
         if row.next_allowed_at <= self._now:
             row.next_allowed_at = self._now + cost
             row.reserved_until = max(row.reserved_until, row.next_allowed_at)
             return None
+        if holder and row.reserved_until > row.next_allowed_at:
+            return row.next_allowed_at
         slot = max(row.next_allowed_at, row.reserved_until)
         row.reserved_until = slot + cost
         return slot

@@ -251,6 +251,17 @@ class ChannelPacingRow(Base):
     reserved_until: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class DmChannelRow(Base):
+    """A person's DM channel with the bot, as Slack named it the first time we wrote to them:
+    later DMs go straight there instead of asking Slack again (conversations.open is Tier 3)."""
+
+    __tablename__ = "dm_channels"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    user_id: Mapped[str] = mapped_column(UserId, primary_key=True)
+    channel_id: Mapped[str] = mapped_column(sa.String(32))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class AuditRow(Base):
     __tablename__ = "audit_log"
     __table_args__ = (sa.Index(None, "team_id", "entity", "entity_ref"),)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from domain.errors import Conflict
 from store.contacts import ContactRepository
 from store.deferred import DeferredCommands
+from store.dm_channels import DmChannelRepository
 from store.engagement import EngagementRepository
 from store.leads import LeadRepository
 from store.merges import MergeRepository
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
     activities: ActivityRepository
     reminders: ReminderRepository
     outbox: OutboxRepository
+    dm_channels: DmChannelRepository
     audit: AuditLog
     requests: RequestKeys
     merges: MergeRepository
@@ -56,6 +58,7 @@ class SqlUnitOfWork:
         self.activities = ActivityRepository(session)
         self.reminders = ReminderRepository(session)
         self.outbox = OutboxRepository(session)
+        self.dm_channels = DmChannelRepository(session)
         self.audit = AuditLog(session)
         self.requests = RequestKeys(session)
         self.merges = MergeRepository(session)

@@ -12,8 +12,7 @@ from support import ANN, PG_URL, SIGNING_SECRET, context_of, throwaway_pg_databa
 from bot.bootstrap import Runtime, build_runtime
 from bot.database import open_database
 from bot.settings import Settings
-from bot.standin import FakeSlack, SlackSigner
-from bot.standin import limits
+from bot.standin import FakeSlack, SlackSigner, limits
 from bot.standin.workspace import LocalWorkspace, in_process
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig, default_config
 from handlers.context import Context

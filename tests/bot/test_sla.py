@@ -25,6 +25,9 @@ from domain.config import CONSOLE_WORKSPACE, parse_config
 from handlers.sla import speed_figures
 from store.tables import LeadRow, OutboxRow
 
+# A fake clock: its hours pass in milliseconds, which Slack's own limits would refuse.
+pytestmark = pytest.mark.slack_unlimited
+
 SECRET = "test-webhook-secret"
 MAX = "U0MGR0MAX"
 GRETA = {"name": "Greta Gruber", "email": "greta@example.de", "country": "Germany", "product": "X"}

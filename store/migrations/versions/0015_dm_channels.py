@@ -1,0 +1,31 @@
+"""dm_channels: a person's DM channel, remembered once Slack named it
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-06 15:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision: str = '0015'
+down_revision: str | None = '0014'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('dm_channels',
+    sa.Column('team_id', sa.String(length=32), nullable=False),
+    sa.Column('user_id', sa.String(length=32), nullable=False),
+    sa.Column('channel_id', sa.String(length=32), nullable=False),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('team_id', 'user_id', name=op.f('pk_dm_channels'))
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('dm_channels')
