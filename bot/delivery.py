@@ -26,7 +26,14 @@ log = logging.getLogger(__name__)
 # Slack refused what the message says or how: sent again unchanged, it is refused again.
 # It is shortened and sent once more; refused again, it is dead (and the admins are told).
 CONTENT_ERRORS = frozenset(
-    {"msg_too_long", "msg_blocks_too_long", "invalid_blocks", "invalid_blocks_format", "no_text", "too_many_blocks"}
+    {
+        "msg_too_long",
+        "msg_blocks_too_long",
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "no_text",
+        "too_many_blocks",
+    }
 )
 # Retrying these cannot succeed; the message is parked as dead with the reason.
 PERMANENT_ERRORS = CONTENT_ERRORS | {
@@ -213,13 +220,17 @@ def shortened(msg: SlackMessage, error: str) -> SlackMessage:
     room; otherwise (blocks it would not take, no text) its text alone, cut short."""
     if error == "msg_blocks_too_long" and msg.blocks:
         return fit(msg, Room(chars=MESSAGE_TEXT_BUDGET // 2))
-    text = msg.text.strip() or "A message from Leadbot could not be shown here: ask an admin to check the log."
+    text = (
+        msg.text.strip() or "A message from Leadbot could not be shown here: ask an admin to check the log."
+    )
     if len(text) > SHORT_TEXT:
         text = text[: SHORT_TEXT - 1] + "…"
     return SlackMessage(text=text, blocks=[])
 
 
-def _chat_post(client: WebClient, channel: str, shown: SlackMessage, thread_ts: str | None) -> DeliveryReceipt:
+def _chat_post(
+    client: WebClient, channel: str, shown: SlackMessage, thread_ts: str | None
+) -> DeliveryReceipt:
     answer = client.chat_postMessage(
         channel=channel, text=shown.text, blocks=shown.blocks or None, thread_ts=thread_ts
     )

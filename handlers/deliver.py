@@ -139,7 +139,7 @@ def deliver_outbox(
 
     Delivery is at least once: a process that dies after Slack took a message
     but before recording it will have it sent again when its lease runs out."""
-    token, messages, deferred = _claim_paced(now, uow_factory, batch)
+    token, messages, deferred = _claim_paced(now, uow_factory, batch, clock)
     # The lease runs on the database's idea of `now`; this guard runs on elapsed
     # time, so a slow Slack can never push our sends past the lease.
     started = time.monotonic()
@@ -168,13 +168,15 @@ def outbox_due(now: datetime, uow_factory: UowFactory) -> bool:
         return uow.outbox.due_between(now - 5 * SPACING, now)
 
 
-def _claim_paced(now: datetime, uow_factory: UowFactory, batch: int) -> tuple[str, list[OutboxMessage], int]:
+def _claim_paced(
+    now: datetime, uow_factory: UowFactory, batch: int, clock: Clock | None = None
+) -> tuple[str, list[OutboxMessage], int]:
     """Lease due messages that their channel's pace lets go now; each round commits, so
     the pacing rows it locked are free again before the next."""
     deferred = 0
     for _ in range(CLAIM_ROUNDS):
         with uow_factory() as uow:
-            token, messages = uow.outbox.claim_paced(now, batch, LEASE)
+            token, messages = uow.outbox.claim_paced(now, batch, LEASE, clock)
             uow.commit()
         deferred += uow.outbox.deferred
         if messages or not uow.outbox.deferred:
@@ -186,11 +188,17 @@ def _release(uow_factory: UowFactory, token: str, unsent: list[OutboxMessage]) -
     if unsent:
         with uow_factory() as uow:
             uow.outbox.release([m.id or 0 for m in unsent], token)
+            for message in unsent:
+                uow.outbox.landed(message, None)
             uow.commit()
 
 
 def _send_one(
-    message: OutboxMessage, token: str, now: datetime, uow_factory: UowFactory, deliver: Deliver,
+    message: OutboxMessage,
+    token: str,
+    now: datetime,
+    uow_factory: UowFactory,
+    deliver: Deliver,
     clock: Clock | None = None,
 ) -> bool:
     def ours() -> bool:
@@ -210,8 +218,8 @@ def _send_one(
     finally:
         still_ours.reset(lease)
     with uow_factory() as uow:
-        if uow.outbox.mark_sent(message.id or 0, token, receipt, now) and clock is not None:
-            uow.outbox.paced_from(message, clock())
+        if uow.outbox.mark_sent(message.id or 0, token, receipt, now):
+            uow.outbox.landed(message, clock() if clock else now)
         uow.commit()
     return True
 

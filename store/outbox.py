@@ -2,6 +2,7 @@
 claimed under a lease, sent, and marked sent only after Slack said ok."""
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -49,7 +50,9 @@ class OutboxRepository:
         rows = list(self._s.scalars(self._due(now, limit)))
         return self._lease(rows, now, lease)
 
-    def claim_paced(self, now: datetime, limit: int, lease: timedelta) -> tuple[str, list[OutboxMessage]]:
+    def claim_paced(
+        self, now: datetime, limit: int, lease: timedelta, clock: Callable[[], datetime] | None = None
+    ) -> tuple[str, list[OutboxMessage]]:
         """As claim, keeping each Slack conversation to its pace: a message whose
         conversation took one too recently is not leased but moved to its next free slot
         (counted in `deferred`), so it neither blocks the other conversations nor waits
@@ -58,6 +61,8 @@ class OutboxRepository:
         book = PacingBook(self._s, now)
         keyed = [(row, _to_message(row)) for row in rows]
         book.open({(row.team_id, key) for row, message in keyed if (key := pace_key(message))})
+        if clock is not None:
+            book.at(max(now, clock()))
         ready = []
         for row, message in keyed:
             key = pace_key(message)
@@ -130,12 +135,14 @@ class OutboxRepository:
         )
         return self._s.scalar(query)
 
-    def paced_from(self, message: OutboxMessage, done_at: datetime) -> None:
-        """Slack had the message by `done_at`: its conversation's next one waits its pace
-        from then, not from the claim, so no latency can bring two closer than the pace."""
+    def landed(self, message: OutboxMessage, done_at: datetime | None) -> None:
+        """Slack answered the message (`done_at`: it had it by then) or it was given back
+        (None): its conversation is free, and its next message waits its pace from then, not
+        from the claim, so no latency can bring two closer than the pace."""
         key = pace_key(message)
         if key is not None:
-            PacingBook(self._s, done_at).after((message.team_id, key), done_at + pace_cost(message))
+            earliest = done_at + pace_cost(message) if done_at is not None else None
+            PacingBook(self._s, done_at or datetime.min).landed((message.team_id, key), earliest)
 
     def mark_sent(self, message_id: int, token: str, receipt: DeliveryReceipt, now: datetime) -> bool:
         done = self._s.execute(
@@ -166,6 +173,8 @@ class OutboxRepository:
         if retry_after and (key := pace_key(message)):
             # The whole conversation waits, not just this message: the next one would get a 429 too.
             PacingBook(self._s, now).rest((message.team_id, key), now + wait)
+        else:
+            self.landed(message, None)
         self._s.execute(
             self._claimed(message.id or 0, token).values(
                 status="dead" if dead else "pending",

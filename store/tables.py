@@ -249,6 +249,9 @@ class ChannelPacingRow(Base):
     channel_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     next_allowed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reserved_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A message is on its way there (claimed, not yet answered): no other sender may post
+    # until it lands and its pace is counted from then. Expires, should its sender die.
+    in_flight_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class DmChannelRow(Base):

@@ -234,7 +234,9 @@ class FakeSlack:
         refusal = None if fault is not None else self.judge(method, params)
         refused = refusal.error if refusal is not None else ""
         at = time.time()
-        self._record(ApiCall(method, params, at, failed=fault is not None, refused=refused, retry_after=wait or 0))
+        self._record(
+            ApiCall(method, params, at, failed=fault is not None, refused=refused, retry_after=wait or 0)
+        )
         self._wait_if_held(method)
         if self.limits.latency:
             time.sleep(self.limits.latency)

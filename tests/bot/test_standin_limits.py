@@ -42,7 +42,9 @@ def refusal(call: object) -> SlackApiError:
     return caught.value
 
 
-@pytest.mark.parametrize(("method", "per_minute"), [("users.list", 20), ("conversations.open", 50), ("users.info", 100)])
+@pytest.mark.parametrize(
+    ("method", "per_minute"), [("users.list", 20), ("conversations.open", 50), ("users.info", 100)]
+)
 def test_each_tier_takes_its_calls_a_minute_then_answers_429_with_retry_after(
     clock: Clock, method: str, per_minute: int
 ) -> None:

@@ -1,4 +1,5 @@
-"""dm_channels: a person's DM channel, remembered once Slack named it
+"""dm_channels: a person's DM channel, remembered once Slack named it; a conversation's
+message in flight, so no other sender posts there before it lands
 
 Revision ID: 0015
 Revises: 0014
@@ -25,7 +26,11 @@ def upgrade() -> None:
     sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('team_id', 'user_id', name=op.f('pk_dm_channels'))
     )
+    with op.batch_alter_table('channel_pacing', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('in_flight_until', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('channel_pacing', schema=None) as batch_op:
+        batch_op.drop_column('in_flight_until')
     op.drop_table('dm_channels')
