@@ -67,7 +67,7 @@ def hand_off(url: str, now: datetime) -> int:
     return queued
 
 
-def sender(url: str, api_url: str, seconds: float, ready: Any, go: Any) -> None:
+def sender(url: str, api_url: str, seconds: float, ready: Any, go: Any, handed: Any) -> None:
     """One process sending as `leadbot serve`'s jobs do, on the real clock: the sweep's flush
     of everything due, then the paced job's sends as each slot comes."""
     from slack_sdk import WebClient
@@ -82,7 +82,7 @@ def sender(url: str, api_url: str, seconds: float, ready: Any, go: Any) -> None:
         flush_outbox(utc_now(), uow_factory, jobs.deliver, clock=utc_now)
         send_as_due(jobs, utc_now, 5.0)
         with uow_factory() as uow:
-            if not uow.outbox.status_counts().get("pending"):
+            if handed.is_set() and not uow.outbox.status_counts().get("pending"):
                 return
 
 
@@ -147,11 +147,13 @@ def main() -> None:
             proc.start()
         for _ in procs:
             ready.acquire()
-        # The clock starts when the reminders fall due: handing them to the outbox is part of it.
+        # The clock starts when the reminders fall due. The sweep hands them to the outbox
+        # in batches while the senders, already running, send what it has handed off.
         started = time.time()
-        queued = hand_off(url, datetime.now(UTC))
-        print(f"handed {queued} reminders to the outbox in {time.time() - started:.1f} s")
         go.set()
+        queued = hand_off(url, datetime.now(UTC))
+        handed.set()
+        print(f"handed {queued} reminders to the outbox in {time.time() - started:.1f} s")
         for proc in procs:
             proc.join()
         result = report(fake, started, args.reps, args.each)

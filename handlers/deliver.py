@@ -144,15 +144,15 @@ def deliver_outbox(
     # time, so a slow Slack can never push our sends past the lease.
     started = time.monotonic()
 
-    def send(message: OutboxMessage) -> bool | None:
+    def send(message: OutboxMessage) -> Outcome:
         if time.monotonic() - started > SEND_WINDOW.total_seconds():
-            return None  # not tried: released below
-        return _send_one(message, token, now, uow_factory, deliver, clock)
+            return Outcome(message)  # not tried: given back below
+        return _attempt(message, token, uow_factory, deliver, lambda: clock() if clock else now)
 
-    outcomes = [send(messages[0])] if len(messages) == 1 else list(_senders().map(send, messages))
-    _release(uow_factory, token, [m for m, done in zip(messages, outcomes, strict=True) if done is None])
-    sent = sum(done is True for done in outcomes)
-    return DeliveryReport(sent=sent, failed=sum(done is False for done in outcomes), deferred=deferred)
+    outcomes = [send(m) for m in messages] if len(messages) <= 1 else list(_senders().map(send, messages))
+    _settle(uow_factory, token, outcomes)
+    sent = sum(outcome.receipt is not None for outcome in outcomes)
+    return DeliveryReport(sent=sent, failed=sum(o.failure is not None for o in outcomes), deferred=deferred)
 
 
 def next_due(now: datetime, uow_factory: UowFactory) -> datetime | None:
@@ -184,23 +184,23 @@ def _claim_paced(
     return token, messages, deferred
 
 
-def _release(uow_factory: UowFactory, token: str, unsent: list[OutboxMessage]) -> None:
-    if unsent:
-        with uow_factory() as uow:
-            uow.outbox.release([m.id or 0 for m in unsent], token)
-            for message in unsent:
-                uow.outbox.landed(message, None)
-            uow.commit()
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What came of one message: Slack's receipt, or why not; neither: it was not tried."""
+
+    message: OutboxMessage
+    receipt: DeliveryReceipt | None = None
+    failure: DeliveryFailed | None = None
+    at: datetime | None = None  # when Slack answered
 
 
-def _send_one(
+def _attempt(
     message: OutboxMessage,
     token: str,
-    now: datetime,
     uow_factory: UowFactory,
     deliver: Deliver,
-    clock: Clock | None = None,
-) -> bool:
+    clock: Callable[[], datetime],
+) -> Outcome:
     def ours() -> bool:
         with uow_factory() as uow:
             return uow.outbox.holds(message.id or 0, token)
@@ -209,24 +209,33 @@ def _send_one(
     try:
         receipt = deliver(message)
     except DeliveryFailed as failure:
-        _record_failure(uow_factory, message, token, now, failure)
-        return False
+        return Outcome(message, failure=failure, at=clock())
     except Exception as error:  # noqa: BLE001 - a poison message must count attempts, not block the queue
         log.exception("delivering outbox message %s failed", message.id)
-        _record_failure(uow_factory, message, token, now, DeliveryFailed(f"{type(error).__name__}: {error}"))
-        return False
+        return Outcome(message, failure=DeliveryFailed(f"{type(error).__name__}: {error}"), at=clock())
     finally:
         still_ours.reset(lease)
-    with uow_factory() as uow:
-        if uow.outbox.mark_sent(message.id or 0, token, receipt, now):
-            uow.outbox.landed(message, clock() if clock else now)
-        uow.commit()
-    return True
+    return Outcome(message, receipt=receipt, at=clock())
 
 
-def _record_failure(
-    uow_factory: UowFactory, message: OutboxMessage, token: str, now: datetime, failure: DeliveryFailed
-) -> None:
+def _settle(uow_factory: UowFactory, token: str, outcomes: list[Outcome]) -> None:
+    """Record a batch's outcomes in one transaction: one commit for many sends, where one
+    each made the senders of two processes queue for SQLite's lock. A message Slack took is
+    sent; its conversation is free again and paces from Slack's answer."""
+    if not outcomes:
+        return
     with uow_factory() as uow:
-        uow.outbox.mark_failed(message, token, failure.reason, now, failure.retry_after, failure.permanent)
+        for outcome in outcomes:
+            message, at = outcome.message, outcome.at
+            if outcome.receipt is not None and at is not None:
+                if uow.outbox.mark_sent(message.id or 0, token, outcome.receipt, at):
+                    uow.outbox.landed(message, at)
+            elif outcome.failure is not None and at is not None:
+                failure = outcome.failure
+                uow.outbox.mark_failed(
+                    message, token, failure.reason, at, failure.retry_after, failure.permanent
+                )
+            else:
+                uow.outbox.release([message.id or 0], token)
+                uow.outbox.landed(message, None)
         uow.commit()
