@@ -139,10 +139,9 @@ def main() -> None:
         print(f"seeded {args.reps * args.each} reminders in {time.monotonic() - t:.1f} s")
         fake.limits.latency = args.latency
         ctx = multiprocessing.get_context("spawn")
-        ready, go = ctx.Semaphore(0), ctx.Event()
-        procs = [
-            ctx.Process(target=sender, args=(url, fake.url, 600.0, ready, go)) for _ in range(args.senders)
-        ]
+        ready, go, handed = ctx.Semaphore(0), ctx.Event(), ctx.Event()
+        gates = (ready, go, handed)
+        procs = [ctx.Process(target=sender, args=(url, fake.url, 600.0, *gates)) for _ in range(args.senders)]
         for proc in procs:
             proc.start()
         for _ in procs:
