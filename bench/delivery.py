@@ -83,6 +83,8 @@ def sender(url: str, api_url: str, seconds: float, ready: Any, go: Any, handed: 
         send_as_due(jobs, utc_now, 5.0)
         with uow_factory() as uow:
             if handed.is_set() and not uow.outbox.status_counts().get("pending"):
+                cpu = os.times()
+                print(f"sender {os.getpid()}: {cpu.user + cpu.system:.1f} s of CPU")
                 return
 
 

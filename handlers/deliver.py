@@ -5,7 +5,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +37,7 @@ CLAIM_ROUNDS = 50
 # ten messages a second; Slack's pace is per conversation, so many go out side by side.
 SENDERS = 48
 BATCH = SENDERS  # one claim fills the senders; a larger one would wait, its pacing stale
+SETTLE_EVERY = 0.02  # seconds: sends that came back within this are recorded in one commit
 # Whether the message being sent is still this sender's (its lease not taken over): a send
 # that stalls in a first call (opening a DM) asks again before it posts (bot/delivery.py).
 still_ours: ContextVar[Callable[[], bool]] = ContextVar("still_ours", default=lambda: True)
@@ -44,7 +45,7 @@ _pool_lock = threading.Lock()
 _pools: dict[int, ThreadPoolExecutor] = {}
 
 
-def _senders() -> ThreadPoolExecutor:
+def senders() -> ThreadPoolExecutor:
     """This process's senders (a forked child makes its own: threads do not survive a fork)."""
     import os
 
@@ -139,20 +140,43 @@ def deliver_outbox(
 
     Delivery is at least once: a process that dies after Slack took a message
     but before recording it will have it sent again when its lease runs out."""
-    token, messages, deferred = _claim_paced(now, uow_factory, batch, clock)
+    token, messages, deferred = claim_paced(now, uow_factory, batch, clock)
     # The lease runs on the database's idea of `now`; this guard runs on elapsed
     # time, so a slow Slack can never push our sends past the lease.
     started = time.monotonic()
 
     def send(message: OutboxMessage) -> Outcome:
         if time.monotonic() - started > SEND_WINDOW.total_seconds():
-            return Outcome(message)  # not tried: given back below
-        return _attempt(message, token, uow_factory, deliver, lambda: clock() if clock else now)
+            return Outcome(message, token)  # not tried: given back below
+        return attempt(message, token, uow_factory, deliver, lambda: clock() if clock else now)
 
-    outcomes = [send(m) for m in messages] if len(messages) <= 1 else list(_senders().map(send, messages))
-    _settle(uow_factory, token, outcomes)
+    outcomes = _send_all(messages, send, lambda done: settle(uow_factory, done))
     sent = sum(outcome.receipt is not None for outcome in outcomes)
     return DeliveryReport(sent=sent, failed=sum(o.failure is not None for o in outcomes), deferred=deferred)
+
+
+def _send_all(
+    messages: list[OutboxMessage],
+    send: Callable[[OutboxMessage], "Outcome"],
+    settle: Callable[[list["Outcome"]], None],
+) -> list["Outcome"]:
+    """Send side by side; record what is done every SETTLE_EVERY in one transaction, so that
+    neither a commit per send (two processes' senders queued for SQLite's lock) nor one stalled
+    call (which would leave the rest unrecorded, and sent again after a crash) holds things up."""
+    if len(messages) <= 1:
+        outcomes = [send(message) for message in messages]
+        settle(outcomes)
+        return outcomes
+    pending, outcomes = {senders().submit(send, message) for message in messages}, []
+    while pending:
+        done, pending = wait(pending, timeout=SETTLE_EVERY, return_when=FIRST_COMPLETED)
+        if pending:  # gather a little more before the commit
+            more, pending = wait(pending, timeout=SETTLE_EVERY)
+            done |= more
+        batch = [future.result() for future in done]
+        settle(batch)
+        outcomes.extend(batch)
+    return outcomes
 
 
 def next_due(now: datetime, uow_factory: UowFactory) -> datetime | None:
@@ -168,7 +192,7 @@ def outbox_due(now: datetime, uow_factory: UowFactory) -> bool:
         return uow.outbox.due_between(now - 5 * SPACING, now)
 
 
-def _claim_paced(
+def claim_paced(
     now: datetime, uow_factory: UowFactory, batch: int, clock: Clock | None = None
 ) -> tuple[str, list[OutboxMessage], int]:
     """Lease due messages that their channel's pace lets go now; each round commits, so
@@ -189,12 +213,13 @@ class Outcome:
     """What came of one message: Slack's receipt, or why not; neither: it was not tried."""
 
     message: OutboxMessage
+    token: str  # the lease it was sent under
     receipt: DeliveryReceipt | None = None
     failure: DeliveryFailed | None = None
     at: datetime | None = None  # when Slack answered
 
 
-def _attempt(
+def attempt(
     message: OutboxMessage,
     token: str,
     uow_factory: UowFactory,
@@ -209,16 +234,17 @@ def _attempt(
     try:
         receipt = deliver(message)
     except DeliveryFailed as failure:
-        return Outcome(message, failure=failure, at=clock())
+        return Outcome(message, token, failure=failure, at=clock())
     except Exception as error:  # noqa: BLE001 - a poison message must count attempts, not block the queue
         log.exception("delivering outbox message %s failed", message.id)
-        return Outcome(message, failure=DeliveryFailed(f"{type(error).__name__}: {error}"), at=clock())
+        failure = DeliveryFailed(f"{type(error).__name__}: {error}")
+        return Outcome(message, token, failure=failure, at=clock())
     finally:
         still_ours.reset(lease)
-    return Outcome(message, receipt=receipt, at=clock())
+    return Outcome(message, token, receipt=receipt, at=clock())
 
 
-def _settle(uow_factory: UowFactory, token: str, outcomes: list[Outcome]) -> None:
+def settle(uow_factory: UowFactory, outcomes: list[Outcome]) -> None:
     """Record a batch's outcomes in one transaction: one commit for many sends, where one
     each made the senders of two processes queue for SQLite's lock. A message Slack took is
     sent; its conversation is free again and paces from Slack's answer."""
@@ -226,7 +252,7 @@ def _settle(uow_factory: UowFactory, token: str, outcomes: list[Outcome]) -> Non
         return
     with uow_factory() as uow:
         for outcome in outcomes:
-            message, at = outcome.message, outcome.at
+            message, at, token = outcome.message, outcome.at, outcome.token
             if outcome.receipt is not None and at is not None:
                 if uow.outbox.mark_sent(message.id or 0, token, outcome.receipt, at):
                     uow.outbox.landed(message, at)

@@ -15,11 +15,13 @@ from handlers.digest import post_digests
 from handlers.housekeeping import prune
 from handlers.resurface import resurface_open_reminders
 from handlers.routing_decide import approve_overdue_proposals
+from handlers.send_pump import pump
 from handlers.sla import escalate_breaches
 from handlers.training import retrain_stale
 
 log = logging.getLogger(__name__)
 MAX_ROUNDS = 100  # bounds one pass, so a huge backlog cannot pin a tick forever
+PUMP_SECONDS = 60.0  # bounds one real-clock pass the same way
 Clock = Callable[[], datetime]
 
 
@@ -50,13 +52,16 @@ def flush_outbox(
     clock: Clock | None = None,
 ) -> int:
     """Send what is due; messages parked dead are reported to `admins` in the same pass.
-    With the real `clock`, each round claims at the time it runs, so a long flush never
-    paces a conversation from an instant long past (that let two DMs out 0.4 s apart)."""
+    With the real `clock`, the senders are kept busy (handlers/send_pump.py) and each claim
+    paces from the time it runs, so a long flush never paces a conversation from an instant
+    long past (that let two DMs out 0.4 s apart)."""
+    if clock is not None:
+        alert_admins(now, uow_factory, admins)
+        return pump(uow_factory, deliver, clock, time.monotonic() + PUMP_SECONDS)
     sent = 0
-    for round_ in range(MAX_ROUNDS):
-        at = clock() if clock and round_ else now
-        alerted = alert_admins(at, uow_factory, admins)
-        report = deliver_outbox(at, uow_factory, deliver, clock=clock)
+    for _ in range(MAX_ROUNDS):
+        alerted = alert_admins(now, uow_factory, admins)
+        report = deliver_outbox(now, uow_factory, deliver)
         sent += report.sent
         if report.sent + report.failed + alerted == 0:
             break
@@ -64,14 +69,16 @@ def flush_outbox(
 
 
 def send_as_due(jobs: "Jobs", clock: Clock, seconds: float, idle_after: float | None = None) -> int:
-    """Send each message as its conversation's slot comes, sleeping until the next one, for up
-    to `seconds` (or until nothing falls due within `idle_after` seconds): a backlog in one
-    conversation goes out every second, not at the next tick of a one-second timer."""
+    """Send each message as its conversation's slot comes, with every sender busy (see
+    handlers/send_pump.py), sleeping until the next slot, for up to `seconds` (or until nothing
+    falls due within `idle_after` seconds): a backlog in one conversation goes out every
+    second, not at the next tick of a one-second timer."""
     deadline, sent = time.monotonic() + seconds, 0
     while True:
         now = clock()
         if outbox_due(now, jobs.uow_factory):
-            sent += flush_outbox(now, jobs.uow_factory, jobs.deliver, jobs.admins, clock)
+            alert_admins(now, jobs.uow_factory, jobs.admins)
+            sent += pump(jobs.uow_factory, jobs.deliver, clock, deadline)
         upcoming = next_due(clock(), jobs.uow_factory)
         left = deadline - time.monotonic()
         if upcoming is None or left <= 0:

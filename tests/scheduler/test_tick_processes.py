@@ -55,9 +55,9 @@ def test_a_tick_killed_between_claim_and_send_loses_nothing_and_sends_once(
 
     after = leadbot.run("tick", "--now", iso(TICK + LEASE + timedelta(minutes=1)))
     assert after.returncode == 0, after.stderr
-    # The reminder: the day's team digest went out from the killed tick, its sends being side
-    # by side, not queued behind the held DM.
-    assert "messages_sent=1" in after.stdout
+    # The reminder, and the day's team digest unless the killed tick, sending side by side,
+    # had it out and recorded before the kill (delivery is at least once).
+    assert re.search(r"messages_sent=[12]\b", after.stdout), after.stdout
     assert len(delivered.posts("after the crash", failed=None)) == 1
     assert len(delivered.opens(ANN)) == 2  # the killed attempt's and the one that went out
     assert reminder_rows(outbox)[0]["status"] == "sent"
