@@ -233,12 +233,12 @@ def attempt(
     lease = still_ours.set(ours)
     try:
         receipt = deliver(message)
-    except DeliveryFailed as failure:
-        return Outcome(message, token, failure=failure, at=clock())
+    except DeliveryFailed as refused:
+        return Outcome(message, token, failure=refused, at=clock())
     except Exception as error:  # noqa: BLE001 - a poison message must count attempts, not block the queue
         log.exception("delivering outbox message %s failed", message.id)
-        failure = DeliveryFailed(f"{type(error).__name__}: {error}")
-        return Outcome(message, token, failure=failure, at=clock())
+        poison = DeliveryFailed(f"{type(error).__name__}: {error}")
+        return Outcome(message, token, failure=poison, at=clock())
     finally:
         still_ours.reset(lease)
     return Outcome(message, token, receipt=receipt, at=clock())
