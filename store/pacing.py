@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from store.sql import insert_ignoring_conflict, supports_skip_locked
+from store.sql import supports_skip_locked
 from store.tables import ChannelPacingRow
 
 Conversation = tuple[str, str]  # (team_id, channel_key)
@@ -31,19 +31,15 @@ class PacingBook:
     def open(self, conversations: set[Conversation]) -> None:
         """Create the missing rows and lock them all, in one sorted order, so that two
         claimers needing the same conversations cannot deadlock."""
-        for team_id, key in sorted(conversations):
-            self._s.execute(
-                insert_ignoring_conflict(
-                    self._s,
-                    ChannelPacingRow,
-                    team_id=team_id,
-                    channel_key=key,
-                    next_allowed_at=self._now,
-                    reserved_until=self._now,
-                )
-            )
         if not conversations:
             return
+        # One statement for them all (a claim names dozens), its rows in the sorted order.
+        now = self._now
+        rows = [
+            {"team_id": team_id, "channel_key": key, "next_allowed_at": now, "reserved_until": now}
+            for team_id, key in sorted(conversations)
+        ]
+        self._s.execute(insert_all_ignoring_conflicts(self._s, ChannelPacingRow, rows))
         query = (
             sa.select(ChannelPacingRow)
             .where(sa.tuple_(ChannelPacingRow.team_id, ChannelPacingRow.channel_key).in_(conversations))
