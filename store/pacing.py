@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from store.sql import supports_skip_locked
+from store.sql import insert_all_ignoring_conflicts, supports_skip_locked
 from store.tables import ChannelPacingRow
 
 Conversation = tuple[str, str]  # (team_id, channel_key)
