@@ -88,6 +88,32 @@ def sender(url: str, api_url: str, seconds: float, ready: Any, go: Any, handed: 
                 return
 
 
+def floor(fake: FakeSlack, reps: int, each: int) -> float:
+    """The same DMs with no Leadbot and no database: one thread per rep, each post a second
+    after Slack answered the one before (as Leadbot paces), over the same stand-in, latency
+    and machine: what the pace, the latency and the machine's load allow."""
+    import threading
+
+    from slack_sdk import WebClient
+
+    client = WebClient(token="xoxb-floor", base_url=fake.url, timeout=10)
+    started, wall = time.monotonic(), time.time()
+
+    def rep_dms(r: int) -> None:
+        answered = started - 1.0
+        for k in range(each):
+            time.sleep(max(0.0, answered + 1.0 - time.monotonic()))
+            client.chat_postMessage(channel=f"D0FLOOR{r:03d}", text=f"floor-{r}-{k}")
+            answered = time.monotonic()
+
+    threads = [threading.Thread(target=rep_dms, args=(r,)) for r in range(reps)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return max(call.at for call in fake.calls_to("chat.postMessage")) - wall
+
+
 def report(fake: FakeSlack, started: float, reps: int, each: int) -> dict[str, object]:
     posts = fake.calls_to("chat.postMessage")
     ok = [c for c in posts if not c.failed]
@@ -158,6 +184,8 @@ def main() -> None:
         for proc in procs:
             proc.join()
         result = report(fake, started, args.reps, args.each)
+        fake.reset()  # the floor's own counts
+        result["floor_measured_s"] = round(floor(fake, args.reps, args.each), 1)
     machine = f"{platform.machine()} {os.cpu_count()} cpus, Python {platform.python_version()}"
     print(f"machine: {machine}, database {url.split(':')[0]}")
     print(f"senders={args.senders} latency={args.latency}s reps={args.reps} each={args.each}")
