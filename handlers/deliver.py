@@ -15,7 +15,6 @@ from domain.away import coalesce
 from domain.followup import next_working_morning
 from domain.lead import lead_ref
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
-from domain.pacing import SPACING
 from domain.reminder import Reminder, ReminderStatus
 from store.unit_of_work import SqlUnitOfWork
 
@@ -186,10 +185,10 @@ def next_due(now: datetime, uow_factory: UowFactory) -> datetime | None:
 
 
 def outbox_due(now: datetime, uow_factory: UowFactory) -> bool:
-    """Whether a message fell due in the last few seconds (a paced message's slot, a retry):
-    the per-second pacing job flushes only then. A few, not one: a late run misses nothing."""
+    """Whether a message is due and free to claim (a paced message's slot, a retry, a backlog
+    the senders are behind on): the per-second pacing job sends only then."""
     with uow_factory() as uow:
-        return uow.outbox.due_between(now - 5 * SPACING, now)
+        return uow.outbox.claimable(now)
 
 
 def claim_paced(

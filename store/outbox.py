@@ -77,18 +77,8 @@ class OutboxRepository:
         return self._lease(ready, now, lease)
 
     def _due(self, now: datetime, limit: int) -> sa.Select[OutboxRow]:
-        query = (
-            sa.select(OutboxRow)
-            .where(
-                OutboxRow.status == "pending",
-                OutboxRow.next_attempt_at <= now,
-                # During a rolling deploy an older process leaves newer kinds to newer ones.
-                OutboxRow.kind.in_([str(kind) for kind in MessageKind]),
-                sa.or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
-            )
-            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
-            .limit(limit)
-        )
+        query = sa.select(OutboxRow).where(*_claimable(now)).order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+        query = query.limit(limit)
         return query.with_for_update(skip_locked=True) if supports_skip_locked(self._s) else query
 
     @staticmethod
@@ -186,13 +176,9 @@ class OutboxRepository:
             )
         )
 
-    def due_between(self, start: datetime, end: datetime) -> bool:
-        """Whether a pending message fell due in (start, end]. Those due earlier and still
-        pending are leased elsewhere or of a kind for newer processes: the sweep has them."""
-        query = sa.select(OutboxRow.id).where(
-            OutboxRow.status == "pending", OutboxRow.next_attempt_at > start, OutboxRow.next_attempt_at <= end
-        )
-        return self._s.scalar(query.limit(1)) is not None
+    def claimable(self, now: datetime) -> bool:
+        """Whether a claim at `now` would find a message (before its conversation's pace)."""
+        return self._s.scalar(sa.select(OutboxRow.id).where(*_claimable(now)).limit(1)) is not None
 
     def undelivered(self, limit: int) -> list[Undelivered]:
         """Dead messages the admins have not been told of yet (alerts themselves excluded)."""
@@ -232,6 +218,16 @@ class OutboxRepository:
     def _claimed(message_id: int, token: str) -> sa.Update:
         # Only the holder of the current lease may settle the message.
         return sa.update(OutboxRow).where(OutboxRow.id == message_id, OutboxRow.claim_token == token)
+
+
+def _claimable(now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+    return (
+        OutboxRow.status == "pending",
+        OutboxRow.next_attempt_at <= now,
+        # During a rolling deploy an older process leaves newer kinds to newer ones.
+        OutboxRow.kind.in_([str(kind) for kind in MessageKind]),
+        sa.or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
+    )
 
 
 def _backoff(attempts: int) -> timedelta:
