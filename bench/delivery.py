@@ -34,9 +34,10 @@ from handlers.dm_channels import RememberedDms
 from handlers.registry import dispatch
 from handlers.results import LeadCaptured
 from scheduler.jobs import Jobs, flush_outbox, send_as_due
-from scheduler.runner import utc_now
+from scheduler.runner import PACE_BUSY, PACE_SECONDS, utc_now
 
 TEAM = "T0CONSOLE"
+SWEEP_SECONDS = 10.0  # `leadbot serve`'s sweep interval
 TEXT = re.compile(r"bench-(\d+)-(\d+)")
 
 
@@ -68,8 +69,8 @@ def hand_off(url: str, now: datetime) -> int:
 
 
 def sender(url: str, api_url: str, seconds: float, ready: Any, go: Any, handed: Any) -> None:
-    """One process sending as `leadbot serve`'s jobs do, on the real clock: the sweep's flush
-    of everything due, then the paced job's sends as each slot comes."""
+    """One process sending as `leadbot serve`'s scheduler does (scheduler/runner.py), on the
+    real clock: the paced job every second, the sweep's flush every SWEEP_SECONDS."""
     from slack_sdk import WebClient
 
     _, uow_factory = open_database(url)
@@ -77,15 +78,20 @@ def sender(url: str, api_url: str, seconds: float, ready: Any, go: Any, handed: 
     jobs = Jobs(uow_factory, make_deliver(client, RememberedDms(uow_factory)))
     ready.release()
     go.wait()  # as a running `leadbot serve` would be when the reminders fall due
-    deadline = time.monotonic() + seconds
+    began = time.monotonic()
+    deadline, next_sweep = began + seconds, began
     while time.monotonic() < deadline:
-        flush_outbox(utc_now(), uow_factory, jobs.deliver, clock=utc_now)
-        send_as_due(jobs, utc_now, 5.0)
+        tick = time.monotonic()
+        if tick >= next_sweep:
+            flush_outbox(utc_now(), uow_factory, jobs.deliver, clock=utc_now)
+            next_sweep = tick + SWEEP_SECONDS
+        send_as_due(jobs, utc_now, PACE_BUSY)
         with uow_factory() as uow:
             if handed.is_set() and not uow.outbox.status_counts().get("pending"):
                 cpu = os.times()
                 print(f"sender {os.getpid()}: {cpu.user + cpu.system:.1f} s of CPU")
                 return
+        time.sleep(max(0.0, tick + PACE_SECONDS - time.monotonic()))
 
 
 def floor(fake: FakeSlack, reps: int, each: int) -> float:
