@@ -120,6 +120,20 @@ def floor(fake: FakeSlack, reps: int, each: int) -> float:
     return max(call.at for call in fake.calls_to("chat.postMessage")) - wall
 
 
+def retried(url: str) -> dict[str, int]:
+    """Messages that failed at least once before they went out, by their last error."""
+    import sqlalchemy as sa
+
+    from store.tables import OutboxRow
+
+    engine, _ = open_database(url)
+    with engine.connect() as connection:
+        query = sa.select(OutboxRow.last_error, sa.func.count()).where(OutboxRow.last_error.is_not(None))
+        return {
+            str(error)[:60]: int(n) for error, n in connection.execute(query.group_by(OutboxRow.last_error))
+        }
+
+
 def report(fake: FakeSlack, started: float, reps: int, each: int) -> dict[str, object]:
     posts = fake.calls_to("chat.postMessage")
     ok = [c for c in posts if not c.failed]
@@ -190,6 +204,7 @@ def main() -> None:
         for proc in procs:
             proc.join()
         result = report(fake, started, args.reps, args.each)
+        result["retried_after"] = retried(url)
         fake.reset()  # the floor's own counts
         result["floor_measured_s"] = round(floor(fake, args.reps, args.each), 1)
     machine = f"{platform.machine()} {os.cpu_count()} cpus, Python {platform.python_version()}"

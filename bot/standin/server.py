@@ -102,7 +102,7 @@ class FakeSlack:
         self._server: ThreadingHTTPServer | None = None
 
     def start(self) -> FakeSlack:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self._server.fake = self  # type: ignore[attr-defined]
         # Daemon thread: a test that forgets stop() cannot hang the interpreter at exit.
@@ -443,6 +443,11 @@ def parse_params(raw: bytes, content_type: str, query: str = "") -> Params:
             with contextlib.suppress(ValueError):  # not JSON after all: keep it as sent
                 params[key] = json.loads(params[key])
     return params
+
+
+class _Server(ThreadingHTTPServer):
+    # Slack takes many connections at once; the default backlog of 5 reset the sixth caller.
+    request_queue_size = 256
 
 
 class _Handler(BaseHTTPRequestHandler):
