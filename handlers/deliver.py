@@ -15,6 +15,7 @@ from domain.away import coalesce
 from domain.followup import next_working_morning
 from domain.lead import lead_ref
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
+from domain.pacing import pace_key
 from domain.reminder import Reminder, ReminderStatus
 from store.unit_of_work import SqlUnitOfWork
 
@@ -249,8 +250,11 @@ def settle(uow_factory: UowFactory, outcomes: list[Outcome]) -> None:
     sent; its conversation is free again and paces from Slack's answer."""
     if not outcomes:
         return
+    # In the order claims lock conversations' pacing rows (store/pacing.py), so that on
+    # PostgreSQL a claim and this cannot each hold a row the other waits for.
+    ordered = sorted(outcomes, key=lambda o: (o.message.team_id, pace_key(o.message) or ""))
     with uow_factory() as uow:
-        for outcome in outcomes:
+        for outcome in ordered:
             message, at, token = outcome.message, outcome.at, outcome.token
             if outcome.receipt is not None and at is not None:
                 if uow.outbox.mark_sent(message.id or 0, token, outcome.receipt, at):
