@@ -252,6 +252,20 @@ class ChannelPacingRow(Base):
     channel_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     next_allowed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reserved_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A message is on its way there (claimed, not yet answered): no other sender may post
+    # until it lands and its pace is counted from then. Expires, should its sender die.
+    in_flight_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class DmChannelRow(Base):
+    """A person's DM channel with the bot, as Slack named it the first time we wrote to them:
+    later DMs go straight there instead of asking Slack again (conversations.open is Tier 3)."""
+
+    __tablename__ = "dm_channels"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    user_id: Mapped[str] = mapped_column(UserId, primary_key=True)
+    channel_id: Mapped[str] = mapped_column(sa.String(32))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AuditRow(Base):

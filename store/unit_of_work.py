@@ -11,6 +11,7 @@ from domain.errors import Conflict
 from domain.events import Event, MessageQueued
 from store.contacts import ContactRepository
 from store.deferred import DeferredCommands
+from store.dm_channels import DmChannelRepository
 from store.engagement import EngagementRepository
 from store.lead_lists import LeadListRepository
 from store.leads import LeadRepository
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
     activities: ActivityRepository
     reminders: ReminderRepository
     outbox: OutboxRepository
+    dm_channels: DmChannelRepository
     audit: AuditLog
     requests: RequestKeys
     merges: MergeRepository
@@ -78,6 +80,7 @@ class SqlUnitOfWork:
         self.activities = ActivityRepository(session)
         self.reminders = ReminderRepository(session)
         self.outbox = OutboxRepository(session)
+        self.dm_channels = DmChannelRepository(session)
         self.audit = AuditLog(session)
         self.requests = RequestKeys(session)
         self.merges = MergeRepository(session)
