@@ -148,6 +148,15 @@ def import_csv(
         ),
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report; write nothing.")] = False,
+    batch_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--batch-rows",
+            min=1,
+            help="Rows saved per transaction (default 5000): an interrupted import, run again, resumes "
+            "after the last one saved.",
+        ),
+    ] = None,
 ) -> None:
     """Capture every row of FILE; FILE.report.csv says what became of each row (rows numbered
     as a spreadsheet shows them: the header is row 1), columns not imported first."""
@@ -158,7 +167,7 @@ def import_csv(
     from handlers.commands import CaptureChannel
     from handlers.context import Context
     from handlers.import_rows import UnreadableCsv, read_path
-    from handlers.importing import import_leads
+    from handlers.importing import BATCH_ROWS, import_leads
 
     try:
         layout, rows = read_path(file)
@@ -190,6 +199,7 @@ def import_csv(
                 columns=layout.skipped,
                 report=ReportWriter(out, layout.skipped),
                 checkpoint=checkpoint,
+                batch_rows=batch_rows or BATCH_ROWS,
             )
     except (DomainError, UnreadableCsv) as exc:
         typer.secho(f"Import stopped: {exc}", fg="red", err=True)
