@@ -90,6 +90,19 @@ def imported_message(file_name: str, result: LeadsImported) -> SlackMessage:
     return SlackMessage(text=text, blocks=blocks)
 
 
+def import_progress_message(file_name: str, done: int, total: int) -> SlackMessage:
+    """The DM a long import keeps up to date while it runs."""
+    share = f" ({done * 100 // total}%)" if total else ""
+    text = f"⏳ Importing *{safe(file_name, 200)}*: {done:,} of {total:,} rows done{share}…"
+    return SlackMessage(text=text, blocks=[section(text)])
+
+
+def import_done_progress_message(file_name: str) -> SlackMessage:
+    """The progress DM once the import is over: the summary follows in its own message."""
+    text = f"Import of *{safe(file_name, 200)}* finished: the summary and the report are below."
+    return SlackMessage(text=text, blocks=[section(text)])
+
+
 def failed_import_message(file_name: str, problem: str) -> SlackMessage:
     text = f"⚠️ Could not import *{safe(file_name, 200)}*: {escape(problem)} Nothing was saved."
     return SlackMessage(text=text, blocks=[section(text)])

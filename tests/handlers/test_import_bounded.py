@@ -37,13 +37,15 @@ class Lets:
 @pytest.mark.parametrize("seed", [11, 12])
 def test_letting_the_key_index_go_between_batches_changes_no_outcome(uow_factory, config, monkeypatch, seed):
     source = rows(*random_rows(seed, 80))
-    kept = import_leads(source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=9,
-                        pool_from=NEVER_FORK)
+    kept = import_leads(
+        source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
+    )
     lets = Lets(monkeypatch)
     monkeypatch.setattr(import_view, "MAX_KEPT_KEYS", 5)  # past a batch's keys: let go before each
 
-    bounded = import_leads(source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=9,
-                           pool_from=NEVER_FORK)
+    bounded = import_leads(
+        source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
+    )
 
     assert lets.times >= 5
     assert bounded == kept
@@ -59,7 +61,10 @@ def test_a_dry_run_keeps_what_it_would_have_written(uow_factory, config, monkeyp
     real = import_leads(source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=9)
 
     assert (dry.created, dry.updated, dry.duplicates, dry.rejected) == (
-        real.created, real.updated, real.duplicates, real.rejected,
+        real.created,
+        real.updated,
+        real.duplicates,
+        real.rejected,
     )
     assert lets.times >= 1  # the real import let go; the dry run could not
 
@@ -69,15 +74,22 @@ def test_report_lines_go_out_a_batch_at_a_time_in_row_order(uow_factory, config)
     whole = import_leads(source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=8)
     told: list[list[ImportProblem]] = []
 
-    streamed = import_leads(source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=8,
-                            report=lambda lines: told.append(list(lines)))
+    streamed = import_leads(
+        source,
+        uow_factory(),
+        context(config, CONSOLE_WORKSPACE),
+        batch_rows=8,
+        report=lambda lines: told.append(list(lines)),
+    )
 
     assert len(told) == len(range(0, 60, 8))  # one call a batch
     assert [line for lines in told for line in lines] == list(whole.problems)  # the same lines, in order
     needing_a_look = [p for p in whole.problems if p.outcome not in ("created", "updated")]
     assert list(streamed.problems) == needing_a_look[:SAMPLE_LINES]  # only a sample is kept
     assert (streamed.rejected, streamed.warnings, streamed.notable) == (
-        whole.rejected, whole.warnings, len(needing_a_look),
+        whole.rejected,
+        whole.warnings,
+        len(needing_a_look),
     )
 
 
@@ -89,4 +101,8 @@ def test_a_csv_on_disk_in_a_legacy_encoding_is_read_a_row_at_a_time(tmp_path):
     [row] = list(found)
 
     assert (layout.encoding, layout.rows) == ("cp1252", 1)
-    assert dict(row.values) == {"name": "René Müller", "email": "rene@firma.de", "company": "Société Générale"}
+    assert dict(row.values) == {
+        "name": "René Müller",
+        "email": "rene@firma.de",
+        "company": "Société Générale",
+    }
