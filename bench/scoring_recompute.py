@@ -34,8 +34,8 @@ from domain.config import LeadbotConfig
 from domain.scoring import CompiledRules, day_of, score_total
 from domain.scoring_config import EngagementKind
 from handlers.decay import BATCH, recompute_all
-from handlers.deliver import UowFactory
 from store.tables import EngagementEventRow, LeadRow, QualificationRow
+from store.unit_of_work import UowFactory
 
 NOW = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
 TEAM = "T0BENCH"

@@ -30,11 +30,12 @@ from bot.webhooks import WebhookEndpoint
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from handlers.ahead_of_clock import bring_back, release_leases
 from handlers.decay import decay_daily
-from handlers.deliver import Deliver, UowFactory
+from handlers.deliver import Deliver
 from scheduler.jobs import Jobs, ScoresJob, answer_deferred, drain_paced, run_all
 from scheduler.runner import Worker, build_scheduler, kick
 from store.deadline import PING_SECONDS, answering
 from store.spool import Spool, open_spool
+from store.unit_of_work import UowFactory
 
 DELIVERY_TIMEOUT = 10  # seconds per Web API call from the outbox
 
@@ -53,7 +54,7 @@ class Runtime:
     jobs: Jobs  # what the sweep and `tick` run with
     capture_slot: threading.Lock  # held while a lead is captured; see Deps.capture
     worker: Worker | WorkerProcess  # carries out captures queued while the slot was taken
-    events_webhook: EventsEndpoint  # POST /webhooks/events (scoring, issue 4)
+    events_webhook: EventsEndpoint  # POST /webhooks/events (engagement scoring)
     spool: Spool  # where those captures wait (store/spool.py)
     deps: Deps  # what the listeners were given
 

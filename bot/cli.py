@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -168,6 +169,7 @@ def import_csv(
     from handlers.context import Context
     from handlers.import_rows import UnreadableCsv, read_path
     from handlers.importing import BATCH_ROWS, import_leads
+    from handlers.registry import run
 
     try:
         layout, rows = read_path(file)
@@ -181,7 +183,7 @@ def import_csv(
     actor = system_actor(workspace_of(settings), str(CaptureChannel.IMPORT))
     ctx = Context(actor, datetime.now(UTC), config)
     owners = OwnerDirectory(config, _slack_client(settings))
-    report = file.with_name(f"{file.name}.report.csv")
+    report = report_path(file)
     try:  # written as batches are done: a long file's report is never held whole
         out = report.open("w", encoding="utf-8", newline="")
     except OSError as exc:
@@ -189,10 +191,10 @@ def import_csv(
         raise typer.Exit(1) from exc
     try:
         with out, _progress_bar(layout.rows) as progress:
-            result = import_leads(
+            # through the bus: the imported leads are then scored and routed, their teams told once
+            work = partial(
+                import_leads,
                 rows,
-                uow_factory(),
-                ctx,
                 dry_run=dry_run,
                 progress=progress,
                 owners=owners,
@@ -201,6 +203,7 @@ def import_csv(
                 checkpoint=checkpoint,
                 batch_rows=batch_rows or BATCH_ROWS,
             )
+            result = run(work, uow_factory(), ctx)
     except (DomainError, UnreadableCsv) as exc:
         typer.secho(f"Import stopped: {exc}", fg="red", err=True)
         typer.echo(f"Report of the rows saved: {report}", err=True)
@@ -252,6 +255,12 @@ def _progress_bar(rows: int) -> Iterator[Callable[[int], None]]:
 def _refuse(message: str) -> NoReturn:
     typer.secho(message, fg="red", err=True)
     raise typer.Exit(2)
+
+
+def report_path(file: Path) -> Path:
+    """DESIGN.md's `FILE.report.csv` beside `FILE.csv` or `FILE.xlsx`: `leads.csv` gives
+    `leads.report.csv`."""
+    return file.with_name(f"{file.stem}.report.csv")
 
 
 @cli.command()

@@ -3,10 +3,9 @@ upgrade, import, export) need no Slack app, and importing one cost them most of 
 
 import sqlalchemy as sa
 
-from handlers.deliver import UowFactory
 from store.engine import make_engine, make_session_factory
 from store.migrate import upgrade
-from store.unit_of_work import SqlUnitOfWork
+from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 
 def open_database(url: str) -> tuple[sa.Engine, UowFactory]:

@@ -10,8 +10,8 @@ from bot.blocks.render import render
 from bot.listeners.errors import message_for
 from bot.listeners.reply import ephemeral
 from domain.config import LeadbotConfig
+from handlers.context import UowFactory
 from handlers.deferred import DeferredWork, run_deferred
-from handlers.deliver import UowFactory
 from handlers.results import Result
 
 

@@ -61,7 +61,7 @@ def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
             return _post(client, payload["channel"], channel_post(payload))
         case MessageKind.COMMAND_REPLY:
             return _answer(client, payload)
-        # routing (issue 5)
+        # routing
         case MessageKind.ROUTING_PROPOSAL:
             return _post(client, payload["channel"], proposal_message(payload))
         case MessageKind.ROUTING_DECIDED:
@@ -72,7 +72,7 @@ def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
             return _post(client, _dm(client, payload["user"]), taken_dm(payload))
         case MessageKind.SLA_BREACHED:
             return _post(client, payload["channel"], breach_message(payload), payload["thread_ts"])
-        # --- digests and nurture (issue 6) ---
+        # --- digests and nurture -------------------------------------------------------
         case MessageKind.TEAM_DIGEST:
             return _post(client, payload["channel"], digest_message(payload))
         case MessageKind.AWAY_SUMMARY:

@@ -11,9 +11,8 @@ from bot.in_flight import InFlight
 from bot.zones import ZoneMemo
 from domain.config import LeadbotConfig
 from handlers.commands import AddLead, Command
-from handlers.context import Context
+from handlers.context import Context, UowFactory
 from handlers.deferred import Enqueue, defer_add, enqueue_in
-from handlers.deliver import UowFactory
 from handlers.registry import dispatch
 from handlers.results import AddQueued, Result
 from handlers.timezones import look_up_zone
@@ -50,13 +49,9 @@ class Deps:
         object.__setattr__(self, "zones", ZoneMemo(lambda ctx: look_up_zone(self.uow_factory(), ctx)))
 
     def dispatch(self, command: Command, ctx: Context) -> Result:
-        """Run a handler; if it queued Slack messages, try delivering them now
-        rather than at the next sweep."""
-        uow = self.uow_factory()
-        result = dispatch(command, uow, ctx)
-        if uow.committed_outbox:
-            self.kick_outbox()
-        return result
+        """Run a command through the bus; what it queued for Slack is delivered now rather
+        than at the next sweep (MessageQueued wakes delivery)."""
+        return dispatch(command, self.uow_factory(), ctx, wake_delivery=self.kick_outbox)
 
     def capture(self, cmd: AddLead, ctx: Context, response_url: str | None) -> Result | AddQueued:
         """A rep's capture runs now when the process has nothing else in hand; otherwise

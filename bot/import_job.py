@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from handlers.deliver import UowFactory
 from handlers.import_checkpoint import Checkpoint
 from handlers.import_rows import UnreadableCsv, read_path
 from handlers.importing import LeadsImported, import_leads
+from handlers.registry import run
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +68,14 @@ def run_job(
     job: ImportJob, uow_factory: UowFactory, client: WebClient | None, progress: Progress
 ) -> ImportDone:
     """The import itself, wherever it runs: streamed from the file, its report written beside
-    it a batch at a time."""
+    it a batch at a time; through the bus, so the imported leads are scored and routed and
+    their teams told once (delivery is woken by the server after the importer's DM)."""
     try:
         layout, rows = read_path(job.path)
         with job.report_path.open("w", encoding="utf-8", newline="") as out:
-            result = import_leads(
+            work = partial(
+                import_leads,
                 rows,
-                uow_factory(),
-                job.ctx,
                 dry_run=job.dry_run,
                 owners=OwnerDirectory(job.ctx.config, client),
                 columns=layout.skipped,
@@ -82,6 +84,7 @@ def run_job(
                 batch_rows=job.batch_rows,
                 progress=lambda last_row: progress(last_row - 1, layout.rows),
             )
+            result = run(work, uow_factory(), job.ctx)
     except (UnreadableCsv, DomainError) as problem:
         return ImportDone(refused=str(problem))
     return ImportDone(result=result)

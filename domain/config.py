@@ -31,9 +31,9 @@ class SalesTeam(_Strict):
     managers: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
     timezone: str = "UTC"
-    # Routing (issue 5): how this team's reps are chosen for new leads.
+    # Routing: how this team's reps are chosen for new leads.
     routing: TeamRouting = TeamRouting()
-    # --- digest and working hours (issue 6) ---
+    # --- digest and working hours ------------------------------------------------------
     digest_time: str = "08:30"  # local time of the daily digest in `channel`, on working days
     working_hours: tuple[str, str] = ("08:00", "18:00")
     working_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
@@ -104,11 +104,11 @@ class LeadbotConfig(_Strict):
     console_users: tuple[ConsoleUser, ...] = ()
     # Why a lead was lost, as `/lead lost L-1 <reason>` takes it; "other" needs a note.
     lost_reasons: tuple[str, ...] = DEFAULT_LOST_REASONS
-    # Routing (issue 5): which team a lead goes to (rules, first match wins).
+    # Routing: which team a lead goes to (rules, first match wins).
     routing: Routing = Routing()
     # Rule scores, MQL and SQL thresholds (domain/scoring_config.py; `[scoring]` in the TOML).
     scoring: ScoringConfig = ScoringConfig()
-    # `[import]` (issue 14): status names and owner names of the CRM a team leaves behind.
+    # `[import]`: status names and owner names of the CRM a team leaves behind.
     imports: ImportConfig = Field(default=ImportConfig(), alias="import")
 
     @field_validator("lost_reasons")
@@ -151,7 +151,7 @@ class LeadbotConfig(_Strict):
                 raise ValueError(f"{where}: there is no team '{key}' (teams: {', '.join(sorted(keys))})")
         return self
 
-    # --- cadences (issue 6) ---
+    # --- cadences ----------------------------------------------------------------------
     cadences: tuple[Cadence, ...] = ()
     default_cadence: str | None = None  # `/lead nurture L-1` without a name
     long_term_cadence: str | None = None  # for leads lost for timing or budget

@@ -60,7 +60,7 @@ class Digest:
     converted: tuple[DigestLead, ...] = ()
     converted_total: int = 0
     lost_by_reason: tuple[Tally, ...] = ()
-    # Filled by routing when it lands (issue 5): shown only when there is something in them.
+    # Filled by routing when it lands: shown only when there is something in them.
     awaiting_approval: tuple[DigestLead, ...] = ()
     sla_breaches: tuple[DigestLead, ...] = ()  # first-contact SLAs that ran out in the period
     sla_breaches_total: int = 0

@@ -11,13 +11,13 @@ class MessageKind(StrEnum):
     LEAD_ANNOUNCED = "lead_announced"  # a lead nobody typed in (web form, import) for its team
     MENTION_REPLY = "mention_reply"  # a pointer to /lead, in the thread that mentioned the bot
     COMMAND_REPLY = "command_reply"  # the answer to a command that was queued when it came in
-    # routing (issue 5)
+    # routing
     ROUTING_PROPOSAL = "routing_proposal"  # a lead proposed to a rep, for the team's managers
     ROUTING_DECIDED = "routing_decided"  # the proposal's message updated, the decision in its thread
     LEAD_ASSIGNED_DM = "lead_assigned_dm"  # the rep hears a lead is theirs
     LEAD_TAKEN_DM = "lead_taken_dm"  # its previous owner hears a lead was given to someone else
     SLA_BREACHED = "sla_breached"  # first contact overdue: in the proposal's thread, managers named
-    # --- digests and nurture (issue 6) ---
+    # --- digests and nurture -----------------------------------------------------------
     TEAM_DIGEST = "team_digest"  # the daily digest, to a team channel
     AWAY_SUMMARY = "away_summary"  # many overdue follow-ups after downtime, as one DM per person
     QUIET_LEADS = "quiet_leads"  # an owner's leads with no activity for a while, once a day

@@ -68,7 +68,7 @@ def require(actor: Actor, action: Action, lead: Lead | None = None) -> None:
         )
 
 
-# --- follow-ups -----------------------------------------------------------------------
+# --- follow-ups ------------------------------------------------------------------------
 
 
 def can_handle_reminder(actor: Actor, reminder_owner: str, lead: Lead) -> bool:
@@ -89,7 +89,7 @@ def require_reminder_handler(actor: Actor, reminder_owner: str, lead: Lead) -> N
         )
 
 
-# --- routing (issue 5) ------------------------------------------------------------------
+# --- routing ---------------------------------------------------------------------------
 
 
 def can_decide_routing(actor: Actor, sales_team: str) -> bool:

@@ -29,8 +29,9 @@ from domain.config import LeadbotConfig
 from domain.followup import next_working_morning
 from handlers.cadence_jobs import owner_hours
 from handlers.decay import ALL_WORKSPACES, daily_key
-from handlers.deliver import LEASE, UowFactory
+from handlers.deliver import LEASE
 from store.ahead_of_clock import AheadOfClock, DailyRun
+from store.unit_of_work import UowFactory
 
 
 def release_leases(clock: datetime, uow_factory: UowFactory) -> None:

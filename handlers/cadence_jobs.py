@@ -8,9 +8,9 @@ from domain.config import LeadbotConfig, SalesTeam
 from domain.digest import DigestLead
 from domain.messages import MessageKind, OutboxMessage
 from domain.working_hours import WorkingHours
-from handlers.deliver import UowFactory
 from store.cadences import CadenceRepository
 from store.digests import DailyRuns, DigestReads
+from store.unit_of_work import UowFactory
 
 QUIET_JOB = "quiet"
 QUIET_LIST_LIMIT = 10

@@ -6,6 +6,7 @@ from dataclasses import replace
 from domain.activity import Activity, ActivityKind
 from domain.enrich import enrich
 from domain.errors import Conflict, InvalidInput
+from domain.events import LeadCaptured as Captured
 from domain.lead import PROFILE_FIELDS, Lead
 from domain.messages import MessageKind, OutboxMessage
 from domain.normalize import clean_name, clean_text, name_from_email, normalize_email, normalize_phone
@@ -63,6 +64,7 @@ def _create(uow: SqlUnitOfWork, ctx: Context, cmd: AddLead, lead: Lead) -> LeadC
     )
     audit(uow, ctx, "lead.captured", lead, after=lead.snapshot())
     _settle(uow, cmd, lead)
+    _record(uow, lead, "created")
     if not cmd.owned_by_sender:
         _announce(uow, ctx, lead, str(cmd.channel))
     original = uow.leads.by_id(lead.team_id, duplicate.id) if duplicate else None
@@ -85,6 +87,7 @@ def _update(
     uow.activities.add(lead, Activity(ActivityKind.SYSTEM, note, ctx.actor.user_id, ctx.now))
     audit(uow, ctx, "lead.recaptured", lead, before, lead.snapshot())
     _settle(uow, cmd, lead)
+    _record(uow, lead, "updated")
     return LeadCaptured(
         LeadView.of(lead),
         outcome="updated",
@@ -148,6 +151,12 @@ def _announce(uow: SqlUnitOfWork, ctx: Context, lead: Lead, channel: str) -> Non
     uow.outbox.add(
         OutboxMessage(lead.team_id, MessageKind.LEAD_ANNOUNCED, f"announce:{lead.id}", payload), ctx.now
     )
+
+
+def _record(uow: SqlUnitOfWork, lead: Lead, outcome: str) -> None:
+    """Scoring follows once the capture is committed (handlers.registry.EVENT_HANDLERS)."""
+    assert lead.id is not None
+    uow.record(Captured(lead.team_id, lead.id, outcome))
 
 
 def _settle(uow: SqlUnitOfWork, cmd: AddLead, lead: Lead) -> None:

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from domain import closing
+from domain import closing, events
 from domain.activity import Activity, ActivityKind
 from domain.contact import Contact, contact_from
 from domain.lead import Lead
@@ -78,9 +78,17 @@ def _close(
         audit(uow, ctx, f"lead.{action}", lead, before, lead.snapshot())
         nurture.on_closed(uow, ctx, lead, action)
         settle(uow, lead.team_id, key, action)
+        uow.record(_event(lead, action))
         result = LeadClosed(LeadView.of(lead), action, contact_of(uow, lead))
         uow.commit()
     return result
+
+
+def _event(lead: Lead, action: str) -> events.Event:
+    assert lead.id is not None
+    if action == "reopened":
+        return events.LeadReopened(lead.team_id, lead.id)
+    return events.LeadClosed(lead.team_id, lead.id, action)
 
 
 def _contact_for(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> Contact:

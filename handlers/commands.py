@@ -107,7 +107,7 @@ class UndoMerge(Command):
     request_key: str | None = None
 
 
-# --- qualify and close (handlers/qualify.py, handlers/closing.py) ---
+# --- qualify and close (handlers/qualify.py, handlers/closing.py) ----------------------
 
 
 class QualifyLead(Command):
@@ -154,7 +154,7 @@ class ShowReport(Command):
     team: str | None = Field(default=None, min_length=1, max_length=64)
 
 
-# --- follow-ups (issue 6) -------------------------------------------------------------
+# --- follow-ups ------------------------------------------------------------------------
 
 
 class ListTasks(Command):
@@ -181,7 +181,7 @@ class LogReminderCall(Command):
     request_key: str | None = None
 
 
-# --- predictive score (issue 4 item 5) ---------------------------------------------------
+# --- predictive score ------------------------------------------------------------------
 
 
 class SetProbability(Command):
@@ -193,7 +193,7 @@ class SetProbability(Command):
     request_key: str | None = None
 
 
-# --- routing (issue 5) ------------------------------------------------------------------
+# --- routing ---------------------------------------------------------------------------
 
 
 class RouteLead(Command):
@@ -231,7 +231,7 @@ class SetAway(Command):
     last_day: date | None = None  # as the person wrote it, to say it back to them
 
 
-# --- nurture cadences (issue 6) --------------------------------------------------------
+# --- nurture cadences ------------------------------------------------------------------
 
 
 class EnrollLead(Command):
@@ -247,7 +247,7 @@ class StopNurture(Command):
     request_key: str | None = None
 
 
-# --- scoring (issue 4: handlers/engagement.py, handlers/explain.py) ---------------------
+# --- scoring (handlers/engagement.py, handlers/explain.py) -----------------------------
 
 
 MAX_URL = 2000

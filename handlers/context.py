@@ -9,6 +9,7 @@ from domain.errors import InvalidInput, NotFound
 from domain.lead import Lead, lead_ref
 from domain.permissions import Action, Actor, require
 from store.unit_of_work import SqlUnitOfWork
+from store.unit_of_work import UowFactory as UowFactory  # for the Slack side: it never imports store
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ from datetime import date, datetime
 
 from domain.config import LeadbotConfig
 from domain.scoring import CompiledRules
-from handlers.deliver import UowFactory
 from handlers.rescore import RescoreReport, settle_scores
+from store.unit_of_work import UowFactory
 
 BATCH = 5000  # leads per transaction: a few hundred ms of write lock on SQLite
 ALL_WORKSPACES = "*"  # the request-key scope of a job that runs for every workspace

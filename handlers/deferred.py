@@ -16,9 +16,9 @@ from domain.permissions import Action, require
 from handlers.capture import build_lead
 from handlers.commands import AddLead
 from handlers.context import Context
-from handlers.deliver import UowFactory
 from handlers.registry import dispatch
 from handlers.results import AddQueued, Result
+from store.unit_of_work import UowFactory
 
 log = logging.getLogger(__name__)
 

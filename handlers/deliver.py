@@ -15,11 +15,11 @@ from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, Outbox
 from domain.pacing import SPACING
 from domain.reminder import Reminder, ReminderStatus
 from store.unit_of_work import SqlUnitOfWork
+from store.unit_of_work import UowFactory as UowFactory  # its old home, for older imports
 
 log = logging.getLogger(__name__)
 
 Deliver = Callable[[OutboxMessage], DeliveryReceipt]
-UowFactory = Callable[[], SqlUnitOfWork]
 
 # Longer than any send with its retries takes; a claimer that dies holds its
 # messages this long before another process takes them over.

@@ -3,8 +3,7 @@
 from datetime import datetime
 
 from domain.delivery_alerts import ALERT_WINDOW, AlertGroup, alert_prefix, group_undelivered
-from handlers.deliver import UowFactory
-from store.unit_of_work import SqlUnitOfWork
+from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 BATCH = 500
 

@@ -6,9 +6,8 @@ from domain.config import LeadbotConfig, SalesTeam
 from domain.digest import FIRST_DIGEST_COVERS, Digest, digest_date, is_late
 from domain.messages import MessageKind, OutboxMessage
 from domain.working_hours import parse_clock
-from handlers.deliver import UowFactory
 from store.digests import DailyRuns, DigestReads
-from store.unit_of_work import SqlUnitOfWork
+from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 DIGEST_JOB = "digest"
 LIST_LIMIT = 5  # leads listed per section; the rest are counted ("…and 37 more")

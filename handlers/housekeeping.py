@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from handlers.deliver import UowFactory
+from store.unit_of_work import UowFactory
 
 # Slack retries within minutes and a double click within seconds; a week is ample.
 REQUEST_KEYS_KEPT = timedelta(days=7)

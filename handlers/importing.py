@@ -6,13 +6,15 @@ new data updates that lead, `absorb`), the same likely-duplicate rule (`domain.d
 against the workspace and the rows before it), the same activity and audit entry. What
 differs is the plumbing: a batch reads the leads it can meet in a few queries, decides in
 memory, and writes with bulk statements, so a crash loses at most the batch in hand and a
-re-run updates instead of duplicating. An import announces nothing in Slack: a lead per
-message would bury a team channel."""
+re-run updates instead of duplicating. Each committed batch records `LeadsImported`: run
+through the bus (handlers.registry.run) the leads are then scored and routed like captured
+ones, and each team channel gets one summary, never a message per lead."""
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 
+from domain import events
 from domain.activity import MAX_ACTIVITY_TEXT, Activity, ActivityKind
 from domain.dedupe import LikelyDuplicate, likely_duplicate
 from domain.enrich import FROM_CHANNEL
@@ -198,11 +200,18 @@ def _run_batch(
                     continue
                 if checkpoint:
                     checkpoint.save(uow, ctx, source.last_row)
+                uow.record(_imported(ctx, batch))
                 uow.commit()
             memory.remember(view, changes, written=not dry_run)
             batch.report(view)
             return batch
     raise AssertionError("unreachable")
+
+
+def _imported(ctx: Context, batch: _Batch) -> events.LeadsImported:
+    """Scoring and routing follow once the batch is committed (handlers.registry.EVENT_HANDLERS)."""
+    created = tuple(lead.id for lead in batch.created if lead.id is not None)
+    return events.LeadsImported(ctx.actor.team_id, created, tuple(batch.updated))
 
 
 def _decide(view: View, incoming: list[Incoming], ctx: Context, owners: Owners | None) -> _Batch:

@@ -1,21 +1,40 @@
-"""The command -> handler table and the one dispatch function every transport calls."""
+"""The message bus: which handler carries out each command, and what follows each event.
 
+A command runs on the unit of work it is given and returns its result. The events its
+committed transactions recorded (domain/events.py) then go to their handlers in
+EVENT_HANDLERS, in order, each in a unit of work of its own: a follow-up sees the change
+committed, and its failure is logged and never undoes the command. Events a follow-up
+records are handled in turn. Effects DESIGN.md wants in the command's own transaction
+(outbox rows, routing a captured lead) stay direct calls inside the handlers."""
+
+import inspect
+import logging
 from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
+from domain import events
 from handlers.activity import add_note, log_activity
+from handlers.away import set_away
 from handlers.capture import add_lead
 from handlers.closing import convert_lead, lose_lead, reopen_lead
 from handlers.commands import (
     AddLead,
     AddNote,
+    AssignLead,
+    ClaimLead,
     Command,
+    CompleteReminder,
     ConvertLead,
+    DecideRouting,
+    EnrollLead,
     ExplainScore,
     FindLeads,
     KeepBoth,
     LinkReturning,
+    ListTasks,
     LogActivity,
+    LogReminderCall,
     LoseLead,
     MergeLeads,
     MyLeads,
@@ -23,32 +42,52 @@ from handlers.commands import (
     QualifyLead,
     RecordEngagement,
     ReopenLead,
+    RouteLead,
+    SetAway,
     SetProbability,
     SetReminder,
     ShowLead,
     ShowReport,
+    SnoozeReminder,
+    StopNurture,
     UndoMerge,
 )
 from handlers.context import Context
 from handlers.cycles import link_to_customer
 from handlers.engagement import record_engagement
 from handlers.explain import explain_score
-from handlers.followup_registry import FOLLOWUP_HANDLERS
+from handlers.followups import complete_reminder, log_reminder_call, snooze_reminder
+from handlers.import_summary import summarise_import
 from handlers.lookup import find_leads, my_leads, show_lead
 from handlers.merge import keep_both, merge_leads, undo_merge
+from handlers.nurture import enroll_lead, stop_nurture
 from handlers.probability import set_probability
 from handlers.qualify import open_qualification, qualify_lead
 from handlers.remind import set_reminder
 from handlers.report import pipeline_report
-from handlers.rescore import score_capture
+from handlers.rescore import score_captured, score_imported
 from handlers.results import Result
-from handlers.routing_registry import ROUTING_HANDLERS
-from handlers.training import retrains_after
+from handlers.routing import route_imported, route_lead
+from handlers.routing_decide import assign_lead, claim_lead, decide_routing
+from handlers.tasks import list_tasks
+from handlers.training import retrain_after_close
 from store.unit_of_work import SqlUnitOfWork
 
+log = logging.getLogger(__name__)
+
 Handler = Callable[[Any, SqlUnitOfWork, Context], Result]
+R = TypeVar("R")
+Wake = Callable[[], None]
+
+
+def deliver_soon(event: events.MessageQueued, wake_delivery: Wake) -> None:
+    """Messages were committed to the outbox: wake whoever delivers them (the server's
+    delivery job), so a rep hears within seconds rather than at the next sweep."""
+    wake_delivery()
+
 
 COMMAND_HANDLERS: dict[type[Command], Handler] = {
+    # capture and the lead's timeline
     AddLead: add_lead,
     ShowLead: show_lead,
     FindLeads: find_leads,
@@ -56,6 +95,7 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     AddNote: add_note,
     LogActivity: log_activity,
     SetReminder: set_reminder,
+    # duplicates and returning customers
     MergeLeads: merge_leads,
     KeepBoth: keep_both,
     LinkReturning: link_to_customer,
@@ -63,23 +103,97 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     # qualify and close
     QualifyLead: qualify_lead,
     OpenQualification: open_qualification,
-    # a close changes the predictive score's history: small workspaces retrain at once
-    ConvertLead: retrains_after(convert_lead),
-    LoseLead: retrains_after(lose_lead),
-    ReopenLead: retrains_after(reopen_lead),
-    **FOLLOWUP_HANDLERS,
-    # predictive score (issue 4 item 5)
+    ConvertLead: convert_lead,
+    LoseLead: lose_lead,
+    ReopenLead: reopen_lead,
     SetProbability: set_probability,
-    **ROUTING_HANDLERS,
-    # scoring (issue 4)
+    # follow-ups and nurture
+    ListTasks: list_tasks,
+    CompleteReminder: complete_reminder,
+    SnoozeReminder: snooze_reminder,
+    LogReminderCall: log_reminder_call,
+    EnrollLead: enroll_lead,
+    StopNurture: stop_nurture,
+    # routing
+    RouteLead: route_lead,
+    DecideRouting: decide_routing,
+    AssignLead: assign_lead,
+    ClaimLead: claim_lead,
+    SetAway: set_away,
+    # scoring and reports
     RecordEngagement: record_engagement,
     ExplainScore: explain_score,
     ShowReport: pipeline_report,
 }
 
-# scoring (issue 4): every capture (Slack, web form, queued) is scored as soon as it is stored.
-COMMAND_HANDLERS[AddLead] = score_capture
+# What happens after X: read here. Handlers run in this order, each in its own unit of work.
+EVENT_HANDLERS: dict[type[events.Event], list[Callable[..., None]]] = {
+    # a lead that arrives as a VP has its points at once, not at the next daily run
+    events.LeadCaptured: [score_captured],
+    # imported leads are scored and routed as captured ones, in batches; each team channel
+    # then hears once what the import brought it
+    events.LeadsImported: [score_imported, route_imported],
+    events.ImportRouted: [summarise_import],
+    # a close moves what the predictive score learns from: small workspaces retrain at once
+    events.LeadClosed: [retrain_after_close],
+    events.LeadReopened: [retrain_after_close],
+    events.MessageQueued: [deliver_soon],
+}
 
 
-def dispatch(cmd: Command, uow: SqlUnitOfWork, ctx: Context) -> Result:
-    return COMMAND_HANDLERS[type(cmd)](cmd, uow, ctx)
+def _nothing() -> None:
+    """No one to wake (a job, a test, the CLI): the scheduler's sweep delivers."""
+
+
+def dispatch(cmd: Command, uow: SqlUnitOfWork, ctx: Context, wake_delivery: Wake = _nothing) -> Result:
+    """Carry out a command, then what follows from what it committed."""
+    return run(partial(COMMAND_HANDLERS[type(cmd)], cmd), uow, ctx, wake_delivery)
+
+
+def run(
+    work: Callable[[SqlUnitOfWork, Context], R],
+    uow: SqlUnitOfWork,
+    ctx: Context,
+    wake_delivery: Wake = _nothing,
+) -> R:
+    """Any use case on a unit of work (a command, an import), then the handlers of the events
+    its committed transactions recorded, even when it failed after one of them committed."""
+    try:
+        return work(uow, ctx)
+    finally:
+        handle_events(uow.collect_events(), uow, ctx, wake_delivery)
+
+
+def handle_events(pending: list[events.Event], uow: SqlUnitOfWork, ctx: Context, wake_delivery: Wake) -> None:
+    """Each event to each of its handlers, in a fresh unit of work; what they record follows."""
+    queue = _folded(pending)
+    while queue:
+        event = queue.pop(0)
+        for handler in EVENT_HANDLERS[type(event)]:
+            own = uow.fresh()
+            _quietly(handler, event, {"uow": own, "ctx": ctx, "wake_delivery": wake_delivery})
+            queue = _folded(queue + own.collect_events())
+
+
+def _quietly(handler: Callable[..., None], event: events.Event, given: dict[str, Any]) -> None:
+    """A follow-up never fails the command it follows (that is committed): its failure is
+    logged, with the event's kind, and the scheduler's sweeps catch up where they can."""
+    wanted = list(inspect.signature(handler).parameters)[1:]  # cosmicpython's injection by name
+    try:
+        handler(event, **{name: given[name] for name in wanted})
+    except Exception:  # noqa: BLE001 - see above
+        log.exception("%s after %s failed", handler.__name__, type(event).__name__)
+
+
+def _folded(pending: list[events.Event]) -> list[events.Event]:
+    """Events that say the same thing become one: an import's batches one import, a second
+    "messages queued" nothing new."""
+    folded: list[events.Event] = []
+    for event in pending:
+        for at, earlier in enumerate(folded):
+            if (merged := earlier.merged(event)) is not None:
+                folded[at] = merged
+                break
+        else:
+            folded.append(event)
+    return folded

@@ -7,20 +7,20 @@ from datetime import datetime
 
 from domain.activity import LOGGABLE_KINDS, Activity, ActivityKind
 from domain.config import LeadbotConfig
+from domain.events import LeadCaptured, LeadsImported, in_batches
 from domain.lead import Lead
 from domain.lifecycle import TRANSITIONS, LeadStatus
 from domain.messages import MessageKind, OutboxMessage
 from domain.permissions import system_actor
 from domain.scoring import CompiledRules, Stage, day_of, reached, score_total
-from handlers.capture import add_lead
-from handlers.commands import AddLead
 from handlers.context import Context
-from handlers.results import LeadCaptured, LeadView
+from handlers.results import LeadView
 from handlers.routing import route_when_ready
 from store.scores import NewScore, Scorable
 from store.unit_of_work import SqlUnitOfWork
 
 SCORER = "scoring"  # the system actor named in the timeline and the audit log
+IMPORT_BATCH = 1000  # imported leads scored per transaction: short ones, however big the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +76,11 @@ def settle_scores(
     now: datetime,
     config: LeadbotConfig,
     reasons: Mapping[int, str] | str,
+    announce: bool = True,
 ) -> RescoreReport:
     """Pure scoring for each lead, one bulk write of the scores that changed, then the
-    rare crossings one by one."""
+    rare crossings one by one. Without `announce` a lead crossing SQL is qualified but
+    neither announced nor routed here (an import tells its teams once, and routes itself)."""
     changes, crossings = [], []
     today = day_of(now)
     lowest = config.scoring.mql  # below it no stage can be reached: skip the check
@@ -94,7 +96,7 @@ def settle_scores(
         uow.scores.leads({scored.lead_id: scored.team_id for scored, _, _ in crossings}) if crossings else {}
     )
     for scored, stage, total in crossings:
-        _cross(uow, leads[scored.lead_id], scored, stage, total, now, config)
+        _cross(uow, leads[scored.lead_id], scored, stage, total, now, config, announce)
     sql = sum(1 for _, stage, _ in crossings if stage is Stage.SQL)
     return RescoreReport(len(scorables), len(changes), len(crossings) - sql, sql)
 
@@ -107,6 +109,7 @@ def _cross(
     total: int,
     now: datetime,
     config: LeadbotConfig,
+    announce: bool,
 ) -> None:
     """MQL is recorded; SQL also moves the lead to qualified (where the lifecycle allows)
     and posts one "ready for sales" card to the team channel."""
@@ -117,8 +120,9 @@ def _cross(
     if stage is Stage.SQL:
         body += ": ready for sales"
         _qualify(uow, lead, now)
-        _announce(uow, lead, total, now, config)
-        if route_when_ready(uow, Context(system_actor(lead.team_id, SCORER), now, config), lead):
+        if announce:
+            _announce(uow, lead, total, now, config)
+        if announce and route_when_ready(uow, Context(system_actor(lead.team_id, SCORER), now, config), lead):
             body += ", proposed to a rep by routing"
     uow.activities.add(lead, Activity(ActivityKind.SYSTEM, body, SCORER, now))
     after = {"score": total, "stage": str(stage), "status": str(lead.status)}
@@ -157,16 +161,25 @@ def _announce(uow: SqlUnitOfWork, lead: Lead, total: int, now: datetime, config:
     uow.outbox.add(OutboxMessage(lead.team_id, MessageKind.READY_FOR_SALES, key, payload), now)
 
 
-def score_capture(cmd: AddLead, uow: SqlUnitOfWork, ctx: Context) -> LeadCaptured:
-    """Capture (handlers/capture.py, unchanged), then score the new or updated lead's fit in
-    a second short transaction: a lead that arrives as a VP has its points at once, not
-    at the next daily run. A replayed request changed nothing, so it is not rescored."""
-    result = add_lead(cmd, uow, ctx)
-    if result.outcome == "replayed":
-        return result
+def score_captured(event: LeadCaptured, uow: SqlUnitOfWork, ctx: Context) -> None:
+    """A captured lead's fit scored once the capture committed: a lead that arrives as a VP
+    has its points at once, not at the next daily run. A replay changed nothing and records
+    no event, so it is not rescored."""
     with uow:
-        lead = uow.leads.get(ctx.actor.team_id, result.lead.number)
-        if lead is not None:
-            rescore_lead(uow, ctx, lead, f"lead {result.outcome}")
+        reason = f"lead {event.outcome}"
+        rescore_leads(uow, event.team_id, [event.lead_id], {event.lead_id: reason}, ctx.now, ctx.config)
+        uow.commit()
+
+
+def score_imported(event: LeadsImported, uow: SqlUnitOfWork, ctx: Context) -> None:
+    """An import's leads scored as captured ones are, a batch per short transaction. Crossing
+    SQL qualifies a lead but posts nothing: the import's summary tells each team once."""
+    rules = CompiledRules(ctx.config.scoring)
+    reasons = dict.fromkeys(event.updated, "lead updated") | dict.fromkeys(event.created, "lead created")
+    every = tuple(dict.fromkeys(event.created + event.updated))  # a lead a later row updated: once
+    for batch in in_batches(every, IMPORT_BATCH):
+        with uow:
+            scorables = uow.scores.of_leads(event.team_id, batch)
+            settle_scores(uow, scorables, rules, ctx.now, ctx.config, reasons, announce=False)
             uow.commit()
-    return result
+

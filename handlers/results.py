@@ -219,7 +219,7 @@ class LeadClosed:
     repeated: bool = False
 
 
-# --- follow-ups (issue 6) -------------------------------------------------------------
+# --- follow-ups ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +249,7 @@ class ReminderChanged:
     unchanged: bool = False
 
 
-# --- predictive score (issue 4 item 5) ---------------------------------------------------
+# --- predictive score ------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +273,7 @@ class ProbabilitySet:
     repeated: bool = False
 
 
-# --- routing (issue 5) ------------------------------------------------------------------
+# --- routing ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,7 +308,7 @@ class AwayChanged:
     was_away: bool = False  # before this change: `back` from no absence welcomes nobody back
 
 
-# --- nurture cadences (issue 6) --------------------------------------------------------
+# --- nurture cadences ------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,7 +321,7 @@ class NurtureChanged:
     repeated: bool = False
 
 
-# --- scoring (issue 4) ----------------------------------------------------------------
+# --- scoring ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

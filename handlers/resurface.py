@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from domain.followup import MAX_NUDGES, next_working_morning
 from domain.reminder import Reminder
-from handlers.deliver import UowFactory, reminder_message
-from store.unit_of_work import SqlUnitOfWork
+from handlers.deliver import reminder_message
+from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 
 def resurface_open_reminders(now: datetime, uow_factory: UowFactory, batch: int = 200) -> int:

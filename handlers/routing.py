@@ -1,13 +1,14 @@
 """Routing a lead: the team by rule, the rep by the team's strategy, then a proposal to
 the team's managers (or the lead given at once where the team auto-approves)."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.assignment import Assignment, AssignmentState, Decision
 from domain.config import SalesTeam
 from domain.errors import Conflict
+from domain.events import ImportRouted, LeadsImported, TeamImport, in_batches
 from domain.lead import Lead
 from domain.lifecycle import OPEN_STATUSES
 from domain.permissions import Action
@@ -17,7 +18,10 @@ from handlers.context import Context, load_lead
 from handlers.results import LeadView, RoutePlan, RoutingDecided
 from handlers.routing_messages import LEADBOT, give_lead, queue_decided, queue_proposal
 from handlers.routing_once import replayed, settled
+from store.routing import Placed
 from store.unit_of_work import SqlUnitOfWork
+
+IMPORT_BATCH = 200  # imported leads routed per transaction (each takes its team's routing lock)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +63,88 @@ def route_lead(cmd: RouteLead, uow: SqlUnitOfWork, ctx: Context) -> RoutePlan | 
 def route_on_capture(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> bool:
     """A lead that came in without a rep is routed at once when routing rules are
     configured; False leaves it to the plain announcement (no rules, or nobody has room)."""
+    return _route(uow, ctx, lead, tell=True) is not None
+
+
+def _route(uow: SqlUnitOfWork, ctx: Context, lead: Lead, tell: bool) -> RoutingDecided | None:
     if not ctx.config.routing.rules:
-        return False
+        return None
     plan = plan_route(uow, ctx, lead)
     if plan.reps.rep is None:
-        return False
-    propose(uow, ctx, lead, plan)
-    return True
+        return None
+    return propose(uow, ctx, lead, plan, tell)
+
+
+def route_imported(event: LeadsImported, uow: SqlUnitOfWork, ctx: Context) -> None:
+    """An import's new leads routed as captured ones are (after scoring: rules may ask for a
+    score), in file order, a batch per short transaction, but quietly: no card or DM per lead.
+    What the import brought each team is then summed up once (ImportRouted)."""
+    brought = _Brought()
+    for batch in in_batches(event.created, IMPORT_BATCH):
+        with uow:
+            placed = uow.routing.placed(event.team_id, batch)
+            decided = _route_quietly(uow, ctx, event.team_id, placed)
+            for lead in placed:
+                brought.created(lead, decided.get(lead.lead_id))
+            uow.commit()
+    created = set(event.created)
+    updated = tuple(lead_id for lead_id in dict.fromkeys(event.updated) if lead_id not in created)
+    for batch in in_batches(updated, IMPORT_BATCH):
+        with uow:
+            for lead in uow.routing.placed(event.team_id, batch):
+                brought.updated(lead)
+    with uow:
+        uow.record(ImportRouted(event.team_id, brought.teams()))
+        uow.commit()
+
+
+def _route_quietly(
+    uow: SqlUnitOfWork, ctx: Context, team_id: str, placed: list[Placed]
+) -> dict[int, RoutingDecided]:
+    """Routing rules to follow, and leads open, nobody's and with no proposal waiting (a file
+    may bring an owner or a closed lead): only those are read whole and routed."""
+    if not ctx.config.routing.rules:
+        return {}
+    candidates = [lead.lead_id for lead in placed if lead.open and lead.owner_id is None]
+    waiting = uow.routing.waiting(team_id, candidates) if candidates else set()
+    whole = uow.scores.leads(dict.fromkeys((i for i in candidates if i not in waiting), team_id))
+    decided = {}
+    for lead_id in candidates:
+        if lead_id in whole and (routed := _route(uow, ctx, whole[lead_id], tell=False)) is not None:
+            decided[lead_id] = routed
+    return decided
+
+
+@dataclass(slots=True)
+class _Brought:
+    """Per sales team: leads created and updated, proposals waiting, leads given at once,
+    and new leads still nobody's."""
+
+    counts: dict[str, list[int]] = field(default_factory=dict)  # team: [created, updated, given, unassigned]
+    proposed: dict[str, list[int]] = field(default_factory=dict)  # team: lead numbers
+
+    def created(self, lead: Placed, decided: RoutingDecided | None) -> None:
+        counts = self._of(decided.assignment.sales_team if decided else lead.sales_team)
+        counts[0] += 1
+        if decided is not None and decided.decision is Decision.AUTO:
+            counts[2] += 1
+        elif decided is not None:
+            self.proposed[decided.assignment.sales_team].append(lead.number)
+        elif lead.owner_id is None and lead.open:
+            counts[3] += 1
+
+    def updated(self, lead: Placed) -> None:
+        self._of(lead.sales_team)[1] += 1
+
+    def _of(self, team: str | None) -> list[int]:
+        self.proposed.setdefault(team or "", [])
+        return self.counts.setdefault(team or "", [0, 0, 0, 0])
+
+    def teams(self) -> tuple[TeamImport, ...]:
+        return tuple(
+            TeamImport(team, created, updated, tuple(self.proposed[team]), given, unassigned)
+            for team, (created, updated, given, unassigned) in sorted(self.counts.items())
+        )
 
 
 def route_when_ready(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> bool:
@@ -110,7 +189,8 @@ def start_of_day(now: datetime, team: SalesTeam) -> datetime:
     return datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone)
 
 
-def propose(uow: SqlUnitOfWork, ctx: Context, lead: Lead, plan: Plan) -> RoutingDecided:
+def propose(uow: SqlUnitOfWork, ctx: Context, lead: Lead, plan: Plan, tell: bool = True) -> RoutingDecided:
+    """Without `tell`, nothing is posted for this lead (an import sums its leads up once)."""
     assert plan.reps.rep is not None and lead.id is not None
     rep, settings = plan.reps.rep, plan.team.routing
     auto = settings.auto_approve
@@ -133,11 +213,13 @@ def propose(uow: SqlUnitOfWork, ctx: Context, lead: Lead, plan: Plan) -> Routing
     uow.routing.take_turn(lead.team_id, plan.team.key, rep, plan.decision)
     lead.sales_team = plan.team.key
     if auto:
-        give_lead(uow, ctx, lead, rep, stored.id)
-        queue_decided(uow, ctx, lead, stored, Decision.AUTO, None)
+        give_lead(uow, ctx, lead, rep, stored.id, tell)
+        if tell:
+            queue_decided(uow, ctx, lead, stored, Decision.AUTO, None)
     else:
         uow.leads.save(lead)
-        queue_proposal(uow, ctx, lead, stored, plan.team)
+        if tell:
+            queue_proposal(uow, ctx, lead, stored, plan.team)
     return RoutingDecided(LeadView.of(lead), stored, Decision.AUTO if auto else None)
 
 

@@ -13,11 +13,10 @@ from domain.permissions import Action, require_routing_decider, system_actor
 from domain.routing import RepNote
 from handlers.commands import AssignLead, ClaimLead, DecideRouting
 from handlers.context import Context, load_lead
-from handlers.deliver import UowFactory
 from handlers.results import LeadView, RoutingDecided
 from handlers.routing_messages import LEADBOT, give_lead, queue_decided
 from handlers.routing_once import replayed, settled
-from store.unit_of_work import SqlUnitOfWork
+from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 SETTLED_STATE = {Decision.REJECT: AssignmentState.REJECTED}
 

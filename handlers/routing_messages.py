@@ -17,15 +17,20 @@ from store.unit_of_work import SqlUnitOfWork
 LEADBOT = "leadbot"  # who decided when the team approves by itself
 
 
-def give_lead(uow: SqlUnitOfWork, ctx: Context, lead: Lead, rep: str, assignment_id: int) -> None:
+def give_lead(
+    uow: SqlUnitOfWork, ctx: Context, lead: Lead, rep: str, assignment_id: int, tell: bool = True
+) -> None:
     """The lead becomes `rep`'s through assignment `assignment_id`; their first-contact
-    clock starts now."""
+    clock starts now. The rep hears of it by DM, unless `tell` is off (an import's leads
+    are summed up in the team channel instead of a DM each)."""
     before = lead.snapshot()
     tell_previous_owner(uow, ctx, lead, rep, assignment_id)
     lead.owner_id, lead.updated_at = rep, ctx.now
     uow.leads.save(lead)
     audit(uow, ctx, "lead.assigned", lead, before, lead.snapshot())
     start_clock(uow, ctx, lead, assignment_id)
+    if not tell:
+        return
     payload = {"user": rep, "lead": _lead(lead), "by": ctx.actor.user_id}
     uow.outbox.add(
         OutboxMessage(

@@ -14,13 +14,12 @@ from domain.permissions import system_actor
 from domain.routing import choose_rep
 from domain.sla import SlaStatus, SpeedFigures
 from handlers.context import Context
-from handlers.deliver import UowFactory
 from handlers.results import LeadView
 from handlers.routing import rep_states
 from handlers.routing_decide import assign_directly
 from handlers.routing_messages import LEADBOT
 from store.sla import DueSla
-from store.unit_of_work import SqlUnitOfWork
+from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,10 +4,10 @@ history is small (cheap, and every close counts), and by the scheduler's sweep o
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from functools import partial, wraps
-from typing import Any
+from functools import partial
 
 from domain.errors import Conflict
+from domain.events import LeadClosed, LeadReopened
 from domain.lead import Lead
 from domain.logistic import fit_logistic
 from domain.predictive import (
@@ -21,13 +21,10 @@ from domain.predictive import (
     retrain_due,
 )
 from handlers.context import Context
-from handlers.deliver import UowFactory
-from handlers.results import LeadClosed
 from store.predictive import StoredModel
-from store.unit_of_work import SqlUnitOfWork
+from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)
-CloseHandler = Callable[[Any, SqlUnitOfWork, Context], LeadClosed]
 
 
 def train_workspace(uow: SqlUnitOfWork, team_id: str, now: datetime) -> list[StoredModel]:
@@ -79,18 +76,11 @@ def _train(uow_factory: UowFactory, team_id: str, now: datetime) -> bool:
     return True
 
 
-def retrains_after(handler: CloseHandler) -> CloseHandler:
-    """A close changes what the model learns from. While the history is small, retrain at
-    once so the next card is up to date; the close is committed first and never fails for it."""
-
-    @wraps(handler)
-    def closing(cmd: Any, uow: SqlUnitOfWork, ctx: Context) -> LeadClosed:
-        result = handler(cmd, uow, ctx)
-        if not result.repeated:
-            _quietly(lambda: retrain_if_due(uow, ctx.actor.team_id, ctx.now, limit=ON_DEMAND_LIMIT))
-        return result
-
-    return closing
+def retrain_after_close(event: LeadClosed | LeadReopened, uow: SqlUnitOfWork, ctx: Context) -> None:
+    """A close (or a reopen) changes what the model learns from. While the history is small,
+    retrain at once so the next card is up to date; the close is committed already and never
+    fails for it."""
+    _quietly(lambda: retrain_if_due(uow, event.team_id, ctx.now, limit=ON_DEMAND_LIMIT))
 
 
 def _quietly(train: Callable[[], bool]) -> bool:

@@ -9,7 +9,7 @@ from datetime import datetime
 from domain.config import LeadbotConfig
 from domain.pacing import SPACING
 from handlers.cadence_jobs import flag_quiet_leads, hold_steps_outside_hours
-from handlers.deliver import Deliver, UowFactory, deliver_outbox, queue_due_reminders
+from handlers.deliver import Deliver, deliver_outbox, queue_due_reminders
 from handlers.delivery_alerts import alert_admins
 from handlers.digest import post_digests
 from handlers.housekeeping import prune
@@ -17,6 +17,7 @@ from handlers.resurface import resurface_open_reminders
 from handlers.routing_decide import approve_overdue_proposals
 from handlers.sla import escalate_breaches
 from handlers.training import retrain_stale
+from store.unit_of_work import UowFactory
 
 log = logging.getLogger(__name__)
 MAX_ROUNDS = 100  # bounds one pass, so a huge backlog cannot pin a tick forever
@@ -166,7 +167,7 @@ def drain_paced(since: datetime, jobs: Jobs, seconds: float, clock: Clock) -> in
     return sent
 
 
-# --- digests and cadences (issue 6) ---------------------------------------------------
+# --- digests and cadences --------------------------------------------------------------
 
 
 def scheduled_posts_before(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> dict[str, int]:

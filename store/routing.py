@@ -45,9 +45,39 @@ class Standing:
         return replace(self, away_until=away)
 
 
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """Where a lead stands for routing, read without the whole lead (an import's many)."""
+
+    lead_id: int
+    number: int
+    sales_team: str | None
+    owner_id: str | None
+    open: bool
+
+
 class RoutingRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
+
+    def placed(self, team_id: str, lead_ids: Sequence[int]) -> list[Placed]:
+        """The leads of `lead_ids` in the workspace, in that order, in one query."""
+        query = sa.select(LeadRow.id, LeadRow.number, LeadRow.sales_team, LeadRow.owner_id, LeadRow.status)
+        rows = self._s.execute(query.where(LeadRow.team_id == team_id, LeadRow.id.in_(list(lead_ids))))
+        found = {
+            row.id: Placed(row.id, row.number, row.sales_team, row.owner_id, row.status in OPEN_STATUSES)
+            for row in rows
+        }
+        return [found[lead_id] for lead_id in lead_ids if lead_id in found]
+
+    def waiting(self, team_id: str, lead_ids: Sequence[int]) -> set[int]:
+        """Which of the leads have a proposal waiting for a manager, in one query."""
+        query = sa.select(AssignmentRow.lead_id).where(
+            AssignmentRow.team_id == team_id,
+            AssignmentRow.lead_id.in_(list(lead_ids)),
+            AssignmentRow.state == PROPOSED,
+        )
+        return set(self._s.scalars(query))
 
     def next_decision(self, team_id: str, sales_team: str) -> int:
         """Lock the team's routing row for this transaction and number the decision.

@@ -294,7 +294,7 @@ class RequestKeyRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-# --- predictive score (issue 4 item 5) ---------------------------------------------------
+# --- predictive score ------------------------------------------------------------------
 
 
 class PredictiveModelRow(Base):
@@ -323,7 +323,7 @@ class LeadProbabilityRow(Base):
     set_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-# --- routing (issue 5) -----------------------------------------------------------------
+# --- routing ---------------------------------------------------------------------------
 
 
 class RoutingStateRow(Base):
@@ -382,7 +382,7 @@ class AssignmentRow(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the team approves it by itself if no manager has (auto_approve_after_minutes).
     auto_approve_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Speed-to-lead (issue 5 item 4), for an approved assignment: the rep's first contact,
+    # Speed-to-lead, for an approved assignment: the rep's first contact,
     # the team's SLA when the lead became theirs, its deadline in working time, and where
     # it stands (domain.sla.SlaStatus; leaves `running` once, by a conditional update).
     first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -391,7 +391,7 @@ class AssignmentRow(Base):
     sla_status: Mapped[str | None] = mapped_column(sa.String(16))
 
 
-# --- digests and cadences (issue 6) ---------------------------------------------------
+# --- digests and cadences --------------------------------------------------------------
 
 
 class DailyRunRow(Base):
@@ -440,7 +440,7 @@ class CadenceStepRow(Base):
     reminder_id: Mapped[int] = mapped_column(sa.ForeignKey("reminders.id", ondelete="CASCADE"))
 
 
-# --- scoring (issue 4) ----------------------------------------------------------------
+# --- scoring ---------------------------------------------------------------------------
 
 
 class EngagementEventRow(Base):

@@ -1,5 +1,6 @@
 """Unit of work: one session, its repositories, and rollback unless committed."""
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -7,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.errors import Conflict
+from domain.events import Event, MessageQueued
 from store.contacts import ContactRepository
 from store.deferred import DeferredCommands
 from store.engagement import EngagementRepository
@@ -38,17 +40,31 @@ class SqlUnitOfWork:
     deferred: DeferredCommands
     contacts: ContactRepository
     qualifications: QualificationRepository
-    predictive: PredictiveRepository  # issue 4 item 5
-    routing: RoutingRepository  # issue 5
-    sla: SlaRepository  # issue 5 item 4: speed-to-lead
-    # scoring (issue 4)
+    predictive: PredictiveRepository
+    routing: RoutingRepository
+    sla: SlaRepository  # speed-to-lead
+    # scoring
     engagement: EngagementRepository
     scores: ScoreRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
         self._session: Session | None = None
-        self.committed_outbox = False  # tells the caller a delivery is worth trying now
+        self._recorded: list[Event] = []  # in the transaction in hand: gone if it rolls back
+        self._committed: list[Event] = []  # for the bus (handlers.registry) to hand on
+
+    def fresh(self) -> "SqlUnitOfWork":
+        """Another unit of work on the same database: each follow-up of a change gets its own."""
+        return SqlUnitOfWork(self._factory)
+
+    def record(self, event: Event) -> None:
+        """Something happened in this transaction; its handlers run once it commits."""
+        self._recorded.append(event)
+
+    def collect_events(self) -> list[Event]:
+        """The events of every transaction committed since the last collection."""
+        events, self._committed = self._committed, []
+        return events
 
     def __enter__(self) -> Self:
         session = self._session = self._factory()
@@ -65,7 +81,7 @@ class SqlUnitOfWork:
         self.predictive = PredictiveRepository(session)
         self.routing = RoutingRepository(session)
         self.sla = SlaRepository(session)
-        # scoring (issue 4)
+        # scoring
         self.engagement = EngagementRepository(session)
         self.scores = ScoreRepository(session)
         return self
@@ -80,6 +96,7 @@ class SqlUnitOfWork:
         self._session.rollback()
         self._session.close()
         self._session = None
+        self._recorded.clear()
         if isinstance(exc, IntegrityError):
             # A unique key lost a race with another transaction: say so in the
             # domain's terms so callers can retry or explain, not crash.
@@ -94,8 +111,18 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         assert self._session is not None, "use the unit of work inside `with`"
         self._session.commit()
-        self.committed_outbox = self.committed_outbox or self.outbox.added > 0
+        if self.outbox.added:
+            # first: delivery starts on the messages while the other follow-ups run
+            self._recorded.insert(0, MessageQueued())
+            self.outbox.added = 0
+        self._committed.extend(self._recorded)
+        self._recorded.clear()
 
     def rollback(self) -> None:
         assert self._session is not None
         self._session.rollback()
+        self._recorded.clear()
+
+
+# Where a handler needs transactions of its own (a job, a long import), it is given this.
+UowFactory = Callable[[], SqlUnitOfWork]

@@ -9,7 +9,7 @@ from handlers.activity import log_activity
 from handlers.capture import add_lead
 from handlers.commands import AddLead, LogActivity
 from handlers.context import Context
-from handlers.deliver import UowFactory
+from store.unit_of_work import UowFactory
 
 
 def contacted_lead(uow_factory: UowFactory, ctx: Context, name: str = "Dana Scully", **kw: Any) -> int:

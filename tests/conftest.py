@@ -16,8 +16,8 @@ from bot.standin import FakeSlack, SlackSigner
 from bot.standin.workspace import LocalWorkspace, in_process
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig, default_config
 from handlers.context import Context
-from handlers.deliver import UowFactory
 from store.tables import Base
+from store.unit_of_work import UowFactory
 
 
 @pytest.fixture(scope="session")

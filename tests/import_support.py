@@ -5,8 +5,8 @@ from typing import Any
 
 from bot.ids import CallbackId, ImportInput
 from domain.config import CONSOLE_WORKSPACE
-from handlers.deliver import UowFactory
 from handlers.import_rows import ImportRow
+from store.unit_of_work import UowFactory
 
 OTHER_WORKSPACE = "T0OTHER"
 

@@ -104,19 +104,19 @@ def _(result: ReminderSet) -> SlackMessage:
     return SlackMessage(text=text, blocks=[section(text)])
 
 
-# --- follow-ups (issue 6) -------------------------------------------------------------
+# --- follow-ups ------------------------------------------------------------------------
 render.register(TaskList, tasks_message)
 render.register(ReminderChanged, changed_message)
 
-# --- predictive score (issue 4 item 5) ---------------------------------------------------
+# --- predictive score ------------------------------------------------------------------
 render.register(ProbabilitySet, probability_message)
-# --- routing (issue 5) ----------------------------------------------------------------
+# --- routing ---------------------------------------------------------------------------
 render.register(RoutePlan, plan_message)
 render.register(RoutingDecided, decided_answer)
 render.register(AwayChanged, away_message)
-# --- nurture cadences (issue 6) -------------------------------------------------------
+# --- nurture cadences ------------------------------------------------------------------
 render.register(NurtureChanged, nurture_message)
-# --- scoring (issue 4) ----------------------------------------------------------------
+# --- scoring ---------------------------------------------------------------------------
 render.register(ScoreExplained, score_message)
 
 

@@ -29,5 +29,5 @@ def register(app: App, deps: Deps, home: Home) -> None:
     shortcuts.register(app, deps)
     views.register(app, deps)
     events.register(app, deps)
-    routing.register(app, deps)  # issue 5
+    routing.register(app, deps)
     errors.register(app)

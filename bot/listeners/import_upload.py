@@ -126,6 +126,7 @@ class ImportUpload:
                 message = APOLOGY
             progress.finish()
             _send_result(client, channel, message, f"{name}.report.csv", report)
+        self.deps.kick_outbox()  # then the teams' summaries of the new leads: the importer hears first
 
     def _runner(self, client: WebClient) -> "Callable[[ImportJob, ProgressMessage], ImportDone]":
         return self.deps.run_import or in_this_thread(self.deps.uow_factory, client)
@@ -133,7 +134,6 @@ class ImportUpload:
     def _outcome(self, name: str, job: ImportJob, done: ImportDone) -> tuple[SlackMessage, Path | None]:
         if done.result is None:
             return (failed_import_message(name, done.refused) if done.refused else APOLOGY), None
-        self.deps.kick_outbox()  # announcements of the new leads
         return imported_message(name, done.result), job.report_path  # every row has its line
 
     def _actor(self, workspace_id: str, user_id: str) -> Actor:

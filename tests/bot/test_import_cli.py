@@ -8,7 +8,7 @@ import pytest
 from support import ANN, context_of
 from typer.testing import CliRunner
 
-from bot.cli import cli
+from bot.cli import cli, report_path
 from bot.import_report import import_counts
 from bot.standin import FakeSlack
 from handlers.capture import add_lead
@@ -29,7 +29,7 @@ def exported(env):
 
 
 def report_of(path):
-    with open(f"{path}.report.csv", encoding="utf-8", newline="") as report:
+    with open(report_path(path), encoding="utf-8", newline="") as report:
         return list(csv.DictReader(report))
 
 
@@ -76,7 +76,7 @@ def test_a_file_with_a_bom_bad_rows_and_repeats_is_imported_and_reported(env, tm
 
     assert result.exit_code == 0, result.output
     assert "created=1 updated=1 duplicates=0 rejected=2" in result.stdout
-    assert f"Report: {path}.report.csv" in result.stdout
+    assert f"Report: {report_path(path)}" in result.stdout
     lines = report_of(path)
     assert [(line["row"], line["outcome"], line["lead"]) for line in lines] == [
         ("2", "created", "L-1"),
@@ -136,7 +136,7 @@ def test_a_file_that_cannot_be_imported_is_refused_with_why_and_exit_code_2(env,
 
     assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
-    assert not (tmp_path / "leads.csv.report.csv").exists()
+    assert not (tmp_path / "leads.report.csv").exists()
 
 
 def test_a_directory_is_refused_not_crashed_on(env, tmp_path):

@@ -1,4 +1,4 @@
-"""`leadbot import` on the files teams bring from the CRM they leave (issue 14): each CRM's own
+"""`leadbot import` on the files teams bring from the CRM they leave: each CRM's own
 headers, date forms, encodings and CSV dialects, with people from everywhere."""
 
 import csv
@@ -10,7 +10,7 @@ from crm_exports import EXPORTS, FIXTURES, SALESFORCE, Export, write_all
 from crm_people import PEOPLE, created
 from typer.testing import CliRunner
 
-from bot.cli import cli
+from bot.cli import cli, report_path
 from bot.standin import FakeSlack
 from domain.activity import ActivityKind
 from domain.config import CONSOLE_WORKSPACE
@@ -29,7 +29,7 @@ def imported(env, path):
 
 
 def report_of(path):
-    with open(f"{path}.report.csv", encoding="utf-8", newline="") as report:
+    with open(report_path(path), encoding="utf-8", newline="") as report:
         return list(csv.DictReader(report))
 
 

@@ -3,6 +3,7 @@ the same import as `leadbot import` and the result, with its report, comes as a 
 
 import sqlalchemy as sa
 from import_support import submit as submit_file
+from resend_support import settle
 from support import ANN, MIA, wait_for_calls
 
 from bot.ids import CallbackId, ImportInput
@@ -112,3 +113,17 @@ def test_an_excel_workbook_can_be_attached(slack, fake_slack, runtime):
     assert "Imported *leads.xlsx*: 1 new" in dm_text(fake_slack)
     with runtime.engine.connect() as connection:
         assert connection.execute(sa.select(LeadRow.phone)).scalar_one() == "+33142685300"
+
+
+def test_the_team_channel_hears_once_what_the_import_brought_it(slack, fake_slack, runtime):
+    team_channel = runtime.config.teams[0].channel
+
+    submit(slack, fake_slack, MIA)
+    settle(runtime)  # the import's work after the ack, then the outbox delivered
+
+    posts = fake_slack.calls_to("chat.postMessage")
+    in_channel = [post.params["text"] for post in posts if post.params["channel"] == team_channel]
+    assert len(in_channel) == 1  # one summary, never a message per lead
+    [summary] = in_channel
+    assert "An import brought" in summary and "2 leads: 2 new, 0 updated" in summary
+    assert "2 leads without a rep yet" in summary

@@ -39,7 +39,7 @@ def leadbot(env: dict[str, str], *args: str, cwd: Path) -> subprocess.Popen[str]
 
 
 def report_lines(path: Path) -> list[dict[str, str]]:
-    report = path.with_name(f"{path.name}.report.csv")
+    report = path.with_name(f"{path.stem}.report.csv")  # as `leadbot import` names it
     if not report.exists():
         return []
     with report.open(encoding="utf-8", newline="") as lines:

@@ -1,4 +1,4 @@
-"""Merges that cannot hurt (issue 13): asked right, confirmed when the people differ, undone
+"""Merges that cannot hurt: asked right, confirmed when the people differ, undone
 by whoever merged, and a merged-away lead is no longer live anywhere."""
 
 import csv

@@ -385,8 +385,8 @@ FORMS = [
         qualify_form_open,
         repeat_says="Already saved that qualification",
     ),
-    # One import, and one DM with its result.
-    Case("import form", import_submit, {"leads": 1, "audit_log": 1}, a_file, POSTED),
+    # One import: one DM with its result, and one summary in the team channel.
+    Case("import form", import_submit, {"leads": 1, "audit_log": 1}, a_file, {"chat.postMessage": 2}),
     # The capture form opens, prefilled from the message.
     Case("message shortcut", shortcut, READ_ONLY),
 ]

@@ -1,4 +1,4 @@
-"""Issue 4's "done when" for rule scores, end to end: the real Bolt app, the signed events
+"""Rule scores, end to end: the real Bolt app, the signed events
 webhook over a socket, the outbox to the Slack stand-in, and time moved by time-machine."""
 
 import json

@@ -73,7 +73,7 @@ def test_a_misspelt_key_or_bad_time_zone_is_refused_naming_the_key(change: Any, 
     assert "leadbot.toml" in str(refused.value)
 
 
-# --- digests, working hours and cadences (issue 6) ---
+# --- digests, working hours and cadences -----------------------------------------------
 
 
 @pytest.mark.parametrize(

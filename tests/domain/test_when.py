@@ -32,7 +32,7 @@ def local(text: str, now: datetime = NOW, tz: ZoneInfo = NEW_YORK) -> datetime:
     return when(text, now, tz)[0].astimezone(tz).replace(tzinfo=None)
 
 
-# --- relative delays ------------------------------------------------------------------
+# --- relative delays -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_in_n_minutes_is_exactly_n_minutes_later(
     assert remaining == rest
 
 
-# --- named days -----------------------------------------------------------------------
+# --- named days ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -159,7 +159,7 @@ def test_a_weekday_is_its_next_occurrence_after_today(
     assert due.astimezone(tz).strftime("%a").lower() == day[:3]
 
 
-# --- times of day and dates -----------------------------------------------------------
+# --- times of day and dates ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -221,7 +221,7 @@ def test_a_time_alone_is_always_within_a_day(now: datetime, tz: ZoneInfo, text: 
     assert now < due <= now + timedelta(hours=25)
 
 
-# --- what is left, and what is refused ------------------------------------------------
+# --- what is left, and what is refused -------------------------------------------------
 
 
 def test_the_rest_is_the_reminder_text_unchanged() -> None:
@@ -302,7 +302,7 @@ def test_time_like_words_give_a_future_time_or_a_when_error(
     assert now < due <= now + MAX_AHEAD
 
 
-# --- describe_delay -------------------------------------------------------------------
+# --- describe_delay --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -332,7 +332,7 @@ def test_dates_are_plain_dates() -> None:
     assert local("2026-12-01").date() == date(2026, 12, 1)
 
 
-# --- the follow-up phrases (issue 6) ----------------------------------------------------
+# --- the follow-up phrases -------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

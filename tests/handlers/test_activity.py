@@ -11,7 +11,7 @@ from handlers.activity import add_note, log_activity
 from handlers.capture import add_lead
 from handlers.commands import AddLead, AddNote, LogActivity
 from handlers.context import Context
-from handlers.deliver import UowFactory
+from store.unit_of_work import UowFactory
 
 L1 = 1
 

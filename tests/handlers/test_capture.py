@@ -13,8 +13,8 @@ from domain.errors import InvalidInput
 from handlers.capture import add_lead
 from handlers.commands import AddLead
 from handlers.context import Context
-from handlers.deliver import UowFactory
 from handlers.results import LeadCaptured
+from store.unit_of_work import UowFactory
 
 
 def capture(uow_factory: UowFactory, ctx: Context, name: str = "Dana Scully", **kw: Any) -> LeadCaptured:

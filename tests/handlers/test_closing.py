@@ -12,7 +12,7 @@ from domain.lifecycle import LeadStatus
 from handlers.capture import add_lead
 from handlers.closing import convert_lead, lose_lead, reopen_lead
 from handlers.commands import AddLead, ConvertLead, LoseLead, ReopenLead
-from handlers.deliver import UowFactory
+from store.unit_of_work import UowFactory
 
 
 def contacts(uow_factory: UowFactory, email: str):

@@ -19,10 +19,11 @@ from handlers.commands import (
     SnoozeReminder,
 )
 from handlers.context import Context
-from handlers.deliver import UowFactory, queue_due_reminders
+from handlers.deliver import queue_due_reminders
 from handlers.followups import complete_reminder, log_reminder_call, snooze_reminder
 from handlers.remind import set_reminder
 from handlers.tasks import list_tasks
+from store.unit_of_work import UowFactory
 
 LATER = NOW + timedelta(days=2)
 

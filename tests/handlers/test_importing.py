@@ -17,7 +17,6 @@ from domain.permissions import system_actor
 from handlers.capture import add_lead
 from handlers.commands import AddLead, CaptureChannel, ConvertLead, LogActivity, MergeLeads
 from handlers.context import Context
-from handlers.deliver import UowFactory
 from handlers.import_prepare import lead_command, read_values
 from handlers.import_rows import (
     ImportRow,
@@ -29,6 +28,7 @@ from handlers.import_rows import (
 from handlers.importing import ImportProblem, LeadsImported, import_leads
 from handlers.merge import merge_leads
 from handlers.registry import dispatch
+from store.unit_of_work import UowFactory
 
 
 @pytest.fixture

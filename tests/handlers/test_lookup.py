@@ -13,9 +13,9 @@ from handlers.activity import add_note, log_activity
 from handlers.capture import add_lead
 from handlers.commands import AddLead, AddNote, FindLeads, LogActivity, MyLeads, SetReminder, ShowLead
 from handlers.context import Context
-from handlers.deliver import UowFactory
 from handlers.lookup import find_leads, my_leads, show_lead
 from handlers.remind import set_reminder
+from store.unit_of_work import UowFactory
 
 
 def capture(uow_factory: UowFactory, ctx: Context, name: str, email: str | None = None) -> int:

@@ -212,7 +212,7 @@ def test_what_the_duplicate_did_counts_for_the_kept_lead_and_goes_back_on_undo(u
     assert {n: lead(uow_factory, n).score for n in (1, 3)} == scores
 
 
-# --- a merged-away lead is not live (issue 13) -------------------------------------------------
+# --- a merged-away lead is not live ----------------------------------------------------
 
 
 def routed(uow_factory, config, *names):

@@ -6,8 +6,8 @@ from domain.errors import InvalidInput
 from handlers.capture import add_lead
 from handlers.commands import AddLead, CaptureChannel
 from handlers.context import Context
-from handlers.deliver import UowFactory
 from handlers.precheck import check_duplicate
+from store.unit_of_work import UowFactory
 
 JONATHAN = AddLead(
     name="Jonathan Smithers", email="jonathan@acme.com", fields={"company": "Acme Corporation"}

@@ -14,13 +14,13 @@ from domain.predictive import ALL_TEAMS, Engagement, History
 from handlers.closing import convert_lead
 from handlers.commands import ConvertLead, LoseLead, ReopenLead, SetProbability, ShowLead
 from handlers.context import Context
-from handlers.deliver import UowFactory
 from handlers.lookup import show_lead
 from handlers.predictive import chance_of
 from handlers.probability import set_probability
 from handlers.registry import dispatch
 from handlers.results import ChanceView
 from handlers.training import fit_models, retrain_stale
+from store.unit_of_work import UowFactory
 
 
 def close_history(uow_factory: UowFactory, ctx: Context, count: int, start: int = 0) -> None:

@@ -12,8 +12,8 @@ from domain.lifecycle import LeadStatus
 from handlers.closing import lose_lead
 from handlers.commands import LoseLead, OpenQualification, QualifyLead
 from handlers.context import Context
-from handlers.deliver import UowFactory
 from handlers.qualify import open_qualification, qualify_lead
+from store.unit_of_work import UowFactory
 
 
 def qualify(uow_factory: UowFactory, ctx: Context, number: int = 1, key: str | None = None, **answers: str):

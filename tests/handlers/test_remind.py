@@ -12,8 +12,9 @@ from domain.reminder import Reminder, ReminderStatus
 from handlers.capture import add_lead
 from handlers.commands import AddLead, SetReminder
 from handlers.context import Context
-from handlers.deliver import UowFactory, queue_due_reminders
+from handlers.deliver import queue_due_reminders
 from handlers.remind import set_reminder
+from store.unit_of_work import UowFactory
 
 L1 = 1
 LEASE = timedelta(minutes=1)

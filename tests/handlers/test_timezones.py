@@ -5,7 +5,6 @@ from datetime import timedelta
 from support import ANN, BEN, MIA, NOW, context_of
 
 from domain.config import LeadbotConfig, SalesTeam
-from handlers.deliver import UowFactory
 from handlers.timezones import (
     REFRESH_AFTER,
     RETRY_AFTER,
@@ -14,6 +13,7 @@ from handlers.timezones import (
     note_failed_lookup,
     remember_timezone,
 )
+from store.unit_of_work import UowFactory
 
 TEAM = "T0CONSOLE"
 

@@ -20,10 +20,10 @@ from bot.standin import ApiCall, FakeSlack
 from bot.standin.workspace import LocalWorkspace
 from domain.config import LeadbotConfig
 from handlers.commands import AddLead, SetReminder
-from handlers.deliver import UowFactory
 from handlers.registry import dispatch
 from handlers.results import LeadCaptured
 from store.tables import OutboxRow
+from store.unit_of_work import UowFactory
 
 LEADBOT = Path(sys.executable).with_name("leadbot")  # the console script pyproject installs
 CHILD_TIMEOUT = 30  # seconds; a tick that takes longer is a hang, not a slow machine

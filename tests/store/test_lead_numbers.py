@@ -8,7 +8,7 @@ from support import ANN, BEN, context_of
 from domain.config import LeadbotConfig
 from handlers.capture import add_lead
 from handlers.commands import AddLead
-from handlers.deliver import UowFactory
+from store.unit_of_work import UowFactory
 
 THREADS, EACH = 8, 25
 WORKSPACES = ("T0NORTH", "T0SOUTH")

@@ -11,7 +11,7 @@ from domain.lead import Lead
 from domain.lifecycle import LeadStatus
 from domain.messages import MessageKind, OutboxMessage
 from domain.reminder import Reminder
-from handlers.deliver import UowFactory
+from store.unit_of_work import UowFactory
 
 HOME, OTHER = "T0HOME", "T0OTHER"
 ANN = "U0REP0ANN"
