@@ -95,13 +95,15 @@ def write_csv(path: Path, rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
-PEAK = {"tree": 0}  # the last run's peak RSS of the importing process and its children, KiB
+# The last run's peak memory of the importing process and its children, KiB: RSS summed (pages
+# the forked second process shares with the first counted twice) and PSS (shared pages split).
+PEAK = {"tree": 0, "pss": 0}
 SAMPLE_SECONDS = 0.05
 
 
-def _tree_rss_kib(root: int) -> int:
-    """Resident memory of a process and its descendants, from /proc (Linux; psutil is not a
-    dependency). 0 where /proc is not there."""
+def _tree_rss_kib(root: int) -> tuple[int, int]:
+    """Resident memory (RSS, PSS) of a process and its descendants, from /proc (Linux; psutil
+    is not a dependency). 0 where /proc is not there."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir() if Path("/proc/self/status").exists() else ():
@@ -120,12 +122,21 @@ def _tree_rss_kib(root: int) -> int:
         children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
         tree.update(children)
         frontier.extend(children)
-    return sum(rss.get(pid, 0) for pid in tree)
+    return sum(rss.get(pid, 0) for pid in tree), sum(_pss_kib(pid) for pid in tree)
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in lines if line.startswith("Pss:")), 0)
 
 
 def _watch(process: subprocess.Popen[str], done: threading.Event) -> None:
     while not done.is_set():
-        PEAK["tree"] = max(PEAK["tree"], _tree_rss_kib(process.pid))
+        rss, pss = _tree_rss_kib(process.pid)
+        PEAK["tree"], PEAK["pss"] = max(PEAK["tree"], rss), max(PEAK["pss"], pss)
         done.wait(SAMPLE_SECONDS)
 
 
@@ -138,7 +149,7 @@ def run_import(path: Path, database: Path) -> tuple[float, float, str]:
     command = [str(Path(sys.executable).with_name("leadbot")), "import", str(path)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    PEAK["tree"] = 0
+    PEAK["tree"] = PEAK["pss"] = 0
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                cwd=path.parent)
     finished = threading.Event()
@@ -193,7 +204,7 @@ def scenario(rows: int, existing: int, seed: int, workdir: Path) -> str:
     counts = {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", stdout.splitlines()[0])}
     assert counts["created"] == lead_count(database) - before, (stdout, before)
     outcomes = " | ".join(f"{counts[key]:,}" for key in ("created", "updated", "duplicates", "rejected"))
-    memory = f"{PEAK['tree'] / 1024:,.0f} MiB"
+    memory = f"{PEAK['tree'] / 1024:,.0f} MiB | {PEAK['pss'] / 1024:,.0f} MiB"
     return (f"| {existing:,} | {rows:,} | {seconds:.1f} s | {rows / seconds:,.0f} | {cpu:.1f} s | {outcomes} "
             f"| {memory} |")
 
@@ -260,8 +271,8 @@ def main() -> None:
     print(machine())
     print(f"`.venv/bin/python -m bench.import_leads --rows {args.rows} --existing {args.existing}`\n")
     print("| leads on file | rows | wall | rows/s | CPU | created | updated | flagged | rejected "
-          "| peak RSS, process tree |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          "| peak RSS, process tree | peak PSS, process tree |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     with tempfile.TemporaryDirectory(prefix="leadbot-import-bench-") as tmp:
         for existing in (int(n) for n in args.existing.split(",")):
             print(scenario(args.rows, existing, args.seed, Path(tmp)), flush=True)

@@ -23,10 +23,11 @@ PROVISIONAL_ID = 1 << 62
 # a small part of an index lookup, and every later batch then reads no keys at all.
 WHOLE_INDEX_FROM = 10
 # The key index kept between batches grows by about four keys a row written (some 2.5 KB a row
-# with the records): past this many keys it is let go, and the next batches read again from
-# the store the keys they meet. A file of any length then keeps the import's memory bounded
-# (issue 14 point 9), and the popular keys are read again once per this many, not per batch.
-MAX_KEPT_KEYS = 300_000
+# with the records; this bound is about 40,000 rows' worth, 100 MB): past it the index is let
+# go, and the next batches read again from the store the keys they meet. A file of any length
+# then keeps the import's memory bounded, and popular keys are read again once per this many,
+# not per batch.
+MAX_KEPT_KEYS = 150_000
 SAME_PERSON_ORDER = ("external_id", "email", "phone")  # as LeadRepository.same_person asks
 assert set(SAME_PERSON_ORDER) == set(IDENTITY_FIELDS)
 
