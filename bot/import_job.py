@@ -104,9 +104,10 @@ def in_background(settings: Settings, config: LeadbotConfig) -> Runner:
 
     def run(job: ImportJob, progress: Progress) -> ImportDone:
         receiving, sending = _START.Pipe(duplex=False)
-        child = _START.Process(
-            target=_child, args=(settings, job, sending), name="leadbot-import", daemon=True
-        )
+        # Not a daemon: a large file forks a second process to prepare rows
+        # (handlers/import_batches.py), which a daemon may not. A server stopping waits for it;
+        # one killed instead leaves an import that, run again, resumes (handlers/import_checkpoint).
+        child = _START.Process(target=_child, args=(settings, job, sending), name="leadbot-import")
         child.start()
         sending.close()
         try:
