@@ -1,4 +1,5 @@
-"""The `leadbot` command: run, serve, socket, console, db upgrade, import, export, tick."""
+"""The `leadbot` command: run, serve, socket, console, db upgrade, import, export, tick, audit
+export, privacy export|erase, backup, restore."""
 
 import json
 import logging
@@ -29,6 +30,16 @@ TICK_DRAIN_SECONDS = 45.0  # of a minute between cron ticks: the next tick start
 cli = typer.Typer(help="Leadbot: Slack-first lead management.", no_args_is_help=True, add_completion=False)
 db_cli = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+privacy_cli = typer.Typer(help="Personal data of one person: export, erase.", no_args_is_help=True)
+cli.add_typer(privacy_cli, name="privacy")
+audit_cli = typer.Typer(help="The audit log: who did what, when.", no_args_is_help=True)
+cli.add_typer(audit_cli, name="audit")
+
+YesOption = Annotated[bool, typer.Option("--yes", help="Go ahead: replace or erase what is there.")]
+WorkspaceOption = Annotated[
+    list[str] | None, typer.Option(help="A Slack workspace (team) id; repeat for several. Default: all.")
+]
+CLI_ACTOR = "leadbot-cli"  # the audit log's actor for what an operator does at the console
 
 
 def _settings_and_config() -> tuple[Settings, LeadbotConfig]:
@@ -169,6 +180,7 @@ def import_csv(
     from handlers.context import Context
     from handlers.import_rows import UnreadableCsv, read_path
     from handlers.importing import BATCH_ROWS, import_leads
+    from handlers.privacy import remember_report
     from handlers.registry import run
 
     try:
@@ -189,6 +201,8 @@ def import_csv(
     except OSError as exc:
         typer.secho(f"Could not write the report {report}: {exc.strerror or exc}.", fg="red", err=True)
         raise typer.Exit(1) from exc
+    # where it is, for an erasure: from its first line it may name people, finished or not
+    remember_report(uow_factory(), actor.team_id, actor.user_id, report, ctx.now)
     try:
         with out, _progress_bar(layout.rows) as progress:
             # through the bus: the imported leads are then scored and routed, their teams told once
@@ -307,13 +321,119 @@ def tick(
     typer.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
 
 
-def _parse_instant(text: str | None) -> datetime:
+@audit_cli.command("export")
+def audit_export(
+    since: Annotated[
+        str | None, typer.Option(help="A date (2026-11-01) or ISO-8601 instant, UTC unless it says.")
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Write the audit log to stdout as JSON lines, oldest first."""
+    from bot.database import open_database
+    from handlers.audit_export import export_audit
+
+    start = _parse_instant(since, "--since") if since is not None else None
+    settings, _ = _settings_and_config()
+    _, uow_factory = open_database(settings.database_url)
+    for entry in export_audit(uow_factory, start, tuple(workspace or ())):
+        sys.stdout.write(json.dumps(entry, ensure_ascii=False, default=str))
+        sys.stdout.write("\n")
+
+
+@privacy_cli.command("export")
+def privacy_export(email: str, workspace: WorkspaceOption = None) -> None:
+    """Print as JSON everything held about the person with EMAIL: leads, contacts, timeline,
+    reminders, engagement events, score history, audit entries, messages naming them."""
+    from bot.database import open_database
+    from handlers.privacy import export_personal_data
+
+    settings, _ = _settings_and_config()
+    _, uow_factory = open_database(settings.database_url)
+    held = export_personal_data(uow_factory(), _email(email), tuple(workspace or ()))
+    json.dump(held, sys.stdout, ensure_ascii=False, indent=1, default=str)
+    sys.stdout.write("\n")
+
+
+@privacy_cli.command("erase")
+def privacy_erase(
+    email: str,
+    yes: YesOption = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Erase the personal data of the person with EMAIL, keeping anonymous rows so reports
+    still add up; the erasure is recorded in the audit log."""
+    from bot.database import open_database
+    from handlers.privacy import erase_personal_data, find_personal_data
+
+    address = _email(email)
+    settings, _ = _settings_and_config()
+    _, uow_factory = open_database(settings.database_url)
+    workspaces = tuple(workspace or ())
+    if not yes:
+        held = find_personal_data(uow_factory(), address, workspaces)
+        typer.echo(held.summary())
+        if held.found:
+            typer.echo("Nothing was changed: add --yes to erase.")
+        return
+    held = erase_personal_data(uow_factory(), address, CLI_ACTOR, datetime.now(UTC), workspaces)
+    typer.echo(f"Erased {held.summary()}" if held.found else held.summary())
+
+
+@cli.command()
+def backup(
+    path: Annotated[Path, typer.Argument(help="Where to write the copy (replaced if it exists).")],
+) -> None:
+    """Copy the SQLite database (and its queue file) to PATH, consistently, while Leadbot
+    runs. PostgreSQL: use pg_dump (this says how)."""
+    from handlers.backup import BackupRefused, back_up_database
+
+    settings = Settings()
+    try:
+        copied = back_up_database(settings.database_url, path)
+    except BackupRefused as refused:
+        _refuse(str(refused))
+    except OSError as exc:
+        _refuse(f"Could not write {path}: {exc.strerror or exc}.")
+    queue = f" and its queue to {copied.queue}" if copied.queue else ""
+    typer.echo(
+        f"Backed up {copied.leads:,} leads to {copied.path}{queue}; the copy passed its integrity check."
+    )
+
+
+@cli.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="A file `leadbot backup` wrote.")],
+    yes: YesOption = False,
+) -> None:
+    """Put a backup in place of the SQLite database, after checking it is sound and Leadbot's
+    (at or below this version's schema); a database that holds leads is replaced only with --yes."""
+    from handlers.backup import BackupRefused, restore_database
+
+    settings = Settings()
+    try:
+        restored = restore_database(settings.database_url, path, replace=yes)
+    except BackupRefused as refused:
+        _refuse(str(refused))
+    except OSError as exc:
+        _refuse(f"Could not restore {path}: {exc.strerror or exc}.")
+    queue = f" (and its queue, {restored.queue})" if restored.queue else ""
+    typer.echo(f"Restored {restored.leads:,} leads into {restored.path}{queue} from {path}.")
+
+
+def _email(text: str) -> str:
+    address = text.strip()
+    if "@" not in address or " " in address:
+        _refuse(f"{text!r} is not an email address, e.g. dana@example.com.")
+    return address
+
+
+def _parse_instant(text: str | None, option: str = "--now") -> datetime:
     if text is None:
         return datetime.now(UTC)
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
-        typer.secho(f"--now {text!r} is not ISO-8601, e.g. 2026-11-23T09:00:00Z.", fg="red", err=True)
+        typer.secho(f"{option} {text!r} is not ISO-8601, e.g. 2026-11-23T09:00:00Z.", fg="red", err=True)
         raise typer.Exit(2) from exc
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 

@@ -21,6 +21,8 @@ class ActionId(StrEnum):
     UNDO_MERGE = "lead.merge.undo"
     MERGE_ANYWAY = "lead.merge.anyway"  # value: MergePair; the two differ, merge all the same
     MERGE_CANCEL = "lead.merge.cancel"  # value: MergePair
+    PRIVACY_ERASE = "privacy.erase"  # value: the email to erase
+    PRIVACY_CANCEL = "privacy.cancel"
 
 
 class BlockId(StrEnum):
@@ -30,6 +32,7 @@ class BlockId(StrEnum):
     MERGE_ACTIONS = "lead.merge.actions"
     MERGE_CONFIRM_ACTIONS = "lead.merge.confirm"
     MERGED_AWAY_ACTIONS = "lead.merged_away.actions"
+    PRIVACY_CONFIRM_ACTIONS = "privacy.erase.confirm"
     FORM_DUPLICATE = "lead.form.duplicate"  # the likely-duplicate warning inside the capture form
 
 

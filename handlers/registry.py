@@ -10,6 +10,7 @@ records are handled in turn. Effects DESIGN.md wants in the command's own transa
 import inspect
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from functools import partial
 from typing import Any, TypeVar
 
@@ -71,6 +72,7 @@ from handlers.routing import route_imported, route_lead
 from handlers.routing_decide import assign_lead, claim_lead, decide_routing
 from handlers.tasks import list_tasks
 from handlers.training import retrain_after_close
+from store.engine import reading_only
 from store.unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -126,6 +128,12 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     ShowReport: pipeline_report,
 }
 
+# Commands that only read: their transactions take no write lock (store/engine.reading_only),
+# so a person looking at a lead never waits behind an import, nor a report behind anyone.
+QUERIES: frozenset[type[Command]] = frozenset(
+    {ShowLead, FindLeads, MyLeads, ListTasks, OpenQualification, ExplainScore, ShowReport}
+)
+
 # What happens after X: read here. Handlers run in this order, each in its own unit of work.
 EVENT_HANDLERS: dict[type[events.Event], list[Callable[..., None]]] = {
     # a lead that arrives as a VP has its points at once, not at the next daily run
@@ -147,7 +155,8 @@ def _nothing() -> None:
 
 def dispatch(cmd: Command, uow: SqlUnitOfWork, ctx: Context, wake_delivery: Wake = _nothing) -> Result:
     """Carry out a command, then what follows from what it committed."""
-    return run(partial(COMMAND_HANDLERS[type(cmd)], cmd), uow, ctx, wake_delivery)
+    with reading_only() if type(cmd) in QUERIES else nullcontext():
+        return run(partial(COMMAND_HANDLERS[type(cmd)], cmd), uow, ctx, wake_delivery)
 
 
 def run(

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from handlers.context import Context
+from store.engine import reading_only
 from store.unit_of_work import SqlUnitOfWork
 from store.user_tz import UserTimezones
 
@@ -34,8 +35,8 @@ class ZoneLookup:
 
 
 def look_up_zone(uow: SqlUnitOfWork, ctx: Context) -> ZoneLookup:
-    """The actor's zone and when to ask Slack again, in one short transaction."""
-    with uow:
+    """The actor's zone and when to ask Slack again, in one short read transaction."""
+    with reading_only(), uow:
         known = UserTimezones(uow.session).get(ctx.actor.team_id, ctx.actor.user_id)
         zone = zone_name(uow, ctx)
     if known is None:
@@ -44,7 +45,7 @@ def look_up_zone(uow: SqlUnitOfWork, ctx: Context) -> ZoneLookup:
 
 
 def needs_refresh(uow: SqlUnitOfWork, team_id: str, user_id: str, now: datetime) -> bool:
-    with uow:
+    with reading_only(), uow:
         known = UserTimezones(uow.session).get(team_id, user_id)
     if known is None:
         return True

@@ -1,14 +1,34 @@
 """Engine and session factory construction; nothing happens at import."""
 # https://docs.sqlalchemy.org/en/20/dialects/sqlite.html#serializable-isolation-savepoints-transactional-ddl
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.deadline import DeadlinePool, bound_waits, postgres_connect_args, seconds_left
+from store.sqlite_turns import WriteTurns
 
 SQLITE_BUSY_MS = 30_000
+SQLITE_CONNECTIONS = 5
+
+_READING: ContextVar[bool] = ContextVar("reading_only", default=False)
+
+
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """Transactions begun in this block only read. On SQLite they take no write lock, so
+    a long write elsewhere (an import, a retrain) does not hold them up and a long read
+    (a year's report) holds up nobody; SQLite refuses any write in them (query_only), so
+    a handler that starts writing is caught by the tests, not by a busy moment."""
+    token = _READING.set(True)
+    try:
+        yield
+    finally:
+        _READING.reset(token)
 
 
 def make_engine(url: str, **kwargs: Any) -> sa.Engine:
@@ -27,22 +47,21 @@ def _postgres_engine(url: str, **kwargs: Any) -> sa.Engine:
 
 def _sqlite_engine(url: str, **kwargs: Any) -> sa.Engine:
     kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000})
-    # Every transaction here writes (BEGIN IMMEDIATE below), so only one runs at a time
-    # anyway. One pooled connection makes this process's transactions wait their turn
-    # in the pool's queue, first come first served, instead of in SQLite's busy
-    # handler, which sleeps and polls and lets an unlucky waiter starve for seconds.
-    # Other processes (`leadbot tick`, an import) still meet us at the busy timeout.
-    kwargs.setdefault("pool_size", 1)
+    # Writers take turns (store/sqlite_turns.py); the pool's other connections serve
+    # reads, which under WAL wait for no writer.
+    kwargs.setdefault("pool_size", SQLITE_CONNECTIONS)
     kwargs.setdefault("max_overflow", 0)
     kwargs.setdefault("pool_timeout", SQLITE_BUSY_MS / 1000)
     kwargs.setdefault("poolclass", DeadlinePool)  # ... but a person waits only their time
     engine = sa.create_engine(url, **kwargs)
+    turns = WriteTurns()
+    turns.attach(engine)
     sa.event.listen(engine, "connect", _sqlite_on_connect)
-    sa.event.listen(engine, "begin", _sqlite_begin_immediate)
+    sa.event.listen(engine, "begin", lambda conn: _sqlite_begin(conn, turns))
     return engine
 
 
-def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_on_connect(dbapi_conn: Any, record: Any) -> None:
     # Hand transaction control to SQLAlchemy so "begin" below decides how to start.
     dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
@@ -51,28 +70,46 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    record.info.update(busy_timeout=SQLITE_BUSY_MS, query_only=0)  # what _set_pragma compares with
 
 
-def _sqlite_begin_immediate(conn: sa.Connection) -> None:
+def _sqlite_begin(conn: sa.Connection, turns: WriteTurns) -> None:
     # A deferred transaction that reads then writes fails at once with
     # SQLITE_BUSY when another writer got in between; taking the write lock up
-    # front makes it wait (busy_timeout) instead. The price: our transactions,
-    # reads included, take turns. Embedded SQLite serves one small team; several
-    # replicas or heavy load belong on PostgreSQL.
-    _wait_for_the_lock_at_most(conn, seconds_left())
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # front makes it wait (busy_timeout) instead. The price: our writing
+    # transactions take turns (first at our own lock, then at SQLite's). Reads
+    # (reading_only) begin deferred: under WAL they see the last commit and wait
+    # for no writer. Embedded SQLite serves one small team; several replicas or
+    # heavy load belong on PostgreSQL.
+    reading = _READING.get()
+    _set_pragma(conn, "query_only", int(reading))
+    if reading:
+        conn.exec_driver_sql("BEGIN")
+        return
+    left = seconds_left()
+    turns.take(conn.connection.info, left)
+    try:
+        _set_pragma(conn, "busy_timeout", _lock_wait_ms(seconds_left()))  # what the turn left
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        turns.give_back(conn.connection.info)
+        raise
 
 
-def _wait_for_the_lock_at_most(conn: sa.Connection, seconds: float | None) -> None:
+def _lock_wait_ms(seconds: float | None) -> int:
     """While a person waits (store/deadline.answering), another process's long write (an
     import, `leadbot tick`) may hold the lock only as long as Slack's time allows: then
     SQLite answers "database is locked" and the person is told to try again, instead of
     an ack that comes too late to be shown. Background work waits the full SQLITE_BUSY_MS."""
-    wanted = SQLITE_BUSY_MS if seconds is None else max(int(seconds * 1000), 1)
+    return SQLITE_BUSY_MS if seconds is None else max(int(seconds * 1000), 1)
+
+
+def _set_pragma(conn: sa.Connection, name: str, value: int) -> None:
+    """Per connection, and only when it changes: most transactions need no extra statement."""
     info = conn.connection.info
-    if info.get("busy_timeout_ms") != wanted:
-        conn.exec_driver_sql(f"PRAGMA busy_timeout={wanted}")
-        info["busy_timeout_ms"] = wanted
+    if info.get(name) != value:
+        conn.exec_driver_sql(f"PRAGMA {name}={value}")
+        info[name] = value
 
 
 def make_session_factory(engine: sa.Engine) -> sessionmaker[Session]:

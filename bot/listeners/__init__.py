@@ -11,6 +11,7 @@ from bot.listeners import (
     followups,
     import_upload,
     outsiders,
+    privacy,
     qualify,
     routing,
     shortcuts,
@@ -24,6 +25,7 @@ def register(app: App, deps: Deps, home: Home) -> None:
     commands.register(app, deps)  # first: /lead is the most frequent request (see there)
     qualify.register(app, deps)
     import_upload.register(app, deps)
+    privacy.register(app, deps)  # personal data: /lead privacy, admins only
     actions.register(app, deps)
     followups.register(app, deps)
     shortcuts.register(app, deps)

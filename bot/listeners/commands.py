@@ -19,6 +19,7 @@ from bot.grammar import (
     asks_for_qualify_form,
     parse,
 )
+from bot.grammar.privacy import asks_for_privacy
 from bot.listeners.errors import answering_errors
 from bot.listeners.only_when import OnlyWhen, on_text
 from bot.listeners.reply import ephemeral
@@ -61,7 +62,8 @@ def register(app: App, deps: Deps) -> None:
     """The /lead listeners. Bolt tries listeners in the order they were registered, and
     each try costs a little (tens of microseconds), so the one most commands take comes
     first. The forms (`/lead add`, `/lead import`, `/lead qualify L-1` alone) have their
-    own listeners (this module's, qualify's, import_upload's), each excluded here."""
+    own listeners (this module's, qualify's, import_upload's), each excluded here, as is
+    `/lead privacy` (bot.listeners.privacy)."""
     lead = LeadCommand(deps)
     zones = TimezoneLearner(deps)
     app.command(SLASH_COMMAND, middleware=[OnlyWhen(lambda c, ctx: plain(c) and not zones.is_stale(c, ctx))])(
@@ -81,6 +83,7 @@ def register(app: App, deps: Deps) -> None:
 
 
 def plain(command: dict[str, Any]) -> bool:
-    """Not a command that opens a form."""
+    """Not a command that opens a form, nor `privacy` (bot.listeners.privacy answers it)."""
     text = command.get("text", "")
-    return not (asks_for_form(text) or asks_for_import_form(text) or asks_for_qualify_form(text))
+    forms = (asks_for_form, asks_for_import_form, asks_for_qualify_form, asks_for_privacy)
+    return not any(asks(text) for asks in forms)

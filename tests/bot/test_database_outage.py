@@ -193,3 +193,25 @@ def test_a_write_lock_held_elsewhere_fails_a_command_within_slacks_time(slack, d
     assert took < SLACKS_TIME and "database is not answering" in noted.text
     assert "wants a demo" not in json.dumps(slack.slash(ANN, "show L-1").blocks)
     assert "Noted on" in slack.slash(ANN, "note L-1 wants a demo").text
+
+
+def test_reads_do_not_wait_for_a_write_lock_held_elsewhere(slack, runtime, database_url):
+    """A long import or retrain holding SQLite's write lock: looking at leads goes on as usual."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's one write lock")
+    slack.slash(ANN, "add Dana Scully dana@fbi.gov")
+    pool_idle(runtime)
+    other_process = sqlite3.connect(sa.make_url(database_url).database, isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    other_process.execute("UPDATE leads SET name = 'Not Yet Committed'")
+    try:
+        (shown, found, tasks), took = timed(
+            lambda: [slack.slash(ANN, text) for text in ("show L-1", "find scully", "tasks")]
+        )
+    finally:
+        other_process.execute("ROLLBACK")
+        other_process.close()
+    assert took < 1.0  # none of them waited for the lock (a wait would be Slack's 2.5 s)
+    assert "Dana Scully" in json.dumps(shown.blocks) and "Dana Scully" in json.dumps(found.body)
+    assert "Not Yet Committed" not in json.dumps([shown.body, found.body])
+    assert "database is not answering" not in tasks.text

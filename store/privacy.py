@@ -1,0 +1,405 @@
+"""What is held about one person, found by email, and its erasure, under data-protection law.
+
+A person is every lead with their email, the contacts (buyers) with it, the other buying
+cycles of those contacts, and the leads merged with any of these: one closure. Rows tied
+to those leads by `lead_id` are theirs outright. Rows that are not (the outbox, the audit
+log, queued commands) are theirs where they name them: their email or phone anywhere in
+the workspace, their name in audit entries about their leads and in messages to Slack.
+
+Erasure keeps the rows and blanks what identifies the person, so report counts still add
+up: status, source, campaign, country, product, owner, team, score, dates and deal values
+stay; name, email, phone, company, title, website, origin URL, external id, lost note and
+enrichment go, as do free text on the timeline, reminders and BANT answers, the blocking
+keys derived from them, and the person in message payloads and audit snapshots.
+"""
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from domain.lead import lead_ref
+from store.engine import SQLITE_BUSY_MS
+from store.spool import queue_file_url
+from store.tables import (
+    ActivityRow,
+    AssignmentRow,
+    AuditRow,
+    CadenceEnrollmentRow,
+    ContactRow,
+    DeferredCommandRow,
+    EngagementEventRow,
+    LeadMatchKeyRow,
+    LeadProbabilityRow,
+    LeadRow,
+    LeadScoreRow,
+    MergeRow,
+    OutboxRow,
+    QualificationRow,
+    ReminderRow,
+    ScoreChangeRow,
+)
+
+ERASED = "(erased)"
+MAX_HOPS = 10  # merges and cycles of one person: a handful at most
+MIN_NAME_LENGTH = 3  # a shorter "name" would blank unrelated words in messages
+
+# Rows tied to a lead, as the export names them.
+LINKED: tuple[tuple[str, Any], ...] = (
+    ("timeline", ActivityRow),
+    ("reminders", ReminderRow),
+    ("engagement_events", EngagementEventRow),
+    ("score_history", ScoreChangeRow),
+    ("score_stages", LeadScoreRow),
+    ("qualifications", QualificationRow),
+    ("assignments", AssignmentRow),
+    ("cadences", CadenceEnrollmentRow),
+    ("probabilities", LeadProbabilityRow),
+)
+LEAD_BLANKS: dict[str, Any] = {
+    "name": ERASED,
+    "email": None,
+    "phone": None,
+    "company": None,
+    "title": None,
+    "website": None,
+    "origin_url": None,
+    "external_id": None,
+    "lost_note": None,
+    "enriched": None,
+    "search_text": "",
+}
+CONTACT_BLANKS: dict[str, Any] = {"name": ERASED, "email": None, "phone": None, "company": None}
+
+
+@dataclass
+class Person:
+    """The leads and contacts of one person in one workspace, and what names them."""
+
+    team_id: str
+    lead_ids: set[int] = field(default_factory=set)
+    contact_ids: set[int] = field(default_factory=set)
+    refs: list[str] = field(default_factory=list)
+    identifiers: set[str] = field(default_factory=set)  # emails and phones
+    names: set[str] = field(default_factory=set)
+
+
+def find_people(session: Session, email: str, workspaces: Sequence[str] = ()) -> list[Person]:
+    """One Person per workspace holding anything under this email (none: an empty list)."""
+    address = email.strip().lower()
+    spellings = {email.strip(), address}  # stored as normalised (lower case); by index
+    leads = sa.select(LeadRow.team_id, LeadRow.id).where(LeadRow.email.in_(spellings))
+    contacts = sa.select(ContactRow.team_id, ContactRow.id).where(ContactRow.email.in_(spellings))
+    if workspaces:
+        leads = leads.where(LeadRow.team_id.in_(list(workspaces)))
+        contacts = contacts.where(ContactRow.team_id.in_(list(workspaces)))
+    people: dict[str, Person] = {}
+    for team_id, lead_id in session.execute(leads):
+        people.setdefault(team_id, Person(team_id)).lead_ids.add(lead_id)
+    for team_id, contact_id in session.execute(contacts):
+        people.setdefault(team_id, Person(team_id)).contact_ids.add(contact_id)
+    for person in people.values():
+        _close_over(session, person)
+        person.identifiers.add(address)
+    return [people[team] for team in sorted(people)]
+
+
+def _close_over(session: Session, person: Person) -> None:
+    """Add the leads linked to the person's (cycles of their contacts, merges either way)
+    until nothing new comes, then what names them."""
+    for _ in range(MAX_HOPS):
+        linked = sa.select(LeadRow.id, LeadRow.contact_id, LeadRow.merged_into_id).where(
+            LeadRow.team_id == person.team_id,
+            sa.or_(
+                LeadRow.id.in_(person.lead_ids),
+                LeadRow.merged_into_id.in_(person.lead_ids),
+                LeadRow.contact_id.in_(person.contact_ids),
+            ),
+        )
+        before = (len(person.lead_ids), len(person.contact_ids))
+        for lead_id, contact_id, merged_into in session.execute(linked):
+            person.lead_ids.add(lead_id)
+            person.lead_ids.update(i for i in (merged_into,) if i is not None)
+            person.contact_ids.update(i for i in (contact_id,) if i is not None)
+        person.contact_ids.update(
+            session.scalars(sa.select(ContactRow.id).where(ContactRow.lead_id.in_(person.lead_ids)))
+        )
+        if (len(person.lead_ids), len(person.contact_ids)) == before:
+            break
+    for row in _rows(session, LeadRow, LeadRow.id.in_(person.lead_ids)):
+        person.refs.append(lead_ref(row.number))
+        _names_of(person, row.name, row.email, row.phone)
+    for row in _rows(session, ContactRow, ContactRow.id.in_(person.contact_ids)):
+        _names_of(person, row.name, row.email, row.phone)
+    person.refs.sort(key=lambda ref: int(ref[2:]))
+
+
+def _names_of(person: Person, name: str, email: str | None, phone: str | None) -> None:
+    if name and name != ERASED and len(name.strip()) >= MIN_NAME_LENGTH:
+        person.names.add(name.strip())
+    person.identifiers.update(value for value in (email, phone) if value)
+
+
+def _rows(session: Session, table: Any, *where: Any) -> list[Any]:
+    return list(session.scalars(sa.select(table).where(*where).order_by(*table.__table__.primary_key)))
+
+
+# --- import reports on disk -------------------------------------------------------------
+
+REPORT_ACTION = "import.report_written"  # the audit entry that says where a report went
+
+
+def report_paths(session: Session, team_ids: Iterable[str]) -> list[str]:
+    """Where `leadbot import` wrote its reports for these workspaces (the audit log says)."""
+    query = sa.select(AuditRow.after).where(
+        AuditRow.team_id.in_(list(team_ids)), AuditRow.action == REPORT_ACTION
+    )
+    return sorted({str(after["path"]) for after in session.scalars(query) if after and after.get("path")})
+
+
+def scrub_text(text: str, needles: Iterable[str]) -> str:
+    """The text with every way of writing each needle replaced by ERASED."""
+    forms = sorted({form for needle in needles for form in _variants(needle)}, key=len, reverse=True)
+    return _replace_all(text, forms)
+
+
+# --- what SQLite keeps after a row is gone ---------------------------------------------
+
+
+def forget_freed_space(bind: sa.Engine | sa.Connection) -> None:
+    """SQLite keeps the old content of updated and deleted rows in the file's free space and
+    in its write-ahead log until they are reused. After an erasure, rebuild the database (and
+    the queue file beside it) from live rows only and empty the log, so no byte of the person
+    is left in any file Leadbot writes. It holds the write lock while it runs (about a second
+    per 100 MB): an erasure is rare. PostgreSQL's files are the server's to reclaim."""
+    engine = bind.engine
+    if engine.dialect.name != "sqlite":
+        return
+    files = [engine.url.database]
+    queue = queue_file_url(engine.url.render_as_string(hide_password=False))
+    if queue is not None:
+        files.append(sa.engine.make_url(queue).database)
+    for path in files:
+        if path and Path(path).exists():
+            _rebuild(path)
+
+
+def _rebuild(path: str) -> None:
+    connection = sqlite3.connect(path, timeout=SQLITE_BUSY_MS / 1000, isolation_level=None)
+    try:
+        connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        connection.execute("VACUUM")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+
+
+# --- export -----------------------------------------------------------------------------
+
+
+def export_person(session: Session, person: Person) -> dict[str, Any]:
+    """Every row held about the person in their workspace, as plain JSON values."""
+    lead_ids = person.lead_ids
+    held: dict[str, Any] = {"workspace": person.team_id}
+    held["leads"] = [
+        {"ref": lead_ref(row.number), **_plain(row)}
+        for row in _rows(session, LeadRow, LeadRow.id.in_(lead_ids))
+    ]
+    held["contacts"] = [
+        _plain(row) for row in _rows(session, ContactRow, ContactRow.id.in_(person.contact_ids))
+    ]
+    for name, table in LINKED:
+        held[name] = [_plain(row) for row in _rows(session, table, table.lead_id.in_(lead_ids))]
+    held["merges"] = [
+        _plain(row)
+        for row in _rows(
+            session, MergeRow, sa.or_(MergeRow.source_id.in_(lead_ids), MergeRow.target_id.in_(lead_ids))
+        )
+    ]
+    held["audit"] = [_plain(row) for row in _rows(session, AuditRow, _audit_about(person))]
+    held["messages"] = [
+        _plain(row)
+        for row in _rows(
+            session, OutboxRow, OutboxRow.team_id == person.team_id, _naming(OutboxRow.payload, person)
+        )
+    ]
+    return held
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    return {column.key: _json_value(getattr(row, column.key)) for column in row.__table__.columns}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+# --- erasure ----------------------------------------------------------------------------
+
+
+def erase_person(session: Session, person: Person) -> dict[str, int]:
+    """Blank the person everywhere in their workspace; returns rows changed per table."""
+    lead_ids, team = person.lead_ids, person.team_id
+    changed = {
+        "leads": _update(session, LeadRow, LeadRow.id.in_(lead_ids), LEAD_BLANKS),
+        "contacts": _update(session, ContactRow, ContactRow.id.in_(person.contact_ids), CONTACT_BLANKS),
+        "timeline": _update(session, ActivityRow, ActivityRow.lead_id.in_(lead_ids), {"body": ERASED}),
+        "reminders": _update(session, ReminderRow, ReminderRow.lead_id.in_(lead_ids), {"text": ERASED}),
+        "engagement_events": _update(
+            session,
+            EngagementEventRow,
+            EngagementEventRow.lead_id.in_(lead_ids),
+            {"url": None, "external_id": None},
+        ),
+        "merges": _update(
+            session,
+            MergeRow,
+            sa.or_(MergeRow.source_id.in_(lead_ids), MergeRow.target_id.in_(lead_ids)),
+            {"filled": {}},
+        ),
+        "qualifications": _blank_answers(session, lead_ids),
+        "match_keys": _delete(session, LeadMatchKeyRow, LeadMatchKeyRow.lead_id.in_(lead_ids)),
+    }
+    # Free text and JSON that may quote the person: scrubbed where they are named.
+    scrubs: tuple[tuple[str, Any, Any, Any], ...] = (
+        ("audit", AuditRow, AuditRow.before, _audit_about(person)),
+        ("audit", AuditRow, AuditRow.after, _audit_about(person)),
+        ("messages", OutboxRow, OutboxRow.payload, OutboxRow.team_id == team),
+        ("messages", OutboxRow, OutboxRow.last_error, OutboxRow.team_id == team),
+        (
+            "queued_commands",
+            DeferredCommandRow,
+            DeferredCommandRow.command,
+            DeferredCommandRow.team_id == team,
+        ),
+        ("assignments", AssignmentRow, AssignmentRow.reasons, AssignmentRow.lead_id.in_(lead_ids)),
+        ("score_history", ScoreChangeRow, ScoreChangeRow.reason, ScoreChangeRow.lead_id.in_(lead_ids)),
+    )
+    changed["audit"] = _blank_snapshots(session, person)
+    needles = person.identifiers | person.names
+    for name, table, column, scope in scrubs:
+        changed[name] = changed.get(name, 0) + _scrub(session, table, column, scope, needles)
+    return changed
+
+
+def _blank_snapshots(session: Session, person: Person) -> int:
+    """Audit entries about their leads lose the identifying fields of their snapshots
+    (company and title too, which no needle finds); status, owner, score and the rest stay."""
+    rows = _rows(session, AuditRow, AuditRow.team_id == person.team_id, _entries_about(person))
+    for row in rows:
+        row.before = _blanked(row.before)
+        row.after = _blanked(row.after)
+    session.flush()
+    return len(rows)
+
+
+def _blanked(snapshot: dict[str, Any] | None) -> dict[str, Any] | None:
+    if snapshot is None:
+        return None
+    return {
+        key: (LEAD_BLANKS[key] if key in LEAD_BLANKS and value is not None else value)
+        for key, value in snapshot.items()
+    }
+
+
+def _audit_about(person: Person) -> Any:
+    """The person's audit entries: about their leads, or quoting their email or phone."""
+    return sa.and_(
+        AuditRow.team_id == person.team_id,
+        sa.or_(
+            _entries_about(person),
+            _naming(AuditRow.before, person, names=False),
+            _naming(AuditRow.after, person, names=False),
+        ),
+    )
+
+
+def _entries_about(person: Person) -> Any:
+    return sa.or_(
+        sa.and_(AuditRow.entity == "lead", AuditRow.entity_ref.in_(person.refs)),
+        sa.and_(AuditRow.entity == "contact", AuditRow.entity_ref.in_(contact_refs(person))),
+    )
+
+
+def contact_refs(person: Person) -> list[str]:
+    """How the audit log names a contact (handlers.closing)."""
+    return [f"contact:{contact_id}" for contact_id in sorted(person.contact_ids)]
+
+
+def _update(session: Session, table: Any, where: Any, values: dict[str, Any]) -> int:
+    done = session.execute(sa.update(table).where(where).values(**values))
+    return int(done.rowcount)  # type: ignore[attr-defined]
+
+
+def _delete(session: Session, table: Any, where: Any) -> int:
+    done = session.execute(sa.delete(table).where(where))
+    return int(done.rowcount)  # type: ignore[attr-defined]
+
+
+def _blank_answers(session: Session, lead_ids: Iterable[int]) -> int:
+    """BANT answers are free text: each given one becomes ERASED (a lead stays as qualified
+    as it was; what was said is gone)."""
+    rows = _rows(session, QualificationRow, QualificationRow.lead_id.in_(list(lead_ids)))
+    for row in rows:
+        for answer in ("budget", "authority", "need", "timeline"):
+            if getattr(row, answer) is not None:
+                setattr(row, answer, ERASED)
+    session.flush()
+    return len(rows)
+
+
+def _variants(needle: str) -> set[str]:
+    """How a value may be written down: as typed, escaped for mrkdwn, inside JSON text."""
+    mrkdwn = needle.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    forms = {needle, mrkdwn}
+    return forms | {json.dumps(form)[1:-1] for form in forms}
+
+
+def _naming(column: Any, person: Person, names: bool = True) -> Any:
+    needles = person.identifiers | (person.names if names else set())
+    text = sa.cast(column, sa.Text)
+    tests = [text.contains(form, autoescape=True) for needle in needles for form in _variants(needle)]
+    return sa.or_(*tests) if tests else sa.false()
+
+
+def _scrub(session: Session, table: Any, column: Any, scope: Any, needles: set[str]) -> int:
+    """Replace every needle in the column's text (or in the strings inside its JSON)."""
+    forms = sorted({form for needle in needles for form in _variants(needle)}, key=len, reverse=True)
+    if not forms:
+        return 0
+    text = sa.cast(column, sa.Text)
+    query = sa.select(table).where(scope, sa.or_(*(text.contains(form, autoescape=True) for form in forms)))
+    rows = list(session.scalars(query))
+    for row in rows:
+        setattr(row, column.key, _replaced(getattr(row, column.key), lambda s: _replace_all(s, forms)))
+    session.flush()
+    return len(rows)
+
+
+def _replace_all(text: str, forms: Sequence[str]) -> str:
+    for form in forms:
+        text = text.replace(form, ERASED)
+    return text
+
+
+def _replaced(value: Any, change: Callable[[str], str]) -> Any:
+    """A copy of a JSON value (or a string) with `change` applied to every string in it,
+    keys included."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, list):
+        return [_replaced(item, change) for item in value]
+    if isinstance(value, dict):
+        return {change(key): _replaced(item, change) for key, item in value.items()}
+    return value
