@@ -2,6 +2,7 @@
 claimed under a lease, sent, and marked sent only after Slack said ok."""
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -49,7 +50,9 @@ class OutboxRepository:
         rows = list(self._s.scalars(self._due(now, limit)))
         return self._lease(rows, now, lease)
 
-    def claim_paced(self, now: datetime, limit: int, lease: timedelta) -> tuple[str, list[OutboxMessage]]:
+    def claim_paced(
+        self, now: datetime, limit: int, lease: timedelta, clock: Callable[[], datetime] | None = None
+    ) -> tuple[str, list[OutboxMessage]]:
         """As claim, keeping each Slack conversation to its pace: a message whose
         conversation took one too recently is not leased but moved to its next free slot
         (counted in `deferred`), so it neither blocks the other conversations nor waits
@@ -58,10 +61,15 @@ class OutboxRepository:
         book = PacingBook(self._s, now)
         keyed = [(row, _to_message(row)) for row in rows]
         book.open({(row.team_id, key) for row, message in keyed if (key := pace_key(message))})
+        if clock is not None:
+            book.at(max(now, clock()))
         ready = []
         for row, message in keyed:
             key = pace_key(message)
-            slot = book.take((row.team_id, key), pace_cost(message)) if key else None
+            # A message moved to a slot before holds it: if its turn comes a little late,
+            # it waits for the conversation, not behind every message queued meanwhile.
+            holder = row.next_attempt_at > row.created_at
+            slot = book.take((row.team_id, key), pace_cost(message), holder) if key else None
             if slot is None:
                 ready.append(row)
             else:
@@ -69,18 +77,8 @@ class OutboxRepository:
         return self._lease(ready, now, lease)
 
     def _due(self, now: datetime, limit: int) -> sa.Select[OutboxRow]:
-        query = (
-            sa.select(OutboxRow)
-            .where(
-                OutboxRow.status == "pending",
-                OutboxRow.next_attempt_at <= now,
-                # During a rolling deploy an older process leaves newer kinds to newer ones.
-                OutboxRow.kind.in_([str(kind) for kind in MessageKind]),
-                sa.or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
-            )
-            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
-            .limit(limit)
-        )
+        query = sa.select(OutboxRow).where(*_claimable(now)).order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+        query = query.limit(limit)
         return query.with_for_update(skip_locked=True) if supports_skip_locked(self._s) else query
 
     @staticmethod
@@ -120,6 +118,22 @@ class OutboxRepository:
         )
         return int(self._s.execute(idle).rowcount)  # type: ignore[attr-defined]
 
+    def next_due_after(self, now: datetime) -> datetime | None:
+        """The earliest instant a pending message falls due after `now`."""
+        query = sa.select(sa.func.min(OutboxRow.next_attempt_at)).where(
+            OutboxRow.status == "pending", OutboxRow.next_attempt_at > now
+        )
+        return self._s.scalar(query)
+
+    def landed(self, message: OutboxMessage, done_at: datetime | None) -> None:
+        """Slack answered the message (`done_at`: it had it by then) or it was given back
+        (None): its conversation is free, and its next message waits its pace from then, not
+        from the claim, so no latency can bring two closer than the pace."""
+        key = pace_key(message)
+        if key is not None:
+            earliest = done_at + pace_cost(message) if done_at is not None else None
+            PacingBook(self._s, done_at or datetime.min).landed((message.team_id, key), earliest)
+
     def mark_sent(self, message_id: int, token: str, receipt: DeliveryReceipt, now: datetime) -> bool:
         done = self._s.execute(
             self._claimed(message_id, token).values(
@@ -149,6 +163,8 @@ class OutboxRepository:
         if retry_after and (key := pace_key(message)):
             # The whole conversation waits, not just this message: the next one would get a 429 too.
             PacingBook(self._s, now).rest((message.team_id, key), now + wait)
+        else:
+            self.landed(message, None)
         self._s.execute(
             self._claimed(message.id or 0, token).values(
                 status="dead" if dead else "pending",
@@ -160,13 +176,9 @@ class OutboxRepository:
             )
         )
 
-    def due_between(self, start: datetime, end: datetime) -> bool:
-        """Whether a pending message fell due in (start, end]. Those due earlier and still
-        pending are leased elsewhere or of a kind for newer processes: the sweep has them."""
-        query = sa.select(OutboxRow.id).where(
-            OutboxRow.status == "pending", OutboxRow.next_attempt_at > start, OutboxRow.next_attempt_at <= end
-        )
-        return self._s.scalar(query.limit(1)) is not None
+    def claimable(self, now: datetime) -> bool:
+        """Whether a claim at `now` would find a message (before its conversation's pace)."""
+        return self._s.scalar(sa.select(OutboxRow.id).where(*_claimable(now)).limit(1)) is not None
 
     def undelivered(self, limit: int) -> list[Undelivered]:
         """Dead messages the admins have not been told of yet (alerts themselves excluded)."""
@@ -206,6 +218,16 @@ class OutboxRepository:
     def _claimed(message_id: int, token: str) -> sa.Update:
         # Only the holder of the current lease may settle the message.
         return sa.update(OutboxRow).where(OutboxRow.id == message_id, OutboxRow.claim_token == token)
+
+
+def _claimable(now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+    return (
+        OutboxRow.status == "pending",
+        OutboxRow.next_attempt_at <= now,
+        # During a rolling deploy an older process leaves newer kinds to newer ones.
+        OutboxRow.kind.in_([str(kind) for kind in MessageKind]),
+        sa.or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
+    )
 
 
 def _backoff(attempts: int) -> timedelta:
