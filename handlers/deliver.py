@@ -68,16 +68,15 @@ def queue_due_reminders(now: datetime, uow_factory: UowFactory, batch: int = 200
     dedupe key makes a second hand-off of the same reminder a no-op."""
     with uow_factory() as uow:
         due = uow.reminders.claim_due(now, batch)
+        uow.leads.preload(reminder.lead_id for reminder in due)  # one query, not one a reminder
         one_by_one, missed = coalesce(due, now)
-        for reminder in one_by_one:
-            uow.outbox.add(reminder_message(uow, reminder, reminder.delivery_key), now)
-        for group in missed:
-            uow.outbox.add(away_summary(uow, group), now)
+        messages = [reminder_message(uow, reminder, reminder.delivery_key) for reminder in one_by_one]
+        uow.outbox.add_all(messages + [away_summary(uow, group) for group in missed], now)
         for reminder in due:
             # Open until the rep says Done: if not done by the next working morning, it resurfaces.
             reminder.status = ReminderStatus.QUEUED
             reminder.next_nudge_at = next_working_morning(max(now, reminder.due_at), ZoneInfo(reminder.tz))
-            uow.reminders.save(reminder)
+        uow.reminders.save_all(due)
         uow.commit()
     return len(due)
 

@@ -2,8 +2,9 @@
 claimed under a lease, sent, and marked sent only after Slack said ok."""
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from domain.delivery_alerts import Undelivered
 from domain.messages import DeliveryReceipt, MessageKind, OutboxMessage
 from domain.pacing import pace_cost, pace_key
 from store.pacing import PacingBook
-from store.sql import insert_ignoring_conflict, supports_skip_locked
+from store.sql import insert_all_ignoring_conflicts, insert_ignoring_conflict, supports_skip_locked
 from store.tables import ChannelPacingRow, OutboxRow
 
 MAX_ATTEMPTS = 12
@@ -28,20 +29,14 @@ class OutboxRepository:
     def add(self, message: OutboxMessage, now: datetime) -> None:
         """Queue a message; a second message with the same dedupe key is dropped."""
         self.added += 1
-        self._s.execute(
-            insert_ignoring_conflict(
-                self._s,
-                OutboxRow,
-                team_id=message.team_id,
-                dedupe_key=message.dedupe_key,
-                kind=str(message.kind),
-                payload=message.payload,
-                status="pending",
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
+        self._s.execute(insert_ignoring_conflict(self._s, OutboxRow, **_pending(message, now)))
+
+    def add_all(self, messages: Sequence[OutboxMessage], now: datetime) -> None:
+        """Queue many in one statement (a burst of due reminders), each dropped as `add` would."""
+        if messages:
+            self.added += len(messages)
+            rows = [_pending(message, now) for message in messages]
+            self._s.execute(insert_all_ignoring_conflicts(self._s, OutboxRow, rows))
 
     def claim(self, now: datetime, limit: int, lease: timedelta) -> tuple[str, list[OutboxMessage]]:
         """Lease due messages to this caller. A claimer that dies leaves a lease
@@ -243,3 +238,16 @@ def _to_message(row: OutboxRow) -> OutboxMessage:
         id=row.id,
         attempts=row.attempts,
     )
+
+
+def _pending(message: OutboxMessage, now: datetime) -> dict[str, Any]:
+    return {
+        "team_id": message.team_id,
+        "dedupe_key": message.dedupe_key,
+        "kind": str(message.kind),
+        "payload": message.payload,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }

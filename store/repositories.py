@@ -107,6 +107,12 @@ class RequestKeys:
             .values(result=result)
         )
 
+    def forget(self, team_id: str, key: str) -> None:
+        """The work the key stood for is over (an import's checkpoint once it finished)."""
+        self._s.execute(
+            sa.delete(RequestKeyRow).where(RequestKeyRow.team_id == team_id, RequestKeyRow.key == key)
+        )
+
     def prune(self, before: datetime) -> int:
         """Forget keys older than any retry or double click can be."""
         done = self._s.execute(sa.delete(RequestKeyRow).where(RequestKeyRow.created_at < before))
