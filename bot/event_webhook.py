@@ -51,6 +51,14 @@ class EventsEndpoint(SignedWebhook):
             "leads": list(result.leads),
         }
 
+    def remember(self, answer: Answer) -> str:
+        return str(answer[1]["received"])
+
+    def replayed(self, remembered: str) -> Answer:
+        """Every event of a replayed body is one already taken: counted as a duplicate."""
+        received = int(remembered)
+        return 200, {"received": received, "matched": 0, "unknown": 0, "duplicates": received, "leads": []}
+
     def _count(self, result: EngagementRecorded) -> None:
         if not result.unknown:
             return

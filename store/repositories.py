@@ -107,6 +107,23 @@ class RequestKeys:
             .values(result=result)
         )
 
+    def forget_if_older(self, team_id: str, key: str, before: datetime, pending_before: datetime) -> None:
+        """Let a key be claimed afresh: it was settled before `before`, or claimed before
+        `pending_before` and never settled (its holder died mid-request)."""
+        stale = sa.or_(
+            RequestKeyRow.created_at < before,
+            sa.and_(RequestKeyRow.result == "", RequestKeyRow.created_at < pending_before),
+        )
+        self._s.execute(
+            sa.delete(RequestKeyRow).where(RequestKeyRow.team_id == team_id, RequestKeyRow.key == key, stale)
+        )
+
+    def release(self, team_id: str, key: str) -> None:
+        """The work it was claimed for did not happen: the next request may do it."""
+        self._s.execute(
+            sa.delete(RequestKeyRow).where(RequestKeyRow.team_id == team_id, RequestKeyRow.key == key)
+        )
+
     def prune(self, before: datetime) -> int:
         """Forget keys older than any retry or double click can be."""
         done = self._s.execute(sa.delete(RequestKeyRow).where(RequestKeyRow.created_at < before))
