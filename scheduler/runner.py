@@ -11,6 +11,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from domain.pacing import SPACING
 from handlers.deliver import outbox_due
 from handlers.housekeeping import prune
+from scheduler.heartbeat import Heartbeat
 from scheduler.jobs import Jobs, flush_outbox, run_sweep
 
 log = logging.getLogger(__name__)
@@ -23,11 +24,16 @@ PACE_JOB = "leadbot.paced"
 PACE_SECONDS = SPACING.total_seconds()
 
 
-def build_scheduler(jobs: Jobs, every_seconds: float = 10) -> BackgroundScheduler:
+def build_scheduler(
+    jobs: Jobs, every_seconds: float = 10, heartbeat: Heartbeat | None = None
+) -> BackgroundScheduler:
+    """`heartbeat` hears of every sweep that finished (GET /readyz: is the scheduler lagging?)."""
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
+    beats = heartbeat or Heartbeat()
 
     def sweep() -> None:
         run_sweep(datetime.now(UTC), jobs)
+        beats.beat(datetime.now(UTC))
 
     def paced() -> None:
         now = datetime.now(UTC)
@@ -76,6 +82,10 @@ class Worker:
 
     def kick(self) -> None:
         self._kicked.set()
+
+    def running(self) -> bool:
+        """Started and not yet stopped or dead."""
+        return self._thread.is_alive()
 
     def _loop(self) -> None:
         while not self._stopping.is_set():

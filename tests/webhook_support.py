@@ -24,6 +24,7 @@ def start(runtime: Runtime, leads: Webhook | None = None, events: Webhook | None
         0,
         leads_webhook=leads or runtime.webhook.handle,
         events_webhook=events or runtime.events_webhook.handle,
+        ready=runtime.ready,
     )
     threading.Thread(target=running.serve_forever, daemon=True).start()
     return running
