@@ -129,7 +129,7 @@ def serve_queue(
     from scheduler.runner import build_scheduler
 
     os.nice(NICENESS)
-    configure_logging()
+    configure_logging(settings)
     jobs = background_jobs(settings, config)
     scheduler = build_scheduler(jobs, every_seconds=sweep_seconds, heartbeat=heartbeat)
     scheduler.start()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+from pydantic import ValidationError
 
 from bot.config_file import load_config
 from bot.logs import configure_logging
@@ -433,5 +434,14 @@ def workspace_of(settings: Settings) -> str:
 
 
 def main() -> None:
-    configure_logging()
+    configure_logging(_log_settings())
     cli()
+
+
+def _log_settings() -> Settings | None:
+    """The settings logging needs, before any command runs; a bad environment is reported
+    by the command itself, so logging falls back to plain text here."""
+    try:
+        return Settings()
+    except ValidationError:
+        return None

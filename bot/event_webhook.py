@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from bot.webhooks import Answer, BadRequest, InvalidFields, Problem, SignedWebhook
 from handlers.commands import EngagementIn, RecordEngagement
+from handlers.context import Context
 from handlers.results import EngagementRecorded
 from handlers.validation import explain
 
@@ -39,8 +40,8 @@ class EventsEndpoint(SignedWebhook):
         self._lock = threading.Lock()
         self.unknown_total = 0
 
-    def accept(self, data: Any) -> Answer:
-        result = self._deps.dispatch(parse_events(data), self.context())
+    def accept(self, data: Any, ctx: Context) -> Answer:
+        result = self._deps.dispatch(parse_events(data), ctx)
         assert isinstance(result, EngagementRecorded)
         self._count(result)
         return 200, {

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from bot.deps import Deps
 from bot.outage import Budget, database_unavailable
+from bot.request_context import request_scope
 from bot.signing import LEGACY_ENDS, SIGNATURE_HEADER, Refused, Scheme, verify
 from domain.errors import InvalidInput
 from domain.lead import PROFILE_FIELDS
@@ -114,6 +115,12 @@ class SignedWebhook:
         self._budget = budget  # the sender waits on us as Slack does (bot/listeners/deadline.py)
 
     def handle(self, body: bytes, headers: Mapping[str, str]) -> Answer:
+        with request_scope("webhook", self._workspace_id):
+            answer = self._guarded(body, headers)
+            log.info("%s webhook answered %d", self.what, answer[0])
+            return answer
+
+    def _guarded(self, body: bytes, headers: Mapping[str, str]) -> Answer:
         try:
             with self._budget():
                 return self._handle(body, headers)
@@ -125,7 +132,7 @@ class SignedWebhook:
             log.exception("%s webhook failed", self.what)
             return 500, {"error": "internal error: retry later"}
 
-    def accept(self, data: Any) -> Answer:
+    def accept(self, data: Any, ctx: Context) -> Answer:
         raise NotImplementedError
 
     def remember(self, answer: Answer) -> str:
@@ -136,8 +143,9 @@ class SignedWebhook:
         status, body = json.loads(remembered)
         return status, body
 
-    def context(self) -> Context:
-        return Context(system_actor(self._workspace_id, self.sender), self._deps.clock(), self._deps.config)
+    def context(self, now: datetime) -> Context:
+        """One instant for the whole request: its signature's age, its replay window, its work."""
+        return Context(system_actor(self._workspace_id, self.sender), now, self._deps.config)
 
     def _handle(self, body: bytes, headers: Mapping[str, str]) -> Answer:
         if self._secret is None:
@@ -176,7 +184,7 @@ class SignedWebhook:
             return self.replayed(earlier)
         answer: Answer | None = None
         try:
-            answer = self._parse_and_accept(body)
+            answer = self._parse_and_accept(body, now)
         finally:
             if answer is not None and 200 <= answer[0] < 300:
                 settle(self._deps.uow_factory, self._workspace_id, key, self.remember(answer))
@@ -184,9 +192,9 @@ class SignedWebhook:
                 release(self._deps.uow_factory, self._workspace_id, key)
         return answer
 
-    def _parse_and_accept(self, body: bytes) -> Answer:
+    def _parse_and_accept(self, body: bytes, now: datetime) -> Answer:
         try:
-            return self.accept(json_body(body))
+            return self.accept(json_body(body), self.context(now))
         except BadRequest as exc:
             return 400, {"error": str(exc)}
         except InvalidFields as exc:
@@ -199,11 +207,11 @@ class WebhookEndpoint(SignedWebhook):
     """`POST /webhooks/leads`: a web form's lead, captured through the same handler as
     every other channel."""
 
-    def accept(self, data: Any) -> Answer:
-        return answer(self._capture(parse_lead(json_object(data))))
+    def accept(self, data: Any, ctx: Context) -> Answer:
+        return answer(self._capture(parse_lead(json_object(data)), ctx))
 
-    def _capture(self, command: AddLead) -> LeadCaptured:
-        result = self._deps.dispatch(command, self.context())
+    def _capture(self, command: AddLead, ctx: Context) -> LeadCaptured:
+        result = self._deps.dispatch(command, ctx)
         assert isinstance(result, LeadCaptured)  # AddLead's handler answers nothing else
         return result
 
