@@ -2,7 +2,6 @@
 pipeline, a JSON answer out. The events webhook (bot/event_webhook.py) shares the checks."""
 # Transport-agnostic: bot.http_server hands it the raw body and headers.
 
-import hashlib
 import json
 import logging
 from collections.abc import Mapping
@@ -23,7 +22,7 @@ from domain.permissions import system_actor
 from handlers.commands import AddLead, CaptureChannel
 from handlers.context import Context
 from handlers.export import EXPORT_FIELDS
-from handlers.replays import REPLAY_WINDOW, claim, release, settle
+from handlers.replays import REPLAY_WINDOW, claim, key_of, release, settle
 from handlers.results import LeadCaptured
 from handlers.validation import explain, unknown_field
 
@@ -171,7 +170,7 @@ class SignedWebhook:
     def _once(self, body: bytes, now: datetime) -> Answer:
         """The work for the first of identical requests in the window; the others are answered
         from it. A refusal or a failure forgets the request, so that a fixed resend is taken."""
-        key = f"webhook:{self.what}:{hashlib.sha256(body).hexdigest()}"
+        key = key_of(self.what, body)
         earlier = claim(self._deps.uow_factory, self._workspace_id, key, now)
         if earlier == "":
             return 409, {"error": IN_HAND}

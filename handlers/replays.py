@@ -8,6 +8,7 @@ claims its key before the work and settles it with its answer; an identical one 
 finds the key and is answered from it. A request that fails releases its key, so a retry runs.
 """
 
+import hashlib
 from datetime import datetime, timedelta
 
 from store.unit_of_work import UowFactory
@@ -16,6 +17,12 @@ REPLAY_WINDOW = timedelta(minutes=5)  # as long as a signed timestamp stays vali
 # A claim still unsettled this long after it was made is a holder that died mid-request:
 # a webhook's work is bounded by seconds (store/deadline.py).
 IN_HAND_LIMIT = timedelta(minutes=1)
+PREFIX = "webhook:"  # their keys go after the window (handlers/housekeeping.py), not a week
+
+
+def key_of(endpoint: str, body: bytes) -> str:
+    """Identical means the same bytes to the same endpoint; a hash keeps the key short."""
+    return f"{PREFIX}{endpoint}:{hashlib.sha256(body).hexdigest()}"
 
 
 def claim(uow_factory: UowFactory, team_id: str, key: str, now: datetime) -> str | None:

@@ -124,9 +124,13 @@ class RequestKeys:
             sa.delete(RequestKeyRow).where(RequestKeyRow.team_id == team_id, RequestKeyRow.key == key)
         )
 
-    def prune(self, before: datetime) -> int:
-        """Forget keys older than any retry or double click can be."""
-        done = self._s.execute(sa.delete(RequestKeyRow).where(RequestKeyRow.created_at < before))
+    def prune(self, before: datetime, prefix: str = "") -> int:
+        """Forget keys older than any retry or double click can be (those starting with
+        `prefix`: a kind of key that serves a shorter while)."""
+        query = sa.delete(RequestKeyRow).where(RequestKeyRow.created_at < before)
+        if prefix:
+            query = query.where(RequestKeyRow.key.startswith(prefix, autoescape=True))
+        done = self._s.execute(query)
         return int(done.rowcount)  # type: ignore[attr-defined]
 
     def result_of(self, team_id: str, key: str) -> str | None:

@@ -2,7 +2,6 @@
 minutes; an identical request in the window answered from the first, in any process; the old
 body-only signature taken, with a warning, until its end date. Over a real socket."""
 
-import hashlib
 import json
 import logging
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from bot.http_server import LeadbotServer
 from bot.signing import LEGACY_ENDS
 from bot.webhooks import WebhookEndpoint
 from domain.config import CONSOLE_WORKSPACE
-from handlers.replays import claim
+from handlers.replays import claim, key_of
 from store.deadline import answering
 
 NAME_ONLY = json.dumps({"name": "Walter Skinner"}).encode()
@@ -194,7 +193,7 @@ def test_a_refused_body_is_not_remembered_so_its_resend_is_judged_again(server, 
     assert post(server, body, signed(body))[0] == 422  # judged again, not answered from a memory
 
     with signed_runtime.uow_factory() as uow:
-        assert uow.requests.result_of(CONSOLE_WORKSPACE, "webhook:lead:" + _sha(body)) is None
+        assert uow.requests.result_of(CONSOLE_WORKSPACE, key_of("lead", body)) is None
 
 
 def test_a_lead_and_an_event_with_the_same_body_are_not_replays_of_each_other(server, signed_runtime):
@@ -204,12 +203,8 @@ def test_a_lead_and_an_event_with_the_same_body_are_not_replays_of_each_other(se
     assert status == 422 and answer["fields"][0]["field"] == "event"  # judged as an event
 
 
-def _sha(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
-
-
 def test_a_repeat_while_the_first_is_still_in_hand_gets_409_and_changes_nothing(server, signed_runtime):
-    claim(signed_runtime.uow_factory, CONSOLE_WORKSPACE, "webhook:lead:" + _sha(NAME_ONLY), datetime.now(UTC))
+    claim(signed_runtime.uow_factory, CONSOLE_WORKSPACE, key_of("lead", NAME_ONLY), datetime.now(UTC))
 
     status, answer = post(server, NAME_ONLY, signed(NAME_ONLY))
 

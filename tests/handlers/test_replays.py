@@ -2,7 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from handlers.replays import IN_HAND_LIMIT, REPLAY_WINDOW, claim, release, settle
+from handlers.housekeeping import prune
+from handlers.replays import IN_HAND_LIMIT, REPLAY_WINDOW, claim, key_of, release, settle
 
 NOW = datetime(2026, 12, 6, 15, 0, tzinfo=UTC)
 TEAM, KEY = "T0CONSOLE", "webhook:lead:abc"
@@ -41,3 +42,14 @@ def test_workspaces_do_not_share_requests(uow_factory):
     claim(uow_factory, TEAM, KEY, NOW)
     settle(uow_factory, TEAM, KEY, "answer")
     assert claim(uow_factory, "T0OTHER", KEY, NOW) is None
+
+
+def test_housekeeping_forgets_webhook_requests_after_the_window_and_other_keys_after_a_week(uow_factory):
+    claim(uow_factory, TEAM, key_of("lead", b"{}"), NOW)
+    claim(uow_factory, TEAM, "slack:click-1", NOW)
+
+    assert prune(NOW + REPLAY_WINDOW - timedelta(seconds=1), uow_factory) == 0
+    assert prune(NOW + REPLAY_WINDOW + timedelta(seconds=1), uow_factory) == 1
+    with uow_factory() as uow:
+        assert uow.requests.result_of(TEAM, key_of("lead", b"{}")) is None
+        assert uow.requests.result_of(TEAM, "slack:click-1") == ""
