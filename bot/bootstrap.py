@@ -31,6 +31,7 @@ from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from handlers.ahead_of_clock import bring_back, release_leases
 from handlers.decay import decay_daily
 from handlers.deliver import Deliver
+from handlers.dm_channels import RememberedDms
 from scheduler.heartbeat import Heartbeat, lag_limit
 from scheduler.jobs import Jobs, ScoresJob, answer_deferred, drain_paced, run_all
 from scheduler.runner import Worker, build_scheduler, kick
@@ -194,7 +195,7 @@ def _jobs(
     settings: Settings, config: LeadbotConfig, uow_factory: UowFactory, spool: Spool, slot: threading.Lock
 ) -> Jobs:
     deferred = deferred_job(uow_factory, spool.uow_factory, config, slot)
-    deliver = make_deliver(make_delivery_client(settings))
+    deliver = make_deliver(make_delivery_client(settings), RememberedDms(uow_factory))
     return Jobs(uow_factory, deliver, deferred, config, scores_job(uow_factory, config))
 
 

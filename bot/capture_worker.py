@@ -126,7 +126,7 @@ def serve_queue(
     from bot.bootstrap import background_jobs
     from bot.logs import configure_logging
     from scheduler.jobs import answer_deferred, flush_outbox
-    from scheduler.runner import build_scheduler
+    from scheduler.runner import build_scheduler, utc_now
 
     os.nice(NICENESS)
     configure_logging(settings)
@@ -141,7 +141,7 @@ def serve_queue(
                 while answer_deferred(datetime.now(UTC), jobs.uow_factory, jobs.deliver, jobs.deferred):
                     pass
                 # a kick also stands for outbox messages the server committed
-                flush_outbox(datetime.now(UTC), jobs.uow_factory, jobs.deliver, jobs.admins)
+                flush_outbox(datetime.now(UTC), jobs.uow_factory, jobs.deliver, jobs.admins, utc_now)
             except Exception:  # noqa: BLE001 - the worker must outlive one bad round
                 log.exception("capture worker round failed")
             finally:

@@ -1,7 +1,10 @@
 """Sending outbox messages through the Slack Web API, mapping failures to retry or give up."""
 
+import logging
+import time
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -9,37 +12,89 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.alerts import delivery_alert
 from bot.blocks.digest import away_message, digest_message, quiet_leads_message
-from bot.blocks.fit import fit
+from bot.blocks.fit import MESSAGE_TEXT_BUDGET, Room, fit
 from bot.blocks.outbox import channel_post, lead_announcement, mention_reply, reminder_message
 from bot.blocks.routing import assigned_dm, decided_message, proposal_message, taken_dm, thread_reply
 from bot.blocks.score import ready_for_sales
 from bot.blocks.sla import breach_message
 from bot.blocks.text import SlackMessage
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
+from handlers.deliver import still_ours
 
-# Retrying these cannot succeed; the message is parked as dead with the reason.
-PERMANENT_ERRORS = frozenset(
+log = logging.getLogger(__name__)
+
+# Slack refused what the message says or how: sent again unchanged, it is refused again.
+# It is shortened and sent once more; refused again, it is dead (and the admins are told).
+CONTENT_ERRORS = frozenset(
     {
-        "channel_not_found",
-        "not_in_channel",
-        "is_archived",
-        "user_not_found",
-        "user_disabled",
-        "account_inactive",
-        "invalid_auth",
-        "token_revoked",
-        "cannot_dm_bot",
         "msg_too_long",
+        "msg_blocks_too_long",
         "invalid_blocks",
+        "invalid_blocks_format",
         "no_text",
+        "too_many_blocks",
     }
 )
+# Retrying these cannot succeed; the message is parked as dead with the reason.
+PERMANENT_ERRORS = CONTENT_ERRORS | {
+    "channel_not_found",
+    "not_in_channel",
+    "is_archived",
+    "user_not_found",
+    "user_disabled",
+    "account_inactive",
+    "invalid_auth",
+    "token_revoked",
+    "cannot_dm_bot",
+}
+SHORT_TEXT = 3_000  # a message shortened to its text alone keeps this much of it
 
 
-def make_deliver(client: WebClient) -> Callable[[OutboxMessage], DeliveryReceipt]:
+class DmChannels(Protocol):
+    """Where each person's DM channel is remembered (handlers/dm_channels.py)."""
+
+    def channel_of(self, team_id: str, user_id: str) -> str | None: ...
+
+    def remember(self, team_id: str, user_id: str, channel_id: str) -> None: ...
+
+
+class Unremembered:
+    """No memory: every DM is addressed to the person, and Slack finds the channel."""
+
+    def channel_of(self, team_id: str, user_id: str) -> str | None:
+        return None
+
+    def remember(self, team_id: str, user_id: str, channel_id: str) -> None:
+        pass
+
+
+class OpenLimit:
+    """When Slack last said conversations.open is over its limit, until when (monotonic)."""
+
+    def __init__(self) -> None:
+        self.until = 0.0
+
+    def resting(self) -> bool:
+        return time.monotonic() < self.until
+
+    def rest(self, seconds: float) -> None:
+        self.until = max(self.until, time.monotonic() + seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Dms:
+    remembered: DmChannels
+    opening: OpenLimit
+
+
+def make_deliver(
+    client: WebClient, dms: DmChannels | None = None
+) -> Callable[[OutboxMessage], DeliveryReceipt]:
+    people = Dms(dms or Unremembered(), OpenLimit())
+
     def deliver(message: OutboxMessage) -> DeliveryReceipt:
         try:
-            return _send(client, message)
+            return _send(client, people, message)
         except SlackApiError as exc:
             raise _failure(exc) from exc
         except (SlackClientError, OSError) as exc:
@@ -48,11 +103,15 @@ def make_deliver(client: WebClient) -> Callable[[OutboxMessage], DeliveryReceipt
     return deliver
 
 
-def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
+def _send(client: WebClient, dms: Dms, message: OutboxMessage) -> DeliveryReceipt:
     payload = message.payload
+
+    def dm(shown: SlackMessage) -> DeliveryReceipt:
+        return _to_person(client, dms, message.team_id, payload["user"], shown)
+
     match message.kind:
         case MessageKind.REMINDER_DUE:
-            return _post(client, _dm(client, payload["user"]), reminder_message(payload))
+            return dm(reminder_message(payload))
         case MessageKind.MENTION_REPLY:
             return _post(client, payload["channel"], mention_reply(payload), payload["thread_ts"])
         case MessageKind.LEAD_ANNOUNCED:
@@ -60,29 +119,29 @@ def _send(client: WebClient, message: OutboxMessage) -> DeliveryReceipt:
         case MessageKind.CHANNEL_POST:
             return _post(client, payload["channel"], channel_post(payload))
         case MessageKind.COMMAND_REPLY:
-            return _answer(client, payload)
+            return _answer(client, payload, dm)
         # routing
         case MessageKind.ROUTING_PROPOSAL:
             return _post(client, payload["channel"], proposal_message(payload))
         case MessageKind.ROUTING_DECIDED:
             return _decided(client, payload)
         case MessageKind.LEAD_ASSIGNED_DM:
-            return _post(client, _dm(client, payload["user"]), assigned_dm(payload))
+            return dm(assigned_dm(payload))
         case MessageKind.LEAD_TAKEN_DM:
-            return _post(client, _dm(client, payload["user"]), taken_dm(payload))
+            return dm(taken_dm(payload))
         case MessageKind.SLA_BREACHED:
             return _post(client, payload["channel"], breach_message(payload), payload["thread_ts"])
         # --- digests and nurture -------------------------------------------------------
         case MessageKind.TEAM_DIGEST:
             return _post(client, payload["channel"], digest_message(payload))
         case MessageKind.AWAY_SUMMARY:
-            return _post(client, _dm(client, payload["user"]), away_message(payload))
+            return dm(away_message(payload))
         case MessageKind.QUIET_LEADS:
-            return _post(client, _dm(client, payload["user"]), quiet_leads_message(payload))
+            return dm(quiet_leads_message(payload))
         case MessageKind.READY_FOR_SALES:
             return _post(client, payload["channel"], ready_for_sales(payload))
         case MessageKind.ADMIN_ALERT:
-            return _post(client, _dm(client, payload["user"]), delivery_alert(payload))
+            return dm(delivery_alert(payload))
 
 
 def _decided(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:
@@ -95,11 +154,39 @@ def _decided(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:
     return _post(client, payload["channel"], thread_reply(payload), payload["ts"])
 
 
-def _dm(client: WebClient, user_id: str) -> str:
-    return str(client.conversations_open(users=user_id)["channel"]["id"])
+def _to_person(client: WebClient, dms: Dms, team_id: str, user_id: str, msg: SlackMessage) -> DeliveryReceipt:
+    """A DM, in the channel remembered for the person; the first time, the channel
+    conversations.open names, remembered from then on: one call per person, not per message
+    (the method is Tier 3, about 50 a minute). While Slack says that limit is reached, the
+    message is addressed to the person's id, which Slack takes as their DM with the bot, and
+    the channel its answer names is remembered instead."""
+    channel = dms.remembered.channel_of(team_id, user_id)
+    if channel is not None:
+        return _post(client, channel, msg)
+    opened = _open(client, dms.opening, user_id)
+    if not still_ours.get()():  # the open stalled past the lease: another sender has the message
+        raise DeliveryFailed("the lease ran out while the DM was being opened")
+    receipt = _post(client, opened or user_id, msg)
+    if receipt.channel:
+        dms.remembered.remember(team_id, user_id, receipt.channel)
+    return receipt
 
 
-def _answer(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:
+def _open(client: WebClient, limit: OpenLimit, user_id: str) -> str | None:
+    if limit.resting():
+        return None
+    try:
+        return str(client.conversations_open(users=user_id)["channel"]["id"])
+    except SlackApiError as exc:
+        if exc.response.status_code != 429:
+            raise
+        limit.rest(float(exc.response.headers.get("Retry-After") or 1))
+        return None
+
+
+def _answer(
+    client: WebClient, payload: dict[str, Any], dm: Callable[[SlackMessage], DeliveryReceipt]
+) -> DeliveryReceipt:
     """A queued command's answer: where the command came from while its response_url
     lives, else in the person's DM."""
     message = payload["message"]
@@ -110,23 +197,53 @@ def _answer(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:
         if answer.status_code == 429 or answer.status_code >= 500:
             raise DeliveryFailed(reason=f"response_url HTTP {answer.status_code} {answer.body}".strip())
         # Refused for good (expired, used up): the answer still reaches the person.
-    as_dm = SlackMessage(text=message["text"], blocks=message.get("blocks") or [])
-    return _post(client, _dm(client, payload["user"]), as_dm)
+    return dm(SlackMessage(text=message["text"], blocks=message.get("blocks") or []))
 
 
 def _post(
     client: WebClient, channel: str, msg: SlackMessage, thread_ts: str | None = None
 ) -> DeliveryReceipt:
     shown = fit(msg)  # what Slack would refuse, it would not show at all
+    try:
+        return _chat_post(client, channel, shown, thread_ts)
+    except SlackApiError as exc:
+        error = _error_of(exc)
+        if error not in CONTENT_ERRORS:
+            raise
+    # Refused again, the SlackApiError makes the message dead: never a blind retry.
+    log.warning("Slack refused a message (%s); sending it once more, shortened", error)
+    return _chat_post(client, channel, shortened(shown, error), thread_ts)
+
+
+def shortened(msg: SlackMessage, error: str) -> SlackMessage:
+    """What Slack should take where it refused `msg`: too long, its first rows in half the
+    room; otherwise (blocks it would not take, no text) its text alone, cut short."""
+    if error == "msg_blocks_too_long" and msg.blocks:
+        return fit(msg, Room(chars=MESSAGE_TEXT_BUDGET // 2))
+    text = (
+        msg.text.strip() or "A message from Leadbot could not be shown here: ask an admin to check the log."
+    )
+    if len(text) > SHORT_TEXT:
+        text = text[: SHORT_TEXT - 1] + "…"
+    return SlackMessage(text=text, blocks=[])
+
+
+def _chat_post(
+    client: WebClient, channel: str, shown: SlackMessage, thread_ts: str | None
+) -> DeliveryReceipt:
     answer = client.chat_postMessage(
         channel=channel, text=shown.text, blocks=shown.blocks or None, thread_ts=thread_ts
     )
     return DeliveryReceipt(channel=answer["channel"], ts=answer["ts"])
 
 
+def _error_of(exc: SlackApiError) -> str:
+    return str(exc.response.get("error", "")) if exc.response.data else ""
+
+
 def _failure(exc: SlackApiError) -> DeliveryFailed:
     status = exc.response.status_code
-    error = str(exc.response.get("error", "")) if exc.response.data else ""
+    error = _error_of(exc)
     retry_after = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after")
     return DeliveryFailed(
         reason=f"HTTP {status} {error}".strip(),

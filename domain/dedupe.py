@@ -22,7 +22,10 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
+from domain.identity import emails_differ, shared_phone_identifies
+from domain.match_compare import FIELDS, MISSING, Vector, compare, org_word_codes, said, sides_of
 from domain.match_profile import MatchProfile, profile_of, sound_codes, word_pair
+from domain.match_score import LEARNED
 from domain.names import (
     FREE_MAIL_DOMAINS,
     Pair,
@@ -88,8 +91,11 @@ def blocking_keys(record: MatchRecord) -> frozenset[str]:
     the company or email-domain name and the code of one word, so a slip or an initial in
     the other word still meets, and a big company splits into small buckets. "e:" is a
     mailbox that is more than the name spelled out, "m:" the address, "p:" the phone's last
-    7 digits. The rule wants a company, mailbox, email or phone beside a name (or an exact
-    name), so these reach the pairs it accepts unless both words of the name change sound.
+    7 digits. "w:" pairs the code of a name word with the code of a word of the company, so
+    a pair whose company has a slip, and one of whose names changed altogether, still meets
+    (the comparison vectors of domain.match_compare weigh such pairs). The rule wants a
+    company, mailbox, email or phone beside a name (or an exact name), so these reach the
+    pairs it accepts unless both words of the name change sound.
     Plain strings, the same in every process."""
     profile = _profile(record)
     codes = [sound_codes(w) for w in profile.words if not w.initial]
@@ -103,6 +109,8 @@ def blocking_keys(record: MatchRecord) -> frozenset[str]:
     every_code: set[str] = set().union(*codes)
     for org in {profile.company, *profile.domain_orgs} - {""}:
         keys.update(f"o:{org[:MAX_KEY_PART]}|{code}" for code in every_code)
+    org_codes = org_word_codes(record.company)
+    keys.update(f"w:{code}|{org_code}" for code in every_code for org_code in org_codes)
     if _distinctive(profile.mailbox, profile):
         keys.add(f"e:{profile.mailbox[:MAX_KEY_PART]}")
     if profile.address:
@@ -209,8 +217,10 @@ def _typo_close(a: str, b: str) -> bool:
 
 
 def _identity(new: MatchProfile, old: MatchProfile) -> tuple[str, ...]:
+    """The identifiers that make the two one person (domain.identity): a phone only when no
+    other email or given name says it is a shared line."""
     same_email = bool(new.address) and new.address == old.address
-    same_phone = bool(new.phone) and new.phone == old.phone
+    same_phone = shared_phone_identifies(new, old)
     return ("same email",) * same_email + ("same phone",) * same_phone
 
 
@@ -234,6 +244,9 @@ def _judge(new: MatchProfile, old: MatchProfile) -> tuple[float, tuple[str, ...]
     if name is None:
         return (100.0, identity) if identity else None
     org, org_reasons = _org_evidence(new, old)
+    if org != "same" and new.phone and new.phone == old.phone and not identity:  # a line they share
+        org = "same"
+        org_reasons.append("same phone")
     if org != "different" and new.mailbox == old.mailbox and _distinctive(new.mailbox, new, old):
         org = "same" if org == "same" else "mailbox"
         org_reasons.append(f"same mailbox {new.mailbox}")
@@ -247,16 +260,80 @@ def _judge(new: MatchProfile, old: MatchProfile) -> tuple[float, tuple[str, ...]
 
 
 def likely_duplicate(new: MatchRecord, candidates: Iterable[MatchRecord]) -> LikelyDuplicate | None:
-    """The candidate most likely to be the same person as `new` under the rule at the top of
-    this module, or None. Ties go to the oldest record (lowest id)."""
+    """The candidate most likely to be the same person as `new`, or None: one the rule at the
+    top of this module accepts, or whose Fellegi–Sunter match weight (domain.match_score)
+    reaches the learned threshold and nothing vetoes (_contradicted). The rule's matches rank
+    first, by their score; then the others, by match probability; ties go to the oldest
+    record (lowest id)."""
     profile = _profile(new)
+    sides = sides_of(profile, new.company)
     letters, address, phone = profile.letters, profile.address or None, profile.phone or None
-    best: tuple[float, int, tuple[str, ...]] | None = None  # unrounded, so ties are true ties
+    best: tuple[tuple[bool, float, int], int, float, tuple[str, ...]] | None = None  # unrounded
     for candidate in candidates:
         old = _profile(candidate)
         if old.letters.isdisjoint(letters) and old.address != address and old.phone != phone:
             continue  # no word can pair and no identity: most of a long candidate list
+        vector = compare(profile, old, sides, sides_of(old, candidate.company))
+        weight = LEARNED.weight(vector)
         verdict = _judge(profile, old)
-        if verdict is not None and (best is None or (verdict[0], -candidate.id) > (best[0], -best[1])):
-            best = (verdict[0], candidate.id, verdict[1])
-    return None if best is None else LikelyDuplicate(best[1], round(best[0], 1), best[2])
+        ruled = verdict is not None
+        if verdict is None and weight >= LEARNED.threshold and not _contradicted(profile, old, vector):
+            verdict = (_probability(weight), _weighed(vector, weight))
+        if verdict is None:
+            continue
+        rank = (ruled, verdict[0], -candidate.id)
+        if best is None or rank > best[0]:
+            best = (rank, candidate.id, verdict[0], verdict[1])
+    return None if best is None else LikelyDuplicate(best[1], round(best[2], 1), best[3])
+
+
+def _contradicted(new: MatchProfile, old: MatchProfile, vector: Vector) -> bool:
+    """What the learned weights may not outvote. A name alone is never enough: both leads must
+    name a company (among 100k leads namesakes are common; the rule above decides name-only
+    pairs), and a one-word name must say enough (_bare_name). When either lead has an email
+    or a phone, it is read as domain.identity reads it: the two must not have different
+    emails, unlike companies (level 0 or 1), a given name or surname unlike the other's
+    (level 0 or 1: a colleague or a relative, not a slip), or other initials. Without an
+    email or a phone, a name and a company are all there is, and the weights decide, as in
+    record linkage proper (Febrl's duplicates have names replaced: docs/benchmarks.md)."""
+    given, surname, company = vector[0], vector[1], vector[2]
+    if company == MISSING or (MISSING in (given, surname) and _bare_name(new, old, max(given, surname))):
+        return True
+    if not (new.email or new.phone or old.email or old.phone):
+        return False
+    unlike = (MISSING, 0, 1)
+    if emails_differ(new, old) or given in unlike or surname in unlike or company in (0, 1):
+        return True
+    return _initials(new) != _initials(old)  # Nathan is not Jonathan, nor Gary Mary: a slip keeps the start
+
+
+def _bare_name(new: MatchProfile, old: MatchProfile, level: int) -> bool:
+    """A one-word name that says too little: short ("Jo", "Sam": anyone), or not near the word
+    it met. "Kolodina" for Rhiannon Kolodina at the same address says enough."""
+    single = new.words if len(new.words) == 1 else old.words
+    return level < 2 or not single or len(single[0].text) < 4
+
+
+def _initials(profile: MatchProfile) -> tuple[str, ...]:
+    """The first letters of the first and last words of the name, in either order."""
+    if not profile.words:
+        return ()
+    return tuple(sorted(word.text[0] for word in (profile.words[0], profile.words[-1])))
+
+
+def comparison(new: MatchRecord, old: MatchRecord) -> Vector:
+    """The comparison vector likely_duplicate weighs for this pair (bench/fit_match_weights)."""
+    a, b = _profile(new), _profile(old)
+    return compare(a, b, sides_of(a, new.company), sides_of(b, old.company))
+
+
+def _probability(weight: float) -> float:
+    """0..100: the chance a pair with this match weight is one person, at even prior odds."""
+    return 100.0 / (1.0 + float(2.0**-weight))
+
+
+def _weighed(vector: Vector, weight: float) -> tuple[str, ...]:
+    """The reasons of a match the learned weights make: the weight, then what agrees most."""
+    levels = dict(zip(FIELDS, vector, strict=True))
+    telling = (said(field, levels[field]) for field, _ in LEARNED.telling(vector))
+    return (f"match weight {weight:.1f}", *telling)

@@ -34,6 +34,7 @@ class MatchProfile:
     mailbox: str  # "" for role mailboxes (info@) and very short ones
     address: str  # mailbox@domain with dots and +tags dropped, "" for role mailboxes
     phone: str
+    email: str  # as given, lower case: tells role mailboxes (info@, sales@) apart
 
 
 @lru_cache(maxsize=1 << 17)  # the store hands over the same leads again and again
@@ -50,6 +51,7 @@ def profile_of(name: str, email: str | None, phone: str | None, company: str | N
         mailbox=mailbox if len(mailbox) >= 3 else "",
         address=f"{mailbox}@{domain}" if mailbox and domain else "",
         phone=(phone or "").strip(),
+        email=(email or "").strip().lower(),
     )
 
 

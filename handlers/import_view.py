@@ -12,7 +12,7 @@ from heapq import nsmallest
 from domain.dedupe import MatchRecord, blocking_keys
 from domain.lead import Lead, lead_ref
 from domain.lifecycle import LeadStatus
-from handlers.matching import IDENTITY_FIELDS, absorb, match_record
+from handlers.matching import IDENTITY_FIELDS, absorb, is_phone_of, match_record
 from store.bulk import BulkLeads
 from store.leads import MAX_CANDIDATES
 
@@ -22,7 +22,8 @@ PROVISIONAL_ID = 1 << 62
 # An index of up to this many times a batch's keys is read whole: a row of a plain scan costs
 # a small part of an index lookup, and every later batch then reads no keys at all.
 WHOLE_INDEX_FROM = 10
-SAME_PERSON_ORDER = ("external_id", "email", "phone")  # as LeadRepository.same_person asks
+SAME_PERSON_ORDER = ("external_id", "email", "phone")  # as handlers.matching.same_person asks
+UNIQUE_IDENTIFIERS = SAME_PERSON_ORDER[:2]  # one live lead each; a phone may be shared (domain.identity)
 assert set(SAME_PERSON_ORDER) == set(IDENTITY_FIELDS)
 
 _NOBODY: frozenset[int] = frozenset()
@@ -138,6 +139,7 @@ class View:
         self.next_id = self._first_id = memory.next_id
         self._leads: dict[int, Lead] = {}  # whole leads: same-person matches and the batch's new ones
         self._holder: dict[tuple[str, str], int] = {}  # (field, value) -> the oldest live lead with it
+        self._sharing: defaultdict[str, set[int]] = defaultdict(set)  # phone -> the live leads with it
         self._merged: dict[str, tuple[int, int | None]] = {}  # external id -> merged number, survivor id
         self._contact: dict[tuple[str, str], int] = {}  # (field, value) -> the oldest contact with it
         self._cycles: dict[int, int] = {}  # contact id -> their last cycle so far
@@ -172,16 +174,18 @@ class View:
         return view
 
     def same_person(self, lead: Lead) -> tuple[Lead, str] | None:
-        """As LeadRepository.same_person: a merged lead's external id reaches the lead it was
-        merged into."""
-        for field in SAME_PERSON_ORDER:
+        """As handlers.matching.same_person: a merged lead's external id reaches the lead it
+        was merged into; a phone, the oldest of its holders nothing says is someone else."""
+        for field in UNIQUE_IDENTIFIERS:
             value = getattr(lead, field)
             holder = self._holder.get((field, value)) if value else None
             if holder is None and field == "external_id" and value in self._merged:
                 holder = self._merged[value][1]
             if holder is not None:
                 return self._leads[holder], field
-        return None
+        sharing = sorted((self._leads[i] for i in self._sharing.get(lead.phone or "", ())), key=_age)
+        holder_lead = next((old for old in sharing if is_phone_of(lead, old)), None)
+        return (holder_lead, "phone") if holder_lead is not None else None
 
     def clash(self, incoming: Lead, known: tuple[Lead, str] | None) -> Clash | None:
         """An identifier the row would store that another lead already holds. The database
@@ -189,7 +193,7 @@ class View:
         ones), so add_lead fails such a row; an import refuses it and says whose it is. A
         merged lead's external id is no clash for the lead it was merged into: it reaches it."""
         target = known[0] if known else None
-        for field in SAME_PERSON_ORDER:
+        for field in UNIQUE_IDENTIFIERS:  # a phone may be shared: it never clashes
             value = getattr(incoming, field)
             if not value or (target is not None and getattr(target, field)):
                 continue  # stored only to fill a gap
@@ -304,7 +308,9 @@ class View:
             value = getattr(lead, field)
             if field != "external_id" and lead.status == LeadStatus.CONVERTED:
                 continue  # the person is a contact now: their email or phone makes a new lead
-            if value:
+            if value and field == "phone":
+                self._sharing[value].add(lead.id)
+            elif value:
                 held = self._holder.get((field, value))
                 if held is None or _age(lead) < _age(self._leads[held]):
                     self._holder[(field, value)] = lead.id

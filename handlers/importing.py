@@ -1,14 +1,15 @@
 """Import: many rows through the capture rules at once, one transaction per batch.
 
 Each row gets what `add_lead` would give it, in file order: the same cleaning and
-enrichment (`build_lead`), the same same-person rule (external id, then email, then phone:
-new data updates that lead, `absorb`), the same likely-duplicate rule (`domain.dedupe`,
-against the workspace and the rows before it), the same activity and audit entry. What
-differs is the plumbing: a batch reads the leads it can meet in a few queries, decides in
-memory, and writes with bulk statements, so a crash loses at most the batch in hand and a
-re-run updates instead of duplicating. Each committed batch records `LeadsImported`: run
-through the bus (handlers.registry.run) the leads are then scored and routed like captured
-ones, and each team channel gets one summary, never a message per lead."""
+enrichment (`build_lead`), the same same-person rule (external id, then email, then a phone
+nothing contradicts, `domain.identity`: new data updates that lead, `absorb`), the same
+likely-duplicate rule (`domain.dedupe`, against the workspace and the rows before it), the
+same activity and audit entry. What differs is the plumbing: a batch reads the leads it can
+meet in a few queries, decides in memory, and writes with bulk statements, so a crash loses
+at most the batch in hand and a re-run updates instead of duplicating. Each committed batch
+records `LeadsImported`: run through the bus (handlers.registry.run) the leads are then
+scored and routed like captured ones, and each team channel gets one summary, never a
+message per lead."""
 
 from collections.abc import Callable, Iterable
 from contextlib import closing

@@ -1,6 +1,7 @@
 """Duplicate matching shared by every capture path: same person, likely duplicate, keys."""
 
 from domain.dedupe import LikelyDuplicate, MatchRecord, blocking_keys, likely_duplicate
+from domain.identity import phone_identifies
 from domain.lead import PROFILE_FIELDS, Lead
 from store.unit_of_work import SqlUnitOfWork
 
@@ -14,9 +15,20 @@ def match_record(lead: Lead) -> MatchRecord:
 
 
 def same_person(uow: SqlUnitOfWork, lead: Lead) -> tuple[Lead, str] | None:
-    """An exact external id, email or phone: certainly the same person."""
-    return uow.leads.same_person(
-        lead.team_id, external_id=lead.external_id, email=lead.email, phone=lead.phone
+    """An exact external id or email, or a phone nothing contradicts (domain.identity):
+    certainly the same person."""
+    found = uow.leads.same_person(lead.team_id, external_id=lead.external_id, email=lead.email)
+    if found is not None or not lead.phone:
+        return found
+    holders = uow.leads.holding_phone(lead.team_id, lead.phone)
+    holder = next((old for old in holders if is_phone_of(lead, old)), None)
+    return (holder, "phone") if holder is not None else None
+
+
+def is_phone_of(incoming: Lead, holder: Lead) -> bool:
+    """The phone both hold makes `incoming` the `holder`: no other email, no other given name."""
+    return bool(incoming.phone) and incoming.phone == holder.phone and phone_identifies(
+        incoming.name, incoming.email, holder.name, holder.email, incoming.phone or ""
     )
 
 

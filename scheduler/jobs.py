@@ -9,18 +9,22 @@ from datetime import datetime
 from domain.config import LeadbotConfig
 from domain.pacing import SPACING
 from handlers.cadence_jobs import flag_quiet_leads, hold_steps_outside_hours
-from handlers.deliver import Deliver, deliver_outbox, queue_due_reminders
+from handlers.deliver import Deliver, deliver_outbox, next_due, outbox_due, queue_due_reminders
 from handlers.delivery_alerts import alert_admins
 from handlers.digest import post_digests
 from handlers.housekeeping import prune
 from handlers.resurface import resurface_open_reminders
 from handlers.routing_decide import approve_overdue_proposals
+from handlers.send_pump import pump
 from handlers.sla import escalate_breaches
 from handlers.training import retrain_stale
 from store.unit_of_work import UowFactory
 
 log = logging.getLogger(__name__)
 MAX_ROUNDS = 100  # bounds one pass, so a huge backlog cannot pin a tick forever
+# A real-clock flush claims for this long at most: the sweep must get on to its other jobs,
+# and the paced job, every second, sends a backlog as its slots come.
+PUMP_SECONDS = 2.0
 Clock = Callable[[], datetime]
 
 
@@ -44,9 +48,19 @@ def resurface_overdue(now: datetime, uow_factory: UowFactory) -> int:
 
 
 def flush_outbox(
-    now: datetime, uow_factory: UowFactory, deliver: Deliver, admins: tuple[str, ...] = ()
+    now: datetime,
+    uow_factory: UowFactory,
+    deliver: Deliver,
+    admins: tuple[str, ...] = (),
+    clock: Clock | None = None,
 ) -> int:
-    """Send what is due; messages parked dead are reported to `admins` in the same pass."""
+    """Send what is due; messages parked dead are reported to `admins` in the same pass.
+    With the real `clock`, the senders are kept busy (handlers/send_pump.py) and each claim
+    paces from the time it runs, so a long flush never paces a conversation from an instant
+    long past (that let two DMs out 0.4 s apart)."""
+    if clock is not None:
+        alert_admins(now, uow_factory, admins)
+        return pump(uow_factory, deliver, clock, time.monotonic() + PUMP_SECONDS)
     sent = 0
     for _ in range(MAX_ROUNDS):
         alerted = alert_admins(now, uow_factory, admins)
@@ -55,6 +69,27 @@ def flush_outbox(
         if report.sent + report.failed + alerted == 0:
             break
     return sent
+
+
+def send_as_due(jobs: "Jobs", clock: Clock, seconds: float, idle_after: float | None = None) -> int:
+    """Send each message as its conversation's slot comes, with every sender busy (see
+    handlers/send_pump.py), sleeping until the next slot, for up to `seconds` (or until nothing
+    falls due within `idle_after` seconds): a backlog in one conversation goes out every
+    second, not at the next tick of a one-second timer."""
+    deadline, sent = time.monotonic() + seconds, 0
+    while True:
+        now = clock()
+        if outbox_due(now, jobs.uow_factory):
+            alert_admins(now, jobs.uow_factory, jobs.admins)
+            sent += pump(jobs.uow_factory, jobs.deliver, clock, deadline)
+        upcoming = next_due(clock(), jobs.uow_factory)
+        left = deadline - time.monotonic()
+        if upcoming is None or left <= 0:
+            return sent
+        wait = max(0.0, (upcoming - clock()).total_seconds())
+        if wait > left or (idle_after is not None and wait > idle_after):
+            return sent
+        time.sleep(wait)
 
 
 def retrain_models(now: datetime, uow_factory: UowFactory) -> int:
@@ -124,8 +159,9 @@ class Jobs:
         return self.config.admins if self.config else ()
 
 
-def run_sweep(now: datetime, jobs: Jobs) -> dict[str, int]:
-    """The frequent jobs, in the order that lets a due reminder go out at once."""
+def run_sweep(now: datetime, jobs: Jobs, clock: Clock | None = None) -> dict[str, int]:
+    """The frequent jobs, in the order that lets a due reminder go out at once (`clock`:
+    the real one, for the outbox, see flush_outbox)."""
     uow_factory, deliver, config = jobs.uow_factory, jobs.deliver, jobs.config
     return {
         "commands_done": answer_deferred(now, uow_factory, deliver, jobs.deferred) if jobs.deferred else 0,
@@ -137,7 +173,7 @@ def run_sweep(now: datetime, jobs: Jobs) -> dict[str, int]:
         **(scheduled_posts(now, uow_factory, config) if config else {}),
         # before the outbox flush, so a lead that crossed SQL is announced in this pass
         "scores_rescored": decay_scores(now, jobs.scores),
-        "messages_sent": flush_outbox(now, uow_factory, deliver, jobs.admins),
+        "messages_sent": flush_outbox(now, uow_factory, deliver, jobs.admins, clock),
         # last: a retrain may take seconds, and must not hold up a due message
         "models_trained": retrain_models(now, uow_factory),
     }
@@ -154,17 +190,7 @@ def drain_paced(since: datetime, jobs: Jobs, seconds: float, clock: Clock) -> in
     Here the slots are waited for and sent, for up to `seconds`, so a backlog in one channel
     goes out within the minute instead of one message per tick. Stops as soon as nothing
     falls due in the next slots (a message waiting on a retry's backoff waits for a tick)."""
-    deadline = time.monotonic() + seconds
-    sent = 0
-    while time.monotonic() < deadline:
-        with jobs.uow_factory() as uow:
-            upcoming = uow.outbox.due_between(since, clock() + 2 * SPACING)
-        if not upcoming:
-            break
-        time.sleep(SPACING.total_seconds())
-        since = clock()
-        sent += flush_outbox(since, jobs.uow_factory, jobs.deliver, jobs.admins)
-    return sent
+    return send_as_due(jobs, clock, seconds, idle_after=2 * SPACING.total_seconds())
 
 
 # --- digests and cadences --------------------------------------------------------------

@@ -9,10 +9,9 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from domain.pacing import SPACING
-from handlers.deliver import outbox_due
 from handlers.housekeeping import prune
 from scheduler.heartbeat import Heartbeat
-from scheduler.jobs import Jobs, flush_outbox, run_sweep
+from scheduler.jobs import Jobs, run_sweep, send_as_due
 
 log = logging.getLogger(__name__)
 SWEEP_JOB = "leadbot.sweep"
@@ -22,6 +21,11 @@ HOUSEKEEPING_JOB = "leadbot.housekeeping"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 PACE_JOB = "leadbot.paced"
 PACE_SECONDS = SPACING.total_seconds()
+PACE_BUSY = 0.9 * PACE_SECONDS  # a paced run ends before the next is due, so none is skipped
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def build_scheduler(
@@ -32,20 +36,19 @@ def build_scheduler(
     beats = heartbeat or Heartbeat()
 
     def sweep() -> None:
-        run_sweep(datetime.now(UTC), jobs)
-        beats.beat(datetime.now(UTC))
+        run_sweep(utc_now(), jobs, utc_now)
+        beats.beat(utc_now())
 
     def paced() -> None:
-        now = datetime.now(UTC)
-        if outbox_due(now, jobs.uow_factory):
-            flush_outbox(now, jobs.uow_factory, jobs.deliver, jobs.admins)
+        send_as_due(jobs, utc_now, PACE_BUSY)
 
     def housekeeping() -> None:
         prune(datetime.now(UTC), jobs.uow_factory)
 
     scheduler.add_job(sweep, "interval", seconds=every_seconds, id=SWEEP_JOB, replace_existing=True)
     # Every second, one indexed query: messages waiting for their channel's pace (or a
-    # Retry-After) go out at that pace, not one a sweep interval. A job, not a reschedule of
+    # Retry-After) go out at that pace, not one a sweep interval; within the second, each
+    # as its slot comes (send_as_due sleeps until the next). A job, not a reschedule of
     # the sweep from inside it: scheduler calls from a running job deadlock its shutdown.
     scheduler.add_job(paced, "interval", seconds=PACE_SECONDS, id=PACE_JOB, replace_existing=True)
     # Hourly: the deletes read whole tables, and nothing is urgent about forgetting.

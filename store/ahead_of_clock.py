@@ -28,6 +28,7 @@ from store.tables import (
 _SCHEDULES: tuple[InstrumentedAttribute[Any], ...] = (
     ChannelPacingRow.next_allowed_at,
     ChannelPacingRow.reserved_until,
+    ChannelPacingRow.in_flight_until,
     OutboxRow.next_attempt_at,
     OutboxRow.claimed_until,
     OutboxRow.created_at,

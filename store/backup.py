@@ -13,6 +13,7 @@ The queue of acked commands (store/spool.py) is a second file beside the databas
 
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,12 +56,7 @@ def back_up(database: Path, target: Path) -> Copied:
     put in place: a half-written or failed backup never replaces a good one."""
     if not database.exists():
         raise BackupRefused(f"There is no database at {database}.")
-    _copy(database, target)
-    queue = queue_of(database)
-    copied_queue = None
-    if queue.exists():
-        copied_queue = queue_of(target)
-        _copy(queue, copied_queue)
+    copied_queue = _with_queue(_copy, database, target)
     return Copied(target, copied_queue, _count_leads(target))
 
 
@@ -103,13 +99,19 @@ def restore(backup: Path, database: Path) -> Copied:
     problem = check_backup(backup)
     if problem:
         raise BackupRefused(problem)
-    _restore_file(backup, database)
-    queue = queue_of(backup)
-    restored_queue = None
-    if queue.exists():
-        restored_queue = queue_of(database)
-        _restore_file(queue, restored_queue)
+    restored_queue = _with_queue(_restore_file, backup, database)
     return Copied(database, restored_queue, _count_leads(database))
+
+
+def _with_queue(copy: Callable[[Path, Path], None], source: Path, target: Path) -> Path | None:
+    """Copy the database, then its queue file if it has one (store/spool.py): the target's
+    queue, or None."""
+    copy(source, target)
+    queue = queue_of(source)
+    if not queue.exists():
+        return None
+    copy(queue, queue_of(target))
+    return queue_of(target)
 
 
 def _restore_file(source: Path, target: Path) -> None:

@@ -75,7 +75,7 @@ _POSTINGS = (
 
 
 class WriteConflict(Exception):
-    """Another writer got in first with a unique value (an email, phone or external id)."""
+    """Another writer got in first with a unique value (an email or an external id)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,8 @@ from store.tables import HOLDS_IDENTITY, LeadCounterRow, LeadMatchKeyRow, LeadRo
 # one of them, and must not crowd out the leads a more telling key finds.
 MAX_CANDIDATES = 100
 MERGE_HOPS = 10  # a longer chain of merges (a lead merged into one merged since...) is not followed
+PHONE_HOLDERS = 50  # people behind one switchboard a capture compares itself with
+PRELOAD_CHUNK = 500  # ids in one IN (...): well under every driver's limit on parameters
 
 LEAD_COLUMNS = (
     "name",
@@ -133,23 +135,28 @@ class LeadRepository:
         return {number: text for number, text in self._s.execute(query)}
 
     def same_person(
-        self, team_id: str, *, external_id: str | None, email: str | None, phone: str | None
+        self, team_id: str, *, external_id: str | None, email: str | None
     ) -> tuple[Lead, str] | None:
-        """The live lead that is certainly this person, and which field says so:
-        external id first (the sender's own key), then email, then phone. A converted
-        lead keeps its external id but not its email or phone: the person is a contact
-        now, and their next interest is a new lead (handlers/cycles.py)."""
+        """The live lead that is certainly this person, and which field says so: external id
+        first (the sender's own key), then email. A phone may be shared (holding_phone). A
+        converted lead keeps its external id but not its email: the person is a contact now,
+        and their next interest is a new lead (handlers/cycles.py)."""
         if external_id:
             found = self._by_external_id(team_id, external_id)
             if found is not None:
                 return found, "external_id"
-        for column, value in (("email", email), ("phone", phone)):
-            if value:
-                query = self._in(team_id).where(getattr(LeadRow, column) == value, HOLDS_IDENTITY)
-                row = self._s.scalars(query.order_by(LeadRow.number).limit(1)).first()
-                if row is not None:
-                    return to_lead(row), column
+        if email:
+            query = self._in(team_id).where(LeadRow.email == email, HOLDS_IDENTITY)
+            row = self._s.scalars(query.order_by(LeadRow.number).limit(1)).first()
+            if row is not None:
+                return to_lead(row), "email"
         return None
+
+    def holding_phone(self, team_id: str, phone: str, limit: int = PHONE_HOLDERS) -> list[Lead]:
+        """Live leads holding this phone, oldest first: several people may share one (a
+        switchboard), so which of them a new lead is, if any, is domain.identity's call."""
+        query = self._in(team_id).where(LeadRow.phone == phone, HOLDS_IDENTITY)
+        return [to_lead(row) for row in self._s.scalars(query.order_by(LeadRow.number).limit(limit))]
 
     def _by_external_id(self, team_id: str, external_id: str) -> Lead | None:
         """External ids are unique even among merged leads, so a resend of a merged
@@ -168,7 +175,7 @@ class LeadRepository:
         return to_lead(row) if row is not None and row.merged_into_id is None else None
 
     def find_by_email(self, team_id: str, email: str) -> Lead | None:
-        found = self.same_person(team_id, external_id=None, email=email, phone=None)
+        found = self.same_person(team_id, external_id=None, email=email)
         return found[0] if found else None
 
     def set_match_keys(self, lead: Lead, keys: Iterable[str], *, new: bool = False) -> None:
@@ -193,6 +200,14 @@ class LeadRepository:
             MatchRecord(id=r.id, name=r.name, email=r.email, phone=r.phone, company=r.company)
             for r in self._s.execute(query, params)
         ]
+
+    def preload(self, lead_ids: Iterable[int]) -> None:
+        """Load these leads in one query, so `by_id` of any of them in this unit of work
+        asks the database nothing (the session keeps each row it loaded)."""
+        wanted = sorted(set(lead_ids))
+        for start in range(0, len(wanted), PRELOAD_CHUNK):
+            chunk = wanted[start : start + PRELOAD_CHUNK]
+            self._s.scalars(sa.select(LeadRow).where(LeadRow.id.in_(chunk))).all()
 
     def by_id(self, team_id: str, lead_id: int) -> Lead | None:
         row = self._s.get(LeadRow, lead_id)

@@ -2,7 +2,9 @@
 claimed under a lease, sent, and marked sent only after Slack said ok."""
 
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -11,7 +13,7 @@ from domain.delivery_alerts import Undelivered
 from domain.messages import DeliveryReceipt, MessageKind, OutboxMessage
 from domain.pacing import pace_cost, pace_key
 from store.pacing import PacingBook
-from store.sql import insert_ignoring_conflict, supports_skip_locked
+from store.sql import insert_all_ignoring_conflicts, insert_ignoring_conflict, supports_skip_locked
 from store.tables import ChannelPacingRow, OutboxRow
 
 MAX_ATTEMPTS = 12
@@ -27,20 +29,14 @@ class OutboxRepository:
     def add(self, message: OutboxMessage, now: datetime) -> None:
         """Queue a message; a second message with the same dedupe key is dropped."""
         self.added += 1
-        self._s.execute(
-            insert_ignoring_conflict(
-                self._s,
-                OutboxRow,
-                team_id=message.team_id,
-                dedupe_key=message.dedupe_key,
-                kind=str(message.kind),
-                payload=message.payload,
-                status="pending",
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
+        self._s.execute(insert_ignoring_conflict(self._s, OutboxRow, **_pending(message, now)))
+
+    def add_all(self, messages: Sequence[OutboxMessage], now: datetime) -> None:
+        """Queue many in one statement (a burst of due reminders), each dropped as `add` would."""
+        if messages:
+            self.added += len(messages)
+            rows = [_pending(message, now) for message in messages]
+            self._s.execute(insert_all_ignoring_conflicts(self._s, OutboxRow, rows))
 
     def claim(self, now: datetime, limit: int, lease: timedelta) -> tuple[str, list[OutboxMessage]]:
         """Lease due messages to this caller. A claimer that dies leaves a lease
@@ -49,7 +45,9 @@ class OutboxRepository:
         rows = list(self._s.scalars(self._due(now, limit)))
         return self._lease(rows, now, lease)
 
-    def claim_paced(self, now: datetime, limit: int, lease: timedelta) -> tuple[str, list[OutboxMessage]]:
+    def claim_paced(
+        self, now: datetime, limit: int, lease: timedelta, clock: Callable[[], datetime] | None = None
+    ) -> tuple[str, list[OutboxMessage]]:
         """As claim, keeping each Slack conversation to its pace: a message whose
         conversation took one too recently is not leased but moved to its next free slot
         (counted in `deferred`), so it neither blocks the other conversations nor waits
@@ -58,10 +56,15 @@ class OutboxRepository:
         book = PacingBook(self._s, now)
         keyed = [(row, _to_message(row)) for row in rows]
         book.open({(row.team_id, key) for row, message in keyed if (key := pace_key(message))})
+        if clock is not None:
+            book.at(max(now, clock()))
         ready = []
         for row, message in keyed:
             key = pace_key(message)
-            slot = book.take((row.team_id, key), pace_cost(message)) if key else None
+            # A message moved to a slot before holds it: if its turn comes a little late,
+            # it waits for the conversation, not behind every message queued meanwhile.
+            holder = row.next_attempt_at > row.created_at
+            slot = book.take((row.team_id, key), pace_cost(message), holder) if key else None
             if slot is None:
                 ready.append(row)
             else:
@@ -69,18 +72,8 @@ class OutboxRepository:
         return self._lease(ready, now, lease)
 
     def _due(self, now: datetime, limit: int) -> sa.Select[OutboxRow]:
-        query = (
-            sa.select(OutboxRow)
-            .where(
-                OutboxRow.status == "pending",
-                OutboxRow.next_attempt_at <= now,
-                # During a rolling deploy an older process leaves newer kinds to newer ones.
-                OutboxRow.kind.in_([str(kind) for kind in MessageKind]),
-                sa.or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
-            )
-            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
-            .limit(limit)
-        )
+        query = sa.select(OutboxRow).where(*_claimable(now)).order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+        query = query.limit(limit)
         return query.with_for_update(skip_locked=True) if supports_skip_locked(self._s) else query
 
     @staticmethod
@@ -120,6 +113,22 @@ class OutboxRepository:
         )
         return int(self._s.execute(idle).rowcount)  # type: ignore[attr-defined]
 
+    def next_due_after(self, now: datetime) -> datetime | None:
+        """The earliest instant a pending message falls due after `now`."""
+        query = sa.select(sa.func.min(OutboxRow.next_attempt_at)).where(
+            OutboxRow.status == "pending", OutboxRow.next_attempt_at > now
+        )
+        return self._s.scalar(query)
+
+    def landed(self, message: OutboxMessage, done_at: datetime | None) -> None:
+        """Slack answered the message (`done_at`: it had it by then) or it was given back
+        (None): its conversation is free, and its next message waits its pace from then, not
+        from the claim, so no latency can bring two closer than the pace."""
+        key = pace_key(message)
+        if key is not None:
+            earliest = done_at + pace_cost(message) if done_at is not None else None
+            PacingBook(self._s, done_at or datetime.min).landed((message.team_id, key), earliest)
+
     def mark_sent(self, message_id: int, token: str, receipt: DeliveryReceipt, now: datetime) -> bool:
         done = self._s.execute(
             self._claimed(message_id, token).values(
@@ -149,6 +158,8 @@ class OutboxRepository:
         if retry_after and (key := pace_key(message)):
             # The whole conversation waits, not just this message: the next one would get a 429 too.
             PacingBook(self._s, now).rest((message.team_id, key), now + wait)
+        else:
+            self.landed(message, None)
         self._s.execute(
             self._claimed(message.id or 0, token).values(
                 status="dead" if dead else "pending",
@@ -160,13 +171,9 @@ class OutboxRepository:
             )
         )
 
-    def due_between(self, start: datetime, end: datetime) -> bool:
-        """Whether a pending message fell due in (start, end]. Those due earlier and still
-        pending are leased elsewhere or of a kind for newer processes: the sweep has them."""
-        query = sa.select(OutboxRow.id).where(
-            OutboxRow.status == "pending", OutboxRow.next_attempt_at > start, OutboxRow.next_attempt_at <= end
-        )
-        return self._s.scalar(query.limit(1)) is not None
+    def claimable(self, now: datetime) -> bool:
+        """Whether a claim at `now` would find a message (before its conversation's pace)."""
+        return self._s.scalar(sa.select(OutboxRow.id).where(*_claimable(now)).limit(1)) is not None
 
     def undelivered(self, limit: int) -> list[Undelivered]:
         """Dead messages the admins have not been told of yet (alerts themselves excluded)."""
@@ -208,6 +215,16 @@ class OutboxRepository:
         return sa.update(OutboxRow).where(OutboxRow.id == message_id, OutboxRow.claim_token == token)
 
 
+def _claimable(now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+    return (
+        OutboxRow.status == "pending",
+        OutboxRow.next_attempt_at <= now,
+        # During a rolling deploy an older process leaves newer kinds to newer ones.
+        OutboxRow.kind.in_([str(kind) for kind in MessageKind]),
+        sa.or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
+    )
+
+
 def _backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2 ** (attempts - 1)), MAX_BACKOFF)
 
@@ -221,3 +238,16 @@ def _to_message(row: OutboxRow) -> OutboxMessage:
         id=row.id,
         attempts=row.attempts,
     )
+
+
+def _pending(message: OutboxMessage, now: datetime) -> dict[str, Any]:
+    return {
+        "team_id": message.team_id,
+        "dedupe_key": message.dedupe_key,
+        "kind": str(message.kind),
+        "payload": message.payload,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }

@@ -6,10 +6,16 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from store.sql import insert_ignoring_conflict, supports_skip_locked
+from store.sql import insert_all_ignoring_conflicts, supports_skip_locked
 from store.tables import ChannelPacingRow
 
 Conversation = tuple[str, str]  # (team_id, channel_key)
+# How long a claimed message holds its conversation at most: longer than a Slack call with
+# its retries (DELIVERY_TIMEOUT), short enough that a dead sender's conversation resumes soon.
+IN_FLIGHT = timedelta(seconds=30)
+# A message whose slot came while its conversation's last message is still on its way
+# looks again this soon: that one lands within a Slack call's latency.
+RECHECK = timedelta(milliseconds=100)
 
 
 class PacingBook:
@@ -17,18 +23,23 @@ class PacingBook:
         self._s, self._now = session, now
         self._rows: dict[Conversation, ChannelPacingRow] = {}
 
+    def at(self, now: datetime) -> None:
+        """Read the clock again once the rows are locked: a claim that waited for another
+        sender's lock paces from when it goes, not from when it began to wait."""
+        self._now = now
+
     def open(self, conversations: set[Conversation]) -> None:
         """Create the missing rows and lock them all, in one sorted order, so that two
         claimers needing the same conversations cannot deadlock."""
-        for team_id, key in sorted(conversations):
-            self._s.execute(
-                insert_ignoring_conflict(
-                    self._s, ChannelPacingRow, team_id=team_id, channel_key=key,
-                    next_allowed_at=self._now, reserved_until=self._now,
-                )
-            )
         if not conversations:
             return
+        # One statement for them all (a claim names dozens), its rows in the sorted order.
+        now = self._now
+        rows = [
+            {"team_id": team_id, "channel_key": key, "next_allowed_at": now, "reserved_until": now}
+            for team_id, key in sorted(conversations)
+        ]
+        self._s.execute(insert_all_ignoring_conflicts(self._s, ChannelPacingRow, rows))
         query = (
             sa.select(ChannelPacingRow)
             .where(sa.tuple_(ChannelPacingRow.team_id, ChannelPacingRow.channel_key).in_(conversations))
@@ -44,16 +55,37 @@ class PacingBook:
         row = self._rows[conversation]
         row.next_allowed_at = max(row.next_allowed_at, until)
         row.reserved_until = max(row.reserved_until, until)
+        row.in_flight_until = None
 
-    def take(self, conversation: Conversation, cost: timedelta) -> datetime | None:
+    def landed(self, conversation: Conversation, earliest: datetime | None = None) -> None:
+        """The message on its way there is answered (or given back): the conversation is free
+        again, from `earliest` if given. One UPDATE: the row exists since the claim."""
+        team_id, key = conversation
+        values: dict[str, object] = {"in_flight_until": None}
+        if earliest is not None:
+            later = ChannelPacingRow.next_allowed_at < earliest
+            values["next_allowed_at"] = sa.case((later, earliest), else_=ChannelPacingRow.next_allowed_at)
+        self._s.execute(
+            sa.update(ChannelPacingRow)
+            .where(ChannelPacingRow.team_id == team_id, ChannelPacingRow.channel_key == key)
+            .values(**values)
+        )
+
+    def take(self, conversation: Conversation, cost: timedelta, holder: bool = False) -> datetime | None:
         """None: the message may go now, and the conversation rests `cost` after it.
         Otherwise the instant of the next free slot, which the message now holds: the
-        waiting messages of a burst get successive slots rather than all retrying at once."""
+        waiting messages of a burst get successive slots rather than all retrying at once.
+        A `holder` (a message whose slot came while its conversation still rests) waits
+        only for the conversation to be free."""
         row = self._rows[conversation]
-        if row.next_allowed_at <= self._now:
+        busy = row.in_flight_until is not None and row.in_flight_until > self._now
+        if not busy and row.next_allowed_at <= self._now:
             row.next_allowed_at = self._now + cost
             row.reserved_until = max(row.reserved_until, row.next_allowed_at)
+            row.in_flight_until = self._now + IN_FLIGHT
             return None
+        if holder and (busy or row.reserved_until > row.next_allowed_at):
+            return max(row.next_allowed_at, self._now + RECHECK)
         slot = max(row.next_allowed_at, row.reserved_until)
         row.reserved_until = slot + cost
         return slot

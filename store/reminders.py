@@ -1,5 +1,6 @@
 """Reminder storage and the cross-process claims of due and resurfacing reminders."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +36,11 @@ class ReminderRepository:
         self._s.execute(
             sa.update(ReminderRow).where(ReminderRow.id == reminder.id).values(**_state_of(reminder))
         )
+
+    def save_all(self, reminders: Sequence[Reminder]) -> None:
+        """Each reminder's state, in one executemany (a burst of due reminders)."""
+        if reminders:
+            self._s.execute(sa.update(ReminderRow), [{"id": r.id, **_state_of(r)} for r in reminders])
 
     def get(self, team_id: str, reminder_id: int) -> Reminder | None:
         row = self._s.get(ReminderRow, reminder_id)

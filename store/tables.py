@@ -46,8 +46,9 @@ class LeadRow(Base):
     __table_args__ = (
         sa.UniqueConstraint("team_id", "number"),
         sa.UniqueConstraint("team_id", "external_id"),
-        # One live lead per email and per phone: the database settles a race
-        # between two captures of the same person (merged and converted leads keep theirs).
+        # One live lead per email: the database settles a race between two captures of
+        # the same person (merged and converted leads keep theirs). A phone may be shared by
+        # several people (a switchboard: domain.identity), so its index only finds them.
         sa.Index(
             "uq_leads_live_email",
             "team_id",
@@ -57,10 +58,9 @@ class LeadRow(Base):
             postgresql_where=HOLDS_IDENTITY,
         ),
         sa.Index(
-            "uq_leads_live_phone",
+            "ix_leads_live_phone",
             "team_id",
             "phone",
-            unique=True,
             sqlite_where=HOLDS_IDENTITY,
             postgresql_where=HOLDS_IDENTITY,
         ),
@@ -249,6 +249,20 @@ class ChannelPacingRow(Base):
     channel_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     next_allowed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reserved_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A message is on its way there (claimed, not yet answered): no other sender may post
+    # until it lands and its pace is counted from then. Expires, should its sender die.
+    in_flight_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class DmChannelRow(Base):
+    """A person's DM channel with the bot, as Slack named it the first time we wrote to them:
+    later DMs go straight there instead of asking Slack again (conversations.open is Tier 3)."""
+
+    __tablename__ = "dm_channels"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    user_id: Mapped[str] = mapped_column(UserId, primary_key=True)
+    channel_id: Mapped[str] = mapped_column(sa.String(32))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AuditRow(Base):

@@ -11,6 +11,7 @@ from domain.errors import Conflict
 from domain.events import Event, MessageQueued
 from store.contacts import ContactRepository
 from store.deferred import DeferredCommands
+from store.dm_channels import DmChannelRepository
 from store.engagement import EngagementRepository
 from store.leads import LeadRepository
 from store.merges import MergeRepository
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
     activities: ActivityRepository
     reminders: ReminderRepository
     outbox: OutboxRepository
+    dm_channels: DmChannelRepository
     audit: AuditLog
     requests: RequestKeys
     merges: MergeRepository
@@ -72,6 +74,7 @@ class SqlUnitOfWork:
         self.activities = ActivityRepository(session)
         self.reminders = ReminderRepository(session)
         self.outbox = OutboxRepository(session)
+        self.dm_channels = DmChannelRepository(session)
         self.audit = AuditLog(session)
         self.requests = RequestKeys(session)
         self.merges = MergeRepository(session)

@@ -12,7 +12,7 @@ from support import ANN, PG_URL, SIGNING_SECRET, context_of, throwaway_pg_databa
 from bot.bootstrap import Runtime, build_runtime
 from bot.database import open_database
 from bot.settings import Settings
-from bot.standin import FakeSlack, SlackSigner
+from bot.standin import FakeSlack, SlackSigner, limits
 from bot.standin.workspace import LocalWorkspace, in_process
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig, default_config
 from handlers.context import Context
@@ -106,10 +106,20 @@ def slack_refuses_nothing(request: pytest.FixtureRequest) -> Iterator[None]:
         pytest.fail("Slack would refuse what this test sent:\n" + "\n".join(lines), pytrace=False)
 
 
+@pytest.fixture(autouse=True)
+def slack_limits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Slack's rate limits hold in every test (Leadbot must honour them), except in one marked
+    `@pytest.mark.slack_unlimited`: its fake clock or its burst is not about pacing."""
+    on = request.node.get_closest_marker("slack_unlimited") is None
+    monkeypatch.setattr(limits, "ON_BY_DEFAULT", on)
+    return on
+
+
 @pytest.fixture
-def fake_slack(fake_slack_server: FakeSlack) -> Iterator[FakeSlack]:
+def fake_slack(fake_slack_server: FakeSlack, slack_limits: bool) -> Iterator[FakeSlack]:
     fake_slack_server.reset()
     fake_slack_server.up()
+    fake_slack_server.limits.enabled = slack_limits
     yield fake_slack_server
     fake_slack_server.reset()
     fake_slack_server.up()

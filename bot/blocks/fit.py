@@ -56,17 +56,18 @@ def rows_that_fit(rows: Sequence[Sequence[Block]], room: Room) -> int:
     return len(rows)
 
 
-def fits(message: SlackMessage) -> bool:
-    return len(message.blocks) <= MESSAGE_BLOCK_LIMIT and text_size(message.blocks) <= MESSAGE_TEXT_BUDGET
+def fits(message: SlackMessage, room: Room | None = None) -> bool:
+    room = room or Room()
+    return len(message.blocks) <= room.blocks and text_size(message.blocks) <= room.chars
 
 
-def fit(message: SlackMessage) -> SlackMessage:
-    """The message as it is when Slack takes it; else its first blocks and a closing line."""
-    if fits(message):
+def fit(message: SlackMessage, room: Room | None = None) -> SlackMessage:
+    """The message as it is when Slack takes it (or it fits `room`); else its first blocks
+    and a closing line."""
+    if fits(message, room):
         return message
     closing = _closing(len(message.blocks))
-    room = Room().less([closing])
-    shown = rows_that_fit([[block] for block in message.blocks], room)
+    shown = rows_that_fit([[block] for block in message.blocks], (room or Room()).less([closing]))
     hidden = len(message.blocks) - shown
     return SlackMessage(message.text, [*message.blocks[:shown], _closing(hidden)])
 

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.standin.blockkit import Refusal, judge_message, judge_view
+from bot.standin.limits import SlackLimits
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class ApiCall:
     at: float
     failed: bool = False
     refused: str = ""  # Slack's error code when it would not show what was sent
+    retry_after: int = 0  # seconds a 429 of the rate limits told the caller to wait
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class FakeSlack:
         # organisation has an enterprise_id; an org-wide install also says is_enterprise_install.
         self.enterprise_id: str | None = None
         self.org_wide = False
+        self.limits = SlackLimits()  # Slack's rate limits (on) and latency (none): see limits.py
         self.on_call: Callable[[ApiCall], None] | None = None
         self.on_refusal: Callable[[Refused], None] | None = None  # the console prints them
         self._lock = threading.Lock()
@@ -99,7 +102,7 @@ class FakeSlack:
         self._server: ThreadingHTTPServer | None = None
 
     def start(self) -> FakeSlack:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self._server.fake = self  # type: ignore[attr-defined]
         # Daemon thread: a test that forgets stop() cannot hang the interpreter at exit.
@@ -143,6 +146,7 @@ class FakeSlack:
         with self._lock:
             self._calls.clear()
             self._faults.clear()
+            self.limits.reset()
             held, self._held = list(self._held.values()), {}
         for gate in held:
             gate.set()
@@ -224,10 +228,18 @@ class FakeSlack:
     def handle(self, method: str, params: Params) -> Answer:
         """Record one call, then answer it as Slack would (or with the queued fault)."""
         fault = self._take_fault(method)
+        wait = self._rate_limit(method, params) if fault is None else None
+        if wait is not None:
+            fault = _Fault(429, wait, "ratelimited")
         refusal = None if fault is not None else self.judge(method, params)
         refused = refusal.error if refusal is not None else ""
-        self._record(ApiCall(method, params, time.time(), failed=fault is not None, refused=refused))
+        at = time.time()
+        self._record(
+            ApiCall(method, params, at, failed=fault is not None, refused=refused, retry_after=wait or 0)
+        )
         self._wait_if_held(method)
+        if self.limits.latency:
+            time.sleep(self.limits.latency)
         if fault is not None:
             return _fault_answer(fault)
         if refusal is not None:
@@ -238,6 +250,13 @@ class FakeSlack:
             return self.download(params)
         answer = getattr(self, "api_" + method.replace(".", "_"), None)
         return _json_answer(answer(params) if answer else {"ok": True})
+
+    def _rate_limit(self, method: str, params: Params) -> int | None:
+        """Slack's Retry-After for a call over its method's limit (None: within it). A
+        workspace is a token; a message's conversation is its channel, a user's id its DM."""
+        channel = params.get("channel")
+        conversation = self._dm(channel) if isinstance(channel, str) else None
+        return self.limits.retry_after(str(params.get("_token", "")), method, conversation)
 
     def _take_fault(self, method: str) -> _Fault | None:
         if self._down:
@@ -431,6 +450,11 @@ def parse_params(raw: bytes, content_type: str, query: str = "") -> Params:
             with contextlib.suppress(ValueError):  # not JSON after all: keep it as sent
                 params[key] = json.loads(params[key])
     return params
+
+
+class _Server(ThreadingHTTPServer):
+    # Slack takes many connections at once; the default backlog of 5 reset the sixth caller.
+    request_queue_size = 256
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -95,9 +95,6 @@ def test_every_row_of_a_crm_export_has_its_outcome_in_the_report(env, tmp_path, 
     assert lines[: len(skipped)] == skipped and all(line["outcome"] == "warning" for line in skipped)
 
 
-@pytest.mark.xfail(
-    reason="the identity rule (a shared phone alone is no identity) is issue 14 point 3", strict=False
-)
 @pytest.mark.parametrize("export", EXPORTS, ids=lambda export: export.crm)
 def test_colleagues_on_one_switchboard_number_are_two_leads(env, tmp_path, export):
     _, leads = imported(env, copy_of(export, tmp_path))

@@ -216,3 +216,12 @@ def test_no_slack_call_happens_before_the_ack(slack, fake_slack):
         assert [c.method for c in fake_slack.calls] in ([], ["users.info"])
     finally:
         fake_slack.release("users.info")
+
+
+def test_colleagues_behind_one_switchboard_are_two_leads(slack, runtime):
+    slack.slash(ANN, 'add "Marie Curie" marie@acme.fr +33142685300 company:"ACME Corp."')
+    colleague = slack.slash(ANN, 'add "Jean Martin" jean@acme.fr +33142685300 company:ACME')
+
+    assert "Added L-2 Jean Martin" in colleague.text
+    assert lead_count(runtime) == 2
+    assert "ACME Corp." in json.dumps(slack.slash(ANN, "show L-1").blocks)

@@ -11,6 +11,9 @@ from support import ANN, BEN, run_paced, wait_for_zone
 from domain.cadence import Cadence, CadenceStep
 from domain.config import LeadbotConfig, SalesTeam
 
+# A fake clock: its hours pass in milliseconds, which Slack's own limits would refuse.
+pytestmark = pytest.mark.slack_unlimited
+
 FOUR_STEPS = Cadence(
     name="new-lead",
     steps=(

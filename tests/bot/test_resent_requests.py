@@ -410,6 +410,7 @@ EVENTS = [
 ]
 
 
+@pytest.mark.slack_unlimited  # the same request four times in a moment: about one effect, not pacing
 @pytest.mark.parametrize("case", COMMANDS + BUTTONS + FORMS + EVENTS, ids=lambda case: case.id)
 def test_a_request_sent_four_times_has_one_effect(case, slack, runtime):
     world = World(slack, runtime)

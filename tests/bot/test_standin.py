@@ -75,7 +75,7 @@ def test_form_encoded_blocks_are_decoded_but_other_values_are_not(fake: FakeSlac
 
 
 def test_message_timestamps_are_unique_and_increasing(client: WebClient) -> None:
-    stamps = [client.chat_postMessage(channel="C1", text=str(n))["ts"] for n in range(5)]
+    stamps = [client.chat_postMessage(channel=f"C{n}", text=str(n))["ts"] for n in range(5)]
 
     assert stamps == sorted(stamps, key=float)
     assert len(set(stamps)) == 5

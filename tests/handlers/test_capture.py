@@ -156,3 +156,67 @@ def test_a_bad_value_is_refused_and_nothing_is_written(
     assert lead_count(uow_factory) == 0
     with uow_factory() as uow:
         assert uow.audit.entries(CONSOLE_WORKSPACE, "L-1") == []
+
+
+# --- one identity rule: a shared phone (a switchboard) is not a person -------------------------
+
+
+SWITCHBOARD = "+33 1 42 68 53 00"
+
+
+def test_colleagues_sharing_a_switchboard_are_each_their_own_lead(
+    uow_factory: UowFactory, ann: Context
+) -> None:
+    capture(uow_factory, ann, "Marie Curie", email="marie@acme.fr", phone=SWITCHBOARD,
+            fields={"company": "ACME Corp."})
+
+    second = capture(uow_factory, ann, "Jean Martin", email="jean@acme.fr", phone=SWITCHBOARD,
+                     fields={"company": "ACME"})
+
+    assert (second.outcome, second.lead.ref, second.duplicate) == ("created", "L-2", None)
+    with uow_factory() as uow:
+        first, other = uow.leads.get(CONSOLE_WORKSPACE, 1), uow.leads.get(CONSOLE_WORKSPACE, 2)
+    assert first is not None and other is not None
+    assert (first.name, first.company, first.email) == ("Marie Curie", "ACME Corp.", "marie@acme.fr")
+    assert (other.name, other.phone) == ("Jean Martin", first.phone)
+
+
+def test_a_shared_phone_with_another_given_name_and_no_email_is_another_person(
+    uow_factory: UowFactory, ann: Context
+) -> None:
+    capture(uow_factory, ann, "Marie Curie", phone=SWITCHBOARD)
+
+    second = capture(uow_factory, ann, "Pierre Curie", phone=SWITCHBOARD)
+
+    assert (second.outcome, lead_count(uow_factory)) == ("created", 2)
+
+
+def test_a_phone_nothing_contradicts_still_finds_the_person(uow_factory: UowFactory, ann: Context) -> None:
+    capture(uow_factory, ann, "Marie Curie", email="marie@acme.fr", phone=SWITCHBOARD)
+
+    again = capture(uow_factory, ann, "M. Curie", phone=SWITCHBOARD, fields={"title": "Physicist"})
+
+    assert (again.outcome, again.matched_on, again.changed) == ("updated", "phone", ("title",))
+    assert lead_count(uow_factory) == 1
+
+
+def test_the_phone_finds_the_colleague_it_is_not_only_the_first_holder(
+    uow_factory: UowFactory, ann: Context
+) -> None:
+    capture(uow_factory, ann, "Marie Curie", email="marie@acme.fr", phone=SWITCHBOARD)
+    capture(uow_factory, ann, "Jean Martin", email="jean@acme.fr", phone=SWITCHBOARD)
+
+    again = capture(uow_factory, ann, "Jean Martin", phone=SWITCHBOARD, fields={"title": "CFO"})
+
+    assert (again.outcome, again.lead.ref, again.matched_on) == ("updated", "L-2", "phone")
+
+
+def test_a_look_alike_behind_the_same_phone_is_its_own_lead_flagged_as_related(
+    uow_factory: UowFactory, ann: Context
+) -> None:
+    capture(uow_factory, ann, "Jonathan Smithers", email="jonathan@acme.com", phone=SWITCHBOARD)
+
+    second = capture(uow_factory, ann, "Jon Smithers", email="jon.s@initech.com", phone=SWITCHBOARD)
+
+    assert (second.outcome, second.lead.ref) == ("created", "L-2")
+    assert second.duplicate is not None and second.duplicate.lead.ref == "L-1"

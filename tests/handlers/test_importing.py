@@ -151,17 +151,28 @@ def test_rows_meet_the_rows_before_them_across_batches(uow_factory, importer, in
 
 def test_a_row_whose_identifiers_belong_to_two_leads_is_refused_and_names_both(uow_factory, importer):
     dana = {"name": "Dana Scully", "external_id": "crm-1"}
-    run(uow_factory, importer, dana, {"name": "Fox Mulder", "phone": "202 555 0143"})
+    run(uow_factory, importer, dana, {"name": "Fox Mulder", "email": "fox@fbi.gov"})
 
-    result = run(uow_factory, importer, {**dana, "phone": "+1 202 555 0143"})
+    result = run(uow_factory, importer, {**dana, "email": "FOX@fbi.gov"})
 
     [problem] = notable(result)
     assert (problem.outcome, result.updated) == ("rejected", 0)
     assert problem.reason == (
-        "The phone +12025550143 is already L-2's, but the external id is L-1's: "
+        "The email fox@fbi.gov is already L-2's, but the external id is L-1's: "
         "a row can update one lead only."
     )
-    assert stored(uow_factory)["L-1"]["phone"] is None
+    assert stored(uow_factory)["L-1"]["email"] is None
+
+
+def test_a_phone_another_person_holds_is_no_clash_it_is_shared(uow_factory, importer):
+    dana = {"name": "Dana Scully", "external_id": "crm-1"}
+    run(uow_factory, importer, dana, {"name": "Fox Mulder", "phone": "202 555 0143"})
+
+    result = run(uow_factory, importer, {**dana, "phone": "+1 202 555 0143"})
+
+    assert result.updated == 1 and [p.outcome for p in result.problems] == ["updated"]
+    leads = stored(uow_factory)
+    assert leads["L-1"]["phone"] == leads["L-2"]["phone"] == "+12025550143"
 
 
 def test_an_external_id_kept_by_a_merged_lead_updates_the_lead_it_was_merged_into(uow_factory, ann, importer):
@@ -459,3 +470,61 @@ def test_an_overlong_value_is_a_rejected_row_not_a_crash(uow_factory, importer):
     result = run(uow_factory, importer, {"name": "D" * 300}, {"name": "Dana", "external_id": "x" * 300})
     assert [p.outcome for p in result.problems] == ["rejected", "rejected"]
     assert isinstance(result.problems[0], ImportProblem) and "name" in result.problems[0].reason
+
+
+# --- one identity rule: a shared phone (a switchboard) is not a person -------------------------
+
+
+def test_colleagues_behind_one_switchboard_each_get_a_lead_and_change_nobody_else(
+    uow_factory, ann, importer, index_reads
+):
+    add_lead(
+        AddLead(name="Marie Curie", email="marie@acme.fr", phone="+33 1 42 68 53 00",
+                fields={"company": "ACME Corp."}),
+        uow_factory(),
+        ann,
+    )
+    colleagues = [
+        {"name": name, "email": f"{name.split()[0].lower()}@acme.fr", "phone": "+33 1 42 68 53 00",
+         "company": "ACME"}
+        for name in ("Jean Martin", "Luc Besson", "Anne Dubois")
+    ]
+
+    result = run(uow_factory, importer, *colleagues, batch_rows=2)
+
+    assert (result.created, result.updated, result.duplicates) == (3, 0, 0)
+    created = [("created", f"L-{n}") for n in (2, 3, 4)]
+    assert [(p.outcome, p.lead) for p in result.problems] == created
+    leads = stored(uow_factory)
+    names = [lead["name"] for lead in leads.values()]
+    assert names == ["Marie Curie", "Jean Martin", "Luc Besson", "Anne Dubois"]
+    assert leads["L-1"]["company"] == "ACME Corp." and len(leads["L-1"]["activities"]) == 1
+    assert {lead["phone"] for lead in leads.values()} == {"+33142685300"}
+
+
+def test_a_row_with_only_the_switchboard_finds_the_colleague_it_names(uow_factory, importer, index_reads):
+    run(
+        uow_factory,
+        importer,
+        {"name": "Marie Curie", "email": "marie@acme.fr", "phone": "+33 1 42 68 53 00"},
+        {"name": "Jean Martin", "email": "jean@acme.fr", "phone": "+33 1 42 68 53 00"},
+    )
+
+    result = run(uow_factory, importer, {"name": "Jean Martin", "phone": "+33142685300", "title": "CFO"})
+
+    assert (result.created, result.updated) == (0, 1)
+    assert stored(uow_factory)["L-2"]["title"] == "CFO"
+
+
+def test_a_look_alike_behind_the_same_phone_is_created_and_flagged(uow_factory, importer):
+    result = run(
+        uow_factory,
+        importer,
+        {"name": "Jonathan Smithers", "email": "jonathan@acme.com", "phone": "+1 202 555 0143"},
+        {"name": "Jon Smithers", "email": "jon.s@initech.com", "phone": "+1 202 555 0143"},
+    )
+
+    assert (result.created, result.duplicates) == (2, 1)
+    [problem] = [p for p in result.problems if p.outcome != "created"]
+    assert (problem.outcome, problem.lead) == ("duplicate", "L-2")
+    assert "same phone" in problem.reason

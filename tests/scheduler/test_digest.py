@@ -141,6 +141,7 @@ def test_two_servers_ticking_together_post_one_digest_per_team_per_day(
         assert days and set(days.values()) == {1}, (channel, days)
 
 
+@pytest.mark.slack_unlimited  # a fake clock: its 40 "seconds" pass in a moment
 def test_after_a_ten_minute_slack_outage_every_reminder_and_the_digest_arrive_once(
     database, remind_at, lead_at, fake_slack, outbox, config
 ):

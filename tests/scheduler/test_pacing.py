@@ -3,10 +3,14 @@ channel over its seconds, by rescheduling rather than sleeping, and other channe
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from domain.messages import MessageKind, OutboxMessage
 from handlers.deliver import deliver_outbox
 from scheduler.jobs import flush_outbox
 
+# A fake clock: seconds here pass in milliseconds, which Slack's own limits would refuse.
+pytestmark = pytest.mark.slack_unlimited
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 TEAM = "T0CONSOLE"
 

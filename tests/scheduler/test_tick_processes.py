@@ -55,7 +55,9 @@ def test_a_tick_killed_between_claim_and_send_loses_nothing_and_sends_once(
 
     after = leadbot.run("tick", "--now", iso(TICK + LEASE + timedelta(minutes=1)))
     assert after.returncode == 0, after.stderr
-    assert "messages_sent=2" in after.stdout  # the reminder, and the day's team digest
+    # The reminder, and the day's team digest unless the killed tick, sending side by side,
+    # had it out and recorded before the kill (delivery is at least once).
+    assert re.search(r"messages_sent=[12]\b", after.stdout), after.stdout
     assert len(delivered.posts("after the crash", failed=None)) == 1
     assert len(delivered.opens(ANN)) == 2  # the killed attempt's and the one that went out
     assert reminder_rows(outbox)[0]["status"] == "sent"
@@ -74,12 +76,10 @@ def test_a_tick_stalled_past_its_lease_leaves_the_rest_of_its_batch_to_the_tick_
             stalled = leadbot.start("tick", "--now", iso(TICK), SLACK_API_URL=slow_slack.url)
             assert slow_slack.wait_for_call("conversations.open", timeout=HELD)
             # Both leases have run out: another tick claims and sends both reminders.
-            assert (
-                run_jobs_once(settings, default_config(), TICK + LEASE + timedelta(minutes=1))[
-                    "messages_sent"
-                ]
-                == 3  # both reminders and the day's team digest
-            )
+            took_over = run_jobs_once(settings, default_config(), TICK + LEASE + timedelta(minutes=1))
+            # Both reminders, and the day's team digest unless the stalled tick, sending side by
+            # side, had it out and recorded first.
+            assert took_over["messages_sent"] in (2, 3)
         finally:
             slow_slack.release("conversations.open")
         assert leadbot.finish(stalled).returncode == 0

@@ -1,0 +1,63 @@
+"""Fellegi–Sunter matching: comparison vectors, the learned weights, and the vetoes that keep a
+lead's colleagues and namesakes apart."""
+
+import pytest
+
+from domain.dedupe import MatchRecord, comparison, likely_duplicate
+from domain.match_compare import FIELDS, LEVELS, MISSING
+from domain.match_score import LEARNED
+
+TRADERS = "Northwind Traders International"
+
+
+def test_each_field_is_sorted_into_levels_and_a_missing_one_into_missing() -> None:
+    new = MatchRecord(2, "Smithers, Jon", "jon@northwind.com", None, "Northwind Trdaers International")
+    old = MatchRecord(1, "Jonathan Smithers", "jonathan@northwind.com", "+12025550143", TRADERS)
+
+    given, surname, company, email, phone = comparison(new, old)
+
+    assert (given, surname) == (4, 4)  # swapped, and a nickname
+    assert company == 3  # a slip
+    assert email == 1  # another mailbox at the same company domain
+    assert phone == MISSING
+
+
+def test_the_learned_weights_speak_for_agreement_and_against_difference() -> None:
+    for field in FIELDS:
+        weights = LEARNED.table[field]
+        assert len(weights) == LEVELS[field]
+        assert weights[0] < 0 < weights[-1], field
+
+
+def test_a_pair_the_rule_misses_is_found_by_its_match_weight() -> None:
+    old = MatchRecord(1, "Darcy Webb", company="Bywaters Place Lake Munmorah")
+    new = MatchRecord(2, "Darcy Webb", company="Bywaters Pilace Lake Mnunorah")  # two slips, a swap
+
+    found = likely_duplicate(new, [old])
+
+    assert found is not None and found.id == 1
+    assert found.reasons[0].startswith("match weight ") and "same surname" in found.reasons
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        MatchRecord(2, "Annika Webb", "annika@northwind.com", None, TRADERS),  # a colleague, same surname
+        MatchRecord(2, "Darcy Webb", "darcy@initech.com", None, "Initech"),  # a namesake elsewhere
+        MatchRecord(2, "Darcy Webb", "darcy.webb@gmail.com", None, None),  # a name alone
+        MatchRecord(2, "Darcy Webber", "dw@northwind.com", None, TRADERS),  # another mailbox
+    ],
+)
+def test_the_weights_never_outvote_what_a_lead_says_of_itself(other: MatchRecord) -> None:
+    darcy = MatchRecord(1, "Darcy Webb", "darcy@northwind.com", "+12025550143", TRADERS)
+
+    assert likely_duplicate(other, [darcy]) is None
+
+
+def test_without_an_email_or_phone_a_replaced_given_name_at_the_same_address_is_flagged() -> None:
+    """Record linkage proper (Febrl): name and place are all there is, and the weights decide."""
+    jack = MatchRecord(1, "Jack Ryan", company="Bayly Place Cleveland")
+
+    found = likely_duplicate(MatchRecord(2, "Annika Ryan", company="Bayly P Lace Cleveland"), [jack])
+
+    assert found is not None and found.id == 1
