@@ -25,6 +25,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -94,21 +95,80 @@ def write_csv(path: Path, rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
+# The last run's peak memory of the importing process and its children, KiB: RSS summed (pages
+# the forked second process shares with the first counted twice) and PSS (shared pages split).
+PEAK = {"tree": 0, "pss": 0}
+SAMPLE_SECONDS = 0.05
+
+
+def _tree_rss_kib(root: int) -> tuple[int, int]:
+    """Resident memory (RSS, PSS) of a process and its descendants, from /proc (Linux; psutil
+    is not a dependency). 0 where /proc is not there."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir() if Path("/proc/self/status").exists() else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            pages = int((entry / "statm").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # ended while read
+        parents[int(entry.name)] = int(fields[1])
+        rss[int(entry.name)] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(rss.get(pid, 0) for pid in tree), sum(_pss_kib(pid) for pid in tree)
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in lines if line.startswith("Pss:")), 0)
+
+
+def _watch(process: subprocess.Popen[str], done: threading.Event) -> None:
+    while not done.is_set():
+        rss, pss = _tree_rss_kib(process.pid)
+        PEAK["tree"], PEAK["pss"] = max(PEAK["tree"], rss), max(PEAK["pss"], pss)
+        done.wait(SAMPLE_SECONDS)
+
+
 def run_import(path: Path, database: Path) -> tuple[float, float, str]:
-    """(wall seconds, CPU seconds, stdout) of `leadbot import` in a subprocess."""
+    """(wall seconds, CPU seconds, stdout) of `leadbot import` in a subprocess; PEAK["tree"]
+    is left holding the peak RSS of its process tree, sampled every SAMPLE_SECONDS."""
     env = {key: value for key, value in os.environ.items()
            if key not in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "LEADBOT_CONFIG")}
     env["DATABASE_URL"] = f"sqlite:///{database}"
     command = [str(Path(sys.executable).with_name("leadbot")), "import", str(path)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=path.parent, check=False)
+    PEAK["tree"] = PEAK["pss"] = 0
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               cwd=path.parent)
+    finished = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(process, finished), daemon=True)
+    watcher.start()
+    stdout, stderr = process.communicate()
+    finished.set()
+    watcher.join()
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise SystemExit(f"leadbot import failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    if process.returncode != 0:
+        raise SystemExit(f"leadbot import failed ({process.returncode}):\n{stderr[-3000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return seconds, cpu, done.stdout
+    return seconds, cpu, stdout
+
+
+def peak_of_one_kib() -> int:
+    """The largest single child process's peak RSS so far (the kernel's own count, KiB)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
 def lead_count(database: Path) -> int:
@@ -144,7 +204,9 @@ def scenario(rows: int, existing: int, seed: int, workdir: Path) -> str:
     counts = {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", stdout.splitlines()[0])}
     assert counts["created"] == lead_count(database) - before, (stdout, before)
     outcomes = " | ".join(f"{counts[key]:,}" for key in ("created", "updated", "duplicates", "rejected"))
-    return f"| {existing:,} | {rows:,} | {seconds:.1f} s | {rows / seconds:,.0f} | {cpu:.1f} s | {outcomes} |"
+    memory = f"{PEAK['tree'] / 1024:,.0f} MiB | {PEAK['pss'] / 1024:,.0f} MiB"
+    return (f"| {existing:,} | {rows:,} | {seconds:.1f} s | {rows / seconds:,.0f} | {cpu:.1f} s | {outcomes} "
+            f"| {memory} |")
 
 
 def breakdown(rows: int, seed: int, workdir: Path) -> str:
@@ -208,11 +270,14 @@ def main() -> None:
     args = parser.parse_args()
     print(machine())
     print(f"`.venv/bin/python -m bench.import_leads --rows {args.rows} --existing {args.existing}`\n")
-    print("| leads on file | rows | wall | rows/s | CPU | created | updated | flagged | rejected |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| leads on file | rows | wall | rows/s | CPU | created | updated | flagged | rejected "
+          "| peak RSS, process tree | peak PSS, process tree |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     with tempfile.TemporaryDirectory(prefix="leadbot-import-bench-") as tmp:
         for existing in (int(n) for n in args.existing.split(",")):
             print(scenario(args.rows, existing, args.seed, Path(tmp)), flush=True)
+        print(f"\nLargest single process's peak RSS (getrusage RUSAGE_CHILDREN, seeding runs included): "
+              f"{peak_of_one_kib() / 1024:,.0f} MiB")
         if args.breakdown:
             print(f"\nWhere the time goes (in process, CPU per row, {args.rows:,} rows, no leads on file):\n")
             print(breakdown(args.rows, args.seed, Path(tmp)))

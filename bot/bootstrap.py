@@ -21,6 +21,7 @@ from bot.deferred import deferred_job
 from bot.delivery import make_deliver
 from bot.deps import Deps
 from bot.event_webhook import EventsEndpoint
+from bot.import_job import in_background
 from bot.in_flight import CountingApp
 from bot.listeners import register
 from bot.readiness import Parts, readiness
@@ -141,7 +142,8 @@ def build_runtime(
     settings: Settings, config: LeadbotConfig, *, sweep_seconds: float = 10, worker_process: bool = False
 ) -> Runtime:
     """`worker_process`: queued captures and the scheduled jobs run in a child process
-    (bot/capture_worker.py, as `leadbot serve` runs), not in threads of this one."""
+    (bot/capture_worker.py, as `leadbot serve` runs), not in threads of this one, and each
+    `/lead import` in a child process of its own (bot/import_job.py)."""
     engine, uow_factory = open_database(settings.database_url)
     spool = open_spool(settings.database_url, engine, uow_factory)
     client = make_client(settings)
@@ -167,6 +169,7 @@ def build_runtime(
         capture_slot=capture_slot,
         enqueue=spool.add,
         queue_busy=queue_busy,
+        run_import=in_background(settings, config) if worker_process else None,
     )
     app, home = build_app(settings, client, deps)
     webhook = WebhookEndpoint(deps, _secret(settings), home.team_id, answering)

@@ -23,6 +23,7 @@ from domain.errors import ConfigError, DomainError
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
+    from handlers.import_checkpoint import Checkpoint
     from handlers.importing import LeadsImported
 
 TICK_DRAIN_SECONDS = 45.0  # of a minute between cron ticks: the next tick starts after this one ends
@@ -161,21 +162,32 @@ def import_csv(
         ),
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and report; write nothing.")] = False,
+    batch_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--batch-rows",
+            min=1,
+            help="Rows saved per transaction (default 5000): an interrupted import, run again, resumes "
+            "after the last one saved.",
+        ),
+    ] = None,
 ) -> None:
     """Capture every row of FILE; FILE.report.csv says what became of each row (rows numbered
     as a spreadsheet shows them: the header is row 1), columns not imported first."""
     from bot.database import open_database
     from bot.import_owners import OwnerDirectory
+    from bot.import_report import ReportWriter
     from domain.permissions import system_actor
     from handlers.commands import CaptureChannel
     from handlers.context import Context
-    from handlers.import_rows import UnreadableCsv, read_file
-    from handlers.importing import import_leads
+    from handlers.import_rows import UnreadableCsv, read_path
+    from handlers.importing import BATCH_ROWS, import_leads
     from handlers.privacy import remember_report
     from handlers.registry import run
 
     try:
-        layout, rows = read_file(file.read_bytes(), file.name)
+        layout, rows = read_path(file)
+        checkpoint = _checkpoint_of(file)
     except OSError as exc:
         _refuse(f"Cannot read {file}: {exc.strerror or exc}.")
     except UnreadableCsv as exc:
@@ -185,8 +197,16 @@ def import_csv(
     actor = system_actor(workspace_of(settings), str(CaptureChannel.IMPORT))
     ctx = Context(actor, datetime.now(UTC), config)
     owners = OwnerDirectory(config, _slack_client(settings))
+    report = report_path(file)
+    try:  # written as batches are done: a long file's report is never held whole
+        out = report.open("w", encoding="utf-8", newline="")
+    except OSError as exc:
+        typer.secho(f"Could not write the report {report}: {exc.strerror or exc}.", fg="red", err=True)
+        raise typer.Exit(1) from exc
+    # where it is, for an erasure: from its first line it may name people, finished or not
+    remember_report(uow_factory(), actor.team_id, actor.user_id, report, ctx.now)
     try:
-        with _progress_bar(layout.rows) as progress:
+        with out, _progress_bar(layout.rows) as progress:
             # through the bus: the imported leads are then scored and routed, their teams told once
             work = partial(
                 import_leads,
@@ -195,22 +215,27 @@ def import_csv(
                 progress=progress,
                 owners=owners,
                 columns=layout.skipped,
+                report=ReportWriter(out, layout.skipped),
+                checkpoint=checkpoint,
+                batch_rows=batch_rows or BATCH_ROWS,
             )
             result = run(work, uow_factory(), ctx)
     except (DomainError, UnreadableCsv) as exc:
         typer.secho(f"Import stopped: {exc}", fg="red", err=True)
+        typer.echo(f"Report of the rows saved: {report}", err=True)
         raise typer.Exit(1) from exc
-    report = report_path(file)
     typer.echo(_import_summary(file, result))
     if layout.skipped:
         typer.echo("Columns not imported: " + "; ".join(layout.skipped))
-    try:
-        _write_report(report, result)
-    except OSError as exc:
-        typer.secho(f"Could not write the report {report}: {exc.strerror or exc}.", fg="red", err=True)
-        raise typer.Exit(1) from exc
-    remember_report(uow_factory(), actor.team_id, actor.user_id, report, ctx.now)  # for an erasure
     typer.echo(f"Report: {report}")
+
+
+def _checkpoint_of(file: Path) -> "Checkpoint":
+    """The file known by its content (read in chunks), for resuming an interrupted import."""
+    from handlers.import_checkpoint import Checkpoint
+
+    with file.open("rb") as stream:
+        return Checkpoint.of_content(iter(lambda: stream.read(1 << 20), b""))
 
 
 def _slack_client(settings: Settings) -> "WebClient | None":
@@ -226,12 +251,6 @@ def _import_summary(file: Path, result: "LeadsImported") -> str:
     from bot.import_report import import_counts
 
     return f"{file.name}: {import_counts(result)}"
-
-
-def _write_report(path: Path, result: "LeadsImported") -> None:
-    from bot.import_report import report_csv
-
-    path.write_text(report_csv(result.problems, result.columns), encoding="utf-8", newline="")
 
 
 @contextmanager

@@ -4,6 +4,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.in_flight import InFlight
@@ -15,6 +16,9 @@ from handlers.deferred import Enqueue, defer_add, enqueue_in
 from handlers.registry import dispatch
 from handlers.results import AddQueued, Result
 from handlers.timezones import look_up_zone
+
+if TYPE_CHECKING:
+    from bot.import_job import Runner
 
 
 def utc_now() -> datetime:
@@ -36,6 +40,9 @@ class Deps:
     # its kick on: a capture then queues behind it rather than meet its database writes.
     queue_busy: Callable[[], bool] = lambda: False
     in_flight: InFlight = field(default_factory=InFlight)  # Slack requests in hand now
+    # Where `/lead import` runs a file (bot/import_job.py): a low-priority process of its own
+    # under `leadbot serve`; None: in the listener's thread.
+    run_import: "Runner | None" = None
     zones: ZoneMemo = field(init=False)
 
     def __post_init__(self) -> None:

@@ -5,10 +5,11 @@ came from (a file, a Slack upload) is the caller's, what a row makes is handlers
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 
 from domain.lead import Lead
 from handlers.import_columns import has_name_or_email, map_header
-from handlers.import_file import Sheet, UnreadableFile, csv_sheet, open_sheet
+from handlers.import_file import Sheet, UnreadableFile, csv_sheet, open_path, open_sheet
 from handlers.import_file import decode as decode_with_encoding
 from handlers.import_values import tells_day_first
 
@@ -51,7 +52,16 @@ def read_rows(text: str, layout: CsvLayout) -> Iterator[ImportRow]:
 
 def read_file(data: bytes, name: str = "") -> tuple[CsvLayout, Iterator[ImportRow]]:
     """A CSV or .xlsx file's layout, checked whole before anything is written, and its rows."""
-    sheet = open_sheet(data, name)
+    return _layout_and_rows(open_sheet(data, name))
+
+
+def read_path(path: Path) -> tuple[CsvLayout, Iterator[ImportRow]]:
+    """`read_file` for a file on disk, read a row at a time in both passes: memory does not
+    grow with the file (an OSError if it cannot be opened)."""
+    return _layout_and_rows(open_path(path))
+
+
+def _layout_and_rows(sheet: Sheet) -> tuple[CsvLayout, Iterator[ImportRow]]:
     layout = layout_of(sheet)
     return layout, rows_of(sheet, layout)
 
@@ -100,13 +110,19 @@ def rows_of(sheet: Sheet, layout: CsvLayout) -> Iterator[ImportRow]:
         yield ImportRow(number, values, extra, layout.day_first)
 
 
+# Report lines that need no look: in the report file, not in a message.
+QUIET_OUTCOMES = ("created", "updated", "unchanged")
+
+
 @dataclass(frozen=True, slots=True)
 class ImportProblem:
     """A line of the import report. Every row has one line saying what became of it (created,
     updated, duplicate, returning, rejected) and a warning line for each value it lost."""
 
     row: int  # as a spreadsheet shows it (header = row 1)
-    outcome: str  # "created" | "updated" | "duplicate" | "returning" | "rejected" | "warning"
+    # "created" | "updated" | "duplicate" | "returning" | "rejected" | "warning" | "unchanged"
+    # (imported by an earlier run of the same file that was interrupted)
+    outcome: str
     lead: str | None  # "L-12" for a lead stored
     reason: str
 

@@ -22,6 +22,12 @@ PROVISIONAL_ID = 1 << 62
 # An index of up to this many times a batch's keys is read whole: a row of a plain scan costs
 # a small part of an index lookup, and every later batch then reads no keys at all.
 WHOLE_INDEX_FROM = 10
+# The key index kept between batches grows by about four keys a row written (some 2.5 KB a row
+# with the records; this bound is about 40,000 rows' worth, 100 MB): past it the index is let
+# go, and the next batches read again from the store the keys they meet. A file of any length
+# then keeps the import's memory bounded, and popular keys are read again once per this many,
+# not per batch.
+MAX_KEPT_KEYS = 150_000
 SAME_PERSON_ORDER = ("external_id", "email", "phone")  # as handlers.matching.same_person asks
 UNIQUE_IDENTIFIERS = SAME_PERSON_ORDER[:2]  # one live lead each; a phone may be shared (domain.identity)
 assert set(SAME_PERSON_ORDER) == set(IDENTITY_FIELDS)
@@ -75,6 +81,8 @@ class Memory:
         """Learn the keys not read yet. The store's filing of an unwritten lead is out of date.
         A workspace whose whole index is not much bigger than a batch's keys is read whole,
         once: every key of a file then costs a lookup in memory instead of one in the store."""
+        if len(self.postings) > MAX_KEPT_KEYS and not self.unwritten:
+            self._let_go()
         if self.whole:
             return
         missing = [key for key in keys if key not in self.postings]
@@ -118,6 +126,13 @@ class Memory:
                 self.cycles[lead.contact_id] = max(self.cycles.get(lead.contact_id, 0), lead.cycle)
             if not written:
                 self._keep_unwritten(lead, after)
+
+    def _let_go(self) -> None:
+        """Forget the key index read and kept so far, before a batch reads its keys: the store
+        has all of it (every lead remembered was written), and this batch and later ones read
+        what they need again. A dry run keeps everything: the store has none of its leads."""
+        self.postings, self.records, self.numbers = {}, {}, {}
+        self.whole = False
 
     def _keep_unwritten(self, lead: Lead, keys: frozenset[str]) -> None:
         assert lead.id is not None

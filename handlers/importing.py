@@ -11,7 +11,7 @@ records `LeadsImported`: run through the bus (handlers.registry.run) the leads a
 scored and routed like captured ones, and each team channel gets one summary, never a
 message per lead."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 
@@ -25,7 +25,8 @@ from domain.permissions import Action, can, require
 from handlers.commands import CaptureChannel
 from handlers.context import Context
 from handlers.import_batches import POOL_FROM_ROWS, PreparedBatch, prepared_batches
-from handlers.import_rows import ImportProblem, ImportRow, Incoming
+from handlers.import_checkpoint import Checkpoint
+from handlers.import_rows import QUIET_OUTCOMES, ImportProblem, ImportRow, Incoming
 from handlers.import_upkeep import PageCache, kept_from_gc, roomy_cache
 from handlers.import_view import Change, Clash, Memory, View
 from handlers.matching import captured_note, match_record, recaptured_note
@@ -39,6 +40,10 @@ CONFLICT_RETRIES = 3  # a concurrent capture stored an identifier this batch was
 CHANNEL = CaptureChannel.IMPORT
 # A rep's email or name as the file's owner column writes it -> the Slack user, or None.
 Owners = Callable[[str], str | None]
+# Told each batch's report lines, in row order, as the batch is done (a report file written
+# as the import goes): the result then keeps only the first SAMPLE_LINES needing a look.
+Report = Callable[[Sequence[ImportProblem]], None]
+SAMPLE_LINES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,9 @@ class LeadsImported:
     dry_run: bool
     returning: int = 0  # created as a contact's next cycle
     columns: tuple[str, ...] = ()  # the file's columns not imported, each with a did-you-mean hint
+    warnings: int = 0  # values left out of rows that were kept
+    notable: int = 0  # report lines that need a look (not created, updated or unchanged)
+    unchanged: int = 0  # rows an earlier, interrupted run of the same file imported
 
 
 @dataclass(slots=True)
@@ -106,6 +114,8 @@ def import_leads(
     pool_from: int = POOL_FROM_ROWS,
     owners: Owners | None = None,
     columns: tuple[str, ...] = (),
+    report: Report | None = None,
+    checkpoint: Checkpoint | None = None,
 ) -> LeadsImported:
     """Capture every row of an import. A row that fails validation is reported with the
     reason and skipped; it never stops the import. `dry_run` decides everything and writes
@@ -114,24 +124,45 @@ def import_leads(
     From `pool_from` rows on, a second process cleans and keys rows while this one decides
     and writes (handlers.import_batches); the outcome is the same. `owners` finds the Slack user
     an owner column names (else routing decides); `columns` (the file's columns not imported)
-    is handed back in the result for the report."""
+    is handed back in the result for the report. With `report`, each batch's report lines go
+    there as the batch is done, and are not kept (memory does not grow with the file). With a
+    `checkpoint` (the file's identity), each batch records in its own transaction the last row
+    it saved: a run of the same file after one was interrupted skips the rows saved and
+    reports them `unchanged`."""
     require(ctx.actor, Action.CAPTURE)
-    tally = _Tally()
+    tally = _Tally(keep_all=report is None)
     memory = Memory()
+    done_before = checkpoint.saved(uow, ctx) if checkpoint else 0
     batches = prepared_batches(rows, ctx, batch_rows, pool_from)
     with kept_from_gc() as keep, closing(batches), roomy_cache(uow) as cache:
         for batch in batches:
+            lines: list[ImportProblem] = []
             incoming = []
             for item in batch.take():
                 if isinstance(item, ImportProblem):
-                    tally.problems.append(item)
+                    lines.append(item)
+                elif item.row <= done_before:
+                    lines.append(ImportProblem(item.row, "unchanged", None, _saved_before(done_before)))
                 else:
                     incoming.append(item)
-            tally.add(_run_batch(batch, incoming, uow, ctx, memory, dry_run, cache, owners))
+            if incoming:
+                ran = _run_batch(batch, incoming, uow, ctx, memory, dry_run, cache, owners, checkpoint)
+                tally.add(ran)
+                lines += ran.problems
+            lines.sort(key=lambda line: line.row)  # stable: a row's outcome before its warnings
+            tally.count(lines)
+            if report:
+                report(lines)
             keep()
             if progress:
                 progress(batch.last_row)
+    if checkpoint and not dry_run:
+        checkpoint.finished(uow, ctx)
     return replace(tally.result(dry_run), columns=columns)
+
+
+def _saved_before(row: int) -> str:
+    return f"Imported by an earlier run of this file, stopped after row {row}"
 
 
 def _run_batch(
@@ -143,10 +174,12 @@ def _run_batch(
     dry_run: bool,
     cache: PageCache,
     owners: Owners | None,
+    checkpoint: Checkpoint | None,
 ) -> _Batch:
     for attempt in range(1, CONFLICT_RETRIES + 1):
         if attempt > 1:  # deciding changed the leads (ids, flags, absorbed data): start afresh
-            incoming = [item for item in source.take() if isinstance(item, Incoming)]
+            first = incoming[0].row
+            incoming = [item for item in source.take() if isinstance(item, Incoming) and item.row >= first]
         with uow:
             bulk = BulkLeads.of(uow)
             cache.widen(uow)
@@ -166,6 +199,8 @@ def _run_batch(
                             "before them are imported; import the file again to finish."
                         ) from exc
                     continue
+                if checkpoint:
+                    checkpoint.save(uow, ctx, source.last_row)
                 uow.record(_imported(ctx, batch))
                 uow.commit()
             memory.remember(view, changes, written=not dry_run)
@@ -279,10 +314,12 @@ def _write(bulk: BulkLeads, batch: _Batch, changes: list[Change], ctx: Context) 
 
 @dataclass(slots=True)
 class _Tally:
+    keep_all: bool  # every report line in the result; else only a sample needing a look
     created: int = 0
     updated: int = 0
     duplicates: int = 0
     returning: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # report lines by outcome
     problems: list[ImportProblem] = field(default_factory=list)
 
     def add(self, batch: _Batch) -> None:
@@ -290,11 +327,28 @@ class _Tally:
         self.updated += batch.recaptures
         self.duplicates += len(batch.flagged)
         self.returning += len(batch.returning)
-        self.problems.extend(batch.problems)
+
+    def count(self, lines: Sequence[ImportProblem]) -> None:
+        """A batch's report lines, in row order."""
+        for line in lines:
+            self.counts[line.outcome] = self.counts.get(line.outcome, 0) + 1
+        if self.keep_all:
+            self.problems.extend(lines)
+        else:
+            room = SAMPLE_LINES - len(self.problems)
+            self.problems.extend([line for line in lines if line.outcome not in QUIET_OUTCOMES][:room])
 
     def result(self, dry_run: bool) -> LeadsImported:
-        problems = tuple(sorted(self.problems, key=lambda problem: problem.row))
-        rejected = sum(problem.outcome == "rejected" for problem in problems)
+        notable = sum(n for outcome, n in self.counts.items() if outcome not in QUIET_OUTCOMES)
         return LeadsImported(
-            self.created, self.updated, self.duplicates, rejected, problems, dry_run, self.returning
+            self.created,
+            self.updated,
+            self.duplicates,
+            self.counts.get("rejected", 0),
+            tuple(self.problems),
+            dry_run,
+            self.returning,
+            warnings=self.counts.get("warning", 0),
+            notable=notable,
+            unchanged=self.counts.get("unchanged", 0),
         )

@@ -44,5 +44,5 @@ def settle(uow_factory: UowFactory, team_id: str, key: str, answer: str) -> None
 
 def release(uow_factory: UowFactory, team_id: str, key: str) -> None:
     with uow_factory() as uow:
-        uow.requests.release(team_id, key)
+        uow.requests.forget(team_id, key)
         uow.commit()

@@ -118,8 +118,9 @@ class RequestKeys:
             sa.delete(RequestKeyRow).where(RequestKeyRow.team_id == team_id, RequestKeyRow.key == key, stale)
         )
 
-    def release(self, team_id: str, key: str) -> None:
-        """The work it was claimed for did not happen: the next request may do it."""
+    def forget(self, team_id: str, key: str) -> None:
+        """The work the key stood for is over (an import's checkpoint once it finished), or
+        did not happen (a webhook request refused): the next request may do it."""
         self._s.execute(
             sa.delete(RequestKeyRow).where(RequestKeyRow.team_id == team_id, RequestKeyRow.key == key)
         )

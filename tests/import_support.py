@@ -3,6 +3,7 @@
 import random
 from typing import Any
 
+from bot.ids import CallbackId, ImportInput
 from domain.config import CONSOLE_WORKSPACE
 from handlers.import_rows import ImportRow
 from store.unit_of_work import UowFactory
@@ -58,3 +59,17 @@ def random_rows(seed: int, count: int) -> list[dict[str, str]]:
         }
         made.append({key: value for key, value in row.items() if value})
     return made
+
+
+def submit(slack, fake_slack, user, content, name="leads.csv", dry_run=False, attach=True):
+    """`/lead import`'s form submitted with `content` attached (as the stand-in shares it)."""
+    files = [fake_slack.share_file(name, content)] if attach else []
+    checked = [{"text": {"type": "plain_text", "text": "Dry run"}, "value": "dry_run"}] if dry_run else []
+    values = {
+        ImportInput.FILE: {ImportInput.FILE: {"type": "file_input", "files": files}},
+        ImportInput.DRY_RUN: {ImportInput.DRY_RUN: {"type": "checkboxes", "selected_options": checked}},
+    }
+    request = slack.signer.view_submission(
+        team_id=slack.team_id, user_id=user, callback_id=CallbackId.IMPORT_FORM, values=values
+    )
+    return slack.send(request)

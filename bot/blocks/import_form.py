@@ -5,11 +5,10 @@ from typing import Any
 
 from bot.blocks.text import SlackMessage, escape, safe, section
 from bot.ids import CallbackId, ImportInput
-from handlers.import_rows import ImportProblem
+from handlers.import_rows import QUIET_OUTCOMES, ImportProblem
 from handlers.importing import LeadsImported
 
 PROBLEMS_SHOWN = 10  # the rest are in the report file beside the message
-QUIET_OUTCOMES = ("created", "updated")  # in the report file; the DM shows what needs a look
 
 _TITLE = {"type": "plain_text", "text": "Import leads"}
 _COLUMNS = (
@@ -74,7 +73,9 @@ def imported_message(file_name: str, result: LeadsImported) -> SlackMessage:
         f"{f' and {result.returning} returning customers' if result.returning else ''}), "
         f"{result.updated} already known and updated, {result.rejected} rejected"
     )
-    warnings = sum(problem.outcome == "warning" for problem in result.problems)
+    if result.unchanged:
+        counts += f", {result.unchanged} saved already by an earlier run that was interrupted"
+    warnings = result.warnings
     if warnings:
         counts += f"; {warnings} value{'s' if warnings != 1 else ''} left out of rows that were kept"
     text = f"{'🔎' if result.dry_run else '✅'} {verb} *{safe(file_name, 200)}*: {counts}."
@@ -85,8 +86,21 @@ def imported_message(file_name: str, result: LeadsImported) -> SlackMessage:
         blocks.append(section(_column_lines(result.columns)))
     problems = tuple(p for p in result.problems if p.outcome not in QUIET_OUTCOMES)
     if problems:
-        blocks.append(section(_problem_lines(problems)))
+        blocks.append(section(_problem_lines(problems, result.notable)))
     return SlackMessage(text=text, blocks=blocks)
+
+
+def import_progress_message(file_name: str, done: int, total: int) -> SlackMessage:
+    """The DM a long import keeps up to date while it runs."""
+    share = f" ({done * 100 // total}%)" if total else ""
+    text = f"⏳ Importing *{safe(file_name, 200)}*: {done:,} of {total:,} rows done{share}…"
+    return SlackMessage(text=text, blocks=[section(text)])
+
+
+def import_done_progress_message(file_name: str) -> SlackMessage:
+    """The progress DM once the import is over: the summary follows in its own message."""
+    text = f"Import of *{safe(file_name, 200)}* finished: the summary and the report are below."
+    return SlackMessage(text=text, blocks=[section(text)])
 
 
 def failed_import_message(file_name: str, problem: str) -> SlackMessage:
@@ -104,13 +118,15 @@ def _column_lines(columns: tuple[str, ...]) -> str:
     return safe("\n".join(lines))
 
 
-def _problem_lines(problems: tuple[ImportProblem, ...]) -> str:
+def _problem_lines(problems: tuple[ImportProblem, ...], notable: int) -> str:
+    """The first lines needing a look; `notable` of them in all (the result may hold a sample)."""
     lines = [
         f"Row {p.row}: {p.outcome}{f' ({p.lead})' if p.lead else ''}, {safe(p.reason, 200)}"
         for p in problems[:PROBLEMS_SHOWN]
     ]
-    if len(problems) > PROBLEMS_SHOWN:
-        lines.append(f"…and {len(problems) - PROBLEMS_SHOWN} more in the report.")
+    shown = min(len(problems), PROBLEMS_SHOWN)
+    if max(notable, len(problems)) > shown:
+        lines.append(f"…and {max(notable, len(problems)) - shown} more in the report.")
     return safe("\n".join(lines))
 
 

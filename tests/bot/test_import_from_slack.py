@@ -2,6 +2,7 @@
 the same import as `leadbot import` and the result, with its report, comes as a DM."""
 
 import sqlalchemy as sa
+from import_support import submit as submit_file
 from resend_support import settle
 from support import ANN, MIA, wait_for_calls
 
@@ -16,17 +17,8 @@ CSV = (
 )
 
 
-def submit(slack, fake_slack, user, content=CSV, name="leads.csv", dry_run=False, attach=True):
-    files = [fake_slack.share_file(name, content)] if attach else []
-    checked = [{"text": {"type": "plain_text", "text": "Dry run"}, "value": "dry_run"}] if dry_run else []
-    values = {
-        ImportInput.FILE: {ImportInput.FILE: {"type": "file_input", "files": files}},
-        ImportInput.DRY_RUN: {ImportInput.DRY_RUN: {"type": "checkboxes", "selected_options": checked}},
-    }
-    request = slack.signer.view_submission(
-        team_id=slack.team_id, user_id=user, callback_id=CallbackId.IMPORT_FORM, values=values
-    )
-    return slack.send(request)
+def submit(slack, fake_slack, user, content=CSV, **options):
+    return submit_file(slack, fake_slack, user, content, **options)
 
 
 def dm_text(fake_slack) -> str:

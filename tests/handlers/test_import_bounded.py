@@ -1,0 +1,108 @@
+"""An import's memory does not grow with the file: the key index it keeps between batches is let
+go past a bound and read again from the store, with the same outcome; report lines go out a
+batch at a time; a file on disk is read a row at a time."""
+
+import pytest
+from import_support import OTHER_WORKSPACE, random_rows, rows, stored
+from support import NOW
+
+import handlers.import_view as import_view
+from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
+from domain.permissions import system_actor
+from handlers.context import Context
+from handlers.import_rows import ImportProblem, read_path
+from handlers.importing import SAMPLE_LINES, import_leads
+
+NEVER_FORK = 1 << 30
+
+
+def context(config: LeadbotConfig, workspace: str) -> Context:
+    return Context(system_actor(workspace, "import"), NOW, config)
+
+
+class Lets:
+    """Counts how often an import let its key index go."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.times = 0
+        real = import_view.Memory._let_go
+
+        def counted(memory: import_view.Memory) -> None:
+            self.times += 1
+            real(memory)
+
+        monkeypatch.setattr(import_view.Memory, "_let_go", counted)
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_letting_the_key_index_go_between_batches_changes_no_outcome(uow_factory, config, monkeypatch, seed):
+    source = rows(*random_rows(seed, 80))
+    kept = import_leads(
+        source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
+    )
+    lets = Lets(monkeypatch)
+    monkeypatch.setattr(import_view, "MAX_KEPT_KEYS", 5)  # past a batch's keys: let go before each
+
+    bounded = import_leads(
+        source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
+    )
+
+    assert lets.times >= 5
+    assert bounded == kept
+    assert stored(uow_factory) == stored(uow_factory, OTHER_WORKSPACE)
+
+
+def test_a_dry_run_keeps_what_it_would_have_written(uow_factory, config, monkeypatch):
+    source = rows(*random_rows(13, 40))
+    lets = Lets(monkeypatch)
+    monkeypatch.setattr(import_view, "MAX_KEPT_KEYS", 5)
+
+    dry = import_leads(source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=9, dry_run=True)
+    real = import_leads(source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=9)
+
+    assert (dry.created, dry.updated, dry.duplicates, dry.rejected) == (
+        real.created,
+        real.updated,
+        real.duplicates,
+        real.rejected,
+    )
+    assert lets.times >= 1  # the real import let go; the dry run could not
+
+
+def test_report_lines_go_out_a_batch_at_a_time_in_row_order(uow_factory, config):
+    source = rows(*random_rows(14, 60))
+    whole = import_leads(source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=8)
+    told: list[list[ImportProblem]] = []
+
+    streamed = import_leads(
+        source,
+        uow_factory(),
+        context(config, CONSOLE_WORKSPACE),
+        batch_rows=8,
+        report=lambda lines: told.append(list(lines)),
+    )
+
+    assert len(told) == len(range(0, 60, 8))  # one call a batch
+    assert [line for lines in told for line in lines] == list(whole.problems)  # the same lines, in order
+    needing_a_look = [p for p in whole.problems if p.outcome not in ("created", "updated")]
+    assert list(streamed.problems) == needing_a_look[:SAMPLE_LINES]  # only a sample is kept
+    assert (streamed.rejected, streamed.warnings, streamed.notable) == (
+        whole.rejected,
+        whole.warnings,
+        len(needing_a_look),
+    )
+
+
+def test_a_csv_on_disk_in_a_legacy_encoding_is_read_a_row_at_a_time(tmp_path):
+    path = tmp_path / "leads.csv"
+    path.write_bytes("Name;Email;Company\nRené Müller;rene@firma.de;Société Générale\n".encode("cp1252"))
+
+    layout, found = read_path(path)
+    [row] = list(found)
+
+    assert (layout.encoding, layout.rows) == ("cp1252", 1)
+    assert dict(row.values) == {
+        "name": "René Müller",
+        "email": "rene@firma.de",
+        "company": "Société Générale",
+    }
