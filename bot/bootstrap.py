@@ -3,7 +3,7 @@
 
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -24,6 +24,7 @@ from bot.event_webhook import EventsEndpoint
 from bot.import_job import in_background
 from bot.in_flight import CountingApp
 from bot.listeners import register
+from bot.readiness import Parts, readiness
 from bot.settings import Settings
 from bot.tenancy import Home
 from bot.webhooks import WebhookEndpoint
@@ -32,6 +33,7 @@ from handlers.ahead_of_clock import bring_back, release_leases
 from handlers.decay import decay_daily
 from handlers.deliver import Deliver
 from handlers.dm_channels import RememberedDms
+from scheduler.heartbeat import Heartbeat, lag_limit
 from scheduler.jobs import Jobs, ScoresJob, answer_deferred, drain_paced, run_all
 from scheduler.runner import Worker, build_scheduler, kick
 from store.deadline import PING_SECONDS, answering
@@ -58,11 +60,14 @@ class Runtime:
     events_webhook: EventsEndpoint  # POST /webhooks/events (engagement scoring)
     spool: Spool  # where those captures wait (store/spool.py)
     deps: Deps  # what the listeners were given
+    heartbeat: Heartbeat  # when the sweep last finished, in whichever process runs it
+    lag_limit: timedelta  # a last sweep older than this is a scheduler lagging (GET /readyz)
 
     def start(self) -> None:
         """The background parts: the periodic sweep and the queued-capture worker (a
         worker process runs the sweep itself)."""
         if isinstance(self.worker, Worker):
+            self.heartbeat.beat(datetime.now(UTC))  # the first sweep is due a period from now
             self.scheduler.start()
         self.worker.start()
 
@@ -80,12 +85,25 @@ class Runtime:
         without it queued captures would wait for a restart, so say so to the orchestrator."""
         if isinstance(self.worker, WorkerProcess) and not self.worker.alive():
             return False
+        return self.database_answers()
+
+    def ready(self, now: datetime | None = None) -> tuple[bool, dict[str, object]]:
+        """GET /readyz (bot/readiness.py): database, background process, scheduler lag."""
+        parts = Parts(self.database_answers, self._background_running, self.heartbeat.last, self.lag_limit)
+        return readiness(parts, now or datetime.now(UTC))
+
+    def database_answers(self) -> bool:
         try:
             with answering(PING_SECONDS), self.engine.connect() as connection:
                 connection.execute(sa.text("SELECT 1"))
         except sa.exc.SQLAlchemyError:
             return False
         return True
+
+    def _background_running(self) -> bool:
+        """The worker, and in a single process the scheduler beside it."""
+        in_process = isinstance(self.worker, Worker)
+        return self.worker.running() and (self.scheduler.running or not in_process)
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -131,11 +149,13 @@ def build_runtime(
     client = make_client(settings)
     capture_slot = threading.Lock()
     jobs = _jobs(settings, config, uow_factory, spool, capture_slot)
-    scheduler = build_scheduler(jobs, every_seconds=sweep_seconds)
+    heartbeat = Heartbeat()
+    scheduler = build_scheduler(jobs, every_seconds=sweep_seconds, heartbeat=heartbeat)
     worker: Worker | WorkerProcess
     if worker_process:
         worker = WorkerProcess(settings, config, sweep_seconds)
         kick_outbox, queue_busy = worker.kick, worker.busy
+        heartbeat = worker.heartbeat  # the child runs the sweeps
     else:
         deferred = jobs.deferred
         assert deferred is not None
@@ -169,6 +189,8 @@ def build_runtime(
         EventsEndpoint(deps, _secret(settings), home.team_id, answering),
         spool,
         deps,
+        heartbeat,
+        lag_limit(sweep_seconds),
     )
 
 

@@ -20,12 +20,13 @@ import logging
 import multiprocessing
 import os
 import threading
-from ctypes import c_bool
+from ctypes import c_bool, c_double
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 
 from bot.settings import Settings
 from domain.config import LeadbotConfig
+from scheduler.heartbeat import Heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +45,28 @@ class WorkerProcess:
         idle_seconds: float = IDLE_SECONDS,
     ) -> None:
         self._kicked, self._busy = _START.RawValue(c_bool, False), _START.RawValue(c_bool, False)
+        self.heartbeat = Heartbeat(_START.RawValue(c_double, 0.0))  # the child's sweeps
         kicks, self._kicks = _START.Pipe(duplex=False)
         self._send = threading.Lock()
         self._process = _START.Process(
             target=serve_queue,
-            args=(settings, config, kicks, self._kicked, self._busy, sweep_seconds, idle_seconds),
+            args=(
+                settings,
+                config,
+                kicks,
+                self._kicked,
+                self._busy,
+                sweep_seconds,
+                idle_seconds,
+                self.heartbeat,
+            ),
             name="leadbot-capture-worker",
             daemon=True,
         )
         self._their_end = kicks
 
     def start(self) -> None:
+        self.heartbeat.beat(datetime.now(UTC))  # the first sweep is due a period from now
         self._process.start()
         self._their_end.close()
 
@@ -83,6 +95,10 @@ class WorkerProcess:
         """False once started and gone (crashed, killed); True before it is started."""
         return self._process.pid is None or self._process.is_alive()
 
+    def running(self) -> bool:
+        """Started and not gone."""
+        return self._process.pid is not None and self._process.is_alive()
+
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """A closed pipe tells the worker to stop after its round; one still at work after
         `timeout` is terminated, which loses nothing (its claims' leases expire)."""
@@ -103,6 +119,7 @@ def serve_queue(
     busy: c_bool,
     sweep_seconds: float,
     idle_seconds: float,
+    heartbeat: Heartbeat,
 ) -> None:
     """The child process: the scheduler, and the queue worked whenever kicked (or
     idle_seconds pass) until the server closes the pipe."""
@@ -112,9 +129,9 @@ def serve_queue(
     from scheduler.runner import build_scheduler, utc_now
 
     os.nice(NICENESS)
-    configure_logging()
+    configure_logging(settings)
     jobs = background_jobs(settings, config)
-    scheduler = build_scheduler(jobs, every_seconds=sweep_seconds)
+    scheduler = build_scheduler(jobs, every_seconds=sweep_seconds, heartbeat=heartbeat)
     scheduler.start()
     try:
         while _wait_for_kick(kicks, idle_seconds):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+from pydantic import ValidationError
 
 from bot.config_file import load_config
 from bot.logs import configure_logging
@@ -65,7 +66,7 @@ def run() -> None:
 
 @cli.command()
 def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
-    """HTTP mode: POST /slack/events, POST /webhooks/leads and /webhooks/events, GET /healthz."""
+    """HTTP mode: POST /slack/events, POST /webhooks/leads and /webhooks/events, GET /healthz and /readyz."""
     from bot.bootstrap import build_runtime
     from bot.http_server import keep_startup_objects
     from bot.http_server import serve as make_server
@@ -80,6 +81,7 @@ def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
         port,
         leads_webhook=runtime.webhook.handle,
         events_webhook=runtime.events_webhook.handle,
+        ready=runtime.ready,
     )
     runtime.start()
     keep_startup_objects()
@@ -451,5 +453,14 @@ def workspace_of(settings: Settings) -> str:
 
 
 def main() -> None:
-    configure_logging()
+    configure_logging(_log_settings())
     cli()
+
+
+def _log_settings() -> Settings | None:
+    """The settings logging needs, before any command runs; a bad environment is reported
+    by the command itself, so logging falls back to plain text here."""
+    try:
+        return Settings()
+    except ValidationError:
+        return None

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from bot.webhooks import Answer, BadRequest, InvalidFields, Problem, SignedWebhook
 from handlers.commands import EngagementIn, RecordEngagement
+from handlers.context import Context
 from handlers.results import EngagementRecorded
 from handlers.validation import explain
 
@@ -39,8 +40,8 @@ class EventsEndpoint(SignedWebhook):
         self._lock = threading.Lock()
         self.unknown_total = 0
 
-    def accept(self, data: Any) -> Answer:
-        result = self._deps.dispatch(parse_events(data), self.context())
+    def accept(self, data: Any, ctx: Context) -> Answer:
+        result = self._deps.dispatch(parse_events(data), ctx)
         assert isinstance(result, EngagementRecorded)
         self._count(result)
         return 200, {
@@ -50,6 +51,14 @@ class EventsEndpoint(SignedWebhook):
             "duplicates": result.duplicates,
             "leads": list(result.leads),
         }
+
+    def remember(self, answer: Answer) -> str:
+        return str(answer[1]["received"])
+
+    def replayed(self, remembered: str) -> Answer:
+        """Every event of a replayed body is one already taken: counted as a duplicate."""
+        received = int(remembered)
+        return 200, {"received": received, "matched": 0, "unknown": 0, "duplicates": received, "leads": []}
 
     def _count(self, result: EngagementRecorded) -> None:
         if not result.unknown:

@@ -1,5 +1,5 @@
 """HTTP transport: Slack events on /slack/events, web-form leads on /webhooks/leads, engagement
-events on /webhooks/events, health on /healthz."""
+events on /webhooks/events, health on /healthz (alive) and /readyz (bot/readiness.py)."""
 # https://docs.python.org/3/library/http.server.html#http.server.ThreadingHTTPServer
 
 import gc
@@ -20,6 +20,8 @@ MALFORMED = b'{"error": "malformed body: send UTF-8 form fields or a JSON object
 
 # Raw body and headers in, status and JSON-able body out (bot.webhooks.WebhookEndpoint.handle).
 Webhook = Callable[[bytes, Mapping[str, str]], tuple[int, dict[str, Any]]]
+# Ready or not, and the body that says which parts are not (bot.bootstrap.Runtime.ready).
+Ready = Callable[[], tuple[bool, dict[str, Any]]]
 
 
 class LeadbotServer(ThreadingHTTPServer):
@@ -33,12 +35,14 @@ class LeadbotServer(ThreadingHTTPServer):
         healthy: Callable[[], bool],
         leads_webhook: Webhook | None = None,
         events_webhook: Webhook | None = None,
+        ready: Ready | None = None,
     ) -> None:
         super().__init__(address, _Handler)
         self.app = app
         self.healthy = healthy
         self.leads_webhook = leads_webhook
         self.events_webhook = events_webhook
+        self.ready = ready
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -49,9 +53,13 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
-        if urlsplit(self.path).path == "/healthz":
+        path = urlsplit(self.path).path
+        if path == "/healthz":
             ok = self.server.healthy()
             self._answer(200 if ok else 503, b'{"ok": true}' if ok else b'{"ok": false}')
+        elif path == "/readyz" and self.server.ready is not None:
+            ready, body = self.server.ready()
+            self._answer(200 if ready else 503, json.dumps(body).encode("utf-8"))
         else:
             self._answer(404, b'{"error": "not found"}')
 
@@ -140,8 +148,9 @@ def serve(
     port: int,
     leads_webhook: Webhook | None = None,
     events_webhook: Webhook | None = None,
+    ready: Ready | None = None,
 ) -> LeadbotServer:
-    return LeadbotServer((host, port), app, healthy, leads_webhook, events_webhook)
+    return LeadbotServer((host, port), app, healthy, leads_webhook, events_webhook, ready)
 
 
 def keep_startup_objects() -> None:

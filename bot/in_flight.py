@@ -6,12 +6,18 @@ requests in hand it would make each of them wait, so then it is queued instead
 (a global middleware cannot: Bolt runs the listener after the middleware returned).
 """
 
+import logging
 import threading
+import time
 from contextlib import nullcontext
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.outage import Budget
+from bot.request_context import ContextExecutor, request_scope, surface_of
+
+log = logging.getLogger(__name__)
+LISTENER_THREADS = 5  # Bolt's own default
 
 
 class InFlight:
@@ -35,13 +41,21 @@ class InFlight:
 class CountingApp(App):
     """The Bolt app, counting the requests it is answering, each answered within `budget`
     (the database's share of Slack's 3 s: store/deadline.py; lazy listeners run after the
-    ack, in other threads, without it)."""
+    ack, in other threads, without it). Each request gets a request id for its log lines
+    (bot/request_context.py), which work after the ack keeps, and one line when answered."""
 
     def __init__(self, in_flight: InFlight, budget: Budget = nullcontext, **options: object) -> None:
+        options.setdefault("listener_executor", ContextExecutor(max_workers=LISTENER_THREADS))
         super().__init__(**options)  # type: ignore[arg-type]
         self._in_flight = in_flight
         self._budget = budget
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
-        with self._in_flight, self._budget():
-            return super().dispatch(req)
+        surface = surface_of(req.body)
+        with request_scope(surface, req.context.team_id), self._in_flight:
+            started = time.perf_counter()
+            with self._budget():
+                response = super().dispatch(req)
+            took = (time.perf_counter() - started) * 1000
+            log.info("%s answered %d in %.1f ms", surface, response.status, took)
+            return response

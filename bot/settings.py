@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///leadbot.db"
     leadbot_config: str | None = Field(default=None, validation_alias=AliasChoices("LEADBOT_CONFIG"))
     leadbot_webhook_secret: SecretStr | None = None
+    leadbot_log_format: str = "text"  # or "json": one JSON object a line (bot/logs.py)
 
     @property
     def api_url(self) -> str:

@@ -2,34 +2,35 @@
 pipeline, a JSON answer out. The events webhook (bot/event_webhook.py) shares the checks."""
 # Transport-agnostic: bot.http_server hands it the raw body and headers.
 
-import hashlib
-import hmac
 import json
 import logging
 from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from bot.deps import Deps
 from bot.outage import Budget, database_unavailable
+from bot.request_context import request_scope
+from bot.signing import LEGACY_ENDS, SIGNATURE_HEADER, Refused, Scheme, verify
 from domain.errors import InvalidInput
 from domain.lead import PROFILE_FIELDS
 from domain.permissions import system_actor
 from handlers.commands import AddLead, CaptureChannel
 from handlers.context import Context
 from handlers.export import EXPORT_FIELDS
+from handlers.replays import REPLAY_WINDOW, claim, key_of, release, settle
 from handlers.results import LeadCaptured
 from handlers.validation import explain, unknown_field
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024  # a form's lead is a few hundred bytes; more is a mistake or an attack
-SIGNATURE_HEADER = "X-Leadbot-Signature"
 SENDER = "web form"  # the system actor's name in activities and the audit trail
-HOW_TO_SIGN = f"send {SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256 of the raw body>"
+IN_HAND = "an identical request is being handled right now: retry in a few seconds"
 
 Answer = tuple[int, dict[str, Any]]
 
@@ -96,10 +97,10 @@ class InvalidFields(Exception):
 
 
 class SignedWebhook:
-    """A signed JSON webhook: refuse what is unsigned, oversized or malformed, then hand
-    the parsed body to `accept`. Shared by `/webhooks/leads` and `/webhooks/events`.
-    Everything belongs to the workspace of the bot token (DESIGN.md), so the secret
-    speaks for that workspace."""
+    """A signed JSON webhook: refuse what is unsigned, stale, oversized or malformed, answer
+    a replay from the request it repeats (handlers/replays.py), then hand the parsed body to
+    `accept`. Shared by `/webhooks/leads` and `/webhooks/events`. Everything belongs to the
+    workspace of the bot token (DESIGN.md), so the secret speaks for that workspace."""
 
     sender = SENDER  # the system actor's name in activities and the audit trail
     what = "lead"  # named in a 422's error
@@ -113,6 +114,12 @@ class SignedWebhook:
         self._budget = budget  # the sender waits on us as Slack does (bot/listeners/deadline.py)
 
     def handle(self, body: bytes, headers: Mapping[str, str]) -> Answer:
+        with request_scope("webhook", self._workspace_id):
+            answer = self._guarded(body, headers)
+            log.info("%s webhook answered %d", self.what, answer[0])
+            return answer
+
+    def _guarded(self, body: bytes, headers: Mapping[str, str]) -> Answer:
         try:
             with self._budget():
                 return self._handle(body, headers)
@@ -124,22 +131,69 @@ class SignedWebhook:
             log.exception("%s webhook failed", self.what)
             return 500, {"error": "internal error: retry later"}
 
-    def accept(self, data: Any) -> Answer:
+    def accept(self, data: Any, ctx: Context) -> Answer:
         raise NotImplementedError
 
-    def context(self) -> Context:
-        return Context(system_actor(self._workspace_id, self.sender), self._deps.clock(), self._deps.config)
+    def remember(self, answer: Answer) -> str:
+        """What a replay of an accepted request needs to answer as it did (<= 255 characters)."""
+        return json.dumps(answer, separators=(",", ":"))
+
+    def replayed(self, remembered: str) -> Answer:
+        status, body = json.loads(remembered)
+        return status, body
+
+    def context(self, now: datetime) -> Context:
+        """One instant for the whole request: its signature's age, its replay window, its work."""
+        return Context(system_actor(self._workspace_id, self.sender), now, self._deps.config)
 
     def _handle(self, body: bytes, headers: Mapping[str, str]) -> Answer:
         if self._secret is None:
             return 503, {"error": "webhooks are off: set LEADBOT_WEBHOOK_SECRET"}
         if len(body) > MAX_BODY:
             return 413, {"error": f"body too large: at most {MAX_BODY} bytes"}
-        if not signature_ok(self._secret, body, header(headers, SIGNATURE_HEADER)):
-            log.warning("%s webhook refused: bad or missing %s", self.what, SIGNATURE_HEADER)
-            return 401, {"error": f"bad signature: {HOW_TO_SIGN}"}
+        now = self._deps.clock()
         try:
-            return self.accept(json_body(body))
+            scheme = verify(self._secret, body, headers, now)
+        except Refused as refused:
+            log.warning("%s webhook refused: %s", self.what, refused.reason)
+            return 401, {"error": str(refused)}
+        if scheme is Scheme.LEGACY:
+            log.warning(
+                "%s webhook signed the deprecated way (%s: sha256= over the body alone, replayable), "
+                "taken until %s: sign with X-Leadbot-Timestamp and v1= (see the README)",
+                self.what,
+                SIGNATURE_HEADER,
+                LEGACY_ENDS,
+            )
+        return self._once(body, now)
+
+    def _once(self, body: bytes, now: datetime) -> Answer:
+        """The work for the first of identical requests in the window; the others are answered
+        from it. A refusal or a failure forgets the request, so that a fixed resend is taken."""
+        key = key_of(self.what, body)
+        earlier = claim(self._deps.uow_factory, self._workspace_id, key, now)
+        if earlier == "":
+            return 409, {"error": IN_HAND}
+        if earlier is not None:
+            log.info(
+                "%s webhook: a replay of a request accepted in the last %s; nothing done",
+                self.what,
+                REPLAY_WINDOW,
+            )
+            return self.replayed(earlier)
+        answer: Answer | None = None
+        try:
+            answer = self._parse_and_accept(body, now)
+        finally:
+            if answer is not None and 200 <= answer[0] < 300:
+                settle(self._deps.uow_factory, self._workspace_id, key, self.remember(answer))
+            else:
+                release(self._deps.uow_factory, self._workspace_id, key)
+        return answer
+
+    def _parse_and_accept(self, body: bytes, now: datetime) -> Answer:
+        try:
+            return self.accept(json_body(body), self.context(now))
         except BadRequest as exc:
             return 400, {"error": str(exc)}
         except InvalidFields as exc:
@@ -152,25 +206,13 @@ class WebhookEndpoint(SignedWebhook):
     """`POST /webhooks/leads`: a web form's lead, captured through the same handler as
     every other channel."""
 
-    def accept(self, data: Any) -> Answer:
-        return answer(self._capture(parse_lead(json_object(data))))
+    def accept(self, data: Any, ctx: Context) -> Answer:
+        return answer(self._capture(parse_lead(json_object(data)), ctx))
 
-    def _capture(self, command: AddLead) -> LeadCaptured:
-        result = self._deps.dispatch(command, self.context())
+    def _capture(self, command: AddLead, ctx: Context) -> LeadCaptured:
+        result = self._deps.dispatch(command, ctx)
         assert isinstance(result, LeadCaptured)  # AddLead's handler answers nothing else
         return result
-
-
-def signature_ok(secret: bytes, body: bytes, given: str) -> bool:
-    """HMAC-SHA256 of the raw body, compared in constant time so timing reveals nothing."""
-    expected = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
-    # Bytes, not str: compare_digest refuses non-ASCII str, and a header may hold anything.
-    return hmac.compare_digest(expected.encode(), given.strip().lower().encode("utf-8", "replace"))
-
-
-def header(headers: Mapping[str, str], name: str) -> str:
-    """HTTP header names are case-insensitive."""
-    return next((value for key, value in headers.items() if key.lower() == name.lower()), "")
 
 
 def json_body(body: bytes) -> Any:

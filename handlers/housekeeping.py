@@ -2,6 +2,8 @@
 
 from datetime import datetime, timedelta
 
+from handlers.replays import PREFIX as WEBHOOK_KEYS
+from handlers.replays import REPLAY_WINDOW
 from store.unit_of_work import UowFactory
 
 # Slack retries within minutes and a double click within seconds; a week is ample.
@@ -16,6 +18,8 @@ def prune(now: datetime, uow_factory: UowFactory) -> int:
     """One transaction; returns how many rows went."""
     with uow_factory() as uow:
         gone = uow.requests.prune(now - REQUEST_KEYS_KEPT)
+        # one a webhook request: at a busy form's pace a week of them would be millions of rows
+        gone += uow.requests.prune(now - REPLAY_WINDOW, prefix=WEBHOOK_KEYS)
         gone += uow.outbox.prune_sent(now - SENT_MESSAGES_KEPT)
         gone += uow.outbox.prune_pacing(now - PACING_KEPT)
         uow.commit()

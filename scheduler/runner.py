@@ -10,6 +10,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from domain.pacing import SPACING
 from handlers.housekeeping import prune
+from scheduler.heartbeat import Heartbeat
 from scheduler.jobs import Jobs, run_sweep, send_as_due
 
 log = logging.getLogger(__name__)
@@ -27,11 +28,16 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def build_scheduler(jobs: Jobs, every_seconds: float = 10) -> BackgroundScheduler:
+def build_scheduler(
+    jobs: Jobs, every_seconds: float = 10, heartbeat: Heartbeat | None = None
+) -> BackgroundScheduler:
+    """`heartbeat` hears of every sweep that finished (GET /readyz: is the scheduler lagging?)."""
     scheduler = BackgroundScheduler(timezone=UTC, job_defaults=JOB_DEFAULTS)
+    beats = heartbeat or Heartbeat()
 
     def sweep() -> None:
         run_sweep(utc_now(), jobs, utc_now)
+        beats.beat(utc_now())
 
     def paced() -> None:
         send_as_due(jobs, utc_now, PACE_BUSY)
@@ -79,6 +85,10 @@ class Worker:
 
     def kick(self) -> None:
         self._kicked.set()
+
+    def running(self) -> bool:
+        """Started and not yet stopped or dead."""
+        return self._thread.is_alive()
 
     def _loop(self) -> None:
         while not self._stopping.is_set():

@@ -107,15 +107,31 @@ class RequestKeys:
             .values(result=result)
         )
 
+    def forget_if_older(self, team_id: str, key: str, before: datetime, pending_before: datetime) -> None:
+        """Let a key be claimed afresh: it was settled before `before`, or claimed before
+        `pending_before` and never settled (its holder died mid-request)."""
+        stale = sa.or_(
+            RequestKeyRow.created_at < before,
+            sa.and_(RequestKeyRow.result == "", RequestKeyRow.created_at < pending_before),
+        )
+        self._s.execute(
+            sa.delete(RequestKeyRow).where(RequestKeyRow.team_id == team_id, RequestKeyRow.key == key, stale)
+        )
+
     def forget(self, team_id: str, key: str) -> None:
-        """The work the key stood for is over (an import's checkpoint once it finished)."""
+        """The work the key stood for is over (an import's checkpoint once it finished), or
+        did not happen (a webhook request refused): the next request may do it."""
         self._s.execute(
             sa.delete(RequestKeyRow).where(RequestKeyRow.team_id == team_id, RequestKeyRow.key == key)
         )
 
-    def prune(self, before: datetime) -> int:
-        """Forget keys older than any retry or double click can be."""
-        done = self._s.execute(sa.delete(RequestKeyRow).where(RequestKeyRow.created_at < before))
+    def prune(self, before: datetime, prefix: str = "") -> int:
+        """Forget keys older than any retry or double click can be (those starting with
+        `prefix`: a kind of key that serves a shorter while)."""
+        query = sa.delete(RequestKeyRow).where(RequestKeyRow.created_at < before)
+        if prefix:
+            query = query.where(RequestKeyRow.key.startswith(prefix, autoescape=True))
+        done = self._s.execute(query)
         return int(done.rowcount)  # type: ignore[attr-defined]
 
     def result_of(self, team_id: str, key: str) -> str | None:

@@ -158,6 +158,13 @@ def health(server) -> int:
     return connection.getresponse().status
 
 
+def ready(server) -> tuple[int, dict]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+    connection.request("GET", "/readyz")
+    answer = connection.getresponse()
+    return answer.status, json.loads(answer.read())
+
+
 def test_over_http_the_webhook_and_healthz_say_503_within_slacks_time_then_recover(proxied, proxy):
     server = start(proxied)
     try:
@@ -168,6 +175,9 @@ def test_over_http_the_webhook_and_healthz_say_503_within_slacks_time_then_recov
         assert (status, took < SLACKS_TIME) == (503, True) and "retry later" in answer["error"]
         status, took = timed(lambda: health(server))
         assert (status, took < SLACKS_TIME) == (503, True)
+        (status, body), took = timed(lambda: ready(server))
+        assert (status, took < SLACKS_TIME) == (503, True)
+        assert "database" in body["failing"] and body["checks"]["database"] == "not answering"
 
         proxy.flowing.set()
         assert send(server, {"name": "Fox Mulder", "email": "fox@fbi.gov"})[0] == 201
