@@ -25,6 +25,13 @@ class ActionId(StrEnum):
     PRIVACY_CANCEL = "privacy.cancel"
 
 
+class ListAction(StrEnum):
+    """`/lead list` paging; the value is a ListPageValue."""
+
+    PREVIOUS = "lead.list.previous"
+    NEXT = "lead.list.next"
+
+
 class BlockId(StrEnum):
     CARD_ACTIONS = "lead.card.actions"
     REMINDER_ACTIONS = "reminder.actions"
@@ -33,6 +40,7 @@ class BlockId(StrEnum):
     MERGE_CONFIRM_ACTIONS = "lead.merge.confirm"
     MERGED_AWAY_ACTIONS = "lead.merged_away.actions"
     PRIVACY_CONFIRM_ACTIONS = "privacy.erase.confirm"
+    LIST_PAGES = "lead.list.pages"
     FORM_DUPLICATE = "lead.form.duplicate"  # the likely-duplicate warning inside the capture form
 
 
@@ -163,6 +171,27 @@ class SnoozeValue:
     def decode(cls, value: str) -> Self:
         number, _, text = value.partition(":")
         return cls(int(number), text)
+
+
+@dataclass(frozen=True, slots=True)
+class ListPageValue:
+    """A page of `/lead list`, the saved list's name if it was one, and the filter as typed
+    (sort included): `2::status:new owner:none`, `2:hot-emea:country:EMEA`. The filter rides
+    in the value, read again on the click, so paging needs no state; the grammar keeps a
+    filter short enough (bot/grammar/lists.MAX_FILTER_TEXT) and a name free of colons."""
+
+    page: int
+    filter_text: str
+    saved: str = ""
+
+    def encode(self) -> str:
+        return f"{self.page}:{self.saved}:{self.filter_text}"
+
+    @classmethod
+    def decode(cls, value: str) -> Self:
+        page, _, rest = value.partition(":")
+        saved, _, text = rest.partition(":")
+        return cls(int(page), text, saved)
 
 
 class ReminderValue(_Number):

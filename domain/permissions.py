@@ -68,6 +68,27 @@ def require(actor: Actor, action: Action, lead: Lead | None = None) -> None:
         )
 
 
+@dataclass(slots=True, frozen=True)
+class Visibility:
+    """Which leads of the workspace an actor may see, as `can(actor, VIEW, lead)` decides one
+    by one, stated once for a query over many: every lead (`everything`), the leads of
+    `teams`, and the actor's own plus the unassigned ones of `pool_teams`."""
+
+    everything: bool = False
+    teams: tuple[str, ...] = ()
+    owner: str | None = None
+    pool_teams: tuple[str, ...] = ()
+
+
+def visibility(actor: Actor) -> Visibility:
+    """The rule of `can` for VIEW, for lists: a test holds the two together."""
+    if actor.role is Role.ADMIN:
+        return Visibility(everything=True)
+    if actor.role is Role.MANAGER:
+        return Visibility(teams=actor.sales_teams)
+    return Visibility(owner=actor.user_id, pool_teams=actor.sales_teams)
+
+
 # --- follow-ups ------------------------------------------------------------------------
 
 

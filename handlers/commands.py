@@ -10,6 +10,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from domain.activity import MAX_ACTIVITY_TEXT, ActivityKind
 from domain.assignment import Decision
 from domain.closing import MAX_DEAL_VALUE, MAX_NOTE
+from domain.lead_filter import LeadFilter
 from domain.lifecycle import LeadStatus
 from domain.report import DEFAULT_DAYS, MAX_DAYS
 from domain.scoring_config import WEBHOOK_KINDS, EngagementKind
@@ -52,6 +53,21 @@ class ShowLead(Command):
 class FindLeads(Command):
     query: str = Field(min_length=1, max_length=200)
     limit: int = Field(default=10, gt=0, le=50)
+
+
+class ListLeads(Command):
+    """`/lead list [filters] [sort:...]`: one page of the leads the filter matches."""
+
+    filter: LeadFilter = LeadFilter()
+    page: int = Field(default=1, gt=0, le=100_000)
+    saved: str | None = Field(default=None, max_length=40)  # `/lead list <name>`: that saved filter
+
+
+class SaveList(Command):
+    """`/lead list save <name> <filters>`: the person's own named filter (one name, one filter)."""
+
+    name: str = Field(min_length=1, max_length=40)
+    filter: LeadFilter
 
 
 class MyLeads(Command):

@@ -1,17 +1,22 @@
 """Reading leads: one lead in full, a fuzzy search, and a rep's own list."""
 
+from domain.errors import InvalidInput
 from domain.lead import Lead
+from domain.lead_filter import Sort
 from domain.lifecycle import OPEN_STATUSES, LeadStatus
-from domain.permissions import Action, can
+from domain.normalize import looks_like_phone, normalize_phone
+from domain.permissions import Action, visibility
 from domain.search import rank
 from handlers.commands import FindLeads, MyLeads, ShowLead
 from handlers.context import Context, load_lead
 from handlers.cycles import contact_of
 from handlers.predictive import conversion_chance
 from handlers.results import LeadDetails, LeadList, LeadMergedAway, LeadView
+from store.lead_lists import ListQuery
 from store.unit_of_work import SqlUnitOfWork
 
 TIMELINE_LENGTH = 10
+FIND_HINT = "No lead matches. Try part of a name, a company, an email, `@domain.com` or a phone number."
 
 
 def show_lead(cmd: ShowLead, uow: SqlUnitOfWork, ctx: Context) -> LeadDetails | LeadMergedAway:
@@ -39,17 +44,40 @@ def where_it_went(uow: SqlUnitOfWork, lead: Lead) -> LeadMergedAway:
 
 
 def find_leads(cmd: FindLeads, uow: SqlUnitOfWork, ctx: Context) -> LeadList:
-    """Best match first over name, company and email; only leads the actor may see."""
+    """A phone number (any format) finds the leads with that number, `@acme.com` those with
+    an address there; anything else is a fuzzy search over name, company and email, best
+    match first. Only leads the actor may see, and how many more match than are shown."""
+    exact = exact_query(cmd.query, ctx)
     with uow:
-        corpus = uow.leads.search_corpus(ctx.actor.team_id)
-        ranked = rank(cmd.query, corpus, limit=cmd.limit * 3)
-        leads = uow.leads.by_numbers(ctx.actor.team_id, [number for number, _ in ranked])
-    visible = [LeadView.of(lead) for lead in leads if can(ctx.actor, Action.VIEW, lead)]
+        if exact is not None:
+            found = uow.lead_lists.page(ctx.actor.team_id, exact, 0, cmd.limit)
+            leads, total = found.leads, found.total
+        else:
+            corpus = uow.lead_lists.search_corpus(ctx.actor.team_id, visibility(ctx.actor))
+            ranked = [number for number, _ in rank(cmd.query, corpus, limit=len(corpus))]
+            leads, total = uow.leads.by_numbers(ctx.actor.team_id, ranked[: cmd.limit]), len(ranked)
     return LeadList(
         title=f"Leads matching “{cmd.query}”",
-        leads=tuple(visible[: cmd.limit]),
-        empty_hint="No lead matches. Try part of a name, a company or an email.",
+        leads=tuple(LeadView.of(lead) for lead in leads),
+        empty_hint=FIND_HINT,
+        more=total - len(leads),
     )
+
+
+def exact_query(text: str, ctx: Context) -> ListQuery | None:
+    """A search that is an exact match, newest first: a phone number normalised as leads'
+    numbers are, or an email domain. None: search fuzzily."""
+    scope = visibility(ctx.actor)
+    words = text.strip()
+    if words.startswith("@") and "." in words and " " not in words:
+        return ListQuery(scope, email_domain=words[1:].lower(), sort=Sort.CREATED)
+    if looks_like_phone(words):
+        try:
+            phone = normalize_phone(words, ctx.config.default_region)
+        except InvalidInput:
+            return None
+        return ListQuery(scope, phone=phone, sort=Sort.CREATED)
+    return None
 
 
 def my_leads(cmd: MyLeads, uow: SqlUnitOfWork, ctx: Context) -> LeadList:

@@ -33,6 +33,7 @@ from handlers.commands import (
     FindLeads,
     KeepBoth,
     LinkReturning,
+    ListLeads,
     ListTasks,
     LogActivity,
     LogReminderCall,
@@ -44,6 +45,7 @@ from handlers.commands import (
     RecordEngagement,
     ReopenLead,
     RouteLead,
+    SaveList,
     SetAway,
     SetProbability,
     SetReminder,
@@ -59,6 +61,7 @@ from handlers.engagement import record_engagement
 from handlers.explain import explain_score
 from handlers.followups import complete_reminder, log_reminder_call, snooze_reminder
 from handlers.import_summary import summarise_import
+from handlers.lists import list_leads, save_list
 from handlers.lookup import find_leads, my_leads, show_lead
 from handlers.merge import keep_both, merge_leads, undo_merge
 from handlers.nurture import enroll_lead, stop_nurture
@@ -94,6 +97,8 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     ShowLead: show_lead,
     FindLeads: find_leads,
     MyLeads: my_leads,
+    ListLeads: list_leads,
+    SaveList: save_list,
     AddNote: add_note,
     LogActivity: log_activity,
     SetReminder: set_reminder,
@@ -131,7 +136,7 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
 # Commands that only read: their transactions take no write lock (store/engine.reading_only),
 # so a person looking at a lead never waits behind an import, nor a report behind anyone.
 QUERIES: frozenset[type[Command]] = frozenset(
-    {ShowLead, FindLeads, MyLeads, ListTasks, OpenQualification, ExplainScore, ShowReport}
+    {ShowLead, FindLeads, MyLeads, ListLeads, ListTasks, OpenQualification, ExplainScore, ShowReport}
 )
 
 # What happens after X: read here. Handlers run in this order, each in its own unit of work.

@@ -7,6 +7,7 @@ from decimal import Decimal
 from domain.activity import Activity
 from domain.assignment import Assignment, Decision
 from domain.lead import Lead
+from domain.lead_filter import LeadFilter
 from domain.merging import Difference
 from domain.predictive import MIN_HISTORY, Factor
 from domain.qualification import Qualification
@@ -133,6 +134,31 @@ class LeadList:
     title: str
     leads: tuple[LeadView, ...]
     empty_hint: str
+    more: int = 0  # matches beyond those listed (a search shows the best few)
+
+
+@dataclass(frozen=True, slots=True)
+class LeadPage:
+    """One page of `/lead list`: the filter it shows (to say, and to page on), how many leads
+    match in all, and this page's."""
+
+    filter: LeadFilter
+    page: int
+    page_size: int
+    total: int
+    leads: tuple[LeadView, ...]
+    saved: str | None = None  # the saved list's name, when it was asked for by name
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass(frozen=True, slots=True)
+class ListSaved:
+    name: str
+    filter: LeadFilter
+    new: bool  # False: it replaced a list of that name
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,6 +378,8 @@ Result = (
     LeadCaptured
     | LeadDetails
     | LeadList
+    | LeadPage
+    | ListSaved
     | ActivityAdded
     | ReminderSet
     | LeadsMerged

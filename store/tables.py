@@ -69,6 +69,9 @@ class LeadRow(Base):
         # The predictive score's sweep counts closed leads per workspace every few seconds:
         # from this index alone, without reading the table.
         sa.Index(None, "status", "team_id", "closed_at"),
+        # `/lead list` for a manager (their teams) or with team:, hottest first: the team's
+        # leads off the index instead of the workspace's (bench/list_page.py).
+        sa.Index(None, "team_id", "sales_team", "score"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(TeamId)
@@ -359,6 +362,17 @@ class RoutingTurnRow(Base):
     user_id: Mapped[str] = mapped_column(UserId, primary_key=True)
     turns: Mapped[int] = mapped_column(sa.Integer, default=0)
     last_turn: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+class SavedListRow(Base):
+    """`/lead list save <name> <filters>`: a person's named filter, as key:value pairs."""
+
+    __tablename__ = "saved_lists"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    user_id: Mapped[str] = mapped_column(UserId, primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    pairs: Mapped[list[list[str]]] = mapped_column(sa.JSON)  # [["status", "new"], ...]
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class RepAbsenceRow(Base):

@@ -13,6 +13,7 @@ from store.contacts import ContactRepository
 from store.deferred import DeferredCommands
 from store.dm_channels import DmChannelRepository
 from store.engagement import EngagementRepository
+from store.lead_lists import LeadListRepository
 from store.leads import LeadRepository
 from store.merges import MergeRepository
 from store.outbox import OutboxRepository
@@ -21,6 +22,7 @@ from store.qualifications import QualificationRepository
 from store.reminders import ReminderRepository
 from store.repositories import ActivityRepository, AuditLog, RequestKeys
 from store.routing import RoutingRepository
+from store.saved_lists import SavedLists
 from store.scores import ScoreRepository
 from store.sla import SlaRepository
 
@@ -32,6 +34,8 @@ CONFLICT_MESSAGE = (
 
 class SqlUnitOfWork:
     leads: LeadRepository
+    lead_lists: LeadListRepository
+    saved_lists: SavedLists
     activities: ActivityRepository
     reminders: ReminderRepository
     outbox: OutboxRepository
@@ -71,6 +75,8 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         session = self._session = self._factory()
         self.leads = LeadRepository(session)
+        self.lead_lists = LeadListRepository(session)
+        self.saved_lists = SavedLists(session)
         self.activities = ActivityRepository(session)
         self.reminders = ReminderRepository(session)
         self.outbox = OutboxRepository(session)

@@ -27,8 +27,9 @@ def list_blocks(result: LeadList) -> list[dict[str, Any]]:
     rows = [[_row(lead).to_dict()] for lead in result.leads[:PAGE]]
     shown = rows_that_fit(rows, Room().less([*head, _more(len(result.leads))]))
     blocks = head + [row[0] for row in rows[:shown]]
-    if len(result.leads) > shown:
-        blocks.append(_more(len(result.leads) - shown))
+    hidden = len(result.leads) - shown + result.more
+    if hidden:
+        blocks.append(_more(hidden))
     return blocks
 
 

@@ -13,6 +13,7 @@ from bot.blocks.capture import (
 from bot.blocks.closing import closed_message, qualified_message
 from bot.blocks.followups import local_when
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
+from bot.blocks.lead_pages import page_message, saved_message
 from bot.blocks.lists import list_blocks
 from bot.blocks.merges import confirm_merge_message, merged_away_message
 from bot.blocks.nurture import nurture_message
@@ -34,8 +35,10 @@ from handlers.results import (
     LeadDetails,
     LeadList,
     LeadMergedAway,
+    LeadPage,
     LeadQualified,
     LeadsMerged,
+    ListSaved,
     MergeToConfirm,
     MergeUndone,
     NurtureChanged,
@@ -66,6 +69,8 @@ render.register(LeadMergedAway, merged_away_message)
 render.register(LeadQualified, qualified_message)
 render.register(LeadClosed, closed_message)
 render.register(PipelineReport, report_message)
+render.register(LeadPage, page_message)
+render.register(ListSaved, saved_message)
 
 
 @render.register
@@ -77,7 +82,8 @@ def _(result: LeadDetails) -> SlackMessage:
 
 @render.register
 def _(result: LeadList) -> SlackMessage:
-    text = f"{escape(result.title)}: {len(result.leads)} found"
+    found = f"{len(result.leads)} of {len(result.leads) + result.more}" if result.more else len(result.leads)
+    text = f"{escape(result.title)}: {found} found"
     return SlackMessage(text=text, blocks=list_blocks(result))
 
 

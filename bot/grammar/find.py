@@ -16,9 +16,9 @@ AREA = Area(
         ),
         SubcommandSpec(
             "find",
-            "Search leads by name, company or email",
+            "Search leads by name, company or email, by phone (any format) or by email domain",
             (Arg("words", Text(as_typed=False), field="query", what="what to look for", example="acme"),),
-            ("/lead find scully", "/lead find acme.com"),
+            ("/lead find scully", "/lead find acme.com", "/lead find @acme.com", "/lead find +49 30 901820"),
             makes(FindLeads),
         ),
         SubcommandSpec(

@@ -10,6 +10,7 @@ from bot.listeners import (
     events,
     followups,
     import_upload,
+    lists,
     outsiders,
     privacy,
     qualify,
@@ -27,6 +28,7 @@ def register(app: App, deps: Deps, home: Home) -> None:
     import_upload.register(app, deps)
     privacy.register(app, deps)  # personal data: /lead privacy, admins only
     actions.register(app, deps)
+    lists.register(app, deps)  # Previous / Next of /lead list
     followups.register(app, deps)
     shortcuts.register(app, deps)
     views.register(app, deps)

@@ -11,12 +11,14 @@ from domain.permissions import (
     Action,
     Actor,
     Role,
+    Visibility,
     can,
     can_see_team_report,
     can_undo_merge,
     require,
     require_merge_undoer,
     require_team_report,
+    visibility,
 )
 
 HOME, ELSEWHERE = "T1", "T2"
@@ -148,3 +150,31 @@ def test_a_merge_is_undone_by_whoever_made_it_a_manager_of_the_team_or_an_admin(
     assert not can_undo_merge(mia, ANN, merged, make_lead(number=1, sales_team="emea"))  # not all hers
     with pytest.raises(PermissionDenied, match="Only the person who merged L-2 into L-1"):
         require_merge_undoer(ben, ANN, merged, kept)
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+def _sees(scope: Visibility, lead: Lead) -> bool:
+    """What the store's query says of one lead (store/lead_lists._visible), in Python."""
+    if scope.everything:
+        return True
+    if scope.owner is None:
+        return lead.sales_team in scope.teams
+    return lead.owner_id == scope.owner or (lead.owner_id is None and lead.sales_team in scope.pool_teams)
+
+
+@pytest.mark.parametrize("actor", [ann, ben, mia, ada, emea_manager, emea_rep])
+@pytest.mark.parametrize(
+    "lead",
+    [
+        make_lead(),
+        make_lead(owner_id=None),
+        make_lead(owner_id=BEN),
+        make_lead(owner_id=None, sales_team="emea"),
+        make_lead(owner_id="UOTHER", sales_team="emea"),
+        make_lead(owner_id=None, sales_team=None),
+    ],
+)
+def test_a_lists_visibility_is_the_rule_of_view(actor: Actor, lead: Lead) -> None:
+    assert _sees(visibility(actor), lead) is can(actor, Action.VIEW, lead)

@@ -132,6 +132,41 @@ def test_find_puts_the_best_match_first_and_respects_the_limit(uow_factory: UowF
     assert [lead.name for lead in result.leads] == ["Dana Scully"]
 
 
+def test_find_says_how_many_more_match_than_it_shows(uow_factory: UowFactory, ann: Context) -> None:
+    for n in range(12):
+        capture(uow_factory, ann, f"Globex Person{n}", f"p{n}@globex.com")
+
+    result = find_leads(FindLeads(query="globex", limit=10), uow_factory(), ann)
+
+    assert (len(result.leads), result.more) == (10, 2)
+
+
+def test_find_by_phone_in_any_format(uow_factory: UowFactory, ann: Context) -> None:
+    add_lead(AddLead(name="Dana Scully", phone="+49 30 901820"), uow_factory(), ann)
+    add_lead(AddLead(name="Fox Mulder", phone="+1 202 555 0143"), uow_factory(), ann)
+
+    for typed in ("+4930901820", "+49 (30) 901-820", "+49.30.901820"):
+        assert [lead.name for lead in find_leads(FindLeads(query=typed), uow_factory(), ann).leads] == [
+            "Dana Scully"
+        ]
+    assert [
+        lead.name for lead in find_leads(FindLeads(query="(202) 555-0143"), uow_factory(), ann).leads
+    ] == ["Fox Mulder"]
+
+
+def test_find_by_email_domain_newest_first_and_only_visible(
+    uow_factory: UowFactory, ann: Context, ben: Context
+) -> None:
+    capture(uow_factory, ann, "Old Acme", "old@acme.com")
+    capture(uow_factory, ann, "New Acme", "new@ACME.com")
+    capture(uow_factory, ann, "Not Acme", "x@notacme.com")
+    capture(uow_factory, ben, "Bens Acme", "ben@acme.com")
+
+    result = find_leads(FindLeads(query="@acme.com"), uow_factory(), ann)
+
+    assert [lead.name for lead in result.leads] == ["New Acme", "Old Acme"] and result.more == 0
+
+
 def test_find_with_no_match_says_how_to_search(uow_factory: UowFactory, ann: Context) -> None:
     capture(uow_factory, ann, "Dana Scully")
 

@@ -1,0 +1,150 @@
+"""`/lead list` pages at 100k leads on SQLite (or PostgreSQL with --url).
+
+# A fresh database, migrated to head, gets 100k leads over 10 teams and 50 reps (a fifth
+# unassigned), with sources, countries, scores 0-100, creation over the last year, a note,
+# call or system line on a third of them, and a score stage on a quarter. The timed call is
+# handlers.lists.list_leads, the function `/lead list` dispatches to, for a few typical
+# filters as a manager, a rep and an admin: the first page and a page deep in the list.
+#
+#   .venv/bin/python -m bench.list_page [--leads 100000] [--runs 30] [--url postgresql+psycopg://...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bot.database import open_database
+from bot.grammar.lists import read_filter
+from domain.config import LeadbotConfig, SalesTeam
+from domain.routing_config import Routing
+from handlers.commands import ListLeads
+from handlers.context import Context
+from handlers.lists import list_leads
+from store.tables import ActivityRow, LeadRow, LeadScoreRow
+from store.unit_of_work import UowFactory
+
+NOW = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
+TEAM = "T0BENCH"
+TEAMS = [f"t{i}" for i in range(10)]
+REPS = [f"U0REP{i:03}" for i in range(50)]
+SOURCES = ["web form", "trade fair", "referral", "partner", "webinar", "cold call"]
+COUNTRIES = ["DE", "Germany", "FR", "GB", "US", "United States", "ES", "IT", "BR", "JP"]
+CHUNK = 20_000
+CASES = [  # (who, filter, page)
+    ("manager", "source:webinar score:>40", 1),
+    ("manager", "source:webinar score:>40", 5),
+    ("manager", "owner:none source:webinar country:EMEA score:>40", 1),
+    ("rep", "status:new,contacted stale:>14d", 1),
+    ("admin", "source:webinar score:>40", 1),
+    ("admin", "country:EMEA created:>30d sort:created", 1),
+    ("admin", "stale:>14d sort:stale", 1),
+    ("admin", "stage:mql,sql team:t3", 1),
+]
+
+
+def config() -> LeadbotConfig:
+    teams = tuple(
+        SalesTeam(
+            key=key,
+            name=key,
+            channel=f"C0{key.upper()}",
+            managers=(f"U0MGR{i}",),
+            members=tuple(REPS[i * 5 : i * 5 + 5]),
+        )
+        for i, key in enumerate(TEAMS)
+    )
+    return LeadbotConfig(
+        teams=teams, admins=("U0ADMIN",), routing=Routing(regions={"EMEA": ("DE", "FR", "GB", "ES", "IT")})
+    )
+
+
+def seed(engine: sa.Engine, count: int, rng: random.Random) -> None:
+    leads = []
+    for n in range(1, count + 1):
+        team = rng.randrange(10)
+        owner = None if rng.random() < 0.2 else REPS[team * 5 + rng.randrange(5)]
+        created = NOW - timedelta(days=rng.uniform(0, 365))
+        leads.append(
+            {
+                "team_id": TEAM,
+                "number": n,
+                "name": f"Person {n}",
+                "email": f"p{n}@x.example",
+                "status": rng.choice(["new", "contacted", "nurturing", "qualified", "lost"]),
+                "source": rng.choice(SOURCES),
+                "country": rng.choice(COUNTRIES),
+                "score": rng.randrange(101),
+                "owner_id": owner,
+                "sales_team": TEAMS[team],
+                "search_text": "",
+                "cycle": 1,
+                "created_by": "U0BENCH",
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+    with engine.begin() as connection:
+        for start in range(0, count, CHUNK):
+            connection.execute(sa.insert(LeadRow), leads[start : start + CHUNK])
+        ids = list(connection.execute(sa.select(LeadRow.id).order_by(LeadRow.id)).scalars())
+        touched = rng.sample(ids, len(ids) // 3)
+        acts = [
+            {
+                "team_id": TEAM,
+                "lead_id": i,
+                "kind": rng.choice(["note", "call", "system"]),
+                "body": "x",
+                "actor_id": "U0BENCH",
+                "created_at": NOW - timedelta(days=rng.uniform(0, 60)),
+            }
+            for i in touched
+        ]
+        for start in range(0, len(acts), CHUNK):
+            connection.execute(sa.insert(ActivityRow), acts[start : start + CHUNK])
+        staged = [
+            {"lead_id": i, "team_id": TEAM, "stage": rng.choice(["mql", "sql"])}
+            for i in rng.sample(ids, len(ids) // 4)
+        ]
+        connection.execute(sa.insert(LeadScoreRow), staged)
+
+
+def timed(uow_factory: UowFactory, ctx: Context, text: str, page: int, runs: int) -> tuple[float, float, int]:
+    cmd = ListLeads(filter=read_filter(text.split()), page=page)
+    times, total = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        total = list_leads(cmd, uow_factory(), ctx).total
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))], total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--leads", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--url", default="")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        engine, uow_factory = open_database(args.url or f"sqlite:///{Path(folder) / 'bench.db'}")
+        seed(engine, args.leads, random.Random(7))
+        cfg = config()
+        who = {"manager": "U0MGR3", "rep": REPS[17], "admin": "U0ADMIN"}
+        print(f"{args.leads} leads, {engine.dialect.name}; ms over {args.runs} runs")
+        for role, text, page in CASES:
+            ctx = Context(cfg.actor(TEAM, who[role]), NOW, cfg)
+            p50, p99, total = timed(uow_factory, ctx, text, page, args.runs)
+            print(f"{role:8} {text:55} page {page}: p50 {p50:6.1f}  p99 {p99:6.1f}  ({total} match)")
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

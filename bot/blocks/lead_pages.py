@@ -1,0 +1,91 @@
+"""A page of `/lead list`: a line saying how many leads match which filter, up to 20 rows with
+Show, and Previous / Next buttons that carry the filter."""
+
+from typing import Any
+
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
+
+from bot.blocks.fit import Room, rows_that_fit
+from bot.blocks.text import SlackMessage, safe, user
+from bot.ids import ActionId, BlockId, LeadValue, ListAction, ListPageValue
+from domain.lead_filter import LeadFilter, Owner, Sort
+from handlers.results import LeadPage, LeadView, ListSaved
+
+ORDER = {Sort.SCORE: "hottest first", Sort.CREATED: "newest first", Sort.STALE: "longest untouched first"}
+Block = dict[str, Any]
+ROW_NAME, ROW_COMPANY = 120, 80
+
+
+def page_message(result: LeadPage) -> SlackMessage:
+    summary = _summary(result)
+    head = [_section(summary)]
+    pager = _pager(result)
+    rows = [[_row(lead)] for lead in result.leads]
+    shown = rows_that_fit(rows, Room().less([*head, *pager, _section("…")]))
+    blocks = head + [row[0] for row in rows[:shown]]
+    if shown < len(rows):
+        blocks.append(_section(f"…{len(rows) - shown} more on this page do not fit: narrow the filter."))
+    return SlackMessage(text=summary, blocks=blocks + pager)
+
+
+def _summary(result: LeadPage) -> str:
+    described = described_filter(result.filter) or "no filter"
+    if result.saved:
+        described = f"your list *{safe(result.saved, 40)}* ({described})"
+    if not result.total:
+        return f"No lead you can see matches {described}. Loosen the filter, or `/lead help list`."
+    noun = "lead matches" if result.total == 1 else "leads match"
+    where = f"page {result.page} of {result.pages}, " if result.pages > 1 else ""
+    first = (result.page - 1) * result.page_size
+    span = f"{first + 1}–{first + len(result.leads)}" if result.leads else "none on this page"
+    return f"*{result.total}* {noun} {described} ({where}{span}, {ORDER[result.filter.sort]})"
+
+
+def saved_message(result: ListSaved) -> SlackMessage:
+    verb = "Saved" if result.new else "Replaced"
+    filter_text = safe(result.filter.text(), 1600)
+    text = (
+        f"{verb} your list *{safe(result.name, 40)}*: `{filter_text}`. `/lead list {result.name}` shows it."
+    )
+    return SlackMessage(text=text, blocks=[_section(text)])
+
+
+def described_filter(wanted: LeadFilter) -> str:
+    """Each `key:value` as code, people as mentions (Slack shows their names)."""
+    parts = []
+    for key, value in wanted.pairs():
+        if key == "owner":
+            people = [v if v in tuple(Owner) else user(v.removeprefix("@")) for v in value.split(",")]
+            parts.append(f"owner: {', '.join(people)}")
+        else:
+            parts.append(f"`{safe(f'{key}:{value}', 400)}`")
+    return " ".join(parts)
+
+
+def _row(lead: LeadView) -> Block:
+    """Name and company cut short, so twenty rows always fit one message (about 400
+    characters a row at most) and paging never skips a lead."""
+    owner = user(lead.owner_id) if lead.owner_id else "unassigned"
+    team = f" · {safe(lead.sales_team, 64)}" if lead.sales_team else ""
+    company = f" · {safe(lead.company, ROW_COMPANY)}" if lead.company else ""
+    line = f"*{lead.ref}* {safe(lead.name, ROW_NAME)}{company}"
+    text = f"{line}\n{lead.status} · score {lead.score} · {owner}{team}"
+    show = ButtonElement(text="Show", action_id=ActionId.SHOW, value=LeadValue(lead.number).encode())
+    return dict(SectionBlock(text=MarkdownTextObject(text=text), accessory=show).to_dict())
+
+
+def _pager(result: LeadPage) -> list[Block]:
+    """Previous / Next where there is a page that way; nothing when all fit on one."""
+    text = result.filter.text()
+    buttons = []
+    if result.page > 1:
+        value = ListPageValue(min(result.page - 1, result.pages), text, result.saved or "").encode()
+        buttons.append(ButtonElement(text="Previous", action_id=ListAction.PREVIOUS, value=value))
+    if result.page < result.pages:
+        value = ListPageValue(result.page + 1, text, result.saved or "").encode()
+        buttons.append(ButtonElement(text="Next", action_id=ListAction.NEXT, value=value))
+    return [dict(ActionsBlock(block_id=BlockId.LIST_PAGES, elements=buttons).to_dict())] if buttons else []
+
+
+def _section(text: str) -> Block:
+    return dict(SectionBlock(text=MarkdownTextObject(text=text)).to_dict())
