@@ -37,10 +37,19 @@ class WriteTurns:
         def ended(conn: sa.Connection) -> None:
             self.give_back(conn.connection.info)
 
-        def returned(_dbapi: Any, record: Any, *_rest: Any) -> None:
+        def returned(_dbapi: Any, record: Any) -> None:
+            self.give_back(record.info)
+
+        def reset(_dbapi: Any, record: Any, _state: Any) -> None:
+            self.give_back(record.info)
+
+        def lost(_dbapi: Any, record: Any, _exception: Any) -> None:
             self.give_back(record.info)
 
         sa.event.listen(engine, "commit", ended)
         sa.event.listen(engine, "rollback", ended)
-        for returned_or_lost in ("checkin", "reset", "invalidate", "soft_invalidate", "close"):
-            sa.event.listen(engine, returned_or_lost, returned)
+        sa.event.listen(engine, "checkin", returned)
+        sa.event.listen(engine, "close", returned)
+        sa.event.listen(engine, "reset", reset)
+        sa.event.listen(engine, "invalidate", lost)
+        sa.event.listen(engine, "soft_invalidate", lost)

@@ -42,7 +42,8 @@ def wait_until(condition, timeout: float = 5.0) -> None:
 def first_contact(slack, runtime, user: str) -> None:
     """A first command; the zone is learned after its ack: wait for it to be stored."""
     slack.slash(user, "help")
-    wait_until(lambda: not needs_refresh(runtime.uow_factory(), slack.team_id, user, datetime.now(UTC)))
+    # Generous: with Slack down the client retries with backoff before the zone is stored.
+    wait_until(lambda: not needs_refresh(runtime.uow_factory(), slack.team_id, user, datetime.now(UTC)), 20)
 
 
 def reminder_of(runtime, reminder_id: int = 1) -> Reminder:
