@@ -36,17 +36,25 @@ PING_SECONDS = 2.0
 ANSWERING_PING_SECONDS = 0.5
 CONNECT_SECONDS = 2  # libpq's connect_timeout: whole seconds
 
-_DEADLINE: ContextVar[float | None] = ContextVar("database_deadline", default=None)
+# (thread, deadline): work after an ack runs in a copy of the request's context (for its log
+# lines' request id) but in another thread, and must not inherit a deadline that has passed.
+_DEADLINE: ContextVar[tuple[int, float] | None] = ContextVar("database_deadline", default=None)
 
 
 @contextmanager
 def answering(seconds: float = ACK_BUDGET_SECONDS) -> Iterator[None]:
     """Database work in this block (this thread) must be done `seconds` from now."""
-    token = _DEADLINE.set(time.monotonic() + seconds)
+    token = _DEADLINE.set((threading.get_ident(), time.monotonic() + seconds))
     try:
         yield
     finally:
         _DEADLINE.reset(token)
+
+
+def _deadline() -> float | None:
+    """This thread's deadline, if it set one."""
+    set_by = _DEADLINE.get()
+    return set_by[1] if set_by is not None and set_by[0] == threading.get_ident() else None
 
 
 class Watchdog:
@@ -95,7 +103,7 @@ def _cut(fd: int) -> None:
 
 def seconds_left() -> float | None:
     """What remains of the deadline of the work in hand; None outside `answering`."""
-    deadline = _DEADLINE.get()
+    deadline = _deadline()
     return None if deadline is None else max(deadline - time.monotonic(), 0.0)
 
 
@@ -130,7 +138,7 @@ def bound_waits(engine: sa.Engine) -> Watchdog:
     watchdog = Watchdog()
 
     def checked_out(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-        deadline = _DEADLINE.get()
+        deadline = _deadline()
         if deadline is not None:
             watchdog.watch(id(dbapi_connection), dbapi_connection.fileno(), deadline)
 
@@ -148,7 +156,7 @@ def _bounded_ping(ping: Callable[[Any], bool], watchdog: Watchdog) -> Callable[[
     """The pool pings a connection before handing it out, before any checkout event fires."""
 
     def bounded(dbapi_connection: Any) -> bool:
-        answering_by = _DEADLINE.get()
+        answering_by = _deadline()
         if answering_by is None:
             deadline = time.monotonic() + PING_SECONDS
         else:

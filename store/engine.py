@@ -1,6 +1,7 @@
 """Engine and session factory construction; nothing happens at import."""
 # https://docs.sqlalchemy.org/en/20/dialects/sqlite.html#serializable-isolation-savepoints-transactional-ddl
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,7 +16,9 @@ from store.sqlite_turns import WriteTurns
 SQLITE_BUSY_MS = 30_000
 SQLITE_CONNECTIONS = 5
 
-_READING: ContextVar[bool] = ContextVar("reading_only", default=False)
+# The thread that reads only: a copy of this context in another thread (work after an ack)
+# may write.
+_READING: ContextVar[int | None] = ContextVar("reading_only", default=None)
 
 
 @contextmanager
@@ -24,7 +27,7 @@ def reading_only() -> Iterator[None]:
     a long write elsewhere (an import, a retrain) does not hold them up and a long read
     (a year's report) holds up nobody; SQLite refuses any write in them (query_only), so
     a handler that starts writing is caught by the tests, not by a busy moment."""
-    token = _READING.set(True)
+    token = _READING.set(threading.get_ident())
     try:
         yield
     finally:
@@ -81,7 +84,7 @@ def _sqlite_begin(conn: sa.Connection, turns: WriteTurns) -> None:
     # (reading_only) begin deferred: under WAL they see the last commit and wait
     # for no writer. Embedded SQLite serves one small team; several replicas or
     # heavy load belong on PostgreSQL.
-    reading = _READING.get()
+    reading = _READING.get() == threading.get_ident()
     _set_pragma(conn, "query_only", int(reading))
     if reading:
         conn.exec_driver_sql("BEGIN")
