@@ -167,8 +167,12 @@ def test_postgresql_is_told_to_use_pg_dump(env, tmp_path):
 def test_the_documented_pg_dump_and_pg_restore_round_trip(env, database_url, uow_factory, config, tmp_path):
     """The commands `leadbot backup` gives for PostgreSQL, run as written (CI runs the suite
     on PostgreSQL once)."""
-    if not database_url.startswith("postgresql") or not shutil.which("pg_dump"):
-        pytest.skip("needs the suite on PostgreSQL and its client tools")
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the PostgreSQL run of the suite covers it")
+    if not shutil.which("pg_dump"):
+        # Under CI the client tools are part of the machine: their absence is a failure.
+        assert os.environ.get("CI") != "true", "pg_dump and pg_restore must be installed under CI=true"
+        pytest.skip("PostgreSQL's client tools (pg_dump, pg_restore) are not installed here")
     capture(uow_factory, config, "Dana Scully")
     capture(uow_factory, config, "Fox Mulder")
     advice = runner.invoke(cli, ["backup", str(tmp_path / "x")], env=env).output
