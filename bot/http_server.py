@@ -1,144 +1,159 @@
-"""HTTP transport: Slack events on /slack/events, web-form leads on /webhooks/leads, engagement
-events on /webhooks/events, health on /healthz (alive) and /readyz (bot/readiness.py)."""
-# https://docs.python.org/3/library/http.server.html#http.server.ThreadingHTTPServer
+"""`leadbot serve`'s HTTP server: the WSGI app (bot/wsgi.py, routes in bot/routes.py) under
+waitress, with bounded threads and connections, idle and request timeouts, a body limit,
+and a graceful stop.
+
+Why waitress, not gunicorn or uvicorn:
+- One process. `leadbot serve` already runs its own background process (queued captures
+  and the scheduler, bot/capture_worker.py) and holds per-process state (the capture slot,
+  the in-flight count). gunicorn's pre-fork workers would each build all of that again, or
+  fork a process that runs threads; a second replica is a second `leadbot serve`.
+- Bolt's App is synchronous. Under uvicorn every request would hop to a thread pool or
+  block the event loop; the listeners would have to become AsyncApp ones to gain anything.
+- Its I/O loop holds idle connections without threads (1,000 idle connections cost file
+  descriptors, not 1,000 threads as http.server's did), and it bounds them
+  (connection_limit), closes idle ones (channel_timeout) and refuses a body over the limit
+  from its Content-Length before reading it.
+- Pure Python: the same server on Linux, macOS and Windows (gunicorn does not run on
+  Windows); on a 2-core machine a few threads suffice, since the GIL and the database bound
+  a process before threads do.
+waitress has no graceful stop of its own: `shutdown` here stops accepting, lets requests in
+hand finish (up to a grace period), then closes.
+"""
+# https://docs.pylonsproject.org/projects/waitress/en/stable/arguments.html
 
 import gc
-import json
-from collections.abc import Callable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App
+from waitress import wasyncore
+from waitress.channel import HTTPChannel
+from waitress.server import TcpWSGIServer
 
-from bot.bolt_request import SlackRequest
+from bot.routes import Ready, Routes, Webhook, leadbot_routes
+from bot.wsgi import MAX_BODY, LeadbotWsgi
 
-MAX_BODY = 1 << 20  # Slack payloads are far smaller; anything bigger is refused unread
-TIMESTAMP_HEADER = "X-Slack-Request-Timestamp"
-INVALID_REQUEST = b'{"error": "invalid request"}'  # Bolt's own answer to a bad signature
-MALFORMED = b'{"error": "malformed body: send UTF-8 form fields or a JSON object, as Slack does"}'
+__all__ = ["MAX_BODY", "Limits", "LeadbotServer", "Ready", "Webhook", "keep_startup_objects", "serve"]
 
-# Raw body and headers in, status and JSON-able body out (bot.webhooks.WebhookEndpoint.handle).
-Webhook = Callable[[bytes, Mapping[str, str]], tuple[int, dict[str, Any]]]
-# Ready or not, and the body that says which parts are not (bot.bootstrap.Runtime.ready).
-Ready = Callable[[], tuple[bool, dict[str, Any]]]
+log = logging.getLogger(__name__)
+LOOP_SECONDS = 0.5  # how long the I/O loop sleeps with nothing to do; a stop wakes it at once
 
 
-class LeadbotServer(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one `leadbot serve` process takes on (flags and LEADBOT_HTTP_* settings)."""
 
-    def __init__(
-        self,
-        address: tuple[str, int],
-        app: App,
-        healthy: Callable[[], bool],
-        leads_webhook: Webhook | None = None,
-        events_webhook: Webhook | None = None,
-        ready: Ready | None = None,
-    ) -> None:
-        super().__init__(address, _Handler)
-        self.app = app
-        self.healthy = healthy
-        self.leads_webhook = leads_webhook
-        self.events_webhook = events_webhook
-        self.ready = ready
+    threads: int = 8  # requests handled at once; more wait in the queue
+    connections: int = 200  # open connections; past it new ones wait in the listen backlog
+    idle_timeout: int = 30  # seconds a connection may sit with no request before it is closed
+    request_timeout: int = 10  # seconds a request may take to arrive whole (slow senders)
+    grace: float = 20.0  # seconds a stop waits for requests in hand to finish
+    max_body: int = MAX_BODY
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: LeadbotServer
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out as two writes; with Nagle on, the body waits ~40 ms
-    # for the client's delayed ACK (measured: no-op p50 43.8 ms -> 0.7 ms).
-    disable_nagle_algorithm = True
+class _Channel(HTTPChannel):
+    """A connection that remembers when the request it is reading began (request_timeout)."""
 
-    def do_GET(self) -> None:
-        path = urlsplit(self.path).path
-        if path == "/healthz":
-            ok = self.server.healthy()
-            self._answer(200 if ok else 503, b'{"ok": true}' if ok else b'{"ok": false}')
-        elif path == "/readyz" and self.server.ready is not None:
-            ready, body = self.server.ready()
-            self._answer(200 if ready else 503, json.dumps(body).encode("utf-8"))
-        else:
-            self._answer(404, b'{"error": "not found"}')
+    request_began = 0.0
 
-    def do_POST(self) -> None:
-        url = urlsplit(self.path)
-        length = self._content_length()
-        if length is None:
-            self._answer(400, b'{"error": "bad Content-Length"}', close=True)
-            return
-        if length > MAX_BODY:
-            self._answer(413, b'{"error": "body too large"}', close=True)
-            return
-        body = self.rfile.read(length)
-        if url.path == "/slack/events":
-            self._bolt(body, url.query)
-        elif url.path == "/webhooks/leads" and self.server.leads_webhook is not None:
-            self._webhook(self.server.leads_webhook, body)
-        elif url.path == "/webhooks/events" and self.server.events_webhook is not None:
-            self._webhook(self.server.events_webhook, body)
-        else:
-            self._answer(404, b'{"error": "not found"}')
-
-    def _content_length(self) -> int | None:
-        # A negative length would make rfile.read() read until the client hangs up.
-        text = (self.headers.get("Content-Length") or "0").strip()
-        return int(text) if text.isascii() and text.isdigit() else None
-
-    def _bolt(self, body: bytes, query: str) -> None:
-        headers = {key.lower(): [value] for key, value in self.headers.items()}
-        if not _timestamp_ok(self.headers.get(TIMESTAMP_HEADER)):
-            # Bolt's verifier would raise on int("abc"), and its error handler answer 200.
-            self._answer(401, INVALID_REQUEST)
-            return
-        request = _slack_request(body, query, headers)
-        if request is None:
-            self._answer(400, MALFORMED)
-            return
-        response: BoltResponse = self.server.app.dispatch(request)
-        extra = {k: v[0] for k, v in response.headers.items() if k.lower() != "content-length"}
-        self._answer(response.status, (response.body or "").encode("utf-8"), extra)
-
-    def _webhook(self, webhook: Webhook, body: bytes) -> None:
-        status, answer = webhook(body, dict(self.headers.items()))
-        self._answer(status, json.dumps(answer).encode("utf-8"))
-
-    def _answer(
-        self, status: int, body: bytes, headers: dict[str, Any] | None = None, close: bool = False
-    ) -> None:
-        self.send_response(status)
-        headers = {"content-type": "application/json", **(headers or {})}
-        for key, value in headers.items():
-            self.send_header(key, str(value))
-        self.send_header("Content-Length", str(len(body)))
-        if close:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
-        # Access lines would log every request at INFO; Bolt logs what matters.
-        pass
+    def received(self, data: bytes) -> bool:
+        reading = self.request is not None
+        result: bool = super().received(data)
+        if self.request is not None and not reading:
+            self.request_began = time.time()
+        return result
 
 
-def _timestamp_ok(value: str | None) -> bool:
-    """Slack's timestamp header is whole seconds in ASCII digits (int() would also take
-    "١٧٠٠", " 17" or "-5")."""
-    return value is not None and value.isascii() and value.isdigit()
+class LeadbotServer(TcpWSGIServer):  # type: ignore[misc]
+    channel_class = _Channel
+
+    def __init__(self, app: LeadbotWsgi, host: str, port: int, limits: Limits) -> None:
+        super().__init__(
+            app,
+            host=host,
+            port=port,
+            threads=limits.threads,
+            connection_limit=limits.connections,
+            channel_timeout=limits.idle_timeout,
+            cleanup_interval=1,
+            max_request_body_size=limits.max_body,
+            asyncore_use_poll=True,  # select() stops at 1,024 descriptors
+            ident="leadbot",
+            clear_untrusted_proxy_headers=False,
+        )
+        self.limits = limits
+        self.routes = app.routes
+        self._stopping = threading.Event()
+        self._stopped = threading.Event()
+        self._stopped.set()  # until it serves
+        self._drain_until = 0.0
+
+    @property
+    def server_port(self) -> int:
+        return int(self.effective_port)
+
+    def serve_forever(self) -> None:
+        """Serve until `shutdown`; then drain, and return once every connection is closed."""
+        self._stopped.clear()
+        try:
+            while not self._stopping.is_set():
+                wasyncore.loop(timeout=LOOP_SECONDS, map=self._map, use_poll=True, count=1)
+            self._drain()
+        finally:
+            self._stopped.set()
+
+    def stop(self, grace: float | None = None) -> None:
+        """Ask `serve_forever` to stop accepting, let the requests in hand finish (up to `grace`
+        seconds), close every connection and return. Returns at once: safe in a signal handler
+        (the loop sees it within LOOP_SECONDS; no lock is taken here)."""
+        self._drain_until = time.monotonic() + (self.limits.grace if grace is None else grace)
+        self._stopping.set()
+
+    def shutdown(self, grace: float | None = None) -> None:
+        """`stop`, and wait until `serve_forever` has returned (from another thread)."""
+        self.stop(grace)
+        self.pull_trigger()
+        self._stopped.wait()
+
+    def server_close(self) -> None:
+        wasyncore.close_all(self._map)
+        self.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+
+    def in_hand(self) -> int:
+        """Connections with a request being read, handled or answered."""
+        return sum(1 for channel in self.active_channels.values() if not _idle(channel))
+
+    def maintenance(self, now: float) -> None:
+        """waitress closes connections idle past channel_timeout; also close those whose request
+        has been arriving for longer than request_timeout (a sender trickling bytes)."""
+        super().maintenance(now)
+        cutoff = now - self.limits.request_timeout
+        for channel in self.active_channels.values():
+            if channel.request is not None and not channel.requests and channel.request_began < cutoff:
+                channel.will_close = True
+
+    def _drain(self) -> None:
+        if self.accepting:
+            self.accepting = False
+            self.del_channel()  # the listening socket: new connections are refused from now
+            self.socket.close()
+        while self.active_channels and time.monotonic() < self._drain_until:
+            for channel in list(self.active_channels.values()):
+                if _idle(channel):
+                    channel.will_close = True
+            wasyncore.loop(timeout=0.05, map=self._map, use_poll=True, count=1)
+        if self.active_channels:
+            log.warning("stopped with %d requests unfinished after the grace period", self.in_hand())
+        self.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        wasyncore.close_all(self._map)
 
 
-def _slack_request(body: bytes, query: str, headers: dict[str, list[str]]) -> SlackRequest | None:
-    """The body as Bolt reads it, or None when it cannot be read: not UTF-8, not JSON where JSON
-    is due (in a `payload` field too), nested past the parser's recursion limit, or JSON that
-    is not an object. Bolt parses while building the request, before it checks the signature,
-    and such a body would raise there and leave the client with no answer at all."""
-    try:
-        request = SlackRequest(body=body.decode("utf-8"), query=query, headers=headers)
-    except (ValueError, RecursionError, AttributeError, TypeError):  # Unicode/JSON errors are ValueErrors
-        return None
-    return request if isinstance(request.body, dict) else None
+def _idle(channel: Any) -> bool:
+    return not (channel.requests or channel.request is not None or channel.total_outbufs_len)
 
 
 def serve(
@@ -149,8 +164,14 @@ def serve(
     leads_webhook: Webhook | None = None,
     events_webhook: Webhook | None = None,
     ready: Ready | None = None,
+    limits: Limits | None = None,
+    routes: Routes | None = None,
 ) -> LeadbotServer:
-    return LeadbotServer((host, port), app, healthy, leads_webhook, events_webhook, ready)
+    """The server, bound and listening; `serve_forever` answers. `routes` adds to (or
+    replaces) the standard table."""
+    limits = limits or Limits()
+    table = {**leadbot_routes(app, healthy, leads_webhook, events_webhook, ready), **(routes or {})}
+    return LeadbotServer(LeadbotWsgi(table, limits.max_body), host, port, limits)
 
 
 def keep_startup_objects() -> None:
