@@ -72,6 +72,9 @@ class Runtime:
         self.worker.start()
 
     def stop(self) -> None:
+        """Work running after an ack (lazy listeners) finishes first: it may queue commands and
+        kick the background process, which then finishes its round and stops."""
+        self.app.listener_runner.listener_executor.shutdown(wait=True)
         self.worker.stop()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)

@@ -19,6 +19,7 @@ server's listeners that the queue is being worked, so a new capture queues behin
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from ctypes import c_bool, c_double
 from datetime import UTC, datetime
@@ -101,13 +102,14 @@ class WorkerProcess:
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """A closed pipe tells the worker to stop after its round; one still at work after
-        `timeout` is terminated, which loses nothing (its claims' leases expire)."""
+        `timeout` is killed (it takes no signal to stop: see serve_queue), which loses nothing
+        (its claims' leases expire)."""
         self._kicks.close()
         if self._process.pid is None:
             return
         self._process.join(timeout)
         if self._process.is_alive():
-            self._process.terminate()
+            self._process.kill()
             self._process.join(timeout)
 
 
@@ -129,6 +131,11 @@ def serve_queue(
     from scheduler.runner import build_scheduler, utc_now
 
     os.nice(NICENESS)
+    # Ctrl-C reaches the whole process group and a service manager's SIGTERM often the whole
+    # group too: the server decides when this process stops (it closes the pipe once its
+    # requests in hand are answered), so the round in hand always finishes.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     configure_logging(settings)
     jobs = background_jobs(settings, config)
     scheduler = build_scheduler(jobs, every_seconds=sweep_seconds, heartbeat=heartbeat)

@@ -23,6 +23,7 @@ from domain.errors import ConfigError, DomainError
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
+    from bot.http_server import Limits
     from handlers.import_checkpoint import Checkpoint
     from handlers.importing import LeadsImported
 
@@ -65,13 +66,43 @@ def run() -> None:
 
 
 @cli.command()
-def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
-    """HTTP mode: POST /slack/events, POST /webhooks/leads and /webhooks/events, GET /healthz and /readyz."""
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 3000,
+    threads: Annotated[
+        int | None, typer.Option(help="Requests handled at once [LEADBOT_HTTP_THREADS, 8]")
+    ] = None,
+    connections: Annotated[
+        int | None, typer.Option(help="Open connections at most [LEADBOT_HTTP_CONNECTIONS, 200]")
+    ] = None,
+    idle_timeout: Annotated[
+        int | None,
+        typer.Option(help="Seconds before an idle connection is closed [LEADBOT_HTTP_IDLE_TIMEOUT, 30]"),
+    ] = None,
+    request_timeout: Annotated[
+        int | None,
+        typer.Option(help="Seconds a request may take to arrive [LEADBOT_HTTP_REQUEST_TIMEOUT, 10]"),
+    ] = None,
+    grace: Annotated[
+        float | None,
+        typer.Option(help="Seconds a stop waits for requests in hand [LEADBOT_HTTP_GRACE, 20]"),
+    ] = None,
+) -> None:
+    """HTTP mode: POST /slack/events, POST /webhooks/leads and /webhooks/events, GET /healthz and
+    /readyz, under waitress (bot/http_server.py). SIGTERM or Ctrl-C stops it gracefully."""
     from bot.bootstrap import build_runtime
     from bot.http_server import keep_startup_objects
     from bot.http_server import serve as make_server
 
     settings, config = _settings_and_config()
+    flags = {
+        "threads": threads,
+        "connections": connections,
+        "idle_timeout": idle_timeout,
+        "request_timeout": request_timeout,
+        "grace": grace,
+    }
+    limits = _http_limits(settings, {key: value for key, value in flags.items() if value is not None})
     _ready_for_slack(settings, "serve", ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"))
     runtime = build_runtime(settings, config, worker_process=True)
     server = make_server(
@@ -82,6 +113,7 @@ def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
         leads_webhook=runtime.webhook.handle,
         events_webhook=runtime.events_webhook.handle,
         ready=runtime.ready,
+        limits=limits,
     )
     runtime.start()
     keep_startup_objects()
@@ -89,11 +121,48 @@ def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
     if settings.leadbot_webhook_secret is None:
         typer.echo("Web-form and events webhooks are off (503) until LEADBOT_WEBHOOK_SECRET is set.")
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        with _stopped_by_signals(server.stop):
+            server.serve_forever()
     finally:
         runtime.stop()
+    typer.echo("Leadbot stopped: requests in hand answered, background process ended.")
+
+
+def _http_limits(settings: Settings, flags: dict[str, float]) -> "Limits":
+    """The server's limits: LEADBOT_HTTP_* settings, each overridden by its flag."""
+    from bot.http_server import Limits
+
+    given = {
+        "threads": settings.leadbot_http_threads,
+        "connections": settings.leadbot_http_connections,
+        "idle_timeout": settings.leadbot_http_idle_timeout,
+        "request_timeout": settings.leadbot_http_request_timeout,
+        "grace": settings.leadbot_http_grace,
+        **flags,
+    }
+    bad = [f"--{key.replace('_', '-')}" for key, value in given.items() if value <= 0 and key != "grace"]
+    if bad or given["grace"] < 0:
+        _refuse(f"{', '.join(bad) or '--grace'} must be more than 0 (--grace may be 0).")
+    return Limits(**given)  # type: ignore[arg-type]
+
+
+@contextmanager
+def _stopped_by_signals(stop: Callable[[], None]) -> Iterator[None]:
+    """SIGTERM (a service manager, `docker stop`) and SIGINT (Ctrl-C) ask for a graceful stop
+    instead of killing the process mid-request; a second signal does the same again."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may take signals; its caller stops it
+        return
+    handler = lambda _signum, _frame: stop()  # noqa: E731 - two signals, one action
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 @cli.command()

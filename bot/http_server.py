@@ -21,6 +21,7 @@ hand finish (up to a grace period), then closes.
 """
 # https://docs.pylonsproject.org/projects/waitress/en/stable/arguments.html
 
+import contextlib
 import gc
 import logging
 import threading
@@ -80,7 +81,7 @@ class LeadbotServer(TcpWSGIServer):  # type: ignore[misc]
             connection_limit=limits.connections,
             channel_timeout=limits.idle_timeout,
             cleanup_interval=1,
-            max_request_body_size=limits.max_body,
+            max_request_body_size=limits.max_body + 1,  # waitress refuses a body this size or more
             asyncore_use_poll=True,  # select() stops at 1,024 descriptors
             ident="leadbot",
             clear_untrusted_proxy_headers=False,
@@ -116,7 +117,9 @@ class LeadbotServer(TcpWSGIServer):  # type: ignore[misc]
     def shutdown(self, grace: float | None = None) -> None:
         """`stop`, and wait until `serve_forever` has returned (from another thread)."""
         self.stop(grace)
-        self.pull_trigger()
+        if not self._stopped.is_set():  # serving: wake the loop
+            with contextlib.suppress(OSError):  # it closed the trigger as it finished
+                self.pull_trigger()
         self._stopped.wait()
 
     def server_close(self) -> None:
