@@ -11,13 +11,13 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 import pytest
 from webhook_support import SECRET, signed
 
-from bot.http_server import MAX_BODY, Limits, LeadbotServer, serve
+from bot.http_server import MAX_BODY, LeadbotServer, Limits, serve
 from bot.routes import Headers, Reply
 
 LEADBOT = Path(sys.executable).with_name("leadbot")
@@ -86,9 +86,8 @@ def test_connections_past_the_limit_wait_unaccepted(runtime):
 
 
 def test_an_idle_connection_is_closed_after_the_idle_timeout(runtime):
-    with serving(runtime, Limits(idle_timeout=1)) as server:
-        with closing(connect(server)) as sock:
-            assert closed_by_server(sock, within=6)
+    with serving(runtime, Limits(idle_timeout=1)) as server, closing(connect(server)) as sock:
+        assert closed_by_server(sock, within=6)
 
 
 def test_a_kept_alive_connection_is_closed_once_idle_past_the_timeout(runtime):
@@ -100,23 +99,22 @@ def test_a_kept_alive_connection_is_closed_once_idle_past_the_timeout(runtime):
 
 
 def test_a_request_trickling_in_past_the_request_timeout_is_cut_off(runtime):
-    with serving(runtime, Limits(idle_timeout=30, request_timeout=1)) as server:
-        with closing(connect(server)) as sock:
-            sock.sendall(b"POST /webhooks/leads HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
-            for _ in range(3):  # active, so the idle timeout alone would never close it
-                time.sleep(0.5)
-                sock.sendall(b" ")
-            assert closed_by_server(sock, within=6)
+    limits = Limits(idle_timeout=30, request_timeout=1)
+    with serving(runtime, limits) as server, closing(connect(server)) as sock:
+        sock.sendall(b"POST /webhooks/leads HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+        for _ in range(3):  # active, so the idle timeout alone would never close it
+            time.sleep(0.5)
+            sock.sendall(b" ")
+        assert closed_by_server(sock, within=6)
 
 
 def test_a_body_over_the_limit_gets_413(runtime):
     with serving(runtime, Limits()) as server:
         connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
         with closing(connection):
-            try:
+            # it may close before the whole body is sent; the answer is already there
+            with suppress(BrokenPipeError, ConnectionResetError):
                 connection.request("POST", "/slack/events", body=b"x" * (MAX_BODY + 1))
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # it may close before the whole body is sent; the answer is already there
             assert connection.getresponse().status == 413
 
 
