@@ -129,7 +129,8 @@ def serve(
 
 
 def _http_limits(settings: Settings, flags: dict[str, float]) -> "Limits":
-    """The server's limits: LEADBOT_HTTP_* settings, each overridden by its flag."""
+    """The server's limits: LEADBOT_HTTP_* settings, each overridden by its flag; each more
+    than 0 (the grace period may be 0: stop without waiting)."""
     from bot.http_server import Limits
 
     given = {
@@ -140,9 +141,12 @@ def _http_limits(settings: Settings, flags: dict[str, float]) -> "Limits":
         "grace": settings.leadbot_http_grace,
         **flags,
     }
-    bad = [f"--{key.replace('_', '-')}" for key, value in given.items() if value <= 0 and key != "grace"]
-    if bad or given["grace"] < 0:
-        _refuse(f"{', '.join(bad) or '--grace'} must be more than 0 (--grace may be 0).")
+    for key, value in given.items():
+        if value < 0 or (value == 0 and key != "grace"):
+            at_least = "0 or more" if key == "grace" else "more than 0"
+            _refuse(
+                f"--{key.replace('_', '-')} (LEADBOT_HTTP_{key.upper()}) must be {at_least}, not {value:g}."
+            )
     return Limits(**given)  # type: ignore[arg-type]
 
 

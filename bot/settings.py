@@ -18,12 +18,13 @@ class Settings(BaseSettings):
     leadbot_config: str | None = Field(default=None, validation_alias=AliasChoices("LEADBOT_CONFIG"))
     leadbot_webhook_secret: SecretStr | None = None
     leadbot_log_format: str = "text"  # or "json": one JSON object a line (bot/logs.py)
-    # `leadbot serve`'s HTTP server (bot/http_server.Limits); its flags override these
-    leadbot_http_threads: int = Field(default=8, gt=0)
-    leadbot_http_connections: int = Field(default=200, gt=0)
-    leadbot_http_idle_timeout: int = Field(default=30, gt=0)
-    leadbot_http_request_timeout: int = Field(default=10, gt=0)
-    leadbot_http_grace: float = Field(default=20.0, ge=0)
+    # `leadbot serve`'s HTTP server (bot/http_server.Limits); its flags override these, and
+    # bot.cli checks the values (a clear line naming the setting, not a validation traceback)
+    leadbot_http_threads: int = 8
+    leadbot_http_connections: int = 200
+    leadbot_http_idle_timeout: int = 30
+    leadbot_http_request_timeout: int = 10
+    leadbot_http_grace: float = 20.0
 
     @property
     def api_url(self) -> str:

@@ -241,3 +241,13 @@ def _gone(pid: int) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def test_a_bound_of_zero_is_refused_naming_the_flag_and_the_setting(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LEADBOT_"))}
+    env |= {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s", "LEADBOT_HTTP_CONNECTIONS": "0"}
+    done = subprocess.run(
+        [str(LEADBOT), "serve"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--connections (LEADBOT_HTTP_CONNECTIONS) must be more than 0" in done.stderr
