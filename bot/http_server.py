@@ -85,6 +85,8 @@ class LeadbotServer(TcpWSGIServer):  # type: ignore[misc]
             asyncore_use_poll=True,  # select() stops at 1,024 descriptors
             ident="leadbot",
             clear_untrusted_proxy_headers=False,
+            # socket_options left at waitress's default, TCP_NODELAY: with Nagle on, a response
+            # written in two parts waits ~40 ms for the client's delayed ACK (docs/benchmarks.md)
         )
         self.limits = limits
         self.routes = app.routes
