@@ -278,7 +278,8 @@ def checks(
         ),
         (
             f"outbox: {outbox['sent']} messages sent (and {outbox['replies_sent']} answers on a "
-            f"response_url), {outbox['unsent']} unsent, {outbox['queued']} commands still queued; "
+            f"response_url), {outbox['unsent']} unsent ({outbox['dead']} given up), "
+            f"{outbox['queued']} commands still queued; "
             f"Slack accepted {outbox['posted']} posts and updates, {outbox['posted_twice']} of them a repeat",
             outbox["unsent"] == 0
             and outbox["queued"] == 0
@@ -344,11 +345,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(markdown(report))
     asked = sum(1 for r in requests if asked_again(r))
     print(f"{asked} form submissions were asked again (nothing saved, as Slack shows the form anew)")
+    for kind, errors in Counter((r.kind, r.error[:120]) for r in requests if r.error).most_common(8):
+        print(f"  error x{errors}: {kind[0]}: {kind[1]}")
     for text, ok in results:
         print(f"{'ok  ' if ok else 'FAIL'} {text}")
     passed = all(ok for _, ok in results) and report["kinds"]["all"]["errors"] == 0
     if args.json:
-        args.json.write_text(json.dumps({**report, "checks": results, "passed": passed}, indent=2))
+        errors = [{"index": r.index, "kind": r.kind, "error": r.error} for r in requests if r.error]
+        args.json.write_text(
+            json.dumps({**report, "checks": results, "errors": errors, "passed": passed}, indent=2)
+        )
     print("PASS" if passed else "FAIL")
     return 0 if passed else 1
 

@@ -145,6 +145,7 @@ def settle(database_url: str, fake: FakeSlack, seconds: float) -> dict[str, int]
                     sa.text("SELECT kind, status, count(*) FROM outbox_messages GROUP BY kind, status")
                 ).all()
             unsent = sum(n for _kind, status, n in rows if status != "sent")
+            dead = sum(n for _kind, status, n in rows if status == "dead")
             if (queued == 0 and unsent == 0) or time.monotonic() > deadline:
                 break
             time.sleep(1.0)
@@ -156,6 +157,7 @@ def settle(database_url: str, fake: FakeSlack, seconds: float) -> dict[str, int]
         "sent": sum(n for kind, status, n in rows if status == "sent" and kind != COMMAND_REPLY),
         "replies_sent": sum(n for kind, status, n in rows if status == "sent" and kind == COMMAND_REPLY),
         "unsent": unsent,
+        "dead": dead,
         "queued": queued,
         "posted": len(posts),
         "posted_twice": sum(n - 1 for n in same.values() if n > 1),
