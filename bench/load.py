@@ -61,11 +61,19 @@ def fresh_database(admin_url: str, keep: bool) -> Iterator[str]:
         admin.dispose()
 
 
-def start_replicas(stack: ExitStack, fake: FakeSlack, database_url: str, count: int) -> list[int]:
+def start_replicas(
+    stack: ExitStack, fake: FakeSlack, database_url: str, count: int, logs: Path | None
+) -> list[int]:
+    """`leadbot serve` processes, each in a directory of its own (its log: `leadbot.log`),
+    under `logs` if given, else in temporary ones."""
     env = server_env(fake.url, database_url) | {"LEADBOT_WEBHOOK_SECRET": WEBHOOK_SECRET}
     ports = []
     for replica in range(count):  # at once: both run the migrations as they start (safe by design)
-        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"load-{replica}-")))
+        if logs is None:
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"load-{replica}-")))
+        else:
+            workdir = logs / f"replica-{replica}"
+            workdir.mkdir(parents=True, exist_ok=True)
         ports.append(stack.enter_context(running_server("leadbot", env, workdir, None)).port)
     return ports
 
@@ -314,6 +322,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--keep-database", action="store_true", help="leave the run's database behind")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--logs", type=Path, default=None, help="keep each replica's log under this folder")
     return parser.parse_args(argv)
 
 
@@ -323,7 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with ExitStack() as stack:
         database_url = stack.enter_context(fresh_database(args.admin_url, args.keep_database))
         fake = stack.enter_context(FakeSlack(team_id=TEAM_ID))
-        ports = start_replicas(stack, fake, database_url, args.replicas)
+        ports = start_replicas(stack, fake, database_url, args.replicas, args.logs)
         print(
             f"{args.replicas} replicas on ports {ports}, database {database_url.rsplit('/', 1)[-1]}",
             flush=True,
