@@ -13,7 +13,7 @@ from webhook_support import EVENTS, send
 from domain.cadence import Cadence, CadenceStep
 from domain.config import LeadbotConfig, SalesTeam
 from domain.reminder import ReminderStatus
-from handlers.commands import AddLead, LogActivity, LoseLead
+from handlers.commands import AddLead, EnrollLead, LogActivity, LoseLead, MergeLeads
 from handlers.do_not_contact import unsubscribe
 from handlers.export import export_leads
 from handlers.registry import dispatch
@@ -134,3 +134,21 @@ def test_a_lost_lead_that_unsubscribed_is_not_put_into_long_term_nurture(
     dispatch(LoseLead(number=1, reason="timing"), uow_factory(), ctx)
 
     assert len(steps_of(uow_factory)) == enrolled_steps
+
+
+def test_merging_a_lead_that_unsubscribed_marks_the_kept_one_and_stops_its_cadence(uow_factory, config):
+    now = datetime(2026, 12, 2, 10, tzinfo=UTC)
+    ctx = context_of(config, ANN, now=now)
+    dispatch(AddLead(name="Dana Scully", email="dana@fbi.gov"), uow_factory(), ctx)
+    dispatch(AddLead(name="Dana Scully", phone="+1 202 555 0143"), uow_factory(), ctx)
+    dispatch(EnrollLead(number=2, cadence="new-lead"), uow_factory(), ctx)
+    with uow_factory() as uow:
+        unsubscribe(uow, ctx, uow.leads.get(ctx.actor.team_id, 1), now - timedelta(days=1))
+        uow.commit()
+
+    dispatch(MergeLeads(duplicate=1, keep=2), uow_factory(), ctx)
+
+    with uow_factory() as uow:
+        kept = uow.leads.get(ctx.actor.team_id, 2)
+    assert kept.do_not_contact_at == now - timedelta(days=1)
+    assert steps_of(uow_factory) == [ReminderStatus.CANCELLED] * 3
