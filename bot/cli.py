@@ -88,8 +88,8 @@ def serve(
         typer.Option(help="Seconds a stop waits for requests in hand [LEADBOT_HTTP_GRACE, 20]"),
     ] = None,
 ) -> None:
-    """HTTP mode: POST /slack/events, POST /webhooks/leads and /webhooks/events, GET /healthz and
-    /readyz, under waitress (bot/http_server.py). SIGTERM or Ctrl-C stops it gracefully."""
+    """HTTP mode: POST /slack/events, /webhooks/leads, /webhooks/events; GET /healthz, /readyz,
+    /metrics; under waitress (bot/http_server.py). SIGTERM or Ctrl-C stops it gracefully."""
     from bot.bootstrap import build_runtime
     from bot.http_server import keep_startup_objects
     from bot.http_server import serve as make_server
@@ -113,6 +113,7 @@ def serve(
         leads_webhook=runtime.webhook.handle,
         events_webhook=runtime.events_webhook.handle,
         ready=runtime.ready,
+        metrics=runtime.metrics,
         limits=limits,
     )
     runtime.start()

@@ -35,7 +35,7 @@ from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
-from bot.routes import Ready, Routes, Webhook, leadbot_routes
+from bot.routes import Endpoint, Ready, Routes, Webhook, leadbot_routes
 from bot.wsgi import MAX_BODY, LeadbotWsgi
 
 __all__ = ["MAX_BODY", "Limits", "LeadbotServer", "Ready", "Webhook", "keep_startup_objects", "serve"]
@@ -169,13 +169,14 @@ def serve(
     leads_webhook: Webhook | None = None,
     events_webhook: Webhook | None = None,
     ready: Ready | None = None,
+    metrics: Endpoint | None = None,
     limits: Limits | None = None,
     routes: Routes | None = None,
 ) -> LeadbotServer:
     """The server, bound and listening; `serve_forever` answers. `routes` adds to (or
     replaces) the standard table."""
     limits = limits or Limits()
-    table = {**leadbot_routes(app, healthy, leads_webhook, events_webhook, ready), **(routes or {})}
+    table = {**leadbot_routes(app, healthy, leads_webhook, events_webhook, ready, metrics), **(routes or {})}
     return LeadbotServer(LeadbotWsgi(table, limits.max_body), host, port, limits)
 
 

@@ -35,8 +35,9 @@ def leadbot_routes(
     leads_webhook: Webhook | None = None,
     events_webhook: Webhook | None = None,
     ready: Ready | None = None,
+    metrics: Endpoint | None = None,
 ) -> Routes:
-    """Every route `leadbot serve` answers; a webhook or readiness not given is a 404."""
+    """Every route `leadbot serve` answers; a webhook, readiness or metrics not given is a 404."""
     table: Routes = {
         ("POST", "/slack/events"): slack_events(app),
         ("GET", "/healthz"): health(healthy),
@@ -47,6 +48,8 @@ def leadbot_routes(
         table[("POST", "/webhooks/events")] = signed_webhook(events_webhook)
     if ready is not None:
         table[("GET", "/readyz")] = readiness(ready)
+    if metrics is not None:
+        table[("GET", "/metrics")] = metrics  # Prometheus' text format (bot/metrics_endpoint.py)
     return table
 
 
