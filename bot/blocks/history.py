@@ -25,8 +25,9 @@ def history_message(result: AuditPage) -> SlackMessage:
         return SlackMessage(text=text, blocks=[section(text)])
     first = (result.page - 1) * result.page_size
     where = f", page {result.page} of {result.pages}" if result.pages > 1 else ""
+    entries = "entry" if result.total == 1 else "entries"
     head = (
-        f"*Audit trail of {lead.ref}* {safe(lead.name, 200)}: {result.total} {'entry' if result.total == 1 else 'entries'}, newest first "
+        f"*Audit trail of {lead.ref}* {safe(lead.name, 200)}: {result.total} {entries}, newest first "
         f"({first + 1}–{first + len(result.entries)}{where})"
     )
     pager = _pager(result)

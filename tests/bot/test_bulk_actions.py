@@ -28,7 +28,12 @@ def seed(runtime, count, **fields):
     now = datetime.now(UTC)
     with runtime.uow_factory() as uow:
         for n in range(count):
-            values = {"sales_team": "emea", "score": 41 + n % 50, "source": "webinar", "country": "DE"} | fields
+            values = {
+                "sales_team": "emea",
+                "score": 41 + n % 50,
+                "source": "webinar",
+                "country": "DE",
+            } | fields
             uow.leads.add(Lead(CONSOLE_WORKSPACE, f"Lead {n:03}", now - timedelta(days=1), ANN, **values))
         uow.commit()
 
@@ -47,10 +52,16 @@ def owners(runtime):
 
 
 def dms_to(fake_slack, user_id):
-    return [c.params["text"] for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == "D" + user_id[1:]]
+    return [
+        c.params["text"]
+        for c in fake_slack.calls_to("chat.postMessage")
+        if c.params["channel"] == "D" + user_id[1:]
+    ]
 
 
-def test_a_manager_reassigns_a_hundred_listed_leads_after_confirming_and_undoes_it(slack, runtime, fake_slack):
+def test_a_manager_reassigns_a_hundred_listed_leads_after_confirming_and_undoes_it(
+    slack, runtime, fake_slack
+):
     seed(runtime, 100)
     seed(runtime, 3, country="US")  # not in EMEA
     seed(runtime, 2, score=30)  # too cold
@@ -123,7 +134,9 @@ def test_an_undo_keeps_a_lead_someone_changed_since_and_names_it(slack, runtime,
     reply = slack.slash(MIA, "undo")
     assert "Undoing" in reply.text
     undone = answers(fake_slack, 3)[-1]
-    assert "3 leads are back" in undone["text"] and "L-2: changed by someone since" in json.dumps(undone["blocks"], ensure_ascii=False)
+    assert "3 leads are back" in undone["text"] and "L-2: changed by someone since" in json.dumps(
+        undone["blocks"], ensure_ascii=False
+    )
     assert owners(runtime) == {1: None, 2: MIA, 3: None, 4: None}
     assert "already undone" in (slack.slash(MIA, "undo"), answers(fake_slack, 4)[-1]["text"])[1]
 
@@ -167,11 +180,15 @@ def test_bulk_lost_and_its_undo_restore_the_status(slack, runtime, fake_slack):
     done = answers(fake_slack, 2)[-1]
     assert "3 of 3 leads closed as lost" in done["text"]
     with runtime.uow_factory() as uow:
-        assert {(lead.status, lead.lost_reason) for lead in uow.leads.all(CONSOLE_WORKSPACE)} == {("lost", "price")}
+        assert {(lead.status, lead.lost_reason) for lead in uow.leads.all(CONSOLE_WORKSPACE)} == {
+            ("lost", "price")
+        }
     slack.click(ADA, button(done["blocks"], "Undo"))
     answers(fake_slack, 3)
     with runtime.uow_factory() as uow:
-        assert {(lead.status, lead.lost_reason) for lead in uow.leads.all(CONSOLE_WORKSPACE)} == {("new", None)}
+        assert {(lead.status, lead.lost_reason) for lead in uow.leads.all(CONSOLE_WORKSPACE)} == {
+            ("new", None)
+        }
 
 
 def test_a_bad_reason_or_no_filter_is_said_and_changes_nothing(slack, runtime):
