@@ -38,6 +38,17 @@ class BulkActionId(StrEnum):
     CONFIRM = "lead.bulk.confirm"
     CANCEL = "lead.bulk.cancel"
     UNDO = "lead.bulk.undo"
+    OPEN_FORM = "lead.bulk.open_form"  # "Act on all N" on a /lead list page; value: the filter as typed
+
+
+class BulkFormInput(StrEnum):
+    """The bulk action form's inputs; each is both the block_id and the action_id."""
+
+    ACTION = "lead.bulk.form.action"
+    REP = "lead.bulk.form.rep"
+    REASON = "lead.bulk.form.reason"
+    CADENCE = "lead.bulk.form.cadence"
+    NOTE = "lead.bulk.form.note"
 
 
 class HistoryAction(StrEnum):
@@ -68,6 +79,7 @@ class CallbackId(StrEnum):
     FROM_MESSAGE = "lead.from_message"  # the "Create lead from message" shortcut (slack-manifest.yml)
     QUALIFY_FORM = "lead.qualify.form"
     IMPORT_FORM = "lead.import.form"
+    BULK_FORM = "lead.bulk.form"
 
 
 class FormInput(StrEnum):

@@ -149,6 +149,7 @@ class LeadPage:
     total: int
     leads: tuple[LeadView, ...]
     saved: str | None = None  # the saved list's name, when it was asked for by name
+    can_act: bool = False  # the viewer may run a bulk action on it ("Act on all N")
 
     @property
     def pages(self) -> int:

@@ -9,21 +9,26 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.blocks.answer_view import answer_view
 from bot.blocks.bulk import working_message
+from bot.blocks.bulk_form import bulk_form, form_choice
 from bot.blocks.render import render
 from bot.blocks.text import SlackMessage, section
 from bot.deps import Deps
 from bot.grammar.bulk import asks_for_undo
-from bot.ids import BulkActionId, HistoryAction, HistoryPageValue
+from bot.grammar.lists import read_filter
+from bot.ids import BulkActionId, BulkFormInput, CallbackId, HistoryAction, HistoryPageValue
 from bot.listeners.answers import Answer, answer_to
 from bot.listeners.commands import SLASH_COMMAND
 from bot.listeners.errors import answering_errors
 from bot.listeners.only_when import on_text
 from bot.listeners.reply import ephemeral, ephemeral_followup
 from bot.tenancy import workspace_of
-from domain.bulk import BulkAction, BulkState
+from bot.tokens import split_words
+from domain.bulk import BulkAction, BulkKind, BulkState
+from domain.errors import DomainError
 from handlers.bulk import apply_bulk, undo_bulk
-from handlers.commands import ApplyBulk, CancelBulk, ShowHistory, UndoBulk
+from handlers.commands import ApplyBulk, CancelBulk, PrepareBulk, ShowHistory, UndoBulk
 from handlers.context import Context
 from handlers.registry import run
 
@@ -102,6 +107,33 @@ class BulkButtons:
             ctx = self.deps.context(workspace_of(command, context), command["user_id"])
             self._undo(UndoBulk(request_key=command.get("trigger_id")), ctx, answer)
 
+    def open_form(
+        self, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        """After the ack (lazy, at once: the trigger id lasts 3 seconds): the form for "Act on
+        all N", carrying the list's filter."""
+        with answering_errors(answer_to(body, client, respond)):
+            client.views_open(
+                trigger_id=body["trigger_id"], view=bulk_form(action["value"], self.deps.config)
+            )
+
+    def on_form_submit(
+        self, ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
+        """Counted before the ack (one query), and the question shown in the form's place; a
+        missing choice or a bad one is said next to its input."""
+        ctx = self._context(body, context)
+        try:
+            command = form_command(view)
+            result = self.deps.dispatch(command, ctx)
+        except FormProblem as problem:
+            ack(response_action="errors", errors={problem.block_id: problem.message})
+            return
+        except DomainError as error:
+            ack(response_action="errors", errors={_block_of(error): str(error)[:150]})
+            return
+        ack(response_action="update", view=answer_view(render(result)))
+
     def on_history_page(
         self,
         body: dict[str, Any],
@@ -133,6 +165,49 @@ class BulkButtons:
         return self.deps.context(workspace_of(body, context), body["user"]["id"])
 
 
+class FormProblem(Exception):
+    def __init__(self, block_id: str, message: str) -> None:
+        super().__init__(message)
+        self.block_id, self.message = block_id, message
+
+
+NEEDS = {
+    BulkKind.REASSIGN: (BulkFormInput.REP, "rep", "Pick the rep who gets the leads."),
+    BulkKind.LOSE: (BulkFormInput.REASON, "reason", "Pick why they were lost."),
+}
+BLOCK_OF_FIELD = {
+    "rep": BulkFormInput.REP,
+    "reason": BulkFormInput.REASON,
+    "note": BulkFormInput.NOTE,
+    "cadence": BulkFormInput.CADENCE,
+}
+
+
+def form_command(view: dict[str, Any]) -> PrepareBulk:
+    state = view["state"]["values"]
+    chosen_kind = form_choice(state, BulkFormInput.ACTION)
+    if chosen_kind not in tuple(BulkKind):
+        raise FormProblem(BulkFormInput.ACTION, "Pick what should happen to the leads.")
+    kind = BulkKind(chosen_kind)
+    params: dict[str, str] = {}
+    if kind in NEEDS:
+        block_id, key, missing = NEEDS[kind]
+        if (chosen := form_choice(state, block_id)) is None:
+            raise FormProblem(block_id, missing)
+        params[key] = chosen
+    if kind is BulkKind.NURTURE and (cadence := form_choice(state, BulkFormInput.CADENCE)):
+        params["cadence"] = cadence
+    if kind is BulkKind.LOSE and (note := form_choice(state, BulkFormInput.NOTE)):
+        params["note"] = note
+    wanted = read_filter(list(split_words(view.get("private_metadata") or "")))
+    return PrepareBulk(kind=kind, params=params, filter=wanted, request_key=f"form:{view['id']}")
+
+
+def _block_of(error: DomainError) -> str:
+    field = getattr(error, "field", "")
+    return BLOCK_OF_FIELD.get(field, BulkFormInput.ACTION)
+
+
 def register(app: App, deps: Deps) -> None:
     buttons = BulkButtons(deps)
     app.action(BulkActionId.CONFIRM.value)(ack=buttons.on_ack, lazy=[buttons.on_confirm])
@@ -140,6 +215,8 @@ def register(app: App, deps: Deps) -> None:
     app.action(BulkActionId.UNDO.value)(ack=buttons.on_ack, lazy=[buttons.on_undo])
     for action_id in HistoryAction:
         app.action(action_id.value)(ack=buttons.on_ack, lazy=[buttons.on_history_page])
+    app.action(BulkActionId.OPEN_FORM.value)(ack=buttons.on_ack, lazy=[buttons.open_form])
+    app.view(CallbackId.BULK_FORM.value)(buttons.on_form_submit)
     app.command(SLASH_COMMAND, middleware=[on_text(asks_for_undo)])(
         ack=buttons.on_undo_command, lazy=[buttons.undo_latest]
     )

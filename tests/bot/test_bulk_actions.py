@@ -197,3 +197,55 @@ def test_a_bad_reason_or_no_filter_is_said_and_changes_nothing(slack, runtime):
     assert "Give at least one filter" in slack.slash(MIA, f"bulk reassign <@{BEN}|ben>").text
     with runtime.uow_factory() as uow:
         assert uow.session.scalar(sa.select(sa.func.count()).select_from(BulkActionRow)) == 0
+
+
+def form_submit(slack, view, picks, view_id="V1"):
+    """The form submitted as Slack sends it: selects as selected_option / selected_user."""
+    values = {block: {block: {"type": kind, **picked}} for block, (kind, picked) in picks.items()}
+    request = slack.signer.view_submission(
+        team_id=CONSOLE_WORKSPACE,
+        user_id=MIA,
+        callback_id=view["callback_id"],
+        values=values,
+        private_metadata=view["private_metadata"],
+        view_id=view_id,
+    )
+    return slack.send(request)
+
+
+def test_act_on_all_from_a_list_page_opens_the_form_and_confirms_in_it(slack, runtime, fake_slack):
+    seed(runtime, 30)
+    listed = slack.slash(MIA, f"list {WANTED}")
+    slack.click(MIA, button(listed.blocks, "Act on all 30"))
+    view = wait_for_calls(fake_slack, "views.open")[0].params["view"]
+    assert view["private_metadata"] == "owner:none source:webinar country:emea score:>40"
+    assert ben_absent(runtime)  # opening the form changes nothing
+
+    missing = form_submit(
+        slack, view, {"lead.bulk.form.action": ("static_select", {"selected_option": {"value": "reassign"}})}
+    )
+    assert missing.body["response_action"] == "errors" and "Pick the rep" in str(missing.body["errors"])
+
+    picks = {
+        "lead.bulk.form.action": ("static_select", {"selected_option": {"value": "reassign"}}),
+        "lead.bulk.form.rep": ("users_select", {"selected_user": BEN}),
+    }
+    asked = form_submit(slack, view, picks)
+    assert asked.body["response_action"] == "update"
+    question = asked.body["view"]
+    assert "*30* open leads match" in json.dumps(question)
+    slack.click_in_view(MIA, button(question["blocks"], "Reassign"), {**question, "id": "V1"})
+    updates = wait_for_calls(fake_slack, "views.update", 2, timeout=30)
+    assert "30 of 30 leads reassigned" in json.dumps(updates[-1].params["view"], ensure_ascii=False)
+    assert set(owners(runtime).values()) == {BEN}
+
+
+def ben_absent(runtime):
+    return BEN not in owners(runtime).values()
+
+
+def test_a_rep_sees_no_act_on_all_button(slack, runtime):
+    seed(runtime, 3, sales_team="na", owner_id=ANN)
+    listed = slack.slash(ANN, "list owner:me")
+    assert "*3* leads match" in listed.text
+    assert not [b for b in buttons_in(listed.blocks) if b.label.startswith("Act on all")]
