@@ -2,6 +2,7 @@
 and teams): confirmation, apply after the ack, one undo, audit trail and timeline."""
 
 import json
+import time
 import tomllib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -249,3 +250,65 @@ def test_a_rep_sees_no_act_on_all_button(slack, runtime):
     listed = slack.slash(ANN, "list owner:me")
     assert "*3* leads match" in listed.text
     assert not [b for b in buttons_in(listed.blocks) if b.label.startswith("Act on all")]
+
+
+def test_bulk_route_sends_each_lead_where_routing_says_and_its_undo_puts_it_back(slack, runtime, fake_slack):
+    seed(runtime, 5, sales_team="na")  # German leads in the wrong team
+    question = slack.slash(MIA, "bulk route owner:none country:emea")
+    assert "Re-route through routing: *5* open leads" in question.text
+    slack.click(MIA, button(question.blocks, "Re-route"))
+    done = answers(fake_slack, 2)[-1]
+    assert "5 of 5 leads re-routed" in done["text"]
+    with runtime.uow_factory() as uow:
+        assert {(lead.owner_id, lead.sales_team) for lead in uow.leads.all(CONSOLE_WORKSPACE)} == {
+            (BEN, "emea")
+        }
+    card = json.dumps(slack.slash(MIA, "show L-1").blocks, ensure_ascii=False)
+    assert f"Reassigned from unassigned to <@{BEN}> in team emea (bulk action #1)" in card
+    slack.click(MIA, button(done["blocks"], "Undo"))
+    answers(fake_slack, 3)
+    with runtime.uow_factory() as uow:
+        assert {(lead.owner_id, lead.sales_team) for lead in uow.leads.all(CONSOLE_WORKSPACE)} == {
+            (None, "na")
+        }
+
+
+def test_bulk_nurture_enrols_owned_leads_skips_the_rest_and_its_undo_stops_the_cadence(
+    slack, runtime, fake_slack
+):
+    from store.cadences import CadenceRepository
+
+    seed(runtime, 3, owner_id=BEN)
+    seed(runtime, 1)  # nobody's: no owner for the cadence to remind
+    question = slack.slash(MIA, "bulk nurture new-lead source:webinar")
+    assert "Enrol in a cadence: new-lead: *4* open leads" in question.text
+    slack.click(MIA, button(question.blocks, "Enrol"))
+    done = answers(fake_slack, 2)[-1]
+    assert "3 of 4 leads enrolled" in done["text"]
+    assert "L-4: no owner for the cadence to remind" in json.dumps(done["blocks"], ensure_ascii=False)
+
+    def active():
+        with runtime.uow_factory() as uow:
+            cadences = CadenceRepository(uow.session)
+            return [
+                len(cadences.active(CONSOLE_WORKSPACE, lead.id)) for lead in uow.leads.all(CONSOLE_WORKSPACE)
+            ]
+
+    assert active() == [1, 1, 1, 0]
+    slack.click(MIA, button(done["blocks"], "Undo"))
+    assert "3 leads are back" in answers(fake_slack, 3)[-1]["text"]
+    assert active() == [0, 0, 0, 0]
+
+
+@pytest.mark.slack_unlimited
+def test_hundreds_of_leads_are_applied_after_the_ack_with_progress(slack, runtime, fake_slack):
+    seed(runtime, 300)
+    question = slack.slash(MIA, f"bulk reassign <@{BEN}|ben> {WANTED}")
+    started = time.perf_counter()
+    ack = slack.click(MIA, button(question.blocks, "Reassign"))
+    acked = time.perf_counter() - started
+    assert ack.status == 200 and acked < 1.0
+    texts = [a["text"] for a in answers(fake_slack, 4)]
+    assert texts[0].startswith("⏳ Working on bulk action #1") and "0 of 300" in texts[0]
+    assert "leads so far" in texts[1] and "leads so far" in texts[2]
+    assert "300 of 300 leads reassigned" in texts[3]
