@@ -27,7 +27,7 @@ from handlers.results import BulkDone, BulkToConfirm
 from store.lead_lists import ListQuery
 from store.unit_of_work import SqlUnitOfWork
 
-BATCH = 50  # leads per transaction
+BATCH = 10  # leads per transaction: a capture waits behind one batch at most (bench/bulk_action.py)
 SHOWN_SKIPS = 20  # leads a summary names as skipped (the rest are counted)
 Progress = Callable[[int, int], None]  # (leads done, of how many)
 T = TypeVar("T")
@@ -207,9 +207,10 @@ class _Run:
 
     def apply_batch(self, uow: SqlUnitOfWork, ctx: Context, ids: Sequence[int]) -> None:
         items = []
+        leads = uow.leads.by_ids(ctx.actor.team_id, ids)
         for lead_id in ids:
             self.seen += 1
-            lead = uow.leads.by_id(ctx.actor.team_id, lead_id)
+            lead = leads.get(lead_id)
             if lead is None:
                 continue
             if not can(ctx.actor, self.ops.permission, lead):
@@ -225,9 +226,10 @@ class _Run:
         uow.bulk.add_items(self.action, items)
 
     def undo_batch(self, uow: SqlUnitOfWork, ctx: Context, items: Sequence[BulkItem]) -> None:
+        leads = uow.leads.by_ids(ctx.actor.team_id, [item.lead_id for item in items])
         for item in items:
             self.seen += 1
-            lead = uow.leads.by_id(ctx.actor.team_id, item.lead_id)
+            lead = leads.get(item.lead_id)
             if lead is None or lead.merged_into is not None:
                 self.skipped.append((lead_ref(item.number), "merged or erased since"))
             elif not self.ops.holds(uow, lead, item.after):

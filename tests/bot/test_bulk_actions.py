@@ -107,7 +107,9 @@ def test_a_manager_reassigns_a_hundred_listed_leads_after_confirming_and_undoes_
     trail = json.dumps(slack.slash(MIA, "history L-7").blocks, ensure_ascii=False)
     assert "bulk action undone" in trail and f"owner_id: <@{BEN}> → —" in trail
     with runtime.uow_factory() as uow:
-        actions = uow.session.scalars(sa.select(AuditRow.action).where(AuditRow.entity_ref == "L-7")).all()
+        actions = uow.session.scalars(
+            sa.select(AuditRow.action).where(AuditRow.entity_ref == "L-7").order_by(AuditRow.id)
+        ).all()
     assert actions == ["lead.bulk_reassign", "lead.bulk_undone"]
 
 
