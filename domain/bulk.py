@@ -8,6 +8,9 @@ from enum import StrEnum
 from typing import Any
 
 UNDO_WINDOW = timedelta(days=1)
+# An action still "running" this long after its Confirm died half-way (a restart): what it
+# changed is recorded lead by lead, so it can be undone like a finished one.
+STALLED_AFTER = timedelta(minutes=15)
 
 
 class BulkKind(StrEnum):
@@ -40,7 +43,7 @@ class BulkAction:
     state: BulkState = BulkState.PENDING
     total: int = 0  # leads matched when it was shown for confirmation
     done: int = 0  # leads changed when applied
-    applied_at: datetime | None = None
+    applied_at: datetime | None = None  # when Confirm started it; when it finished, once applied
     undone_at: datetime | None = None
     undone_by: str | None = None
     id: int = field(default=0, compare=False)
@@ -51,8 +54,10 @@ class BulkAction:
             return f"Bulk action #{self.id} was already undone."
         if self.state is BulkState.UNDOING:
             return f"Bulk action #{self.id} is being undone right now."
-        if self.state is not BulkState.APPLIED or self.applied_at is None:
+        if self.applied_at is None or self.state not in (BulkState.APPLIED, BulkState.RUNNING):
             return f"Bulk action #{self.id} was never applied ({self.state}): there is nothing to undo."
+        if self.state is BulkState.RUNNING and now - self.applied_at < STALLED_AFTER:
+            return f"Bulk action #{self.id} is still being applied: undo it once it is done."
         if now - self.applied_at > UNDO_WINDOW:
             return (
                 f"Bulk action #{self.id} was applied more than a day ago: an undo works within a day. "

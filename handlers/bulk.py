@@ -88,7 +88,7 @@ def apply_bulk(
     no longer pending and answers with it as it is."""
     with uow:
         action = _action(uow, ctx, cmd.action_id)
-        if not uow.bulk.move(action, BulkState.PENDING, BulkState.RUNNING):
+        if not uow.bulk.move(action, BulkState.PENDING, BulkState.RUNNING, applied_at=ctx.now):
             return BulkDone(action, changed=action.done, repeated=True)
         ids = uow.lead_lists.ids(ctx.actor.team_id, open_only(_filter(action), ctx))
         uow.commit()
@@ -121,7 +121,7 @@ def undo_bulk(cmd: UndoBulk, uow: SqlUnitOfWork, ctx: Context, progress: Progres
                 return BulkDone(done, changed=done.done, repeated=True)
         action = _to_undo(uow, ctx, cmd.action_id)
         refusal = action.undo_refusal(ctx.now)
-        if refusal is not None or not uow.bulk.move(action, BulkState.APPLIED, BulkState.UNDOING):
+        if refusal is not None or not uow.bulk.move(action, action.state, BulkState.UNDOING):
             raise InvalidInput("undo", refusal or f"Bulk action #{action.id} is being undone right now.")
         settle(uow, team, cmd.request_key, str(action.id))
         uow.commit()
@@ -159,7 +159,7 @@ def _action(uow: SqlUnitOfWork, ctx: Context, action_id: int) -> BulkAction:
 def _to_undo(uow: SqlUnitOfWork, ctx: Context, action_id: int | None) -> BulkAction:
     require(ctx.actor, Action.BULK)
     if action_id is None:
-        states = (BulkState.APPLIED, BulkState.UNDOING, BulkState.UNDONE)
+        states = (BulkState.APPLIED, BulkState.RUNNING, BulkState.UNDOING, BulkState.UNDONE)
         latest = uow.bulk.latest_of(ctx.actor.team_id, ctx.actor.user_id, states)
         if latest is None:
             raise NotFound("You have no bulk action to undo. `/lead help bulk` shows how to run one.")

@@ -104,6 +104,9 @@ def done_message(result: BulkDone) -> SlackMessage:
 
 def _undone(result: BulkDone) -> SlackMessage:
     action = result.action
+    if action.state is BulkState.UNDOING:
+        text = f"⏳ Bulk action #{action.id} ({what(action)}) is being undone."
+        return SlackMessage(text=text, blocks=[section(text)])
     again = " already" if result.repeated else ""
     text = (
         f"↩️ Bulk action #{action.id} ({what(action)}) was{again} undone: "
