@@ -16,6 +16,7 @@ ACTION_WORDS = {
     "lead.bulk_undone": "bulk action undone",
 }
 OWNER_FIELDS = ("owner_id", "rep", "owner")
+FIELD_WORDS = {"owner_id": "owner", "sales_team": "team", "bulk_action": "bulk action"}
 
 
 def history_message(result: AuditPage) -> SlackMessage:
@@ -48,12 +49,16 @@ def _entry(entry: AuditEntry) -> str:
     action = ACTION_WORDS.get(entry.action, entry.action.removeprefix("lead.").replace("_", " "))
     lines = [f"{when(entry.at)} · {user(entry.actor_id)} · *{safe(action, 64)}*"]
     lines += [
-        f"   {safe(field, 64)}: {_value(field, before)} → {_value(field, after)}"
+        f"   {_field(field)}: {_value(field, before)} → {_value(field, after)}"
         for field, before, after in entry.changes[:12]
     ]
     if len(entry.changes) > 12:
         lines.append(f"   …and {len(entry.changes) - 12} more fields")
     return "\n".join(lines)
+
+
+def _field(field: str) -> str:
+    return safe(FIELD_WORDS.get(field, field.replace("_", " ")), 64)
 
 
 def _value(field: str, value: str) -> str:

@@ -91,7 +91,7 @@ def test_a_manager_reassigns_a_hundred_listed_leads_after_confirming_and_undoes_
     card = json.dumps(slack.slash(MIA, "show L-7").blocks, ensure_ascii=False)
     assert f"Reassigned from unassigned to <@{BEN}> (bulk action #1)" in card
     trail = json.dumps(slack.slash(MIA, "history L-7").blocks, ensure_ascii=False)
-    assert "bulk reassign" in trail and f"owner_id: — → <@{BEN}>" in trail
+    assert "bulk reassign" in trail and f"owner: — → <@{BEN}>" in trail
 
     runtime.run_jobs(datetime.now(UTC))
     assert any("gave you 100 leads (bulk action #1)" in text for text in dms_to(fake_slack, BEN))
@@ -105,7 +105,7 @@ def test_a_manager_reassigns_a_hundred_listed_leads_after_confirming_and_undoes_
     assert f"Reassigned from <@{BEN}> to unassigned (bulk action #1 undone)" in card
     assert f"Reassigned from unassigned to <@{BEN}> (bulk action #1)" in card
     trail = json.dumps(slack.slash(MIA, "history L-7").blocks, ensure_ascii=False)
-    assert "bulk action undone" in trail and f"owner_id: <@{BEN}> → —" in trail
+    assert "bulk action undone" in trail and f"owner: <@{BEN}> → —" in trail
     with runtime.uow_factory() as uow:
         actions = uow.session.scalars(
             sa.select(AuditRow.action).where(AuditRow.entity_ref == "L-7").order_by(AuditRow.id)

@@ -48,7 +48,7 @@ def test_a_manager_pages_through_the_audit_trail_and_a_rep_is_refused(slack, fak
     assert "*Audit trail of L-1* Fox Mulder: 13 entries, newest first (1–10, page 1 of 2)" in shown(
         first.blocks
     )
-    assert f"owner_id: <@{BEN}> → <@{ANN}>" in shown(first.blocks)
+    assert f"owner: <@{BEN}> → <@{ANN}>" in shown(first.blocks)
     [next_page] = [b for b in buttons_in(first.blocks) if b.label == "Next"]
     slack.click(MIA, next_page)
     second = wait_for_calls(fake_slack, "response_url")[0].params
