@@ -30,9 +30,11 @@ ACTIVITY_ICONS = {
     "system": "•",
     "engagement": "🌐",
 }
-# Leadbot's own lines name people as mentions (`Reassigned from <@U1> to <@U2>`): escaped with
-# the rest of the line, then turned back into mentions, and nothing else (no <!channel>).
+# Leadbot's own assignment lines name people as mentions (`Reassigned from <@U1> to <@U2>`):
+# escaped with the rest, then turned back into mentions. Only in those lines, which hold no
+# user text: elsewhere (a qualification's answers, a lost note) a mention stays as typed.
 _ESCAPED_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]{2,})&gt;")
+_OWN_LINES = ("Assigned to ", "Reassigned from ", "Routed to ")
 
 
 def headline(lead: LeadView) -> str:
@@ -104,7 +106,7 @@ def timeline_blocks(
 def _activity_line(activity: Activity) -> str:
     icon = ACTIVITY_ICONS.get(activity.kind, "•")
     body = f" {safe(activity.body, 400)}" if activity.body else ""
-    if activity.kind is ActivityKind.SYSTEM:
+    if activity.kind is ActivityKind.SYSTEM and activity.body.startswith(_OWN_LINES):
         body = _ESCAPED_MENTION.sub(r"<@\1>", body)
     return f"{icon} {when(activity.created_at)} {user(activity.actor_id)} {activity.kind}{body}"
 
