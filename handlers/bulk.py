@@ -152,7 +152,9 @@ def _action(uow: SqlUnitOfWork, ctx: Context, action_id: int) -> BulkAction:
     if action is None:
         raise NotFound("That bulk action no longer exists.")
     if action.actor_id != ctx.actor.user_id:
-        raise PermissionDenied(f"Bulk action #{action.id} is <@{action.actor_id}>'s to confirm or cancel.")
+        raise PermissionDenied(
+            f"Bulk action #{action.id} is someone else's: only the person who asked can confirm or cancel it."
+        )
     return action
 
 
@@ -168,9 +170,7 @@ def _to_undo(uow: SqlUnitOfWork, ctx: Context, action_id: int | None) -> BulkAct
     if action is None:
         raise NotFound("That bulk action no longer exists.")
     if action.actor_id != ctx.actor.user_id and ctx.actor.role is not Role.ADMIN:
-        raise PermissionDenied(
-            f"Only <@{action.actor_id}>, who ran bulk action #{action.id}, or an admin can undo it."
-        )
+        raise PermissionDenied(f"Only the person who ran bulk action #{action.id}, or an admin, can undo it.")
     return action
 
 

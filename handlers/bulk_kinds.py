@@ -56,7 +56,9 @@ def _check_rep(params: Params, ctx: Context) -> None:
     teams = [t for t in ctx.config.teams if ctx.actor.role is Role.ADMIN or t.key in ctx.actor.sales_teams]
     if not any(rep in team.members + team.managers for team in teams):
         names = ", ".join(team.name for team in teams) or "none"
-        raise InvalidInput("rep", f"<@{rep}> is not in your teams ({names}): pick one of their reps.")
+        raise InvalidInput(
+            "rep", f"The rep you named is not in your teams ({names}): pick one of their reps."
+        )
 
 
 def _reassign(uow: SqlUnitOfWork, ctx: Context, lead: Lead, params: Params) -> Change:

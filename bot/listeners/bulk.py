@@ -153,10 +153,12 @@ class BulkButtons:
         answer(render(self._run(partial(undo_bulk, command, progress=progress), ctx)))
 
     def _pending(self, ctx: Context, action_id: int) -> BulkAction | None:
-        """The action, if it still waits for this Confirm (a second click says nothing yet)."""
+        """The action, if it still waits for this person's Confirm (a second click, or someone
+        else's, says nothing yet: the handler answers it)."""
         with self.deps.uow_factory() as uow:
             action = uow.bulk.get(ctx.actor.team_id, action_id)
-        return action if action is not None and action.state is BulkState.PENDING else None
+        mine = action is not None and action.actor_id == ctx.actor.user_id
+        return action if mine and action is not None and action.state is BulkState.PENDING else None
 
     def _run(self, work: Any, ctx: Context) -> Any:
         return run(work, self.deps.uow_factory(), ctx, self.deps.kick_outbox)

@@ -314,3 +314,15 @@ def test_hundreds_of_leads_are_applied_after_the_ack_with_progress(slack, runtim
     assert texts[0].startswith("⏳ Working on bulk action #1") and "0 of 300" in texts[0]
     assert "leads so far" in texts[1] and "leads so far" in texts[2]
     assert "300 of 300 leads reassigned" in texts[3]
+
+
+def test_a_resent_question_is_one_pending_action_and_only_its_asker_confirms_it(slack, runtime, fake_slack):
+    seed(runtime, 2)
+    first = slack.slash(MIA, f"bulk reassign <@{BEN}|ben> {WANTED}", trigger_id="T1.resent")
+    again = slack.slash(MIA, f"bulk reassign <@{BEN}|ben> {WANTED}", trigger_id="T1.resent")
+    assert first.text == again.text
+    with runtime.uow_factory() as uow:
+        assert uow.session.scalar(sa.select(sa.func.count()).select_from(BulkActionRow)) == 1
+    slack.click(ADA, button(first.blocks, "Reassign"))
+    assert "is someone else's: only the person who asked can confirm" in answers(fake_slack, 1)[0]["text"]
+    assert set(owners(runtime).values()) == {None}
