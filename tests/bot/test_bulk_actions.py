@@ -14,7 +14,7 @@ from support import ADA, ANN, BEN, MIA, wait_for_calls
 from bot.standin.workspace import buttons_in
 from domain.config import CONSOLE_WORKSPACE, parse_config
 from domain.lead import Lead
-from store.tables import AuditRow, BulkActionRow
+from store.tables import ActivityRow, AuditRow, BulkActionRow
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "leadbot.example.toml"
 WANTED = "owner:none source:webinar country:emea score:>40"
@@ -111,6 +111,17 @@ def test_a_manager_reassigns_a_hundred_listed_leads_after_confirming_and_undoes_
             sa.select(AuditRow.action).where(AuditRow.entity_ref == "L-7").order_by(AuditRow.id)
         ).all()
     assert actions == ["lead.bulk_reassign", "lead.bulk_undone"]
+    with runtime.uow_factory() as uow:  # every lead's, not only L-7's
+        audited = uow.session.execute(sa.select(AuditRow.action, AuditRow.entity_ref)).all()
+        lines = uow.session.scalars(
+            sa.select(ActivityRow.body).where(ActivityRow.body.contains("bulk action #1"))
+        ).all()
+    assert sorted(ref for action, ref in audited if action == "lead.bulk_reassign") == sorted(
+        f"L-{n}" for n in range(1, 101)
+    )
+    assert len([ref for action, ref in audited if action == "lead.bulk_undone"]) == 100
+    assert len([line for line in lines if line.endswith("(bulk action #1)")]) == 100
+    assert len([line for line in lines if line.endswith("(bulk action #1 undone)")]) == 100
 
 
 def test_a_second_confirm_changes_nothing_twice(slack, runtime, fake_slack):
