@@ -67,7 +67,9 @@ class BulkButtons:
         self, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
     ) -> None:
         answer = answer_to(body, client, respond, in_place=True)
-        with answering_errors(answer):
+        # Counted as a request in hand while it runs: a rep's `/lead add` meanwhile is queued
+        # and acked at once (Deps.capture) rather than wait behind a batch's write.
+        with answering_errors(answer), self.deps.in_flight:
             ctx = self._context(body, context)
             command = ApplyBulk(action_id=int(body["actions"][0]["value"]))
             action = self._pending(ctx, command.action_id)
@@ -150,7 +152,8 @@ class BulkButtons:
 
     def _undo(self, command: UndoBulk, ctx: Context, answer: Answer) -> None:
         progress = Progress(answer, "Undoing")
-        answer(render(self._run(partial(undo_bulk, command, progress=progress), ctx)))
+        with self.deps.in_flight:  # as for Confirm
+            answer(render(self._run(partial(undo_bulk, command, progress=progress), ctx)))
 
     def _pending(self, ctx: Context, action_id: int) -> BulkAction | None:
         """The action, if it still waits for this person's Confirm (a second click, or someone
