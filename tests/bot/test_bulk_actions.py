@@ -209,6 +209,8 @@ def test_a_bad_reason_or_no_filter_is_said_and_changes_nothing(slack, runtime):
     seed(runtime, 2)
     assert "price" in slack.slash(MIA, f"bulk lost pricey {WANTED}").text
     assert "Give at least one filter" in slack.slash(MIA, f"bulk reassign <@{BEN}|ben>").text
+    assert "changes open leads only" in slack.slash(MIA, "bulk route status:new,lost").text
+    assert "is not a bulk action" in slack.slash(MIA, "bulk delete status:new").text
     with runtime.uow_factory() as uow:
         assert uow.session.scalar(sa.select(sa.func.count()).select_from(BulkActionRow)) == 0
 
