@@ -272,6 +272,7 @@ class _Run:
                     "gained": gained,
                     "undone": undone,
                     "filter": action.filter_text,
+                    "to": action.params.get("rep"),  # one rep for them all (reassign), else None
                 }
                 key = f"bulk:{action.id}:{step}:{'gained' if gained else 'lost'}:{person}"
                 uow.outbox.add(

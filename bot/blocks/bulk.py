@@ -142,6 +142,7 @@ def owners_dm(payload: dict[str, Any]) -> SlackMessage:
     elif payload["gained"]:
         text = f"📥 {by} gave you {leads} (bulk action #{action}). `/lead list owner:me` shows them."
     else:
-        text = f"↪️ {by} moved {leads} of yours to another rep (bulk action #{action})."
+        to = user(payload["to"]) if payload.get("to") else "another rep"
+        text = f"↪️ {by} moved {leads} of yours to {to} (bulk action #{action})."
     filter_text = safe(payload.get("filter"), 400)
     return SlackMessage(text=text, blocks=[section(f"{text}\nFilter: `{filter_text}`")])

@@ -37,7 +37,7 @@ def test_a_departing_reps_open_leads_go_to_another_rep_and_both_hear_of_it(slack
 
     runtime.run_jobs(datetime.now(UTC))
     assert any("gave you 3 leads" in text for text in dms_to(fake_slack, BEN))
-    assert any("moved 3 leads of yours to another rep" in text for text in dms_to(fake_slack, ANN))
+    assert any(f"moved 3 leads of yours to <@{BEN}>" in text for text in dms_to(fake_slack, ANN))
 
     slack.slash(MIA, "undo")
     assert "3 leads are back" in wait_for_calls(fake_slack, "response_url", 3)[-1].params["text"]
