@@ -97,7 +97,7 @@ class ReassignFilters(Kind):
         return filters(list(words[at:]), required=False), len(words)
 
     def shape(self, placeholder: str, optional: bool) -> str:
-        return f"{FILTERS}"
+        return "[status:…] [team:…] [country:…] …"  # any list filter but owner: (the first person)
 
 
 def _reassign(values: Values, env: ParseEnv) -> PrepareBulk:
