@@ -159,6 +159,8 @@ def _check_cadence(params: Params, ctx: Context) -> None:
 
 
 def _enrol(uow: SqlUnitOfWork, ctx: Context, lead: Lead, params: Params) -> Change:
+    if lead.do_not_contact_at is not None:
+        return "marked do not contact (unsubscribed)"
     if lead.owner_id is None:
         return "no owner for the cadence to remind"
     active = CadenceRepository(uow.session).active(lead.team_id, lead.id or 0)
