@@ -19,6 +19,7 @@ from bot.grammar import (
     asks_for_qualify_form,
     parse,
 )
+from bot.grammar.bulk import asks_for_undo
 from bot.grammar.privacy import asks_for_privacy
 from bot.listeners.errors import answering_errors
 from bot.listeners.only_when import OnlyWhen, on_text
@@ -83,7 +84,8 @@ def register(app: App, deps: Deps) -> None:
 
 
 def plain(command: dict[str, Any]) -> bool:
-    """Not a command that opens a form, nor `privacy` (bot.listeners.privacy answers it)."""
+    """Not a command that opens a form, nor `privacy` (bot.listeners.privacy answers it), nor
+    `undo` (bot.listeners.bulk: it runs after the ack)."""
     text = command.get("text", "")
-    forms = (asks_for_form, asks_for_import_form, asks_for_qualify_form, asks_for_privacy)
+    forms = (asks_for_form, asks_for_import_form, asks_for_qualify_form, asks_for_privacy, asks_for_undo)
     return not any(asks(text) for asks in forms)
