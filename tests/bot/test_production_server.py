@@ -117,9 +117,10 @@ def test_a_request_trickling_in_past_the_request_timeout_is_cut_off(runtime):
     limits = Limits(idle_timeout=30, request_timeout=1)
     with serving(runtime, limits) as server, closing(connect(server)) as sock:
         sock.sendall(b"POST /webhooks/leads HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
-        for _ in range(3):  # active, so the idle timeout alone would never close it
-            time.sleep(0.5)
-            sock.sendall(b" ")
+        with suppress(BrokenPipeError, ConnectionResetError):  # cut off already: a slow machine
+            for _ in range(3):  # active, so the idle timeout alone would never close it
+                time.sleep(0.5)
+                sock.sendall(b" ")
         assert closed_by_server(sock, within=6)
 
 
