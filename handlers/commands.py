@@ -30,11 +30,18 @@ class CaptureChannel(StrEnum):
     IMPORT = "import"
 
 
+# A field's value as sent: text typed in Slack or a CSV cell, or JSON's number or boolean
+# (a custom field of type number or bool, domain/custom_fields.py).
+FieldInput = str | int | float | bool
+
+
 class AddLead(Command):
     name: str | None = Field(default=None, max_length=200)
     email: str | None = None
     phone: str | None = None
-    fields: dict[str, str] = Field(default_factory=dict)
+    # Profile fields (domain/lead.PROFILE) and the workspace's custom fields, by key.
+    fields: dict[str, FieldInput] = Field(default_factory=dict)
+    tags: tuple[str, ...] = Field(default=(), max_length=100)
     request_key: str | None = None
     external_id: str | None = Field(default=None, max_length=255)
     origin_url: str | None = Field(default=None, max_length=1000)

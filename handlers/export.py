@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from typing import Any
 
+from domain.custom_fields import CustomField
 from domain.lead import PROFILE_FIELDS, Lead, lead_ref
 from store.unit_of_work import SqlUnitOfWork
 
@@ -22,10 +23,25 @@ EXPORT_FIELDS = (
     # buying cycles by (contact_id, cycle), so a funnel never counts one person twice.
     "contact_id",
     "cycle",
+    "tags",  # a list in JSON; "hot, enterprise" in CSV, as an import's Tags column reads it
 )
 
 
-def export_leads(uow: SqlUnitOfWork, workspace_id: str) -> Iterator[dict[str, Any]]:
+def export_fields(fields: tuple[CustomField, ...] = ()) -> tuple[str, ...]:
+    """The export's columns: the fixed ones, then each custom field by its key."""
+    return (*EXPORT_FIELDS, *(f.key for f in fields))
+
+
+def csv_cells(row: dict[str, Any], fields: tuple[CustomField, ...] = ()) -> list[Any]:
+    """A JSON row as CSV cells: tags joined, custom values as people write them (yes, 250)."""
+    cells: list[Any] = [row[key] for key in EXPORT_FIELDS]
+    cells[EXPORT_FIELDS.index("tags")] = ", ".join(row["tags"])
+    return cells + [f.text(row[f.key]) for f in fields]
+
+
+def export_leads(
+    uow: SqlUnitOfWork, workspace_id: str, fields: tuple[CustomField, ...] = ()
+) -> Iterator[dict[str, Any]]:
     """Live leads only: a merged-away lead is one person counted twice (DESIGN.md)."""
     with uow:
         leads = uow.leads.all(workspace_id)
@@ -47,6 +63,8 @@ def export_leads(uow: SqlUnitOfWork, workspace_id: str) -> Iterator[dict[str, An
             "duplicate_of": _flagged_as(lead, number_of),
             "contact_id": lead.contact_id,
             "cycle": lead.cycle,
+            "tags": list(lead.tags),
+            **{f.key: lead.custom.get(f.key) for f in fields},
         }
 
 
