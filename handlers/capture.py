@@ -71,7 +71,7 @@ def _create(uow: SqlUnitOfWork, ctx: Context, cmd: AddLead, lead: Lead) -> LeadC
         _announce(uow, ctx, lead, str(cmd.channel))
     original = uow.leads.by_id(lead.team_id, duplicate.id) if duplicate else None
     flagged = DuplicateView(LeadView.of(original), duplicate.reasons) if original and duplicate else None
-    return LeadCaptured(LeadView.of(lead), duplicate=flagged, returning=returning)
+    return LeadCaptured(LeadView.of(lead, ctx.config.fields), duplicate=flagged, returning=returning)
 
 
 def _update(
@@ -91,7 +91,7 @@ def _update(
     _settle(uow, cmd, lead)
     _record(uow, lead, "updated")
     return LeadCaptured(
-        LeadView.of(lead),
+        LeadView.of(lead, ctx.config.fields),
         outcome="updated",
         matched_on=matched_on,
         changed=changed,

@@ -82,6 +82,21 @@ class MyLeads(Command):
     limit: int = Field(default=50, gt=0, le=200)
 
 
+class TagLead(Command):
+    """`/lead tag L-42 hot enterprise -cold`: tags to add and to take off (domain/tags.py)."""
+
+    number: int = Field(gt=0)
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+
+
+class SetFields(Command):
+    """`/lead set L-42 industry:retail company_size:250`: the lead's custom fields."""
+
+    number: int = Field(gt=0)
+    fields: dict[str, FieldInput] = Field(min_length=1)
+
+
 class AddNote(Command):
     number: int = Field(gt=0)
     text: str = Field(min_length=1, max_length=MAX_ACTIVITY_TEXT)

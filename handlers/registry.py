@@ -16,12 +16,15 @@ from typing import Any, TypeVar
 
 from domain import events
 from handlers.activity import add_note, log_activity
+from handlers.tags import set_fields, tag_lead
 from handlers.away import set_away
 from handlers.capture import add_lead
 from handlers.closing import convert_lead, lose_lead, reopen_lead
 from handlers.commands import (
     AddLead,
     AddNote,
+    SetFields,
+    TagLead,
     AssignLead,
     ClaimLead,
     Command,
@@ -100,6 +103,8 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     ListLeads: list_leads,
     SaveList: save_list,
     AddNote: add_note,
+    TagLead: tag_lead,
+    SetFields: set_fields,
     LogActivity: log_activity,
     SetReminder: set_reminder,
     # duplicates and returning customers

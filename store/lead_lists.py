@@ -10,10 +10,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from domain.activity import ActivityKind
+from domain.custom_fields import Bound, Condition, FieldType
 from domain.lead import Lead
 from domain.lead_filter import Sort, Span
 from domain.permissions import Visibility
 from domain.scoring import Stage
+from store.lead_tags import tagged
 from store.leads import to_lead
 from store.tables import ActivityRow, LeadRow, LeadScoreRow
 
@@ -40,6 +42,8 @@ class ListQuery:
     stages: tuple[str, ...] = ()
     phone: str | None = None  # E.164, as leads hold it (`/lead find +49 30 901820`)
     email_domain: str | None = None  # lower case (`/lead find @acme.com`)
+    tags: tuple[str, ...] = ()  # any of them (lead_tags' primary key finds their leads)
+    custom: tuple[Condition, ...] = ()  # custom fields' conditions, all of them
     sort: Sort = Sort.SCORE
 
 
@@ -109,7 +113,32 @@ def _conditions(query: ListQuery, touch: sa.ColumnElement[datetime]) -> list[sa.
         found.append(sa.func.lower(LeadRow.email).like(f"%@{_escaped(query.email_domain)}", escape="\\"))
     if query.stages:
         found.append(sa.func.coalesce(LeadScoreRow.stage, str(Stage.LEAD)).in_(query.stages))
+    found += [_holds(c) for c in query.custom]
     return found
+
+
+def _holds(condition: Condition) -> sa.ColumnElement[bool]:
+    """A custom field's condition on the leads' JSON column: numbers and dates by their
+    bounds (dates are ISO text, which sorts as dates do), the rest by value."""
+    value = LeadRow.custom[condition.key]
+    kind = condition.field.type
+    if condition.bounds:
+        typed = value.as_float() if kind is FieldType.NUMBER else value.as_string()
+        return sa.or_(*(_within(typed, bound) for bound in condition.bounds))
+    if kind is FieldType.BOOL:
+        return sa.or_(*(value.as_boolean() == (v == "yes") for v in condition.values))
+    if kind is FieldType.CHOICE:  # stored as the config spells it, and read so
+        return value.as_string().in_(condition.values)
+    return _lower_in(value.as_string(), condition.values)
+
+
+def _within(typed: Any, bound: Bound) -> sa.ColumnElement[bool]:
+    parts = []
+    if bound.low is not None:
+        parts.append(typed > bound.low if bound.strict else typed >= bound.low)
+    if bound.high is not None:
+        parts.append(typed < bound.high if bound.strict else typed <= bound.high)
+    return sa.and_(*parts)
 
 
 def _escaped(text: str) -> str:
@@ -191,6 +220,8 @@ class LeadListRepository:
             matches = matches.add_columns(touch.label("touch"))
         if query.stages:
             matches = matches.outerjoin(LeadScoreRow, LeadScoreRow.lead_id == LeadRow.id)
+        if query.tags:
+            matches = matches.where(LeadRow.id.in_(tagged(team_id, query.tags)))
         total = sa.func.count().over().label("total")
         return matches.add_columns(total).where(*_conditions(query, touch)), touch
 

@@ -21,6 +21,7 @@ from bot.blocks.probability import probability_message
 from bot.blocks.report import report_message
 from bot.blocks.routing import away_message, decided_answer, plan_message
 from bot.blocks.score import score_message
+from bot.blocks.tags import fields_message, tagged_message
 from bot.blocks.tasks import changed_message, tasks_message
 from bot.blocks.text import SlackMessage, escape, safe, section, sentence, with_article
 from domain.errors import DomainError
@@ -30,6 +31,7 @@ from handlers.results import (
     AddQueued,
     AwayChanged,
     DuplicateDismissed,
+    FieldsSet,
     LeadCaptured,
     LeadClosed,
     LeadDetails,
@@ -37,6 +39,7 @@ from handlers.results import (
     LeadMergedAway,
     LeadPage,
     LeadQualified,
+    LeadTagged,
     LeadsMerged,
     ListSaved,
     MergeToConfirm,
@@ -71,6 +74,8 @@ render.register(LeadClosed, closed_message)
 render.register(PipelineReport, report_message)
 render.register(LeadPage, page_message)
 render.register(ListSaved, saved_message)
+render.register(LeadTagged, tagged_message)
+render.register(FieldsSet, fields_message)
 
 
 @render.register

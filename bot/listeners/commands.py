@@ -37,7 +37,9 @@ class LeadCommand:
 
     def on_lead(self, ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         ctx = self.deps.context(workspace_of(command, context), command["user_id"])
-        env = ParseEnv(ctx.now, self.deps.timezone(ctx), request_key=command.get("trigger_id"))
+        env = ParseEnv(
+            ctx.now, self.deps.timezone(ctx), request_key=command.get("trigger_id"), fields=ctx.config.fields
+        )
         parsed = parse(command.get("text", ""), env)
         if isinstance(parsed, HelpRequested):
             ack(**ephemeral(help_message(parsed.topic)))

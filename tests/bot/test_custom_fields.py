@@ -1,0 +1,115 @@
+"""Custom fields and tags with the example config, through the real Bolt app and signed
+requests: `/lead add … industry:fintech company_size:250`, bad values refused by name, the card,
+`/lead set`, `/lead tag`, list filters, and the "Company of 200+" rule scoring."""
+
+import json
+from pathlib import Path
+
+import pytest
+from support import ADA, ANN, MIA
+
+from bot.config_file import load_config
+from domain.config import LeadbotConfig
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "leadbot.example.toml"
+
+
+@pytest.fixture
+def config() -> LeadbotConfig:
+    return load_config(str(EXAMPLE))
+
+
+def lead(runtime, number):
+    with runtime.uow_factory() as uow:
+        return uow.leads.get(uow_workspace(runtime), number)
+
+
+def uow_workspace(runtime) -> str:
+    from domain.config import CONSOLE_WORKSPACE
+
+    return CONSOLE_WORKSPACE
+
+
+def history(runtime, ref):
+    from store.tables import ActivityRow, AuditRow
+
+    with runtime.uow_factory() as uow:
+        session = uow._session
+        actions = [a.action for a in session.query(AuditRow).filter_by(entity_ref=ref).order_by(AuditRow.id)]
+        number = int(ref.removeprefix("L-"))
+        found = uow.leads.get(uow_workspace(runtime), number)
+        lines = [a.body for a in session.query(ActivityRow).filter_by(lead_id=found.id).order_by(ActivityRow.id)]
+    return actions, lines
+
+
+def test_custom_fields_given_on_add_are_typed_shown_on_the_card_and_score(slack, runtime):
+    reply = slack.slash(ANN, "add Dana Scully dana@fbi.gov industry:FinTech company_size:1,200")
+    assert "L-1" in reply.text
+    dana = lead(runtime, 1)
+    assert dana.custom == {"industry": "fintech", "company_size": 1200}
+    card = json.dumps(slack.slash(ANN, "show L-1").blocks)
+    assert "*Industry:* fintech" in card and "*Company size:* 1200" in card
+    assert "Company of 200+" in json.dumps(slack.slash(ANN, "score L-1").body)
+    assert dana.score >= 10
+
+
+def test_a_bad_value_names_the_field_its_type_and_choices_and_changes_nothing(slack, runtime):
+    reply = slack.slash(ANN, "add Dana Scully dana@fbi.gov industry:fintch")
+    assert "`industry` is one of fintech, retail, health, public; got `fintch` (did you mean fintech?)" in reply.text
+    assert slack.slash(ANN, "add Dana company_size:lots").text.count("`company_size` is a number, like 250")
+    assert lead(runtime, 1) is None
+    assert "Unknown field `industy`" in slack.slash(ANN, "add Dana industy:retail").text
+
+
+def test_set_changes_a_custom_field_with_a_timeline_line_an_audit_entry_and_a_new_score(slack, runtime):
+    slack.slash(ANN, "add Dana Scully dana@fbi.gov company_size:50")
+    before = lead(runtime, 1).score
+    reply = slack.slash(ANN, "set L-1 company_size:500 industry:retail")
+    assert "set industry, company_size" in reply.text
+    dana = lead(runtime, 1)
+    assert dana.custom == {"company_size": 500, "industry": "retail"} and dana.score == before + 10
+    actions, lines = history(runtime, "L-1")
+    assert "lead.fields_set" in actions
+    assert any("company_size: 50 → 500" in line and "industry: — → retail" in line for line in lines)
+    assert "is one of" in slack.slash(ANN, "set L-1 industry:mining").text
+    assert lead(runtime, 1).custom["industry"] == "retail"
+
+
+def test_tags_are_added_and_removed_shown_audited_and_a_repeat_changes_nothing(slack, runtime):
+    slack.slash(ANN, "add Dana Scully dana@fbi.gov")
+    reply = slack.slash(ANN, "tag L-1 hot enterprise cold")
+    assert "added `hot`, `enterprise`, `cold`" in reply.text
+    reply = slack.slash(ANN, "tag L-1 -cold #Q3-event")
+    assert "added `q3-event`; removed `cold`" in reply.text
+    assert lead(runtime, 1).tags == ("hot", "enterprise", "q3-event")
+    assert "nothing changed" in slack.slash(ANN, "tag L-1 hot").text
+    assert "*Tags:* `hot` `enterprise` `q3-event`" in json.dumps(slack.slash(ANN, "show L-1").blocks)
+    actions, lines = history(runtime, "L-1")
+    assert actions.count("lead.tagged") == 2
+    assert "Tagged hot, enterprise, cold" in lines and "Tagged q3-event; untagged cold" in lines
+
+
+def test_a_rep_may_not_tag_someone_elses_lead(slack, runtime):
+    slack.slash(ANN, "add Dana Scully dana@fbi.gov")
+    reply = slack.slash("U0REP0BEN", "tag L-1 hot")
+    assert "hot" not in str(lead(runtime, 1).tags) and reply.status == 200
+
+
+def test_lists_filter_on_tags_choices_and_numbers(slack, runtime):
+    slack.slash(ANN, "add Dana Scully dana@fbi.gov industry:fintech company_size:250")
+    slack.slash(ANN, "add Fox Mulder fox@fbi.gov industry:retail company_size:200")
+    slack.slash(ANN, "add Walter Skinner walter@fbi.gov industry:health company_size:5000")
+    slack.slash(ANN, "tag L-2 hot")
+    slack.slash(ANN, "tag L-3 hot")
+
+    def listed(text):
+        body = json.dumps(slack.slash(ADA, f"list {text}").body)
+        return [name for name in ("Dana", "Fox", "Walter") if name in body]
+
+    assert listed("industry:fintech,retail") == ["Dana", "Fox"]
+    assert listed("company_size:>200") == ["Dana", "Walter"]
+    assert listed("company_size:200..250") == ["Dana", "Fox"]
+    assert listed("tag:hot company_size:<1000") == ["Fox"]
+    assert listed("tag:hot,cold industry:health") == ["Walter"]
+    assert "did you mean fintech" in slack.slash(MIA, "list industry:fintch").text
+    assert "not a number filter" in slack.slash(MIA, "list company_size:big").text
