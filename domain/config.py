@@ -175,7 +175,9 @@ class LeadbotConfig(_Strict):
             if field is None:
                 # company_size with no such field declared matches nothing, as before fields
                 if rule.field not in RULE_FIELDS:
-                    raise ValueError(f"{where} looks at `{rule.field}`, which is not a field: {self._field_choice()}")
+                    raise ValueError(
+                        f"{where} looks at `{rule.field}`, which is not a field: {self._field_choice()}"
+                    )
                 continue
             if (field.type is FieldType.NUMBER) != rule.counts:
                 how = "`at_least` and/or `at_most`" if field.type is FieldType.NUMBER else "`any_of`"

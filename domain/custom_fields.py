@@ -103,7 +103,7 @@ class CustomField(BaseModel):
         if self.type is FieldType.CHOICE and not self.choices:
             raise ValueError(f"field `{self.key}` is a choice: list its `choices`")
         if self.type is not FieldType.CHOICE and self.choices:
-            raise ValueError(f"field `{self.key}` has choices but is a {self.type}: make it type = \"choice\"")
+            raise ValueError(f'field `{self.key}` has choices but is a {self.type}: make it type = "choice"')
         return self
 
     # --- reading values ---------------------------------------------------------------
@@ -139,7 +139,9 @@ class CustomField(BaseModel):
     def _guess(self, given: str) -> str:
         if self.type is not FieldType.CHOICE:
             return ""
-        close = difflib.get_close_matches(given.casefold(), [c.casefold() for c in self.choices], n=1, cutoff=0.6)
+        close = difflib.get_close_matches(
+            given.casefold(), [c.casefold() for c in self.choices], n=1, cutoff=0.6
+        )
         if not close:
             return ""
         return f" (did you mean {next(c for c in self.choices if c.casefold() == close[0])}?)"

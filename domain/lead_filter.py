@@ -1,7 +1,7 @@
 """The filters of `/lead list` (DESIGN.md: `status:`, `owner:`, `team:`, `source:`, `campaign:`,
 `country:`, `product:`, `score:`, `created:`, `stale:`, `stage:`, `tag:` and each custom field
-by its key, with commas for several values) and its sort, read from `key:value` pairs into one value that can be written back
-as the same text: a Next button carries that text and reads it again."""
+by its key, with commas for several values) and its sort, read from `key:value` pairs into one
+value that can be written back as the same text: a Next button carries that text and reads it again."""
 
 import difflib
 import re

@@ -12,8 +12,8 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 from fractions import Fraction
+from typing import Any
 
 from domain.custom_fields import CustomField, condition, field_named
 from domain.routing_config import Capacity, Routing, RoutingRule, Strategy

@@ -79,7 +79,9 @@ class FitRule(_Strict):
         if self.any_of and self.counts:
             raise ValueError(f"a `{self.field}` rule takes either `any_of` or `at_least`/`at_most`, not both")
         if not self.any_of and not self.counts:
-            raise ValueError(f"a `{self.field}` rule needs `any_of` (words) or `at_least`/`at_most` (a number)")
+            raise ValueError(
+                f"a `{self.field}` rule needs `any_of` (words) or `at_least`/`at_most` (a number)"
+            )
         return self
 
 

@@ -16,15 +16,12 @@ from typing import Any, TypeVar
 
 from domain import events
 from handlers.activity import add_note, log_activity
-from handlers.tags import set_fields, tag_lead
 from handlers.away import set_away
 from handlers.capture import add_lead
 from handlers.closing import convert_lead, lose_lead, reopen_lead
 from handlers.commands import (
     AddLead,
     AddNote,
-    SetFields,
-    TagLead,
     AssignLead,
     ClaimLead,
     Command,
@@ -50,12 +47,14 @@ from handlers.commands import (
     RouteLead,
     SaveList,
     SetAway,
+    SetFields,
     SetProbability,
     SetReminder,
     ShowLead,
     ShowReport,
     SnoozeReminder,
     StopNurture,
+    TagLead,
     UndoMerge,
 )
 from handlers.context import Context
@@ -76,6 +75,7 @@ from handlers.rescore import score_captured, score_imported
 from handlers.results import Result
 from handlers.routing import route_imported, route_lead
 from handlers.routing_decide import assign_lead, claim_lead, decide_routing
+from handlers.tags import set_fields, tag_lead
 from handlers.tasks import list_tasks
 from handlers.training import retrain_after_close
 from store.engine import reading_only

@@ -407,6 +407,8 @@ Result = (
     | LeadList
     | LeadPage
     | ListSaved
+    | LeadTagged
+    | FieldsSet
     | ActivityAdded
     | ReminderSet
     | LeadsMerged

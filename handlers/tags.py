@@ -68,7 +68,11 @@ def set_fields(cmd: SetFields, uow: SqlUnitOfWork, ctx: Context) -> FieldsSet:
     values = _read(cmd, ctx)
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.WORK)
-        changed = {key: (lead.custom.get(key), value) for key, value in values.items() if lead.custom.get(key) != value}
+        changed = {
+            key: (lead.custom.get(key), value)
+            for key, value in values.items()
+            if lead.custom.get(key) != value
+        }
         if changed:
             before = lead.snapshot()
             lead.custom = {**lead.custom, **values}
@@ -89,10 +93,16 @@ def _read(cmd: SetFields, ctx: Context) -> dict[str, object]:
             continue
         if key in PROFILE_FIELDS:
             raise InvalidInput(
-                key, f"`{key}` is a built-in field: `/lead set` changes your own fields ({', '.join(own) or 'none declared'})."
+                key,
+                f"`{key}` is a built-in field: `/lead set` changes your own fields "
+                f"({', '.join(own) or 'none declared'}).",
             )
         guess = closest(key, own)
-        hint = f" Did you mean `{guess}`?" if guess else f" Your fields: {', '.join(own) or 'none declared in the config'}."
+        hint = (
+            f" Did you mean `{guess}`?"
+            if guess
+            else f" Your fields: {', '.join(own) or 'none declared in the config'}."
+        )
         raise InvalidInput(key, f"Unknown field `{key}`.{hint}")
     return dict(read_fields(ctx.config.fields, dict(cmd.fields)))
 

@@ -128,7 +128,8 @@ def _holds(condition: Condition) -> sa.ColumnElement[bool]:
     if kind is FieldType.BOOL:
         return sa.or_(*(value.as_boolean() == (v == "yes") for v in condition.values))
     if kind is FieldType.CHOICE:  # stored as the config spells it, and read so
-        return value.as_string().in_(condition.values)
+        choice: sa.ColumnElement[bool] = value.as_string().in_(condition.values)
+        return choice
     return _lower_in(value.as_string(), condition.values)
 
 

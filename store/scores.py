@@ -121,7 +121,9 @@ class ScoreRepository:
     @staticmethod
     def _open() -> sa.Select[*tuple[Any, ...]]:
         return (
-            sa.select(LeadRow.id, LeadRow.team_id, LeadRow.score, LeadScoreRow.stage, *FACT_COLUMNS, LeadRow.custom)
+            sa.select(
+                LeadRow.id, LeadRow.team_id, LeadRow.score, LeadScoreRow.stage, *FACT_COLUMNS, LeadRow.custom
+            )
             .outerjoin(LeadScoreRow, LeadScoreRow.lead_id == LeadRow.id)
             .where(LeadRow.status.in_(OPEN), LeadRow.merged_into_id.is_(None))
         )

@@ -14,7 +14,11 @@ def tagged_message(result: LeadTagged) -> SlackMessage:
 
 
 def fields_message(result: FieldsSet) -> SlackMessage:
-    said = f"set {', '.join(result.changed)}" if result.changed else "nothing changed (it already held those values)"
+    said = (
+        f"set {', '.join(result.changed)}"
+        if result.changed
+        else "nothing changed (it already held those values)"
+    )
     text = f"✏️ {headline(result.lead)}: {said}."
     return SlackMessage(text=text, blocks=[section(text), *card_blocks(result.lead)])
 

@@ -99,14 +99,15 @@ def _list(values: Values, env: ParseEnv) -> ListLeads | SaveList:
 LIST = SubcommandSpec(
     "list",
     "Slice the leads you may see by filters (commas for several values), 20 a page, "
-    "hottest first or sorted by created or stale; save a filter under a name and list it by that name",
+    "hottest first or sorted by created or stale; your own fields filter by key "
+    "(`industry:fintech,retail`, `company_size:>200`); save a filter under a name and list it by that name",
     (Arg("filters", Filters(), optional=True, field="filter"),),
     (
         "/lead list status:new owner:none",
         "/lead list source:webinar country:EMEA score:>40",
         "/lead list owner:me stale:>14d sort:stale",
         "/lead list created:7d stage:mql,sql",
-        "/lead list tag:hot industry:fintech,retail company_size:>200",
+        "/lead list tag:hot,enterprise owner:none",
         "/lead list save hot-emea country:EMEA score:>60",
         "/lead list hot-emea",
     ),

@@ -35,7 +35,9 @@ def _tag(values: Values, env: ParseEnv) -> TagLead:
 def _set(values: Values, env: ParseEnv) -> SetFields:
     fields = values.get("fields") or {}
     if not fields:
-        raise CommandSyntaxError("Give the fields to set as key:value, e.g. `/lead set L-42 industry:retail`.")
+        raise CommandSyntaxError(
+            "Give the fields to set as key:value, e.g. `/lead set L-42 industry:retail`."
+        )
     return SetFields(number=values["number"], fields=fields)
 
 

@@ -51,7 +51,7 @@ class PrivacyCommands:
     def on_command(self, ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         ctx = self.deps.context(workspace_of(command, context), command["user_id"])
         try:
-            request = parse(command.get("text", ""), ParseEnv(ctx.now, self.deps.timezone(ctx), fields=ctx.config.fields))
+            request = parse(command.get("text", ""), ParseEnv(ctx.now, self.deps.timezone(ctx)))
         except CommandSyntaxError as error:
             ack(**ephemeral(message_for(error)))
             return

@@ -38,7 +38,7 @@ class QualifyForm:
         """Only the database runs before the ack: a refusal (not yours, closed, no such
         lead) is the command's answer, and the form is built ready for the lazy listener."""
         ctx = self.deps.context(workspace_of(command, context), command["user_id"])
-        parsed = parse(command.get("text", ""), ParseEnv(ctx.now, self.deps.timezone(ctx), fields=ctx.config.fields))
+        parsed = parse(command.get("text", ""), ParseEnv(ctx.now, self.deps.timezone(ctx)))
         assert isinstance(parsed, OpenQualifyForm)  # what the matcher let through
         draft = self.deps.dispatch(OpenQualification(number=parsed.number), ctx)
         assert isinstance(draft, QualificationDraft)

@@ -244,9 +244,23 @@ def view_state(view: dict[str, Any], values: dict[str, str | None]) -> dict[str,
     state: dict[str, dict[str, Any]] = {}
     for block in inputs_in(view):
         block_id, element = block["block_id"], block["element"]
-        value = values[block_id] if block_id in values else element.get("initial_value")
-        state[block_id] = {element["action_id"]: {"type": element["type"], "value": value or None}}
+        state[block_id] = {element["action_id"]: _input_state(element, values, block_id)}
     return state
+
+
+def _input_state(element: dict[str, Any], values: dict[str, str | None], block_id: str) -> dict[str, Any]:
+    """A text or number input sends its `value`; a menu the option picked (`values` names it
+    by its value), a date picker `selected_date`."""
+    kind = element["type"]
+    if kind == "static_select":
+        initial = (element.get("initial_option") or {}).get("value")
+        wanted = values.get(block_id, initial)
+        option = next((o for o in element.get("options", []) if o["value"] == wanted), None)
+        return {"type": kind, "selected_option": option}
+    if kind == "datepicker":
+        return {"type": kind, "selected_date": values.get(block_id, element.get("initial_date")) or None}
+    value = values[block_id] if block_id in values else element.get("initial_value")
+    return {"type": kind, "value": value or None}
 
 
 def _button(element: dict[str, Any], block_id: str) -> Button:

@@ -38,7 +38,9 @@ def history(runtime, ref):
         actions = [a.action for a in session.query(AuditRow).filter_by(entity_ref=ref).order_by(AuditRow.id)]
         number = int(ref.removeprefix("L-"))
         found = uow.leads.get(uow_workspace(runtime), number)
-        lines = [a.body for a in session.query(ActivityRow).filter_by(lead_id=found.id).order_by(ActivityRow.id)]
+        lines = [
+            a.body for a in session.query(ActivityRow).filter_by(lead_id=found.id).order_by(ActivityRow.id)
+        ]
     return actions, lines
 
 
@@ -55,7 +57,10 @@ def test_custom_fields_given_on_add_are_typed_shown_on_the_card_and_score(slack,
 
 def test_a_bad_value_names_the_field_its_type_and_choices_and_changes_nothing(slack, runtime):
     reply = slack.slash(ANN, "add Dana Scully dana@fbi.gov industry:fintch")
-    assert "`industry` is one of fintech, retail, health, public; got `fintch` (did you mean fintech?)" in reply.text
+    assert (
+        "`industry` is one of fintech, retail, health, public; got `fintch` (did you mean fintech?)"
+        in reply.text
+    )
     assert slack.slash(ANN, "add Dana company_size:lots").text.count("`company_size` is a number, like 250")
     assert lead(runtime, 1) is None
     assert "Unknown field `industy`" in slack.slash(ANN, "add Dana industy:retail").text
@@ -113,3 +118,40 @@ def test_lists_filter_on_tags_choices_and_numbers(slack, runtime):
     assert listed("tag:hot,cold industry:health") == ["Walter"]
     assert "did you mean fintech" in slack.slash(MIA, "list industry:fintch").text
     assert "not a number filter" in slack.slash(MIA, "list company_size:big").text
+
+
+def open_form(slack, fake_slack):
+    from support import wait_for_calls
+
+    slack.slash(ANN, "add", channel_id="C0NASALES", trigger_id="T-FORM-1")
+    return wait_for_calls(fake_slack, "views.open")[-1].params["view"]
+
+
+def test_the_capture_form_offers_a_menu_of_choices_and_a_number_and_saves_them(slack, fake_slack, runtime):
+    from bot.ids import FIELD_INPUT, FormInput
+    from bot.standin.workspace import inputs_in
+
+    view = open_form(slack, fake_slack)  # the stand-in refuses a view Slack would refuse
+    elements = {b["block_id"]: b["element"] for b in inputs_in(view)}
+    industry, size = elements[f"{FIELD_INPUT}industry"], elements[f"{FIELD_INPUT}company_size"]
+    assert industry["type"] == "static_select" and len(industry["options"]) == 4
+    assert size["type"] == "number_input"
+    assert list(elements)[-1] == FormInput.NOTES  # the notes stay last
+    typed = {
+        FormInput.NAME: "Dana Scully",
+        f"{FIELD_INPUT}industry": "health",
+        f"{FIELD_INPUT}company_size": "300",
+    }
+    reply = slack.submit_view(ANN, view, typed)
+    assert reply.body == {"response_action": "clear"}
+    assert lead(runtime, 1).custom == {"industry": "health", "company_size": 300}
+
+
+def test_a_bad_number_in_the_form_is_shown_next_to_its_input(slack, fake_slack, runtime):
+    from bot.ids import FIELD_INPUT, FormInput
+
+    view = open_form(slack, fake_slack)
+    reply = slack.submit_view(ANN, view, {FormInput.NAME: "Dana", f"{FIELD_INPUT}company_size": "-"})
+    assert reply.body["response_action"] == "errors"
+    assert "`company_size` is a number" in reply.body["errors"][f"{FIELD_INPUT}company_size"]
+    assert lead(runtime, 1) is None
