@@ -155,3 +155,17 @@ def test_a_bad_number_in_the_form_is_shown_next_to_its_input(slack, fake_slack, 
     assert reply.body["response_action"] == "errors"
     assert "`company_size` is a number" in reply.body["errors"][f"{FIELD_INPUT}company_size"]
     assert lead(runtime, 1) is None
+
+
+def test_a_merge_fills_custom_fields_and_joins_tags_and_its_undo_takes_them_back(slack, runtime):
+    slack.slash(ANN, "add Dana Scully dana@fbi.gov company_size:40")
+    slack.slash(ANN, "add Dana Scully +1 202 555 0143 industry:health company_size:90")
+    slack.slash(ANN, "tag L-1 vip")
+    slack.slash(ANN, "tag L-2 hot vip")
+    reply = slack.slash(ANN, "merge L-2 into L-1")
+    assert "industry" in reply.text
+    kept = lead(runtime, 1)
+    assert kept.custom == {"company_size": 40, "industry": "health"} and kept.tags == ("vip", "hot")
+    slack.slash(ANN, "unmerge L-2")
+    kept = lead(runtime, 1)
+    assert kept.custom == {"company_size": 40} and kept.tags == ("vip",)
