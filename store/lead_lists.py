@@ -237,8 +237,11 @@ class LeadListRepository:
         """The team_id column to filter on. SQLite, lacking statistics, would walk a whole
         workspace through an index on team_id and then read each row, three to four times
         slower than reading the table: a unary `+` (SQLite's documented way) keeps it off the
-        index when nothing else narrows the list. PostgreSQL's planner is left alone."""
-        if _whole_workspace(query) and self._s.get_bind().dialect.name == "sqlite":
+        index when nothing else narrows the list. With `tag:` the tag's leads (lead_tags'
+        primary key) are fewer than the workspace's: kept off the index too, SQLite reads
+        them by id (a rep's `tag:hot` at 100k leads: 78 -> see docs/benchmarks.md).
+        PostgreSQL's planner is left alone."""
+        if (_whole_workspace(query) or query.tags) and self._s.get_bind().dialect.name == "sqlite":
             return sa.literal_column("+leads.team_id", sa.String)
         return LeadRow.team_id
 

@@ -169,3 +169,12 @@ def test_a_merge_fills_custom_fields_and_joins_tags_and_its_undo_takes_them_back
     slack.slash(ANN, "unmerge L-2")
     kept = lead(runtime, 1)
     assert kept.custom == {"company_size": 40} and kept.tags == ("vip",)
+
+
+def test_a_routing_rule_on_a_custom_field_chooses_the_team(slack, runtime):
+    # The example's EMEA-enterprise rule asks for company_size > 200 on top of country and product.
+    slack.slash(ADA, "add Hans hans@big.de country:DE product:Enterprise source:referral company_size:500")
+    slack.slash(ADA, "add Jo Small jo@small.de country:DE product:Enterprise source:referral company_size:50")
+    assert "EMEA-enterprise" in slack.slash(MIA, "route L-1 --dry-run").text
+    small = slack.slash(MIA, "route L-2 --dry-run").text
+    assert "EMEA" in small and "EMEA-enterprise" not in small
