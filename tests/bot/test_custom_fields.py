@@ -178,3 +178,10 @@ def test_a_routing_rule_on_a_custom_field_chooses_the_team(slack, runtime):
     assert "EMEA-enterprise" in slack.slash(MIA, "route L-1 --dry-run").text
     small = slack.slash(MIA, "route L-2 --dry-run").text
     assert "EMEA" in small and "EMEA-enterprise" not in small
+
+
+def test_help_lists_tag_and_set_with_examples(slack):
+    overview = json.dumps(slack.slash(ANN, "help").body)
+    assert "/lead tag &lt;lead&gt;" in overview and "/lead set &lt;lead&gt;" in overview
+    assert "/lead tag L-42 hot enterprise -cold" in slack.slash(ANN, "help tag").text
+    assert "/lead set L-42 industry:fintech company_size:250" in slack.slash(ANN, "help set").text
