@@ -52,7 +52,7 @@ class OpenModal:
 
     @classmethod
     def of(cls, view: dict[str, Any], view_id: str) -> "OpenModal":
-        shown = {block["block_id"]: block["element"].get("initial_value") for block in inputs_in(view)}
+        shown = {block["block_id"]: shown_in(block["element"]) for block in inputs_in(view)}
         return cls(view, view_id, shown)
 
     def fill(self, typed: dict[str, str]) -> None:
@@ -238,6 +238,14 @@ def inputs_in(view: dict[str, Any]) -> list[dict[str, Any]]:
     return [block for block in view.get("blocks") or [] if block.get("type") == "input"]
 
 
+def shown_in(element: dict[str, Any]) -> str | None:
+    """What an input shows when opened: its text, the option picked, or the date."""
+    option = element.get("initial_option")
+    if isinstance(option, dict):
+        return str(option.get("value"))
+    return element.get("initial_value", element.get("initial_date"))
+
+
 def view_state(view: dict[str, Any], values: dict[str, str | None]) -> dict[str, dict[str, Any]]:
     """state.values as Slack sends it on submit: {block_id: {action_id: {type, value}}};
     an empty input's value is null."""
@@ -253,9 +261,8 @@ def _input_state(element: dict[str, Any], values: dict[str, str | None], block_i
     by its value), a date picker `selected_date`."""
     kind = element["type"]
     if kind == "static_select":
-        initial = (element.get("initial_option") or {}).get("value")
-        wanted = values.get(block_id, initial)
-        option = next((o for o in element.get("options", []) if o["value"] == wanted), None)
+        wanted = str(values.get(block_id, shown_in(element)) or "").casefold()
+        option = next((o for o in element.get("options", []) if o["value"].casefold() == wanted), None)
         return {"type": kind, "selected_option": option}
     if kind == "datepicker":
         return {"type": kind, "selected_date": values.get(block_id, element.get("initial_date")) or None}
