@@ -90,7 +90,9 @@ def _owned(query: ListQuery) -> sa.ColumnElement[bool]:
     return sa.or_(owned, LeadRow.owner_id.is_(None)) if query.unowned else owned
 
 
-def _conditions(query: ListQuery, touch: sa.ColumnElement[datetime]) -> list[sa.ColumnElement[bool]]:
+def _conditions(
+    query: ListQuery, touch: sa.ColumnElement[datetime], dialect: str = "sqlite"
+) -> list[sa.ColumnElement[bool]]:
     found: list[sa.ColumnElement[bool]] = [_visible(query.visibility)]
     if query.statuses:
         found.append(LeadRow.status.in_(query.statuses))
@@ -113,24 +115,47 @@ def _conditions(query: ListQuery, touch: sa.ColumnElement[datetime]) -> list[sa.
         found.append(sa.func.lower(LeadRow.email).like(f"%@{_escaped(query.email_domain)}", escape="\\"))
     if query.stages:
         found.append(sa.func.coalesce(LeadScoreRow.stage, str(Stage.LEAD)).in_(query.stages))
-    found += [_holds(c) for c in query.custom]
+    found += [_holds(c, dialect) for c in query.custom]
     return found
 
 
-def _holds(condition: Condition) -> sa.ColumnElement[bool]:
+# The JSON type each field type is stored as: (SQLite's json_type, PostgreSQL's json_typeof).
+_JSON_TYPES = {
+    FieldType.NUMBER: (("integer", "real"), ("number",)),
+    FieldType.DATE: (("text",), ("string",)),
+    FieldType.BOOL: (("true", "false"), ("boolean",)),
+}
+
+
+def _holds(condition: Condition, dialect: str) -> sa.ColumnElement[bool]:
     """A custom field's condition on the leads' JSON column: numbers and dates by their
     bounds (dates are ISO text, which sorts as dates do), the rest by value."""
     value = LeadRow.custom[condition.key]
     kind = condition.field.type
     if condition.bounds:
-        typed = value.as_float() if kind is FieldType.NUMBER else value.as_string()
+        read = value.as_float() if kind is FieldType.NUMBER else value.as_string()
+        typed = _if_stored_as(condition.key, kind, dialect, read)
         return sa.or_(*(_within(typed, bound) for bound in condition.bounds))
     if kind is FieldType.BOOL:
-        return sa.or_(*(value.as_boolean() == (v == "yes") for v in condition.values))
+        flag = _if_stored_as(condition.key, kind, dialect, value.as_boolean())
+        return sa.or_(*(flag == (v == "yes") for v in condition.values))
     if kind is FieldType.CHOICE:  # stored as the config spells it, and read so
         choice: sa.ColumnElement[bool] = value.as_string().in_(condition.values)
         return choice
     return _lower_in(value.as_string(), condition.values)
+
+
+def _if_stored_as(key: str, kind: FieldType, dialect: str, read: Any) -> Any:
+    """`read` where the value is of the field's JSON type, else NULL (matching nothing). A
+    field whose type the config changed keeps its old values: PostgreSQL would fail to cast
+    one (`'big'::float`), SQLite would compare text with a number. A CASE is evaluated in
+    order, so the cast only ever sees a value of the right type."""
+    sqlite_types, postgres_types = _JSON_TYPES[kind]
+    if dialect == "postgresql":
+        is_typed = sa.func.json_typeof(LeadRow.custom[key]).in_(postgres_types)
+    else:
+        is_typed = sa.func.json_type(LeadRow.custom, f"$.{key}").in_(sqlite_types)
+    return sa.case((is_typed, read))
 
 
 def _within(typed: Any, bound: Bound) -> sa.ColumnElement[bool]:
@@ -224,7 +249,8 @@ class LeadListRepository:
         if query.tags:
             matches = matches.where(LeadRow.id.in_(tagged(team_id, query.tags)))
         total = sa.func.count().over().label("total")
-        return matches.add_columns(total).where(*_conditions(query, touch)), touch
+        dialect = self._s.get_bind().dialect.name
+        return matches.add_columns(total).where(*_conditions(query, touch, dialect)), touch
 
     def search_corpus(self, team_id: str, scope: Visibility) -> dict[int, str]:
         """Number -> searchable text of the live leads the viewer may see, for `/lead find`."""

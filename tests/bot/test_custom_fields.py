@@ -185,3 +185,15 @@ def test_help_lists_tag_and_set_with_examples(slack):
     assert "/lead tag &lt;lead&gt;" in overview and "/lead set &lt;lead&gt;" in overview
     assert "/lead tag L-42 hot enterprise -cold" in slack.slash(ANN, "help tag").text
     assert "/lead set L-42 industry:fintech company_size:250" in slack.slash(ANN, "help set").text
+
+
+def test_a_value_kept_from_before_a_fields_type_changed_is_left_out_of_filters_not_an_error(slack, runtime):
+    slack.slash(ANN, "add Dana Scully dana@fbi.gov company_size:300")
+    slack.slash(ANN, "add Fox Mulder fox@fbi.gov")
+    with runtime.uow_factory() as uow:  # as a config with company_size as text once stored it
+        fox = uow.leads.get(uow_workspace(runtime), 2)
+        fox.custom = {"company_size": "big"}
+        uow.leads.save(fox)
+        uow.commit()
+    body = json.dumps(slack.slash(ADA, "list company_size:>200").body)
+    assert "Dana" in body and "Fox" not in body
