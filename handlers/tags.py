@@ -64,7 +64,7 @@ def _tag_line(done: Retagged) -> str:
 
 def set_fields(cmd: SetFields, uow: SqlUnitOfWork, ctx: Context) -> FieldsSet:
     """Each value read as its field's type says (all or nothing: a bad one changes nothing);
-    the lead is rescored, since rules may look at its fields."""
+    `-` clears a field. The lead is rescored, since rules may look at its fields."""
     values = _read(cmd, ctx)
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.WORK)
@@ -75,7 +75,8 @@ def set_fields(cmd: SetFields, uow: SqlUnitOfWork, ctx: Context) -> FieldsSet:
         }
         if changed:
             before = lead.snapshot()
-            lead.custom = {**lead.custom, **values}
+            merged = {**lead.custom, **values}
+            lead.custom = {key: value for key, value in merged.items() if value is not None}
             lead.updated_at = ctx.now
             uow.leads.save(lead)
             line = "Set " + "; ".join(_change_text(ctx, key, old, new) for key, (old, new) in changed.items())
@@ -84,6 +85,9 @@ def set_fields(cmd: SetFields, uow: SqlUnitOfWork, ctx: Context) -> FieldsSet:
             lead = rescore_lead(uow, ctx, lead, f"fields set: {', '.join(changed)}")
         uow.commit()
     return FieldsSet(LeadView.of(lead, ctx.config.fields), tuple(changed))
+
+
+CLEAR = "-"  # `/lead set L-42 industry:-` empties the field
 
 
 def _read(cmd: SetFields, ctx: Context) -> dict[str, object]:
@@ -104,10 +108,12 @@ def _read(cmd: SetFields, ctx: Context) -> dict[str, object]:
             else f" Your fields: {', '.join(own) or 'none declared in the config'}."
         )
         raise InvalidInput(key, f"Unknown field `{key}`.{hint}")
-    return dict(read_fields(ctx.config.fields, dict(cmd.fields)))
+    cleared = {key: None for key, value in cmd.fields.items() if value == CLEAR}
+    given = {key: value for key, value in cmd.fields.items() if key not in cleared}
+    return {**read_fields(ctx.config.fields, given), **cleared}
 
 
 def _change_text(ctx: Context, key: str, old: object, new: object) -> str:
     field = field_named(ctx.config.fields, key)
     shown = field.text if field is not None else str
-    return f"{key}: {shown(old) or '—'} → {shown(new)}"
+    return f"{key}: {shown(old) or '—'} → {shown(new) or '—'}"

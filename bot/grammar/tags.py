@@ -53,7 +53,7 @@ AREA = Area(
         ),
         SubcommandSpec(
             "set",
-            "Set a lead's own fields (the [[fields]] of the config)",
+            "Set a lead's own fields (the [[fields]] of the config); `field:-` empties one",
             (LEAD, Arg("fields", KeyValues(), placeholder="field:value")),
             ("/lead set L-42 industry:fintech company_size:250",),
             _set,

@@ -78,6 +78,8 @@ def test_set_changes_a_custom_field_with_a_timeline_line_an_audit_entry_and_a_ne
     assert any("company_size: 50 → 500" in line and "industry: — → retail" in line for line in lines)
     assert "is one of" in slack.slash(ANN, "set L-1 industry:mining").text
     assert lead(runtime, 1).custom["industry"] == "retail"
+    slack.slash(ANN, "set L-1 industry:-")
+    assert lead(runtime, 1).custom == {"company_size": 500}
 
 
 def test_tags_are_added_and_removed_shown_audited_and_a_repeat_changes_nothing(slack, runtime):
