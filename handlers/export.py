@@ -1,6 +1,7 @@
 """Export: every lead of a workspace in the public JSON/CSV shape (DESIGN.md)."""
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from domain.custom_fields import CustomField
@@ -24,6 +25,9 @@ EXPORT_FIELDS = (
     "contact_id",
     "cycle",
     "tags",  # a list in JSON; "hot, enterprise" in CSV, as an import's Tags column reads it
+    # When the person unsubscribed (ISO 8601, UTC), or null: whoever uses the export for a
+    # mailing must leave them out.
+    "do_not_contact_since",
 )
 
 
@@ -64,8 +68,13 @@ def export_leads(
             "contact_id": lead.contact_id,
             "cycle": lead.cycle,
             "tags": list(lead.tags),
+            "do_not_contact_since": _iso(lead.do_not_contact_at),
             **{f.key: lead.custom.get(f.key) for f in fields},
         }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _flagged_as(lead: Lead, live_number: dict[int | None, int]) -> str | None:

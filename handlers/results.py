@@ -49,6 +49,7 @@ class LeadView:
     # Custom fields as shown: (label, value as text), in the config's order; and tags.
     fields: tuple[tuple[str, str], ...] = ()
     tags: tuple[str, ...] = ()
+    do_not_contact_at: datetime | None = None  # unsubscribed: no cadence contacts them
 
     def as_payload(self) -> dict[str, str | int | None]:
         """JSON-able, for outbox messages rendered later."""
@@ -86,6 +87,7 @@ class LeadView:
             cycle=lead.cycle,
             fields=shown_fields(lead, fields),
             tags=lead.tags,
+            do_not_contact_at=lead.do_not_contact_at,
         )
 
 

@@ -40,6 +40,7 @@ LEAD_COLUMNS = (
     "closed_at",
     "contact_id",
     "cycle",
+    "do_not_contact_at",
 )
 
 

@@ -149,3 +149,10 @@ def test_tags_are_words_added_and_removed_in_order():
     with pytest.raises(InvalidInput, match="at most 20 tags"):
         applied((), TagChange(tuple(f"t{n}" for n in range(21))))
     assert FieldType.CHOICE == "choice"
+
+
+def test_no_export_column_can_be_taken_by_a_custom_field():
+    from domain.custom_fields import RESERVED
+    from handlers.export import EXPORT_FIELDS
+
+    assert set(EXPORT_FIELDS) <= RESERVED
