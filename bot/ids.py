@@ -94,6 +94,11 @@ class FormInput(StrEnum):
     NOTES = "lead.form.notes"
 
 
+# A custom field's input in the capture form: this prefix and the field's key (block_id and
+# action_id alike; a key is at most 40 characters, well inside the 255 allowed).
+FIELD_INPUT = "lead.form.field."
+
+
 class QualifyInput(StrEnum):
     """The qualification form's inputs (block_id and action_id); named as the BANT answer."""
 

@@ -51,6 +51,7 @@ from handlers.commands import (
     RouteLead,
     SaveList,
     SetAway,
+    SetFields,
     SetProbability,
     SetReminder,
     ShowHistory,
@@ -58,6 +59,7 @@ from handlers.commands import (
     ShowReport,
     SnoozeReminder,
     StopNurture,
+    TagLead,
     UndoBulk,
     UndoMerge,
 )
@@ -80,6 +82,7 @@ from handlers.rescore import score_captured, score_imported
 from handlers.results import Result
 from handlers.routing import route_imported, route_lead
 from handlers.routing_decide import assign_lead, claim_lead, decide_routing
+from handlers.tags import set_fields, tag_lead
 from handlers.tasks import list_tasks
 from handlers.training import retrain_after_close
 from store.engine import reading_only
@@ -107,6 +110,8 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     ListLeads: list_leads,
     SaveList: save_list,
     AddNote: add_note,
+    TagLead: tag_lead,
+    SetFields: set_fields,
     LogActivity: log_activity,
     SetReminder: set_reminder,
     # duplicates and returning customers

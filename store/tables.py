@@ -110,6 +110,23 @@ class LeadRow(Base):
     created_by: Mapped[str] = mapped_column(UserId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The workspace's own fields (domain/custom_fields.py), key -> typed JSON value: one
+    # column read with the row for the card, the export and scoring; lists filter on it with
+    # JSON extraction (bench/list_page.py measures it at 100k leads).
+    custom: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # The lead's tags as shown (card, export); lead_tags holds them again for `tag:` filters.
+    tags: Mapped[list[str] | None] = mapped_column(sa.JSON)
+
+
+class LeadTagRow(Base):
+    """One tag on one lead: `/lead list tag:hot` reads the leads of a tag off the primary
+    key (team, tag, lead) instead of looking into every lead's tags."""
+
+    __tablename__ = "lead_tags"
+    __table_args__ = (sa.Index(None, "lead_id"),)
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    tag: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True)
 
 
 class ContactRow(Base):
