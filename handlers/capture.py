@@ -14,6 +14,7 @@ from domain.permissions import Action, can, require
 from handlers.commands import AddLead
 from handlers.context import Context, audit
 from handlers.cycles import link_returning_contact
+from handlers.home_refresh import overseers, refresh_homes
 from handlers.matching import (
     absorb,
     captured_note,
@@ -65,6 +66,8 @@ def _create(uow: SqlUnitOfWork, ctx: Context, cmd: AddLead, lead: Lead) -> LeadC
     audit(uow, ctx, "lead.captured", lead, after=lead.snapshot())
     _settle(uow, cmd, lead)
     _record(uow, lead, "created")
+    # a new lead for its owner, or for the team's unassigned pool
+    refresh_homes(uow, lead.team_id, (lead.owner_id, *overseers(ctx.config, lead.sales_team)), ctx.now)
     if not cmd.owned_by_sender:
         _announce(uow, ctx, lead, str(cmd.channel))
     original = uow.leads.by_id(lead.team_id, duplicate.id) if duplicate else None

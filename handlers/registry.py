@@ -49,6 +49,7 @@ from handlers.commands import (
     SetAway,
     SetProbability,
     SetReminder,
+    ShowHome,
     ShowLead,
     ShowReport,
     SnoozeReminder,
@@ -60,6 +61,7 @@ from handlers.cycles import link_to_customer
 from handlers.engagement import record_engagement
 from handlers.explain import explain_score
 from handlers.followups import complete_reminder, log_reminder_call, snooze_reminder
+from handlers.home import show_home
 from handlers.import_summary import summarise_import
 from handlers.lists import list_leads, save_list
 from handlers.lookup import find_leads, my_leads, show_lead
@@ -131,12 +133,23 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     RecordEngagement: record_engagement,
     ExplainScore: explain_score,
     ShowReport: pipeline_report,
+    ShowHome: show_home,
 }
 
 # Commands that only read: their transactions take no write lock (store/engine.reading_only),
 # so a person looking at a lead never waits behind an import, nor a report behind anyone.
 QUERIES: frozenset[type[Command]] = frozenset(
-    {ShowLead, FindLeads, MyLeads, ListLeads, ListTasks, OpenQualification, ExplainScore, ShowReport}
+    {
+        ShowLead,
+        FindLeads,
+        MyLeads,
+        ListLeads,
+        ListTasks,
+        OpenQualification,
+        ExplainScore,
+        ShowReport,
+        ShowHome,
+    }
 )
 
 # What happens after X: read here. Handlers run in this order, each in its own unit of work.

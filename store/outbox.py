@@ -31,11 +31,12 @@ class OutboxRepository:
         self.added += 1
         self._s.execute(insert_ignoring_conflict(self._s, OutboxRow, **_pending(message, now)))
 
-    def add_all(self, messages: Sequence[OutboxMessage], now: datetime) -> None:
-        """Queue many in one statement (a burst of due reminders), each dropped as `add` would."""
+    def add_all(self, messages: Sequence[OutboxMessage], now: datetime, due: datetime | None = None) -> None:
+        """Queue many in one statement (a burst of due reminders), each dropped as `add` would;
+        `due`: not sent before then (a debounced Home tab refresh)."""
         if messages:
             self.added += len(messages)
-            rows = [_pending(message, now) for message in messages]
+            rows = [_pending(message, now, due) for message in messages]
             self._s.execute(insert_all_ignoring_conflicts(self._s, OutboxRow, rows))
 
     def claim(self, now: datetime, limit: int, lease: timedelta) -> tuple[str, list[OutboxMessage]]:
@@ -240,7 +241,7 @@ def _to_message(row: OutboxRow) -> OutboxMessage:
     )
 
 
-def _pending(message: OutboxMessage, now: datetime) -> dict[str, Any]:
+def _pending(message: OutboxMessage, now: datetime, due: datetime | None = None) -> dict[str, Any]:
     return {
         "team_id": message.team_id,
         "dedupe_key": message.dedupe_key,
@@ -248,6 +249,6 @@ def _pending(message: OutboxMessage, now: datetime) -> dict[str, Any]:
         "payload": message.payload,
         "status": "pending",
         "attempts": 0,
-        "next_attempt_at": now,
+        "next_attempt_at": due or now,
         "created_at": now,
     }
