@@ -204,18 +204,18 @@ class HomeReads:
         query = (
             sa.select(
                 OutboxRow.kind,
-                sa.func.coalesce(OutboxRow.last_error, "").label("error"),
+                OutboxRow.last_error,
                 sa.func.count().label("dead"),
                 sa.func.max(OutboxRow.created_at).label("last_at"),
                 _total(),  # over the groups: how many kinds of failure
             )
             .where(OutboxRow.status == "dead", OutboxRow.team_id == self._team)
-            .group_by(OutboxRow.kind, sa.func.coalesce(OutboxRow.last_error, ""))
+            .group_by(OutboxRow.kind, OutboxRow.last_error)
             .order_by(sa.func.count().desc(), OutboxRow.kind)
             .limit(limit)
         )
         rows, total = self._page(query)
-        return Shown(tuple(DeliveryAlert(r.kind, r.error, int(r.dead), r.last_at) for r in rows), total)
+        return Shown(tuple(DeliveryAlert(r.kind, r.last_error or "", int(r.dead), r.last_at) for r in rows), total)
 
 
 def _counts(rows: Any) -> list[Count]:
