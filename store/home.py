@@ -215,7 +215,8 @@ class HomeReads:
             .limit(limit)
         )
         rows, total = self._page(query)
-        return Shown(tuple(DeliveryAlert(r.kind, r.last_error or "", int(r.dead), r.last_at) for r in rows), total)
+        alerts = (DeliveryAlert(r.kind, r.last_error or "", int(r.dead), r.last_at) for r in rows)
+        return Shown(tuple(alerts), total)
 
 
 def _counts(rows: Any) -> list[Count]:
