@@ -7,12 +7,15 @@ from datetime import datetime
 
 from domain.config import LeadbotConfig
 from domain.home import refresh_message
-from store.unit_of_work import SqlUnitOfWork
+from store.home import HomeViewers
+from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 
 def refresh_homes(uow: SqlUnitOfWork, team_id: str, people: Iterable[str | None], now: datetime) -> None:
-    """Queue a refresh of each person's Home tab (no one twice; system actors are nobody)."""
-    wanted = sorted({person for person in people if person and person[:1] in ("U", "W")})
+    """Queue a refresh of each person's Home tab, if they ever opened it (no one twice;
+    system actors are nobody)."""
+    candidates = {person for person in people if person and person[:1] in ("U", "W")}
+    wanted = HomeViewers(uow.session).among(team_id, candidates) if candidates else []
     if not wanted:
         return
     messages = [refresh_message(team_id, person, now) for person in wanted]
@@ -23,3 +26,10 @@ def overseers(config: LeadbotConfig, sales_team: str | None) -> tuple[str, ...]:
     """Whose Home tab shows a sales team's proposals, SLAs, pool and reps: its managers, and
     the admins, who see every team."""
     return config.team(sales_team).managers + config.admins
+
+
+def home_opened(uow_factory: UowFactory, team_id: str, user_id: str, now: datetime) -> None:
+    """The person looks at their Home tab: from now on, changes that touch them refresh it."""
+    with uow_factory() as uow:
+        HomeViewers(uow.session).opened(team_id, user_id, now)
+        uow.commit()

@@ -2,6 +2,7 @@
 (a window count beside the rows), or counts grouped in SQL; never a whole book of leads.
 Scoped to one workspace; `teams` None means every sales team (an admin)."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,16 @@ from domain.lifecycle import OPEN_STATUSES, LeadStatus
 from domain.reminder import OPEN_REMINDER_STATUSES
 from domain.scoring import Stage
 from domain.sla import SlaStatus
-from store.tables import AssignmentRow, LeadRow, LeadScoreRow, OutboxRow, ReminderRow, RepAbsenceRow
+from store.sql import insert_ignoring_conflict
+from store.tables import (
+    AssignmentRow,
+    HomeViewerRow,
+    LeadRow,
+    LeadScoreRow,
+    OutboxRow,
+    ReminderRow,
+    RepAbsenceRow,
+)
 
 _OPEN = [str(s) for s in OPEN_STATUSES]
 _LEAD_COLUMNS = (
@@ -221,3 +231,23 @@ class HomeReads:
 
 def _counts(rows: Any) -> list[Count]:
     return [Count(str(label), int(count)) for label, count in rows]
+
+
+class HomeViewers:
+    """Who has opened the Home tab (the first time is enough: it stays on their screen)."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def opened(self, team_id: str, user_id: str, now: datetime) -> None:
+        """Written once: later openings only read (no write lock for a look at the tab)."""
+        if self._s.get(HomeViewerRow, (team_id, user_id)) is None:
+            row = {"team_id": team_id, "user_id": user_id, "opened_at": now}
+            self._s.execute(insert_ignoring_conflict(self._s, HomeViewerRow, **row))
+
+    def among(self, team_id: str, people: Iterable[str]) -> list[str]:
+        """Those of `people` who have a Home tab to refresh."""
+        query = sa.select(HomeViewerRow.user_id).where(
+            HomeViewerRow.team_id == team_id, HomeViewerRow.user_id.in_(list(people))
+        )
+        return sorted(self._s.scalars(query))

@@ -268,6 +268,16 @@ class DmChannelRow(Base):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class HomeViewerRow(Base):
+    """Someone who opened Leadbot's Home tab: a change that touches them refreshes it. Nobody
+    else's is published (views.publish is Tier 4: about 100 calls a minute per workspace)."""
+
+    __tablename__ = "home_viewers"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    user_id: Mapped[str] = mapped_column(UserId, primary_key=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class AuditRow(Base):
     __tablename__ = "audit_log"
     __table_args__ = (sa.Index(None, "team_id", "entity", "entity_ref"),)

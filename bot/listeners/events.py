@@ -12,6 +12,7 @@ from bot.home import publish_home
 from bot.listeners.timezones import refresh_timezone
 from bot.tenancy import workspace_of
 from handlers.events import first_delivery, reply_to_mention
+from handlers.home_refresh import home_opened
 
 
 class DropRepeatedEvents(Middleware):
@@ -54,6 +55,7 @@ class HomeTab:
         if event.get("tab", "home") != "home":
             return
         team = workspace_of(body, context)
+        home_opened(self.deps.uow_factory, team, event["user"], self.deps.clock())
         publish_home(self.deps, client, team, event["user"])
         refresh_timezone(self.deps, client, team, event["user"])
 
