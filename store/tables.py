@@ -39,6 +39,7 @@ class LeadCounterRow(Base):
 # Queries repeat it word for word (a literal, not a bound value) so PostgreSQL's generic
 # plans can still use the partial indexes.
 HOLDS_IDENTITY = sa.text("merged_into_id IS NULL AND status <> 'converted'")
+LIVE = sa.text("merged_into_id IS NULL")  # not merged away: what every list and count reads
 
 
 class LeadRow(Base):
@@ -72,6 +73,18 @@ class LeadRow(Base):
         # `/lead list` for a manager (their teams) or with team:, hottest first: the team's
         # leads off the index instead of the workspace's (bench/list_page.py).
         sa.Index(None, "team_id", "sales_team", "score"),
+        # The Home tab's counts of a team's live leads (pool by age, each rep's open leads, the
+        # month's funnel) from this index alone, never the rows (bench/home_tab.py).
+        sa.Index(
+            "ix_leads_home_counts",
+            "team_id",
+            "sales_team",
+            "status",
+            "owner_id",
+            "created_at",
+            sqlite_where=LIVE,
+            postgresql_where=LIVE,
+        ),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(TeamId)

@@ -1,5 +1,6 @@
 """home_viewers: who has opened Leadbot's Home tab, so a change refreshes only tabs someone
-looks at (views.publish is Tier 4, about 100 a minute per workspace)
+looks at (views.publish is Tier 4, about 100 a minute per workspace); ix_leads_home_counts:
+the Home tab's counts of a team's live leads from the index alone
 
 Revision ID: 0023
 Revises: 0017
@@ -25,7 +26,17 @@ def upgrade() -> None:
     sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('team_id', 'user_id', name=op.f('pk_home_viewers'))
     )
+    with op.batch_alter_table('leads', schema=None) as batch_op:
+        batch_op.create_index(
+            'ix_leads_home_counts',
+            ['team_id', 'sales_team', 'status', 'owner_id', 'created_at'],
+            unique=False,
+            sqlite_where=sa.text('merged_into_id IS NULL'),
+            postgresql_where=sa.text('merged_into_id IS NULL'),
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('leads', schema=None) as batch_op:
+        batch_op.drop_index('ix_leads_home_counts')
     op.drop_table('home_viewers')
