@@ -6,7 +6,6 @@ from datetime import datetime
 from domain import home
 from domain.config import LeadbotConfig
 from domain.home import (
-    Count,
     Day,
     RepLoad,
     Shown,
@@ -19,7 +18,6 @@ from handlers.commands import ShowHome
 from handlers.context import Context
 from handlers.results import HomeTab, MyDesk, Oversight
 from store.home import HomeReads
-from store.reports import ReportReads, ReportScope
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -33,7 +31,7 @@ def show_home(cmd: ShowHome, uow: SqlUnitOfWork, ctx: Context) -> HomeTab:
                 actor.user_id, actor.role, cmd.tz, ctx.now, followups, _desk(reads, ctx, day), None, None
             )
         teams = None if actor.role is Role.ADMIN else actor.sales_teams
-        oversight = _oversight(reads, uow, ctx, teams, day)
+        oversight = _oversight(reads, ctx, teams, day)
         alerts = reads.delivery_alerts(home.ALERTS_SHOWN) if actor.role is Role.ADMIN else None
     return HomeTab(actor.user_id, actor.role, cmd.tz, ctx.now, followups, None, oversight, alerts)
 
@@ -56,14 +54,8 @@ def _speed(handed: list[tuple[datetime | None, datetime | None, str | None]]) ->
     return Speed(len(handed), len(spans), median_minutes(spans), breached)
 
 
-def _oversight(
-    reads: HomeReads, uow: SqlUnitOfWork, ctx: Context, teams: tuple[str, ...] | None, day: Day
-) -> Oversight:
+def _oversight(reads: HomeReads, ctx: Context, teams: tuple[str, ...] | None, day: Day) -> Oversight:
     config, now = ctx.config, ctx.now
-    scope = ReportScope(
-        ctx.actor.team_id, teams, include_unteamed=teams is not None and config.teams[0].key in teams
-    )
-    funnel = ReportReads(uow.session, scope, day.month_start, now).captured_by_status()
     return Oversight(
         teams,
         tuple(team.name for team in config.teams if teams is None or team.key in teams),
@@ -71,7 +63,7 @@ def _oversight(
         reads.slas_at_risk(teams, now + home.SLA_AT_RISK, home.SLAS_SHOWN),
         tuple(reads.pool_by_age(teams, now)),
         _loads(config, teams, reads.open_by_owner(teams), reads.away(now)),
-        tuple(Count(tally.label, tally.count) for tally in funnel),
+        tuple(reads.funnel(teams, day.month_start)),
     )
 
 

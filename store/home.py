@@ -213,6 +213,19 @@ class HomeReads:
             return column
         return sa.literal_column(f"+leads.{column.key}", column.type)
 
+    def funnel(self, teams: tuple[str, ...] | None, since: datetime) -> list[Count]:
+        """Leads captured since then, by where they stand now. The report's own read
+        (store/reports.ReportReads.captured_by_status) counts the same; this one is read off
+        ix_leads_home_counts, where SQLite, with no statistics, would walk the status index
+        for a whole workspace and read every lead (690 ms at 100,000 leads)."""
+        status = self._off_index(LeadRow.status)
+        query = (
+            sa.select(status, sa.func.count())
+            .where(*self._in(teams), LeadRow.created_at >= since)
+            .group_by(status)
+        )
+        return _counts(self._s.execute(query))
+
     def away(self, now: datetime) -> dict[str, datetime]:
         query = sa.select(RepAbsenceRow.user_id, RepAbsenceRow.away_until).where(
             RepAbsenceRow.team_id == self._team, RepAbsenceRow.away_until > now

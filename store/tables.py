@@ -39,7 +39,6 @@ class LeadCounterRow(Base):
 # Queries repeat it word for word (a literal, not a bound value) so PostgreSQL's generic
 # plans can still use the partial indexes.
 HOLDS_IDENTITY = sa.text("merged_into_id IS NULL AND status <> 'converted'")
-LIVE = sa.text("merged_into_id IS NULL")  # not merged away: what every list and count reads
 
 
 class LeadRow(Base):
@@ -74,7 +73,9 @@ class LeadRow(Base):
         # leads off the index instead of the workspace's (bench/list_page.py).
         sa.Index(None, "team_id", "sales_team", "score"),
         # The Home tab's counts of a team's live leads (pool by age, each rep's open leads, the
-        # month's funnel) from this index alone, never the rows (bench/home_tab.py).
+        # month's funnel) from this index alone, never the rows (bench/home_tab.py). Not a
+        # partial index: SQLite would take one whose condition a list shares (`merged_into_id
+        # IS NULL`) for a whole workspace's `/lead list`, and read every row through it.
         sa.Index(
             "ix_leads_home_counts",
             "team_id",
@@ -82,8 +83,7 @@ class LeadRow(Base):
             "status",
             "owner_id",
             "created_at",
-            sqlite_where=LIVE,
-            postgresql_where=LIVE,
+            "merged_into_id",
         ),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

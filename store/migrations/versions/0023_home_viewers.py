@@ -29,10 +29,8 @@ def upgrade() -> None:
     with op.batch_alter_table('leads', schema=None) as batch_op:
         batch_op.create_index(
             'ix_leads_home_counts',
-            ['team_id', 'sales_team', 'status', 'owner_id', 'created_at'],
+            ['team_id', 'sales_team', 'status', 'owner_id', 'created_at', 'merged_into_id'],
             unique=False,
-            sqlite_where=sa.text('merged_into_id IS NULL'),
-            postgresql_where=sa.text('merged_into_id IS NULL'),
         )
 
 
