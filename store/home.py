@@ -21,6 +21,7 @@ from domain.home import (
     SlaAtRisk,
 )
 from domain.lifecycle import OPEN_STATUSES, LeadStatus
+from domain.messages import MessageKind
 from domain.reminder import OPEN_REMINDER_STATUSES
 from domain.scoring import Stage
 from domain.sla import SlaStatus
@@ -244,7 +245,11 @@ class HomeReads:
                 sa.func.max(OutboxRow.created_at).label("last_at"),
                 _total(),  # over the groups: how many kinds of failure
             )
-            .where(OutboxRow.status == "dead", OutboxRow.team_id == self._team)
+            .where(
+                OutboxRow.status == "dead",
+                OutboxRow.team_id == self._team,
+                OutboxRow.kind != str(MessageKind.HOME_REFRESH),  # the next opening redraws it
+            )
             .group_by(OutboxRow.kind, OutboxRow.last_error)
             .order_by(sa.func.count().desc(), OutboxRow.kind)
             .limit(limit)

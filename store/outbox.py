@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from domain.delivery_alerts import Undelivered
+from domain.delivery_alerts import UNALERTED, Undelivered
 from domain.messages import DeliveryReceipt, MessageKind, OutboxMessage
 from domain.pacing import pace_cost, pace_key
 from store.pacing import PacingBook
@@ -177,13 +177,14 @@ class OutboxRepository:
         return self._s.scalar(sa.select(OutboxRow.id).where(*_claimable(now)).limit(1)) is not None
 
     def undelivered(self, limit: int) -> list[Undelivered]:
-        """Dead messages the admins have not been told of yet (alerts themselves excluded)."""
+        """Dead messages the admins have not been told of yet (alerts themselves and Home tab
+        refreshes excluded: domain/delivery_alerts.UNALERTED)."""
         query = (
             sa.select(OutboxRow)
             .where(
                 OutboxRow.status == "dead",
                 OutboxRow.alerted_at.is_(None),
-                OutboxRow.kind != str(MessageKind.ADMIN_ALERT),
+                OutboxRow.kind.not_in([str(kind) for kind in UNALERTED]),
             )
             .order_by(OutboxRow.id)
             .limit(limit)
