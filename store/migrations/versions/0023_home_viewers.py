@@ -3,7 +3,7 @@ looks at (views.publish is Tier 4, about 100 a minute per workspace); ix_leads_h
 the Home tab's counts of a team's live leads from the index alone
 
 Revision ID: 0023
-Revises: 0017
+Revises: 0019
 Create Date: 2026-12-06 18:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = '0023'
-down_revision: str | None = '0017'
+down_revision: str | None = '0019'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
