@@ -30,6 +30,7 @@ class ListAction(StrEnum):
 
     PREVIOUS = "lead.list.previous"
     NEXT = "lead.list.next"
+    VIEW_ALL = "lead.list.view_all"  # a Home tab section's "View all": its first page
 
 
 class BulkActionId(StrEnum):

@@ -186,6 +186,12 @@ class ReopenLead(Command):
 # --- reports ---------------------------------------------------------------------------
 
 
+class ShowHome(Command):
+    """The viewer's Home tab, its times read in `tz` (their zone)."""
+
+    tz: str = Field(default="UTC", min_length=1, max_length=64)
+
+
 class ShowReport(Command):
     """The pipeline of the last `days` days; `team` a sales team's key (managers, admins)."""
 

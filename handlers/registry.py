@@ -55,6 +55,7 @@ from handlers.commands import (
     SetProbability,
     SetReminder,
     ShowHistory,
+    ShowHome,
     ShowLead,
     ShowReport,
     SnoozeReminder,
@@ -69,6 +70,7 @@ from handlers.engagement import record_engagement
 from handlers.explain import explain_score
 from handlers.followups import complete_reminder, log_reminder_call, snooze_reminder
 from handlers.history import show_history
+from handlers.home import show_home
 from handlers.import_summary import summarise_import
 from handlers.lists import list_leads, save_list
 from handlers.lookup import find_leads, my_leads, show_lead
@@ -149,6 +151,7 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     CancelBulk: cancel_bulk,
     UndoBulk: undo_bulk,
     ShowHistory: show_history,
+    ShowHome: show_home,
 }
 
 # Commands that only read: their transactions take no write lock (store/engine.reading_only),
@@ -164,6 +167,7 @@ QUERIES: frozenset[type[Command]] = frozenset(
         ExplainScore,
         ShowReport,
         ShowHistory,
+        ShowHome,
     }
 )
 

@@ -8,9 +8,11 @@ from domain.activity import Activity
 from domain.assignment import Assignment, Decision
 from domain.bulk import BulkAction
 from domain.custom_fields import CustomField
+from domain.home import Count, DeliveryAlert, Followup, LeadLine, Proposal, RepLoad, Shown, SlaAtRisk, Speed
 from domain.lead import Lead
 from domain.lead_filter import LeadFilter
 from domain.merging import Difference
+from domain.permissions import Role
 from domain.predictive import MIN_HISTORY, Factor
 from domain.qualification import Qualification
 from domain.reminder import Reminder
@@ -446,6 +448,40 @@ class AuditPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
+@dataclass(frozen=True, slots=True)
+class MyDesk:
+    """A rep's own leads."""
+
+    new_leads: Shown[LeadLine]
+    hottest: Shown[LeadLine]
+    by_status: tuple[Count, ...]
+    by_stage: tuple[Count, ...]
+    speed: Speed
+
+
+@dataclass(frozen=True, slots=True)
+class Oversight:
+    """A manager's teams (an admin's: all of them)."""
+
+    teams: tuple[str, ...] | None  # sales team keys; None: every team
+    team_names: tuple[str, ...]
+    proposals: Shown[Proposal]
+    slas: Shown[SlaAtRisk]
+    pool: tuple[Count, ...]
+    reps: Shown[RepLoad]
+    funnel: tuple[Count, ...]  # leads captured this month, by where they stand now
+
+
+@dataclass(frozen=True, slots=True)
+class HomeTab:
+    viewer: str
+    role: Role
+    tz: str
+    now: datetime
+    followups: Shown[Followup]
+    desk: MyDesk | None  # a rep's
+    oversight: Oversight | None  # a manager's or an admin's
+    alerts: Shown[DeliveryAlert] | None  # an admin's
 
 
 Result = (
@@ -480,4 +516,5 @@ Result = (
     | BulkToConfirm
     | BulkDone
     | AuditPage
+    | HomeTab
 )
