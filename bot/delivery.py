@@ -19,6 +19,7 @@ from bot.blocks.routing import assigned_dm, decided_message, proposal_message, t
 from bot.blocks.score import ready_for_sales
 from bot.blocks.sla import breach_message
 from bot.blocks.text import SlackMessage
+from bot.home import HomeBuilder
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
 from handlers.deliver import still_ours
 
@@ -89,13 +90,14 @@ class Dms:
 
 
 def make_deliver(
-    client: WebClient, dms: DmChannels | None = None
+    client: WebClient, dms: DmChannels | None = None, home: HomeBuilder | None = None
 ) -> Callable[[OutboxMessage], DeliveryReceipt]:
+    """`home` builds a person's Home tab when its refresh falls due (bot/home.py)."""
     people = Dms(dms or Unremembered(), OpenLimit())
 
     def deliver(message: OutboxMessage) -> DeliveryReceipt:
         try:
-            return _send(client, people, message)
+            return _send(client, people, message, home)
         except SlackApiError as exc:
             raise _failure(exc) from exc
         except (SlackClientError, OSError) as exc:
@@ -104,7 +106,7 @@ def make_deliver(
     return deliver
 
 
-def _send(client: WebClient, dms: Dms, message: OutboxMessage) -> DeliveryReceipt:
+def _send(client: WebClient, dms: Dms, message: OutboxMessage, home: HomeBuilder | None) -> DeliveryReceipt:
     payload = message.payload
 
     def dm(shown: SlackMessage) -> DeliveryReceipt:
@@ -145,6 +147,17 @@ def _send(client: WebClient, dms: Dms, message: OutboxMessage) -> DeliveryReceip
             return _post(client, payload["channel"], ready_for_sales(payload))
         case MessageKind.ADMIN_ALERT:
             return dm(delivery_alert(payload))
+        case MessageKind.HOME_REFRESH:
+            return _publish_home(client, home, message)
+
+
+def _publish_home(client: WebClient, home: HomeBuilder | None, message: OutboxMessage) -> DeliveryReceipt:
+    """The person's Home tab, built now: whatever changed since the refresh was asked for
+    shows too. A sender with no builder (a test's) has nothing to publish."""
+    viewer = message.payload["viewer"]
+    if home is not None:
+        client.views_publish(user_id=viewer, view=home(message.team_id, viewer))
+    return DeliveryReceipt(channel="home", ts="")
 
 
 def _decided(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:

@@ -1,7 +1,7 @@
 """Every `/lead` subcommand, by area in the order a lead lives: the table parsing looks names
 up in, and `/lead help` is made from."""
 
-from bot.grammar import bulk, capture, closing, find, history, lists, privacy, reports, routing, work
+from bot.grammar import bulk, capture, closing, find, history, lists, privacy, reports, routing, tags, work
 from bot.grammar.spec import Area, SubcommandSpec
 
 _OTHERS = (
@@ -11,6 +11,7 @@ _OTHERS = (
     bulk.AREA,
     history.AREA,
     work.AREA,
+    tags.AREA,
     closing.AREA,
     routing.AREA,
     privacy.AREA,
