@@ -14,6 +14,7 @@ from domain.lead import Lead
 from domain.lifecycle import OPEN_STATUSES
 from domain.scoring import FACT_FIELDS, Engagement, LeadFacts, ScoreChange, Stage, StageReached, bant_count
 from store.leads import to_lead
+from store.sql import insert_ignoring_conflict
 from store.tables import EngagementEventRow, LeadRow, LeadScoreRow, QualificationRow, ScoreChangeRow
 
 OPEN = sorted(str(status) for status in OPEN_STATUSES)
@@ -87,10 +88,19 @@ class ScoreRepository:
         `lead` has no row yet (rows are made by the first crossing), so no read is needed."""
         sql_at = at if stage is Stage.SQL else None
         if before is Stage.LEAD:
-            self._s.add(
-                LeadScoreRow(lead_id=lead_id, team_id=team_id, stage=str(stage), mql_at=at, sql_at=sql_at)
+            first = insert_ignoring_conflict(
+                self._s,
+                LeadScoreRow,
+                lead_id=lead_id,
+                team_id=team_id,
+                stage=str(stage),
+                mql_at=at,
+                sql_at=sql_at,
             )
-            return
+            if self._s.execute(first.returning(LeadScoreRow.lead_id)).first() is not None:
+                return
+            # Another replica recorded the first crossing meanwhile (an event for the same
+            # lead on each): go on from there rather than fail on its row.
         row = LeadScoreRow.__table__.c
         update = sa.update(LeadScoreRow.__table__).where(row.lead_id == lead_id)  # type: ignore[arg-type]
         self._s.execute(update.values(stage=str(stage), sql_at=sa.func.coalesce(row.sql_at, sql_at)))

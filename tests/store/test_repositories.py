@@ -11,6 +11,7 @@ from domain.lead import Lead
 from domain.lifecycle import LeadStatus
 from domain.messages import MessageKind, OutboxMessage
 from domain.reminder import Reminder
+from domain.scoring import Stage
 from store.unit_of_work import UowFactory
 
 HOME, OTHER = "T0HOME", "T0OTHER"
@@ -199,3 +200,19 @@ def test_a_request_key_is_held_once_per_workspace(uow_factory: UowFactory) -> No
     with uow_factory() as uow:
         assert uow.requests.first(HOME, "slack-retry-1", NOW) == "L-1"  # a repeat gets the first result
         assert uow.requests.first(OTHER, "slack-retry-1", NOW) is None
+
+
+def test_a_first_crossing_recorded_twice_keeps_one_row_and_the_furthest_stage(uow_factory: UowFactory):
+    """Two replicas scoring one lead at once both see it at `lead` and both record its first
+    crossing: the second goes on from the first's row instead of failing on its key."""
+    lead = stored(uow_factory, make_lead())
+    assert lead.id is not None
+    for stage in (Stage.MQL, Stage.SQL):
+        with uow_factory() as uow:
+            uow.scores.reach(HOME, lead.id, Stage.LEAD, stage, NOW)
+            uow.commit()
+
+    with uow_factory() as uow:
+        reached = uow.scores.reached(HOME, lead.id)
+
+    assert reached.stage is Stage.SQL and reached.sql_at == NOW
