@@ -56,7 +56,7 @@ def _settings_and_config() -> tuple[Settings, LeadbotConfig]:
 def run() -> None:
     """Console when no Slack token is set; Socket Mode with SLACK_APP_TOKEN; else HTTP."""
     settings = Settings()
-    if not settings.has_slack():
+    if not settings.has_slack() and not settings.oauth:
         console()
     elif settings.slack_app_token:
         socket()
@@ -72,7 +72,10 @@ def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
     from bot.http_server import serve as make_server
 
     settings, config = _settings_and_config()
-    _ready_for_slack(settings, "serve", ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"))
+    if settings.oauth or settings.slack_client_secret is not None:
+        _ready_for_oauth(settings, "serve")
+    else:
+        _ready_for_slack(settings, "serve", ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"))
     runtime = build_runtime(settings, config, worker_process=True)
     server = make_server(
         runtime.app,
@@ -82,11 +85,14 @@ def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
         leads_webhook=runtime.webhook.handle,
         events_webhook=runtime.events_webhook.handle,
         ready=runtime.ready,
+        routes=runtime.routes,
     )
     runtime.start()
     keep_startup_objects()
     typer.echo(f"Leadbot listening on http://{host}:{server.server_port}/slack/events")
-    if settings.leadbot_webhook_secret is None:
+    if settings.oauth:
+        typer.echo(f"Install into a workspace: open http://{host}:{server.server_port}/slack/install")
+    elif settings.leadbot_webhook_secret is None:
         typer.echo("Web-form and events webhooks are off (503) until LEADBOT_WEBHOOK_SECRET is set.")
     try:
         server.serve_forever()
@@ -105,6 +111,11 @@ def socket() -> None:
     from bot.http_server import keep_startup_objects
 
     settings, config = _settings_and_config()
+    if settings.oauth:
+        _refuse(
+            "Multi-workspace install (SLACK_CLIENT_ID) runs over HTTP: "
+            "use `leadbot serve`, or unset SLACK_CLIENT_ID."
+        )
     _ready_for_slack(settings, "socket", ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"))
     assert settings.slack_app_token is not None  # checked just above
     runtime = build_runtime(settings, config, worker_process=True)
@@ -123,6 +134,16 @@ def _ready_for_slack(settings: Settings, command: str, tokens: tuple[str, ...]) 
         bot_workspace(settings)
         if "SLACK_APP_TOKEN" in tokens:
             check_app_token(settings)
+    except NotReady as exc:
+        _refuse(str(exc))
+
+
+def _ready_for_oauth(settings: Settings, command: str) -> None:
+    """Multi-workspace install: everything it needs is set and usable, else one line."""
+    from bot.preflight import NotReady, check_oauth
+
+    try:
+        check_oauth(settings, command)
     except NotReady as exc:
         _refuse(str(exc))
 

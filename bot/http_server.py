@@ -1,5 +1,6 @@
 """HTTP transport: Slack events on /slack/events, web-form leads on /webhooks/leads, engagement
-events on /webhooks/events, health on /healthz (alive) and /readyz (bot/readiness.py)."""
+events on /webhooks/events, health on /healthz (alive) and /readyz (bot/readiness.py), and the
+install flow's GET routes when there is one (bot/oauth_routes.py)."""
 # https://docs.python.org/3/library/http.server.html#http.server.ThreadingHTTPServer
 
 import gc
@@ -22,6 +23,8 @@ MALFORMED = b'{"error": "malformed body: send UTF-8 form fields or a JSON object
 Webhook = Callable[[bytes, Mapping[str, str]], tuple[int, dict[str, Any]]]
 # Ready or not, and the body that says which parts are not (bot.bootstrap.Runtime.ready).
 Ready = Callable[[], tuple[bool, dict[str, Any]]]
+# Query string, headers, body in; status, headers (each a list of values), body out.
+Route = Callable[[str, Mapping[str, str], bytes], tuple[int, dict[str, list[str]], bytes]]
 
 
 class LeadbotServer(ThreadingHTTPServer):
@@ -36,8 +39,10 @@ class LeadbotServer(ThreadingHTTPServer):
         leads_webhook: Webhook | None = None,
         events_webhook: Webhook | None = None,
         ready: Ready | None = None,
+        routes: Mapping[str, Route] | None = None,
     ) -> None:
         super().__init__(address, _Handler)
+        self.routes = dict(routes or {})
         self.app = app
         self.healthy = healthy
         self.leads_webhook = leads_webhook
@@ -53,8 +58,11 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
-        path = urlsplit(self.path).path
-        if path == "/healthz":
+        url = urlsplit(self.path)
+        path = url.path
+        if path in self.server.routes:
+            self._route(self.server.routes[path], url.query)
+        elif path == "/healthz":
             ok = self.server.healthy()
             self._answer(200 if ok else 503, b'{"ok": true}' if ok else b'{"ok": false}')
         elif path == "/readyz" and self.server.ready is not None:
@@ -100,6 +108,16 @@ class _Handler(BaseHTTPRequestHandler):
         response: BoltResponse = self.server.app.dispatch(request)
         extra = {k: v[0] for k, v in response.headers.items() if k.lower() != "content-length"}
         self._answer(response.status, (response.body or "").encode("utf-8"), extra)
+
+    def _route(self, route: Route, query: str) -> None:
+        status, headers, body = route(query, dict(self.headers.items()), b"")
+        self.send_response(status)
+        for name, values in headers.items():
+            for value in values:  # Set-Cookie may come more than once
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _webhook(self, webhook: Webhook, body: bytes) -> None:
         status, answer = webhook(body, dict(self.headers.items()))
@@ -149,8 +167,9 @@ def serve(
     leads_webhook: Webhook | None = None,
     events_webhook: Webhook | None = None,
     ready: Ready | None = None,
+    routes: Mapping[str, Route] | None = None,
 ) -> LeadbotServer:
-    return LeadbotServer((host, port), app, healthy, leads_webhook, events_webhook, ready)
+    return LeadbotServer((host, port), app, healthy, leads_webhook, events_webhook, ready, routes)
 
 
 def keep_startup_objects() -> None:

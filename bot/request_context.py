@@ -38,6 +38,16 @@ def request_scope(surface: str, workspace: str | None) -> Iterator[str]:
             var.reset(token)
 
 
+@contextmanager
+def in_workspace(workspace: str) -> Iterator[None]:
+    """The request in hand turned out to be this workspace's (a webhook: once its signature says)."""
+    token = WORKSPACE.set(workspace)
+    try:
+        yield
+    finally:
+        WORKSPACE.reset(token)
+
+
 def current() -> dict[str, str | None]:
     return {"request_id": REQUEST_ID.get(), "workspace": WORKSPACE.get(), "surface": SURFACE.get()}
 

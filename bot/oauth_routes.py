@@ -1,0 +1,43 @@
+"""GET /slack/install and GET /slack/oauth_redirect as plain functions of the request
+(query string, headers, body) -> (status, headers, body bytes), for whichever HTTP server
+serves Leadbot (bot/http_server.py today)."""
+# Bolt's adapters do the same: slack_bolt/adapter/wsgi/handler.py (oauth_flow.handle_*).
+
+from collections.abc import Callable, Mapping
+
+from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.oauth import OAuthFlow
+
+from bot.oauth import INSTALL_PATH, REDIRECT_PATH
+
+# The shape bot.http_server.Route serves: query string, headers, body -> status, headers, body.
+Route = Callable[[str, Mapping[str, str], bytes], tuple[int, dict[str, list[str]], bytes]]
+
+
+def oauth_routes(flow: OAuthFlow) -> dict[str, Route]:
+    """Path -> route, for the GET requests of the install flow."""
+
+    def install(
+        query: str, headers: Mapping[str, str], body: bytes
+    ) -> tuple[int, dict[str, list[str]], bytes]:
+        return _answer(flow.handle_installation(_request(query, headers)))
+
+    def redirect(
+        query: str, headers: Mapping[str, str], body: bytes
+    ) -> tuple[int, dict[str, list[str]], bytes]:
+        return _answer(flow.handle_callback(_request(query, headers)))
+
+    return {INSTALL_PATH: install, REDIRECT_PATH: redirect}
+
+
+def _request(query: str, headers: Mapping[str, str]) -> BoltRequest:
+    # The state cookie is read from the headers; Bolt wants them lower-cased, as lists.
+    return BoltRequest(body="", query=query, headers={k.lower(): [v] for k, v in headers.items()})
+
+
+def _answer(response: BoltResponse) -> tuple[int, dict[str, list[str]], bytes]:
+    """Headers as lists: a response may set several cookies."""
+    headers = {
+        name: list(values) for name, values in response.headers.items() if name.lower() != "content-length"
+    }
+    return response.status, headers, (response.body or "").encode("utf-8")
