@@ -6,6 +6,7 @@ of the workspace it comes from, renewed before it expires when the app has token
 # https://tools.slack.dev/bolt-python/concepts/authenticating-oauth
 # https://api.slack.com/authentication/rotation
 
+import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -74,7 +75,7 @@ def build_oauth(settings: Settings, uow_factory: UowFactory, client: WebClient) 
         install_page_rendering_enabled=False,  # straight on to Slack's consent screen
     )
     authorize = InstallationStoreAuthorize(
-        logger=oauth_settings.logger,
+        logger=logging.getLogger("slack_bolt.authorize"),
         installation_store=store,
         client_id=client_id,
         client_secret=client_secret,
