@@ -69,7 +69,8 @@ def serving(
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     assert fake.oauth is not None
-    fake.oauth.redirect_uris = (f"http://127.0.0.1:{server.server_port}/slack/oauth_redirect",)
+    public = [settings.leadbot_public_url + "/slack/oauth_redirect"] if settings.leadbot_public_url else []
+    fake.oauth.redirect_uris = (f"http://127.0.0.1:{server.server_port}/slack/oauth_redirect", *public)
     try:
         yield runtime, server
     finally:
@@ -120,7 +121,11 @@ def install(server: LeadbotServer, team_id: str, tamper: dict[str, str] | None =
     for line in started.cookies:
         cookie.load(line)
     sent = "; ".join(f"{name}={morsel.value}" for name, morsel in cookie.items())
-    back = consent.headers["location"]
+    # The redirect URL may name the public address (LEADBOT_PUBLIC_URL): here, that is the server.
+    back = (
+        f"http://127.0.0.1:{server.server_port}"
+        + urlsplit(consent.headers["location"])._replace(scheme="", netloc="").geturl()
+    )
     if tamper:
         base, _, query = back.partition("?")
         params = dict(pair.split("=", 1) for pair in query.split("&"))
