@@ -24,7 +24,7 @@ from bot.event_webhook import EventsEndpoint
 from bot.import_job import in_background
 from bot.in_flight import CountingApp
 from bot.listeners import installs, register
-from bot.oauth import OAuth, build_oauth
+from bot.oauth import OAuth, build_oauth, not_installed_message
 from bot.oauth_routes import Route, oauth_routes
 from bot.readiness import Parts, readiness
 from bot.settings import Settings
@@ -298,7 +298,12 @@ def build_app(
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     installed: dict[str, object] = {}
     if oauth is not None:
-        installed = dict(oauth_flow=oauth.flow, authorize=oauth.authorize, installation_store_bot_only=True)
+        installed = dict(
+            oauth_flow=oauth.flow,
+            authorize=oauth.authorize,
+            installation_store_bot_only=True,
+            user_facing_authorize_error_message=not_installed_message(settings),
+        )
     # process_before_response: the listener runs to its ack inside the request,
     # which skips Bolt's 10 ms ack polling; listeners make no Slack call before ack.
     app = CountingApp(

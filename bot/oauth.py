@@ -89,6 +89,15 @@ def build_oauth(settings: Settings, uow_factory: UowFactory, client: WebClient) 
     return OAuth(OAuthFlow(client=client, settings=oauth_settings), authorize, store, box)
 
 
+def not_installed_message(settings: Settings) -> str:
+    """What a person of a workspace whose installation is gone (uninstalled, revoked) is told."""
+    base = settings.leadbot_public_url.rstrip("/") if settings.leadbot_public_url else "Leadbot's address"
+    return (
+        ":warning: Leadbot is no longer installed in this workspace, so nothing was done. "
+        f"An admin can install it again at {base}{INSTALL_PATH}."
+    )
+
+
 def authorization_url(settings: Settings) -> str:
     """Slack's consent screen; with SLACK_API_URL pointed elsewhere (the stand-in), the same
     path there."""

@@ -20,7 +20,9 @@ Params = dict[str, Any]
 Answer = tuple[int, dict[str, str], bytes]
 TOKEN_LIFETIME = 43_200  # seconds: Slack's rotating tokens last 12 hours
 APP_ID = "A0LEADBOT"
-NO_TOKEN_METHODS = frozenset({"oauth.v2.access", "oauth.authorize", "response_url", "upload_url", "file_download"})
+NO_TOKEN_METHODS = frozenset(
+    {"oauth.v2.access", "oauth.authorize", "response_url", "upload_url", "file_download"}
+)
 
 
 @dataclass
@@ -83,7 +85,9 @@ class SlackOAuth:
         picks the workspace (Slack's own parameter), else the first one."""
         if p.get("client_id") != self.client_id:
             return 400, {"Content-Type": "text/plain"}, b"invalid_client_id"
-        workspace = self.workspaces.get(str(p.get("team") or "")) or next(iter(self.workspaces.values()), None)
+        workspace = self.workspaces.get(str(p.get("team") or "")) or next(
+            iter(self.workspaces.values()), None
+        )
         redirect = str(p.get("redirect_uri") or (self.redirect_uris[0] if self.redirect_uris else ""))
         if workspace is None or not redirect:
             return 400, {"Content-Type": "text/plain"}, b"bad_redirect_uri" if workspace else b"no_workspace"
@@ -91,7 +95,9 @@ class SlackOAuth:
             return 400, {"Content-Type": "text/plain"}, b"bad_redirect_uri"
         code = self._next("code")
         with self._lock:
-            self._codes[code] = _Grant(workspace, redirect if p.get("redirect_uri") else "", str(p.get("scope", "")))
+            self._codes[code] = _Grant(
+                workspace, redirect if p.get("redirect_uri") else "", str(p.get("scope", ""))
+            )
         query = urlencode({"code": code, "state": p.get("state", "")})
         return 302, {"Location": f"{redirect}?{query}", "Content-Type": "text/plain"}, b""
 
@@ -142,7 +148,9 @@ class SlackOAuth:
             "scope": scope or "commands,chat:write",
             "bot_user_id": workspace.bot_user_id,
             "team": None if workspace.org_wide else {"id": workspace.team_id, "name": workspace.name},
-            "enterprise": {"id": workspace.enterprise_id, "name": workspace.name} if workspace.enterprise_id else None,
+            "enterprise": {"id": workspace.enterprise_id, "name": workspace.name}
+            if workspace.enterprise_id
+            else None,
             "is_enterprise_install": workspace.org_wide,
         }
         if self.rotation:
@@ -208,6 +216,10 @@ def _client_of(p: Params) -> tuple[str, str]:
             return "", ""
         return client_id, secret
     return str(p.get("client_id", "")), str(p.get("client_secret", ""))
+
+
+def _enterprise(workspace: Workspace) -> Params | None:
+    return {"id": workspace.enterprise_id, "name": workspace.name} if workspace.enterprise_id else None
 
 
 def _user(workspace: Workspace) -> Params:
