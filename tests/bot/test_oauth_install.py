@@ -5,9 +5,10 @@ import json
 
 import pytest
 from oauth_support import ALPHA, BRAVO, install, oauth_settings, people_of, serving, two_workspace_slack
-from support import ADA, ANN, wait_for_calls
+from support import ADA, ANN, SIGNING_SECRET, wait_for_calls
 
-from bot.standin.workspace import buttons_in
+from bot.standin import SlackSigner
+from bot.standin.workspace import LocalWorkspace, buttons_in, over_http
 
 
 @pytest.fixture
@@ -113,3 +114,17 @@ def test_each_workspace_calls_slack_with_its_own_token(both, fake):
         for call in fake.calls
         if call.params.get("_token") in bravo_tokens and alpha_words(str(call.params))
     ]
+
+
+def test_an_org_wide_install_serves_each_workspace_of_the_organisation_apart(fake, database_url, config):
+    grid = fake.oauth.add_workspace("E0GRID", "Grid", enterprise_id="E0GRID", org_wide=True)
+    with serving(oauth_settings(fake, database_url), config, fake) as (runtime, server):
+        assert install(server, "E0GRID").finish.status == 200
+        signer = SlackSigner(SIGNING_SECRET, bot_user_id=grid.bot_user_id, enterprise_id="E0GRID", org_wide=True)
+        north = LocalWorkspace(over_http("127.0.0.1", server.server_port), fake, signer, "T0NORTH")
+        south = LocalWorkspace(over_http("127.0.0.1", server.server_port), fake, signer, "T0SOUTH")
+        assert "Added L-1" in north.slash("W0NORTHANN", "add Dana Scully").text
+        assert "Added L-1" in south.slash("W0SOUTHBEN", "add Fox Mulder").text
+        assert "Scully" not in south.slash("W0SOUTHBEN", "show L-1").text
+        [token] = fake.oauth.tokens_of("E0GRID")
+        assert {call.params.get("_token") for call in fake.calls if call.params.get("_token")} == {token}

@@ -116,3 +116,20 @@ def test_rotating_the_secret_refuses_the_old_one_and_takes_the_new(served, alpha
 def test_a_bad_word_after_webhook_says_how_to_write_it(alpha):
     reply = alpha.slash(ADA, "webhook rotat")
     assert "`rotat` is not `rotate`" in reply.text
+
+
+def test_messages_a_webhook_lead_causes_go_out_with_its_workspaces_token(served, fake, bravo):
+    from datetime import UTC, datetime
+
+    runtime, server = served
+    assert send_lead(server, {"name": "Walter Skinner", "team": "sales"}, secret_of(bravo))[0] == 201
+    fake.reset()
+    runtime.run_jobs(datetime.now(UTC))
+    posts = [call for call in fake.calls_to("chat.postMessage") if "Skinner" in str(call.params)]
+    assert posts
+    assert {call.params["_token"] for call in posts} <= set(fake.oauth.tokens_of(BRAVO))
+
+
+def test_in_single_token_mode_the_webhook_secret_stays_the_operators(slack):
+    reply = slack.slash(ADA, "webhook")
+    assert "LEADBOT_WEBHOOK_SECRET" in reply.text and "Secret:" not in reply.text
