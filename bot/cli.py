@@ -174,6 +174,26 @@ def db_upgrade() -> None:
     typer.echo("Database is at the latest schema.")
 
 
+@db_cli.command("reseal")
+def db_reseal() -> None:
+    """Seal every stored Slack token and webhook secret again with the first key of
+    LEADBOT_ENCRYPTION_KEY: afterwards the keys after it may be removed."""
+    from bot.database import open_database
+    from bot.sealing import BadKey, SecretBox, Unreadable
+    from handlers.installations import reseal_all
+
+    settings, _ = _settings_and_config()
+    if settings.leadbot_encryption_key is None:
+        _refuse("leadbot db reseal needs LEADBOT_ENCRYPTION_KEY: the new key first, then the old ones.")
+    try:
+        box = SecretBox(settings.leadbot_encryption_key.get_secret_value())
+        _, uow_factory = open_database(settings.database_url)
+        count = reseal_all(uow_factory, box.reseal)
+    except (BadKey, Unreadable) as exc:
+        _refuse(str(exc))
+    typer.echo(f"Sealed {count} stored secret(s) again with the first key.")
+
+
 @cli.command("import")
 def import_csv(
     file: Annotated[

@@ -120,7 +120,9 @@ def test_an_org_wide_install_serves_each_workspace_of_the_organisation_apart(fak
     grid = fake.oauth.add_workspace("E0GRID", "Grid", enterprise_id="E0GRID", org_wide=True)
     with serving(oauth_settings(fake, database_url), config, fake) as (runtime, server):
         assert install(server, "E0GRID").finish.status == 200
-        signer = SlackSigner(SIGNING_SECRET, bot_user_id=grid.bot_user_id, enterprise_id="E0GRID", org_wide=True)
+        signer = SlackSigner(
+            SIGNING_SECRET, bot_user_id=grid.bot_user_id, enterprise_id="E0GRID", org_wide=True
+        )
         north = LocalWorkspace(over_http("127.0.0.1", server.server_port), fake, signer, "T0NORTH")
         south = LocalWorkspace(over_http("127.0.0.1", server.server_port), fake, signer, "T0SOUTH")
         assert "Added L-1" in north.slash("W0NORTHANN", "add Dana Scully").text

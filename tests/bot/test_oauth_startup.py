@@ -1,11 +1,16 @@
 """`leadbot serve` in multi-workspace mode (SLACK_CLIENT_ID set) that cannot start says why in
 one line and exits 2: a credential missing, or an encryption key that is no Fernet key."""
 
+from datetime import UTC, datetime
+
 import pytest
 from cryptography.fernet import Fernet
 from typer.testing import CliRunner
 
 from bot.cli import cli
+from bot.database import open_database
+from bot.sealing import SecretBox
+from handlers.installations import Place, find_bot, save_bot
 
 runner = CliRunner()
 KEY = Fernet.generate_key().decode()
@@ -57,3 +62,17 @@ def test_a_bad_encryption_key_is_refused_with_how_to_make_one(env, fake_slack, k
 def test_socket_mode_refuses_multi_workspace_install(env, fake_slack):
     result = runner.invoke(cli, ["socket"], env={**env, **ALL, "SLACK_API_URL": fake_slack.url})
     assert "runs over HTTP: use `leadbot serve`" in refused_in_one_line(result)
+
+
+def test_db_reseal_seals_everything_again_with_the_first_key(env, database_url):
+    old, new = KEY, Fernet.generate_key().decode()
+    engine, uow_factory = open_database(database_url)
+    save_bot(uow_factory, Place("", "T0ALPHA"), False, SecretBox(old).seal("xoxb-1"), datetime.now(UTC))
+    result = runner.invoke(cli, ["db", "reseal"], env={**env, "LEADBOT_ENCRYPTION_KEY": f"{new},{old}"})
+    assert result.exit_code == 0 and "Sealed 1 stored secret(s) again" in result.stdout
+    assert SecretBox(new).open(find_bot(uow_factory, Place("", "T0ALPHA"))) == "xoxb-1"
+    refused = runner.invoke(
+        cli, ["db", "reseal"], env={**env, "LEADBOT_ENCRYPTION_KEY": Fernet.generate_key().decode()}
+    )
+    assert refused.exit_code == 2 and "none of LEADBOT_ENCRYPTION_KEY's keys opens" in refused.stderr
+    engine.dispose()
