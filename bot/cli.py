@@ -23,6 +23,7 @@ from domain.errors import ConfigError, DomainError
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
+    from handlers.context import UowFactory
     from handlers.import_checkpoint import Checkpoint
     from handlers.importing import LeadsImported
 
@@ -39,6 +40,13 @@ cli.add_typer(audit_cli, name="audit")
 YesOption = Annotated[bool, typer.Option("--yes", help="Go ahead: replace or erase what is there.")]
 WorkspaceOption = Annotated[
     list[str] | None, typer.Option(help="A Slack workspace (team) id; repeat for several. Default: all.")
+]
+OneWorkspaceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--workspace",
+        help="The workspace (team id, T…): needed with multi-workspace install (SLACK_CLIENT_ID).",
+    ),
 ]
 CLI_ACTOR = "leadbot-cli"  # the audit log's actor for what an operator does at the console
 
@@ -212,6 +220,7 @@ def import_csv(
             "after the last one saved.",
         ),
     ] = None,
+    workspace: OneWorkspaceOption = None,
 ) -> None:
     """Capture every row of FILE; FILE.report.csv says what became of each row (rows numbered
     as a spreadsheet shows them: the header is row 1), columns not imported first."""
@@ -235,9 +244,9 @@ def import_csv(
         _refuse(f"Cannot import {file}: {exc}")
     settings, config = _settings_and_config()
     _, uow_factory = open_database(settings.database_url)
-    actor = system_actor(workspace_of(settings), str(CaptureChannel.IMPORT))
+    actor = system_actor(workspace_of(settings, workspace, uow_factory), str(CaptureChannel.IMPORT))
     ctx = Context(actor, datetime.now(UTC), config)
-    owners = OwnerDirectory(config, _slack_client(settings))
+    owners = OwnerDirectory(config, _slack_client(settings, uow_factory, actor.team_id))
     report = report_path(file)
     try:  # written as batches are done: a long file's report is never held whole
         out = report.open("w", encoding="utf-8", newline="")
@@ -279,8 +288,12 @@ def _checkpoint_of(file: Path) -> "Checkpoint":
         return Checkpoint.of_content(iter(lambda: stream.read(1 << 20), b""))
 
 
-def _slack_client(settings: Settings) -> "WebClient | None":
+def _slack_client(settings: Settings, uow_factory: "UowFactory", team_id: str) -> "WebClient | None":
     """For finding owners by email; None without a bot token (the console's database)."""
+    if settings.oauth:
+        from bot.bootstrap import workspace_client
+
+        return workspace_client(settings, uow_factory, team_id)
     if not settings.has_slack() or settings.slack_bot_token is None:
         return None
     from slack_sdk import WebClient
@@ -321,7 +334,10 @@ def report_path(file: Path) -> Path:
 
 
 @cli.command()
-def export(fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "json") -> None:
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "json",
+    workspace: OneWorkspaceOption = None,
+) -> None:
     """Write every lead of the workspace to stdout (CSV safe to open in a spreadsheet)."""
     from bot.database import open_database
     from bot.safe_csv import write_csv
@@ -332,7 +348,7 @@ def export(fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "
         raise typer.Exit(2)
     settings, _ = _settings_and_config()
     _, uow_factory = open_database(settings.database_url)
-    rows = export_leads(uow_factory(), workspace_of(settings))
+    rows = export_leads(uow_factory(), workspace_of(settings, workspace, uow_factory))
     if fmt == "json":
         json.dump(list(rows), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -481,8 +497,34 @@ def _parse_instant(text: str | None, option: str = "--now") -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def workspace_of(settings: Settings) -> str:
-    """Leads from the CLI belong to the bot token's workspace (console: the console's)."""
+def workspace_of(
+    settings: Settings, given: str | None = None, uow_factory: "UowFactory | None" = None
+) -> str:
+    """Leads from the CLI belong to the bot token's workspace (console: the console's); with
+    multi-workspace install, to the one named with --workspace, which must be installed."""
+    if settings.oauth:
+        return _installed_workspace(given, uow_factory)
+    expected = _token_workspace(settings)
+    if given is not None and given != expected:
+        _refuse(f"--workspace {given} is not this Leadbot's workspace: its bot token is {expected}'s.")
+    return expected
+
+
+def _installed_workspace(given: str | None, uow_factory: "UowFactory | None") -> str:
+    """An org-wide install covers workspaces it does not name: any is taken then."""
+    from handlers.installations import installed_bots
+
+    installed = {place.team_id for place, _ in installed_bots(uow_factory)} if uow_factory else set()
+    named = ", ".join(sorted(team for team in installed if team))
+    choices = named or "none yet: install through /slack/install"
+    if given is None:
+        _refuse(f"With multi-workspace install, name the workspace: --workspace T… (installed: {choices}).")
+    if given not in installed and "" not in installed:
+        _refuse(f"Leadbot is not installed in workspace {given} (installed: {choices}).")
+    return given
+
+
+def _token_workspace(settings: Settings) -> str:
     if not settings.has_slack():
         return CONSOLE_WORKSPACE
     from bot.preflight import NotReady, bot_workspace

@@ -10,7 +10,12 @@ from typer.testing import CliRunner
 from bot.cli import cli
 from bot.database import open_database
 from bot.sealing import SecretBox
+from domain.config import default_config
+from domain.permissions import system_actor
+from handlers.commands import AddLead
+from handlers.context import Context
 from handlers.installations import Place, find_bot, save_bot
+from handlers.registry import dispatch
 
 runner = CliRunner()
 KEY = Fernet.generate_key().decode()
@@ -76,3 +81,18 @@ def test_db_reseal_seals_everything_again_with_the_first_key(env, database_url):
     )
     assert refused.exit_code == 2 and "none of LEADBOT_ENCRYPTION_KEY's keys opens" in refused.stderr
     engine.dispose()
+
+
+def test_export_asks_which_workspace_and_gives_only_its_leads(env, fake_slack, database_url, uow_factory):
+    config = default_config()
+    for team, name in (("T0ALPHA", "Dana Scully"), ("T0BRAVO", "Fox Mulder")):
+        save_bot(uow_factory, Place("", team), False, SecretBox(KEY).seal("{}"), datetime.now(UTC))
+        ctx = Context(system_actor(team, "test"), datetime.now(UTC), config)
+        dispatch(AddLead(name=name), uow_factory(), ctx)
+    oauth_env = {**env, **ALL, "SLACK_API_URL": fake_slack.url}
+    asked = runner.invoke(cli, ["export"], env=oauth_env)
+    assert asked.exit_code == 2 and "--workspace T… (installed: T0ALPHA, T0BRAVO)" in asked.stderr
+    unknown = runner.invoke(cli, ["export", "--workspace", "T0OTHER"], env=oauth_env)
+    assert unknown.exit_code == 2 and "not installed in workspace T0OTHER" in unknown.stderr
+    bravo = runner.invoke(cli, ["export", "--workspace", "T0BRAVO"], env=oauth_env)
+    assert bravo.exit_code == 0 and "Fox Mulder" in bravo.stdout and "Scully" not in bravo.stdout
