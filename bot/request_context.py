@@ -38,14 +38,10 @@ def request_scope(surface: str, workspace: str | None) -> Iterator[str]:
             var.reset(token)
 
 
-@contextmanager
-def in_workspace(workspace: str) -> Iterator[None]:
-    """The request in hand turned out to be this workspace's (a webhook: once its signature says)."""
-    token = WORKSPACE.set(workspace)
-    try:
-        yield
-    finally:
-        WORKSPACE.reset(token)
+def found_workspace(workspace: str) -> None:
+    """The request in hand turned out to be this workspace's (a webhook: once its signature
+    says): its lines from here on say so; the request's scope ends it with the rest."""
+    WORKSPACE.set(workspace)
 
 
 def current() -> dict[str, str | None]:

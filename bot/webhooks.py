@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from bot.deps import Deps
 from bot.outage import Budget, database_unavailable
-from bot.request_context import in_workspace, request_scope
+from bot.request_context import found_workspace, request_scope
 from bot.signing import LEGACY_ENDS, SIGNATURE_HEADER, Refused, Scheme, verify_any
 from bot.webhook_keys import Keyring
 from domain.errors import InvalidInput
@@ -164,8 +164,8 @@ class SignedWebhook:
                 SIGNATURE_HEADER,
                 LEGACY_ENDS,
             )
-        with in_workspace(workspace_id):
-            return self._once(body, now, workspace_id)
+        found_workspace(workspace_id)
+        return self._once(body, now, workspace_id)
 
     def _once(self, body: bytes, now: datetime, workspace_id: str) -> Answer:
         """The work for the first of identical requests in the window; the others are answered

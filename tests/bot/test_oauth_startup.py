@@ -57,6 +57,7 @@ def test_a_client_secret_without_a_client_id_is_a_mistake_said_as_such(env, fake
         (f"{KEY},short", "LEADBOT_ENCRYPTION_KEY: key 2 of 2 is not a Fernet key"),
         (" , ", "LEADBOT_ENCRYPTION_KEY is empty"),
     ],
+    ids=["not-a-key", "second-key-bad", "empty"],
 )
 def test_a_bad_encryption_key_is_refused_with_how_to_make_one(env, fake_slack, key, said):
     line = refused_in_one_line(serve(env, fake_slack, LEADBOT_ENCRYPTION_KEY=key))
