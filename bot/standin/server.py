@@ -333,6 +333,11 @@ class FakeSlack:
             **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
         }
 
+    def _team_of(self, p: Params) -> str:
+        """The workspace a call acts in: its token's, once OAuth hands out one per workspace."""
+        installed = self.oauth.workspace_of(str(p.get("_token", ""))) if self.oauth else None
+        return installed.team_id if installed else self.team_id
+
     def api_chat_postMessage(self, p: Params) -> Params:
         channel, ts = self._dm(str(p.get("channel", ""))), self._next_ts()
         return {"ok": True, "channel": channel, "ts": ts, "message": self._message(p, ts)}
@@ -361,7 +366,7 @@ class FakeSlack:
         if known is None:
             return {"ok": False, "error": "user_not_found"}
         profile = {"real_name": known.get("real_name", ""), "display_name": known.get("name", "")}
-        user = {"id": p["user"], "team_id": self.team_id, **_zone_fields(known.get("tz")), **known}
+        user = {"id": p["user"], "team_id": self._team_of(p), **_zone_fields(known.get("tz")), **known}
         user["profile"] = profile
         return {"ok": True, "user": user}
 
@@ -369,14 +374,14 @@ class FakeSlack:
         wanted = str(p.get("email", "")).casefold()
         for user_id, known in self.users.items():
             if str(known.get("email", "")).casefold() == wanted and wanted:
-                return {"ok": True, "user": {"id": user_id, "team_id": self.team_id, **known}}
+                return {"ok": True, "user": {"id": user_id, "team_id": self._team_of(p), **known}}
         return {"ok": False, "error": "users_not_found"}
 
     def api_views_open(self, p: Params) -> Params:
         view = p["view"] if isinstance(p.get("view"), dict) else {}
         view_id = p.get("view_id") or self._next_id("V")
         state: Params = {"values": {}}
-        return {"ok": True, "view": {**view, "id": view_id, "team_id": self.team_id, "state": state}}
+        return {"ok": True, "view": {**view, "id": view_id, "team_id": self._team_of(p), "state": state}}
 
     api_views_update = api_views_push = api_views_publish = api_views_open
 
