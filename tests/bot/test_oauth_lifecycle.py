@@ -2,6 +2,7 @@
 and its end (app_uninstalled, tokens_revoked) deleting the workspace's tokens at once."""
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from oauth_support import (
 )
 from pydantic import SecretStr
 from support import ADA, ANN, wait_for_calls
+from webhook_support import post, signed
 
 from bot.sealing import SecretBox, Unreadable
 from handlers.installations import reseal_all
@@ -220,3 +222,21 @@ def test_tokens_revoked_deletes_the_bot_token(served, fake):
     alpha = people_of(server, fake, fake.oauth.workspaces[ALPHA])
     assert alpha.event({"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [bot]}}).status == 200
     assert installed_teams(runtime) == set()
+
+
+def test_the_outbox_renews_an_expiring_token_before_it_sends(database_url, config):
+    with two_workspace_slack(rotation=True) as fake:
+        fake.oauth.lifetime = 3600  # within Bolt's two hours: every use renews it
+        with serving(oauth_settings(fake, database_url), config, fake) as (runtime, server):
+            install(server, BRAVO)
+            secret = people_of(server, fake, fake.oauth.workspaces[BRAVO]).slash(ADA, "webhook").text
+            secret = secret.split("Secret: `")[1].split("`")[0]
+            body = json.dumps({"name": "Walter Skinner", "team": "sales"}).encode()
+            assert post(server, body, signed(body, secret))[0] == 201
+            before = fake.oauth.tokens_of(BRAVO)[-1]
+            fake.oauth.expire(before)
+            fake.reset()
+            runtime.run_jobs(datetime.now(UTC))
+            posts = [call for call in fake.calls_to("chat.postMessage") if "Skinner" in str(call.params)]
+            assert [call.params["_token"] for call in posts] == [fake.oauth.tokens_of(BRAVO)[-1]]
+            assert before not in {call.params.get("_token") for call in fake.calls}
