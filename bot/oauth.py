@@ -93,8 +93,8 @@ def not_installed_message(settings: Settings) -> str:
     """What a person of a workspace whose installation is gone (uninstalled, revoked) is told."""
     base = settings.leadbot_public_url.rstrip("/") if settings.leadbot_public_url else "Leadbot's address"
     return (
-        ":warning: Leadbot is no longer installed in this workspace, so nothing was done. "
-        f"An admin can install it again at {base}{INSTALL_PATH}."
+        ":warning: Leadbot is not installed in this workspace (or no longer is), so nothing was done. "
+        f"An admin can install it at {base}{INSTALL_PATH}."
     )
 
 

@@ -130,3 +130,22 @@ def test_an_org_wide_install_serves_each_workspace_of_the_organisation_apart(fak
         assert "Scully" not in south.slash("W0SOUTHBEN", "show L-1").text
         [token] = fake.oauth.tokens_of("E0GRID")
         assert {call.params.get("_token") for call in fake.calls if call.params.get("_token")} == {token}
+
+
+def test_the_home_tab_of_one_workspace_shows_only_its_own_leads(both, fake):
+    _, _, alpha, bravo = both
+    bravo.open_home(ANN)
+    [published] = wait_for_calls(fake, "views.publish")
+    assert published.params["_token"] in fake.oauth.tokens_of(BRAVO)
+    assert not alpha_words(str(published.params["view"]))
+
+
+def test_a_workspace_the_app_was_never_installed_in_gets_nothing(served, fake):
+    _, server = served
+    install(server, ALPHA)
+    stranger = fake.oauth.add_workspace("T0CHARLIE", "Charlie")
+    charlie = people_of(server, fake, stranger)
+    fake.reset()
+    assert "Added" not in charlie.slash(ANN, "add Dana Scully").text
+    [told] = wait_for_calls(fake, "response_url")
+    assert "not installed in this workspace" in told.params["text"]
