@@ -210,7 +210,8 @@ def test_app_uninstalled_deletes_the_workspaces_tokens_and_secret_at_once(served
     fake.reset()
     assert "Added" not in alpha.slash(ANN, "add Dana").text
     [told] = wait_for_calls(fake, "response_url")
-    assert "not installed in this workspace" in told.params["text"] and "/slack/install" in told.params["text"]
+    said = told.params["text"]
+    assert "not installed in this workspace" in said and "/slack/install" in said
     alpha_tokens = set(fake.oauth.tokens_of(ALPHA))
     assert not [call for call in fake.calls if call.params.get("_token") in alpha_tokens]  # none used
 
