@@ -28,7 +28,7 @@ class Home:
 
     @classmethod
     def installed(cls) -> "Home":
-        return cls(team_id="", name="this", every_installation=True)
+        return cls(team_id="", every_installation=True)
 
     @classmethod
     def of(cls, auth_test: Mapping[str, Any]) -> "Home":

@@ -149,3 +149,12 @@ def test_a_workspace_the_app_was_never_installed_in_gets_nothing(served, fake):
     assert "Added" not in charlie.slash(ANN, "add Dana Scully").text
     [told] = wait_for_calls(fake, "response_url")
     assert "not installed in this workspace" in told.params["text"]
+
+
+def test_someone_of_another_organisation_in_a_shared_channel_sees_nothing(both, fake):
+    _, _, alpha, _ = both
+    reply = alpha.slash("U0GUEST", "show L-2", user_team="T0GUESTS")
+    # Their command names their own organisation, where Leadbot is not installed: Bolt finds no
+    # token for it and only says so.
+    [told] = wait_for_calls(fake, "response_url")
+    assert not alpha_words(reply.text + str(told.params)) and "Scully" not in str(fake.calls)
