@@ -41,6 +41,7 @@ from scheduler.heartbeat import Heartbeat, lag_limit
 from scheduler.jobs import Jobs, ScoresJob, answer_deferred, drain_paced, run_all
 from scheduler.runner import Worker, build_scheduler, kick
 from store.deadline import PING_SECONDS, answering
+from store.engine import brief_lock_wait
 from store.spool import Spool, open_spool
 from store.unit_of_work import UowFactory
 
@@ -182,6 +183,7 @@ def build_runtime(
         capture_slot=capture_slot,
         enqueue=spool.add,
         queue_busy=queue_busy,
+        brief_lock_wait=brief_lock_wait,
         run_import=in_background(settings, config) if worker_process else None,
     )
     oauth = build_oauth(settings, uow_factory, client) if settings.oauth else None

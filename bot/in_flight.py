@@ -45,7 +45,8 @@ class CountingApp(App):
     (bot/request_context.py), which work after the ack keeps, and one line when answered."""
 
     def __init__(self, in_flight: InFlight, budget: Budget = nullcontext, **options: object) -> None:
-        options.setdefault("listener_executor", ContextExecutor(max_workers=LISTENER_THREADS))
+        self.after_ack = ContextExecutor(max_workers=LISTENER_THREADS)
+        options.setdefault("listener_executor", self.after_ack)
         super().__init__(**options)  # type: ignore[arg-type]
         self._in_flight = in_flight
         self._budget = budget
