@@ -2,6 +2,7 @@
 # https://slack.dev/bolt-python/concepts/lazy-listeners (process_before_response)
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +25,8 @@ from bot.event_webhook import EventsEndpoint
 from bot.import_job import in_background
 from bot.in_flight import CountingApp
 from bot.listeners import installs, register
+from bot.metrics import SlackCallCounter, watch_scheduler
+from bot.metrics_endpoint import MetricsEndpoint
 from bot.oauth import OAuth, build_oauth, not_installed_message
 from bot.oauth_routes import Route, oauth_routes
 from bot.readiness import Parts, readiness
@@ -40,6 +43,7 @@ from handlers.dm_channels import RememberedDms
 from scheduler.heartbeat import Heartbeat, lag_limit
 from scheduler.jobs import Jobs, ScoresJob, answer_deferred, drain_paced, run_all
 from scheduler.runner import Worker, build_scheduler, kick
+from store.backlog import read_backlog
 from store.deadline import PING_SECONDS, answering
 from store.engine import brief_lock_wait
 from store.spool import Spool, open_spool
@@ -67,6 +71,7 @@ class Runtime:
     deps: Deps  # what the listeners were given
     heartbeat: Heartbeat  # when the sweep last finished, in whichever process runs it
     lag_limit: timedelta  # a last sweep older than this is a scheduler lagging (GET /readyz)
+    metrics: MetricsEndpoint  # GET /metrics
     oauth: OAuth | None = None  # multi-workspace install (bot/oauth.py); None: single-token mode
 
     @property
@@ -123,6 +128,7 @@ def make_client(settings: Settings) -> WebClient:
         token=_token(settings),
         base_url=settings.api_url,
         retry_handlers=[
+            SlackCallCounter(),  # first: it sees every answer, and retries none (GET /metrics)
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=1),
             ServerErrorRetryHandler(max_retry_count=2),
@@ -139,6 +145,7 @@ def make_delivery_client(settings: Settings) -> WebClient:
         base_url=settings.api_url,
         timeout=DELIVERY_TIMEOUT,
         retry_handlers=[
+            SlackCallCounter(),
             ConnectionErrorRetryHandler(max_retry_count=1),
             ServerErrorRetryHandler(max_retry_count=1),
         ],
@@ -165,9 +172,12 @@ def build_runtime(
     jobs = _jobs(settings, config, uow_factory, spool, capture_slot)
     heartbeat = Heartbeat()
     scheduler = build_scheduler(jobs, every_seconds=sweep_seconds, heartbeat=heartbeat)
+    watch_scheduler(scheduler)
     worker: Worker | WorkerProcess
+    background_metrics = None
     if worker_process:
         worker = WorkerProcess(settings, config, sweep_seconds)
+        background_metrics = worker.metrics_file  # the child's series, for GET /metrics
         kick_outbox, queue_busy = worker.kick, worker.busy
         heartbeat = worker.heartbeat  # the child runs the sweeps
     else:
@@ -208,6 +218,7 @@ def build_runtime(
         deps,
         heartbeat,
         lag_limit(sweep_seconds),
+        MetricsEndpoint(_backlog(engine, spool), background_metrics),
         oauth,
     )
 
@@ -217,6 +228,16 @@ def _keyring(settings: Settings, deps: Deps, home: Home, oauth: OAuth | None) ->
     if oauth is not None:
         return WorkspaceSecrets(deps.uow_factory, oauth.box, deps.clock)
     return OneSecret(_secret(settings), home.team_id)
+
+
+def _backlog(engine: sa.Engine, spool: Spool) -> Callable[[], dict[str, float]]:
+    """What waits in the database, for each scrape: bounded like a health check."""
+
+    def figures() -> dict[str, float]:
+        with answering(PING_SECONDS):
+            return read_backlog(engine, spool.engine).as_figures(datetime.now(UTC))
+
+    return figures
 
 
 def _jobs(

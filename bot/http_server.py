@@ -1,6 +1,7 @@
 """HTTP transport: Slack events on /slack/events, web-form leads on /webhooks/leads, engagement
-events on /webhooks/events, health on /healthz (alive) and /readyz (bot/readiness.py), and the
-install flow's GET routes when there is one (bot/oauth_routes.py)."""
+events on /webhooks/events, health on /healthz (alive) and /readyz (bot/readiness.py),
+Prometheus' /metrics (bot/metrics_endpoint.py), and the install flow's GET routes when there is
+one (bot/oauth_routes.py)."""
 # https://docs.python.org/3/library/http.server.html#http.server.ThreadingHTTPServer
 
 import gc
@@ -23,8 +24,9 @@ MALFORMED = b'{"error": "malformed body: send UTF-8 form fields or a JSON object
 Webhook = Callable[[bytes, Mapping[str, str]], tuple[int, dict[str, Any]]]
 # Ready or not, and the body that says which parts are not (bot.bootstrap.Runtime.ready).
 Ready = Callable[[], tuple[bool, dict[str, Any]]]
-# Query string, headers, body in; status, headers (each a list of values), body out.
-Route = Callable[[str, Mapping[str, str], bytes], tuple[int, dict[str, list[str]], bytes]]
+# A plain route: (query, headers, body) in, (status, headers, body) out (bot.metrics_endpoint,
+# bot.oauth_routes).
+Route = Callable[[str, Mapping[str, str], bytes], tuple[int, dict[str, str], bytes]]
 
 
 class LeadbotServer(ThreadingHTTPServer):
@@ -39,10 +41,12 @@ class LeadbotServer(ThreadingHTTPServer):
         leads_webhook: Webhook | None = None,
         events_webhook: Webhook | None = None,
         ready: Ready | None = None,
+        metrics: Route | None = None,
         routes: Mapping[str, Route] | None = None,
     ) -> None:
         super().__init__(address, _Handler)
-        self.routes = dict(routes or {})
+        self.metrics = metrics
+        self.routes = dict(routes or {})  # GET path -> route
         self.app = app
         self.healthy = healthy
         self.leads_webhook = leads_webhook
@@ -60,8 +64,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         path = url.path
-        if path in self.server.routes:
-            self._route(self.server.routes[path], url.query)
+        route = self.server.metrics if path == "/metrics" else self.server.routes.get(path)
+        if route is not None:
+            status, headers, body = route(url.query, dict(self.headers.items()), b"")
+            self._answer(status, body, headers)
         elif path == "/healthz":
             ok = self.server.healthy()
             self._answer(200 if ok else 503, b'{"ok": true}' if ok else b'{"ok": false}')
@@ -108,16 +114,6 @@ class _Handler(BaseHTTPRequestHandler):
         response: BoltResponse = self.server.app.dispatch(request)
         extra = {k: v[0] for k, v in response.headers.items() if k.lower() != "content-length"}
         self._answer(response.status, (response.body or "").encode("utf-8"), extra)
-
-    def _route(self, route: Route, query: str) -> None:
-        status, headers, body = route(query, dict(self.headers.items()), b"")
-        self.send_response(status)
-        for name, values in headers.items():
-            for value in values:  # Set-Cookie may come more than once
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
     def _webhook(self, webhook: Webhook, body: bytes) -> None:
         status, answer = webhook(body, dict(self.headers.items()))
@@ -167,9 +163,10 @@ def serve(
     leads_webhook: Webhook | None = None,
     events_webhook: Webhook | None = None,
     ready: Ready | None = None,
+    metrics: Route | None = None,
     routes: Mapping[str, Route] | None = None,
 ) -> LeadbotServer:
-    return LeadbotServer((host, port), app, healthy, leads_webhook, events_webhook, ready, routes)
+    return LeadbotServer((host, port), app, healthy, leads_webhook, events_webhook, ready, metrics, routes)
 
 
 def keep_startup_objects() -> None:

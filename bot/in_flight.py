@@ -13,6 +13,7 @@ from contextlib import nullcontext
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
+from bot.metrics import observe_request
 from bot.outage import Budget
 from bot.request_context import ContextExecutor, request_scope, surface_of
 
@@ -57,6 +58,7 @@ class CountingApp(App):
             started = time.perf_counter()
             with self._budget():
                 response = super().dispatch(req)
-            took = (time.perf_counter() - started) * 1000
-            log.info("%s answered %d in %.1f ms", surface, response.status, took)
+            took = time.perf_counter() - started
+            observe_request(surface, response.status, took)
+            log.info("%s answered %d in %.1f ms", surface, response.status, took * 1000)
             return response

@@ -11,7 +11,7 @@ from slack_bolt.oauth import OAuthFlow
 from bot.oauth import INSTALL_PATH, REDIRECT_PATH
 
 # The shape bot.http_server.Route serves: query string, headers, body -> status, headers, body.
-Route = Callable[[str, Mapping[str, str], bytes], tuple[int, dict[str, list[str]], bytes]]
+Route = Callable[[str, Mapping[str, str], bytes], tuple[int, dict[str, str], bytes]]
 
 
 def oauth_routes(flow: OAuthFlow) -> dict[str, Route]:
@@ -19,12 +19,12 @@ def oauth_routes(flow: OAuthFlow) -> dict[str, Route]:
 
     def install(
         query: str, headers: Mapping[str, str], body: bytes
-    ) -> tuple[int, dict[str, list[str]], bytes]:
+    ) -> tuple[int, dict[str, str], bytes]:
         return _answer(flow.handle_installation(_request(query, headers)))
 
     def redirect(
         query: str, headers: Mapping[str, str], body: bytes
-    ) -> tuple[int, dict[str, list[str]], bytes]:
+    ) -> tuple[int, dict[str, str], bytes]:
         return _answer(flow.handle_callback(_request(query, headers)))
 
     return {INSTALL_PATH: install, REDIRECT_PATH: redirect}
@@ -35,9 +35,12 @@ def _request(query: str, headers: Mapping[str, str]) -> BoltRequest:
     return BoltRequest(body="", query=query, headers={k.lower(): [v] for k, v in headers.items()})
 
 
-def _answer(response: BoltResponse) -> tuple[int, dict[str, list[str]], bytes]:
-    """Headers as lists: a response may set several cookies."""
+def _answer(response: BoltResponse) -> tuple[int, dict[str, str], bytes]:
+    """Header names lower-cased (HTTP's are case-insensitive), one value each: the flow sets at
+    most one cookie, the state's or its deletion."""
     headers = {
-        name: list(values) for name, values in response.headers.items() if name.lower() != "content-length"
+        name.lower(): values[-1]
+        for name, values in response.headers.items()
+        if values and name.lower() != "content-length"
     }
     return response.status, headers, (response.body or "").encode("utf-8")

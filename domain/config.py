@@ -110,6 +110,9 @@ class LeadbotConfig(_Strict):
     scoring: ScoringConfig = ScoringConfig()
     # `[import]`: status names and owner names of the CRM a team leaves behind.
     imports: ImportConfig = Field(default=ImportConfig(), alias="import")
+    # Personal data of leads lost, or untouched, this many days ago is erased by the
+    # scheduler (handlers/retention.py). 0: kept until erased by hand (`privacy erase`).
+    retention_days: int = Field(default=0, ge=0, le=36500)
 
     @field_validator("lost_reasons")
     @classmethod

@@ -45,6 +45,7 @@ class LeadView:
     country: str | None = None
     product: str | None = None
     website: str | None = None
+    do_not_contact_at: datetime | None = None  # unsubscribed: no cadence contacts them
 
     def as_payload(self) -> dict[str, str | int | None]:
         """JSON-able, for outbox messages rendered later."""
@@ -78,6 +79,7 @@ class LeadView:
             closed_at=lead.closed_at,
             contact_id=lead.contact_id,
             cycle=lead.cycle,
+            do_not_contact_at=lead.do_not_contact_at,
         )
 
 

@@ -39,6 +39,7 @@ LEAD_COLUMNS = (
     "closed_at",
     "contact_id",
     "cycle",
+    "do_not_contact_at",
 )
 
 
