@@ -65,6 +65,7 @@ def serving(
         leads_webhook=runtime.webhook.handle,
         events_webhook=runtime.events_webhook.handle,
         ready=runtime.ready,
+        metrics=runtime.metrics,
         routes=runtime.routes,
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()

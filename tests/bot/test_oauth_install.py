@@ -4,7 +4,7 @@ then sees: nothing of the other's, by command, button, webhook or export."""
 import json
 
 import pytest
-from oauth_support import ALPHA, BRAVO, install, oauth_settings, people_of, serving, two_workspace_slack
+from oauth_support import ALPHA, BRAVO, get, install, oauth_settings, people_of, serving, two_workspace_slack
 from support import ADA, ANN, SIGNING_SECRET, wait_for_calls
 
 from bot.standin import SlackSigner
@@ -158,3 +158,13 @@ def test_someone_of_another_organisation_in_a_shared_channel_sees_nothing(both, 
     # token for it and only says so.
     [told] = wait_for_calls(fake, "response_url")
     assert not alpha_words(reply.text + str(told.params)) and "Scully" not in str(fake.calls)
+
+
+def test_metrics_name_no_workspace_no_lead_and_no_token(both, fake):
+    _, server, alpha, _ = both
+    secret = alpha.slash(ADA, "webhook").text.split("Secret: `")[1].split("`")[0]
+    page = get(f"http://127.0.0.1:{server.server_port}/metrics")
+    assert page.status == 200 and "leadbot_" in page.body
+    tokens = fake.oauth.tokens_of(ALPHA) + fake.oauth.tokens_of(BRAVO)
+    for private in (ALPHA, BRAVO, "Scully", "Bravo", EMAIL, secret, *tokens):
+        assert private not in page.body
