@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.alerts import delivery_alert
+from bot.blocks.bulk import owners_dm
 from bot.blocks.digest import away_message, digest_message, quiet_leads_message
 from bot.blocks.fit import MESSAGE_TEXT_BUDGET, Room, fit
 from bot.blocks.outbox import channel_post, lead_announcement, mention_reply, reminder_message
@@ -137,6 +138,8 @@ def _send(client: WebClient, dms: Dms, message: OutboxMessage) -> DeliveryReceip
             return dm(assigned_dm(payload))
         case MessageKind.LEAD_TAKEN_DM:
             return dm(taken_dm(payload))
+        case MessageKind.BULK_OWNERS_DM:
+            return dm(owners_dm(payload))
         case MessageKind.SLA_BREACHED:
             return _post(client, payload["channel"], breach_message(payload), payload["thread_ts"])
         # --- digests and nurture -------------------------------------------------------

@@ -9,6 +9,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from domain.activity import MAX_ACTIVITY_TEXT, ActivityKind
 from domain.assignment import Decision
+from domain.bulk import BulkKind
 from domain.closing import MAX_DEAL_VALUE, MAX_NOTE
 from domain.lead_filter import LeadFilter
 from domain.lifecycle import LeadStatus
@@ -312,3 +313,41 @@ class RecordEngagement(Command):
 class ExplainScore(Command):
     number: int = Field(gt=0)
     history: int = Field(default=8, gt=0, le=30)
+
+
+# --- bulk actions and the audit trail --------------------------------------------------
+
+
+class PrepareBulk(Command):
+    """`/lead bulk <action> <filters>` or `/lead reassign @from @to [filters]`: counted and
+    shown for confirmation; nothing changes until Confirm. `params` are the kind's own: `rep`,
+    `reason` (+ `note`), `cadence`; `from` for a departing rep's leads."""
+
+    kind: BulkKind
+    params: dict[str, str] = Field(default_factory=dict)
+    filter: LeadFilter
+    request_key: str | None = None
+
+
+class ApplyBulk(Command):
+    """Confirm on a bulk action's question: apply it to every lead its filter matches now."""
+
+    action_id: int = Field(gt=0)
+
+
+class CancelBulk(Command):
+    action_id: int = Field(gt=0)
+
+
+class UndoBulk(Command):
+    """Undo on a bulk action's result (that action), or `/lead undo` (the actor's latest)."""
+
+    action_id: int | None = Field(default=None, gt=0)
+    request_key: str | None = None
+
+
+class ShowHistory(Command):
+    """`/lead history L-42`: the lead's audit trail, a page at a time, newest first."""
+
+    number: int = Field(gt=0)
+    page: int = Field(default=1, gt=0, le=10_000)

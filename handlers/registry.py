@@ -17,12 +17,15 @@ from typing import Any, TypeVar
 from domain import events
 from handlers.activity import add_note, log_activity
 from handlers.away import set_away
+from handlers.bulk import apply_bulk, cancel_bulk, prepare_bulk, undo_bulk
 from handlers.capture import add_lead
 from handlers.closing import convert_lead, lose_lead, reopen_lead
 from handlers.commands import (
     AddLead,
     AddNote,
+    ApplyBulk,
     AssignLead,
+    CancelBulk,
     ClaimLead,
     Command,
     CompleteReminder,
@@ -41,6 +44,7 @@ from handlers.commands import (
     MergeLeads,
     MyLeads,
     OpenQualification,
+    PrepareBulk,
     QualifyLead,
     RecordEngagement,
     ReopenLead,
@@ -49,10 +53,12 @@ from handlers.commands import (
     SetAway,
     SetProbability,
     SetReminder,
+    ShowHistory,
     ShowLead,
     ShowReport,
     SnoozeReminder,
     StopNurture,
+    UndoBulk,
     UndoMerge,
 )
 from handlers.context import Context
@@ -60,6 +66,7 @@ from handlers.cycles import link_to_customer
 from handlers.engagement import record_engagement
 from handlers.explain import explain_score
 from handlers.followups import complete_reminder, log_reminder_call, snooze_reminder
+from handlers.history import show_history
 from handlers.import_summary import summarise_import
 from handlers.lists import list_leads, save_list
 from handlers.lookup import find_leads, my_leads, show_lead
@@ -131,12 +138,28 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     RecordEngagement: record_engagement,
     ExplainScore: explain_score,
     ShowReport: pipeline_report,
+    # bulk actions on a list, and the audit trail
+    PrepareBulk: prepare_bulk,
+    ApplyBulk: apply_bulk,
+    CancelBulk: cancel_bulk,
+    UndoBulk: undo_bulk,
+    ShowHistory: show_history,
 }
 
 # Commands that only read: their transactions take no write lock (store/engine.reading_only),
 # so a person looking at a lead never waits behind an import, nor a report behind anyone.
 QUERIES: frozenset[type[Command]] = frozenset(
-    {ShowLead, FindLeads, MyLeads, ListLeads, ListTasks, OpenQualification, ExplainScore, ShowReport}
+    {
+        ShowLead,
+        FindLeads,
+        MyLeads,
+        ListLeads,
+        ListTasks,
+        OpenQualification,
+        ExplainScore,
+        ShowReport,
+        ShowHistory,
+    }
 )
 
 # What happens after X: read here. Handlers run in this order, each in its own unit of work.

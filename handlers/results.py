@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from domain.activity import Activity
 from domain.assignment import Assignment, Decision
+from domain.bulk import BulkAction
 from domain.lead import Lead
 from domain.lead_filter import LeadFilter
 from domain.merging import Difference
@@ -150,6 +151,7 @@ class LeadPage:
     total: int
     leads: tuple[LeadView, ...]
     saved: str | None = None  # the saved list's name, when it was asked for by name
+    can_act: bool = False  # the viewer may run a bulk action on it ("Act on all N")
 
     @property
     def pages(self) -> int:
@@ -376,6 +378,49 @@ class ScoreExplained:
     now: datetime
 
 
+# --- bulk actions and the audit trail --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BulkToConfirm:
+    """A bulk action counted and waiting for Confirm: how many open leads, which filter."""
+
+    action: BulkAction
+    filter: LeadFilter
+
+
+@dataclass(frozen=True, slots=True)
+class BulkDone:
+    """A bulk action applied (or undone, or cancelled): how many leads changed and which
+    were left as they were, with why (`repeated`: a second click, nothing done again)."""
+
+    action: BulkAction
+    changed: int = 0
+    skipped: tuple[tuple[str, str], ...] = ()  # (lead ref, why)
+    repeated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    actor_id: str
+    action: str
+    changes: tuple[tuple[str, str, str], ...]  # (field, before, after), as text
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    lead: LeadView
+    entries: tuple[AuditEntry, ...]
+    page: int
+    page_size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
 Result = (
     LeadCaptured
     | LeadDetails
@@ -403,4 +448,7 @@ Result = (
     | ScoreExplained
     | EngagementRecorded
     | PipelineReport
+    | BulkToConfirm
+    | BulkDone
+    | AuditPage
 )

@@ -16,7 +16,7 @@ from domain.routing import LeadFacts, RepChoice, RepState, TeamChoice, choose_re
 from handlers.commands import RouteLead
 from handlers.context import Context, load_lead
 from handlers.results import LeadView, RoutePlan, RoutingDecided
-from handlers.routing_messages import LEADBOT, give_lead, queue_decided, queue_proposal
+from handlers.routing_messages import LEADBOT, give_lead, note_routed, queue_decided, queue_proposal
 from handlers.routing_once import replayed, settled
 from store.routing import Placed
 from store.unit_of_work import SqlUnitOfWork
@@ -218,6 +218,7 @@ def propose(uow: SqlUnitOfWork, ctx: Context, lead: Lead, plan: Plan, tell: bool
             queue_decided(uow, ctx, lead, stored, Decision.AUTO, None)
     else:
         uow.leads.save(lead)
+        note_routed(uow, ctx, lead, stored, plan.team)
         if tell:
             queue_proposal(uow, ctx, lead, stored, plan.team)
     return RoutingDecided(LeadView.of(lead), stored, Decision.AUTO if auto else None)

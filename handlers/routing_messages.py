@@ -4,6 +4,7 @@ the team channel, its decision (message updated, reply in its thread), the rep's
 from dataclasses import asdict
 from typing import Any
 
+from domain.activity import Activity, ActivityKind
 from domain.assignment import Assignment, Decision
 from domain.config import SalesTeam
 from domain.lead import Lead
@@ -25,8 +26,10 @@ def give_lead(
     are summed up in the team channel instead of a DM each)."""
     before = lead.snapshot()
     tell_previous_owner(uow, ctx, lead, rep, assignment_id)
+    line = f"Reassigned from <@{lead.owner_id}> to <@{rep}>" if lead.owner_id else f"Assigned to <@{rep}>"
     lead.owner_id, lead.updated_at = rep, ctx.now
     uow.leads.save(lead)
+    uow.activities.add(lead, Activity(ActivityKind.SYSTEM, line, ctx.actor.user_id, ctx.now))
     audit(uow, ctx, "lead.assigned", lead, before, lead.snapshot())
     start_clock(uow, ctx, lead, assignment_id)
     if not tell:
@@ -49,6 +52,15 @@ def tell_previous_owner(uow: SqlUnitOfWork, ctx: Context, lead: Lead, rep: str, 
     payload = {"user": previous, "lead": _lead(lead), "rep": rep, "by": ctx.actor.user_id}
     key = f"routing:taken:{lead.id}:{assignment_id}"
     uow.outbox.add(OutboxMessage(lead.team_id, MessageKind.LEAD_TAKEN_DM, key, payload), ctx.now)
+
+
+def note_routed(
+    uow: SqlUnitOfWork, ctx: Context, lead: Lead, assignment: Assignment, team: SalesTeam
+) -> None:
+    """The timeline's line for a proposal: where routing sent the lead, to whom, by which rule."""
+    rule = f" by rule {assignment.rule}" if assignment.rule else ""
+    line = f"Routed to {team.name}{rule}: proposed to <@{assignment.rep_id}>, waiting for a manager"
+    uow.activities.add(lead, Activity(ActivityKind.SYSTEM, line, ctx.actor.user_id, ctx.now))
 
 
 def queue_proposal(

@@ -176,6 +176,11 @@ class LeadListRepository:
             return ListPage(self._count(inner), [])
         return ListPage(int(rows[0].total) if rows else 0, [to_lead(row[0]) for row in rows])
 
+    def ids(self, team_id: str, query: ListQuery) -> list[int]:
+        """Every matching lead's id, in the list's order: what a bulk action changes."""
+        inner, touch = self._matches(team_id, query)
+        return [row.id for row in self._s.execute(inner.order_by(*_order(query.sort, touch)))]
+
     def _matches(self, team_id: str, query: ListQuery) -> tuple[Any, Any]:
         """Every lead the list shows, as its sort keys, and the last-touch expression."""
         keys = [LeadRow.id, LeadRow.score, LeadRow.created_at, LeadRow.number]

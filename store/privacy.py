@@ -32,6 +32,7 @@ from store.tables import (
     ActivityRow,
     AssignmentRow,
     AuditRow,
+    BulkItemRow,
     CadenceEnrollmentRow,
     ContactRow,
     DeferredCommandRow,
@@ -336,6 +337,9 @@ def erase_person(session: Session, person: Person) -> dict[str, int]:
         ),
         ("assignments", AssignmentRow, AssignmentRow.reasons, AssignmentRow.lead_id.in_(lead_ids)),
         ("score_history", ScoreChangeRow, ScoreChangeRow.reason, ScoreChangeRow.lead_id.in_(lead_ids)),
+        # A bulk loss's note, kept for its undo.
+        ("bulk_actions", BulkItemRow, BulkItemRow.before, BulkItemRow.lead_id.in_(lead_ids)),
+        ("bulk_actions", BulkItemRow, BulkItemRow.after, BulkItemRow.lead_id.in_(lead_ids)),
     )
     changed["audit"] = _blank_snapshots(session, person)
     needles = person.identifiers | person.names

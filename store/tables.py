@@ -521,6 +521,40 @@ class ScoreChangeRow(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class BulkActionRow(Base):
+    """One bulk action on a list (domain/bulk.py): shown for confirmation, applied, undone."""
+
+    __tablename__ = "bulk_actions"
+    __table_args__ = (sa.Index(None, "team_id", "actor_id", "id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    params: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    filter_text: Mapped[str] = mapped_column(sa.String(2000))
+    actor_id: Mapped[str] = mapped_column(UserId)
+    state: Mapped[str] = mapped_column(sa.String(16))
+    total: Mapped[int] = mapped_column(sa.Integer)
+    done: Mapped[int] = mapped_column(sa.Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_by: Mapped[str | None] = mapped_column(UserId)
+
+
+class BulkItemRow(Base):
+    """A lead a bulk action changed, with the fields before and after, for its undo."""
+
+    __tablename__ = "bulk_items"
+    action_id: Mapped[int] = mapped_column(
+        BigId, sa.ForeignKey("bulk_actions.id", ondelete="CASCADE"), primary_key=True
+    )
+    lead_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    number: Mapped[int] = mapped_column(sa.Integer)
+    before: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    after: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+
+
 # --- multi-workspace install (OAuth v2) ----------------------------------------------------
 # A workspace is keyed by (enterprise_id, team_id), "" where Slack names none: an org-wide
 # (Enterprise Grid) install has no team_id, a workspace outside a Grid no enterprise_id.

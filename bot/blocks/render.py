@@ -2,6 +2,7 @@
 
 from functools import singledispatch
 
+from bot.blocks.bulk import confirm_message, done_message
 from bot.blocks.capture import (
     captured_message,
     dismissed_message,
@@ -12,6 +13,7 @@ from bot.blocks.capture import (
 )
 from bot.blocks.closing import closed_message, qualified_message
 from bot.blocks.followups import local_when
+from bot.blocks.history import history_message
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
 from bot.blocks.lead_pages import page_message, saved_message
 from bot.blocks.lists import list_blocks
@@ -28,7 +30,10 @@ from domain.report import PipelineReport
 from handlers.results import (
     ActivityAdded,
     AddQueued,
+    AuditPage,
     AwayChanged,
+    BulkDone,
+    BulkToConfirm,
     DuplicateDismissed,
     LeadCaptured,
     LeadClosed,
@@ -71,6 +76,9 @@ render.register(LeadClosed, closed_message)
 render.register(PipelineReport, report_message)
 render.register(LeadPage, page_message)
 render.register(ListSaved, saved_message)
+render.register(BulkToConfirm, confirm_message)
+render.register(BulkDone, done_message)
+render.register(AuditPage, history_message)
 
 
 @render.register

@@ -1,13 +1,27 @@
 """Every `/lead` subcommand, by area in the order a lead lives: the table parsing looks names
 up in, and `/lead help` is made from."""
 
-from bot.grammar import capture, closing, find, lists, privacy, reports, routing, webhook, work
+from bot.grammar import (
+    bulk,
+    capture,
+    closing,
+    find,
+    history,
+    lists,
+    privacy,
+    reports,
+    routing,
+    webhook,
+    work,
+)
 from bot.grammar.spec import Area, SubcommandSpec
 
 _OTHERS = (
     capture.AREA,
     find.AREA,
     lists.AREA,
+    bulk.AREA,
+    history.AREA,
     work.AREA,
     closing.AREA,
     routing.AREA,

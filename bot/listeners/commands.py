@@ -19,6 +19,7 @@ from bot.grammar import (
     asks_for_qualify_form,
     parse,
 )
+from bot.grammar.bulk import asks_for_undo
 from bot.grammar.privacy import asks_for_privacy
 from bot.grammar.webhook import asks_for_webhook
 from bot.listeners.errors import answering_errors
@@ -85,7 +86,14 @@ def register(app: App, deps: Deps) -> None:
 
 def plain(command: dict[str, Any]) -> bool:
     """Not a command that opens a form, nor `privacy` (bot.listeners.privacy answers it), nor
-    `webhook` (bot.listeners.installs)."""
+    `undo` (bot.listeners.bulk: it runs after the ack), nor `webhook` (bot.listeners.installs)."""
     text = command.get("text", "")
-    forms = (asks_for_form, asks_for_import_form, asks_for_qualify_form, asks_for_privacy, asks_for_webhook)
+    forms = (
+        asks_for_form,
+        asks_for_import_form,
+        asks_for_qualify_form,
+        asks_for_privacy,
+        asks_for_undo,
+        asks_for_webhook,
+    )
     return not any(asks(text) for asks in forms)
