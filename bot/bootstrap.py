@@ -22,6 +22,7 @@ from bot.deferred import deferred_job
 from bot.delivery import make_deliver
 from bot.deps import Deps
 from bot.event_webhook import EventsEndpoint
+from bot.home import home_tab
 from bot.import_job import in_background
 from bot.in_flight import CountingApp
 from bot.listeners import installs, register
@@ -244,12 +245,14 @@ def _jobs(
     settings: Settings, config: LeadbotConfig, uow_factory: UowFactory, spool: Spool, slot: threading.Lock
 ) -> Jobs:
     deferred = deferred_job(uow_factory, spool.uow_factory, config, slot)
+    homes = Deps(uow_factory, config)  # what a due Home tab refresh is built with
     client = make_delivery_client(settings)
+    home = lambda team, user: home_tab(homes, team, user)  # noqa: E731
     if settings.oauth:  # each message with its own workspace's token
         per_workspace = client_for(client, installed_tokens(settings, uow_factory, client))
-        deliver = make_deliver(None, RememberedDms(uow_factory), per_workspace)
+        deliver = make_deliver(None, RememberedDms(uow_factory), home, per_workspace)
     else:
-        deliver = make_deliver(client, RememberedDms(uow_factory))
+        deliver = make_deliver(client, RememberedDms(uow_factory), home)
     return Jobs(uow_factory, deliver, deferred, config, scores_job(uow_factory, config))
 
 

@@ -19,6 +19,7 @@ from bot.blocks.routing import assigned_dm, decided_message, proposal_message, t
 from bot.blocks.score import ready_for_sales
 from bot.blocks.sla import breach_message
 from bot.blocks.text import SlackMessage
+from bot.home import HomeBuilder
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
 from handlers.deliver import still_ours
 
@@ -91,10 +92,12 @@ class Dms:
 def make_deliver(
     client: WebClient | None,
     dms: DmChannels | None = None,
+    home: HomeBuilder | None = None,
     client_for: Callable[[str], WebClient | None] | None = None,
 ) -> Callable[[OutboxMessage], DeliveryReceipt]:
-    """`client` sends every message (single-token mode); else `client_for` gives the client
-    of the message's own workspace (multi-workspace install), and a workspace without one
+    """`home` builds a person's Home tab when its refresh falls due (bot/home.py). `client`
+    sends every message (single-token mode); else `client_for` gives the client of the
+    message's own workspace (multi-workspace install), and a workspace without one
     (uninstalled) parks its messages as dead."""
     people = Dms(dms or Unremembered(), OpenLimit())
 
@@ -103,7 +106,7 @@ def make_deliver(
             sender = client if client_for is None else client_for(message.team_id)
             if sender is None:
                 raise DeliveryFailed("the app is not installed in this workspace (any more)", permanent=True)
-            return _send(sender, people, message)
+            return _send(sender, people, message, home)
         except SlackApiError as exc:
             raise _failure(exc) from exc
         except (SlackClientError, OSError) as exc:
@@ -112,7 +115,7 @@ def make_deliver(
     return deliver
 
 
-def _send(client: WebClient, dms: Dms, message: OutboxMessage) -> DeliveryReceipt:
+def _send(client: WebClient, dms: Dms, message: OutboxMessage, home: HomeBuilder | None) -> DeliveryReceipt:
     payload = message.payload
 
     def dm(shown: SlackMessage) -> DeliveryReceipt:
@@ -153,6 +156,17 @@ def _send(client: WebClient, dms: Dms, message: OutboxMessage) -> DeliveryReceip
             return _post(client, payload["channel"], ready_for_sales(payload))
         case MessageKind.ADMIN_ALERT:
             return dm(delivery_alert(payload))
+        case MessageKind.HOME_REFRESH:
+            return _publish_home(client, home, message)
+
+
+def _publish_home(client: WebClient, home: HomeBuilder | None, message: OutboxMessage) -> DeliveryReceipt:
+    """The person's Home tab, built now: whatever changed since the refresh was asked for
+    shows too. A sender with no builder (a test's) has nothing to publish."""
+    viewer = message.payload["viewer"]
+    if home is not None:
+        client.views_publish(user_id=viewer, view=home(message.team_id, viewer))
+    return DeliveryReceipt(channel="home", ts="")
 
 
 def _decided(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:

@@ -30,6 +30,7 @@ class ListAction(StrEnum):
 
     PREVIOUS = "lead.list.previous"
     NEXT = "lead.list.next"
+    VIEW_ALL = "lead.list.view_all"  # a Home tab section's "View all": its first page
 
 
 class BulkActionId(StrEnum):
@@ -92,6 +93,11 @@ class FormInput(StrEnum):
     TITLE = "lead.form.title"
     SOURCE = "lead.form.source"
     NOTES = "lead.form.notes"
+
+
+# A custom field's input in the capture form: this prefix and the field's key (block_id and
+# action_id alike; a key is at most 40 characters, well inside the 255 allowed).
+FIELD_INPUT = "lead.form.field."
 
 
 class QualifyInput(StrEnum):

@@ -24,6 +24,7 @@ class MessageKind(StrEnum):
     QUIET_LEADS = "quiet_leads"  # an owner's leads with no activity for a while, once a day
     READY_FOR_SALES = "ready_for_sales"  # a lead whose score crossed SQL, for its team channel
     ADMIN_ALERT = "admin_alert"  # a DM to an admin: messages Slack refused for good (never alerted on)
+    HOME_REFRESH = "home_refresh"  # a person's Home tab published again (domain/home.py), debounced
 
 
 @dataclass(slots=True, frozen=True)

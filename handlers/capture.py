@@ -4,6 +4,7 @@ person, flag a likely duplicate, and store the lead once."""
 from dataclasses import replace
 
 from domain.activity import Activity, ActivityKind
+from domain.custom_fields import read_fields
 from domain.enrich import enrich
 from domain.errors import Conflict, InvalidInput
 from domain.events import LeadCaptured as Captured
@@ -11,9 +12,11 @@ from domain.lead import PROFILE_FIELDS, Lead
 from domain.messages import MessageKind, OutboxMessage
 from domain.normalize import clean_name, clean_text, name_from_email, normalize_email, normalize_phone
 from domain.permissions import Action, can, require
-from handlers.commands import AddLead
+from domain.tags import TagChange, applied, clean_tag
+from handlers.commands import AddLead, FieldInput
 from handlers.context import Context, audit
 from handlers.cycles import link_returning_contact
+from handlers.home_refresh import overseers, refresh_homes
 from handlers.matching import (
     absorb,
     captured_note,
@@ -65,11 +68,13 @@ def _create(uow: SqlUnitOfWork, ctx: Context, cmd: AddLead, lead: Lead) -> LeadC
     audit(uow, ctx, "lead.captured", lead, after=lead.snapshot())
     _settle(uow, cmd, lead)
     _record(uow, lead, "created")
+    # a new lead for its owner, or for the team's unassigned pool
+    refresh_homes(uow, lead.team_id, (lead.owner_id, *overseers(ctx.config, lead.sales_team)), ctx.now)
     if not cmd.owned_by_sender:
         _announce(uow, ctx, lead, str(cmd.channel))
     original = uow.leads.by_id(lead.team_id, duplicate.id) if duplicate else None
     flagged = DuplicateView(LeadView.of(original), duplicate.reasons) if original and duplicate else None
-    return LeadCaptured(LeadView.of(lead), duplicate=flagged, returning=returning)
+    return LeadCaptured(LeadView.of(lead, ctx.config.fields), duplicate=flagged, returning=returning)
 
 
 def _update(
@@ -89,7 +94,7 @@ def _update(
     _settle(uow, cmd, lead)
     _record(uow, lead, "updated")
     return LeadCaptured(
-        LeadView.of(lead),
+        LeadView.of(lead, ctx.config.fields),
         outcome="updated",
         matched_on=matched_on,
         changed=changed,
@@ -99,10 +104,11 @@ def _update(
 
 def build_lead(cmd: AddLead, ctx: Context) -> Lead:
     """Validate and normalise every field before anything is stored."""
-    unknown = sorted(set(cmd.fields) - set(PROFILE_FIELDS))
+    known = (*PROFILE_FIELDS, *(f.key for f in ctx.config.fields))
+    unknown = sorted(set(cmd.fields) - set(known))
     if unknown:
-        close = closest(unknown[0], PROFILE_FIELDS)
-        hint = f" Did you mean `{close}`?" if close else f" Fields: {', '.join(PROFILE_FIELDS)}."
+        close = closest(unknown[0], known)
+        hint = f" Did you mean `{close}`?" if close else f" Fields: {', '.join(known)}."
         raise InvalidInput(unknown[0], f"Unknown field `{unknown[0]}`.{hint}")
     email = normalize_email(cmd.email)
     lead = Lead(
@@ -118,10 +124,19 @@ def build_lead(cmd: AddLead, ctx: Context) -> Lead:
         origin_url=cmd.origin_url,
         updated_at=ctx.now,
     )
-    for key, value in cmd.fields.items():
-        setattr(lead, key, clean_text(value, field=key))
+    for key in PROFILE_FIELDS:
+        if key in cmd.fields:
+            setattr(lead, key, clean_text(_text(key, cmd.fields[key]), field=key))
+    lead.custom = read_fields(ctx.config.fields, cmd.fields)
+    lead.tags = applied((), TagChange(tuple(clean_tag(tag) for tag in cmd.tags)))
     enrich(lead, channel=None if cmd.owned_by_sender else str(cmd.channel))
     return lead
+
+
+def _text(key: str, value: FieldInput) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(key, f"`{key}` is text: send it as a string, not {value!r}.")
+    return value
 
 
 def _name(cmd: AddLead, email: str | None) -> str:

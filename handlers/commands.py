@@ -31,11 +31,18 @@ class CaptureChannel(StrEnum):
     IMPORT = "import"
 
 
+# A field's value as sent: text typed in Slack or a CSV cell, or JSON's number or boolean
+# (a custom field of type number or bool, domain/custom_fields.py).
+FieldInput = str | int | float | bool
+
+
 class AddLead(Command):
     name: str | None = Field(default=None, max_length=200)
     email: str | None = None
     phone: str | None = None
-    fields: dict[str, str] = Field(default_factory=dict)
+    # Profile fields (domain/lead.PROFILE) and the workspace's custom fields, by key.
+    fields: dict[str, FieldInput] = Field(default_factory=dict)
+    tags: tuple[str, ...] = Field(default=(), max_length=100)
     request_key: str | None = None
     external_id: str | None = Field(default=None, max_length=255)
     origin_url: str | None = Field(default=None, max_length=1000)
@@ -74,6 +81,21 @@ class SaveList(Command):
 class MyLeads(Command):
     include_closed: bool = False
     limit: int = Field(default=50, gt=0, le=200)
+
+
+class TagLead(Command):
+    """`/lead tag L-42 hot enterprise -cold`: tags to add and to take off (domain/tags.py)."""
+
+    number: int = Field(gt=0)
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+
+
+class SetFields(Command):
+    """`/lead set L-42 industry:retail company_size:250`: the lead's custom fields."""
+
+    number: int = Field(gt=0)
+    fields: dict[str, FieldInput] = Field(min_length=1)
 
 
 class AddNote(Command):
@@ -162,6 +184,12 @@ class ReopenLead(Command):
 
 
 # --- reports ---------------------------------------------------------------------------
+
+
+class ShowHome(Command):
+    """The viewer's Home tab, its times read in `tz` (their zone)."""
+
+    tz: str = Field(default="UTC", min_length=1, max_length=64)
 
 
 class ShowReport(Command):

@@ -41,7 +41,7 @@ def save_list(cmd: SaveList, uow: SqlUnitOfWork, ctx: Context) -> ListSaved:
 def _saved(uow: SqlUnitOfWork, ctx: Context, name: str) -> LeadFilter:
     pairs = uow.saved_lists.get(ctx.actor.team_id, ctx.actor.user_id, name)
     if pairs is not None:
-        return parse_filter(pairs)
+        return parse_filter(pairs, ctx.config.fields)
     names = uow.saved_lists.names(ctx.actor.team_id, ctx.actor.user_id)
     yours = f"Yours: {', '.join(names)}." if names else "You have none yet."
     raise NotFound(
@@ -70,6 +70,8 @@ def resolve(wanted: LeadFilter, ctx: Context) -> ListQuery:
         touched_since=_since(wanted.stale, ctx.now, older=False),
         untouched_since=_since(wanted.stale, ctx.now, older=True),
         stages=tuple(str(s) for s in wanted.stages),
+        tags=wanted.tags,
+        custom=wanted.custom,
         sort=wanted.sort,
     )
 

@@ -33,7 +33,7 @@ def show_lead(cmd: ShowLead, uow: SqlUnitOfWork, ctx: Context) -> LeadDetails | 
         chance = conversion_chance(uow, lead, ctx.now)
         speed = uow.sla.speed_of(lead.team_id, lead.id or 0)
     details = (tuple(activities), tuple(reminders), qualification, contact, chance, speed)
-    return LeadDetails(LeadView.of(lead), *details)
+    return LeadDetails(LeadView.of(lead, ctx.config.fields), *details)
 
 
 def timeline(uow: SqlUnitOfWork, lead: Lead) -> list[Activity]:

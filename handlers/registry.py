@@ -51,13 +51,16 @@ from handlers.commands import (
     RouteLead,
     SaveList,
     SetAway,
+    SetFields,
     SetProbability,
     SetReminder,
     ShowHistory,
+    ShowHome,
     ShowLead,
     ShowReport,
     SnoozeReminder,
     StopNurture,
+    TagLead,
     UndoBulk,
     UndoMerge,
 )
@@ -67,6 +70,7 @@ from handlers.engagement import record_engagement
 from handlers.explain import explain_score
 from handlers.followups import complete_reminder, log_reminder_call, snooze_reminder
 from handlers.history import show_history
+from handlers.home import show_home
 from handlers.import_summary import summarise_import
 from handlers.lists import list_leads, save_list
 from handlers.lookup import find_leads, my_leads, show_lead
@@ -80,6 +84,7 @@ from handlers.rescore import score_captured, score_imported
 from handlers.results import Result
 from handlers.routing import route_imported, route_lead
 from handlers.routing_decide import assign_lead, claim_lead, decide_routing
+from handlers.tags import set_fields, tag_lead
 from handlers.tasks import list_tasks
 from handlers.training import retrain_after_close
 from store.engine import reading_only
@@ -107,6 +112,8 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     ListLeads: list_leads,
     SaveList: save_list,
     AddNote: add_note,
+    TagLead: tag_lead,
+    SetFields: set_fields,
     LogActivity: log_activity,
     SetReminder: set_reminder,
     # duplicates and returning customers
@@ -144,6 +151,7 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     CancelBulk: cancel_bulk,
     UndoBulk: undo_bulk,
     ShowHistory: show_history,
+    ShowHome: show_home,
 }
 
 # Commands that only read: their transactions take no write lock (store/engine.reading_only),
@@ -159,6 +167,7 @@ QUERIES: frozenset[type[Command]] = frozenset(
         ExplainScore,
         ShowReport,
         ShowHistory,
+        ShowHome,
     }
 )
 

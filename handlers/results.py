@@ -7,9 +7,12 @@ from decimal import Decimal
 from domain.activity import Activity
 from domain.assignment import Assignment, Decision
 from domain.bulk import BulkAction
+from domain.custom_fields import CustomField
+from domain.home import Count, DeliveryAlert, Followup, LeadLine, Proposal, RepLoad, Shown, SlaAtRisk, Speed
 from domain.lead import Lead
 from domain.lead_filter import LeadFilter
 from domain.merging import Difference
+from domain.permissions import Role
 from domain.predictive import MIN_HISTORY, Factor
 from domain.qualification import Qualification
 from domain.reminder import Reminder
@@ -46,6 +49,9 @@ class LeadView:
     country: str | None = None
     product: str | None = None
     website: str | None = None
+    # Custom fields as shown: (label, value as text), in the config's order; and tags.
+    fields: tuple[tuple[str, str], ...] = ()
+    tags: tuple[str, ...] = ()
     do_not_contact_at: datetime | None = None  # unsubscribed: no cadence contacts them
 
     def as_payload(self) -> dict[str, str | int | None]:
@@ -60,7 +66,9 @@ class LeadView:
         }
 
     @classmethod
-    def of(cls, lead: Lead) -> "LeadView":
+    def of(cls, lead: Lead, fields: tuple[CustomField, ...] = ()) -> "LeadView":
+        """`fields`: the workspace's custom fields, to show by label in their order; without
+        them, the lead's custom values are shown by key."""
         return cls(
             ref=lead.ref,
             number=lead.number,
@@ -80,8 +88,16 @@ class LeadView:
             closed_at=lead.closed_at,
             contact_id=lead.contact_id,
             cycle=lead.cycle,
+            fields=shown_fields(lead, fields),
+            tags=lead.tags,
             do_not_contact_at=lead.do_not_contact_at,
         )
+
+
+def shown_fields(lead: Lead, fields: tuple[CustomField, ...]) -> tuple[tuple[str, str], ...]:
+    if not fields:
+        return tuple((key, str(value)) for key, value in lead.custom.items())
+    return tuple((f.label, f.text(lead.custom[f.key])) for f in fields if lead.custom.get(f.key) is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +179,19 @@ class ListSaved:
     name: str
     filter: LeadFilter
     new: bool  # False: it replaced a list of that name
+
+
+@dataclass(frozen=True, slots=True)
+class LeadTagged:
+    lead: LeadView
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldsSet:
+    lead: LeadView
+    changed: tuple[str, ...]  # keys whose value changed (none: they already held those)
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,6 +448,40 @@ class AuditPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
+@dataclass(frozen=True, slots=True)
+class MyDesk:
+    """A rep's own leads."""
+
+    new_leads: Shown[LeadLine]
+    hottest: Shown[LeadLine]
+    by_status: tuple[Count, ...]
+    by_stage: tuple[Count, ...]
+    speed: Speed
+
+
+@dataclass(frozen=True, slots=True)
+class Oversight:
+    """A manager's teams (an admin's: all of them)."""
+
+    teams: tuple[str, ...] | None  # sales team keys; None: every team
+    team_names: tuple[str, ...]
+    proposals: Shown[Proposal]
+    slas: Shown[SlaAtRisk]
+    pool: tuple[Count, ...]
+    reps: Shown[RepLoad]
+    funnel: tuple[Count, ...]  # leads captured this month, by where they stand now
+
+
+@dataclass(frozen=True, slots=True)
+class HomeTab:
+    viewer: str
+    role: Role
+    tz: str
+    now: datetime
+    followups: Shown[Followup]
+    desk: MyDesk | None  # a rep's
+    oversight: Oversight | None  # a manager's or an admin's
+    alerts: Shown[DeliveryAlert] | None  # an admin's
 
 
 Result = (
@@ -427,6 +490,8 @@ Result = (
     | LeadList
     | LeadPage
     | ListSaved
+    | LeadTagged
+    | FieldsSet
     | ActivityAdded
     | ReminderSet
     | LeadsMerged
@@ -451,4 +516,5 @@ Result = (
     | BulkToConfirm
     | BulkDone
     | AuditPage
+    | HomeTab
 )

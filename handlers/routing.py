@@ -156,8 +156,9 @@ def route_when_ready(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> bool:
 
 
 def plan_route(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> Plan:
-    facts = LeadFacts(lead.country, lead.product, lead.source, lead.score)
-    choice = choose_team(ctx.config.routing, facts, fallback=ctx.config.team(lead.sales_team).key)
+    facts = LeadFacts(lead.country, lead.product, lead.source, lead.score, lead.custom)
+    fallback = ctx.config.team(lead.sales_team).key
+    choice = choose_team(ctx.config.routing, facts, fallback=fallback, fields=ctx.config.fields)
     team = ctx.config.team(choice.team)
     decision = uow.routing.next_decision(lead.team_id, team.key)  # the lock, before any count
     reps = rep_states(uow, ctx, team)

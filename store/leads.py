@@ -12,6 +12,7 @@ from domain.dedupe import MatchRecord
 from domain.lead import PROFILE_FIELDS, Lead
 from domain.lifecycle import LeadStatus
 from domain.search import search_text
+from store.lead_tags import write_tags
 from store.sql import upsert
 from store.tables import HOLDS_IDENTITY, LeadCounterRow, LeadMatchKeyRow, LeadRow
 
@@ -87,6 +88,8 @@ class LeadRepository:
         self._s.add(row)
         self._s.flush()
         lead.id = row.id
+        if lead.tags:
+            write_tags(self._s, [lead], fresh=True)
         return lead
 
     def _next_number(self, team_id: str) -> int:
@@ -105,7 +108,10 @@ class LeadRepository:
 
     def save(self, lead: Lead) -> None:
         row = self._s.get_one(LeadRow, lead.id)
+        retagged = list(lead.tags) != list(row.tags or ())
         self._copy_into(lead, row)
+        if retagged:
+            write_tags(self._s, [lead], fresh=False)
         row.status = str(lead.status)
         row.updated_at = lead.updated_at or row.updated_at
         # Flush now: the order of saves matters to the one-live-lead-per-email/phone
@@ -249,6 +255,8 @@ class LeadRepository:
         row.duplicate_of_id = lead.duplicate_of
         row.merged_into_id = lead.merged_into
         row.enriched = dict(lead.enriched) or None
+        row.custom = dict(lead.custom) or None
+        row.tags = list(lead.tags) or None
         row.search_text = search_text(lead.name, lead.company, lead.email)
 
 
@@ -264,6 +272,8 @@ def to_lead(row: LeadRow) -> Lead:
         duplicate_of=row.duplicate_of_id,
         merged_into=row.merged_into_id,
         enriched=dict(row.enriched or {}),
+        custom=dict(row.custom or {}),
+        tags=tuple(row.tags or ()),
         id=row.id,
         **values,
     )

@@ -76,7 +76,10 @@ LEAD_BLANKS: dict[str, Any] = {
     "lost_note": None,
     "enriched": None,
     "search_text": "",
+    "custom": None,  # a workspace's own fields may hold anything about the person
 }
+# An audit snapshot (domain/lead.Lead.snapshot) names custom fields "fields".
+SNAPSHOT_BLANKS: dict[str, Any] = {**LEAD_BLANKS, "fields": None}
 CONTACT_BLANKS: dict[str, Any] = {"name": ERASED, "email": None, "phone": None, "company": None}
 
 
@@ -363,7 +366,7 @@ def _blanked(snapshot: dict[str, Any] | None) -> dict[str, Any] | None:
     if snapshot is None:
         return None
     return {
-        key: (LEAD_BLANKS[key] if key in LEAD_BLANKS and value is not None else value)
+        key: (SNAPSHOT_BLANKS[key] if key in SNAPSHOT_BLANKS and value is not None else value)
         for key, value in snapshot.items()
     }
 

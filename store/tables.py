@@ -72,6 +72,19 @@ class LeadRow(Base):
         # `/lead list` for a manager (their teams) or with team:, hottest first: the team's
         # leads off the index instead of the workspace's (bench/list_page.py).
         sa.Index(None, "team_id", "sales_team", "score"),
+        # The Home tab's counts of a team's live leads (pool by age, each rep's open leads, the
+        # month's funnel) from this index alone, never the rows (bench/home_tab.py). Not a
+        # partial index: SQLite would take one whose condition a list shares (`merged_into_id
+        # IS NULL`) for a whole workspace's `/lead list`, and read every row through it.
+        sa.Index(
+            "ix_leads_home_counts",
+            "team_id",
+            "sales_team",
+            "status",
+            "owner_id",
+            "created_at",
+            "merged_into_id",
+        ),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(TeamId)
@@ -110,6 +123,23 @@ class LeadRow(Base):
     created_by: Mapped[str] = mapped_column(UserId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The workspace's own fields (domain/custom_fields.py), key -> typed JSON value: one
+    # column read with the row for the card, the export and scoring; lists filter on it with
+    # JSON extraction (bench/list_page.py measures it at 100k leads).
+    custom: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # The lead's tags as shown (card, export); lead_tags holds them again for `tag:` filters.
+    tags: Mapped[list[str] | None] = mapped_column(sa.JSON)
+
+
+class LeadTagRow(Base):
+    """One tag on one lead: `/lead list tag:hot` reads the leads of a tag off the primary
+    key (team, tag, lead) instead of looking into every lead's tags."""
+
+    __tablename__ = "lead_tags"
+    __table_args__ = (sa.Index(None, "lead_id"),)
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    tag: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True)
 
 
 class ContactRow(Base):
@@ -267,6 +297,16 @@ class DmChannelRow(Base):
     team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
     user_id: Mapped[str] = mapped_column(UserId, primary_key=True)
     channel_id: Mapped[str] = mapped_column(sa.String(32))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HomeViewerRow(Base):
+    """Someone who opened Leadbot's Home tab: a change that touches them refreshes it. Nobody
+    else's is published (views.publish is Tier 4: about 100 calls a minute per workspace)."""
+
+    __tablename__ = "home_viewers"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    user_id: Mapped[str] = mapped_column(UserId, primary_key=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

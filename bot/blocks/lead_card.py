@@ -59,6 +59,9 @@ def lead_facts(
         facts.append(f"*Title:* {safe(lead.title, 200)}")
     if lead.source:
         facts.append(f"*Source:* {safe(lead.source, 200)}")
+    facts += [f"*{safe(label, 40)}:* {safe(text, 200)}" for label, text in lead.fields]
+    if lead.tags:
+        facts.append(f"*Tags:* {' '.join(f'`{safe(tag, 40)}`' for tag in lead.tags)}")
     facts += [line for line in (chance_fact(chance),) if line]  # the predictive score
     bant = bant_fact(qualification)
     facts += ([bant] if bant else []) + closing_facts(lead, contact)

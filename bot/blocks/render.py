@@ -23,6 +23,7 @@ from bot.blocks.probability import probability_message
 from bot.blocks.report import report_message
 from bot.blocks.routing import away_message, decided_answer, plan_message
 from bot.blocks.score import score_message
+from bot.blocks.tags import fields_message, tagged_message
 from bot.blocks.tasks import changed_message, tasks_message
 from bot.blocks.text import SlackMessage, escape, safe, section, sentence, with_article
 from domain.errors import DomainError
@@ -35,6 +36,7 @@ from handlers.results import (
     BulkDone,
     BulkToConfirm,
     DuplicateDismissed,
+    FieldsSet,
     LeadCaptured,
     LeadClosed,
     LeadDetails,
@@ -43,6 +45,7 @@ from handlers.results import (
     LeadPage,
     LeadQualified,
     LeadsMerged,
+    LeadTagged,
     ListSaved,
     MergeToConfirm,
     MergeUndone,
@@ -79,6 +82,8 @@ render.register(ListSaved, saved_message)
 render.register(BulkToConfirm, confirm_message)
 render.register(BulkDone, done_message)
 render.register(AuditPage, history_message)
+render.register(LeadTagged, tagged_message)
+render.register(FieldsSet, fields_message)
 
 
 @render.register

@@ -11,6 +11,7 @@ from bot.grammar import (
     privacy,
     reports,
     routing,
+    tags,
     webhook,
     work,
 )
@@ -23,6 +24,7 @@ _OTHERS = (
     bulk.AREA,
     history.AREA,
     work.AREA,
+    tags.AREA,
     closing.AREA,
     routing.AREA,
     privacy.AREA,

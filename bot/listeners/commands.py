@@ -39,7 +39,9 @@ class LeadCommand:
 
     def on_lead(self, ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         ctx = self.deps.context(workspace_of(command, context), command["user_id"])
-        env = ParseEnv(ctx.now, self.deps.timezone(ctx), request_key=command.get("trigger_id"))
+        env = ParseEnv(
+            ctx.now, self.deps.timezone(ctx), request_key=command.get("trigger_id"), fields=ctx.config.fields
+        )
         parsed = parse(command.get("text", ""), env)
         if isinstance(parsed, HelpRequested):
             ack(**ephemeral(help_message(parsed.topic)))
@@ -50,13 +52,12 @@ class LeadCommand:
         else:
             ack(**ephemeral(render(self.deps.dispatch(parsed, ctx))))
 
-    @staticmethod
-    def on_form_wanted(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def on_form_wanted(self, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """After the ack (lazy): opening a modal is a call to Slack, made at once because
         the trigger id expires 3 seconds after the command."""
         with answering_errors(respond):
             metadata = CaptureFormMetadata(channel_id=command.get("channel_id"))
-            view = capture_form(FormValues(), metadata.dump())
+            view = capture_form(FormValues(), metadata.dump(), fields=self.deps.config.fields)
             client.views_open(trigger_id=command["trigger_id"], view=view)
 
 

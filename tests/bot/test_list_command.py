@@ -58,7 +58,7 @@ def test_a_bad_filter_is_named_with_a_guess_and_how_to_write_it(slack, runtime):
     reply = slack.slash(MIA, "list statu:new")
     assert "`statu:` is not a list filter" in reply.text and "Did you mean `status:`" in reply.text
     assert "Lead 00" not in json.dumps(reply.body)
-    assert "not available yet" in slack.slash(MIA, "list tag:hot").text
+    assert "not a list filter" in slack.slash(MIA, "list shoe_size:9").text
     assert "not a score filter" in slack.slash(MIA, "list score:lots").text
 
 

@@ -1,7 +1,7 @@
 """Bulk actions on a list, and the leads each changed, for one undo of the whole action
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-06 17:45:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0021'
-down_revision: str | None = '0019'
+down_revision: str | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
