@@ -25,13 +25,18 @@ from bot.event_webhook import EventsEndpoint
 from bot.home import home_tab
 from bot.import_job import in_background
 from bot.in_flight import CountingApp
-from bot.listeners import register
+from bot.listeners import installs, register
 from bot.metrics import SlackCallCounter, watch_scheduler
 from bot.metrics_endpoint import MetricsEndpoint
+from bot.oauth import OAuth, build_oauth, not_installed_message
+from bot.oauth_routes import oauth_routes
 from bot.readiness import Parts, readiness
+from bot.routes import Routes
 from bot.settings import Settings
 from bot.tenancy import Home
+from bot.webhook_keys import Keyring, OneSecret, WorkspaceSecrets
 from bot.webhooks import WebhookEndpoint
+from bot.workspace_clients import InstalledTokens, client_for
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from handlers.ahead_of_clock import bring_back, release_leases
 from handlers.decay import decay_daily
@@ -69,6 +74,12 @@ class Runtime:
     heartbeat: Heartbeat  # when the sweep last finished, in whichever process runs it
     lag_limit: timedelta  # a last sweep older than this is a scheduler lagging (GET /readyz)
     metrics: MetricsEndpoint  # GET /metrics
+    oauth: OAuth | None = None  # multi-workspace install (bot/oauth.py); None: single-token mode
+
+    @property
+    def routes(self) -> Routes:
+        """GET routes besides health: the install flow's, in multi-workspace mode."""
+        return oauth_routes(self.oauth.flow) if self.oauth is not None else {}
 
     def start(self) -> None:
         """The background parts: the periodic sweep and the queued-capture worker (a
@@ -147,7 +158,10 @@ def make_delivery_client(settings: Settings) -> WebClient:
 
 
 def _token(settings: Settings) -> str | None:
-    return settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    """Multi-workspace mode has no one token: each request's comes from its installation."""
+    if settings.oauth or settings.slack_bot_token is None:
+        return None
+    return settings.slack_bot_token.get_secret_value()
 
 
 def build_runtime(
@@ -187,8 +201,10 @@ def build_runtime(
         brief_lock_wait=brief_lock_wait,
         run_import=in_background(settings, config) if worker_process else None,
     )
-    app, home = build_app(settings, client, deps)
-    webhook = WebhookEndpoint(deps, _secret(settings), home.team_id, answering)
+    oauth = build_oauth(settings, uow_factory, client) if settings.oauth else None
+    app, home = build_app(settings, client, deps, oauth)
+    keyring = _keyring(settings, deps, home, oauth)
+    installs.register(app, deps, keyring, settings.leadbot_public_url)
     return Runtime(
         settings,
         config,
@@ -198,17 +214,25 @@ def build_runtime(
         jobs.deliver,
         scheduler,
         app,
-        webhook,
+        WebhookEndpoint(deps, keyring, answering),
         jobs,
         capture_slot,
         worker,
-        EventsEndpoint(deps, _secret(settings), home.team_id, answering),
+        EventsEndpoint(deps, keyring, answering),
         spool,
         deps,
         heartbeat,
         lag_limit(sweep_seconds),
         MetricsEndpoint(_backlog(engine, spool), background_metrics),
+        oauth,
     )
+
+
+def _keyring(settings: Settings, deps: Deps, home: Home, oauth: OAuth | None) -> Keyring:
+    """Whose secrets sign webhooks: each workspace's own once installed through OAuth."""
+    if oauth is not None:
+        return WorkspaceSecrets(deps.uow_factory, oauth.box, deps.clock)
+    return OneSecret(_secret(settings), home.team_id)
 
 
 def _backlog(engine: sa.Engine, spool: Spool) -> Callable[[], dict[str, float]]:
@@ -227,7 +251,12 @@ def _jobs(
     deferred = deferred_job(uow_factory, spool.uow_factory, config, slot)
     homes = Deps(uow_factory, config)  # what a due Home tab refresh is built with
     client = make_delivery_client(settings)
-    deliver = make_deliver(client, RememberedDms(uow_factory), lambda team, user: home_tab(homes, team, user))
+    home = lambda team, user: home_tab(homes, team, user)  # noqa: E731
+    if settings.oauth:  # each message with its own workspace's token
+        per_workspace = client_for(client, installed_tokens(settings, uow_factory, client))
+        deliver = make_deliver(None, RememberedDms(uow_factory), home, per_workspace)
+    else:
+        deliver = make_deliver(client, RememberedDms(uow_factory), home)
     return Jobs(uow_factory, deliver, deferred, config, scores_job(uow_factory, config))
 
 
@@ -276,14 +305,45 @@ def scores_job(uow_factory: UowFactory, config: LeadbotConfig) -> ScoresJob:
     return lambda now: decay_daily(now, uow_factory, config).leads
 
 
-def build_app(settings: Settings, client: WebClient, deps: Deps) -> tuple[App, Home]:
-    """The Bolt app with every listener, and the installation it serves (see home_of)."""
+def installed_tokens(settings: Settings, uow_factory: UowFactory, client: WebClient) -> InstalledTokens:
+    """Workspaces' bot tokens for work outside a request (the outbox, imports)."""
+    oauth = build_oauth(settings, uow_factory, client)
+    return InstalledTokens(uow_factory, oauth.store, oauth.authorize.token_rotator)
+
+
+def workspace_client(settings: Settings, uow_factory: UowFactory, team_id: str) -> WebClient | None:
+    """The listeners' kind of client for one workspace, outside a request (an import's child
+    process); None without Slack (the console's database) or an installation there."""
+    if settings.oauth:
+        client = make_client(settings)
+        return client_for(client, installed_tokens(settings, uow_factory, client))(team_id)
+    return make_client(settings) if settings.has_slack() else None
+
+
+def build_app(
+    settings: Settings, client: WebClient, deps: Deps, oauth: OAuth | None = None
+) -> tuple[App, Home]:
+    """The Bolt app with every listener, and the installation it serves (see home_of): with
+    OAuth, every installation, each request authorized with its own workspace's token."""
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    installed: dict[str, object] = {}
+    if oauth is not None:
+        installed = dict(
+            oauth_flow=oauth.flow,
+            authorize=oauth.authorize,
+            installation_store_bot_only=True,
+            user_facing_authorize_error_message=not_installed_message(settings),
+        )
     # process_before_response: the listener runs to its ack inside the request,
     # which skips Bolt's 10 ms ack polling; listeners make no Slack call before ack.
     app = CountingApp(
-        deps.in_flight, answering, client=client, signing_secret=secret, process_before_response=True
+        deps.in_flight,
+        answering,
+        client=client,
+        signing_secret=secret,
+        process_before_response=True,
+        **installed,
     )
-    home = home_of(app, settings)
+    home = Home.installed() if oauth is not None else home_of(app, settings)
     register(app, deps, home)
     return app, home

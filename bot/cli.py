@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
     from bot.http_server import Limits
+    from handlers.context import UowFactory
     from handlers.import_checkpoint import Checkpoint
     from handlers.importing import LeadsImported
 
@@ -41,6 +42,13 @@ YesOption = Annotated[bool, typer.Option("--yes", help="Go ahead: replace or era
 WorkspaceOption = Annotated[
     list[str] | None, typer.Option(help="A Slack workspace (team) id; repeat for several. Default: all.")
 ]
+OneWorkspaceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--workspace",
+        help="The workspace (team id, T…): needed with multi-workspace install (SLACK_CLIENT_ID).",
+    ),
+]
 CLI_ACTOR = "leadbot-cli"  # the audit log's actor for what an operator does at the console
 
 
@@ -57,7 +65,7 @@ def _settings_and_config() -> tuple[Settings, LeadbotConfig]:
 def run() -> None:
     """Console when no Slack token is set; Socket Mode with SLACK_APP_TOKEN; else HTTP."""
     settings = Settings()
-    if not settings.has_slack():
+    if not settings.has_slack() and not settings.oauth:
         console()
     elif settings.slack_app_token:
         socket()
@@ -103,7 +111,10 @@ def serve(
         "grace": grace,
     }
     limits = _http_limits(settings, {key: value for key, value in flags.items() if value is not None})
-    _ready_for_slack(settings, "serve", ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"))
+    if settings.oauth or settings.slack_client_secret is not None:
+        _ready_for_oauth(settings, "serve")
+    else:
+        _ready_for_slack(settings, "serve", ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"))
     runtime = build_runtime(settings, config, worker_process=True)
     server = make_server(
         runtime.app,
@@ -115,11 +126,14 @@ def serve(
         ready=runtime.ready,
         metrics=runtime.metrics,
         limits=limits,
+        routes=runtime.routes,
     )
     runtime.start()
     keep_startup_objects()
     typer.echo(f"Leadbot listening on http://{host}:{server.server_port}/slack/events")
-    if settings.leadbot_webhook_secret is None:
+    if settings.oauth:
+        typer.echo(f"Install into a workspace: open http://{host}:{server.server_port}/slack/install")
+    elif settings.leadbot_webhook_secret is None:
         typer.echo("Web-form and events webhooks are off (503) until LEADBOT_WEBHOOK_SECRET is set.")
     try:
         with _stopped_by_signals(server.stop):
@@ -179,6 +193,11 @@ def socket() -> None:
     from bot.http_server import keep_startup_objects
 
     settings, config = _settings_and_config()
+    if settings.oauth:
+        _refuse(
+            "Multi-workspace install (SLACK_CLIENT_ID) runs over HTTP: "
+            "use `leadbot serve`, or unset SLACK_CLIENT_ID."
+        )
     _ready_for_slack(settings, "socket", ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"))
     assert settings.slack_app_token is not None  # checked just above
     runtime = build_runtime(settings, config, worker_process=True)
@@ -197,6 +216,16 @@ def _ready_for_slack(settings: Settings, command: str, tokens: tuple[str, ...]) 
         bot_workspace(settings)
         if "SLACK_APP_TOKEN" in tokens:
             check_app_token(settings)
+    except NotReady as exc:
+        _refuse(str(exc))
+
+
+def _ready_for_oauth(settings: Settings, command: str) -> None:
+    """Multi-workspace install: everything it needs is set and usable, else one line."""
+    from bot.preflight import NotReady, check_oauth
+
+    try:
+        check_oauth(settings, command)
     except NotReady as exc:
         _refuse(str(exc))
 
@@ -227,6 +256,26 @@ def db_upgrade() -> None:
     typer.echo("Database is at the latest schema.")
 
 
+@db_cli.command("reseal")
+def db_reseal() -> None:
+    """Seal every stored Slack token and webhook secret again with the first key of
+    LEADBOT_ENCRYPTION_KEY: afterwards the keys after it may be removed."""
+    from bot.database import open_database
+    from bot.sealing import BadKey, SecretBox, Unreadable
+    from handlers.installations import reseal_all
+
+    settings, _ = _settings_and_config()
+    if settings.leadbot_encryption_key is None:
+        _refuse("leadbot db reseal needs LEADBOT_ENCRYPTION_KEY: the new key first, then the old ones.")
+    try:
+        box = SecretBox(settings.leadbot_encryption_key.get_secret_value())
+        _, uow_factory = open_database(settings.database_url)
+        count = reseal_all(uow_factory, box.reseal)
+    except (BadKey, Unreadable) as exc:
+        _refuse(str(exc))
+    typer.echo(f"Sealed {count} stored secret(s) again with the first key.")
+
+
 @cli.command("import")
 def import_csv(
     file: Annotated[
@@ -245,6 +294,7 @@ def import_csv(
             "after the last one saved.",
         ),
     ] = None,
+    workspace: OneWorkspaceOption = None,
 ) -> None:
     """Capture every row of FILE; FILE.report.csv says what became of each row (rows numbered
     as a spreadsheet shows them: the header is row 1), columns not imported first."""
@@ -268,9 +318,9 @@ def import_csv(
     except UnreadableCsv as exc:
         _refuse(f"Cannot import {file}: {exc}")
     _, uow_factory = open_database(settings.database_url)
-    actor = system_actor(workspace_of(settings), str(CaptureChannel.IMPORT))
+    actor = system_actor(workspace_of(settings, workspace, uow_factory), str(CaptureChannel.IMPORT))
     ctx = Context(actor, datetime.now(UTC), config)
-    owners = OwnerDirectory(config, _slack_client(settings))
+    owners = OwnerDirectory(config, _slack_client(settings, uow_factory, actor.team_id))
     report = report_path(file)
     try:  # written as batches are done: a long file's report is never held whole
         out = report.open("w", encoding="utf-8", newline="")
@@ -312,8 +362,12 @@ def _checkpoint_of(file: Path) -> "Checkpoint":
         return Checkpoint.of_content(iter(lambda: stream.read(1 << 20), b""))
 
 
-def _slack_client(settings: Settings) -> "WebClient | None":
+def _slack_client(settings: Settings, uow_factory: "UowFactory", team_id: str) -> "WebClient | None":
     """For finding owners by email; None without a bot token (the console's database)."""
+    if settings.oauth:
+        from bot.bootstrap import workspace_client
+
+        return workspace_client(settings, uow_factory, team_id)
     if not settings.has_slack() or settings.slack_bot_token is None:
         return None
     from slack_sdk import WebClient
@@ -354,7 +408,10 @@ def report_path(file: Path) -> Path:
 
 
 @cli.command()
-def export(fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "json") -> None:
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "json",
+    workspace: OneWorkspaceOption = None,
+) -> None:
     """Write every lead of the workspace to stdout (CSV safe to open in a spreadsheet)."""
     from bot.database import open_database
     from bot.safe_csv import write_csv
@@ -365,7 +422,7 @@ def export(fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "
         raise typer.Exit(2)
     settings, config = _settings_and_config()
     _, uow_factory = open_database(settings.database_url)
-    rows = export_leads(uow_factory(), workspace_of(settings), config.fields)
+    rows = export_leads(uow_factory(), workspace_of(settings, workspace, uow_factory), config.fields)
     if fmt == "json":
         json.dump(list(rows), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -514,8 +571,34 @@ def _parse_instant(text: str | None, option: str = "--now") -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def workspace_of(settings: Settings) -> str:
-    """Leads from the CLI belong to the bot token's workspace (console: the console's)."""
+def workspace_of(
+    settings: Settings, given: str | None = None, uow_factory: "UowFactory | None" = None
+) -> str:
+    """Leads from the CLI belong to the bot token's workspace (console: the console's); with
+    multi-workspace install, to the one named with --workspace, which must be installed."""
+    if settings.oauth:
+        return _installed_workspace(given, uow_factory)
+    expected = _token_workspace(settings)
+    if given is not None and given != expected:
+        _refuse(f"--workspace {given} is not this Leadbot's workspace: its bot token is {expected}'s.")
+    return expected
+
+
+def _installed_workspace(given: str | None, uow_factory: "UowFactory | None") -> str:
+    """An org-wide install covers workspaces it does not name: any is taken then."""
+    from handlers.installations import installed_bots
+
+    installed = {place.team_id for place, _ in installed_bots(uow_factory)} if uow_factory else set()
+    named = ", ".join(sorted(team for team in installed if team))
+    choices = named or "none yet: install through /slack/install"
+    if given is None:
+        _refuse(f"With multi-workspace install, name the workspace: --workspace T… (installed: {choices}).")
+    if given not in installed and "" not in installed:
+        _refuse(f"Leadbot is not installed in workspace {given} (installed: {choices}).")
+    return given
+
+
+def _token_workspace(settings: Settings) -> str:
     if not settings.has_slack():
         return CONSOLE_WORKSPACE
     from bot.preflight import NotReady, bot_workspace

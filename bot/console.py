@@ -228,12 +228,15 @@ def field_values(arg: str) -> dict[str, str]:
 
 
 def console_settings(settings: Settings, fake: FakeSlack) -> Settings:
-    """The real app, but its Slack is the stand-in and its secrets are the console's."""
+    """The real app, but its Slack is the stand-in and its secrets are the console's: one
+    workspace on one token, whatever OAuth settings the environment holds."""
     return settings.model_copy(
         update={
             "slack_bot_token": SecretStr("xoxb-console"),
             "slack_signing_secret": SecretStr(CONSOLE_SECRET),
             "slack_api_url": fake.url,
+            "slack_client_id": None,
+            "slack_client_secret": None,
         }
     )
 

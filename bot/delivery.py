@@ -90,14 +90,23 @@ class Dms:
 
 
 def make_deliver(
-    client: WebClient, dms: DmChannels | None = None, home: HomeBuilder | None = None
+    client: WebClient | None,
+    dms: DmChannels | None = None,
+    home: HomeBuilder | None = None,
+    client_for: Callable[[str], WebClient | None] | None = None,
 ) -> Callable[[OutboxMessage], DeliveryReceipt]:
-    """`home` builds a person's Home tab when its refresh falls due (bot/home.py)."""
+    """`home` builds a person's Home tab when its refresh falls due (bot/home.py). `client`
+    sends every message (single-token mode); else `client_for` gives the client of the
+    message's own workspace (multi-workspace install), and a workspace without one
+    (uninstalled) parks its messages as dead."""
     people = Dms(dms or Unremembered(), OpenLimit())
 
     def deliver(message: OutboxMessage) -> DeliveryReceipt:
         try:
-            return _send(client, people, message, home)
+            sender = client if client_for is None else client_for(message.team_id)
+            if sender is None:
+                raise DeliveryFailed("the app is not installed in this workspace (any more)", permanent=True)
+            return _send(sender, people, message, home)
         except SlackApiError as exc:
             raise _failure(exc) from exc
         except (SlackClientError, OSError) as exc:

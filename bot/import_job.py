@@ -127,14 +127,14 @@ def in_background(settings: Settings, config: LeadbotConfig) -> Runner:
 
 
 def _child(settings: Settings, job: ImportJob, sending: Connection) -> None:
-    from bot.bootstrap import make_client
+    from bot.bootstrap import workspace_client
     from bot.database import open_database
     from bot.logs import configure_logging
 
     os.nice(NICENESS)
     configure_logging()
     engine, uow_factory = open_database(settings.database_url)
-    client = make_client(settings) if settings.has_slack() else None
+    client = workspace_client(settings, uow_factory, job.ctx.actor.team_id)
     try:
         done = run_job(job, uow_factory, client, lambda done, total: sending.send((done, total)))
     except Exception:  # noqa: BLE001 - told to the server as a failure; the traceback is logged here

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
+from bot.sealing import BadKey, SecretBox
 from bot.settings import Settings
 
 TIMEOUT = 10  # seconds: a start-up that hangs on an unreachable Slack says nothing
@@ -27,6 +28,25 @@ def require_tokens(settings: Settings, command: str, names: tuple[str, ...]) -> 
         raise NotReady(
             f"leadbot {command} needs {' and '.join(missing)}: set {them} in the environment or in .env."
         )
+
+
+OAUTH_NEEDS = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "LEADBOT_ENCRYPTION_KEY", "SLACK_SIGNING_SECRET")
+
+
+def check_oauth(settings: Settings, command: str) -> None:
+    """Multi-workspace install (SLACK_CLIENT_ID set): the app's credentials, the key that seals
+    tokens at rest (it must open as Fernet keys), and the signing secret are all there."""
+    if settings.slack_client_id is None and settings.slack_client_secret is not None:
+        raise NotReady(
+            "SLACK_CLIENT_SECRET is set but SLACK_CLIENT_ID is not: "
+            "set both for multi-workspace install, or neither."
+        )
+    require_tokens(settings, command, OAUTH_NEEDS)
+    assert settings.leadbot_encryption_key is not None
+    try:
+        SecretBox(settings.leadbot_encryption_key.get_secret_value())
+    except BadKey as exc:
+        raise NotReady(str(exc)) from exc
 
 
 def bot_workspace(settings: Settings) -> str:

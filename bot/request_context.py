@@ -39,6 +39,12 @@ def request_scope(surface: str, workspace: str | None) -> Iterator[str]:
             var.reset(token)
 
 
+def found_workspace(workspace: str) -> None:
+    """The request in hand turned out to be this workspace's (a webhook: once its signature
+    says): its lines from here on say so; the request's scope ends it with the rest."""
+    WORKSPACE.set(workspace)
+
+
 def current() -> dict[str, str | None]:
     return {"request_id": REQUEST_ID.get(), "workspace": WORKSPACE.get(), "surface": SURFACE.get()}
 

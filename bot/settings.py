@@ -25,6 +25,13 @@ class Settings(BaseSettings):
     leadbot_http_idle_timeout: int = 30
     leadbot_http_request_timeout: int = 10
     leadbot_http_grace: float = 20.0
+    # Multi-workspace install (OAuth v2, bot/oauth.py): all three, or none for single-token mode.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    leadbot_encryption_key: SecretStr | None = None  # Fernet keys, comma-separated; the first seals
+    # Where Slack and web forms reach `leadbot serve` (https://leads.example.com): the OAuth
+    # redirect URL, and the webhook address `/lead webhook` shows. Optional.
+    leadbot_public_url: str | None = None
 
     @property
     def api_url(self) -> str:
@@ -32,7 +39,15 @@ class Settings(BaseSettings):
         return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
 
     @field_validator(
-        "slack_bot_token", "slack_signing_secret", "slack_app_token", "leadbot_webhook_secret", mode="before"
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "leadbot_webhook_secret",
+        "slack_client_id",
+        "slack_client_secret",
+        "leadbot_encryption_key",
+        "leadbot_public_url",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
@@ -41,3 +56,8 @@ class Settings(BaseSettings):
 
     def has_slack(self) -> bool:
         return self.slack_bot_token is not None
+
+    @property
+    def oauth(self) -> bool:
+        """Multi-workspace mode: installed through /slack/install, one token per workspace."""
+        return self.slack_client_id is not None

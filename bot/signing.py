@@ -59,6 +59,25 @@ def verify(secret: bytes, body: bytes, headers: Mapping[str, str], now: datetime
     return Scheme.CURRENT
 
 
+def verify_any(
+    secrets: Mapping[str, bytes], body: bytes, headers: Mapping[str, str], now: datetime
+) -> tuple[str, Scheme]:
+    """Whose secret signed this request (each workspace has its own: bot/webhook_keys.py), and
+    how; Refused when none did. Every secret is tried, so timing tells nothing of which."""
+    found: tuple[str, Scheme] | None = None
+    for owner, secret in secrets.items():
+        try:
+            scheme = verify(secret, body, headers, now)
+        except Refused as refused:
+            if refused.reason != "bad signature":
+                raise  # malformed for every secret, or signed by this one too long ago
+            continue
+        found = found or (owner, scheme)
+    if found is None:
+        raise Refused("bad signature")
+    return found
+
+
 def sign(secret: bytes, body: bytes, timestamp: int) -> str:
     """The signature header's value for this body at this Unix time."""
     message = f"{VERSION}:{timestamp}:".encode() + body

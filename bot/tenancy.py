@@ -22,6 +22,13 @@ class Home:
     name: str = ""
     enterprise_id: str | None = None
     org_wide: bool = False
+    # Multi-workspace install (bot/oauth.py): every installation Bolt finds a token for is
+    # served, each with its own; Bolt refuses a request from anywhere else before we see it.
+    every_installation: bool = False
+
+    @classmethod
+    def installed(cls) -> "Home":
+        return cls(team_id="", every_installation=True)
 
     @classmethod
     def of(cls, auth_test: Mapping[str, Any]) -> "Home":
@@ -39,6 +46,8 @@ class Home:
     def serves(self, workspace: str, enterprise_id: str | None) -> bool:
         """An org-wide install serves every workspace of its organisation; any other one
         workspace only."""
+        if self.every_installation:
+            return bool(workspace)
         if self.org_wide:
             return enterprise_id is not None and enterprise_id == self.enterprise_id
         return workspace == self.team_id

@@ -16,8 +16,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from bot.deps import Deps
 from bot.metrics import observe_request
 from bot.outage import Budget, database_unavailable
-from bot.request_context import request_scope
-from bot.signing import LEGACY_ENDS, SIGNATURE_HEADER, Refused, Scheme, verify
+from bot.request_context import found_workspace, request_scope
+from bot.signing import LEGACY_ENDS, SIGNATURE_HEADER, Refused, Scheme, verify_any
+from bot.webhook_keys import Keyring
 from domain.custom_fields import CustomField
 from domain.errors import InvalidInput
 from domain.lead import PROFILE_FIELDS
@@ -108,22 +109,20 @@ class InvalidFields(Exception):
 class SignedWebhook:
     """A signed JSON webhook: refuse what is unsigned, stale, oversized or malformed, answer
     a replay from the request it repeats (handlers/replays.py), then hand the parsed body to
-    `accept`. Shared by `/webhooks/leads` and `/webhooks/events`. Everything belongs to the
-    workspace of the bot token (DESIGN.md), so the secret speaks for that workspace."""
+    `accept`. Shared by `/webhooks/leads` and `/webhooks/events`. A request belongs to the
+    workspace whose secret signed it (DESIGN.md; bot/webhook_keys.py): in single-token mode the
+    bot token's, whose secret is LEADBOT_WEBHOOK_SECRET."""
 
     sender = SENDER  # the system actor's name in activities and the audit trail
     what = "lead"  # named in a 422's error
 
-    def __init__(
-        self, deps: Deps, secret: str | None, workspace_id: str, budget: Budget = nullcontext
-    ) -> None:
+    def __init__(self, deps: Deps, keyring: Keyring, budget: Budget = nullcontext) -> None:
         self._deps = deps
-        self._secret = secret.encode() if secret else None
-        self._workspace_id = workspace_id
+        self._keyring = keyring
         self._budget = budget  # the sender waits on us as Slack does (bot/listeners/deadline.py)
 
     def handle(self, body: bytes, headers: Mapping[str, str]) -> Answer:
-        with request_scope("webhook", self._workspace_id):
+        with request_scope("webhook", None):
             started = time.perf_counter()
             answer = self._guarded(body, headers)
             observe_request("webhook", answer[0], time.perf_counter() - started)
@@ -153,18 +152,18 @@ class SignedWebhook:
         status, body = json.loads(remembered)
         return status, body
 
-    def context(self, now: datetime) -> Context:
+    def context(self, now: datetime, workspace_id: str) -> Context:
         """One instant for the whole request: its signature's age, its replay window, its work."""
-        return Context(system_actor(self._workspace_id, self.sender), now, self._deps.config)
+        return Context(system_actor(workspace_id, self.sender), now, self._deps.config)
 
     def _handle(self, body: bytes, headers: Mapping[str, str]) -> Answer:
-        if self._secret is None:
-            return 503, {"error": "webhooks are off: set LEADBOT_WEBHOOK_SECRET"}
+        if self._keyring.off is not None:
+            return 503, {"error": self._keyring.off}
         if len(body) > MAX_BODY:
             return 413, {"error": f"body too large: at most {MAX_BODY} bytes"}
         now = self._deps.clock()
         try:
-            scheme = verify(self._secret, body, headers, now)
+            workspace_id, scheme = verify_any(self._keyring.secrets(), body, headers, now)
         except Refused as refused:
             log.warning("%s webhook refused: %s", self.what, refused.reason)
             return 401, {"error": str(refused)}
@@ -176,13 +175,14 @@ class SignedWebhook:
                 SIGNATURE_HEADER,
                 LEGACY_ENDS,
             )
-        return self._once(body, now)
+        found_workspace(workspace_id)
+        return self._once(body, now, workspace_id)
 
-    def _once(self, body: bytes, now: datetime) -> Answer:
+    def _once(self, body: bytes, now: datetime, workspace_id: str) -> Answer:
         """The work for the first of identical requests in the window; the others are answered
         from it. A refusal or a failure forgets the request, so that a fixed resend is taken."""
         key = key_of(self.what, body)
-        earlier = claim(self._deps.uow_factory, self._workspace_id, key, now)
+        earlier = claim(self._deps.uow_factory, workspace_id, key, now)
         if earlier == "":
             return 409, {"error": IN_HAND}
         if earlier is not None:
@@ -194,23 +194,23 @@ class SignedWebhook:
             return self.replayed(earlier)
         answer: Answer | None = None
         try:
-            answer = self._parse_and_accept(body, now)
+            answer = self._parse_and_accept(body, self.context(now, workspace_id))
         finally:
             accepted = answer is not None and 200 <= answer[0] < 300
             if not accepted:
-                release(self._deps.uow_factory, self._workspace_id, key)
+                release(self._deps.uow_factory, workspace_id, key)
         if accepted:
-            self._keep(key, answer)
+            self._keep(workspace_id, key, answer)
         return answer
 
-    def _keep(self, key: str, answer: Answer) -> None:
+    def _keep(self, workspace_id: str, key: str, answer: Answer) -> None:
         """Remember an accepted request's answer for its replays. The work is committed, so
         its answer stands even when this fails (a database slowed past the request's budget:
         measured by bench/load.py, a saved lead was answered 503): the request then stays
         "in hand", and an identical one in the window is told to retry (409), never redone."""
         try:
             with self._budget():  # a share of its own: the answer is already decided
-                settle(self._deps.uow_factory, self._workspace_id, key, self.remember(answer))
+                settle(self._deps.uow_factory, workspace_id, key, self.remember(answer))
         except Exception as error:
             if not database_unavailable(error):
                 raise
@@ -220,9 +220,9 @@ class SignedWebhook:
                 type(error).__name__,
             )
 
-    def _parse_and_accept(self, body: bytes, now: datetime) -> Answer:
+    def _parse_and_accept(self, body: bytes, ctx: Context) -> Answer:
         try:
-            return self.accept(json_body(body), self.context(now))
+            return self.accept(json_body(body), ctx)
         except BadRequest as exc:
             return 400, {"error": str(exc)}
         except InvalidFields as exc:

@@ -593,3 +593,51 @@ class BulkItemRow(Base):
     number: Mapped[int] = mapped_column(sa.Integer)
     before: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     after: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+
+
+# --- multi-workspace install (OAuth v2) ----------------------------------------------------
+# A workspace is keyed by (enterprise_id, team_id), "" where Slack names none: an org-wide
+# (Enterprise Grid) install has no team_id, a workspace outside a Grid no enterprise_id.
+# Tokens and secrets are sealed by the Slack side (bot/sealing.py) before they come here.
+
+
+class InstallationRow(Base):
+    """An installation as Slack's oauth.v2.access described it, sealed whole. user_id "" is the
+    workspace's latest install, whoever made it; the installer's own row carries their token."""
+
+    __tablename__ = "installations"
+    enterprise_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    user_id: Mapped[str] = mapped_column(UserId, primary_key=True)
+    org_wide: Mapped[bool] = mapped_column(sa.Boolean)
+    sealed: Mapped[str] = mapped_column(sa.Text)
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InstalledBotRow(Base):
+    """The bot of an installation, sealed: what Bolt authorizes each request with, and what a
+    token rotation rewrites."""
+
+    __tablename__ = "installed_bots"
+    enterprise_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    org_wide: Mapped[bool] = mapped_column(sa.Boolean)
+    sealed: Mapped[str] = mapped_column(sa.Text)
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OAuthStateRow(Base):
+    """An OAuth `state` handed out by /slack/install, taken back once by /slack/oauth_redirect."""
+
+    __tablename__ = "oauth_states"
+    state: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WebhookSecretRow(Base):
+    """A workspace's own webhook secret (sealed): a request it signs is that workspace's."""
+
+    __tablename__ = "webhook_secrets"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    sealed: Mapped[str] = mapped_column(sa.Text)
+    rotated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -14,6 +14,7 @@ from store.contacts import ContactRepository
 from store.deferred import DeferredCommands
 from store.dm_channels import DmChannelRepository
 from store.engagement import EngagementRepository
+from store.installations import InstallationRepository
 from store.lead_lists import LeadListRepository
 from store.leads import LeadRepository
 from store.merges import MergeRepository
@@ -54,6 +55,7 @@ class SqlUnitOfWork:
     # scoring
     engagement: EngagementRepository
     scores: ScoreRepository
+    installations: InstallationRepository  # OAuth installs, sealed
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -96,6 +98,7 @@ class SqlUnitOfWork:
         # scoring
         self.engagement = EngagementRepository(session)
         self.scores = ScoreRepository(session)
+        self.installations = InstallationRepository(session)
         return self
 
     def __exit__(

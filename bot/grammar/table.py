@@ -1,7 +1,20 @@
 """Every `/lead` subcommand, by area in the order a lead lives: the table parsing looks names
 up in, and `/lead help` is made from."""
 
-from bot.grammar import bulk, capture, closing, find, history, lists, privacy, reports, routing, tags, work
+from bot.grammar import (
+    bulk,
+    capture,
+    closing,
+    find,
+    history,
+    lists,
+    privacy,
+    reports,
+    routing,
+    tags,
+    webhook,
+    work,
+)
 from bot.grammar.spec import Area, SubcommandSpec
 
 _OTHERS = (
@@ -15,6 +28,7 @@ _OTHERS = (
     closing.AREA,
     routing.AREA,
     privacy.AREA,
+    webhook.AREA,
 )
 
 AREAS: tuple[Area, ...] = (*_OTHERS, reports.area(spec.name for area in _OTHERS for spec in area.specs))

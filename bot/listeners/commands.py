@@ -21,6 +21,7 @@ from bot.grammar import (
 )
 from bot.grammar.bulk import asks_for_undo
 from bot.grammar.privacy import asks_for_privacy
+from bot.grammar.webhook import asks_for_webhook
 from bot.listeners.errors import answering_errors
 from bot.listeners.only_when import OnlyWhen, on_text
 from bot.listeners.reply import ephemeral
@@ -86,7 +87,14 @@ def register(app: App, deps: Deps) -> None:
 
 def plain(command: dict[str, Any]) -> bool:
     """Not a command that opens a form, nor `privacy` (bot.listeners.privacy answers it), nor
-    `undo` (bot.listeners.bulk: it runs after the ack)."""
+    `undo` (bot.listeners.bulk: it runs after the ack), nor `webhook` (bot.listeners.installs)."""
     text = command.get("text", "")
-    forms = (asks_for_form, asks_for_import_form, asks_for_qualify_form, asks_for_privacy, asks_for_undo)
+    forms = (
+        asks_for_form,
+        asks_for_import_form,
+        asks_for_qualify_form,
+        asks_for_privacy,
+        asks_for_undo,
+        asks_for_webhook,
+    )
     return not any(asks(text) for asks in forms)

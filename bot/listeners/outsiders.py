@@ -49,8 +49,9 @@ class ServedInstallationOnly(Middleware):
         return self.refuse(req)
 
     def refuse(self, req: BoltRequest) -> BoltResponse:
+        whose = "this workspace" if self.home.every_installation else f"the *{self.home.label}* workspace"
         message = SlackMessage(
-            text=f"🔒 This Leadbot keeps the leads of the *{self.home.label}* workspace, and they are "
+            text=f"🔒 This Leadbot keeps the leads of {whose}, and they are "
             "visible to its own members only. Nothing was looked up or changed."
         )
         if "command" in req.body:  # a command's HTTP answer is shown to the person

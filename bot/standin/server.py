@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot.standin.blockkit import Refusal, judge_message, judge_view
 from bot.standin.limits import SlackLimits
+from bot.standin.oauth import SlackOAuth, auth_test
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,13 @@ class FakeSlack:
         self._refused: list[Refused] = []  # kept across reset(): see take_refusals
         self._ids = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
+        # Slack's OAuth v2 side, once enable_oauth() is called: then every call needs a token
+        # it handed out, and each token acts in its own workspace.
+        self.oauth: SlackOAuth | None = None
+
+    def enable_oauth(self, client_id: str, client_secret: str, **options: Any) -> SlackOAuth:
+        self.oauth = SlackOAuth(client_id, client_secret, **options)
+        return self.oauth
 
     def start(self) -> FakeSlack:
         self._server = _Server(("127.0.0.1", 0), _Handler)
@@ -242,6 +250,12 @@ class FakeSlack:
             time.sleep(self.limits.latency)
         if fault is not None:
             return _fault_answer(fault)
+        if self.oauth is not None:
+            if method == "oauth.authorize":
+                return self.oauth.consent(params)
+            bad_token = self.oauth.check(method, str(params.get("_token", "")))
+            if bad_token is not None:
+                return _json_answer({"ok": False, "error": bad_token})
         if refusal is not None:
             return _refusal_answer(method, refusal)
         if method in ("response_url", "upload_url"):
@@ -298,7 +312,15 @@ class FakeSlack:
 
     # Slack's answers, one api_<method> each (dots as underscores); the rest get {"ok": true}.
 
+    def api_oauth_v2_access(self, p: Params) -> Params:
+        if self.oauth is None:
+            return {"ok": False, "error": "invalid_client_id"}
+        return self.oauth.access(p)
+
     def api_auth_test(self, p: Params) -> Params:
+        installed = self.oauth.workspace_of(str(p.get("_token", ""))) if self.oauth else None
+        if installed is not None:
+            return auth_test(installed)
         return {
             "ok": True,
             "url": f"https://{self.domain}/",
@@ -310,6 +332,11 @@ class FakeSlack:
             "is_enterprise_install": self.org_wide,
             **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
         }
+
+    def _team_of(self, p: Params) -> str:
+        """The workspace a call acts in: its token's, once OAuth hands out one per workspace."""
+        installed = self.oauth.workspace_of(str(p.get("_token", ""))) if self.oauth else None
+        return installed.team_id if installed else self.team_id
 
     def api_chat_postMessage(self, p: Params) -> Params:
         channel, ts = self._dm(str(p.get("channel", ""))), self._next_ts()
@@ -339,7 +366,7 @@ class FakeSlack:
         if known is None:
             return {"ok": False, "error": "user_not_found"}
         profile = {"real_name": known.get("real_name", ""), "display_name": known.get("name", "")}
-        user = {"id": p["user"], "team_id": self.team_id, **_zone_fields(known.get("tz")), **known}
+        user = {"id": p["user"], "team_id": self._team_of(p), **_zone_fields(known.get("tz")), **known}
         user["profile"] = profile
         return {"ok": True, "user": user}
 
@@ -347,14 +374,14 @@ class FakeSlack:
         wanted = str(p.get("email", "")).casefold()
         for user_id, known in self.users.items():
             if str(known.get("email", "")).casefold() == wanted and wanted:
-                return {"ok": True, "user": {"id": user_id, "team_id": self.team_id, **known}}
+                return {"ok": True, "user": {"id": user_id, "team_id": self._team_of(p), **known}}
         return {"ok": False, "error": "users_not_found"}
 
     def api_views_open(self, p: Params) -> Params:
         view = p["view"] if isinstance(p.get("view"), dict) else {}
         view_id = p.get("view_id") or self._next_id("V")
         state: Params = {"values": {}}
-        return {"ok": True, "view": {**view, "id": view_id, "team_id": self.team_id, "state": state}}
+        return {"ok": True, "view": {**view, "id": view_id, "team_id": self._team_of(p), "state": state}}
 
     api_views_update = api_views_push = api_views_publish = api_views_open
 
@@ -473,7 +500,10 @@ class _Handler(BaseHTTPRequestHandler):
         """Name the call and gather its parameters from the path, headers and body."""
         if path.startswith("/upload/"):  # the body is the file's bytes, not parameters
             return "upload_url", {"_url": url, "file_id": path.rsplit("/", 1)[1], "content": raw}
-        token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        authorization = self.headers.get("Authorization", "")
+        if path == "/oauth/v2/authorize":  # the consent screen, in a browser
+            return "oauth.authorize", parse_params(b"", "", query)
+        token = authorization.removeprefix("Bearer ") if authorization.startswith("Bearer ") else ""
         if path.startswith("/files/"):
             return "file_download", {"_url": url, "file_id": path.split("/")[2], "_token": token}
         params = parse_params(raw, self.headers.get("Content-Type", ""), query)
@@ -481,6 +511,8 @@ class _Handler(BaseHTTPRequestHandler):
             return "response_url", {**params, "_url": url}
         if not path.startswith("/api/"):
             return None
+        if authorization.startswith("Basic "):  # oauth.v2.access: the app's client id and secret
+            params["_basic"] = authorization.removeprefix("Basic ")
         return path.removeprefix("/api/"), {**params, **({"_token": token} if token else {})}
 
     def _send(self, answer: Answer) -> None:

@@ -41,3 +41,14 @@ def test_the_scopes_cover_every_web_api_call_the_app_makes():
 def test_the_command_and_the_shortcut_match_the_listeners():
     assert setting("command") == SLASH_COMMAND
     assert setting("callback_id") == CallbackId.FROM_MESSAGE
+
+
+def test_an_install_asks_for_exactly_the_manifests_scopes():
+    from bot.oauth import BOT_SCOPES
+
+    assert sorted(BOT_SCOPES) == sorted(items_under("bot"))
+
+
+def test_the_install_flow_comes_back_to_the_redirect_route_and_ends_on_uninstall():
+    assert [url.endswith("/slack/oauth_redirect") for url in items_under("redirect_urls")] == [True]
+    assert {"app_uninstalled", "tokens_revoked"} <= set(items_under("bot_events"))

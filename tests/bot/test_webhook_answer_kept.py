@@ -7,6 +7,7 @@ import json
 import sqlalchemy as sa
 from webhook_support import SECRET, post, signed, start
 
+from bot.webhook_keys import OneSecret
 from bot.webhooks import IN_HAND, WebhookEndpoint
 from domain.config import CONSOLE_WORKSPACE
 from store.deadline import answering
@@ -22,7 +23,7 @@ class Forgetful(WebhookEndpoint):
 
 
 def test_a_saved_lead_is_answered_as_saved_though_its_answer_could_not_be_kept(signed_runtime, caplog):
-    endpoint = Forgetful(signed_runtime.deps, SECRET, CONSOLE_WORKSPACE, answering)
+    endpoint = Forgetful(signed_runtime.deps, OneSecret(SECRET, CONSOLE_WORKSPACE), answering)
     server = start(signed_runtime, endpoint.handle)
     try:
         headers = signed(BODY)

@@ -15,6 +15,7 @@ from bot.bootstrap import Runtime, build_runtime
 from bot.event_webhook import EventsEndpoint
 from bot.http_server import LeadbotServer
 from bot.signing import LEGACY_ENDS
+from bot.webhook_keys import OneSecret
 from bot.webhooks import WebhookEndpoint
 from domain.config import CONSOLE_WORKSPACE
 from handlers.replays import claim, key_of
@@ -46,8 +47,9 @@ def clock() -> Clock:
 def clocked(signed_runtime: Runtime, clock: Clock) -> Iterator[LeadbotServer]:
     """The webhooks on the test's clock, over a real socket."""
     deps = replace(signed_runtime.deps, clock=clock)
-    leads = WebhookEndpoint(deps, SECRET, CONSOLE_WORKSPACE, answering)
-    events = EventsEndpoint(deps, SECRET, CONSOLE_WORKSPACE, answering)
+    keyring = OneSecret(SECRET, CONSOLE_WORKSPACE)
+    leads = WebhookEndpoint(deps, keyring, answering)
+    events = EventsEndpoint(deps, keyring, answering)
     running = start(signed_runtime, leads.handle, events.handle)
     yield running
     running.shutdown()
