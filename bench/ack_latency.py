@@ -194,17 +194,22 @@ def _cpu_seconds(pid: int) -> float:
 
 def server_env(api_url: str, database_url: str) -> dict[str, str]:
     """The environment `leadbot serve` reads, with nothing inherited that could redirect it."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SLACK_", "LEADBOT_", "DATABASE_URL"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LEADBOT_", "DATABASE_URL"))}
     path = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
-    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
-               SLACK_API_URL=api_url, DATABASE_URL=database_url, PYTHONPATH=path)
+    env.update(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=api_url,
+        DATABASE_URL=database_url,
+        PYTHONPATH=path,
+    )
     return env
 
 
 @contextmanager
-def running_server(kind: str, env: dict[str, str], workdir: Path,
-                   profile: Path | None, clock: str = "wall") -> Iterator[Server]:
+def running_server(
+    kind: str, env: dict[str, str], workdir: Path, profile: Path | None, clock: str = "wall"
+) -> Iterator[Server]:
     """Start one server subprocess, wait until it listens, and always stop it."""
     log = workdir / f"{kind}.log"
     command = [sys.executable, "-m", "bench.ack_latency", "--serve", kind]
@@ -212,8 +217,7 @@ def running_server(kind: str, env: dict[str, str], workdir: Path,
         command += ["--profile", str(profile), "--profile-clock", clock]
     # cwd is the temp dir so a developer's .env cannot change what is measured.
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=workdir, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = Server(kind, process, log)
     try:
         server.port = _wait_listening(server)
@@ -288,8 +292,9 @@ def add_text(nonce: str, index: int, workload: str) -> str:
     person = _people()[index % len(_people())]
     mailbox, domain = (person.email or f"{ascii_word(person.first)}@gmail.com").split("@")
     company = f' company:"{person.company_shown}"' if person.company_shown else ""
-    return (f'add "{person.first} {person.last}" {mailbox}+{nonce}{index}@{domain}{company} '
-            f"source:bench-{nonce}")
+    return (
+        f'add "{person.first} {person.last}" {mailbox}+{nonce}{index}@{domain}{company} source:bench-{nonce}'
+    )
 
 
 @functools.cache
@@ -326,10 +331,17 @@ def run_client(spec: ClientSpec, barrier: Any) -> ClientResult:
     return result
 
 
-def _send_one(connection: http.client.HTTPConnection, signer: SlackSigner, spec: ClientSpec,
-              index: int, result: ClientResult) -> None:
+def _send_one(
+    connection: http.client.HTTPConnection,
+    signer: SlackSigner,
+    spec: ClientSpec,
+    index: int,
+    result: ClientResult,
+) -> None:
     request = signer.slash_command(
-        team_id=TEAM_ID, user_id=USER_ID, text=add_text(spec.nonce, index, spec.workload),
+        team_id=TEAM_ID,
+        user_id=USER_ID,
+        text=add_text(spec.nonce, index, spec.workload),
         response_url=f"{spec.response_origin}/respond/bench-{spec.nonce}-{index}",
     )
     body = request.body.encode()  # signing stays outside the timed span
@@ -375,8 +387,10 @@ def in_processes(specs: Sequence[ClientSpec], limit: float) -> list[ClientResult
     # spawn, not fork: this process runs FakeSlack's threads, and forking threads is unsafe.
     context = multiprocessing.get_context("spawn")
     barrier, queue = context.Barrier(len(specs)), context.Queue()
-    workers = [context.Process(target=_client_process, args=(slot, spec, barrier, queue),
-                               daemon=True) for slot, spec in enumerate(specs)]
+    workers = [
+        context.Process(target=_client_process, args=(slot, spec, barrier, queue), daemon=True)
+        for slot, spec in enumerate(specs)
+    ]
     results = [ClientResult(errors=["client did not finish"]) for _ in specs]
     deadline = time.monotonic() + limit
     try:
@@ -397,7 +411,8 @@ def in_processes(specs: Sequence[ClientSpec], limit: float) -> list[ClientResult
 
 
 RUNNERS: dict[str, Callable[[Sequence[ClientSpec], float], list[ClientResult]]] = {
-    "thread": in_threads, "process": in_processes,
+    "thread": in_threads,
+    "process": in_processes,
 }
 
 
@@ -425,12 +440,23 @@ class Phase:
 def run_phase(server: Server, clients: int, requests: int, phase: Phase) -> list[ClientResult]:
     deadline = time.time() + phase.limit
     offset = phase.take(requests)
-    specs = [ClientSpec(server.port, phase.nonce, offset, first=c, stride=clients,
-                        count=len(range(c, requests, clients)), expect=EXPECT[server.kind],
-                        deadline=deadline, response_origin=phase.origin,
-                        # One client back to back never queues behind anyone: pausing it adds nothing.
-                        think=phase.think if clients > 1 else 0.0, workload=phase.workload)
-             for c in range(clients)]
+    specs = [
+        ClientSpec(
+            server.port,
+            phase.nonce,
+            offset,
+            first=c,
+            stride=clients,
+            count=len(range(c, requests, clients)),
+            expect=EXPECT[server.kind],
+            deadline=deadline,
+            response_origin=phase.origin,
+            # One client back to back never queues behind anyone: pausing it adds nothing.
+            think=phase.think if clients > 1 else 0.0,
+            workload=phase.workload,
+        )
+        for c in range(clients)
+    ]
     # The runner gets extra time to spawn clients and collect what they measured.
     return RUNNERS[phase.mode](specs, phase.limit + BARRIER_SECONDS + REQUEST_TIMEOUT)
 
@@ -469,23 +495,36 @@ def percentile(ordered: Sequence[float], pct: float) -> float:
     return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
 
 
-def summarize(app: str, clients: int, results: Sequence[ClientResult], errors: int,
-              cpu_seconds: float, answers: Sequence[float] = (), background_cpu: float = 0.0) -> Summary:
+def summarize(
+    app: str,
+    clients: int,
+    results: Sequence[ClientResult],
+    errors: int,
+    cpu_seconds: float,
+    answers: Sequence[float] = (),
+    background_cpu: float = 0.0,
+) -> Summary:
     latencies = sorted(ms for r in results for ms in (x * 1000 for x in r.latencies))
     answered = sorted(answers) or latencies
     started = min((r.started for r in results), default=0.0)
     finished = max((r.finished for r in results), default=0.0)
     count = len(latencies)
     return Summary(
-        app=app, clients=clients, requests=count, errors=errors,
+        app=app,
+        clients=clients,
+        requests=count,
+        errors=errors,
         seconds=max(0.0, finished - started),
         cpu_ms_per_request=1000 * cpu_seconds / count if count else math.nan,
         client_cpu_ms_per_request=1000 * sum(r.cpu for r in results) / count if count else math.nan,
         background_cpu_ms_per_request=1000 * background_cpu / count if count else math.nan,
-        p50=percentile(latencies, 50), p90=percentile(latencies, 90),
-        p99=percentile(latencies, 99), max=latencies[-1] if latencies else math.nan,
+        p50=percentile(latencies, 50),
+        p90=percentile(latencies, 90),
+        p99=percentile(latencies, 99),
+        max=latencies[-1] if latencies else math.nan,
         queued=sum(len(r.queued) for r in results),
-        answer_p50=percentile(answered, 50), answer_p99=percentile(answered, 99),
+        answer_p50=percentile(answered, 50),
+        answer_p99=percentile(answered, 99),
         answer_max=answered[-1] if answered else math.nan,
     )
 
@@ -578,27 +617,50 @@ def count_leads(database_url: str, nonce: str) -> int:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.ack_latency", description=__doc__)
-    parser.add_argument("--clients", type=int, default=TARGET_CLIENTS,
-                        help="concurrent clients (a 1-client run is always added)")
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=TARGET_CLIENTS,
+        help="concurrent clients (a 1-client run is always added)",
+    )
     parser.add_argument("--requests", type=int, default=2000, help="measured requests per run")
     parser.add_argument("--warmup", type=int, default=100, help="unmeasured requests first")
-    parser.add_argument("--database-url", default=None,
-                        help="Leadbot's database (default: a fresh SQLite file in a temp dir)")
+    parser.add_argument(
+        "--database-url", default=None, help="Leadbot's database (default: a fresh SQLite file in a temp dir)"
+    )
     # Threads by default: measured on 2 cores, 20 client processes took CPU from the server
     # and halved the no-op's throughput, while one client process stays within one core.
-    parser.add_argument("--client-mode", choices=sorted(RUNNERS), default="thread",
-                        help="clients as threads of this process (default) or as processes")
-    parser.add_argument("--max-seconds", type=float, default=300.0,
-                        help="time limit of each warm-up and measured phase")
-    parser.add_argument("--profile", type=Path, default=None,
-                        help="cProfile Leadbot's server into this .pstats file (+ .txt)")
-    parser.add_argument("--profile-clock", choices=("wall", "cpu"), default="wall",
-                        help="profile waits (wall) or computation (per-thread CPU time)")
-    parser.add_argument("--workload", choices=("people", "one-company"), default="people",
-                        help="realistic people (default) or every lead at one company")
-    parser.add_argument("--think-ms", type=float, default=0.0,
-                        help="mean pause of each client between requests (default 0: back to back, "
-                             "which saturates the server)")
+    parser.add_argument(
+        "--client-mode",
+        choices=sorted(RUNNERS),
+        default="thread",
+        help="clients as threads of this process (default) or as processes",
+    )
+    parser.add_argument(
+        "--max-seconds", type=float, default=300.0, help="time limit of each warm-up and measured phase"
+    )
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="cProfile Leadbot's server into this .pstats file (+ .txt)"
+    )
+    parser.add_argument(
+        "--profile-clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="profile waits (wall) or computation (per-thread CPU time)",
+    )
+    parser.add_argument(
+        "--workload",
+        choices=("people", "one-company"),
+        default="people",
+        help="realistic people (default) or every lead at one company",
+    )
+    parser.add_argument(
+        "--think-ms",
+        type=float,
+        default=0.0,
+        help="mean pause of each client between requests (default 0: back to back, "
+        "which saturates the server)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write results here")
     parser.add_argument("--serve", choices=KINDS, help=argparse.SUPPRESS)  # server subprocess
     args = parser.parse_args(argv)
@@ -625,9 +687,12 @@ def run_benchmark(args: argparse.Namespace) -> int:
         database_url = args.database_url or f"sqlite:///{workdir / 'leadbot.db'}"
         env = server_env(fake.url, database_url)
         profile = args.profile.resolve() if args.profile else None
-        servers = {kind: stack.enter_context(running_server(
-            kind, env, workdir, profile if kind == "leadbot" else None, args.profile_clock))
-            for kind in KINDS}
+        servers = {
+            kind: stack.enter_context(
+                running_server(kind, env, workdir, profile if kind == "leadbot" else None, args.profile_clock)
+            )
+            for kind in KINDS
+        }
         phase = Phase(nonce, fake, args.client_mode, args.max_seconds, args.think_ms / 1000, args.workload)
         pairs: list[tuple[Summary, Summary]] = []
         for clients in levels:
@@ -637,20 +702,23 @@ def run_benchmark(args: argparse.Namespace) -> int:
     return report(args, pairs, created)
 
 
-def report(args: argparse.Namespace, pairs: Sequence[tuple[Summary, Summary]],
-           created: int) -> int:
+def report(args: argparse.Namespace, pairs: Sequence[tuple[Summary, Summary]], created: int) -> int:
     expected = len(pairs) * (args.warmup + args.requests)
     print(f"load average after: {load_average()}")
-    print(f"\n/lead add ack latency, {args.client_mode} clients, "
-          f"{args.requests} measured requests after {args.warmup} warm-up, {args.workload} workload, "
-          f"{'back to back' if not args.think_ms else f'{args.think_ms:g} ms mean pause'}\n")
+    print(
+        f"\n/lead add ack latency, {args.client_mode} clients, "
+        f"{args.requests} measured requests after {args.warmup} warm-up, {args.workload} workload, "
+        f"{'back to back' if not args.think_ms else f'{args.think_ms:g} ms mean pause'}\n"
+    )
     print(markdown_table(pairs))
     ok, line = verdict(pairs, args.clients)
     leads_ok = created == expected
     # A request that timed out here may still have committed, so a shortfall is only
     # a finding when there were no errors; any error fails the run anyway.
-    print(f"\nLeads created: {created} for {expected} requests sent to Leadbot "
-          f"({'ok' if leads_ok else 'MISMATCH'})")
+    print(
+        f"\nLeads created: {created} for {expected} requests sent to Leadbot "
+        f"({'ok' if leads_ok else 'MISMATCH'})"
+    )
     print(line if leads_ok else line.replace("PASS", "FAIL", 1))
     if args.profile:
         print(f"Profile of Leadbot's server: {args.profile} and {args.profile.with_suffix('.txt')}")
@@ -664,8 +732,7 @@ def report(args: argparse.Namespace, pairs: Sequence[tuple[Summary, Summary]],
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.serve:
-        return serve_child(args.serve, str(args.profile) if args.profile else None,
-                           args.profile_clock)
+        return serve_child(args.serve, str(args.profile) if args.profile else None, args.profile_clock)
     if args.clients < TARGET_CLIENTS:
         print(f"note: the targets are stated at {TARGET_CLIENTS} clients", file=sys.stderr)
     return run_benchmark(args)

@@ -31,8 +31,20 @@ from pathlib import Path
 
 from bench.dedupe import World, corrupted
 
-HEADER = ["First Name", "Last Name", "E-mail", "Phone Number", "Company Name", "Job Title", "Lead Source",
-          "Campaign", "Product", "Sales Team", "External ID", "Notes"]
+HEADER = [
+    "First Name",
+    "Last Name",
+    "E-mail",
+    "Phone Number",
+    "Company Name",
+    "Job Title",
+    "Lead Source",
+    "Campaign",
+    "Product",
+    "Sales Team",
+    "External ID",
+    "Notes",
+]
 TITLES = ["CEO", "CTO", "VP Sales", "Head of Marketing", "Engineer", "Buyer", "Office Manager", "Founder", ""]
 SOURCES = ["web form", "trade fair", "referral", "partner", "webinar", "cold call"]
 CAMPAIGNS = ["spring-launch", "q3-webinars", "expo-2026", "", ""]
@@ -63,8 +75,9 @@ def _bad(row: list[str], rng: random.Random) -> list[str]:
     return row
 
 
-def make_rows(rng: random.Random, world: World, people: range, start_id: int,
-              earlier: list[int]) -> list[list[str]]:
+def make_rows(
+    rng: random.Random, world: World, people: range, start_id: int, earlier: list[int]
+) -> list[list[str]]:
     """Rows for people[people]; duplicates copy someone in `earlier` or earlier in this file."""
     rows = []
     for offset, index in enumerate(people):
@@ -76,12 +89,28 @@ def make_rows(rng: random.Random, world: World, people: range, start_id: int,
             first, last, company = draft.first, draft.last, draft.company
             email, phone = draft.email, draft.phone
         else:
-            first, last, company, email, phone = person.first, person.last, person.company_shown, \
-                person.email, person.phone
+            first, last, company, email, phone = (
+                person.first,
+                person.last,
+                person.company_shown,
+                person.email,
+                person.phone,
+            )
         external = f"crm-{start_id + offset}" if rng.random() < 0.6 else ""
-        row = [first, last, email or "", phone or "", company or "", rng.choice(TITLES), rng.choice(SOURCES),
-               rng.choice(CAMPAIGNS), rng.choice(PRODUCTS), "sales" if roll > 0.8 else "", external,
-               "met at the booth" if roll > 0.9 else ""]
+        row = [
+            first,
+            last,
+            email or "",
+            phone or "",
+            company or "",
+            rng.choice(TITLES),
+            rng.choice(SOURCES),
+            rng.choice(CAMPAIGNS),
+            rng.choice(PRODUCTS),
+            "sales" if roll > 0.8 else "",
+            external,
+            "met at the booth" if roll > 0.9 else "",
+        ]
         if DUPLICATE_SHARE <= roll < DUPLICATE_SHARE + BAD_SHARE:
             row = _bad(row, rng)
         rows.append(row)
@@ -143,15 +172,19 @@ def _watch(process: subprocess.Popen[str], done: threading.Event) -> None:
 def run_import(path: Path, database: Path) -> tuple[float, float, str]:
     """(wall seconds, CPU seconds, stdout) of `leadbot import` in a subprocess; PEAK["tree"]
     is left holding the peak RSS of its process tree, sampled every SAMPLE_SECONDS."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "LEADBOT_CONFIG")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "LEADBOT_CONFIG")
+    }
     env["DATABASE_URL"] = f"sqlite:///{database}"
     command = [str(Path(sys.executable).with_name("leadbot")), "import", str(path)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     PEAK["tree"] = PEAK["pss"] = 0
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               cwd=path.parent)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=path.parent
+    )
     finished = threading.Event()
     watcher = threading.Thread(target=_watch, args=(process, finished), daemon=True)
     watcher.start()
@@ -179,13 +212,18 @@ def lead_count(database: Path) -> int:
 def machine() -> str:
     cpu = "unknown CPU"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         cpu = platform.processor() or cpu
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"nproc {os.cpu_count()}, {cpu}, Python {platform.python_version()}, "
-            f"SQLite {sqlite3.sqlite_version}, load average {load:.1f} at start")
+    return (
+        f"nproc {os.cpu_count()}, {cpu}, Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, load average {load:.1f} at start"
+    )
 
 
 def scenario(rows: int, existing: int, seed: int, workdir: Path) -> str:
@@ -205,8 +243,10 @@ def scenario(rows: int, existing: int, seed: int, workdir: Path) -> str:
     assert counts["created"] == lead_count(database) - before, (stdout, before)
     outcomes = " | ".join(f"{counts[key]:,}" for key in ("created", "updated", "duplicates", "rejected"))
     memory = f"{PEAK['tree'] / 1024:,.0f} MiB | {PEAK['pss'] / 1024:,.0f} MiB"
-    return (f"| {existing:,} | {rows:,} | {seconds:.1f} s | {rows / seconds:,.0f} | {cpu:.1f} s | {outcomes} "
-            f"| {memory} |")
+    return (
+        f"| {existing:,} | {rows:,} | {seconds:.1f} s | {rows / seconds:,.0f} | {cpu:.1f} s | {outcomes} "
+        f"| {memory} |"
+    )
 
 
 def breakdown(rows: int, seed: int, workdir: Path) -> str:
@@ -256,8 +296,10 @@ def breakdown(rows: int, seed: int, workdir: Path) -> str:
     lines = ["| step | CPU per row |", "| --- | ---: |"]
     lines += [f"| {label} | {seconds / rows * 1e6:,.0f} µs |" for label, seconds in spent.items()]
     rest = total - sum(spent.values())
-    lines += [f"| the rest (reading, deciding, bookkeeping) | {rest / rows * 1e6:,.0f} µs |",
-              f"| **total** | **{total / rows * 1e6:,.0f} µs** ({rows / total:,.0f} rows per CPU-second) |"]
+    lines += [
+        f"| the rest (reading, deciding, bookkeeping) | {rest / rows * 1e6:,.0f} µs |",
+        f"| **total** | **{total / rows * 1e6:,.0f} µs** ({rows / total:,.0f} rows per CPU-second) |",
+    ]
     return "\n".join(lines)
 
 
@@ -270,14 +312,18 @@ def main() -> None:
     args = parser.parse_args()
     print(machine())
     print(f"`.venv/bin/python -m bench.import_leads --rows {args.rows} --existing {args.existing}`\n")
-    print("| leads on file | rows | wall | rows/s | CPU | created | updated | flagged | rejected "
-          "| peak RSS, process tree | peak PSS, process tree |")
+    print(
+        "| leads on file | rows | wall | rows/s | CPU | created | updated | flagged | rejected "
+        "| peak RSS, process tree | peak PSS, process tree |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     with tempfile.TemporaryDirectory(prefix="leadbot-import-bench-") as tmp:
         for existing in (int(n) for n in args.existing.split(",")):
             print(scenario(args.rows, existing, args.seed, Path(tmp)), flush=True)
-        print(f"\nLargest single process's peak RSS (getrusage RUSAGE_CHILDREN, seeding runs included): "
-              f"{peak_of_one_kib() / 1024:,.0f} MiB")
+        print(
+            f"\nLargest single process's peak RSS (getrusage RUSAGE_CHILDREN, seeding runs included): "
+            f"{peak_of_one_kib() / 1024:,.0f} MiB"
+        )
         if args.breakdown:
             print(f"\nWhere the time goes (in process, CPU per row, {args.rows:,} rows, no leads on file):\n")
             print(breakdown(args.rows, args.seed, Path(tmp)))

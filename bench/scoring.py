@@ -32,17 +32,34 @@ from domain.naive_bayes import fit_naive_bayes
 from domain.predictive import Engagement, Example, features
 
 TEAMS = {"emea": 0.30, "na": 0.35, "apac": 0.15, "smb": 0.20}
-COUNTRIES = {"emea": ["DE", "FR", "GB", "NL", "ES"], "na": ["US", "US", "US", "CA"],
-             "apac": ["AU", "JP", "SG", "IN"], "smb": ["US", "GB", "DE", "AU", "CA", "FR"]}
-SOURCES = {"referral": 1.0, "partner": 0.5, "webinar": 0.2, "web form": 0.0, "trade fair": 0.0,
-           "ads": -0.4, "cold call": -0.8}
-CAMPAIGNS = {"webinar": ["q3-webinars", "product-webinar"], "ads": ["spring-launch", "retargeting"],
-             "trade fair": ["expo-2026"]}
-TITLES = {"c-level": (["CEO", "Chief Revenue Officer", "Founder"], 0.4),
-          "vp": (["VP Sales", "Vice President Operations"], 0.5),
-          "director": (["Director of IT", "Head of Marketing"], 0.3),
-          "manager": (["Sales Manager", "Team Lead"], 0.0),
-          "staff": (["Engineer", "Buyer", "Analyst"], -0.3), "none": ([""], -0.5)}
+COUNTRIES = {
+    "emea": ["DE", "FR", "GB", "NL", "ES"],
+    "na": ["US", "US", "US", "CA"],
+    "apac": ["AU", "JP", "SG", "IN"],
+    "smb": ["US", "GB", "DE", "AU", "CA", "FR"],
+}
+SOURCES = {
+    "referral": 1.0,
+    "partner": 0.5,
+    "webinar": 0.2,
+    "web form": 0.0,
+    "trade fair": 0.0,
+    "ads": -0.4,
+    "cold call": -0.8,
+}
+CAMPAIGNS = {
+    "webinar": ["q3-webinars", "product-webinar"],
+    "ads": ["spring-launch", "retargeting"],
+    "trade fair": ["expo-2026"],
+}
+TITLES = {
+    "c-level": (["CEO", "Chief Revenue Officer", "Founder"], 0.4),
+    "vp": (["VP Sales", "Vice President Operations"], 0.5),
+    "director": (["Director of IT", "Head of Marketing"], 0.3),
+    "manager": (["Sales Manager", "Team Lead"], 0.0),
+    "staff": (["Engineer", "Buyer", "Analyst"], -0.3),
+    "none": ([""], -0.5),
+}
 PRODUCTS = {"Enterprise": -0.3, "Team": 0.2, "Starter": 0.1, "": -0.2}
 TRUE_BASE = -1.0
 TRUE_TEAM = {"emea": 0.3, "na": 0.0, "apac": -0.4, "smb": -0.2}
@@ -73,11 +90,20 @@ def draw(rng: random.Random, number: int) -> tuple[Example, float]:
     band = rng.choices(list(TITLES), weights=[1, 1.5, 2, 3, 4, 2])[0]
     free = rng.random() < (0.5 if team == "smb" else 0.15)
     email = None if rng.random() < 0.05 else f"p{number}@{'gmail.com' if free else f'co{number % 400}.com'}"
-    lead = Lead(team_id="T1", name=f"Person {number}", created_at=NOW, created_by="U1", email=email,
-                phone="+15550100" if rng.random() < 0.7 else None, source=source,
-                campaign=rng.choice(CAMPAIGNS.get(source, [""])) or None,
-                country=rng.choice(COUNTRIES[team]), product=rng.choice(list(PRODUCTS)) or None,
-                title=rng.choice(TITLES[band][0]) or None, sales_team=team)
+    lead = Lead(
+        team_id="T1",
+        name=f"Person {number}",
+        created_at=NOW,
+        created_by="U1",
+        email=email,
+        phone="+15550100" if rng.random() < 0.7 else None,
+        source=source,
+        campaign=rng.choice(CAMPAIGNS.get(source, [""])) or None,
+        country=rng.choice(COUNTRIES[team]),
+        product=rng.choice(list(PRODUCTS)) or None,
+        title=rng.choice(TITLES[band][0]) or None,
+        sales_team=team,
+    )
     interest = rng.gauss(0, 1)
     closed_at = NOW - timedelta(days=rng.randrange(365))
     engagement = Engagement(
@@ -108,7 +134,7 @@ def auc(scores: Sequence[float], labels: Sequence[bool]) -> float:
         j = i
         while j + 1 < len(scores) and sorted_scores[j + 1] == sorted_scores[i]:
             j += 1
-        ranks[order[i:j + 1]] = (i + j) / 2 + 1
+        ranks[order[i : j + 1]] = (i + j) / 2 + 1
         i = j + 1
     positive = np.asarray(labels, dtype=bool)
     n_pos, n_neg = positive.sum(), (~positive).sum()
@@ -169,10 +195,14 @@ def main_table(args: argparse.Namespace) -> list[str]:
         for name in VARIANTS:
             results[name].append(evaluate(train, test, name))
     for name, runs in results.items():
-        lines.append(f"| {name} | {_spread([r[0] for r in runs])} | {_spread([r[1] for r in runs])} "
-                     f"| {statistics.mean(r[2] for r in runs):.2f} |")
-    lines.append(f"| the true probabilities (ceiling) | {_spread([o[0] for o in oracle])} "
-                 f"| {_spread([o[1] for o in oracle])} | - |")
+        lines.append(
+            f"| {name} | {_spread([r[0] for r in runs])} | {_spread([r[1] for r in runs])} "
+            f"| {statistics.mean(r[2] for r in runs):.2f} |"
+        )
+    lines.append(
+        f"| the true probabilities (ceiling) | {_spread([o[0] for o in oracle])} "
+        f"| {_spread([o[1] for o in oracle])} | - |"
+    )
     gains = [(o[0] - b[0], o[1] - b[1]) for o, b in zip(results[OURS], results[BASELINE], strict=True)]
     auc_gains, brier_gains = (", ".join(f"{g[i]:+.4f}" for g in gains) for i in (0, 1))
     lines.append(f"\nLeadbot minus the baseline, seed by seed: AUC {auc_gains}; Brier {brier_gains}")
@@ -181,8 +211,11 @@ def main_table(args: argparse.Namespace) -> list[str]:
 
 def curve_table(args: argparse.Namespace) -> list[str]:
     """Small histories: a workspace starts being scored at 30 closed leads."""
-    lines = ["| closed leads trained on | baseline AUC | Leadbot AUC | baseline Brier | Leadbot Brier "
-             "| Leadbot wins (AUC) | Leadbot fit ms |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| closed leads trained on | baseline AUC | Leadbot AUC | baseline Brier | Leadbot Brier "
+        "| Leadbot wins (AUC) | Leadbot fit ms |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     rows: dict[int, list[tuple[float, float, float, float, float]]] = {size: [] for size in args.curve}
     for run in range(args.curve_runs):
         train, test, _ = history(args.leads, 1000 + run)
@@ -191,9 +224,11 @@ def curve_table(args: argparse.Namespace) -> list[str]:
             rows[size].append((base[0], ours[0], base[1], ours[1], ours[2] * 1000))
     for size, runs in rows.items():
         wins = sum(1 for r in runs if r[1] > r[0])
-        lines.append(f"| {size:,} | {_spread([r[0] for r in runs])} | {_spread([r[1] for r in runs])} "
-                     f"| {_spread([r[2] for r in runs])} | {_spread([r[3] for r in runs])} "
-                     f"| {wins} of {len(runs)} | {statistics.median(r[4] for r in runs):.0f} |")
+        lines.append(
+            f"| {size:,} | {_spread([r[0] for r in runs])} | {_spread([r[1] for r in runs])} "
+            f"| {_spread([r[2] for r in runs])} | {_spread([r[3] for r in runs])} "
+            f"| {wins} of {len(runs)} | {statistics.median(r[4] for r in runs):.0f} |"
+        )
     return lines
 
 
@@ -207,8 +242,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=20_000)
     parser.add_argument("--seeds", type=lambda s: [int(x) for x in s.split(",")], default=[7, 8, 9])
-    parser.add_argument("--curve", type=lambda s: [int(x) for x in s.split(",")],
-                        default=[30, 100, 300, 500, 1000, 3000])
+    parser.add_argument(
+        "--curve", type=lambda s: [int(x) for x in s.split(",")], default=[30, 100, 300, 500, 1000, 3000]
+    )
     parser.add_argument("--curve-runs", type=int, default=10)
     args = parser.parse_args()
     started = time.perf_counter()

@@ -17,6 +17,7 @@ from bot.outage import Budget, database_unavailable
 from bot.request_context import request_scope
 from bot.signing import LEGACY_ENDS, SIGNATURE_HEADER, Refused, Scheme, verify
 from domain.errors import InvalidInput
+from domain.forecast import DEAL_FIELDS
 from domain.lead import PROFILE_FIELDS
 from domain.permissions import system_actor
 from handlers.commands import AddLead, CaptureChannel
@@ -47,7 +48,7 @@ class _WebLeadBase(BaseModel):
     phone: str | None = None
 
     def command(self) -> AddLead:
-        fields = {key: value for key in PROFILE_FIELDS if (value := getattr(self, key))}
+        fields = {key: value for key in (*PROFILE_FIELDS, *DEAL_FIELDS) if (value := getattr(self, key))}
         return AddLead(
             name=self.name,
             email=self.email,
@@ -69,7 +70,7 @@ WebLead = create_model(
     profile field of domain/lead.PROFILE among them. Read-only export fields (id, status,
     score, owner...) are ignored, so an export row can be posted back; any other key is
     refused (parse_lead), so a typo never drops a value unseen.""",
-    **{key: (str | None, None) for key in PROFILE_FIELDS},
+    **{key: (str | None, None) for key in (*PROFILE_FIELDS, *DEAL_FIELDS)},
     team=(str | None, None),
     external_id=(str | None, None),
 )

@@ -7,6 +7,7 @@ from domain.activity import Activity, ActivityKind
 from domain.enrich import enrich
 from domain.errors import Conflict, InvalidInput
 from domain.events import LeadCaptured as Captured
+from domain.forecast import DEAL_FIELDS, parse_close_month, parse_value
 from domain.lead import PROFILE_FIELDS, Lead
 from domain.messages import MessageKind, OutboxMessage
 from domain.normalize import clean_name, clean_text, name_from_email, normalize_email, normalize_phone
@@ -99,10 +100,11 @@ def _update(
 
 def build_lead(cmd: AddLead, ctx: Context) -> Lead:
     """Validate and normalise every field before anything is stored."""
-    unknown = sorted(set(cmd.fields) - set(PROFILE_FIELDS))
+    known = (*PROFILE_FIELDS, *DEAL_FIELDS)
+    unknown = sorted(set(cmd.fields) - set(known))
     if unknown:
-        close = closest(unknown[0], PROFILE_FIELDS)
-        hint = f" Did you mean `{close}`?" if close else f" Fields: {', '.join(PROFILE_FIELDS)}."
+        close = closest(unknown[0], known)
+        hint = f" Did you mean `{close}`?" if close else f" Fields: {', '.join(known)}."
         raise InvalidInput(unknown[0], f"Unknown field `{unknown[0]}`.{hint}")
     email = normalize_email(cmd.email)
     lead = Lead(
@@ -119,9 +121,19 @@ def build_lead(cmd: AddLead, ctx: Context) -> Lead:
         updated_at=ctx.now,
     )
     for key, value in cmd.fields.items():
-        setattr(lead, key, clean_text(value, field=key))
+        if key not in DEAL_FIELDS:
+            setattr(lead, key, clean_text(value, field=key))
+    _expect_deal(lead, cmd.fields, ctx)
     enrich(lead, channel=None if cmd.owned_by_sender else str(cmd.channel))
     return lead
+
+
+def _expect_deal(lead: Lead, fields: dict[str, str], ctx: Context) -> None:
+    """`value:12000 close:2027-03`: the forecast's expected deal (domain/forecast.py)."""
+    if value := (fields.get("value") or "").strip():
+        lead.expected_value = parse_value(value)
+    if close := (fields.get("close") or "").strip():
+        lead.expected_close = parse_close_month(close, ctx.now.date())
 
 
 def _name(cmd: AddLead, email: str | None) -> str:

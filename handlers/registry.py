@@ -47,8 +47,10 @@ from handlers.commands import (
     RouteLead,
     SaveList,
     SetAway,
+    SetLeadValue,
     SetProbability,
     SetReminder,
+    ShowForecast,
     ShowLead,
     ShowReport,
     SnoozeReminder,
@@ -57,9 +59,11 @@ from handlers.commands import (
 )
 from handlers.context import Context
 from handlers.cycles import link_to_customer
+from handlers.deal_value import set_lead_value
 from handlers.engagement import record_engagement
 from handlers.explain import explain_score
 from handlers.followups import complete_reminder, log_reminder_call, snooze_reminder
+from handlers.forecast import show_forecast
 from handlers.import_summary import summarise_import
 from handlers.lists import list_leads, save_list
 from handlers.lookup import find_leads, my_leads, show_lead
@@ -114,6 +118,7 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     LoseLead: lose_lead,
     ReopenLead: reopen_lead,
     SetProbability: set_probability,
+    SetLeadValue: set_lead_value,
     # follow-ups and nurture
     ListTasks: list_tasks,
     CompleteReminder: complete_reminder,
@@ -131,12 +136,23 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     RecordEngagement: record_engagement,
     ExplainScore: explain_score,
     ShowReport: pipeline_report,
+    ShowForecast: show_forecast,
 }
 
 # Commands that only read: their transactions take no write lock (store/engine.reading_only),
 # so a person looking at a lead never waits behind an import, nor a report behind anyone.
 QUERIES: frozenset[type[Command]] = frozenset(
-    {ShowLead, FindLeads, MyLeads, ListLeads, ListTasks, OpenQualification, ExplainScore, ShowReport}
+    {
+        ShowLead,
+        FindLeads,
+        MyLeads,
+        ListLeads,
+        ListTasks,
+        OpenQualification,
+        ExplainScore,
+        ShowReport,
+        ShowForecast,
+    }
 )
 
 # What happens after X: read here. Handlers run in this order, each in its own unit of work.

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from domain.activity import Activity
 from domain.assignment import Assignment, Decision
+from domain.forecast import Forecast
 from domain.lead import Lead
 from domain.lead_filter import LeadFilter
 from domain.merging import Difference
@@ -45,6 +46,8 @@ class LeadView:
     country: str | None = None
     product: str | None = None
     website: str | None = None
+    expected_value: Decimal | None = None  # the forecast's: an open lead's expected deal...
+    expected_close: date | None = None  # ...and its close month
 
     def as_payload(self) -> dict[str, str | int | None]:
         """JSON-able, for outbox messages rendered later."""
@@ -78,6 +81,8 @@ class LeadView:
             closed_at=lead.closed_at,
             contact_id=lead.contact_id,
             cycle=lead.cycle,
+            expected_value=lead.expected_value,
+            expected_close=lead.expected_close,
         )
 
 
@@ -292,6 +297,16 @@ class ChanceView:
 
 
 @dataclass(frozen=True, slots=True)
+class ValueSet:
+    """`/lead value`: the lead's expected value and close month now, and before."""
+
+    lead: LeadView
+    before_value: Decimal | None
+    before_close: date | None
+    repeated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ProbabilitySet:
     lead: LeadView
     percent: int | None  # None: given back to the model
@@ -394,6 +409,7 @@ Result = (
     | TaskList
     | ReminderChanged
     | ProbabilitySet
+    | ValueSet
     | RoutePlan
     | RoutingDecided
     | AwayChanged
@@ -401,4 +417,5 @@ Result = (
     | ScoreExplained
     | EngagementRecorded
     | PipelineReport
+    | Forecast
 )

@@ -31,19 +31,22 @@ class ReportScope:
     owner_id: str | None = None
 
 
+def live_in(scope: ReportScope) -> tuple[Any, ...]:
+    """The conditions on LeadRow of the live (not merged-away) leads a scope counts."""
+    live: list[Any] = [LeadRow.team_id == scope.team_id, LeadRow.merged_into_id.is_(None)]
+    if scope.sales_teams is not None:
+        in_teams = LeadRow.sales_team.in_(scope.sales_teams)
+        live.append(sa.or_(in_teams, LeadRow.sales_team.is_(None)) if scope.include_unteamed else in_teams)
+    if scope.owner_id is not None:
+        live.append(LeadRow.owner_id == scope.owner_id)
+    return tuple(live)
+
+
 class ReportReads:
     def __init__(self, session: Session, scope: ReportScope, since: datetime, until: datetime) -> None:
         self._s = session
         self._since, self._until = since, until
-        live: list[Any] = [LeadRow.team_id == scope.team_id, LeadRow.merged_into_id.is_(None)]
-        if scope.sales_teams is not None:
-            in_teams = LeadRow.sales_team.in_(scope.sales_teams)
-            live.append(
-                sa.or_(in_teams, LeadRow.sales_team.is_(None)) if scope.include_unteamed else in_teams
-            )
-        if scope.owner_id is not None:
-            live.append(LeadRow.owner_id == scope.owner_id)
-        self._live = tuple(live)
+        self._live = live_in(scope)
         self._captured = (*self._live, LeadRow.created_at > since, LeadRow.created_at <= until)
         self._closed = (LeadRow.closed_at > since, LeadRow.closed_at <= until)
 

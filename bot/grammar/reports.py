@@ -1,4 +1,4 @@
-"""Reports and help: `report`, and `help`, which knows every subcommand."""
+"""Reports and help: `report`, `forecast`, and `help`, which knows every subcommand."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -8,8 +8,9 @@ from bot.grammar.kinds import Kind
 from bot.grammar.outcomes import HelpRequested, ParseEnv
 from bot.grammar.spec import Area, Arg, SubcommandSpec, Values, makes
 from domain.errors import InvalidInput
+from domain.forecast import HORIZONS
 from domain.report import PERIOD_WORDS, period_days
-from handlers.commands import ShowReport
+from handlers.commands import ShowForecast, ShowReport
 
 
 def _period(word: str) -> int | None:
@@ -67,6 +68,40 @@ REPORT = SubcommandSpec(
 )
 
 
+class Horizon(Kind):
+    """How far a forecast looks: this `month` or this `quarter` (three months from this one)."""
+
+    placeholder = "|".join(HORIZONS)
+    example = "quarter"
+
+    def accepts(self, token: str) -> bool:
+        return token.lower() in HORIZONS
+
+    def read(self, token: str) -> str:
+        return token.lower()
+
+
+class ForecastTeam(Kind):
+    """A sales team's key: any word that is not a horizon."""
+
+    example = "ldn"
+
+    def accepts(self, token: str) -> bool:
+        return token.lower() not in HORIZONS
+
+
+FORECAST = SubcommandSpec(
+    "forecast",
+    "The open pipeline by expected close month: weighted by chance, best case, committed "
+    "(qualified), and last month's forecast against what was won",
+    (Arg("horizon", Horizon(), optional=True), Arg("team", ForecastTeam(), optional=True)),
+    ("/lead forecast", "/lead forecast month", "/lead forecast quarter ldn"),
+    makes(ShowForecast),
+    any_order=True,
+    extra="Give `month` or `quarter` and one team at most, not `{rest}`.",
+)
+
+
 def _ask_for_help(values: Values, env: ParseEnv) -> HelpRequested:
     return HelpRequested(values.get("topic"))
 
@@ -74,7 +109,7 @@ def _ask_for_help(values: Values, env: ParseEnv) -> HelpRequested:
 def area(others: Iterable[str]) -> Area:
     """Reports, and help, which must know the name of every subcommand: the `others`, and
     this area's own."""
-    names = frozenset([*others, REPORT.name, "help"])
+    names = frozenset([*others, REPORT.name, FORECAST.name, "help"])
     help_spec = SubcommandSpec(
         "help",
         "List what /lead can do, or one subcommand's usage and examples",
@@ -83,4 +118,4 @@ def area(others: Iterable[str]) -> Area:
         _ask_for_help,
         extra="Ask about one subcommand at a time, not `{rest}`.",
     )
-    return Area("Reports and help", (REPORT, help_spec))
+    return Area("Reports and help", (REPORT, FORECAST, help_spec))
