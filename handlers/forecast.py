@@ -118,16 +118,20 @@ def record_month_forecasts(uow: SqlUnitOfWork, now: datetime) -> int:
     """The forecast of this month, per workspace, sales team and owner, as it stands when the
     month begins (the first run in a month records it; later runs, and other replicas, leave
     it be): next month, `/lead forecast` compares it with what the month won. Returns how
-    many workspaces were looked at."""
+    many workspaces it recorded."""
     month = month_of(now)
     with uow:
         workspaces = workspaces_with_deals(uow.session)
+    recorded = 0
     for team_id in workspaces:
         with uow:
+            if ForecastReads(uow.session, ReportScope(team_id)).any_recorded(month):
+                continue  # the month's first run (of any replica) recorded it
+            recorded += 1
             parts = _month_parts(uow, team_id, month, now)
             record_snapshots(uow.session, team_id, month, parts, now)
             uow.commit()
-    return len(workspaces)
+    return recorded
 
 
 def _month_parts(uow: SqlUnitOfWork, team_id: str, month: date, now: datetime) -> list[Snapshot]:

@@ -12,6 +12,7 @@ from handlers.cadence_jobs import flag_quiet_leads, hold_steps_outside_hours
 from handlers.deliver import Deliver, deliver_outbox, next_due, outbox_due, queue_due_reminders
 from handlers.delivery_alerts import alert_admins
 from handlers.digest import post_digests
+from handlers.forecast import record_month_forecasts
 from handlers.housekeeping import prune
 from handlers.resurface import resurface_open_reminders
 from handlers.routing_decide import approve_overdue_proposals
@@ -181,7 +182,15 @@ def run_sweep(now: datetime, jobs: Jobs, clock: Clock | None = None) -> dict[str
 
 def run_all(now: datetime, jobs: Jobs) -> dict[str, int]:
     """One pass of every job, as `leadbot tick` runs it: the sweep, then housekeeping."""
-    return {**run_sweep(now, jobs), "rows_pruned": prune(now, jobs.uow_factory)}
+    return {**run_sweep(now, jobs), **housekeeping(now, jobs)}
+
+
+def housekeeping(now: datetime, jobs: Jobs) -> dict[str, int]:
+    """The hourly jobs: old rows pruned, and this month's forecast recorded once it begins."""
+    return {
+        "rows_pruned": prune(now, jobs.uow_factory),
+        "forecasts_recorded": record_month_forecasts(jobs.uow_factory(), now),
+    }
 
 
 def drain_paced(since: datetime, jobs: Jobs, seconds: float, clock: Clock) -> int:
