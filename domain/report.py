@@ -13,6 +13,7 @@ from statistics import median
 
 from domain.digest import Tally
 from domain.errors import InvalidInput
+from domain.funnel import FunnelStage, SourceEffect, SpeedLine
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -73,6 +74,13 @@ class PipelineReport:
     won_days: tuple[float, ...] = ()  # capture to win, of each lead won in the period, sorted
     handed_over: int = 0  # cohort leads given to a rep (routed, assigned, claimed)...
     first_contact_minutes: tuple[float, ...] = ()  # ...and, for those contacted, capture to first contact
+    # The cohort's deeper views (domain/funnel.py)
+    funnel: tuple[FunnelStage, ...] = ()
+    sources: tuple[SourceEffect, ...] = ()
+    speed_by_team: tuple[SpeedLine, ...] = ()
+    speed_by_rep: tuple[SpeedLine, ...] = ()
+    # Closed as lost in the period: per source, the reasons (most lost first)
+    lost_by_source: tuple[tuple[str, tuple[Tally, ...]], ...] = ()
 
     @property
     def lost(self) -> int:

@@ -1,9 +1,11 @@
 """`/lead report`: the pipeline of a period for the teams the asker may see."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from domain.config import LeadbotConfig, SalesTeam
 from domain.errors import InvalidInput
+from domain.funnel import funnel, source_effects, speeds
 from domain.permissions import Actor, Role, can_see_team_report, require_team_report
 from domain.report import PipelineReport
 from handlers.commands import ShowReport
@@ -23,6 +25,7 @@ def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> Pipeli
         open_now, unassigned_now = reads.open_now()
         by_status = reads.captured_by_status()
         handed_over, first_contacts = reads.first_contacts()
+        cohort = reads.cohort()
         return PipelineReport(
             scope=label,
             days=cmd.days,
@@ -40,7 +43,20 @@ def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> Pipeli
             unassigned_now=unassigned_now,
             handed_over=handed_over,
             first_contact_minutes=tuple(first_contacts),
+            funnel=funnel(cohort),
+            sources=source_effects(cohort, monthly_costs(ctx.config), cmd.days),
+            speed_by_team=speeds(cohort, lambda lead: lead.sales_team or ctx.config.teams[0].key),
+            speed_by_rep=speeds(cohort, lambda lead: lead.owner_id),
+            lost_by_source=tuple(reads.lost_by_source()),
         )
+
+
+def monthly_costs(config: LeadbotConfig) -> dict[str, Decimal]:
+    """`[[campaigns]]` cost per source a month; two lines for one source add up."""
+    costs: dict[str, Decimal] = {}
+    for campaign in config.campaigns:
+        costs[campaign.source] = costs.get(campaign.source, Decimal(0)) + campaign.monthly_cost
+    return costs
 
 
 def report_scope(actor: Actor, config: LeadbotConfig, team_key: str | None) -> tuple[ReportScope, str]:

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from domain.assignment import AssignmentState
 from domain.digest import Tally
+from domain.funnel import CohortLead
 from domain.lifecycle import OPEN_STATUSES, LeadStatus
 from domain.reminder import OPEN_REMINDER_STATUSES
 from domain.report import RepLine, SourceLine
-from store.tables import AssignmentRow, LeadRow, ReminderRow
+from store.tables import AssignmentRow, LeadRow, LeadScoreRow, ReminderRow
 
 _OPEN = [str(s) for s in OPEN_STATUSES]
 _CONVERTED, _LOST = str(LeadStatus.CONVERTED), str(LeadStatus.LOST)
@@ -106,6 +107,53 @@ class ReportReads:
         minutes = [(at - created).total_seconds() / 60 for created, at in rows if at is not None]
         return len(rows), sorted(max(0.0, m) for m in minutes)
 
+    def cohort(self) -> list[CohortLead]:
+        """One row per lead captured in the period, with when it reached each stage."""
+        first = (
+            sa.select(AssignmentRow.lead_id, sa.func.min(AssignmentRow.first_contact_at).label("at"))
+            .where(AssignmentRow.state == _APPROVED)
+            .group_by(AssignmentRow.lead_id)
+            .subquery()
+        )
+        query = (
+            sa.select(
+                sa.func.coalesce(LeadRow.source, "unknown"),
+                LeadRow.sales_team,
+                LeadRow.owner_id,
+                LeadRow.status,
+                LeadRow.created_at,
+                first.c.at,
+                LeadScoreRow.mql_at,
+                LeadScoreRow.sql_at,
+                LeadRow.closed_at,
+                LeadRow.deal_value,
+                first.c.lead_id,
+            )  # fmt: skip
+            .outerjoin(first, first.c.lead_id == LeadRow.id)
+            .outerjoin(LeadScoreRow, LeadScoreRow.lead_id == LeadRow.id)
+            .where(*self._captured)
+        )
+        return [_cohort_lead(*row) for row in self._s.execute(query)]
+
+    def lost_by_source(self) -> list[tuple[str, tuple[Tally, ...]]]:
+        """Leads lost in the period, per source and reason; sources with most lost first."""
+        source, reason = (
+            sa.func.coalesce(LeadRow.source, "unknown"),
+            sa.func.coalesce(LeadRow.lost_reason, "other"),
+        )
+        query = (
+            sa.select(source, reason, sa.func.count())
+            .where(*self._live, LeadRow.status == _LOST, *self._closed)
+            .group_by(source, reason)
+        )
+        found: defaultdict[str, list[Tally]] = defaultdict(list)
+        for label, why, count in self._s.execute(query):
+            found[str(label)].append(Tally(str(why), int(count)))
+        ranked = sorted(found.items(), key=lambda item: (-sum(t.count for t in item[1]), item[0]))
+        return [
+            (label, tuple(sorted(tallies, key=lambda t: (-t.count, t.label)))) for label, tallies in ranked
+        ]
+
     def open_now(self) -> tuple[int, int]:
         """Open leads now, and how many of them nobody owns."""
         unowned = sa.func.sum(sa.case((LeadRow.owner_id.is_(None), 1), else_=0))
@@ -142,3 +190,20 @@ class ReportReads:
             lines[user_id]["overdue"] = int(count)
         found = [RepLine(rep, **counts) for rep, counts in lines.items() if any(counts.values())]
         return sorted(found, key=lambda line: (-line.open, -line.won, line.rep))
+
+
+def _cohort_lead(source: str, team: str | None, owner: str | None, status: str, *rest: Any) -> CohortLead:
+    created, contacted, mql, sql, closed, value, handed = rest
+    return CohortLead(
+        str(source),
+        team,
+        owner,
+        LeadStatus(status),
+        created,
+        contacted,
+        mql,
+        sql,
+        closed,
+        value,
+        handed is not None,
+    )
