@@ -107,7 +107,9 @@ def test_the_slash_command_answers_the_asker_alone(slack):
     assert mine.body["response_type"] == "ephemeral"
     assert "Pipeline · your leads · last 7 days" in mine.text
     assert "Pipeline · Sales · last 30 days: 1 captured, 1 won, 0 lost" in team.text
-    assert "referral: 1 lead, 1 converted (100%), median 0.0 days to convert, won 2,500" in json.dumps(team.blocks)
+    assert "referral: 1 lead, 1 converted (100%), median 0.0 days to convert, won 2,500" in json.dumps(
+        team.blocks
+    )
     assert "Pipeline · Sales · last 365 days" in everyone.text
 
 
