@@ -56,8 +56,8 @@ def test_speed_to_lead_is_per_team_and_rep_from_handed_over_leads_only():
         lead(LeadStatus.CONTACTED, contacted_at=T0 + timedelta(minutes=m), handed_over=True, owner="U1")
         for m in minutes
     ] + [lead(LeadStatus.CONTACTED, contacted_at=T0 + 9 * D, owner="U2")]  # own capture: not handed over
-    (team,) = speeds(leads, lambda l: l.sales_team)
-    (rep,) = speeds(leads, lambda l: l.owner_id)
+    (team,) = speeds(leads, lambda one: one.sales_team)
+    (rep,) = speeds(leads, lambda one: one.owner_id)
 
     assert (team.who, team.contacted, team.p50, team.p90) == ("sales", 5, 20.0, 600.0)
     assert rep.who == "U1"
