@@ -169,6 +169,7 @@ class ShowReport(Command):
 
     days: int = Field(default=DEFAULT_DAYS, ge=1, le=MAX_DAYS)
     team: str | None = Field(default=None, min_length=1, max_length=64)
+    output: Literal["csv", "chart"] | None = None  # the figures as a file, in the asker's DM
 
 
 # --- follow-ups ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from handlers.routing_decide import approve_overdue_proposals
 from handlers.send_pump import pump
 from handlers.sla import escalate_breaches
 from handlers.training import retrain_stale
+from handlers.weekly_chart import post_weekly_charts
 from store.unit_of_work import UowFactory
 
 log = logging.getLogger(__name__)
@@ -215,4 +216,5 @@ def scheduled_posts(now: datetime, uow_factory: UowFactory, config: LeadbotConfi
     return {
         "digests_queued": post_digests(now, uow_factory, config),
         "quiet_flags_queued": flag_quiet_leads(now, uow_factory, config),
+        "weekly_charts_queued": post_weekly_charts(now, uow_factory, config),
     }

@@ -33,13 +33,35 @@ class Period(Kind):
         return _period(token)
 
 
+OUTPUTS = ("csv", "chart")
+
+
+class Output(Kind):
+    """`csv` or `chart`: the figures as a file (a CSV, a PNG) instead of a message."""
+
+    placeholder = "|".join(OUTPUTS)
+    example = "csv"
+
+    def accepts(self, token: str) -> bool:
+        return token.lower() in OUTPUTS
+
+    def read(self, token: str) -> str:
+        return token.lower()
+
+
 class TeamKey(Kind):
-    """A sales team's key: any word that is not a period."""
+    """A sales team's key: any word that is not a period, nor an output."""
 
     example = "ldn"
 
     def accepts(self, token: str) -> bool:
-        return _period(token) is None
+        return token.lower() not in OUTPUTS and _period(token) is None
+
+
+def asks_for_report_file(text: str) -> bool:
+    """`/lead report … csv|chart`: its own listener answers (the file is made after the ack)."""
+    words = text.lower().split()
+    return bool(words) and words[0] == "report" and any(word in OUTPUTS for word in words[1:])
 
 
 @dataclass(frozen=True)
@@ -58,13 +80,24 @@ class Subcommand(Kind):
 
 REPORT = SubcommandSpec(
     "report",
-    "The pipeline of a period: captured by source, converted, lost and why, per rep, speed to "
-    "first contact (yours; managers their teams)",
-    (Arg("period", Period(), optional=True, field="days"), Arg("team", TeamKey(), optional=True)),
-    ("/lead report", "/lead report week", "/lead report quarter ldn"),
+    "The pipeline of a period: the stage funnel, sources (conversion, value, cost), closes and "
+    "lost reasons, speed to lead, per rep (yours; managers their teams); `csv` or `chart` "
+    "sends it as a file",
+    (
+        Arg("period", Period(), optional=True, field="days"),
+        Arg("team", TeamKey(), optional=True),
+        Arg("output", Output(), optional=True),
+    ),
+    (
+        "/lead report",
+        "/lead report week",
+        "/lead report quarter ldn",
+        "/lead report month csv",
+        "/lead report chart",
+    ),
     makes(ShowReport),
     any_order=True,
-    extra="Give one period and one team at most, not `{rest}`.",
+    extra="Give one period, one team and `csv` or `chart` at most, not `{rest}`.",
 )
 
 

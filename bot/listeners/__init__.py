@@ -14,6 +14,7 @@ from bot.listeners import (
     outsiders,
     privacy,
     qualify,
+    report_files,
     routing,
     shortcuts,
     views,
@@ -27,6 +28,7 @@ def register(app: App, deps: Deps, home: Home) -> None:
     qualify.register(app, deps)
     import_upload.register(app, deps)
     privacy.register(app, deps)  # personal data: /lead privacy, admins only
+    report_files.register(app, deps)  # /lead report … csv|chart: a file in the asker's DM
     actions.register(app, deps)
     lists.register(app, deps)  # Previous / Next of /lead list
     followups.register(app, deps)

@@ -20,6 +20,7 @@ from bot.grammar import (
     parse,
 )
 from bot.grammar.privacy import asks_for_privacy
+from bot.grammar.reports import asks_for_report_file
 from bot.listeners.errors import answering_errors
 from bot.listeners.only_when import OnlyWhen, on_text
 from bot.listeners.reply import ephemeral
@@ -83,7 +84,14 @@ def register(app: App, deps: Deps) -> None:
 
 
 def plain(command: dict[str, Any]) -> bool:
-    """Not a command that opens a form, nor `privacy` (bot.listeners.privacy answers it)."""
+    """Not a command that opens a form, nor `privacy` (bot.listeners.privacy answers it), nor
+    a report as a file (bot.listeners.report_files)."""
     text = command.get("text", "")
-    forms = (asks_for_form, asks_for_import_form, asks_for_qualify_form, asks_for_privacy)
+    forms = (
+        asks_for_form,
+        asks_for_import_form,
+        asks_for_qualify_form,
+        asks_for_privacy,
+        asks_for_report_file,
+    )
     return not any(asks(text) for asks in forms)

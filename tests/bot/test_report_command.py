@@ -26,6 +26,8 @@ EVIL = "<!channel> & <@U123>"
         ("report 90d ldn", ShowReport(days=90, team="ldn")),
         ("report ldn quarter", ShowReport(days=91, team="ldn")),
         ("report ldn", ShowReport(team="ldn")),
+        ("report month csv ldn", ShowReport(days=30, team="ldn", output="csv")),
+        ("report chart", ShowReport(output="chart")),
     ],
 )
 def test_a_period_and_a_team_in_either_order(text, command):
@@ -36,8 +38,9 @@ def test_a_period_and_a_team_in_either_order(text, command):
     ("text", "problem"),
     [
         ("report 0d", "1 to 366 days"),
-        ("report week month", "one period and one team at most"),
-        ("report ldn emea", "one period and one team at most"),
+        ("report week month", "one period, one team and `csv` or `chart` at most"),
+        ("report ldn emea", "one period, one team and `csv` or `chart` at most"),
+        ("report csv chart", "one period, one team and `csv` or `chart` at most"),
     ],
 )
 def test_a_report_asked_wrongly_says_how_to_ask(text, problem):
