@@ -7,7 +7,7 @@ from domain.config import LeadbotConfig, SalesTeam
 from domain.errors import InvalidInput
 from domain.funnel import funnel, source_effects, speeds
 from domain.permissions import Actor, Role, can_see_team_report, require_team_report
-from domain.report import PipelineReport
+from domain.report import PipelineReport, captured_by_source, captured_by_status, first_contact_minutes
 from handlers.commands import ShowReport
 from handlers.context import Context
 from store.reports import ReportReads, ReportScope
@@ -23,9 +23,9 @@ def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> Pipeli
         reads = ReportReads(uow.session, scope, since, ctx.now)
         won, won_value, won_days = reads.won()
         open_now, unassigned_now = reads.open_now()
-        by_status = reads.captured_by_status()
-        handed_over, first_contacts = reads.first_contacts()
-        cohort = reads.cohort()
+        cohort = reads.cohort()  # one read of the period's leads, every cohort figure made from it
+        by_status = captured_by_status(cohort)
+        handed_over, first_contacts = first_contact_minutes(cohort)
         return PipelineReport(
             scope=label,
             days=cmd.days,
@@ -33,7 +33,7 @@ def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> Pipeli
             until=ctx.now,
             captured=sum(t.count for t in by_status),
             captured_by_status=tuple(by_status),
-            by_source=tuple(reads.by_source()),
+            by_source=tuple(captured_by_source(cohort)),
             won=won,
             won_value=won_value,
             won_days=tuple(won_days),

@@ -14,7 +14,7 @@ from domain.digest import Tally
 from domain.funnel import CohortLead
 from domain.lifecycle import OPEN_STATUSES, LeadStatus
 from domain.reminder import OPEN_REMINDER_STATUSES
-from domain.report import RepLine, SourceLine
+from domain.report import RepLine
 from store.tables import AssignmentRow, LeadRow, LeadScoreRow, ReminderRow
 
 _OPEN = [str(s) for s in OPEN_STATUSES]
@@ -51,23 +51,6 @@ class ReportReads:
         self._captured = (*self._live, LeadRow.created_at > since, LeadRow.created_at <= until)
         self._closed = (LeadRow.closed_at > since, LeadRow.closed_at <= until)
 
-    def captured_by_status(self) -> list[Tally]:
-        query = sa.select(LeadRow.status, sa.func.count()).where(*self._captured).group_by(LeadRow.status)
-        return [Tally(str(status), int(count)) for status, count in self._s.execute(query)]
-
-    def by_source(self) -> list[SourceLine]:
-        source = sa.func.coalesce(LeadRow.source, "unknown")
-        converted = sa.func.sum(sa.case((LeadRow.status == _CONVERTED, 1), else_=0))
-        query = (
-            sa.select(source, sa.func.count(), converted)
-            .where(*self._captured)
-            .group_by(source)
-            .order_by(sa.func.count().desc(), source)
-        )
-        return [
-            SourceLine(str(label), int(count), int(won or 0)) for label, count, won in self._s.execute(query)
-        ]
-
     def won(self) -> tuple[int, Decimal, list[float]]:
         """Leads converted in the period: how many, the sum of their deal values, and the days
         each took from capture to the win, sorted (the sales cycle)."""
@@ -91,21 +74,6 @@ class ReportReads:
             .order_by(sa.func.count().desc(), reason)
         )
         return [Tally(str(label), int(count)) for label, count in self._s.execute(query)]
-
-    def first_contacts(self) -> tuple[int, list[float]]:
-        """Leads of the cohort handed to a rep (routed, assigned or claimed: a rep's own
-        capture is not handed over), and for those the rep has contacted, minutes from capture
-        to the first contact, sorted."""
-        first = (
-            sa.select(AssignmentRow.lead_id, sa.func.min(AssignmentRow.first_contact_at).label("at"))
-            .where(AssignmentRow.state == _APPROVED)
-            .group_by(AssignmentRow.lead_id)
-            .subquery()
-        )
-        query = sa.select(LeadRow.created_at, first.c.at).join(first, first.c.lead_id == LeadRow.id)
-        rows = self._s.execute(query.where(*self._captured)).all()
-        minutes = [(at - created).total_seconds() / 60 for created, at in rows if at is not None]
-        return len(rows), sorted(max(0.0, m) for m in minutes)
 
     def cohort(self) -> list[CohortLead]:
         """One row per lead captured in the period, with when it reached each stage."""

@@ -74,6 +74,10 @@ class LeadRow(Base):
         sa.Index(None, "team_id", "sales_team", "score"),
         # `/lead forecast`: the workspace's open deals by close month, not its whole book.
         sa.Index(None, "team_id", "expected_close"),
+        # `/lead report`: the period's cohort by capture time. Without it SQLite (no
+        # statistics) walked the workspace through another team_id index, row by row: 0.5 s
+        # for a 30-day cohort's ids at 100k leads (bench/report_forecast.py).
+        sa.Index(None, "team_id", "created_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(TeamId)

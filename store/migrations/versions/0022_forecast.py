@@ -1,4 +1,5 @@
-"""Forecast: an open lead's expected value and close month, and each month's recorded forecast
+"""Forecast: an open lead's expected value and close month, each month's recorded forecast, and
+leads by capture time for the report's cohort
 
 Revision ID: 0022
 Revises: 0017
@@ -34,10 +35,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('expected_value', sa.Numeric(precision=14, scale=2), nullable=True))
         batch_op.add_column(sa.Column('expected_close', sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f('ix_leads_team_id_expected_close'), ['team_id', 'expected_close'], unique=False)
+        batch_op.create_index(batch_op.f('ix_leads_team_id_created_at'), ['team_id', 'created_at'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('leads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_leads_team_id_created_at'))
         batch_op.drop_index(batch_op.f('ix_leads_team_id_expected_close'))
         batch_op.drop_column('expected_close')
         batch_op.drop_column('expected_value')
