@@ -2,6 +2,7 @@
 chance's order (by hand, the model, the win rate), whose deals each role counts, and last
 month's recorded forecast beside what it won."""
 
+import math
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from domain.config import LeadbotConfig, SalesTeam
 from domain.errors import InvalidInput, InvalidTransition
 from domain.forecast import MonthForecast
 from domain.lifecycle import LeadStatus
+from domain.predictive import ALL_TEAMS
 from handlers.commands import (
     AddLead,
     ConvertLead,
@@ -22,6 +24,7 @@ from handlers.commands import (
 )
 from handlers.forecast import record_month_forecasts
 from handlers.registry import dispatch
+from store.predictive import StoredModel
 
 LEO, CAT = "U0MGR0LEO", "U0REP0CAT"
 DAY = timedelta(days=1)
@@ -151,3 +154,18 @@ def test_a_rep_may_not_value_someone_elses_lead(run, book):
 def test_a_bad_value_or_month_on_add_is_refused_with_how_to_write_it(run, fields, problem):
     with pytest.raises(InvalidInput, match=problem):
         run(AddLead(name="Dana", fields=fields))
+
+
+def test_the_predictive_scores_chance_comes_before_the_win_rate(run, book, uow_factory):
+    # A model that knows nothing beyond its base rate: log-odds ln(3) for everyone, a 75% chance.
+    weights = {"bias": math.log(3), "n": 40, "won": 30, "terms": []}
+    with uow_factory() as uow:
+        uow.predictive.replace_models("T0CONSOLE", [StoredModel(ALL_TEAMS, weights, 40, 40, NOW)])
+        uow.commit()
+
+    forecast = run(ShowForecast(), user=ADA)
+
+    # L-3's 2,000 in January at 75% instead of the 50% win rate; the hand-set chances stay.
+    assert forecast.months[2].weighted == Decimal("1500.00")
+    assert forecast.total.weighted == Decimal("8200.00")
+    assert forecast.chance_sources == {"hand": 3, "model": 1} and forecast.win_rate is None
