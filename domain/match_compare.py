@@ -29,6 +29,8 @@ LEVELS = {"given": 5, "surname": 5, "company": 5, "email": 4, "phone": 2}  # lev
 _WORD_CUTS = (0.94, 0.88, 0.75)
 # Similarity (0..100) cut-offs for an organisation's name: 4 exact, 3, 2, 1, else 0.
 _ORG_CUTS = (92.0, 80.0, 65.0)
+# Two words of an organisation's name are one when this close (Jaro-Winkler): a slip or two.
+_WORD_SLIP = 0.9
 
 Vector = tuple[int, int, int, int, int]
 
@@ -114,11 +116,26 @@ def _company(a: Sides, b: Sides) -> int:
 
 @lru_cache(maxsize=1 << 17)
 def org_level(a: str, b: str, a_core: str, b_core: str) -> int:
-    similarity = max(fuzz.ratio(a_core, b_core), fuzz.token_sort_ratio(a, b))
+    similarity = max(fuzz.ratio(a_core, b_core), fuzz.token_sort_ratio(a, b), _words_shared(a, b))
     for level, cut in zip((3, 2, 1), _ORG_CUTS, strict=True):
         if similarity >= cut:
             return level
     return 0
+
+
+def _words_shared(a: str, b: str) -> float:
+    """0..100: the words (three letters or more) the two names share, the same or a slip
+    away, as a share of all their words (Dice). "beaumont close st ivzes" and "beaumont close
+    coonabarabran" share two of three each, where whole-string ratios see two places.
+    Counting both sides' words, not only the shorter's, keeps one shared word of a long name
+    ("port pirie" in "garrard street port pirie") from counting as the same place."""
+    one = [word for word in a.split() if len(word) >= 3]
+    two = [word for word in b.split() if len(word) >= 3]
+    if len(one) < 2 or len(two) < 2:
+        return 0.0
+    short, long = (one, two) if len(one) <= len(two) else (two, one)
+    met = sum(any(JaroWinkler.similarity(word, other) >= _WORD_SLIP for other in long) for word in short)
+    return 200.0 * met / (len(short) + len(long))
 
 
 def _email(new: MatchProfile, old: MatchProfile) -> int:

@@ -3,6 +3,7 @@
 from domain.activity import Activity, ActivityKind
 from domain.contact import Contact
 from domain.errors import InvalidInput
+from domain.identity import phone_identifies
 from domain.lead import Lead, lead_ref
 from domain.permissions import Action
 from handlers.commands import LinkReturning
@@ -16,7 +17,7 @@ def link_returning_contact(uow: SqlUnitOfWork, lead: Lead) -> ContactView | None
     It is linked to the contact and numbered as their next cycle, so funnel numbers count
     a new cycle instead of a second first-time lead (and the converted lead, with its
     deal, stays as it was)."""
-    contact = uow.contacts.matching(lead.team_id, email=lead.email, phone=lead.phone)
+    contact = returning_contact(uow, lead)
     if contact is None or contact.id is None:
         return None
     lead.contact_id = contact.id
@@ -25,7 +26,21 @@ def link_returning_contact(uow: SqlUnitOfWork, lead: Lead) -> ContactView | None
 
 
 def is_returning(uow: SqlUnitOfWork, lead: Lead) -> bool:
-    return uow.contacts.matching(lead.team_id, email=lead.email, phone=lead.phone) is not None
+    return returning_contact(uow, lead) is not None
+
+
+def returning_contact(uow: SqlUnitOfWork, lead: Lead) -> Contact | None:
+    """The customer a new lead is, by the one identity rule (domain.identity): their email,
+    else their phone when nothing says the lead is someone else on that line (a colleague
+    at the customer's switchboard is a new person, not the customer back)."""
+    contact = uow.contacts.matching(lead.team_id, email=lead.email, phone=None)
+    if contact is not None or not lead.phone:
+        return contact
+    phone = lead.phone
+    contact = uow.contacts.matching(lead.team_id, email=None, phone=phone)
+    if contact is not None and phone_identifies(lead.name, lead.email, contact.name, contact.email, phone):
+        return contact
+    return None
 
 
 def contact_view(uow: SqlUnitOfWork, contact: Contact) -> ContactView:

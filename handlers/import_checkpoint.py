@@ -11,6 +11,7 @@ with the other request keys."""
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from handlers.context import Context
 from store.unit_of_work import SqlUnitOfWork
@@ -31,11 +32,13 @@ class Checkpoint:
             digest.update(chunk)
         return cls(KEY_PREFIX + digest.hexdigest())
 
-    def saved(self, uow: SqlUnitOfWork, ctx: Context) -> int:
-        """The last row an earlier, unfinished run of this file saved; 0 if none."""
+    def saved(self, uow: SqlUnitOfWork, ctx: Context) -> "Stopped":
+        """Where an earlier, unfinished run of this file stopped (row 0 if there was none)."""
         with uow:
             mark = uow.requests.result_of(ctx.actor.team_id, self.key)
-        return int(mark) if mark and mark.isdigit() else 0
+            since = uow.requests.claimed_at(ctx.actor.team_id, self.key)
+        row = int(mark) if mark and mark.isdigit() else 0
+        return Stopped(row, since if row else None)
 
     def save(self, uow: SqlUnitOfWork, ctx: Context, last_row: int) -> None:
         """In the batch's transaction: committed with its rows, or not at all."""
@@ -47,3 +50,12 @@ class Checkpoint:
         with uow:
             uow.requests.forget(ctx.actor.team_id, self.key)
             uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class Stopped:
+    """The last row the earlier runs of a file saved, and when the first of them began: what
+    they wrote since then is theirs (their leads' audit entries say which)."""
+
+    row: int
+    since: datetime | None

@@ -9,7 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from heapq import nsmallest
 
+from domain.contact import Contact
 from domain.dedupe import MatchRecord, blocking_keys
+from domain.identity import phone_identifies
 from domain.lead import Lead, lead_ref
 from domain.lifecycle import LeadStatus
 from handlers.matching import IDENTITY_FIELDS, absorb, is_phone_of, match_record
@@ -157,6 +159,7 @@ class View:
         self._sharing: defaultdict[str, set[int]] = defaultdict(set)  # phone -> the live leads with it
         self._merged: dict[str, tuple[int, int | None]] = {}  # external id -> merged number, survivor id
         self._contact: dict[tuple[str, str], int] = {}  # (field, value) -> the oldest contact with it
+        self._contacts: dict[int, Contact] = {}  # by id: whom a shared phone may belong to
         self._cycles: dict[int, int] = {}  # contact id -> their last cycle so far
         self.first_lead_of: dict[int, int] = {}  # contact id -> the number of the lead that made them one
         self._records: dict[int, MatchRecord] = {}  # leads this batch created or changed
@@ -222,11 +225,16 @@ class View:
         return None
 
     def link_returning(self, lead: Lead) -> bool:
-        """As handlers.cycles.link_returning_contact: a new lead whose email or phone is a
-        contact's is that customer back, linked to them as their next cycle."""
+        """As handlers.cycles.link_returning_contact: a new lead whose email is a contact's,
+        or whose phone is and nothing says it is someone else on that line, is that customer
+        back, linked to them as their next cycle."""
         for field in ("email", "phone"):
             value = getattr(lead, field)
             contact_id = self._contact.get((field, value)) if value else None
+            if contact_id is not None and field == "phone":
+                contact = self._contacts[contact_id]
+                if not phone_identifies(lead.name, lead.email, contact.name, contact.email, value):
+                    contact_id = None
             if contact_id is not None:
                 lead.contact_id = contact_id
                 lead.cycle = self._cycles[contact_id] = self._cycles.get(contact_id, 0) + 1
@@ -311,6 +319,7 @@ class View:
         for contact, first_lead in contacts:  # oldest first, as ContactRepository.matching prefers
             assert contact.id is not None
             self.first_lead_of[contact.id] = first_lead
+            self._contacts[contact.id] = contact
             for field in ("email", "phone"):
                 if value := getattr(contact, field):
                     self._contact.setdefault((field, value), contact.id)

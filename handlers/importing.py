@@ -14,6 +14,7 @@ message per lead."""
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from domain import events
 from domain.activity import MAX_ACTIVITY_TEXT, Activity, ActivityKind
@@ -30,7 +31,7 @@ from handlers.import_rows import QUIET_OUTCOMES, ImportProblem, ImportRow, Incom
 from handlers.import_upkeep import PageCache, kept_from_gc, roomy_cache
 from handlers.import_view import Change, Clash, Memory, View
 from handlers.matching import captured_note, match_record, recaptured_note
-from store.bulk import AuditEntry, BulkLeads, WriteConflict
+from store.bulk import CAPTURED, RECAPTURED, AuditEntry, BulkLeads, WriteConflict
 from store.unit_of_work import SqlUnitOfWork
 
 # A commit rewrites every index page the batch touched, and the key index takes inserts all
@@ -132,7 +133,10 @@ def import_leads(
     require(ctx.actor, Action.CAPTURE)
     tally = _Tally(keep_all=report is None)
     memory = Memory()
-    done_before = checkpoint.saved(uow, ctx) if checkpoint else 0
+    stopped = checkpoint.saved(uow, ctx) if checkpoint else None
+    done_before = stopped.row if stopped else 0
+    if stopped and stopped.since and not dry_run:
+        _follow_up_stopped_run(uow, ctx, stopped.since)
     batches = prepared_batches(rows, ctx, batch_rows, pool_from)
     with kept_from_gc() as keep, closing(batches), roomy_cache(uow) as cache:
         for batch in batches:
@@ -159,6 +163,15 @@ def import_leads(
     if checkpoint and not dry_run:
         checkpoint.finished(uow, ctx)
     return replace(tally.result(dry_run), columns=columns)
+
+
+def _follow_up_stopped_run(uow: SqlUnitOfWork, ctx: Context, since: datetime) -> None:
+    """A run killed after some batches were saved never got to score and route their leads
+    (that follows the whole import): this run does, with its own."""
+    with uow:
+        created, updated = BulkLeads.of(uow).imported_by(ctx.actor.team_id, ctx.actor.user_id, since)
+        uow.record(events.LeadsImported(ctx.actor.team_id, tuple(created), tuple(updated)))
+        uow.commit()
 
 
 def _saved_before(row: int) -> str:
@@ -250,7 +263,7 @@ def _create(view: View, batch: _Batch, item: Incoming, ctx: Context, owners: Own
     if item.note:
         note = item.note[:MAX_ACTIVITY_TEXT]
         batch.activities.append((lead, Activity(ActivityKind.NOTE, note, ctx.actor.user_id, ctx.now)))
-    batch.audit.append(AuditEntry("lead.captured", lead, None, lead.snapshot()))
+    batch.audit.append(AuditEntry(CAPTURED, lead, None, lead.snapshot()))
     return lead
 
 
@@ -279,7 +292,7 @@ def _recapture(view: View, batch: _Batch, item: Incoming, lead: Lead, matched_on
         batch.updated[lead.id] = lead
     note = recaptured_note(CHANNEL, matched_on, changed)
     batch.activities.append((lead, Activity(ActivityKind.SYSTEM, note, ctx.actor.user_id, ctx.now)))
-    batch.audit.append(AuditEntry("lead.recaptured", lead, before, lead.snapshot()))
+    batch.audit.append(AuditEntry(RECAPTURED, lead, before, lead.snapshot()))
     batch.recaptures += 1
     what = f"updated {', '.join(changed)}" if changed else "nothing new"
     batch.outcomes.append((item.row, lead, "updated", f"Same {matched_on.replace('_', ' ')}: {what}"))

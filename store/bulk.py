@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from domain.activity import Activity
 from domain.contact import Contact
 from domain.dedupe import MatchRecord
-from domain.lead import Lead
+from domain.lead import LEAD_PREFIX, Lead
 from domain.search import search_text
 from store.contacts import to_contact
 from store.executemany import insert_many
@@ -46,6 +46,8 @@ _audit = cast(sa.Table, AuditRow.__table__)
 _LEAD_INSERT = tuple(column.name for column in _leads.c if column.name != "id")
 _in_insert_order = itemgetter(*_LEAD_INSERT)
 _KEY_OF_ROW = itemgetter(1)
+# What an import writes in the audit log for a lead it created, and for one it updated.
+CAPTURED, RECAPTURED = "lead.captured", "lead.recaptured"
 
 
 # The leads an identifier says are this person, as LeadRepository.same_person asks: any live
@@ -222,6 +224,32 @@ class BulkLeads:
         """How many (key, lead) entries the workspace's index holds."""
         query = sa.select(sa.func.count()).select_from(_keys).where(_keys.c.team_id == team_id)
         return int(self._s.execute(query).scalar_one())
+
+    def imported_by(self, team_id: str, actor_id: str, since: datetime) -> tuple[list[int], list[int]]:
+        """(created, updated): the ids of the leads an actor's imports captured or updated
+        since `since`, as their audit entries tell it, each once, in the order written."""
+        refs = sa.select(_audit.c.entity_ref, _audit.c.action).where(
+            _audit.c.team_id == team_id,
+            _audit.c.actor_id == actor_id,
+            _audit.c.entity == "lead",
+            _audit.c.action.in_((CAPTURED, RECAPTURED)),
+            _audit.c.at >= since,
+        ).order_by(_audit.c.id)
+        numbers: dict[str, dict[int, None]] = {CAPTURED: {}, RECAPTURED: {}}
+        for ref, action in self._s.execute(refs):
+            number = ref.removeprefix(LEAD_PREFIX)
+            if number.isdigit():
+                numbers[action][int(number)] = None
+        return self._ids(team_id, list(numbers[CAPTURED])), self._ids(team_id, list(numbers[RECAPTURED]))
+
+    def _ids(self, team_id: str, numbers: list[int]) -> list[int]:
+        query = sa.select(_leads.c.number, _leads.c.id).where(
+            _leads.c.team_id == team_id, _leads.c.number.in_(_LISTED)
+        )
+        found: dict[int, int] = {}
+        for chunk in _chunks(numbers):
+            found.update((number, id_) for number, id_ in self._s.execute(query, {"listed": chunk}))
+        return [found[number] for number in numbers if number in found]
 
     def last_number(self, team_id: str) -> int:
         query = sa.select(LeadCounterRow.last_number).where(LeadCounterRow.team_id == team_id)

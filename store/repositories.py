@@ -137,3 +137,7 @@ class RequestKeys:
     def result_of(self, team_id: str, key: str) -> str | None:
         row = self._s.get(RequestKeyRow, (team_id, key))
         return row.result if row else None
+
+    def claimed_at(self, team_id: str, key: str) -> datetime | None:
+        row = self._s.get(RequestKeyRow, (team_id, key))
+        return row.created_at if row else None

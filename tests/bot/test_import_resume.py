@@ -1,5 +1,6 @@
 """`leadbot import FILE` killed half way (SIGKILL, after some batches were saved) and run again:
-every person once, none missing, and the rerun's report accounts for every row."""
+every person once, none missing, every one scored, and the rerun's report accounts for every
+row."""
 
 import csv
 import json
@@ -24,12 +25,14 @@ def people_file(path: Path) -> None:
     could recognise the first two by identity, the last only by where the first run stopped."""
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(["Name", "Email", "Phone", "Company"])
+        writer.writerow(["Name", "Email", "Phone", "Company", "Title"])
         for i in range(ROWS):
             kind = i % 3
             email = f"person{i}@example{i % 50}.com" if kind == 0 else ""
             phone = f"+1 202 555 {i:04d}" if kind == 1 else ""
-            writer.writerow([f"Person{i} Surname{i * 7919 % 10007}", email, phone, f"Company {i}"])
+            name = f"Person{i} Surname{i * 7919 % 10007}"
+            # The default fit rules score a VP: a lead left unscored would show.
+            writer.writerow([name, email, phone, f"Company {i}", "VP Sales"])
 
 
 def leadbot(env: dict[str, str], *args: str, cwd: Path) -> subprocess.Popen[str]:
@@ -82,3 +85,5 @@ def test_an_import_killed_half_way_and_run_again_has_every_person_once(child_env
     leads, err = exported.communicate(timeout=WAIT_SECONDS)
     names = [lead["name"] for lead in json.loads(leads)]
     assert len(names) == len(set(names)) == ROWS  # nobody twice, nobody missing
+    unscored = [lead["id"] for lead in json.loads(leads) if lead["score"] == 0]
+    assert unscored == []  # the killed run's leads too: the rerun scored them

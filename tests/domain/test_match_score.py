@@ -61,3 +61,16 @@ def test_without_an_email_or_phone_a_replaced_given_name_at_the_same_address_is_
     found = likely_duplicate(MatchRecord(2, "Annika Ryan", company="Bayly P Lace Cleveland"), [jack])
 
     assert found is not None and found.id == 1
+
+
+def test_an_organisation_keeping_most_of_its_words_is_close_and_one_shared_word_is_not() -> None:
+    moved_town = comparison(
+        MatchRecord(1, "Joshua Linnell", company="Beaumont Close St Ivzes"),
+        MatchRecord(2, "Joshua Linnell", company="Beaumont Close Coonabarabran"),
+    )
+    one_word_of_many = comparison(
+        MatchRecord(1, "Brodie Ryan", company="badimara street"),
+        MatchRecord(2, "Noah Ryan", company="garrard street port pirie mclaren vale"),
+    )
+    assert moved_town[FIELDS.index("company")] >= 1
+    assert one_word_of_many[FIELDS.index("company")] == 0

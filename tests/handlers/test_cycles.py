@@ -43,6 +43,17 @@ def test_the_phone_alone_recognises_the_contact_and_it_is_not_flagged_a_duplicat
     assert check_duplicate(AddLead(name="Dana Scully", phone="2025550143"), uow_factory(), ann) is None
 
 
+def test_a_colleague_on_the_customers_line_is_a_new_person_not_the_customer_back(uow_factory, ann) -> None:
+    converted_customer(uow_factory, ann)
+    fox = AddLead(name="Fox Mulder", email="fox@fbi.gov", phone="(202) 555-0143")
+
+    colleague = add_lead(fox, uow_factory(), ann)
+
+    assert colleague.outcome == "created" and colleague.returning is None
+    assert (stored(uow_factory, 2).contact_id, stored(uow_factory, 2).cycle) == (None, 1)
+    assert check_duplicate(AddLead(name="Fox Mulder", phone="2025550143"), uow_factory(), ann) is None
+
+
 def test_while_the_new_cycle_is_open_the_person_is_that_lead(uow_factory, ann) -> None:
     converted_customer(uow_factory, ann)
     add_lead(AddLead(name="Dana Scully", email="dana@fbi.gov"), uow_factory(), ann)

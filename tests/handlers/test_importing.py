@@ -323,6 +323,34 @@ def test_a_customer_back_is_their_next_cycle_as_add_lead_makes_it_not_a_change_t
     )
 
 
+@pytest.mark.parametrize("batch_rows", [1, 5])
+def test_a_colleague_on_the_customers_line_is_a_new_person_as_add_lead_makes_it(
+    uow_factory, config, importer, batch_rows
+):
+    colleagues = [
+        {"name": "Fox Mulder", "email": "fox@fbi.gov", "phone": "+1 202 555 0143"},
+        {"name": "Walter Skinner", "phone": "+1 202 555 0143", "company": "FBI"},
+    ]
+    for workspace in (CONSOLE_WORKSPACE, OTHER_WORKSPACE):
+        customer_back(uow_factory, config, workspace)
+    one_by_one = Context(system_actor(OTHER_WORKSPACE, "import"), NOW, config)
+    for row in rows(*colleagues):
+        add_lead(lead_command(row), uow_factory(), one_by_one)
+
+    result = run(uow_factory, importer, *colleagues, batch_rows=batch_rows)
+
+    assert result.returning == 0
+    assert (
+        cycles(uow_factory, CONSOLE_WORKSPACE)
+        == cycles(uow_factory, OTHER_WORKSPACE)
+        == [
+            ("L-1", "converted", None, 1, "L-1"),
+            ("L-2", "new", None, 1, None),
+            ("L-3", "new", None, 1, None),
+        ]
+    )
+
+
 def test_a_dry_run_counts_a_customer_back_as_a_new_cycle(uow_factory, config, importer):
     customer_back(uow_factory, config, CONSOLE_WORKSPACE)
     back = (
