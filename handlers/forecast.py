@@ -24,15 +24,17 @@ from domain.forecast import (
 from domain.lead import Lead
 from domain.lifecycle import LeadStatus
 from domain.logistic import LogisticModel, Weights
-from domain.predictive import Engagement, features
+from domain.predictive import ALL_TEAMS, Engagement, features
 from handlers.commands import ShowForecast
 from handlers.context import Context
 from handlers.report import report_scope
-from store.forecast import ForecastReads, OpenDeal, Snapshot, record_snapshots, workspaces_with_deals
+from store.digests import DailyRuns
+from store.forecast import ForecastReads, OpenDeal, Snapshot, record_snapshots
 from store.reports import ReportScope
 from store.unit_of_work import SqlUnitOfWork
 
 Chance = tuple[float, str]  # 0-1, and where it came from
+RECORD_JOB = "forecast record"
 
 
 def show_forecast(cmd: ShowForecast, uow: SqlUnitOfWork, ctx: Context) -> Forecast:
@@ -121,16 +123,17 @@ def record_month_forecasts(uow: SqlUnitOfWork, now: datetime) -> int:
     many workspaces it recorded."""
     month = month_of(now)
     with uow:
-        workspaces = workspaces_with_deals(uow.session)
+        workspaces = DailyRuns(uow.session).workspaces()
     recorded = 0
     for team_id in workspaces:
         with uow:
-            if ForecastReads(uow.session, ReportScope(team_id)).any_recorded(month):
-                continue  # the month's first run (of any replica) recorded it
-            recorded += 1
-            parts = _month_parts(uow, team_id, month, now)
-            record_snapshots(uow.session, team_id, month, parts, now)
+            # The month's run row and its record commit together; on PostgreSQL a second
+            # process waits on the first one's row, then finds it: one record a month.
+            if not DailyRuns(uow.session).claim(team_id, RECORD_JOB, ALL_TEAMS, month, now, now):
+                continue
+            record_snapshots(uow.session, team_id, month, _month_parts(uow, team_id, month, now), now)
             uow.commit()
+            recorded += 1
     return recorded
 
 

@@ -148,9 +148,9 @@ class ForecastReads:
 def record_snapshots(
     session: Session, team_id: str, month: date, parts: Sequence[Snapshot], now: datetime
 ) -> None:
-    """The month's forecast, once: a second writer (another replica, a second tick) changes
-    nothing. A workspace with no deal that month gets an empty row, so the month reads as
-    recorded (a forecast of nothing), not as missing."""
+    """The month's forecast (the caller has claimed the month: handlers/forecast.py). A
+    workspace with no deal that month gets an empty row, so the month reads as recorded (a
+    forecast of nothing), not as missing."""
     rows: list[dict[str, Any]] = [
         {
             "team_id": team_id,
@@ -165,14 +165,7 @@ def record_snapshots(
         }
         for part in parts
     ] or [_empty(team_id, month, now)]
-    if ForecastReads(session, ReportScope(team_id)).any_recorded(month):
-        return
     session.execute(insert_all_ignoring_conflicts(session, ForecastSnapshotRow, rows))
-
-
-def workspaces_with_deals(session: Session) -> list[str]:
-    query = sa.select(LeadRow.team_id).where(LeadRow.expected_value.is_not(None)).distinct()
-    return list(session.scalars(query))
 
 
 def _empty(team_id: str, month: date, now: datetime) -> dict[str, Any]:
