@@ -24,17 +24,16 @@ from domain.forecast import (
 from domain.lead import Lead
 from domain.lifecycle import LeadStatus
 from domain.logistic import LogisticModel, Weights
-from domain.predictive import ALL_TEAMS, Engagement, features
+from domain.predictive import Engagement, features
 from handlers.commands import ShowForecast
 from handlers.context import Context
 from handlers.report import report_scope
 from store.digests import DailyRuns
-from store.forecast import ForecastReads, OpenDeal, Snapshot, record_snapshots
+from store.forecast import ForecastReads, OpenDeal, Snapshot, claim_month, record_snapshots
 from store.reports import ReportScope
 from store.unit_of_work import SqlUnitOfWork
 
 Chance = tuple[float, str]  # 0-1, and where it came from
-RECORD_JOB = "forecast record"
 
 
 def show_forecast(cmd: ShowForecast, uow: SqlUnitOfWork, ctx: Context) -> Forecast:
@@ -127,10 +126,8 @@ def record_month_forecasts(uow: SqlUnitOfWork, now: datetime) -> int:
     recorded = 0
     for team_id in workspaces:
         with uow:
-            # The month's run row and its record commit together; on PostgreSQL a second
-            # process waits on the first one's row, then finds it: one record a month.
-            if not DailyRuns(uow.session).claim(team_id, RECORD_JOB, ALL_TEAMS, month, now, now):
-                continue
+            if not claim_month(uow.session, team_id, month, now):
+                continue  # recorded already, or another process is recording it
             record_snapshots(uow.session, team_id, month, _month_parts(uow, team_id, month, now), now)
             uow.commit()
             recorded += 1

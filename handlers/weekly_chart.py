@@ -50,7 +50,9 @@ def _post_one(
         runs = DailyRuns(uow.session)
         if not runs.claim(workspace, CHART_JOB, team.key, day, now, week_start - timedelta(days=7)):
             return 0  # this week's chart is out already, or another process is sending it
-        key = f"weekly-chart:{workspace}:{team.key}:{day.isoformat()}"
+        # `<job>:<workspace>:…:<date>`, as a tick ahead of the clock finds a day's messages
+        # to withdraw them (handlers/ahead_of_clock.py)
+        key = f"{CHART_JOB}:{workspace}:{team.key}:{day.isoformat()}"
         payload = {
             "channel": team.channel,
             "chart": chart_summary(report),

@@ -18,7 +18,7 @@ from domain.lifecycle import OPEN_STATUSES, LeadStatus
 from domain.predictive import NOT_NOW_REASONS, Engagement
 from store.predictive import TOUCHES, engagement_of
 from store.reports import ReportScope, live_in
-from store.sql import insert_all_ignoring_conflicts
+from store.sql import insert_ignoring_conflict
 from store.tables import ActivityRow, ForecastSnapshotRow, LeadProbabilityRow, LeadRow
 
 _OPEN = [str(s) for s in OPEN_STATUSES]
@@ -145,27 +145,35 @@ class ForecastReads:
         return self._s.execute(query).first() is not None
 
 
+def claim_month(session: Session, team_id: str, month: date, now: datetime) -> bool:
+    """True if this transaction now records the workspace's month: its row for no team and no
+    owner goes in first, empty. On PostgreSQL a second process's insert waits on the first
+    one's uncommitted row and then finds it: one record a month. That row stays (a month
+    with no deal reads as a forecast of nothing, not as missing)."""
+    claim = insert_ignoring_conflict(session, ForecastSnapshotRow, **_empty(team_id, month, now))
+    return session.execute(claim.returning(ForecastSnapshotRow.month)).first() is not None
+
+
 def record_snapshots(
     session: Session, team_id: str, month: date, parts: Sequence[Snapshot], now: datetime
 ) -> None:
-    """The month's forecast (the caller has claimed the month: handlers/forecast.py). A
-    workspace with no deal that month gets an empty row, so the month reads as recorded (a
-    forecast of nothing), not as missing."""
-    rows: list[dict[str, Any]] = [
-        {
-            "team_id": team_id,
-            "month": month,
-            "sales_team": part.sales_team or NONE,
-            "owner_id": part.owner_id or NONE,
+    """The month's forecast per sales team and owner, into the month claimed (claim_month)."""
+    for part in parts:
+        key = {"team_id": team_id, "month": month, "sales_team": part.sales_team or NONE,
+               "owner_id": part.owner_id or NONE}  # fmt: skip
+        figures = {
             "deals": part.forecast.deals,
             "weighted": part.forecast.weighted,
             "best_case": part.forecast.best_case,
             "committed": part.forecast.committed,
-            "taken_at": now,
         }
-        for part in parts
-    ] or [_empty(team_id, month, now)]
-    session.execute(insert_all_ignoring_conflicts(session, ForecastSnapshotRow, rows))
+        if key["sales_team"] == NONE and key["owner_id"] == NONE:  # the claim's own row
+            row = ForecastSnapshotRow
+            where = [getattr(row, column) == value for column, value in key.items()]
+            session.execute(sa.update(row).where(*where).values(**figures))
+        else:
+            session.add(ForecastSnapshotRow(**key, **figures, taken_at=now))
+    session.flush()
 
 
 def _empty(team_id: str, month: date, now: datetime) -> dict[str, Any]:
