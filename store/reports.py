@@ -134,18 +134,18 @@ class ReportReads:
             lambda: dict.fromkeys(("open", "won", "lost", "overdue"), 0)
         )
         # Two indexed reads rather than one pass over every lead of the scope: open leads per
-        # owner off (team_id, owner_id, status), closes of the period off (status, team_id,
-        # closed_at).
-        open_ = (
-            sa.select(LeadRow.owner_id, sa.func.count())
-            .where(*self._live, LeadRow.owner_id.is_not(None), LeadRow.status.in_(_OPEN))
-            .group_by(LeadRow.owner_id)
-        )
-        for owner, count in self._s.execute(open_):
-            lines[str(owner)]["open"] = int(count)
-        # Grouped by an expression, not the column: SQLite (no statistics) would otherwise walk
-        # the owner index for its order and read every lead, not the period's closes.
+        # owner off the live open leads' index, closes of the period off (status, team_id,
+        # closed_at). Grouped by an expression, not the column: SQLite (no statistics) would
+        # otherwise walk the owner index for its order and read every lead.
         owner_key = sa.func.coalesce(LeadRow.owner_id, "")
+        open_ = (
+            sa.select(owner_key, sa.func.count())
+            .where(*self._live, LeadRow.status.in_(_OPEN))
+            .group_by(owner_key)
+        )
+        for owner_id, count in self._s.execute(open_):
+            if owner_id:
+                lines[owner_id]["open"] = int(count)
         closed = (
             sa.select(owner_key, LeadRow.status, sa.func.count())
             .where(*self._live, LeadRow.status.in_([_CONVERTED, _LOST]), *self._closed)

@@ -78,6 +78,17 @@ class LeadRow(Base):
         # statistics) walked the workspace through another team_id index, row by row: 0.5 s
         # for a 30-day cohort's ids at 100k leads (bench/report_forecast.py).
         sa.Index(None, "team_id", "created_at"),
+        # `/lead report`: open leads now, per owner, of a workspace or some of its teams, from
+        # this index alone (0.3-1 s reading the rows at 100k leads on SQLite).
+        sa.Index(
+            "ix_leads_live_open",
+            "team_id",
+            "status",
+            "sales_team",
+            "owner_id",
+            sqlite_where=sa.text("merged_into_id IS NULL"),
+            postgresql_where=sa.text("merged_into_id IS NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(TeamId)

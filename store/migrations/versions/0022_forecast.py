@@ -36,10 +36,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('expected_close', sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f('ix_leads_team_id_expected_close'), ['team_id', 'expected_close'], unique=False)
         batch_op.create_index(batch_op.f('ix_leads_team_id_created_at'), ['team_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_leads_live_open', ['team_id', 'status', 'sales_team', 'owner_id'], unique=False, sqlite_where=sa.text('merged_into_id IS NULL'), postgresql_where=sa.text('merged_into_id IS NULL'))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('leads', schema=None) as batch_op:
+        batch_op.drop_index('ix_leads_live_open', sqlite_where=sa.text('merged_into_id IS NULL'), postgresql_where=sa.text('merged_into_id IS NULL'))
         batch_op.drop_index(batch_op.f('ix_leads_team_id_created_at'))
         batch_op.drop_index(batch_op.f('ix_leads_team_id_expected_close'))
         batch_op.drop_column('expected_close')
