@@ -2,6 +2,7 @@
 # https://slack.dev/bolt-python/concepts/lazy-listeners (process_before_response)
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +25,8 @@ from bot.event_webhook import EventsEndpoint
 from bot.import_job import in_background
 from bot.in_flight import CountingApp
 from bot.listeners import register
+from bot.metrics import SlackCallCounter, watch_scheduler
+from bot.metrics_endpoint import MetricsEndpoint
 from bot.readiness import Parts, readiness
 from bot.settings import Settings
 from bot.tenancy import Home
@@ -36,7 +39,9 @@ from handlers.dm_channels import RememberedDms
 from scheduler.heartbeat import Heartbeat, lag_limit
 from scheduler.jobs import Jobs, ScoresJob, answer_deferred, drain_paced, run_all
 from scheduler.runner import Worker, build_scheduler, kick
+from store.backlog import read_backlog
 from store.deadline import PING_SECONDS, answering
+from store.engine import brief_lock_wait
 from store.spool import Spool, open_spool
 from store.unit_of_work import UowFactory
 
@@ -62,6 +67,7 @@ class Runtime:
     deps: Deps  # what the listeners were given
     heartbeat: Heartbeat  # when the sweep last finished, in whichever process runs it
     lag_limit: timedelta  # a last sweep older than this is a scheduler lagging (GET /readyz)
+    metrics: MetricsEndpoint  # GET /metrics
 
     def start(self) -> None:
         """The background parts: the periodic sweep and the queued-capture worker (a
@@ -112,6 +118,7 @@ def make_client(settings: Settings) -> WebClient:
         token=_token(settings),
         base_url=settings.api_url,
         retry_handlers=[
+            SlackCallCounter(),  # first: it sees every answer, and retries none (GET /metrics)
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=1),
             ServerErrorRetryHandler(max_retry_count=2),
@@ -128,6 +135,7 @@ def make_delivery_client(settings: Settings) -> WebClient:
         base_url=settings.api_url,
         timeout=DELIVERY_TIMEOUT,
         retry_handlers=[
+            SlackCallCounter(),
             ConnectionErrorRetryHandler(max_retry_count=1),
             ServerErrorRetryHandler(max_retry_count=1),
         ],
@@ -151,9 +159,12 @@ def build_runtime(
     jobs = _jobs(settings, config, uow_factory, spool, capture_slot)
     heartbeat = Heartbeat()
     scheduler = build_scheduler(jobs, every_seconds=sweep_seconds, heartbeat=heartbeat)
+    watch_scheduler(scheduler)
     worker: Worker | WorkerProcess
+    background_metrics = None
     if worker_process:
         worker = WorkerProcess(settings, config, sweep_seconds)
+        background_metrics = worker.metrics_file  # the child's series, for GET /metrics
         kick_outbox, queue_busy = worker.kick, worker.busy
         heartbeat = worker.heartbeat  # the child runs the sweeps
     else:
@@ -169,6 +180,7 @@ def build_runtime(
         capture_slot=capture_slot,
         enqueue=spool.add,
         queue_busy=queue_busy,
+        brief_lock_wait=brief_lock_wait,
         run_import=in_background(settings, config) if worker_process else None,
     )
     app, home = build_app(settings, client, deps)
@@ -191,7 +203,18 @@ def build_runtime(
         deps,
         heartbeat,
         lag_limit(sweep_seconds),
+        MetricsEndpoint(_backlog(engine, spool), background_metrics),
     )
+
+
+def _backlog(engine: sa.Engine, spool: Spool) -> Callable[[], dict[str, float]]:
+    """What waits in the database, for each scrape: bounded like a health check."""
+
+    def figures() -> dict[str, float]:
+        with answering(PING_SECONDS):
+            return read_backlog(engine, spool.engine).as_figures(datetime.now(UTC))
+
+    return figures
 
 
 def _jobs(

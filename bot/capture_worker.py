@@ -19,10 +19,13 @@ server's listeners that the queue is being worked, so a new capture queues behin
 import logging
 import multiprocessing
 import os
+import shutil
+import tempfile
 import threading
 from ctypes import c_bool, c_double
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from bot.settings import Settings
 from domain.config import LeadbotConfig
@@ -44,6 +47,8 @@ class WorkerProcess:
         sweep_seconds: float,
         idle_seconds: float = IDLE_SECONDS,
     ) -> None:
+        # Where the child leaves its series for the server's GET /metrics (bot/metrics.Snapshot).
+        self.metrics_file = Path(tempfile.mkdtemp(prefix="leadbot-metrics-")) / "background.json"
         self._kicked, self._busy = _START.RawValue(c_bool, False), _START.RawValue(c_bool, False)
         self.heartbeat = Heartbeat(_START.RawValue(c_double, 0.0))  # the child's sweeps
         kicks, self._kicks = _START.Pipe(duplex=False)
@@ -59,6 +64,7 @@ class WorkerProcess:
                 sweep_seconds,
                 idle_seconds,
                 self.heartbeat,
+                self.metrics_file,
             ),
             name="leadbot-capture-worker",
             daemon=True,
@@ -103,12 +109,12 @@ class WorkerProcess:
         """A closed pipe tells the worker to stop after its round; one still at work after
         `timeout` is terminated, which loses nothing (its claims' leases expire)."""
         self._kicks.close()
-        if self._process.pid is None:
-            return
-        self._process.join(timeout)
-        if self._process.is_alive():
-            self._process.terminate()
+        if self._process.pid is not None:
             self._process.join(timeout)
+            if self._process.is_alive():
+                self._process.terminate()
+                self._process.join(timeout)
+        shutil.rmtree(self.metrics_file.parent, ignore_errors=True)
 
 
 def serve_queue(
@@ -120,11 +126,15 @@ def serve_queue(
     sweep_seconds: float,
     idle_seconds: float,
     heartbeat: Heartbeat,
+    metrics_file: Path | None = None,
 ) -> None:
     """The child process: the scheduler, and the queue worked whenever kicked (or
-    idle_seconds pass) until the server closes the pipe."""
+    idle_seconds pass) until the server closes the pipe. Its series (the scheduler's jobs,
+    the outbox's Slack calls) go to `metrics_file` after each job and round, for the
+    server's GET /metrics (bot/metrics.Snapshot)."""
     from bot.bootstrap import background_jobs
     from bot.logs import configure_logging
+    from bot.metrics import Snapshot, watch_scheduler
     from scheduler.jobs import answer_deferred, flush_outbox
     from scheduler.runner import build_scheduler, utc_now
 
@@ -132,6 +142,8 @@ def serve_queue(
     configure_logging(settings)
     jobs = background_jobs(settings, config)
     scheduler = build_scheduler(jobs, every_seconds=sweep_seconds, heartbeat=heartbeat)
+    snapshot = Snapshot(metrics_file) if metrics_file else None
+    watch_scheduler(scheduler, snapshot)
     scheduler.start()
     try:
         while _wait_for_kick(kicks, idle_seconds):
@@ -146,6 +158,8 @@ def serve_queue(
                 log.exception("capture worker round failed")
             finally:
                 busy.value = False
+                if snapshot is not None:
+                    snapshot.write()
     finally:
         scheduler.shutdown(wait=False)
 

@@ -66,7 +66,7 @@ def run() -> None:
 
 @cli.command()
 def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
-    """HTTP mode: POST /slack/events, POST /webhooks/leads and /webhooks/events, GET /healthz and /readyz."""
+    """HTTP mode: POST /slack/events, /webhooks/leads, /webhooks/events; GET /healthz, /readyz, /metrics."""
     from bot.bootstrap import build_runtime
     from bot.http_server import keep_startup_objects
     from bot.http_server import serve as make_server
@@ -82,6 +82,7 @@ def serve(host: str = "127.0.0.1", port: int = 3000) -> None:
         leads_webhook=runtime.webhook.handle,
         events_webhook=runtime.events_webhook.handle,
         ready=runtime.ready,
+        metrics=runtime.metrics,
     )
     runtime.start()
     keep_startup_objects()

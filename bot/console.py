@@ -11,6 +11,7 @@ from bot.bootstrap import Runtime, build_runtime
 from bot.console_screen import ConsoleScreen, InView
 from bot.deps import utc_now
 from bot.ids import CallbackId
+from bot.in_flight import CountingApp
 from bot.settings import Settings
 from bot.standin import FakeSlack, SlackSigner
 from bot.standin.payloads import rich_text_message
@@ -40,6 +41,9 @@ Console commands:
   quit        leave (Ctrl-D works too)"""
 
 
+AFTER_ACK_WAIT = 10.0  # seconds: work after an ack that takes longer shows when it is done
+
+
 class LeadbotConsole(ConsoleScreen):
     def __init__(
         self, runtime: Runtime, fake: FakeSlack, users: tuple[ConsoleUser, ...], start: ConsoleUser
@@ -63,8 +67,17 @@ class LeadbotConsole(ConsoleScreen):
             except (EOFError, KeyboardInterrupt):
                 self.out.print()
                 return
-            if not self.handle(line):
+            going_on = self.handle(line)
+            self.settle()
+            if not going_on:
                 return
+
+    def settle(self) -> None:
+        """Wait for the work after an ack (a lazy listener publishing the Home tab, say), so
+        its answer shows before the next prompt, as it would in Slack a moment later."""
+        app = self.runtime.app
+        if isinstance(app, CountingApp):
+            app.after_ack.wait_idle(AFTER_ACK_WAIT)
 
     def handle(self, line: str) -> bool:
         line = line.strip()

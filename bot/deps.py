@@ -2,12 +2,16 @@
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+
 from bot.in_flight import InFlight
+from bot.outage import lock_not_had
 from bot.zones import ZoneMemo
 from domain.config import LeadbotConfig
 from handlers.commands import AddLead, Command
@@ -39,6 +43,9 @@ class Deps:
     # True while the background process (bot/capture_worker.py) has work in hand, from
     # its kick on: a capture then queues behind it rather than meet its database writes.
     queue_busy: Callable[[], bool] = lambda: False
+    # A capture's own transaction waits only briefly for a lock another holds, then queues
+    # (store.engine.brief_lock_wait, handed in by the composition root).
+    brief_lock_wait: Callable[[], AbstractContextManager[None]] = nullcontext
     in_flight: InFlight = field(default_factory=InFlight)  # Slack requests in hand now
     # Where `/lead import` runs a file (bot/import_job.py): a low-priority process of its own
     # under `leadbot serve`; None: in the listener's thread.
@@ -59,13 +66,23 @@ class Deps:
         an ack never waits behind a capture."""
         busy = not self.in_flight.alone() or self.queue_busy()
         if busy or not self.capture_slot.acquire(blocking=False):
-            queued = defer_add(cmd, self.enqueue or enqueue_in(self.uow_factory), ctx, response_url)
-            self.kick_queue()
-            return queued
+            return self._queue(cmd, ctx, response_url)
         try:
-            return self.dispatch(cmd, ctx)
+            with self.brief_lock_wait():
+                return self.dispatch(cmd, ctx)
+        except (sa.exc.OperationalError, sa.exc.TimeoutError) as error:
+            if not lock_not_had(error):
+                raise
+            # Another process's write (an import, a job) holds the lock: the person gets
+            # the queued answer now, the capture follows when the lock is free.
+            return self._queue(cmd, ctx, response_url)
         finally:
             self.capture_slot.release()
+
+    def _queue(self, cmd: AddLead, ctx: Context, response_url: str | None) -> AddQueued:
+        queued = defer_add(cmd, self.enqueue or enqueue_in(self.uow_factory), ctx, response_url)
+        self.kick_queue()
+        return queued
 
     def context(self, workspace_id: str, user_id: str) -> Context:
         return Context(self.config.actor(workspace_id, user_id), self.clock(), self.config)

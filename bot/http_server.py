@@ -1,5 +1,6 @@
 """HTTP transport: Slack events on /slack/events, web-form leads on /webhooks/leads, engagement
-events on /webhooks/events, health on /healthz (alive) and /readyz (bot/readiness.py)."""
+events on /webhooks/events, health on /healthz (alive) and /readyz (bot/readiness.py), and
+Prometheus' /metrics (bot/metrics_endpoint.py)."""
 # https://docs.python.org/3/library/http.server.html#http.server.ThreadingHTTPServer
 
 import gc
@@ -22,6 +23,8 @@ MALFORMED = b'{"error": "malformed body: send UTF-8 form fields or a JSON object
 Webhook = Callable[[bytes, Mapping[str, str]], tuple[int, dict[str, Any]]]
 # Ready or not, and the body that says which parts are not (bot.bootstrap.Runtime.ready).
 Ready = Callable[[], tuple[bool, dict[str, Any]]]
+# A plain route: (query, headers, body) in, (status, headers, body) out (bot.metrics_endpoint).
+Route = Callable[[str, Mapping[str, str], bytes], tuple[int, dict[str, str], bytes]]
 
 
 class LeadbotServer(ThreadingHTTPServer):
@@ -36,8 +39,10 @@ class LeadbotServer(ThreadingHTTPServer):
         leads_webhook: Webhook | None = None,
         events_webhook: Webhook | None = None,
         ready: Ready | None = None,
+        metrics: Route | None = None,
     ) -> None:
         super().__init__(address, _Handler)
+        self.metrics = metrics
         self.app = app
         self.healthy = healthy
         self.leads_webhook = leads_webhook
@@ -53,8 +58,12 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
-        path = urlsplit(self.path).path
-        if path == "/healthz":
+        url = urlsplit(self.path)
+        path = url.path
+        if path == "/metrics" and self.server.metrics is not None:
+            status, headers, body = self.server.metrics(url.query, dict(self.headers.items()), b"")
+            self._answer(status, body, headers)
+        elif path == "/healthz":
             ok = self.server.healthy()
             self._answer(200 if ok else 503, b'{"ok": true}' if ok else b'{"ok": false}')
         elif path == "/readyz" and self.server.ready is not None:
@@ -149,8 +158,9 @@ def serve(
     leads_webhook: Webhook | None = None,
     events_webhook: Webhook | None = None,
     ready: Ready | None = None,
+    metrics: Route | None = None,
 ) -> LeadbotServer:
-    return LeadbotServer((host, port), app, healthy, leads_webhook, events_webhook, ready)
+    return LeadbotServer((host, port), app, healthy, leads_webhook, events_webhook, ready, metrics)
 
 
 def keep_startup_objects() -> None:

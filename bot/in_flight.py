@@ -13,6 +13,7 @@ from contextlib import nullcontext
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
+from bot.metrics import observe_request
 from bot.outage import Budget
 from bot.request_context import ContextExecutor, request_scope, surface_of
 
@@ -45,7 +46,8 @@ class CountingApp(App):
     (bot/request_context.py), which work after the ack keeps, and one line when answered."""
 
     def __init__(self, in_flight: InFlight, budget: Budget = nullcontext, **options: object) -> None:
-        options.setdefault("listener_executor", ContextExecutor(max_workers=LISTENER_THREADS))
+        self.after_ack = ContextExecutor(max_workers=LISTENER_THREADS)
+        options.setdefault("listener_executor", self.after_ack)
         super().__init__(**options)  # type: ignore[arg-type]
         self._in_flight = in_flight
         self._budget = budget
@@ -56,6 +58,7 @@ class CountingApp(App):
             started = time.perf_counter()
             with self._budget():
                 response = super().dispatch(req)
-            took = (time.perf_counter() - started) * 1000
-            log.info("%s answered %d in %.1f ms", surface, response.status, took)
+            took = time.perf_counter() - started
+            observe_request(surface, response.status, took)
+            log.info("%s answered %d in %.1f ms", surface, response.status, took * 1000)
             return response

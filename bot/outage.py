@@ -34,6 +34,17 @@ def database_unavailable(error: BaseException) -> bool:
     return SQLITE_BUSY in str(error.orig)
 
 
+def lock_not_had(error: BaseException) -> bool:
+    """Another transaction kept a lock past a brief wait (store.engine.brief_lock_wait):
+    SQLite's write lock (another process's, or this process's turn), a PostgreSQL row lock."""
+    if isinstance(error, sa.exc.TimeoutError):
+        return "write lock" in str(error)  # store/sqlite_turns.py, not an exhausted pool
+    if not isinstance(error, sa.exc.OperationalError):
+        return False
+    return getattr(error.orig, "sqlstate", "") == LOCK_NOT_AVAILABLE or SQLITE_BUSY in str(error.orig)
+
+
 CONNECTION_EXCEPTION = "08"  # PostgreSQL's SQLSTATE class for a connection that failed
 SERVER_GOING_AWAY = ("57P01", "57P02", "57P03")  # admin shutdown, crash shutdown, cannot connect now
 SQLITE_BUSY = "database is locked"
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout passed

@@ -2,6 +2,7 @@
 its surface, held in context variables set where requests enter (bot/in_flight.CountingApp,
 bot/webhooks.SignedWebhook) and read by the JSON log format (bot/logs.py)."""
 
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -57,8 +58,29 @@ def surface_of(body: dict[str, Any]) -> str:
 
 class ContextExecutor(ThreadPoolExecutor):
     """Bolt's listener executor, running each task in a copy of the submitter's context: work
-    after an ack (lazy listeners) logs with the id of the request that started it."""
+    after an ack (lazy listeners) logs with the id of the request that started it. It knows
+    when no such work is left (`wait_idle`): the console shows the answer a lazy listener
+    posts before it asks for the next line, and does not quit under it."""
+
+    def __init__(self, max_workers: int) -> None:
+        super().__init__(max_workers=max_workers)
+        self._unfinished = 0
+        self._idle = threading.Condition()
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         context = copy_context()
-        return super().submit(context.run, fn, *args, **kwargs)  # type: ignore[arg-type]
+        with self._idle:
+            self._unfinished += 1
+        future = super().submit(context.run, fn, *args, **kwargs)  # type: ignore[arg-type]
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, _: Future[Any]) -> None:
+        with self._idle:
+            self._unfinished -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """True once every task submitted has finished; False if some still run after `timeout` s."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._unfinished == 0, timeout)

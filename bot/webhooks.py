@@ -4,6 +4,7 @@ pipeline, a JSON answer out. The events webhook (bot/event_webhook.py) shares th
 
 import json
 import logging
+import time
 from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from bot.deps import Deps
+from bot.metrics import observe_request
 from bot.outage import Budget, database_unavailable
 from bot.request_context import request_scope
 from bot.signing import LEGACY_ENDS, SIGNATURE_HEADER, Refused, Scheme, verify
@@ -116,7 +118,9 @@ class SignedWebhook:
 
     def handle(self, body: bytes, headers: Mapping[str, str]) -> Answer:
         with request_scope("webhook", self._workspace_id):
+            started = time.perf_counter()
             answer = self._guarded(body, headers)
+            observe_request("webhook", answer[0], time.perf_counter() - started)
             log.info("%s webhook answered %d", self.what, answer[0])
             return answer
 

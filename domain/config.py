@@ -121,6 +121,9 @@ class LeadbotConfig(_Strict):
     imports: ImportConfig = Field(default=ImportConfig(), alias="import")
     # `[[campaigns]]`: what each lead source costs a month (the report's cost per lead).
     campaigns: tuple[Campaign, ...] = ()
+    # Personal data of leads lost, or untouched, this many days ago is erased by the
+    # scheduler (handlers/retention.py). 0: kept until erased by hand (`privacy erase`).
+    retention_days: int = Field(default=0, ge=0, le=36500)
 
     @field_validator("lost_reasons")
     @classmethod

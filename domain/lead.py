@@ -94,6 +94,8 @@ class Lead:
     # A converted person's contact; a returning customer's lead is its next cycle.
     contact_id: int | None = None
     cycle: int = 1
+    # The person unsubscribed (an `unsubscribed` event): no cadence may contact them again.
+    do_not_contact_at: datetime | None = None
     id: int | None = field(default=None, compare=False)
 
     @property
@@ -104,6 +106,15 @@ class Lead:
         check_transition(self.status, target)
         self.status = target
         self.updated_at = now
+
+    def mark_do_not_contact(self, at: datetime, now: datetime) -> bool:
+        """Do not contact from `at` on; False (nothing changes) if it was so already: the
+        first unsubscription's date is the one that counts."""
+        if self.do_not_contact_at is not None:
+            return False
+        self.do_not_contact_at = at
+        self.updated_at = now
+        return True
 
     def profile(self) -> dict[str, str | None]:
         """The PROFILE fields and their values, in PROFILE's order."""

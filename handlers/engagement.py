@@ -1,5 +1,6 @@
 """Engagement events from outside (the events webhook): matched to leads by email, stored
-once per external id, and the touched leads rescored. Unknown emails create nothing."""
+once per external id, and the touched leads rescored. Unknown emails create nothing. An
+`unsubscribed` event also marks its lead do not contact (handlers/do_not_contact.py)."""
 
 import logging
 from collections import Counter
@@ -10,6 +11,7 @@ from domain.normalize import normalize_email
 from domain.permissions import Action, require
 from handlers.commands import EngagementIn, RecordEngagement
 from handlers.context import Context
+from handlers.do_not_contact import UNSUBSCRIBED, unsubscribe
 from handlers.rescore import rescore_leads
 from handlers.results import EngagementRecorded
 from store.unit_of_work import SqlUnitOfWork
@@ -35,6 +37,8 @@ def record_engagement(cmd: RecordEngagement, uow: SqlUnitOfWork, ctx: Context) -
                 tally["unknown"] += 1
             elif _store(uow, ctx, lead.id, event, at):
                 tally["matched"] += 1
+                if event.event == UNSUBSCRIBED:
+                    unsubscribe(uow, ctx, lead, at)
                 touched.setdefault(lead.id, Counter())[str(event.event)] += 1
                 refs[lead.ref] = None
             else:

@@ -1,6 +1,7 @@
 """Export: every lead of a workspace in the public JSON/CSV shape (DESIGN.md)."""
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from domain.lead import PROFILE_FIELDS, Lead, lead_ref
@@ -22,6 +23,9 @@ EXPORT_FIELDS = (
     # buying cycles by (contact_id, cycle), so a funnel never counts one person twice.
     "contact_id",
     "cycle",
+    # When the person unsubscribed (ISO 8601, UTC), or null: whoever uses the export for a
+    # mailing must leave them out.
+    "do_not_contact_since",
 )
 
 
@@ -47,7 +51,12 @@ def export_leads(uow: SqlUnitOfWork, workspace_id: str) -> Iterator[dict[str, An
             "duplicate_of": _flagged_as(lead, number_of),
             "contact_id": lead.contact_id,
             "cycle": lead.cycle,
+            "do_not_contact_since": _iso(lead.do_not_contact_at),
         }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _flagged_as(lead: Lead, live_number: dict[int | None, int]) -> str | None:

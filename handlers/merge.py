@@ -69,6 +69,7 @@ def _merge(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> Lea
     _withdraw_proposal(uow, ctx, duplicate)
     uow.merges.move_history(keep.team_id, duplicate.id or 0, keep.id or 0)
     follow_owner(uow, ctx, keep)
+    _keep_do_not_contact(uow, ctx, duplicate, keep)
     uow.merges.record(
         team_id=keep.team_id,
         source_id=duplicate.id or 0,
@@ -83,6 +84,15 @@ def _merge(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> Lea
     audit(uow, ctx, "lead.merged", keep, before, {**keep.snapshot(), "merged": duplicate.ref})
     keep = rescore_lead(uow, ctx, keep, f"merged {duplicate.ref}")  # the duplicate's engagement counts now
     return LeadsMerged(LeadView.of(keep), LeadView.of(duplicate), tuple(filled))
+
+
+def _keep_do_not_contact(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> None:
+    """One person: an unsubscription on either lead holds for the kept one (the earlier
+    date), and no cadence it now has goes on. An undo leaves it so: they did unsubscribe."""
+    if duplicate.do_not_contact_at is not None:
+        keep.mark_do_not_contact(duplicate.do_not_contact_at, ctx.now)
+    if keep.do_not_contact_at is not None:
+        stop_cadences(uow, ctx, keep, "unsubscribed")
 
 
 def undo_merge(cmd: UndoMerge, uow: SqlUnitOfWork, ctx: Context) -> MergeUndone:

@@ -1,5 +1,6 @@
 """Nurture cadences: enrol a lead (each step becomes a follow-up for its owner), stop it by
-hand, and stop it by itself when the lead replies, books a meeting, converts or is lost."""
+hand, and stop it by itself when the lead replies, books a meeting, converts or is lost. A
+lead marked do not contact (it unsubscribed: handlers/do_not_contact.py) is never enrolled."""
 
 from domain.activity import Activity, ActivityKind
 from domain.cadence import NOT_READY_REASONS, REPLY_KINDS, Cadence, step_due, step_text
@@ -106,7 +107,8 @@ def on_closed(uow: SqlUnitOfWork, ctx: Context, lead: Lead, action: str) -> None
         return
     stop_cadences(uow, ctx, lead, action)
     long_term = ctx.config.cadence(ctx.config.long_term_cadence) if ctx.config.long_term_cadence else None
-    if action == "lost" and lead.lost_reason in NOT_READY_REASONS and long_term and lead.owner_id:
+    ready_later = action == "lost" and lead.lost_reason in NOT_READY_REASONS
+    if ready_later and long_term and lead.owner_id and lead.do_not_contact_at is None:
         enroll(uow, ctx, lead, long_term)
 
 
@@ -121,6 +123,13 @@ def _cadence(ctx: Context, name: str | None) -> Cadence:
 
 
 def _check_enrollable(uow: SqlUnitOfWork, lead: Lead) -> None:
+    if lead.do_not_contact_at is not None:
+        raise InvalidInput(
+            "lead",
+            f"{lead.ref} is marked do not contact: they unsubscribed on "
+            f"{lead.do_not_contact_at.date().isoformat()}, so no cadence may contact them. "
+            "Nothing was enrolled.",
+        )
     if lead.owner_id is None:
         raise InvalidInput(
             "lead", f"{lead.ref} has no owner yet: a cadence reminds the owner, so assign it first."

@@ -71,24 +71,41 @@ def erase_personal_data(
     it happened: by whom, when, which leads, how many rows; never who the person was."""
     with uow:
         people = find_people(uow.session, email, workspaces)
-        for person in people:
-            changed = erase_person(uow.session, person)
-            uow.audit.record(
-                team_id=person.team_id,
-                actor_id=actor_id,
-                action=ERASE_ACTION,
-                entity="person",
-                entity_ref=(person.refs[0] if person.refs else "contact"),
-                at=now,
-                after={"leads": person.refs, "contacts": len(person.contact_ids), "rows_changed": changed},
-            )
+        erase_people(uow, people, actor_id, now)
         uow.commit()
-        engine = uow.session.get_bind()
-        reports = report_paths(uow.session, [person.team_id for person in people])
-    if people:
-        _scrub_reports(reports, {needle for p in people for needle in p.identifiers | p.names})
-        forget_freed_space(engine)
+    leave_no_trace(uow, people)
     return _held(email.strip(), people)
+
+
+def erase_people(
+    uow: SqlUnitOfWork, people: Sequence[Person], actor_id: str, now: datetime, cause: str | None = None
+) -> None:
+    """Blank each person and record it in their workspace's audit log, in the caller's
+    transaction (`cause`: why, when no person asked, e.g. the retention policy)."""
+    for person in people:
+        changed = erase_person(uow.session, person)
+        why = {"cause": cause} if cause else {}
+        uow.audit.record(
+            team_id=person.team_id,
+            actor_id=actor_id,
+            action=ERASE_ACTION,
+            entity="person",
+            entity_ref=(person.refs[0] if person.refs else "contact"),
+            at=now,
+            after={"leads": person.refs, "contacts": len(person.contact_ids), "rows_changed": changed, **why},
+        )
+
+
+def leave_no_trace(uow: SqlUnitOfWork, people: Sequence[Person]) -> None:
+    """After the erasure committed: the people blanked in the import reports on disk, and
+    SQLite's free space and log emptied of their old rows."""
+    if not people:
+        return
+    with uow:
+        engine = uow.session.get_bind()
+        reports = report_paths(uow.session, sorted({person.team_id for person in people}))
+    _scrub_reports(reports, {needle for p in people for needle in p.identifiers | p.names})
+    forget_freed_space(engine)
 
 
 def remember_report(uow: SqlUnitOfWork, team_id: str, actor_id: str, path: Path, now: datetime) -> None:

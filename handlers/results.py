@@ -48,6 +48,7 @@ class LeadView:
     website: str | None = None
     expected_value: Decimal | None = None  # the forecast's: an open lead's expected deal...
     expected_close: date | None = None  # ...and its close month
+    do_not_contact_at: datetime | None = None  # unsubscribed: no cadence contacts them
 
     def as_payload(self) -> dict[str, str | int | None]:
         """JSON-able, for outbox messages rendered later."""
@@ -83,6 +84,7 @@ class LeadView:
             cycle=lead.cycle,
             expected_value=lead.expected_value,
             expected_close=lead.expected_close,
+            do_not_contact_at=lead.do_not_contact_at,
         )
 
 

@@ -15,6 +15,7 @@ from handlers.digest import post_digests
 from handlers.forecast import record_month_forecasts
 from handlers.housekeeping import prune
 from handlers.resurface import resurface_open_reminders
+from handlers.retention import erase_expired
 from handlers.routing_decide import approve_overdue_proposals
 from handlers.send_pump import pump
 from handlers.sla import escalate_breaches
@@ -175,6 +176,8 @@ def run_sweep(now: datetime, jobs: Jobs, clock: Clock | None = None) -> dict[str
         **(scheduled_posts(now, uow_factory, config) if config else {}),
         # before the outbox flush, so a lead that crossed SQL is announced in this pass
         "scores_rescored": decay_scores(now, jobs.scores),
+        # once a day, in one process (handlers/retention.py)
+        "people_erased": erase_expired(now, uow_factory, config) if config else 0,
         "messages_sent": flush_outbox(now, uow_factory, deliver, jobs.admins, clock),
         # last: a retrain may take seconds, and must not hold up a due message
         "models_trained": retrain_models(now, uow_factory),

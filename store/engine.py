@@ -5,6 +5,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +35,46 @@ def reading_only() -> Iterator[None]:
         _READING.reset(token)
 
 
+@dataclass(slots=True)
+class _BriefWait:
+    thread: int
+    seconds: float
+    spent: bool = False
+
+
+# The first writing transaction of a block that asked for a brief wait (below).
+_BRIEF: ContextVar[_BriefWait | None] = ContextVar("brief_lock_wait", default=None)
+BRIEF_LOCK_WAIT_SECONDS = 0.5
+
+
+@contextmanager
+def brief_lock_wait(seconds: float = BRIEF_LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """The first writing transaction begun in this block (this thread) waits at most `seconds`
+    for a lock another transaction holds (SQLite's write lock, a PostgreSQL row lock), then
+    fails before it has changed anything: a capture a person waits for queues itself then
+    (bot/deps.py) rather than wait out Slack's time behind an import or a long job. Later
+    transactions (what follows the capture once it committed) wait as usual."""
+    token = _BRIEF.set(_BriefWait(threading.get_ident(), seconds))
+    try:
+        yield
+    finally:
+        _BRIEF.reset(token)
+
+
+def _brief_wait() -> float | None:
+    """This thread's brief wait, once: the transaction beginning now takes it."""
+    wait = _BRIEF.get()
+    if wait is None or wait.spent or wait.thread != threading.get_ident():
+        return None
+    wait.spent = True
+    return wait.seconds
+
+
+def _shortest(*seconds: float | None) -> float | None:
+    given = [s for s in seconds if s is not None]
+    return min(given) if given else None
+
+
 def make_engine(url: str, **kwargs: Any) -> sa.Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
@@ -45,7 +86,14 @@ def _postgres_engine(url: str, **kwargs: Any) -> sa.Engine:
     kwargs.setdefault("poolclass", DeadlinePool)
     engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
     bound_waits(engine)  # a server that stops answering fails a request, not hangs it
+    sa.event.listen(engine, "begin", _postgres_begin)
     return engine
+
+
+def _postgres_begin(conn: sa.Connection) -> None:
+    brief = _brief_wait()
+    if brief is not None:  # for this transaction only
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{max(int(brief * 1000), 1)}ms'")
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> sa.Engine:
@@ -89,10 +137,11 @@ def _sqlite_begin(conn: sa.Connection, turns: WriteTurns) -> None:
     if reading:
         conn.exec_driver_sql("BEGIN")
         return
-    left = seconds_left()
-    turns.take(conn.connection.info, left)
+    brief = _brief_wait()
+    turns.take(conn.connection.info, _shortest(seconds_left(), brief))
     try:
-        _set_pragma(conn, "busy_timeout", _lock_wait_ms(seconds_left()))  # what the turn left
+        # what the turn left of the person's time, or of the brief wait
+        _set_pragma(conn, "busy_timeout", _lock_wait_ms(_shortest(seconds_left(), brief)))
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     except BaseException:
         turns.give_back(conn.connection.info)

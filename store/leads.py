@@ -41,6 +41,7 @@ LEAD_COLUMNS = (
     "expected_close",
     "contact_id",
     "cycle",
+    "do_not_contact_at",
 )
 
 

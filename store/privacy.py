@@ -111,6 +111,57 @@ def find_people(session: Session, email: str, workspaces: Sequence[str] = ()) ->
     return [people[team] for team in sorted(people)]
 
 
+# --- retention: people past the configured time ------------------------------------------
+
+
+def expired_leads(session: Session, cutoff: datetime, after_id: int, limit: int) -> list[tuple[str, int]]:
+    """(workspace, lead id) of live leads past retention at `cutoff` and not erased yet, in
+    id order after `after_id`: the scheduler's retention sweep pages through them."""
+    query = (
+        sa.select(LeadRow.team_id, LeadRow.id)
+        .where(
+            LeadRow.id > after_id,
+            LeadRow.name != ERASED,
+            LeadRow.merged_into_id.is_(None),
+            _past_retention(cutoff),
+        )
+        .order_by(LeadRow.id)
+        .limit(limit)
+    )
+    return [(team_id, lead_id) for team_id, lead_id in session.execute(query)]
+
+
+def person_of_lead(session: Session, team_id: str, lead_id: int) -> Person:
+    """The person a lead belongs to: the lead, its contact's other cycles, its merges."""
+    person = Person(team_id, lead_ids={lead_id})
+    _close_over(session, person)
+    return person
+
+
+def all_past_retention(session: Session, person: Person, cutoff: datetime) -> bool:
+    """True when none of the person's live leads is still in use at `cutoff` (erased ones
+    count as past): one lead still worked on keeps the whole person."""
+    in_use = sa.select(sa.func.count()).where(
+        LeadRow.id.in_(person.lead_ids),
+        LeadRow.merged_into_id.is_(None),
+        LeadRow.name != ERASED,
+        sa.not_(_past_retention(cutoff)),
+    )
+    return not session.scalar(in_use)
+
+
+def _past_retention(cutoff: datetime) -> Any:
+    """Lost before `cutoff`, or untouched since: no change to the lead, no timeline entry and
+    no engagement event after it. A converted lead is a customer's, kept under the contract."""
+    lost_before = sa.and_(LeadRow.status == "lost", LeadRow.closed_at <= cutoff)
+    touched = sa.or_(
+        sa.exists().where(ActivityRow.lead_id == LeadRow.id, ActivityRow.created_at > cutoff),
+        sa.exists().where(EngagementEventRow.lead_id == LeadRow.id, EngagementEventRow.occurred_at > cutoff),
+    )
+    untouched = sa.and_(LeadRow.updated_at <= cutoff, sa.not_(touched))
+    return sa.and_(LeadRow.status != "converted", sa.or_(lost_before, untouched))
+
+
 def _close_over(session: Session, person: Person) -> None:
     """Add the leads linked to the person's (cycles of their contacts, merges either way)
     until nothing new comes, then what names them."""

@@ -125,6 +125,8 @@ class LeadRow(Base):
     # use_alter: contacts also point at leads (the lead converted), a cycle of foreign keys.
     contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contacts.id", use_alter=True))
     cycle: Mapped[int] = mapped_column(sa.Integer, default=1, server_default=sa.text("1"))
+    # When the person unsubscribed (an `unsubscribed` engagement event): cadences leave them be.
+    do_not_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(UserId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -25,6 +25,7 @@ def start(runtime: Runtime, leads: Webhook | None = None, events: Webhook | None
         leads_webhook=leads or runtime.webhook.handle,
         events_webhook=events or runtime.events_webhook.handle,
         ready=runtime.ready,
+        metrics=runtime.metrics,
     )
     threading.Thread(target=running.serve_forever, daemon=True).start()
     return running

@@ -37,6 +37,7 @@ def lead_facts(
 ) -> str:
     facts = [
         f"*Status:* {lead.status}",
+        *do_not_contact_fact(lead),
         f"*Owner:* {user(lead.owner_id)}",
         f"*Email:* {safe(lead.email, 320) or '—'}",
         f"*Phone:* {safe(lead.phone, 40) or '—'}",
@@ -49,6 +50,13 @@ def lead_facts(
     bant = bant_fact(qualification)
     facts += ([bant] if bant else []) + closing_facts(lead, contact)
     return "\n".join(facts)
+
+
+def do_not_contact_fact(lead: LeadView) -> list[str]:
+    """The first thing a rep must know about a person who unsubscribed (UTC date)."""
+    if lead.do_not_contact_at is None:
+        return []
+    return [f"⛔ *Do not contact* (unsubscribed {lead.do_not_contact_at.date().isoformat()})"]
 
 
 def card_blocks(

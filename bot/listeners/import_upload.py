@@ -35,6 +35,7 @@ from bot.listeners.commands import SLASH_COMMAND
 from bot.listeners.errors import APOLOGY, answering_errors
 from bot.listeners.only_when import on_text
 from bot.listeners.reply import ephemeral
+from bot.metrics import observe_import
 from bot.tenancy import workspace_of
 from domain.errors import PermissionDenied
 from domain.permissions import Action, Actor, can
@@ -134,6 +135,8 @@ class ImportUpload:
     def _outcome(self, name: str, job: ImportJob, done: ImportDone) -> tuple[SlackMessage, Path | None]:
         if done.result is None:
             return (failed_import_message(name, done.refused) if done.refused else APOLOGY), None
+        if not done.result.dry_run:
+            observe_import(done.result)
         return imported_message(name, done.result), job.report_path  # every row has its line
 
     def _actor(self, workspace_id: str, user_id: str) -> Actor:

@@ -2,9 +2,15 @@
 its buttons goes as a view click with no response_url, and the answer shows as a modal whose
 buttons click too; `shortcut` acts on a message as modern clients post it (rich_text)."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from support import printed_until
+
+LEADBOT = Path(sys.executable).with_name("leadbot")
 
 
 def number_of(printed: str, label: str) -> str:
@@ -32,3 +38,19 @@ def test_the_shortcut_prefills_the_form_from_a_rich_text_message(console, capsys
 
     form = printed_until(capsys, "[Save lead]")
     assert "Name: Jon Smithers" in form and "Email: jon@acme.com" in form
+
+
+def test_typed_ahead_lines_each_show_their_answer_and_quitting_waits_for_work_after_the_ack(tmp_path):
+    """Lines piped in (or typed ahead) are answered in turn: the Home tab, published after the
+    ack, shows before the next line, and `quit` right after it leaves no error behind."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LEADBOT_", "DATABASE_"))}
+    typed = '/lead add "Dana Scully" dana@fbi.gov\nhome\nquit\n'
+
+    done = subprocess.run(
+        [str(LEADBOT), "console"], input=typed, env=env, cwd=tmp_path, text=True, capture_output=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "Leadbot's Home tab" in done.stdout and done.stdout.count("Dana Scully") >= 2
+    assert "ERROR" not in done.stderr and "Traceback" not in done.stderr

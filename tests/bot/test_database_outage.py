@@ -22,6 +22,7 @@ from bot.bootstrap import Runtime, build_runtime
 from bot.standin.signer import SlackSigner
 from bot.standin.workspace import LocalWorkspace, in_process
 from domain.config import CONSOLE_WORKSPACE
+from store.tables import LeadRow
 
 SLACKS_TIME = 3.0
 
@@ -225,3 +226,25 @@ def test_reads_do_not_wait_for_a_write_lock_held_elsewhere(slack, runtime, datab
     assert "Dana Scully" in json.dumps(shown.blocks) and "Dana Scully" in json.dumps(found.body)
     assert "Not Yet Committed" not in json.dumps([shown.body, found.body])
     assert "database is not answering" not in tasks.text
+
+
+def test_a_row_lock_held_elsewhere_fails_a_command_within_slacks_time(slack, database_url):
+    """PostgreSQL: another process holds the lead's row (a long job's transaction): the ack
+    does not wait past Slack's time, nothing is half done, and all works once it lets go."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's row locks")
+    slack.slash(ANN, "add Dana Scully dana@fbi.gov")
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as other:
+            lead = sa.select(LeadRow).where(LeadRow.number == 1).with_for_update()
+            assert other.execute(lead).first() is not None
+            noted, took = timed(lambda: slack.slash(ANN, "log L-1 call spoke with her"))
+            other.rollback()
+    finally:
+        engine.dispose()
+    assert took < SLACKS_TIME, took
+    if "Logged" not in noted.text:  # it waited for the row and gave up in time
+        assert "database is not answering" in noted.text
+        assert "spoke with her" not in json.dumps(slack.slash(ANN, "show L-1").blocks)
+    assert "Logged" in slack.slash(ANN, "log L-1 call spoke with her").text

@@ -2,6 +2,10 @@
 once; the lead and its card follow from the queue, once, whatever happens between."""
 
 import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -11,7 +15,7 @@ from bot.bootstrap import build_runtime, run_jobs_once
 from bot.standin import SlackSigner
 from bot.standin.workspace import LocalWorkspace, buttons_in, in_process
 from domain.config import CONSOLE_WORKSPACE
-from store.tables import DeferredCommandRow, LeadRow
+from store.tables import DeferredCommandRow, LeadCounterRow, LeadRow
 
 ADD_SMITHERS = 'add "Jon Smithers" jon@acme.com company:"ACME Corp."'
 
@@ -127,3 +131,44 @@ def test_a_full_queue_refuses_a_capture_plainly_and_promises_nothing(runtime, sl
     assert count(runtime, LeadRow.__table__) == 2 and len(answers(fake_slack)) == 2
     with runtime.capture_slot:  # worked off: there is room again
         assert "Adding Person 2" in slack.slash(ANN, "add Person 2 person2@acme.com").text
+
+
+@contextmanager
+def lock_held_elsewhere(database_url: str) -> Iterator[None]:
+    """Another process in the middle of a long write: SQLite's write lock (an import, a
+    retrain), or on PostgreSQL the row a capture must update (the workspace's lead counter)."""
+    if database_url.startswith("sqlite"):
+        other = sqlite3.connect(sa.make_url(database_url).database, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        return
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as other:
+            counter = sa.select(LeadCounterRow).where(LeadCounterRow.team_id == CONSOLE_WORKSPACE)
+            assert other.execute(counter.with_for_update()).first() is not None
+            yield
+            other.rollback()
+    finally:
+        engine.dispose()
+
+
+def test_a_capture_that_meets_a_lock_held_elsewhere_is_queued_at_once_and_done_once_it_is_free(
+    runtime, slack, fake_slack, database_url
+):
+    slack.slash(ANN, "add Dana Scully dana@fbi.gov")  # the workspace's counter row exists
+    with lock_held_elsewhere(database_url):
+        started = time.monotonic()
+        ack = slack.slash(ANN, ADD_SMITHERS)
+        took = time.monotonic() - started
+
+    assert "Adding Jon Smithers" in ack.text and count(runtime, LeadRow.__table__) == 1
+    assert took < 2.0  # the lock was waited for briefly, not for Slack's whole time
+    assert runtime.run_jobs(NOW)["commands_done"] == 1
+    assert count(runtime, LeadRow.__table__) == 2
+    [answer] = answers(fake_slack)
+    assert "Added L-2 Jon Smithers" in answer["text"]
