@@ -2,7 +2,7 @@
 leads by capture time for the report's cohort
 
 Revision ID: 0022
-Revises: 0017
+Revises: 0019
 Create Date: 2026-12-06 17:45:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0022'
-down_revision: str | None = '0017'
+down_revision: str | None = '0019'  # main's head when merged (assigned: '0017'; re-chained at merge)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
