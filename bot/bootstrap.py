@@ -22,6 +22,7 @@ from bot.deferred import deferred_job
 from bot.delivery import make_deliver
 from bot.deps import Deps
 from bot.event_webhook import EventsEndpoint
+from bot.home import home_tab
 from bot.import_job import in_background
 from bot.in_flight import CountingApp
 from bot.listeners import register
@@ -221,7 +222,9 @@ def _jobs(
     settings: Settings, config: LeadbotConfig, uow_factory: UowFactory, spool: Spool, slot: threading.Lock
 ) -> Jobs:
     deferred = deferred_job(uow_factory, spool.uow_factory, config, slot)
-    deliver = make_deliver(make_delivery_client(settings), RememberedDms(uow_factory))
+    homes = Deps(uow_factory, config)  # what a due Home tab refresh is built with
+    client = make_delivery_client(settings)
+    deliver = make_deliver(client, RememberedDms(uow_factory), lambda team, user: home_tab(homes, team, user))
     return Jobs(uow_factory, deliver, deferred, config, scores_job(uow_factory, config))
 
 

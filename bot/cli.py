@@ -186,14 +186,14 @@ def import_csv(
     from handlers.privacy import remember_report
     from handlers.registry import run
 
+    settings, config = _settings_and_config()
     try:
-        layout, rows = read_path(file)
+        layout, rows = read_path(file, config.fields)
         checkpoint = _checkpoint_of(file)
     except OSError as exc:
         _refuse(f"Cannot read {file}: {exc.strerror or exc}.")
     except UnreadableCsv as exc:
         _refuse(f"Cannot import {file}: {exc}")
-    settings, config = _settings_and_config()
     _, uow_factory = open_database(settings.database_url)
     actor = system_actor(workspace_of(settings), str(CaptureChannel.IMPORT))
     ctx = Context(actor, datetime.now(UTC), config)
@@ -285,19 +285,19 @@ def export(fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "
     """Write every lead of the workspace to stdout (CSV safe to open in a spreadsheet)."""
     from bot.database import open_database
     from bot.safe_csv import write_csv
-    from handlers.export import EXPORT_FIELDS, export_leads
+    from handlers.export import csv_cells, export_fields, export_leads
 
     if fmt not in ("csv", "json"):
         typer.secho(f"--format must be csv or json, not {fmt!r}.", fg="red", err=True)
         raise typer.Exit(2)
-    settings, _ = _settings_and_config()
+    settings, config = _settings_and_config()
     _, uow_factory = open_database(settings.database_url)
-    rows = export_leads(uow_factory(), workspace_of(settings))
+    rows = export_leads(uow_factory(), workspace_of(settings), config.fields)
     if fmt == "json":
         json.dump(list(rows), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return
-    write_csv(sys.stdout, EXPORT_FIELDS, ([row[field] for field in EXPORT_FIELDS] for row in rows))
+    write_csv(sys.stdout, export_fields(config.fields), (csv_cells(row, config.fields) for row in rows))
 
 
 @cli.command()

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.alerts import delivery_alert
+from bot.blocks.bulk import owners_dm
 from bot.blocks.digest import away_message, digest_message, quiet_leads_message
 from bot.blocks.fit import MESSAGE_TEXT_BUDGET, Room, fit
 from bot.blocks.outbox import channel_post, lead_announcement, mention_reply, reminder_message
@@ -18,6 +19,7 @@ from bot.blocks.routing import assigned_dm, decided_message, proposal_message, t
 from bot.blocks.score import ready_for_sales
 from bot.blocks.sla import breach_message
 from bot.blocks.text import SlackMessage, escape
+from bot.home import HomeBuilder
 from bot.report_files import chart_png
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
 from handlers.deliver import still_ours
@@ -89,13 +91,14 @@ class Dms:
 
 
 def make_deliver(
-    client: WebClient, dms: DmChannels | None = None
+    client: WebClient, dms: DmChannels | None = None, home: HomeBuilder | None = None
 ) -> Callable[[OutboxMessage], DeliveryReceipt]:
+    """`home` builds a person's Home tab when its refresh falls due (bot/home.py)."""
     people = Dms(dms or Unremembered(), OpenLimit())
 
     def deliver(message: OutboxMessage) -> DeliveryReceipt:
         try:
-            return _send(client, people, message)
+            return _send(client, people, message, home)
         except SlackApiError as exc:
             raise _failure(exc) from exc
         except (SlackClientError, OSError) as exc:
@@ -104,7 +107,7 @@ def make_deliver(
     return deliver
 
 
-def _send(client: WebClient, dms: Dms, message: OutboxMessage) -> DeliveryReceipt:
+def _send(client: WebClient, dms: Dms, message: OutboxMessage, home: HomeBuilder | None) -> DeliveryReceipt:
     payload = message.payload
 
     def dm(shown: SlackMessage) -> DeliveryReceipt:
@@ -130,6 +133,8 @@ def _send(client: WebClient, dms: Dms, message: OutboxMessage) -> DeliveryReceip
             return dm(assigned_dm(payload))
         case MessageKind.LEAD_TAKEN_DM:
             return dm(taken_dm(payload))
+        case MessageKind.BULK_OWNERS_DM:
+            return dm(owners_dm(payload))
         case MessageKind.SLA_BREACHED:
             return _post(client, payload["channel"], breach_message(payload), payload["thread_ts"])
         # --- digests and nurture -------------------------------------------------------
@@ -145,6 +150,17 @@ def _send(client: WebClient, dms: Dms, message: OutboxMessage) -> DeliveryReceip
             return _post(client, payload["channel"], ready_for_sales(payload))
         case MessageKind.ADMIN_ALERT:
             return dm(delivery_alert(payload))
+        case MessageKind.HOME_REFRESH:
+            return _publish_home(client, home, message)
+
+
+def _publish_home(client: WebClient, home: HomeBuilder | None, message: OutboxMessage) -> DeliveryReceipt:
+    """The person's Home tab, built now: whatever changed since the refresh was asked for
+    shows too. A sender with no builder (a test's) has nothing to publish."""
+    viewer = message.payload["viewer"]
+    if home is not None:
+        client.views_publish(user_id=viewer, view=home(message.team_id, viewer))
+    return DeliveryReceipt(channel="home", ts="")
 
 
 def _upload_chart(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:

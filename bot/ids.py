@@ -30,6 +30,33 @@ class ListAction(StrEnum):
 
     PREVIOUS = "lead.list.previous"
     NEXT = "lead.list.next"
+    VIEW_ALL = "lead.list.view_all"  # a Home tab section's "View all": its first page
+
+
+class BulkActionId(StrEnum):
+    """A bulk action's question and result; the value is the action's id."""
+
+    CONFIRM = "lead.bulk.confirm"
+    CANCEL = "lead.bulk.cancel"
+    UNDO = "lead.bulk.undo"
+    OPEN_FORM = "lead.bulk.open_form"  # "Act on all N" on a /lead list page; value: the filter as typed
+
+
+class BulkFormInput(StrEnum):
+    """The bulk action form's inputs; each is both the block_id and the action_id."""
+
+    ACTION = "lead.bulk.form.action"
+    REP = "lead.bulk.form.rep"
+    REASON = "lead.bulk.form.reason"
+    CADENCE = "lead.bulk.form.cadence"
+    NOTE = "lead.bulk.form.note"
+
+
+class HistoryAction(StrEnum):
+    """`/lead history` paging; the value is a HistoryPageValue."""
+
+    PREVIOUS = "lead.history.previous"
+    NEXT = "lead.history.next"
 
 
 class BlockId(StrEnum):
@@ -41,6 +68,8 @@ class BlockId(StrEnum):
     MERGED_AWAY_ACTIONS = "lead.merged_away.actions"
     PRIVACY_CONFIRM_ACTIONS = "privacy.erase.confirm"
     LIST_PAGES = "lead.list.pages"
+    BULK_ACTIONS = "lead.bulk.actions"
+    HISTORY_PAGES = "lead.history.pages"
     FORM_DUPLICATE = "lead.form.duplicate"  # the likely-duplicate warning inside the capture form
 
 
@@ -51,6 +80,7 @@ class CallbackId(StrEnum):
     FROM_MESSAGE = "lead.from_message"  # the "Create lead from message" shortcut (slack-manifest.yml)
     QUALIFY_FORM = "lead.qualify.form"
     IMPORT_FORM = "lead.import.form"
+    BULK_FORM = "lead.bulk.form"
 
 
 class FormInput(StrEnum):
@@ -63,6 +93,11 @@ class FormInput(StrEnum):
     TITLE = "lead.form.title"
     SOURCE = "lead.form.source"
     NOTES = "lead.form.notes"
+
+
+# A custom field's input in the capture form: this prefix and the field's key (block_id and
+# action_id alike; a key is at most 40 characters, well inside the 255 allowed).
+FIELD_INPUT = "lead.form.field."
 
 
 class QualifyInput(StrEnum):
@@ -218,3 +253,19 @@ class ProposalBlock:
     @classmethod
     def decode(cls, block_id: str) -> Self:
         return cls(int(block_id.removeprefix(cls.PREFIX)))
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPageValue:
+    """A page of a lead's audit trail: `42:2`."""
+
+    number: int
+    page: int
+
+    def encode(self) -> str:
+        return f"{self.number}:{self.page}"
+
+    @classmethod
+    def decode(cls, value: str) -> Self:
+        number, page = value.split(":")
+        return cls(int(number), int(page))

@@ -71,7 +71,7 @@ def run_job(
     it a batch at a time; through the bus, so the imported leads are scored and routed and
     their teams told once (delivery is woken by the server after the importer's DM)."""
     try:
-        layout, rows = read_path(job.path)
+        layout, rows = read_path(job.path, job.ctx.config.fields)
         with job.report_path.open("w", encoding="utf-8", newline="") as out:
             work = partial(
                 import_leads,

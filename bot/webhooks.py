@@ -18,10 +18,12 @@ from bot.metrics import observe_request
 from bot.outage import Budget, database_unavailable
 from bot.request_context import request_scope
 from bot.signing import LEGACY_ENDS, SIGNATURE_HEADER, Refused, Scheme, verify
+from domain.custom_fields import CustomField
 from domain.errors import InvalidInput
 from domain.forecast import DEAL_FIELDS
 from domain.lead import PROFILE_FIELDS
 from domain.permissions import system_actor
+from domain.tags import split_tags
 from handlers.commands import AddLead, CaptureChannel
 from handlers.context import Context
 from handlers.export import EXPORT_FIELDS
@@ -49,13 +51,19 @@ class _WebLeadBase(BaseModel):
     email: str | None = None
     phone: str | None = None
 
-    def command(self) -> AddLead:
-        fields = {key: value for key in (*PROFILE_FIELDS, *DEAL_FIELDS) if (value := getattr(self, key))}
+    def command(self, custom: dict[str, Any] | None = None) -> AddLead:
+        """`custom`: the workspace's own fields as sent, typed values and all (their types
+        are the config's to check: domain/custom_fields.py)."""
+        fields: dict[str, Any] = {
+            key: value for key in (*PROFILE_FIELDS, *DEAL_FIELDS) if (value := getattr(self, key))
+        }
+        tags = self.tags or ()
         return AddLead(
             name=self.name,
             email=self.email,
             phone=self.phone,
-            fields=fields,
+            fields={**fields, **(custom or {})},
+            tags=tuple(split_tags(tags)) if isinstance(tags, str) else tags,
             external_id=self.external_id,
             channel=CaptureChannel.WEBHOOK,
             sales_team=self.team,
@@ -75,6 +83,7 @@ WebLead = create_model(
     **{key: (str | None, None) for key in (*PROFILE_FIELDS, *DEAL_FIELDS)},
     team=(str | None, None),
     external_id=(str | None, None),
+    tags=(tuple[str, ...] | str | None, None),  # ["hot", "enterprise"], or "hot, enterprise"
 )
 
 
@@ -212,7 +221,7 @@ class WebhookEndpoint(SignedWebhook):
     every other channel."""
 
     def accept(self, data: Any, ctx: Context) -> Answer:
-        return answer(self._capture(parse_lead(json_object(data)), ctx))
+        return answer(self._capture(parse_lead(json_object(data), ctx.config.fields), ctx))
 
     def _capture(self, command: AddLead, ctx: Context) -> LeadCaptured:
         result = self._deps.dispatch(command, ctx)
@@ -233,14 +242,17 @@ def json_object(data: Any) -> dict[str, Any]:
     return data
 
 
-def parse_lead(data: dict[str, Any]) -> AddLead:
-    refuse_unknown(data, ACCEPTED_FIELDS)
+def parse_lead(data: dict[str, Any], custom: tuple[CustomField, ...] = ()) -> AddLead:
+    """A lead's JSON: the export's fields, and each custom field by its key."""
+    own = {f.key for f in custom}
+    refuse_unknown(data, ACCEPTED_FIELDS | own)
+    values = {key: value for key, value in data.items() if key in own and value is not None}
     try:
-        lead = WebLead.model_validate(data)
+        lead = WebLead.model_validate({key: value for key, value in data.items() if key not in own})
         if lead.lacks_identity():
             problem = "a lead needs a name or an email"
             raise InvalidFields([Problem("name", problem), Problem("email", problem)])
-        return lead.command()
+        return lead.command(values)
     except ValidationError as exc:
         raise InvalidFields(
             [Problem(_field_of(e["loc"]), explain(e, exc.title)) for e in exc.errors()]
@@ -256,8 +268,8 @@ def refuse_unknown(data: dict[str, Any], known: frozenset[str]) -> None:
 
 def _field_of(loc: tuple[int | str, ...]) -> str:
     """The webhook's name for a field, from either model's error location."""
-    if loc[:1] == ("fields",):  # AddLead keeps profile fields in a dict
-        return str(loc[-1])
+    if loc[:1] == ("fields",) and len(loc) > 1:  # AddLead keeps profile fields in a dict
+        return str(loc[1])
     return {"sales_team": "team"}.get(str(loc[0]), str(loc[0])) if loc else "body"
 
 

@@ -11,6 +11,8 @@ class ActivityKind(StrEnum):
     EMAIL = "email"
     MEETING = "meeting"
     SYSTEM = "system"
+    # Read-only: an engagement event (webhook) shown on the timeline; never stored as an activity.
+    ENGAGEMENT = "engagement"
 
 
 LOGGABLE_KINDS = (ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING)

@@ -10,11 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from domain.cadence import Cadence
 from domain.closing import DEFAULT_LOST_REASONS
-from domain.errors import ConfigError
+from domain.custom_fields import CustomField, FieldType, condition
+from domain.errors import ConfigError, InvalidInput
 from domain.lifecycle import LeadStatus
 from domain.permissions import Actor, Role
 from domain.routing_config import Routing, TeamRouting
-from domain.scoring_config import ScoringConfig
+from domain.scoring_config import RULE_FIELDS, ScoringConfig
 from domain.working_hours import WorkingHours, parse_clock, parse_days
 
 SLACK_USER_ID = r"^[UW][A-Z0-9]{2,}$"
@@ -165,6 +166,54 @@ class LeadbotConfig(_Strict):
                 raise ValueError(f"{where}: there is no team '{key}' (teams: {', '.join(sorted(keys))})")
         return self
 
+    # --- custom fields (domain/custom_fields.py) ----------------------------------------
+    fields: tuple[CustomField, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_fields(self) -> "LeadbotConfig":
+        for what in ("key", "label"):
+            names = [getattr(f, what).casefold() for f in self.fields]
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if twice:
+                raise ValueError(f"fields: the {what} `{twice[0]}` is used by two [[fields]]")
+        return self
+
+    @model_validator(mode="after")
+    def _rules_use_declared_fields(self) -> "LeadbotConfig":
+        """A scoring or routing rule on a custom field names a declared one, matched the way
+        its type allows: numbers by at_least/at_most, the rest by any_of words."""
+        declared = {f.key: f for f in self.fields}
+        for i, rule in enumerate(self.scoring.fit):
+            where = f"scoring.fit.{i}.field: rule `{rule.name}`"
+            field = declared.get(rule.field)
+            if field is None:
+                # company_size with no such field declared matches nothing, as before fields
+                if rule.field not in RULE_FIELDS:
+                    raise ValueError(
+                        f"{where} looks at `{rule.field}`, which is not a field: {self._field_choice()}"
+                    )
+                continue
+            if (field.type is FieldType.NUMBER) != rule.counts:
+                how = "`at_least` and/or `at_most`" if field.type is FieldType.NUMBER else "`any_of`"
+                raise ValueError(f"{where}: `{field.key}` is a {field.type} field, so the rule takes {how}")
+        for i, routing_rule in enumerate(self.routing.rules):
+            for key, values in routing_rule.fields.items():
+                field = declared.get(key)
+                if field is None:
+                    raise ValueError(
+                        f"routing.rules.{i} ({routing_rule.name}): `{key}` is not one of your [[fields]]"
+                        f" ({', '.join(declared) or 'none declared'})"
+                    )
+                try:
+                    condition(field, list(values))
+                except InvalidInput as exc:
+                    raise ValueError(f"routing.rules.{i} ({routing_rule.name}): {exc}") from exc
+        return self
+
+    def _field_choice(self) -> str:
+        custom = [f.key for f in self.fields]
+        return f"use one of {', '.join((*RULE_FIELDS, *custom))}"
+
     # --- cadences ----------------------------------------------------------------------
     cadences: tuple[Cadence, ...] = ()
     default_cadence: str | None = None  # `/lead nurture L-1` without a name
@@ -214,10 +263,15 @@ def parse_config(data: dict[str, Any], origin: str) -> LeadbotConfig:
     try:
         return LeadbotConfig.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(_problem(err["loc"], err["msg"]) for err in exc.errors())
         raise ConfigError(f"{origin} is not a valid Leadbot config: {problems}") from exc
+
+
+def _problem(loc: tuple[int | str, ...], message: str) -> str:
+    """`teams.0.key: ...`; a check across sections names its own keys in its message."""
+    if not loc:
+        return f"(top level): {message.removeprefix('Value error, ')}"
+    return f"{'.'.join(str(p) for p in loc)}: {message}"
 
 
 CONSOLE_WORKSPACE = "T0CONSOLE"

@@ -14,6 +14,9 @@ from domain.pacing import pace_key
 # and are reported together, with their count, when it has passed: one alert, not a flood.
 ALERT_WINDOW = timedelta(hours=1)
 MAX_LEADS_NAMED = 5
+# Never alerted on: an alert (it would alert about itself), and a Home tab refresh (the next
+# opening of the tab publishes it anew; nothing is lost that a person would miss).
+UNALERTED = (MessageKind.ADMIN_ALERT, MessageKind.HOME_REFRESH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +66,7 @@ def group_undelivered(dead: list[Undelivered]) -> list[AlertGroup]:
     """Dead messages grouped by workspace, destination and error; alerts never alert."""
     groups: dict[tuple[str, str, str], list[Undelivered]] = defaultdict(list)
     for item in dead:
-        if item.message.kind is MessageKind.ADMIN_ALERT:
+        if item.message.kind in UNALERTED:
             continue
         groups[(item.message.team_id, _target(item.message), slack_error(item.error))].append(item)
     return [AlertGroup(team, target, error, tuple(items)) for (team, target, error), items in groups.items()]

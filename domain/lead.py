@@ -94,6 +94,9 @@ class Lead:
     # A converted person's contact; a returning customer's lead is its next cycle.
     contact_id: int | None = None
     cycle: int = 1
+    # The workspace's own fields (domain/custom_fields.py): key -> typed JSON value.
+    custom: dict[str, Any] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()  # domain/tags.py, in the order given
     # The person unsubscribed (an `unsubscribed` event): no cadence may contact them again.
     do_not_contact_at: datetime | None = None
     id: int | None = field(default=None, compare=False)
@@ -140,4 +143,6 @@ class Lead:
             "lost_note": self.lost_note,
             "contact_id": self.contact_id,
             "cycle": self.cycle,
+            "fields": dict(self.custom),
+            "tags": list(self.tags),
         }

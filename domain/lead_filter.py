@@ -1,7 +1,7 @@
 """The filters of `/lead list` (DESIGN.md: `status:`, `owner:`, `team:`, `source:`, `campaign:`,
-`country:`, `product:`, `score:`, `created:`, `stale:`, `stage:`, with commas for several
-values) and its sort, read from `key:value` pairs into one value that can be written back
-as the same text: a Next button carries that text and reads it again."""
+`country:`, `product:`, `score:`, `created:`, `stale:`, `stage:`, `tag:` and each custom field
+by its key, with commas for several values) and its sort, read from `key:value` pairs into one
+value that can be written back as the same text: a Next button carries that text and reads it again."""
 
 import difflib
 import re
@@ -10,9 +10,11 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TypeVar
 
+from domain.custom_fields import Condition, CustomField, condition, condition_help, field_named
 from domain.errors import InvalidInput
 from domain.lifecycle import LeadStatus
 from domain.scoring import Stage
+from domain.tags import clean_tag
 
 
 class Sort(StrEnum):
@@ -28,11 +30,6 @@ class Owner(StrEnum):
     NONE = "none"
 
 
-# Keys of the grammar that the data model does not hold yet: said so, never ignored.
-NOT_YET = {
-    "tag": "Tags are not available yet, so `tag:` cannot filter a list.",
-}
-NOT_YET_FIELD = "custom fields are not available yet"
 # Text keys and the filter's field holding their values.
 TEXT_FIELDS = {
     "team": "teams",
@@ -42,7 +39,7 @@ TEXT_FIELDS = {
     "product": "products",
 }
 TEXT_KEYS = tuple(TEXT_FIELDS)
-KEYS = ("status", "owner", *TEXT_KEYS, "score", "created", "stale", "stage", "sort")
+KEYS = ("status", "owner", *TEXT_KEYS, "score", "created", "stale", "stage", "tag", "sort")
 HOW = {
     "status": "status:new,contacted",
     "owner": "owner:@ann, owner:me or owner:none",
@@ -55,6 +52,7 @@ HOW = {
     "created": "created:7d (the last 7 days), created:>30d (older) or created:2026-11 (that month)",
     "stale": "stale:>14d (no note, call, email or meeting for over 14 days)",
     "stage": "stage:mql or stage:sql",
+    "tag": "tag:hot or tag:hot,enterprise (any of them)",
     "sort": "sort:score, sort:created or sort:stale",
 }
 STAGES = (Stage.MQL, Stage.SQL)
@@ -121,10 +119,13 @@ class LeadFilter:
     created: Age | Month | None = None
     stale: Age | None = None
     stages: tuple[Stage, ...] = ()
+    tags: tuple[str, ...] = ()
+    custom: tuple[Condition, ...] = ()  # the workspace's own fields, by key
     sort: Sort = Sort.SCORE
 
     def pairs(self) -> list[tuple[str, str]]:
-        """The filter as `key:value` pairs, in the grammar's order, sort last unless default."""
+        """The filter as `key:value` pairs, in the grammar's order (custom fields after the
+        built-in ones), sort last unless default."""
         values = {
             "status": ",".join(self.statuses),
             "owner": ",".join(o if o in tuple(Owner) else f"@{o}" for o in self.owners),
@@ -133,9 +134,12 @@ class LeadFilter:
             "created": self.created.text() if self.created else "",
             "stale": self.stale.text() if self.stale else "",
             "stage": ",".join(self.stages),
+            "tag": ",".join(self.tags),
             "sort": "" if self.sort is Sort.SCORE else str(self.sort),
         }
-        return [(key, values[key]) for key in KEYS if values[key]]
+        own = [(c.key, ",".join(c.texts())) for c in self.custom]
+        found = [(key, values[key]) for key in KEYS if values[key] and key != "sort"]
+        return found + own + ([("sort", values["sort"])] if values["sort"] else [])
 
     def text(self) -> str:
         """As typed, so parse_filter(text) gives this filter back."""
@@ -146,41 +150,52 @@ def _quoted(value: str) -> str:
     return f'"{value}"' if " " in value else value
 
 
-def parse_filter(pairs: list[tuple[str, str]]) -> LeadFilter:
+def parse_filter(pairs: list[tuple[str, str]], fields: tuple[CustomField, ...] = ()) -> LeadFilter:
     """`key:value` pairs -> a filter; InvalidInput names the key, says what was wrong and how
-    to write it. A key given twice adds its values (`status:new status:contacted`)."""
+    to write it. A key given twice adds its values (`status:new status:contacted`). `fields`:
+    the workspace's custom fields, each a filter by its key."""
     given: dict[str, list[str]] = {}
     for key, value in pairs:
-        given.setdefault(_known(key), []).extend(_values(key, value))
-    fields: dict[str, object] = {}
+        known = _known(key, fields)
+        given.setdefault(known, []).extend(_values(known, value, fields))
+    found: dict[str, object] = {}
+    own = []
     for key, values in given.items():
-        fields |= _read(key, values)
-    return LeadFilter(**fields)  # type: ignore[arg-type]
+        custom = field_named(fields, key)
+        if custom is not None:
+            own.append(condition(custom, values))
+        else:
+            found |= _read(key, values)
+    return LeadFilter(**found, custom=tuple(own))  # type: ignore[arg-type]
 
 
-def _known(key: str) -> str:
+def _known(key: str, fields: tuple[CustomField, ...]) -> str:
     key = key.lower()
-    if key in NOT_YET:
-        raise InvalidInput(key, NOT_YET[key])
-    if key in KEYS:
+    own = tuple(f.key for f in fields)
+    if key in KEYS or key in own:
         return key
-    guess = _closest(key, KEYS)
-    hint = f" Did you mean `{guess}:` ({HOW[guess]})?" if guess else ""
+    guess = _closest(key, (*KEYS, *own))
+    how = HOW.get(guess or "") or next((condition_help(f) for f in fields if f.key == guess), "")
+    hint = f" Did you mean `{guess}:` ({how})?" if guess else ""
+    yours = f"; your own fields: {', '.join(own)}" if own else ""
     raise InvalidInput(
         key,
-        f"`{key}:` is not a list filter.{hint} Filters: {', '.join(k for k in KEYS if k != 'sort')}; "
-        f"{NOT_YET_FIELD}, so a field of your own cannot filter a list either.",
+        f"`{key}:` is not a list filter.{hint} Filters: {', '.join(k for k in KEYS if k != 'sort')}{yours}.",
     )
 
 
-def _values(key: str, value: str) -> list[str]:
+def _values(key: str, value: str, fields: tuple[CustomField, ...] = ()) -> list[str]:
     values = [v.strip() for v in value.split(",") if v.strip()]
     if not values:
-        raise InvalidInput(key, f"`{key}:` needs a value: write e.g. {HOW[key]}.")
+        custom = field_named(fields, key)
+        how = condition_help(custom) if custom else HOW[key]
+        raise InvalidInput(key, f"`{key}:` needs a value: write e.g. {how}.")
     return values
 
 
 def _read(key: str, values: list[str]) -> dict[str, object]:
+    if key == "tag":
+        return {"tags": tuple(dict.fromkeys(clean_tag(v) for v in values))}
     if key in TEXT_KEYS:
         return {TEXT_FIELDS[key]: tuple(dict.fromkeys(values))}
     if key == "status":

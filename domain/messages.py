@@ -16,6 +16,7 @@ class MessageKind(StrEnum):
     ROUTING_DECIDED = "routing_decided"  # the proposal's message updated, the decision in its thread
     LEAD_ASSIGNED_DM = "lead_assigned_dm"  # the rep hears a lead is theirs
     LEAD_TAKEN_DM = "lead_taken_dm"  # its previous owner hears a lead was given to someone else
+    BULK_OWNERS_DM = "bulk_owners_dm"  # a rep's leads changed hands in a bulk action (or its undo)
     SLA_BREACHED = "sla_breached"  # first contact overdue: in the proposal's thread, managers named
     # --- digests and nurture -----------------------------------------------------------
     TEAM_DIGEST = "team_digest"  # the daily digest, to a team channel
@@ -24,6 +25,7 @@ class MessageKind(StrEnum):
     QUIET_LEADS = "quiet_leads"  # an owner's leads with no activity for a while, once a day
     READY_FOR_SALES = "ready_for_sales"  # a lead whose score crossed SQL, for its team channel
     ADMIN_ALERT = "admin_alert"  # a DM to an admin: messages Slack refused for good (never alerted on)
+    HOME_REFRESH = "home_refresh"  # a person's Home tab published again (domain/home.py), debounced
 
 
 @dataclass(slots=True, frozen=True)

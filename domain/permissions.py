@@ -21,6 +21,8 @@ class Action(StrEnum):
     ASSIGN = "assign"
     CONFIGURE = "configure"
     IMPORT = "import leads"  # many leads at once, into the pool: managers and admins
+    BULK = "act on many leads at once"  # a bulk action on a list: managers and admins
+    AUDIT = "read the audit trail of"  # `/lead history`: managers of the lead's team and admins
 
 
 @dataclass(slots=True, frozen=True)
@@ -47,19 +49,31 @@ def can(actor: Actor, action: Action, lead: Lead | None = None) -> bool:
         return True
     if action is Action.CAPTURE:
         return True
-    if action is Action.IMPORT:
+    if action in (Action.IMPORT, Action.BULK):
         return actor.role is Role.MANAGER
     if action is Action.CONFIGURE or lead is None:
         return False
     in_my_teams = lead.sales_team in actor.sales_teams
     if actor.role is Role.MANAGER:
         return in_my_teams
+    if action is Action.AUDIT:
+        # A rep's own lead's trail names who else changed it, and why a manager moved it:
+        # that is the managers' view of their team, not a rep's (they have the timeline).
+        return False
     if lead.owner_id == actor.user_id:
         return action in (Action.VIEW, Action.WORK, Action.CLOSE)
     return action is Action.VIEW and lead.owner_id is None and in_my_teams
 
 
+REFUSALS = {
+    Action.BULK: "Bulk actions are for managers and admins: ask a manager of your team to run it.",
+    Action.AUDIT: "The audit trail is for managers and admins: `/lead show {ref}` shows the lead's timeline.",
+}
+
+
 def require(actor: Actor, action: Action, lead: Lead | None = None) -> None:
+    if not can(actor, action, lead) and action in REFUSALS:
+        raise PermissionDenied(REFUSALS[action].format(ref=lead.ref if lead else "L-42"))
     if not can(actor, action, lead):
         what = f" {lead.ref}" if lead is not None else ""
         raise PermissionDenied(

@@ -9,10 +9,13 @@ reps who never had one are ordered by a shuffle seeded per decision (the lead's 
 so no rep wins ties by the order of the config file (Odoo's seniority bias)."""
 
 import random
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
+from typing import Any
 
+from domain.custom_fields import CustomField, condition, field_named
 from domain.routing_config import Capacity, Routing, RoutingRule, Strategy
 
 
@@ -24,6 +27,7 @@ class LeadFacts:
     product: str | None
     source: str | None
     score: int
+    custom: Mapping[str, Any] = field(default_factory=dict)  # the lead's custom field values
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +36,24 @@ class TeamChoice:
     rule: str | None  # None: no rule matched, the fallback team
 
 
-def choose_team(routing: Routing, facts: LeadFacts, fallback: str) -> TeamChoice:
+def choose_team(
+    routing: Routing, facts: LeadFacts, fallback: str, fields: tuple[CustomField, ...] = ()
+) -> TeamChoice:
     """The first rule whose every condition holds; else the fallback team."""
     for rule in routing.rules:
-        if _matches(rule, facts, routing.regions):
+        if _matches(rule, facts, routing.regions) and _fields_match(rule, facts, fields):
             return TeamChoice(rule.team, rule.name)
     return TeamChoice(routing.fallback_team or fallback, None)
+
+
+def _fields_match(rule: RoutingRule, facts: LeadFacts, fields: tuple[CustomField, ...]) -> bool:
+    """Each custom field the rule names holds one of its values (as a list filter reads them;
+    the config checked them at start, so every one reads)."""
+    for key, values in rule.fields.items():
+        declared = field_named(fields, key)
+        if declared is None or not condition(declared, list(values)).holds(facts.custom.get(key)):
+            return False
+    return True
 
 
 def _matches(rule: RoutingRule, facts: LeadFacts, regions: dict[str, tuple[str, ...]]) -> bool:

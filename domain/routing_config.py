@@ -83,12 +83,30 @@ class RoutingRule(_Strict):
     sources: tuple[str, ...] = ()
     score_min: int | None = None
     score_max: int | None = None
+    # Custom fields (`[[fields]]`), each with values as a list filter takes them:
+    # `fields = { industry = ["fintech", "retail"], company_size = ">200" }`.
+    fields: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _listed(cls, value: Any) -> Any:
+        """One value or a list; numbers and booleans as TOML writes them, read as text."""
+        if not isinstance(value, dict):
+            return value
+        listed = {k: v if isinstance(v, list | tuple) else [v] for k, v in value.items()}
+        return {k: [_word(x) for x in v] for k, v in listed.items()}
 
     @model_validator(mode="after")
     def _band(self) -> "RoutingRule":
         if self.score_min is not None and self.score_max is not None and self.score_max < self.score_min:
             raise ValueError(f"score_max {self.score_max} is below score_min {self.score_min}")
         return self
+
+
+def _word(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value) if isinstance(value, int | float) else value
 
 
 class Routing(_Strict):

@@ -2,15 +2,15 @@
 capped per group, explained rule by rule. Pure: the caller passes `now`."""
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from domain.lead import SCORED_FIELDS
 from domain.names import is_free_mail
-from domain.scoring_config import FREE_MAIL, EngagementRule, FitRule, ScoringConfig
+from domain.scoring_config import FREE_MAIL, TEXT_FIELDS, EngagementRule, FitRule, ScoringConfig
 
 # The lead's columns a LeadFacts starts with: the scored profile fields, then the email.
 FACT_FIELDS = (*SCORED_FIELDS, "email")
@@ -40,7 +40,7 @@ class LeadFacts(NamedTuple):
     product: str | None = None
     email: str | None = None
     bant_answers: int = 0  # how many of budget, authority, need, timeline are answered
-    company_size: int | None = None
+    custom: Mapping[str, Any] | None = None  # the lead's custom fields (company_size among them)
 
 
 # Tuples rather than frozen dataclasses: a recompute makes a million events and several
@@ -210,16 +210,32 @@ def _caps(parts: list[Contribution], caps: dict[str, int]) -> list[CapApplied]:
 def _fit_matcher(rule: FitRule) -> Callable[[LeadFacts], bool]:
     if rule.field == "bant":
         return lambda facts: _within(facts.bant_answers, rule)
-    if rule.field == "company_size":
-        return lambda facts: facts.company_size is not None and _within(facts.company_size, rule)
     if rule.field == "email_domain":
         return _domain_matcher(rule.any_of)
     words = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in rule.any_of) + r")\b", re.IGNORECASE)
     field = rule.field
+    if field not in TEXT_FIELDS:  # a custom field (the config checked it is declared)
+        return _custom_matcher(rule, words)
     return lambda facts: bool((value := getattr(facts, field)) and words.search(value))
 
 
-def _within(value: int, rule: FitRule) -> bool:
+def _custom_matcher(rule: FitRule, words: re.Pattern[str]) -> Callable[[LeadFacts], bool]:
+    """A number field by its bounds; text, choices, dates and yes/no by `any_of` words."""
+    key = rule.field
+
+    def matches(facts: LeadFacts) -> bool:
+        value = facts.custom.get(key) if facts.custom else None
+        if value is None:
+            return False
+        if rule.counts:
+            return isinstance(value, int | float) and not isinstance(value, bool) and _within(value, rule)
+        shown = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+        return bool(words.search(shown))
+
+    return matches
+
+
+def _within(value: float, rule: FitRule) -> bool:
     low_ok = rule.at_least is None or value >= rule.at_least
     return low_ok and (rule.at_most is None or value <= rule.at_most)
 

@@ -1,9 +1,11 @@
 """The `[scoring]` section of the TOML config: fit and engagement rules, caps, decay, thresholds."""
 
+import re
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from domain.custom_fields import KEY, RESERVED
 from domain.lead import SCORED_FIELDS
 
 
@@ -53,18 +55,33 @@ class FitRule(_Strict):
     @field_validator("field")
     @classmethod
     def _known_field(cls, value: str) -> str:
-        if value not in RULE_FIELDS:
+        # A custom field's key is checked against the config's [[fields]] by the config
+        # itself (domain/config.py), which knows them; here only its shape.
+        builtin_unscored = value in RESERVED and value not in RULE_FIELDS  # website, phone...
+        if builtin_unscored or (value not in RULE_FIELDS and not re.fullmatch(KEY, value)):
             raise ValueError(
-                f"`{value}` is not a field fit rules look at: use one of {', '.join(RULE_FIELDS)}."
+                f"`{value}` is not a field fit rules look at: use one of {', '.join(RULE_FIELDS)} "
+                "or the key of one of your [[fields]]."
             )
         return value
+
+    @property
+    def counts(self) -> bool:
+        """Matched by `at_least`/`at_most` (a number), not by words."""
+        return self.at_least is not None or self.at_most is not None
 
     @model_validator(mode="after")
     def _matcher_fits_field(self) -> "FitRule":
         if self.field in TEXT_FIELDS and not self.any_of:
             raise ValueError(f"a `{self.field}` rule needs `any_of`, a list of words to look for")
-        if self.field in COUNT_FIELDS and (self.any_of or (self.at_least is None and self.at_most is None)):
+        if self.field in COUNT_FIELDS and (self.any_of or not self.counts):
             raise ValueError(f"a `{self.field}` rule takes `at_least` and/or `at_most`, not `any_of`")
+        if self.any_of and self.counts:
+            raise ValueError(f"a `{self.field}` rule takes either `any_of` or `at_least`/`at_most`, not both")
+        if not self.any_of and not self.counts:
+            raise ValueError(
+                f"a `{self.field}` rule needs `any_of` (words) or `at_least`/`at_most` (a number)"
+            )
         return self
 
 

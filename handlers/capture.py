@@ -1,9 +1,11 @@
 """Capture: one pipeline for every channel. Clean the data, recognise a known
 person, flag a likely duplicate, and store the lead once."""
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from domain.activity import Activity, ActivityKind
+from domain.custom_fields import read_fields
 from domain.enrich import enrich
 from domain.errors import Conflict, InvalidInput
 from domain.events import LeadCaptured as Captured
@@ -12,9 +14,11 @@ from domain.lead import PROFILE_FIELDS, Lead
 from domain.messages import MessageKind, OutboxMessage
 from domain.normalize import clean_name, clean_text, name_from_email, normalize_email, normalize_phone
 from domain.permissions import Action, can, require
-from handlers.commands import AddLead
+from domain.tags import TagChange, applied, clean_tag
+from handlers.commands import AddLead, FieldInput
 from handlers.context import Context, audit
 from handlers.cycles import link_returning_contact
+from handlers.home_refresh import overseers, refresh_homes
 from handlers.matching import (
     absorb,
     captured_note,
@@ -66,11 +70,13 @@ def _create(uow: SqlUnitOfWork, ctx: Context, cmd: AddLead, lead: Lead) -> LeadC
     audit(uow, ctx, "lead.captured", lead, after=lead.snapshot())
     _settle(uow, cmd, lead)
     _record(uow, lead, "created")
+    # a new lead for its owner, or for the team's unassigned pool
+    refresh_homes(uow, lead.team_id, (lead.owner_id, *overseers(ctx.config, lead.sales_team)), ctx.now)
     if not cmd.owned_by_sender:
         _announce(uow, ctx, lead, str(cmd.channel))
     original = uow.leads.by_id(lead.team_id, duplicate.id) if duplicate else None
     flagged = DuplicateView(LeadView.of(original), duplicate.reasons) if original and duplicate else None
-    return LeadCaptured(LeadView.of(lead), duplicate=flagged, returning=returning)
+    return LeadCaptured(LeadView.of(lead, ctx.config.fields), duplicate=flagged, returning=returning)
 
 
 def _update(
@@ -90,7 +96,7 @@ def _update(
     _settle(uow, cmd, lead)
     _record(uow, lead, "updated")
     return LeadCaptured(
-        LeadView.of(lead),
+        LeadView.of(lead, ctx.config.fields),
         outcome="updated",
         matched_on=matched_on,
         changed=changed,
@@ -100,7 +106,7 @@ def _update(
 
 def build_lead(cmd: AddLead, ctx: Context) -> Lead:
     """Validate and normalise every field before anything is stored."""
-    known = (*PROFILE_FIELDS, *DEAL_FIELDS)
+    known = (*PROFILE_FIELDS, *DEAL_FIELDS, *(f.key for f in ctx.config.fields))
     unknown = sorted(set(cmd.fields) - set(known))
     if unknown:
         close = closest(unknown[0], known)
@@ -120,20 +126,29 @@ def build_lead(cmd: AddLead, ctx: Context) -> Lead:
         origin_url=cmd.origin_url,
         updated_at=ctx.now,
     )
-    for key, value in cmd.fields.items():
-        if key not in DEAL_FIELDS:
-            setattr(lead, key, clean_text(value, field=key))
+    for key in PROFILE_FIELDS:
+        if key in cmd.fields:
+            setattr(lead, key, clean_text(_text(key, cmd.fields[key]), field=key))
+    lead.custom = read_fields(ctx.config.fields, cmd.fields)
+    lead.tags = applied((), TagChange(tuple(clean_tag(tag) for tag in cmd.tags)))
     _expect_deal(lead, cmd.fields, ctx)
     enrich(lead, channel=None if cmd.owned_by_sender else str(cmd.channel))
     return lead
 
 
-def _expect_deal(lead: Lead, fields: dict[str, str], ctx: Context) -> None:
-    """`value:12000 close:2027-03`: the forecast's expected deal (domain/forecast.py)."""
-    if value := (fields.get("value") or "").strip():
+def _expect_deal(lead: Lead, fields: Mapping[str, FieldInput], ctx: Context) -> None:
+    """`value:12000 close:2027-03`: the forecast's expected deal (domain/forecast.py); a form
+    may send the value as a JSON number."""
+    if value := str(fields.get("value") or "").strip():
         lead.expected_value = parse_value(value)
-    if close := (fields.get("close") or "").strip():
+    if close := _text("close", fields.get("close") or "").strip():
         lead.expected_close = parse_close_month(close, ctx.now.date())
+
+
+def _text(key: str, value: FieldInput) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(key, f"`{key}` is text: send it as a string, not {value!r}.")
+    return value
 
 
 def _name(cmd: AddLead, email: str | None) -> str:

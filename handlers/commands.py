@@ -10,6 +10,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from domain.activity import MAX_ACTIVITY_TEXT, ActivityKind
 from domain.assignment import Decision
+from domain.bulk import BulkKind
 from domain.closing import MAX_DEAL_VALUE, MAX_NOTE
 from domain.lead_filter import LeadFilter
 from domain.lifecycle import LeadStatus
@@ -31,11 +32,18 @@ class CaptureChannel(StrEnum):
     IMPORT = "import"
 
 
+# A field's value as sent: text typed in Slack or a CSV cell, or JSON's number or boolean
+# (a custom field of type number or bool, domain/custom_fields.py).
+FieldInput = str | int | float | bool
+
+
 class AddLead(Command):
     name: str | None = Field(default=None, max_length=200)
     email: str | None = None
     phone: str | None = None
-    fields: dict[str, str] = Field(default_factory=dict)
+    # Profile fields (domain/lead.PROFILE) and the workspace's custom fields, by key.
+    fields: dict[str, FieldInput] = Field(default_factory=dict)
+    tags: tuple[str, ...] = Field(default=(), max_length=100)
     request_key: str | None = None
     external_id: str | None = Field(default=None, max_length=255)
     origin_url: str | None = Field(default=None, max_length=1000)
@@ -74,6 +82,21 @@ class SaveList(Command):
 class MyLeads(Command):
     include_closed: bool = False
     limit: int = Field(default=50, gt=0, le=200)
+
+
+class TagLead(Command):
+    """`/lead tag L-42 hot enterprise -cold`: tags to add and to take off (domain/tags.py)."""
+
+    number: int = Field(gt=0)
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+
+
+class SetFields(Command):
+    """`/lead set L-42 industry:retail company_size:250`: the lead's custom fields."""
+
+    number: int = Field(gt=0)
+    fields: dict[str, FieldInput] = Field(min_length=1)
 
 
 class AddNote(Command):
@@ -162,6 +185,12 @@ class ReopenLead(Command):
 
 
 # --- reports ---------------------------------------------------------------------------
+
+
+class ShowHome(Command):
+    """The viewer's Home tab, its times read in `tz` (their zone)."""
+
+    tz: str = Field(default="UTC", min_length=1, max_length=64)
 
 
 class ShowReport(Command):
@@ -331,3 +360,41 @@ class RecordEngagement(Command):
 class ExplainScore(Command):
     number: int = Field(gt=0)
     history: int = Field(default=8, gt=0, le=30)
+
+
+# --- bulk actions and the audit trail --------------------------------------------------
+
+
+class PrepareBulk(Command):
+    """`/lead bulk <action> <filters>` or `/lead reassign @from @to [filters]`: counted and
+    shown for confirmation; nothing changes until Confirm. `params` are the kind's own: `rep`,
+    `reason` (+ `note`), `cadence`; `from` for a departing rep's leads."""
+
+    kind: BulkKind
+    params: dict[str, str] = Field(default_factory=dict)
+    filter: LeadFilter
+    request_key: str | None = None
+
+
+class ApplyBulk(Command):
+    """Confirm on a bulk action's question: apply it to every lead its filter matches now."""
+
+    action_id: int = Field(gt=0)
+
+
+class CancelBulk(Command):
+    action_id: int = Field(gt=0)
+
+
+class UndoBulk(Command):
+    """Undo on a bulk action's result (that action), or `/lead undo` (the actor's latest)."""
+
+    action_id: int | None = Field(default=None, gt=0)
+    request_key: str | None = None
+
+
+class ShowHistory(Command):
+    """`/lead history L-42`: the lead's audit trail, a page at a time, newest first."""
+
+    number: int = Field(gt=0)
+    page: int = Field(default=1, gt=0, le=10_000)

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from domain.custom_fields import CustomField
 from domain.lead import PROFILE_FIELDS, Lead, lead_ref
 from store.unit_of_work import SqlUnitOfWork
 
@@ -23,13 +24,28 @@ EXPORT_FIELDS = (
     # buying cycles by (contact_id, cycle), so a funnel never counts one person twice.
     "contact_id",
     "cycle",
+    "tags",  # a list in JSON; "hot, enterprise" in CSV, as an import's Tags column reads it
     # When the person unsubscribed (ISO 8601, UTC), or null: whoever uses the export for a
     # mailing must leave them out.
     "do_not_contact_since",
 )
 
 
-def export_leads(uow: SqlUnitOfWork, workspace_id: str) -> Iterator[dict[str, Any]]:
+def export_fields(fields: tuple[CustomField, ...] = ()) -> tuple[str, ...]:
+    """The export's columns: the fixed ones, then each custom field by its key."""
+    return (*EXPORT_FIELDS, *(f.key for f in fields))
+
+
+def csv_cells(row: dict[str, Any], fields: tuple[CustomField, ...] = ()) -> list[Any]:
+    """A JSON row as CSV cells: tags joined, custom values as people write them (yes, 250)."""
+    cells: list[Any] = [row[key] for key in EXPORT_FIELDS]
+    cells[EXPORT_FIELDS.index("tags")] = ", ".join(row["tags"])
+    return cells + [f.text(row[f.key]) for f in fields]
+
+
+def export_leads(
+    uow: SqlUnitOfWork, workspace_id: str, fields: tuple[CustomField, ...] = ()
+) -> Iterator[dict[str, Any]]:
     """Live leads only: a merged-away lead is one person counted twice (DESIGN.md)."""
     with uow:
         leads = uow.leads.all(workspace_id)
@@ -51,7 +67,9 @@ def export_leads(uow: SqlUnitOfWork, workspace_id: str) -> Iterator[dict[str, An
             "duplicate_of": _flagged_as(lead, number_of),
             "contact_id": lead.contact_id,
             "cycle": lead.cycle,
+            "tags": list(lead.tags),
             "do_not_contact_since": _iso(lead.do_not_contact_at),
+            **{f.key: lead.custom.get(f.key) for f in fields},
         }
 
 

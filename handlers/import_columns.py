@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from domain.custom_fields import CustomField
 from domain.lead import PROFILE
 
 # Canonical field -> the headers that mean it. Fields beyond the lead's own:
@@ -21,7 +22,8 @@ from domain.lead import PROFILE
 #   created    when the CRM captured the person: the lead's capture date
 #   status     the CRM's status, read into the lifecycle (domain/import_status.py)
 #   owner      a rep's email or name: matched to a Slack user, else routing decides
-#   tags, notes, email2, deal: kept in the lead's import note
+#   tags       the lead's tags (domain/tags.py)
+#   notes, email2, deal: kept in the lead's import note
 COLUMNS: dict[str, tuple[str, ...]] = {
     "name": (
         "Name", "Full Name", "Lead Name", "Contact Name", "Contact", "Person Name",
@@ -152,21 +154,23 @@ class HeaderMap:
     skipped: tuple[str, ...]  # one line per column not imported, with a hint when there is one
 
 
-def map_header(header: Sequence[str]) -> HeaderMap:
+def map_header(header: Sequence[str], fields: tuple[CustomField, ...] = ()) -> HeaderMap:
     """Each column's field. A second column for a field already taken is never a reason to
     refuse the file: a second phone or email has its own field, anything else is skipped and
-    said so."""
+    said so. A custom field is named by its key or its label (the workspace declared them,
+    so they come before the CRM spellings)."""
+    own = {header_key(name): f.key for f in fields for name in (f.key, f.label)}
     columns: list[str | None] = []
     skipped: list[str] = []
     seen: dict[str, str] = {}
     for cell in header:
         label = cell.strip()
-        field = field_of(label)
+        field = own.get(header_key(label)) or field_of(label)
         if field is not None and field in seen:
             field = _second(field, label, seen, columns, skipped)
         if field:
             seen[field] = label
-        elif label and field_of(label) is None:
+        elif label and field_of(label) is None and header_key(label) not in own:
             skipped.append(_skipped(label))
         columns.append(field)
     return HeaderMap(tuple(columns), tuple(skipped))

@@ -1,7 +1,8 @@
 """A row of an import made a lead, in the row's own context: its phones read in its own country,
 its dates in the forms CRMs and Excel write, its status read into the lifecycle. A value that
 cannot be read is dropped with a warning, never the row's name and email; what the lead has no
-field for (tags, notes, a second phone) becomes its first note."""
+field for (notes, a second phone) becomes its first note. A Tags column gives the lead's tags,
+custom fields (`[[fields]]`) their values; one that cannot be read is left out with a warning."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 
 from domain.closing import NOTE_REQUIRED_REASON
 from domain.config import LeadbotConfig
+from domain.custom_fields import CustomField
 from domain.dedupe import blocking_keys
 from domain.errors import InvalidInput
 from domain.forecast import DEAL_FIELDS, parse_value
@@ -17,6 +19,7 @@ from domain.import_status import lifecycle_of
 from domain.lead import PROFILE_FIELDS, Lead
 from domain.lifecycle import LeadStatus
 from domain.normalize import normalize_phone
+from domain.tags import MAX_TAGS, split_tags
 from handlers.capture import build_lead
 from handlers.commands import AddLead, CaptureChannel
 from handlers.context import Context
@@ -30,7 +33,6 @@ MONTH_FIRST_REGIONS = frozenset({"US", "CA", "PH", "FM", "MH", "PW", "BZ"})
 # What the lead has no field for goes into its first note, under these labels, in this order.
 NOTE_LABELS = {
     "deal": "Deal",
-    "tags": "Tags",
     "notes": "Notes",
     "email2": "Second email",
     "phone2": "Second phone",
@@ -82,11 +84,14 @@ def read_values(row: ImportRow, config: LeadbotConfig) -> "_Reading":
     _read_website(reading)
     _read_team(reading, config)
     _read_deal(reading, _day_first(row, config))
+    _read_tags(reading)
     _note_the_rest(reading)
     return reading
 
 
-def lead_command(row: ImportRow, values: dict[str, str] | None = None) -> AddLead:
+def lead_command(
+    row: ImportRow, values: dict[str, str] | None = None, custom: tuple[CustomField, ...] = ()
+) -> AddLead:
     """The row as the command every capture channel sends; a bad value raises InvalidInput."""
     if row.extra:
         raise InvalidInput("row", f"The row has {row.extra} more value(s) than the header has columns.")
@@ -99,7 +104,12 @@ def lead_command(row: ImportRow, values: dict[str, str] | None = None) -> AddLea
             name=name or None,
             email=values.get("email"),
             phone=values.get("phone") or values.get("phone2"),
-            fields={key: values[key] for key in (*PROFILE_FIELDS, *DEAL_FIELDS) if key in values},
+            fields={
+                key: values[key]
+                for key in (*PROFILE_FIELDS, *DEAL_FIELDS, *(f.key for f in custom))
+                if key in values
+            },
+            tags=tuple(split_tags(values.get("tags", ""))),
             external_id=values.get("external_id"),
             sales_team=values.get("team", "").strip() or None,
             channel=CaptureChannel.IMPORT,
@@ -132,15 +142,41 @@ def _unreadable_phone(text: str, region: str) -> str:
 
 
 def _built(row: ImportRow, reading: _Reading, ctx: Context) -> Lead:
-    """build_lead of the row; a phone it cannot read is left out of the row, not the row."""
-    try:
-        return build_lead(lead_command(row, reading.values), ctx)
-    except InvalidInput as exc:
-        key = "phone" if reading.values.get("phone") else "phone2"
-        if exc.field != "phone" or key not in reading.values:
-            raise
-        reading.drop(key, _unreadable_phone(reading.values[key], reading.region))
-        return build_lead(lead_command(row, reading.values), ctx)
+    """build_lead of the row; a phone or a custom field's value it cannot read is left out of
+    the row, not the row."""
+    custom = ctx.config.fields
+    for _ in range(len(custom) + 2):  # each pass leaves out one more value, or succeeds
+        try:
+            return build_lead(lead_command(row, reading.values, custom), ctx)
+        except InvalidInput as exc:
+            if not _drop_unreadable(reading, exc, custom):
+                raise
+    return build_lead(lead_command(row, reading.values, custom), ctx)
+
+
+def _drop_unreadable(reading: _Reading, exc: InvalidInput, custom: tuple[CustomField, ...]) -> bool:
+    """Leave out the value build_lead refused, if it is one a row can do without."""
+    if exc.field in {f.key for f in custom} and exc.field in reading.values:
+        reading.drop(exc.field, str(exc).rstrip("."))
+        return True
+    key = "phone" if reading.values.get("phone") else "phone2"
+    if exc.field != "phone" or key not in reading.values:
+        return False
+    reading.drop(key, _unreadable_phone(reading.values[key], reading.region))
+    return True
+
+
+def _read_tags(reading: _Reading) -> None:
+    """Each word of the Tags cell a tag; one that cannot be a tag is left out, said so."""
+    text = reading.values.get("tags", "")
+    kept = []
+    for word in text.replace(";", ",").split(","):
+        try:
+            kept += split_tags(word)
+        except InvalidInput as exc:
+            reading.warnings.append(f"{str(exc).rstrip('.')}: left out, the rest of the row is kept")
+    if text:
+        reading.values["tags"] = ", ".join(dict.fromkeys(kept[:MAX_TAGS]))
 
 
 def _note_the_rest(reading: _Reading) -> None:

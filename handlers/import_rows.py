@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from domain.custom_fields import CustomField
 from domain.lead import Lead
 from handlers.import_columns import has_name_or_email, map_header
 from handlers.import_file import Sheet, UnreadableFile, csv_sheet, open_path, open_sheet
@@ -40,9 +41,9 @@ def decode(data: bytes) -> str:
     return decode_with_encoding(data)[0]
 
 
-def read_layout(text: str) -> CsvLayout:
+def read_layout(text: str, fields: tuple[CustomField, ...] = ()) -> CsvLayout:
     """`layout_of` for CSV text."""
-    return layout_of(csv_sheet(text))
+    return layout_of(csv_sheet(text), fields)
 
 
 def read_rows(text: str, layout: CsvLayout) -> Iterator[ImportRow]:
@@ -50,30 +51,33 @@ def read_rows(text: str, layout: CsvLayout) -> Iterator[ImportRow]:
     return rows_of(csv_sheet(text), layout)
 
 
-def read_file(data: bytes, name: str = "") -> tuple[CsvLayout, Iterator[ImportRow]]:
+def read_file(
+    data: bytes, name: str = "", fields: tuple[CustomField, ...] = ()
+) -> tuple[CsvLayout, Iterator[ImportRow]]:
     """A CSV or .xlsx file's layout, checked whole before anything is written, and its rows."""
-    return _layout_and_rows(open_sheet(data, name))
+    return _layout_and_rows(open_sheet(data, name), fields)
 
 
-def read_path(path: Path) -> tuple[CsvLayout, Iterator[ImportRow]]:
+def read_path(path: Path, fields: tuple[CustomField, ...] = ()) -> tuple[CsvLayout, Iterator[ImportRow]]:
     """`read_file` for a file on disk, read a row at a time in both passes: memory does not
     grow with the file (an OSError if it cannot be opened)."""
-    return _layout_and_rows(open_path(path))
+    return _layout_and_rows(open_path(path), fields)
 
 
-def _layout_and_rows(sheet: Sheet) -> tuple[CsvLayout, Iterator[ImportRow]]:
-    layout = layout_of(sheet)
+def _layout_and_rows(sheet: Sheet, fields: tuple[CustomField, ...]) -> tuple[CsvLayout, Iterator[ImportRow]]:
+    layout = layout_of(sheet, fields)
     return layout, rows_of(sheet, layout)
 
 
-def layout_of(sheet: Sheet) -> CsvLayout:
+def layout_of(sheet: Sheet, fields: tuple[CustomField, ...] = ()) -> CsvLayout:
     """Check the whole file once before anything is written: header, fields, row count, and
-    the order its dates write day and month in."""
+    the order its dates write day and month in. A custom field's column is named by its key
+    or its label."""
     rows = sheet.rows()
     header = next(rows, None)
     if not header or not any(cell.strip() for cell in header):
         raise UnreadableCsv("The file is empty: it needs a header row, e.g. `Name,Email,Company`.")
-    mapped = map_header(header)
+    mapped = map_header(header, fields)
     if not has_name_or_email(mapped.columns):
         raise UnreadableCsv(
             "No column gives a name or an email. Name one of them e.g. `Name`, `First Name`, `Email`; "

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from domain.countries import country_terms
 from domain.errors import NotFound
 from domain.lead_filter import Age, LeadFilter, Month, Owner, parse_filter
-from domain.permissions import visibility
+from domain.permissions import Action, can, visibility
 from handlers.commands import ListLeads, SaveList
 from handlers.context import Context
 from handlers.results import LeadPage, LeadView, ListSaved
@@ -23,7 +23,8 @@ def list_leads(cmd: ListLeads, uow: SqlUnitOfWork, ctx: Context) -> LeadPage:
         query = resolve(wanted, ctx)
         found = uow.lead_lists.page(ctx.actor.team_id, query, (cmd.page - 1) * PAGE_SIZE, PAGE_SIZE)
     leads = tuple(LeadView.of(lead) for lead in found.leads)
-    return LeadPage(wanted, cmd.page, PAGE_SIZE, found.total, leads, cmd.saved)
+    can_act = found.total > 0 and can(ctx.actor, Action.BULK)
+    return LeadPage(wanted, cmd.page, PAGE_SIZE, found.total, leads, cmd.saved, can_act)
 
 
 def save_list(cmd: SaveList, uow: SqlUnitOfWork, ctx: Context) -> ListSaved:
@@ -40,7 +41,7 @@ def save_list(cmd: SaveList, uow: SqlUnitOfWork, ctx: Context) -> ListSaved:
 def _saved(uow: SqlUnitOfWork, ctx: Context, name: str) -> LeadFilter:
     pairs = uow.saved_lists.get(ctx.actor.team_id, ctx.actor.user_id, name)
     if pairs is not None:
-        return parse_filter(pairs)
+        return parse_filter(pairs, ctx.config.fields)
     names = uow.saved_lists.names(ctx.actor.team_id, ctx.actor.user_id)
     yours = f"Yours: {', '.join(names)}." if names else "You have none yet."
     raise NotFound(
@@ -69,6 +70,8 @@ def resolve(wanted: LeadFilter, ctx: Context) -> ListQuery:
         touched_since=_since(wanted.stale, ctx.now, older=False),
         untouched_since=_since(wanted.stale, ctx.now, older=True),
         stages=tuple(str(s) for s in wanted.stages),
+        tags=wanted.tags,
+        custom=wanted.custom,
         sort=wanted.sort,
     )
 

@@ -1,11 +1,13 @@
 """Reading leads: one lead in full, a fuzzy search, and a rep's own list."""
 
+from domain.activity import Activity
 from domain.errors import InvalidInput
 from domain.lead import Lead
 from domain.lead_filter import Sort
 from domain.lifecycle import OPEN_STATUSES, LeadStatus
 from domain.normalize import looks_like_phone, normalize_phone
 from domain.permissions import Action, visibility
+from domain.scoring_config import WEBHOOK_KINDS
 from domain.search import rank
 from handlers.commands import FindLeads, MyLeads, ShowLead
 from handlers.context import Context, load_lead
@@ -24,14 +26,22 @@ def show_lead(cmd: ShowLead, uow: SqlUnitOfWork, ctx: Context) -> LeadDetails | 
         lead = load_lead(uow, ctx, cmd.number, Action.VIEW, merged_away=True)
         if lead.merged_into is not None:
             return where_it_went(uow, lead)
-        activities = uow.activities.latest(lead, TIMELINE_LENGTH)
+        activities = timeline(uow, lead)
         reminders = uow.reminders.pending_for_lead(lead.team_id, lead.id or 0)
         qualification = uow.qualifications.latest(lead)
         contact = contact_of(uow, lead)
         chance = conversion_chance(uow, lead, ctx.now)
         speed = uow.sla.speed_of(lead.team_id, lead.id or 0)
     details = (tuple(activities), tuple(reminders), qualification, contact, chance, speed)
-    return LeadDetails(LeadView.of(lead), *details)
+    return LeadDetails(LeadView.of(lead, ctx.config.fields), *details)
+
+
+def timeline(uow: SqlUnitOfWork, lead: Lead) -> list[Activity]:
+    """The latest of what people did with the lead and what the lead did (webinar attended,
+    pricing page visited: the events webhook), newest first."""
+    done = uow.activities.latest(lead, TIMELINE_LENGTH)
+    engaged = uow.engagement.latest(lead.team_id, lead.id or 0, WEBHOOK_KINDS, TIMELINE_LENGTH)
+    return sorted([*done, *engaged], key=lambda line: line.created_at, reverse=True)[:TIMELINE_LENGTH]
 
 
 def where_it_went(uow: SqlUnitOfWork, lead: Lead) -> LeadMergedAway:

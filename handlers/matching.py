@@ -3,6 +3,7 @@
 from domain.dedupe import LikelyDuplicate, MatchRecord, blocking_keys, likely_duplicate
 from domain.identity import phone_identifies
 from domain.lead import PROFILE_FIELDS, Lead
+from domain.tags import TagChange, applied
 from store.unit_of_work import SqlUnitOfWork
 
 IDENTITY_FIELDS = ("email", "phone", "external_id")
@@ -61,7 +62,23 @@ def absorb(existing: Lead, incoming: Lead, may_replace: bool) -> tuple[str, ...]
             setattr(existing, field, new)
             _carry_provenance(existing, incoming, field)
             changed.append(field)
-    return tuple(changed)
+    return (*changed, *_absorb_custom(existing, incoming, may_replace))
+
+
+def _absorb_custom(existing: Lead, incoming: Lead, may_replace: bool) -> list[str]:
+    """Custom fields as profile fields: a value sent replaces (or only fills a gap, for a
+    sender who may not work the lead). Tags add up: a resend never takes one off."""
+    changed = []
+    for key, new in incoming.custom.items():
+        old = existing.custom.get(key)
+        if new != old and (old is None or may_replace):
+            existing.custom[key] = new
+            changed.append(key)
+    added = tuple(tag for tag in incoming.tags if tag not in existing.tags)
+    if added:
+        existing.tags = applied(existing.tags, TagChange(add=added))
+        changed.append("tags")
+    return changed
 
 
 def _carry_provenance(existing: Lead, incoming: Lead, field: str) -> None:

@@ -9,6 +9,7 @@ from domain.errors import InvalidInput, NotFound
 from domain.lead import CONTACT_FIELDS, PROFILE_FIELDS, Lead, lead_ref
 from domain.merging import differences
 from domain.permissions import Action, require_merge_undoer
+from domain.tags import MAX_TAGS
 from handlers.commands import KeepBoth, MergeLeads, UndoMerge
 from handlers.context import Context, audit, find_lead, load_lead, use_survivor
 from handlers.matching import refresh_match_keys
@@ -63,6 +64,7 @@ def _merge(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> Lea
     filled = {f: getattr(duplicate, f) for f in MERGEABLE if getattr(duplicate, f) and not getattr(keep, f)}
     for field, value in filled.items():
         setattr(keep, field, value)
+    filled |= _fill_own(keep, duplicate)
     keep.updated_at = duplicate.updated_at = ctx.now
     duplicate.merged_into, duplicate.duplicate_of = keep.id, None
     _one_cadence(uow, ctx, duplicate, keep)
@@ -79,11 +81,39 @@ def _merge(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> Lea
         at=ctx.now,
     )
     _save_both(uow, duplicate, keep)  # the duplicate retires first: its email/phone may move over
-    note = f"Merged {duplicate.ref} into this lead" + (f", filling {', '.join(filled)}" if filled else "")
+    named = [f.removeprefix(CUSTOM) for f in filled]
+    note = f"Merged {duplicate.ref} into this lead" + (f", filling {', '.join(named)}" if filled else "")
     uow.activities.add(keep, Activity(ActivityKind.SYSTEM, note, ctx.actor.user_id, ctx.now))
     audit(uow, ctx, "lead.merged", keep, before, {**keep.snapshot(), "merged": duplicate.ref})
     keep = rescore_lead(uow, ctx, keep, f"merged {duplicate.ref}")  # the duplicate's engagement counts now
-    return LeadsMerged(LeadView.of(keep), LeadView.of(duplicate), tuple(filled))
+    return LeadsMerged(LeadView.of(keep), LeadView.of(duplicate), tuple(named))
+
+
+CUSTOM = "custom."  # a custom field's name in a merge's `filled`
+
+
+def _fill_own(keep: Lead, duplicate: Lead) -> dict[str, Any]:
+    """The duplicate's custom values fill the keeper's gaps, and its tags join the keeper's
+    (within MAX_TAGS); what was filled is recorded so an undo can take it back."""
+    filled: dict[str, Any] = {
+        f"{CUSTOM}{key}": value for key, value in duplicate.custom.items() if keep.custom.get(key) is None
+    }
+    keep.custom = {**keep.custom, **{key.removeprefix(CUSTOM): value for key, value in filled.items()}}
+    added = [tag for tag in duplicate.tags if tag not in keep.tags][: max(0, MAX_TAGS - len(keep.tags))]
+    if added:
+        keep.tags = (*keep.tags, *added)
+        filled["tags"] = added
+    return filled
+
+
+def _unfill_own(keep: Lead, field: str, value: Any) -> None:
+    """Undo what _fill_own filled, unless someone changed it since."""
+    if field == "tags":
+        keep.tags = tuple(tag for tag in keep.tags if tag not in value)
+        return
+    key = field.removeprefix(CUSTOM)
+    if keep.custom.get(key) == value:
+        keep.custom = {k: v for k, v in keep.custom.items() if k != key}
 
 
 def _keep_do_not_contact(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) -> None:
@@ -122,7 +152,9 @@ def undo_merge(cmd: UndoMerge, uow: SqlUnitOfWork, ctx: Context) -> MergeUndone:
 def _undo(uow: SqlUnitOfWork, ctx: Context, source: Lead, keep: Lead, filled: dict[str, Any]) -> MergeUndone:
     before = keep.snapshot()
     for field, value in filled.items():
-        if getattr(keep, field) == value:
+        if field.startswith(CUSTOM) or field == "tags":
+            _unfill_own(keep, field, value)
+        elif getattr(keep, field) == value:
             setattr(keep, field, None)
     uow.merges.move_history_back(keep.team_id, source.id or 0, keep.id or 0)
     follow_owner(uow, ctx, source)

@@ -19,7 +19,7 @@ from store.unit_of_work import SqlUnitOfWork
 
 def enroll_lead(cmd: EnrollLead, uow: SqlUnitOfWork, ctx: Context) -> NurtureChanged:
     """One enrolment at a time per lead: a second one would double every follow-up."""
-    cadence = _cadence(ctx, cmd.cadence)
+    cadence = cadence_named(ctx, cmd.cadence)
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.WORK)
         if seen_before(uow, lead.team_id, cmd.request_key, ctx.now):
@@ -112,7 +112,8 @@ def on_closed(uow: SqlUnitOfWork, ctx: Context, lead: Lead, action: str) -> None
         enroll(uow, ctx, lead, long_term)
 
 
-def _cadence(ctx: Context, name: str | None) -> Cadence:
+def cadence_named(ctx: Context, name: str | None) -> Cadence:
+    """The cadence of that name (the default one for None); InvalidInput lists the others."""
     cadence = ctx.config.cadence(name)
     if cadence is not None:
         return cadence

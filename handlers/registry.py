@@ -17,12 +17,15 @@ from typing import Any, TypeVar
 from domain import events
 from handlers.activity import add_note, log_activity
 from handlers.away import set_away
+from handlers.bulk import apply_bulk, cancel_bulk, prepare_bulk, undo_bulk
 from handlers.capture import add_lead
 from handlers.closing import convert_lead, lose_lead, reopen_lead
 from handlers.commands import (
     AddLead,
     AddNote,
+    ApplyBulk,
     AssignLead,
+    CancelBulk,
     ClaimLead,
     Command,
     CompleteReminder,
@@ -41,20 +44,26 @@ from handlers.commands import (
     MergeLeads,
     MyLeads,
     OpenQualification,
+    PrepareBulk,
     QualifyLead,
     RecordEngagement,
     ReopenLead,
     RouteLead,
     SaveList,
     SetAway,
+    SetFields,
     SetLeadValue,
     SetProbability,
     SetReminder,
     ShowForecast,
+    ShowHistory,
+    ShowHome,
     ShowLead,
     ShowReport,
     SnoozeReminder,
     StopNurture,
+    TagLead,
+    UndoBulk,
     UndoMerge,
 )
 from handlers.context import Context
@@ -64,6 +73,8 @@ from handlers.engagement import record_engagement
 from handlers.explain import explain_score
 from handlers.followups import complete_reminder, log_reminder_call, snooze_reminder
 from handlers.forecast import show_forecast
+from handlers.history import show_history
+from handlers.home import show_home
 from handlers.import_summary import summarise_import
 from handlers.lists import list_leads, save_list
 from handlers.lookup import find_leads, my_leads, show_lead
@@ -77,6 +88,7 @@ from handlers.rescore import score_captured, score_imported
 from handlers.results import Result
 from handlers.routing import route_imported, route_lead
 from handlers.routing_decide import assign_lead, claim_lead, decide_routing
+from handlers.tags import set_fields, tag_lead
 from handlers.tasks import list_tasks
 from handlers.training import retrain_after_close
 from store.engine import reading_only
@@ -104,6 +116,8 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     ListLeads: list_leads,
     SaveList: save_list,
     AddNote: add_note,
+    TagLead: tag_lead,
+    SetFields: set_fields,
     LogActivity: log_activity,
     SetReminder: set_reminder,
     # duplicates and returning customers
@@ -137,6 +151,13 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     ExplainScore: explain_score,
     ShowReport: pipeline_report,
     ShowForecast: show_forecast,
+    # bulk actions on a list, and the audit trail
+    PrepareBulk: prepare_bulk,
+    ApplyBulk: apply_bulk,
+    CancelBulk: cancel_bulk,
+    UndoBulk: undo_bulk,
+    ShowHistory: show_history,
+    ShowHome: show_home,
 }
 
 # Commands that only read: their transactions take no write lock (store/engine.reading_only),
@@ -152,6 +173,8 @@ QUERIES: frozenset[type[Command]] = frozenset(
         ExplainScore,
         ShowReport,
         ShowForecast,
+        ShowHistory,
+        ShowHome,
     }
 )
 

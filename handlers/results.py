@@ -6,10 +6,14 @@ from decimal import Decimal
 
 from domain.activity import Activity
 from domain.assignment import Assignment, Decision
+from domain.bulk import BulkAction
+from domain.custom_fields import CustomField
 from domain.forecast import Forecast
+from domain.home import Count, DeliveryAlert, Followup, LeadLine, Proposal, RepLoad, Shown, SlaAtRisk, Speed
 from domain.lead import Lead
 from domain.lead_filter import LeadFilter
 from domain.merging import Difference
+from domain.permissions import Role
 from domain.predictive import MIN_HISTORY, Factor
 from domain.qualification import Qualification
 from domain.reminder import Reminder
@@ -48,6 +52,9 @@ class LeadView:
     website: str | None = None
     expected_value: Decimal | None = None  # the forecast's: an open lead's expected deal...
     expected_close: date | None = None  # ...and its close month
+    # Custom fields as shown: (label, value as text), in the config's order; and tags.
+    fields: tuple[tuple[str, str], ...] = ()
+    tags: tuple[str, ...] = ()
     do_not_contact_at: datetime | None = None  # unsubscribed: no cadence contacts them
 
     def as_payload(self) -> dict[str, str | int | None]:
@@ -62,7 +69,9 @@ class LeadView:
         }
 
     @classmethod
-    def of(cls, lead: Lead) -> "LeadView":
+    def of(cls, lead: Lead, fields: tuple[CustomField, ...] = ()) -> "LeadView":
+        """`fields`: the workspace's custom fields, to show by label in their order; without
+        them, the lead's custom values are shown by key."""
         return cls(
             ref=lead.ref,
             number=lead.number,
@@ -84,8 +93,16 @@ class LeadView:
             cycle=lead.cycle,
             expected_value=lead.expected_value,
             expected_close=lead.expected_close,
+            fields=shown_fields(lead, fields),
+            tags=lead.tags,
             do_not_contact_at=lead.do_not_contact_at,
         )
+
+
+def shown_fields(lead: Lead, fields: tuple[CustomField, ...]) -> tuple[tuple[str, str], ...]:
+    if not fields:
+        return tuple((key, str(value)) for key, value in lead.custom.items())
+    return tuple((f.label, f.text(lead.custom[f.key])) for f in fields if lead.custom.get(f.key) is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +172,7 @@ class LeadPage:
     total: int
     leads: tuple[LeadView, ...]
     saved: str | None = None  # the saved list's name, when it was asked for by name
+    can_act: bool = False  # the viewer may run a bulk action on it ("Act on all N")
 
     @property
     def pages(self) -> int:
@@ -166,6 +184,19 @@ class ListSaved:
     name: str
     filter: LeadFilter
     new: bool  # False: it replaced a list of that name
+
+
+@dataclass(frozen=True, slots=True)
+class LeadTagged:
+    lead: LeadView
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldsSet:
+    lead: LeadView
+    changed: tuple[str, ...]  # keys whose value changed (none: they already held those)
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,12 +422,93 @@ class ScoreExplained:
     now: datetime
 
 
+# --- bulk actions and the audit trail --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BulkToConfirm:
+    """A bulk action counted and waiting for Confirm: how many open leads, which filter."""
+
+    action: BulkAction
+    filter: LeadFilter
+
+
+@dataclass(frozen=True, slots=True)
+class BulkDone:
+    """A bulk action applied (or undone, or cancelled): how many leads changed and which
+    were left as they were, with why (`repeated`: a second click, nothing done again)."""
+
+    action: BulkAction
+    changed: int = 0
+    skipped: tuple[tuple[str, str], ...] = ()  # (lead ref, why)
+    repeated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    actor_id: str
+    action: str
+    changes: tuple[tuple[str, str, str], ...]  # (field, before, after), as text
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    lead: LeadView
+    entries: tuple[AuditEntry, ...]
+    page: int
+    page_size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass(frozen=True, slots=True)
+class MyDesk:
+    """A rep's own leads."""
+
+    new_leads: Shown[LeadLine]
+    hottest: Shown[LeadLine]
+    by_status: tuple[Count, ...]
+    by_stage: tuple[Count, ...]
+    speed: Speed
+
+
+@dataclass(frozen=True, slots=True)
+class Oversight:
+    """A manager's teams (an admin's: all of them)."""
+
+    teams: tuple[str, ...] | None  # sales team keys; None: every team
+    team_names: tuple[str, ...]
+    proposals: Shown[Proposal]
+    slas: Shown[SlaAtRisk]
+    pool: tuple[Count, ...]
+    reps: Shown[RepLoad]
+    funnel: tuple[Count, ...]  # leads captured this month, by where they stand now
+
+
+@dataclass(frozen=True, slots=True)
+class HomeTab:
+    viewer: str
+    role: Role
+    tz: str
+    now: datetime
+    followups: Shown[Followup]
+    desk: MyDesk | None  # a rep's
+    oversight: Oversight | None  # a manager's or an admin's
+    alerts: Shown[DeliveryAlert] | None  # an admin's
+
+
 Result = (
     LeadCaptured
     | LeadDetails
     | LeadList
     | LeadPage
     | ListSaved
+    | LeadTagged
+    | FieldsSet
     | ActivityAdded
     | ReminderSet
     | LeadsMerged
@@ -420,4 +532,8 @@ Result = (
     | EngagementRecorded
     | PipelineReport
     | Forecast
+    | BulkToConfirm
+    | BulkDone
+    | AuditPage
+    | HomeTab
 )

@@ -16,7 +16,7 @@ from domain.routing import LeadFacts, RepChoice, RepState, TeamChoice, choose_re
 from handlers.commands import RouteLead
 from handlers.context import Context, load_lead
 from handlers.results import LeadView, RoutePlan, RoutingDecided
-from handlers.routing_messages import LEADBOT, give_lead, queue_decided, queue_proposal
+from handlers.routing_messages import LEADBOT, give_lead, note_routed, queue_decided, queue_proposal
 from handlers.routing_once import replayed, settled
 from store.routing import Placed
 from store.unit_of_work import SqlUnitOfWork
@@ -156,8 +156,9 @@ def route_when_ready(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> bool:
 
 
 def plan_route(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> Plan:
-    facts = LeadFacts(lead.country, lead.product, lead.source, lead.score)
-    choice = choose_team(ctx.config.routing, facts, fallback=ctx.config.team(lead.sales_team).key)
+    facts = LeadFacts(lead.country, lead.product, lead.source, lead.score, lead.custom)
+    fallback = ctx.config.team(lead.sales_team).key
+    choice = choose_team(ctx.config.routing, facts, fallback=fallback, fields=ctx.config.fields)
     team = ctx.config.team(choice.team)
     decision = uow.routing.next_decision(lead.team_id, team.key)  # the lock, before any count
     reps = rep_states(uow, ctx, team)
@@ -218,6 +219,7 @@ def propose(uow: SqlUnitOfWork, ctx: Context, lead: Lead, plan: Plan, tell: bool
             queue_decided(uow, ctx, lead, stored, Decision.AUTO, None)
     else:
         uow.leads.save(lead)
+        note_routed(uow, ctx, lead, stored, plan.team)
         if tell:
             queue_proposal(uow, ctx, lead, stored, plan.team)
     return RoutingDecided(LeadView.of(lead), stored, Decision.AUTO if auto else None)

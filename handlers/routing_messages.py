@@ -4,11 +4,13 @@ the team channel, its decision (message updated, reply in its thread), the rep's
 from dataclasses import asdict
 from typing import Any
 
+from domain.activity import Activity, ActivityKind
 from domain.assignment import Assignment, Decision
 from domain.config import SalesTeam
 from domain.lead import Lead
 from domain.messages import MessageKind, OutboxMessage
 from handlers.context import Context, audit
+from handlers.home_refresh import overseers, refresh_homes
 from handlers.results import LeadView
 from handlers.sla_clock import start_clock
 from store.routing import decided_key, proposal_key
@@ -25,8 +27,13 @@ def give_lead(
     are summed up in the team channel instead of a DM each)."""
     before = lead.snapshot()
     tell_previous_owner(uow, ctx, lead, rep, assignment_id)
+    line = f"Reassigned from <@{lead.owner_id}> to <@{rep}>" if lead.owner_id else f"Assigned to <@{rep}>"
+    # the rep's leads, the previous owner's, and the team's pool and load all moved
+    people = (rep, lead.owner_id, *overseers(ctx.config, lead.sales_team))
+    refresh_homes(uow, lead.team_id, people, ctx.now)
     lead.owner_id, lead.updated_at = rep, ctx.now
     uow.leads.save(lead)
+    uow.activities.add(lead, Activity(ActivityKind.SYSTEM, line, ctx.actor.user_id, ctx.now))
     audit(uow, ctx, "lead.assigned", lead, before, lead.snapshot())
     start_clock(uow, ctx, lead, assignment_id)
     if not tell:
@@ -51,10 +58,21 @@ def tell_previous_owner(uow: SqlUnitOfWork, ctx: Context, lead: Lead, rep: str, 
     uow.outbox.add(OutboxMessage(lead.team_id, MessageKind.LEAD_TAKEN_DM, key, payload), ctx.now)
 
 
+def note_routed(
+    uow: SqlUnitOfWork, ctx: Context, lead: Lead, assignment: Assignment, team: SalesTeam
+) -> None:
+    """The timeline's line for a proposal: where routing sent the lead, to whom, by which rule."""
+    rule = f" by rule {assignment.rule}" if assignment.rule else ""
+    line = f"Routed to {team.name}{rule}: proposed to <@{assignment.rep_id}>, waiting for a manager"
+    uow.activities.add(lead, Activity(ActivityKind.SYSTEM, line, ctx.actor.user_id, ctx.now))
+
+
 def queue_proposal(
     uow: SqlUnitOfWork, ctx: Context, lead: Lead, assignment: Assignment, team: SalesTeam
 ) -> None:
-    """Without a team channel nobody can click: the proposal waits for `/lead assign`."""
+    """Without a team channel the proposal waits in its managers' Home tabs (and for
+    `/lead assign`)."""
+    refresh_homes(uow, lead.team_id, overseers(ctx.config, team.key), ctx.now)
     if not team.channel:
         return
     payload = {"channel": team.channel, **describe(lead, assignment, team)}
@@ -70,6 +88,7 @@ def queue_decided(
     """The proposal's message is updated in place (at the ts its delivery recorded) and
     the decision posted in its thread; a decision with no message yet gets a new one."""
     team = ctx.config.team(assignment.sales_team)
+    refresh_homes(uow, lead.team_id, overseers(ctx.config, team.key), ctx.now)  # no longer waiting
     if not team.channel:  # no channel, so the proposal was never posted either
         return
     posted = uow.routing.posted_at(assignment.id)

@@ -20,6 +20,7 @@ from domain.lead import LEAD_PREFIX, Lead
 from domain.search import search_text
 from store.contacts import to_contact
 from store.executemany import insert_many
+from store.lead_tags import write_tags
 from store.leads import LEAD_COLUMNS, MERGE_HOPS, to_lead
 from store.sql import insert_ignoring_conflict
 from store.tables import (
@@ -286,6 +287,7 @@ class BulkLeads:
         ids = {number: id_ for number, id_ in self._s.execute(query)}
         for lead in leads:
             lead.id = ids[lead.number]
+        write_tags(self._s, [lead for lead in leads if lead.tags], fresh=True)
 
     def update(self, leads: Sequence[Lead]) -> None:
         """Write back everything the lead entity holds, as LeadRepository.save does."""
@@ -306,6 +308,8 @@ class BulkLeads:
             values = _values(lead)
             rows.append({"lead_id": lead.id, **{f"v_{column}": values[column] for column in columns}})
         self._write(statement, rows)
+        # A capture only adds tags (handlers/matching.absorb): leads without any kept none.
+        write_tags(self._s, [lead for lead in leads if lead.tags], fresh=False)
 
     def set_duplicate_of(self, pairs: Sequence[tuple[int, int]]) -> None:
         """(lead id, id of the lead it likely duplicates) for leads flagged within one batch."""
@@ -362,6 +366,8 @@ def _values(lead: Lead) -> dict[str, Any]:
         duplicate_of_id=lead.duplicate_of,
         merged_into_id=lead.merged_into,
         enriched=dict(lead.enriched) or None,
+        custom=dict(lead.custom) or None,
+        tags=list(lead.tags) or None,
         search_text=search_text(lead.name, lead.company, lead.email),
         created_by=lead.created_by,
         created_at=lead.created_at,

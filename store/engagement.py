@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from domain.activity import Activity, ActivityKind
 from store.sql import insert_ignoring_conflict
 from store.tables import EngagementEventRow
 
@@ -38,3 +39,28 @@ class EngagementRepository:
             return True
         insert = insert_ignoring_conflict(self._s, EngagementEventRow, **values)
         return self._s.execute(insert.returning(EngagementEventRow.id)).first() is not None
+
+    def latest(self, team_id: str, lead_id: int, kinds: tuple[str, ...], limit: int) -> list[Activity]:
+        """The lead's latest events of these kinds, as timeline lines (newest first): what the
+        person did, written by nobody in the workspace (the actor is "lead")."""
+        query = (
+            sa.select(EngagementEventRow.kind, EngagementEventRow.url, EngagementEventRow.occurred_at)
+            .where(
+                EngagementEventRow.team_id == team_id,
+                EngagementEventRow.lead_id == lead_id,
+                EngagementEventRow.kind.in_(kinds),
+            )
+            .order_by(EngagementEventRow.occurred_at.desc(), EngagementEventRow.id.desc())
+            .limit(limit)
+        )
+        return [
+            Activity(ActivityKind.ENGAGEMENT, _words(kind, url), ENGAGED_BY, at)
+            for kind, url, at in self._s.execute(query)
+        ]
+
+
+ENGAGED_BY = "lead"
+
+
+def _words(kind: str, url: str | None) -> str:
+    return kind.replace("_", " ") + (f": {url}" if url else "")

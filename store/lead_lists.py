@@ -10,10 +10,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from domain.activity import ActivityKind
+from domain.custom_fields import Bound, Condition, FieldType
 from domain.lead import Lead
 from domain.lead_filter import Sort, Span
 from domain.permissions import Visibility
 from domain.scoring import Stage
+from store.lead_tags import tagged
 from store.leads import to_lead
 from store.tables import ActivityRow, LeadRow, LeadScoreRow
 
@@ -40,6 +42,8 @@ class ListQuery:
     stages: tuple[str, ...] = ()
     phone: str | None = None  # E.164, as leads hold it (`/lead find +49 30 901820`)
     email_domain: str | None = None  # lower case (`/lead find @acme.com`)
+    tags: tuple[str, ...] = ()  # any of them (lead_tags' primary key finds their leads)
+    custom: tuple[Condition, ...] = ()  # custom fields' conditions, all of them
     sort: Sort = Sort.SCORE
 
 
@@ -86,7 +90,9 @@ def _owned(query: ListQuery) -> sa.ColumnElement[bool]:
     return sa.or_(owned, LeadRow.owner_id.is_(None)) if query.unowned else owned
 
 
-def _conditions(query: ListQuery, touch: sa.ColumnElement[datetime]) -> list[sa.ColumnElement[bool]]:
+def _conditions(
+    query: ListQuery, touch: sa.ColumnElement[datetime], dialect: str = "sqlite"
+) -> list[sa.ColumnElement[bool]]:
     found: list[sa.ColumnElement[bool]] = [_visible(query.visibility)]
     if query.statuses:
         found.append(LeadRow.status.in_(query.statuses))
@@ -109,7 +115,56 @@ def _conditions(query: ListQuery, touch: sa.ColumnElement[datetime]) -> list[sa.
         found.append(sa.func.lower(LeadRow.email).like(f"%@{_escaped(query.email_domain)}", escape="\\"))
     if query.stages:
         found.append(sa.func.coalesce(LeadScoreRow.stage, str(Stage.LEAD)).in_(query.stages))
+    found += [_holds(c, dialect) for c in query.custom]
     return found
+
+
+# The JSON type each field type is stored as: (SQLite's json_type, PostgreSQL's json_typeof).
+_JSON_TYPES = {
+    FieldType.NUMBER: (("integer", "real"), ("number",)),
+    FieldType.DATE: (("text",), ("string",)),
+    FieldType.BOOL: (("true", "false"), ("boolean",)),
+}
+
+
+def _holds(condition: Condition, dialect: str) -> sa.ColumnElement[bool]:
+    """A custom field's condition on the leads' JSON column: numbers and dates by their
+    bounds (dates are ISO text, which sorts as dates do), the rest by value."""
+    value = LeadRow.custom[condition.key]
+    kind = condition.field.type
+    if condition.bounds:
+        read = value.as_float() if kind is FieldType.NUMBER else value.as_string()
+        typed = _if_stored_as(condition.key, kind, dialect, read)
+        return sa.or_(*(_within(typed, bound) for bound in condition.bounds))
+    if kind is FieldType.BOOL:
+        flag = _if_stored_as(condition.key, kind, dialect, value.as_boolean())
+        return sa.or_(*(flag == (v == "yes") for v in condition.values))
+    if kind is FieldType.CHOICE:  # stored as the config spells it, and read so
+        choice: sa.ColumnElement[bool] = value.as_string().in_(condition.values)
+        return choice
+    return _lower_in(value.as_string(), condition.values)
+
+
+def _if_stored_as(key: str, kind: FieldType, dialect: str, read: Any) -> Any:
+    """`read` where the value is of the field's JSON type, else NULL (matching nothing). A
+    field whose type the config changed keeps its old values: PostgreSQL would fail to cast
+    one (`'big'::float`), SQLite would compare text with a number. A CASE is evaluated in
+    order, so the cast only ever sees a value of the right type."""
+    sqlite_types, postgres_types = _JSON_TYPES[kind]
+    if dialect == "postgresql":
+        is_typed = sa.func.json_typeof(LeadRow.custom[key]).in_(postgres_types)
+    else:
+        is_typed = sa.func.json_type(LeadRow.custom, f"$.{key}").in_(sqlite_types)
+    return sa.case((is_typed, read))
+
+
+def _within(typed: Any, bound: Bound) -> sa.ColumnElement[bool]:
+    parts = []
+    if bound.low is not None:
+        parts.append(typed > bound.low if bound.strict else typed >= bound.low)
+    if bound.high is not None:
+        parts.append(typed < bound.high if bound.strict else typed <= bound.high)
+    return sa.and_(*parts)
 
 
 def _escaped(text: str) -> str:
@@ -176,6 +231,11 @@ class LeadListRepository:
             return ListPage(self._count(inner), [])
         return ListPage(int(rows[0].total) if rows else 0, [to_lead(row[0]) for row in rows])
 
+    def ids(self, team_id: str, query: ListQuery) -> list[int]:
+        """Every matching lead's id, in the list's order: what a bulk action changes."""
+        inner, touch = self._matches(team_id, query)
+        return [row.id for row in self._s.execute(inner.order_by(*_order(query.sort, touch)))]
+
     def _matches(self, team_id: str, query: ListQuery) -> tuple[Any, Any]:
         """Every lead the list shows, as its sort keys, and the last-touch expression."""
         keys = [LeadRow.id, LeadRow.score, LeadRow.created_at, LeadRow.number]
@@ -191,8 +251,11 @@ class LeadListRepository:
             matches = matches.add_columns(touch.label("touch"))
         if query.stages:
             matches = matches.outerjoin(LeadScoreRow, LeadScoreRow.lead_id == LeadRow.id)
+        if query.tags:
+            matches = matches.where(LeadRow.id.in_(tagged(team_id, query.tags)))
         total = sa.func.count().over().label("total")
-        return matches.add_columns(total).where(*_conditions(query, touch)), touch
+        dialect = self._s.get_bind().dialect.name
+        return matches.add_columns(total).where(*_conditions(query, touch, dialect)), touch
 
     def search_corpus(self, team_id: str, scope: Visibility) -> dict[int, str]:
         """Number -> searchable text of the live leads the viewer may see, for `/lead find`."""
@@ -205,8 +268,11 @@ class LeadListRepository:
         """The team_id column to filter on. SQLite, lacking statistics, would walk a whole
         workspace through an index on team_id and then read each row, three to four times
         slower than reading the table: a unary `+` (SQLite's documented way) keeps it off the
-        index when nothing else narrows the list. PostgreSQL's planner is left alone."""
-        if _whole_workspace(query) and self._s.get_bind().dialect.name == "sqlite":
+        index when nothing else narrows the list. With `tag:` the tag's leads (lead_tags'
+        primary key) are fewer than the workspace's: kept off the index too, SQLite reads
+        them by id (a rep's `tag:hot` at 100k leads: 78 -> see docs/benchmarks.md).
+        PostgreSQL's planner is left alone."""
+        if (_whole_workspace(query) or query.tags) and self._s.get_bind().dialect.name == "sqlite":
             return sa.literal_column("+leads.team_id", sa.String)
         return LeadRow.team_id
 

@@ -12,6 +12,7 @@ from domain.dedupe import MatchRecord
 from domain.lead import PROFILE_FIELDS, Lead
 from domain.lifecycle import LeadStatus
 from domain.search import search_text
+from store.lead_tags import write_tags
 from store.sql import upsert
 from store.tables import HOLDS_IDENTITY, LeadCounterRow, LeadMatchKeyRow, LeadRow
 
@@ -72,6 +73,7 @@ def _candidates_query(key_count: int) -> sa.Select[int, str, str | None, str | N
 class LeadRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
+        self._held: list[LeadRow] = []  # rows by_ids() read, alive for this unit of work
 
     def add(self, lead: Lead) -> Lead:
         """Give the lead the next number of its workspace and insert it."""
@@ -88,6 +90,8 @@ class LeadRepository:
         self._s.add(row)
         self._s.flush()
         lead.id = row.id
+        if lead.tags:
+            write_tags(self._s, [lead], fresh=True)
         return lead
 
     def _next_number(self, team_id: str) -> int:
@@ -106,7 +110,10 @@ class LeadRepository:
 
     def save(self, lead: Lead) -> None:
         row = self._s.get_one(LeadRow, lead.id)
+        retagged = list(lead.tags) != list(row.tags or ())
         self._copy_into(lead, row)
+        if retagged:
+            write_tags(self._s, [lead], fresh=False)
         row.status = str(lead.status)
         row.updated_at = lead.updated_at or row.updated_at
         # Flush now: the order of saves matters to the one-live-lead-per-email/phone
@@ -212,6 +219,15 @@ class LeadRepository:
             chunk = wanted[start : start + PRELOAD_CHUNK]
             self._s.scalars(sa.select(LeadRow).where(LeadRow.id.in_(chunk))).all()
 
+    def by_ids(self, team_id: str, lead_ids: Iterable[int]) -> dict[int, Lead]:
+        """These leads of the workspace in one query, by id. The session keeps a row only while
+        something refers to it: the rows are held for this unit of work, so each lead's save()
+        finds its row without asking the database again (a bulk action's batch)."""
+        query = sa.select(LeadRow).where(LeadRow.team_id == team_id, LeadRow.id.in_(list(lead_ids)))
+        rows = list(self._s.scalars(query))
+        self._held.extend(rows)
+        return {row.id: to_lead(row) for row in rows}
+
     def by_id(self, team_id: str, lead_id: int) -> Lead | None:
         row = self._s.get(LeadRow, lead_id)
         return to_lead(row) if row is not None and row.team_id == team_id else None
@@ -241,6 +257,8 @@ class LeadRepository:
         row.duplicate_of_id = lead.duplicate_of
         row.merged_into_id = lead.merged_into
         row.enriched = dict(lead.enriched) or None
+        row.custom = dict(lead.custom) or None
+        row.tags = list(lead.tags) or None
         row.search_text = search_text(lead.name, lead.company, lead.email)
 
 
@@ -256,6 +274,8 @@ def to_lead(row: LeadRow) -> Lead:
         duplicate_of=row.duplicate_of_id,
         merged_into=row.merged_into_id,
         enriched=dict(row.enriched or {}),
+        custom=dict(row.custom or {}),
+        tags=tuple(row.tags or ()),
         id=row.id,
         **values,
     )

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from domain.delivery_alerts import Undelivered
+from domain.delivery_alerts import UNALERTED, Undelivered
 from domain.messages import DeliveryReceipt, MessageKind, OutboxMessage
 from domain.pacing import pace_cost, pace_key
 from store.pacing import PacingBook
@@ -31,11 +31,12 @@ class OutboxRepository:
         self.added += 1
         self._s.execute(insert_ignoring_conflict(self._s, OutboxRow, **_pending(message, now)))
 
-    def add_all(self, messages: Sequence[OutboxMessage], now: datetime) -> None:
-        """Queue many in one statement (a burst of due reminders), each dropped as `add` would."""
+    def add_all(self, messages: Sequence[OutboxMessage], now: datetime, due: datetime | None = None) -> None:
+        """Queue many in one statement (a burst of due reminders), each dropped as `add` would;
+        `due`: not sent before then (a debounced Home tab refresh)."""
         if messages:
             self.added += len(messages)
-            rows = [_pending(message, now) for message in messages]
+            rows = [_pending(message, now, due) for message in messages]
             self._s.execute(insert_all_ignoring_conflicts(self._s, OutboxRow, rows))
 
     def claim(self, now: datetime, limit: int, lease: timedelta) -> tuple[str, list[OutboxMessage]]:
@@ -176,13 +177,14 @@ class OutboxRepository:
         return self._s.scalar(sa.select(OutboxRow.id).where(*_claimable(now)).limit(1)) is not None
 
     def undelivered(self, limit: int) -> list[Undelivered]:
-        """Dead messages the admins have not been told of yet (alerts themselves excluded)."""
+        """Dead messages the admins have not been told of yet (alerts themselves and Home tab
+        refreshes excluded: domain/delivery_alerts.UNALERTED)."""
         query = (
             sa.select(OutboxRow)
             .where(
                 OutboxRow.status == "dead",
                 OutboxRow.alerted_at.is_(None),
-                OutboxRow.kind != str(MessageKind.ADMIN_ALERT),
+                OutboxRow.kind.not_in([str(kind) for kind in UNALERTED]),
             )
             .order_by(OutboxRow.id)
             .limit(limit)
@@ -240,7 +242,7 @@ def _to_message(row: OutboxRow) -> OutboxMessage:
     )
 
 
-def _pending(message: OutboxMessage, now: datetime) -> dict[str, Any]:
+def _pending(message: OutboxMessage, now: datetime, due: datetime | None = None) -> dict[str, Any]:
     return {
         "team_id": message.team_id,
         "dedupe_key": message.dedupe_key,
@@ -248,6 +250,6 @@ def _pending(message: OutboxMessage, now: datetime) -> dict[str, Any]:
         "payload": message.payload,
         "status": "pending",
         "attempts": 0,
-        "next_attempt_at": now,
+        "next_attempt_at": due or now,
         "created_at": now,
     }

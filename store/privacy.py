@@ -32,6 +32,7 @@ from store.tables import (
     ActivityRow,
     AssignmentRow,
     AuditRow,
+    BulkItemRow,
     CadenceEnrollmentRow,
     ContactRow,
     DeferredCommandRow,
@@ -75,7 +76,10 @@ LEAD_BLANKS: dict[str, Any] = {
     "lost_note": None,
     "enriched": None,
     "search_text": "",
+    "custom": None,  # a workspace's own fields may hold anything about the person
 }
+# An audit snapshot (domain/lead.Lead.snapshot) names custom fields "fields".
+SNAPSHOT_BLANKS: dict[str, Any] = {**LEAD_BLANKS, "fields": None}
 CONTACT_BLANKS: dict[str, Any] = {"name": ERASED, "email": None, "phone": None, "company": None}
 
 
@@ -336,6 +340,9 @@ def erase_person(session: Session, person: Person) -> dict[str, int]:
         ),
         ("assignments", AssignmentRow, AssignmentRow.reasons, AssignmentRow.lead_id.in_(lead_ids)),
         ("score_history", ScoreChangeRow, ScoreChangeRow.reason, ScoreChangeRow.lead_id.in_(lead_ids)),
+        # A bulk loss's note, kept for its undo.
+        ("bulk_actions", BulkItemRow, BulkItemRow.before, BulkItemRow.lead_id.in_(lead_ids)),
+        ("bulk_actions", BulkItemRow, BulkItemRow.after, BulkItemRow.lead_id.in_(lead_ids)),
     )
     changed["audit"] = _blank_snapshots(session, person)
     needles = person.identifiers | person.names
@@ -359,7 +366,7 @@ def _blanked(snapshot: dict[str, Any] | None) -> dict[str, Any] | None:
     if snapshot is None:
         return None
     return {
-        key: (LEAD_BLANKS[key] if key in LEAD_BLANKS and value is not None else value)
+        key: (SNAPSHOT_BLANKS[key] if key in SNAPSHOT_BLANKS and value is not None else value)
         for key, value in snapshot.items()
     }
 

@@ -80,6 +80,13 @@ class AuditLog:
         )
         return list(self._s.scalars(query))
 
+    def page(self, team_id: str, entity_ref: str, offset: int, limit: int) -> tuple[int, list[AuditRow]]:
+        """`/lead history`: how many entries the lead has, and a page of them, newest first."""
+        where = (AuditRow.team_id == team_id, AuditRow.entity == "lead", AuditRow.entity_ref == entity_ref)
+        total = self._s.execute(sa.select(sa.func.count()).where(*where)).scalar_one()
+        query = sa.select(AuditRow).where(*where).order_by(AuditRow.id.desc()).offset(offset).limit(limit)
+        return int(total), list(self._s.scalars(query))
+
 
 class RequestKeys:
     """Idempotency keys per workspace: the first request with a key does the work,

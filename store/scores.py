@@ -1,6 +1,7 @@
 """Scores in bulk: what scoring needs of many leads in a few queries, and writes of only
 the scores that changed. Sized for recomputing 100k leads in seconds (bench/scoring_recompute.py)."""
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -120,7 +121,9 @@ class ScoreRepository:
     @staticmethod
     def _open() -> sa.Select[*tuple[Any, ...]]:
         return (
-            sa.select(LeadRow.id, LeadRow.team_id, LeadRow.score, LeadScoreRow.stage, *FACT_COLUMNS)
+            sa.select(
+                LeadRow.id, LeadRow.team_id, LeadRow.score, LeadScoreRow.stage, *FACT_COLUMNS, LeadRow.custom
+            )
             .outerjoin(LeadScoreRow, LeadScoreRow.lead_id == LeadRow.id)
             .where(LeadRow.status.in_(OPEN), LeadRow.merged_into_id.is_(None))
         )
@@ -140,7 +143,7 @@ class ScoreRepository:
                 r[1],
                 r[2],
                 STAGES[r[3]],
-                LeadFacts._make((*r[4:], bant.get(r[0], 0), None)),  # FACT_FIELDS, BANT, no size
+                LeadFacts._make((*r[4:-1], bant.get(r[0], 0), _custom(r[-1]))),  # FACT_FIELDS, BANT, custom
             )
             for r in rows
         }
@@ -185,6 +188,15 @@ class ScoreRepository:
         if self._s.get_bind().dialect.name == "sqlite":
             return sa.func.julianday(column) - 2440587.5
         return sa.cast(sa.extract("epoch", column) / 86400, sa.Float)
+
+
+def _custom(value: Any) -> dict[str, Any] | None:
+    """The driver's value of the JSON column: text from SQLite and psycopg's raw cursor alike
+    (the column is not typed there), a dict if a driver parsed it."""
+    if value is None or isinstance(value, dict):
+        return value
+    parsed = json.loads(value)
+    return parsed if isinstance(parsed, dict) else None
 
 
 def _between(low: int, high: int) -> Scope:

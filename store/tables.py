@@ -78,16 +78,18 @@ class LeadRow(Base):
         # statistics) walked the workspace through another team_id index, row by row: 0.5 s
         # for a 30-day cohort's ids at 100k leads (bench/report_forecast.py).
         sa.Index(None, "team_id", "created_at"),
-        # `/lead report`: open leads now, per owner, of a workspace or some of its teams, from
-        # this index alone (0.3-1 s reading the rows at 100k leads on SQLite).
+        # The Home tab's counts of a team's live leads (pool by age, each rep's open leads, the
+        # month's funnel) from this index alone, never the rows (bench/home_tab.py). Not a
+        # partial index: SQLite would take one whose condition a list shares (`merged_into_id
+        # IS NULL`) for a whole workspace's `/lead list`, and read every row through it.
         sa.Index(
-            "ix_leads_live_open",
+            "ix_leads_home_counts",
             "team_id",
-            "status",
             "sales_team",
+            "status",
             "owner_id",
-            sqlite_where=sa.text("merged_into_id IS NULL"),
-            postgresql_where=sa.text("merged_into_id IS NULL"),
+            "created_at",
+            "merged_into_id",
         ),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -130,6 +132,23 @@ class LeadRow(Base):
     created_by: Mapped[str] = mapped_column(UserId)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The workspace's own fields (domain/custom_fields.py), key -> typed JSON value: one
+    # column read with the row for the card, the export and scoring; lists filter on it with
+    # JSON extraction (bench/list_page.py measures it at 100k leads).
+    custom: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # The lead's tags as shown (card, export); lead_tags holds them again for `tag:` filters.
+    tags: Mapped[list[str] | None] = mapped_column(sa.JSON)
+
+
+class LeadTagRow(Base):
+    """One tag on one lead: `/lead list tag:hot` reads the leads of a tag off the primary
+    key (team, tag, lead) instead of looking into every lead's tags."""
+
+    __tablename__ = "lead_tags"
+    __table_args__ = (sa.Index(None, "lead_id"),)
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    tag: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True)
 
 
 class ContactRow(Base):
@@ -287,6 +306,16 @@ class DmChannelRow(Base):
     team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
     user_id: Mapped[str] = mapped_column(UserId, primary_key=True)
     channel_id: Mapped[str] = mapped_column(sa.String(32))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HomeViewerRow(Base):
+    """Someone who opened Leadbot's Home tab: a change that touches them refreshes it. Nobody
+    else's is published (views.publish is Tier 4: about 100 calls a minute per workspace)."""
+
+    __tablename__ = "home_viewers"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    user_id: Mapped[str] = mapped_column(UserId, primary_key=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -559,3 +588,37 @@ class ForecastSnapshotRow(Base):
     best_case: Mapped[Decimal] = mapped_column(sa.Numeric(16, 2))
     committed: Mapped[Decimal] = mapped_column(sa.Numeric(16, 2))
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BulkActionRow(Base):
+    """One bulk action on a list (domain/bulk.py): shown for confirmation, applied, undone."""
+
+    __tablename__ = "bulk_actions"
+    __table_args__ = (sa.Index(None, "team_id", "actor_id", "id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    params: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    filter_text: Mapped[str] = mapped_column(sa.String(2000))
+    actor_id: Mapped[str] = mapped_column(UserId)
+    state: Mapped[str] = mapped_column(sa.String(16))
+    total: Mapped[int] = mapped_column(sa.Integer)
+    done: Mapped[int] = mapped_column(sa.Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_by: Mapped[str | None] = mapped_column(UserId)
+
+
+class BulkItemRow(Base):
+    """A lead a bulk action changed, with the fields before and after, for its undo."""
+
+    __tablename__ = "bulk_items"
+    action_id: Mapped[int] = mapped_column(
+        BigId, sa.ForeignKey("bulk_actions.id", ondelete="CASCADE"), primary_key=True
+    )
+    lead_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TeamId)
+    number: Mapped[int] = mapped_column(sa.Integer)
+    before: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    after: Mapped[dict[str, Any]] = mapped_column(sa.JSON)

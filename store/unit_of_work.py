@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from domain.errors import Conflict
 from domain.events import Event, MessageQueued
+from store.bulk_actions import BulkActions
 from store.contacts import ContactRepository
 from store.deferred import DeferredCommands
 from store.dm_channels import DmChannelRepository
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
     leads: LeadRepository
     lead_lists: LeadListRepository
     saved_lists: SavedLists
+    bulk: BulkActions  # bulk actions on a list, for their undo
     activities: ActivityRepository
     reminders: ReminderRepository
     outbox: OutboxRepository
@@ -77,6 +79,7 @@ class SqlUnitOfWork:
         self.leads = LeadRepository(session)
         self.lead_lists = LeadListRepository(session)
         self.saved_lists = SavedLists(session)
+        self.bulk = BulkActions(session)
         self.activities = ActivityRepository(session)
         self.reminders = ReminderRepository(session)
         self.outbox = OutboxRepository(session)

@@ -1,5 +1,6 @@
 """The lead card: one lead with its key facts, timeline and buttons."""
 
+import re
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -15,13 +16,25 @@ from bot.blocks.deal import bant_fact, closing_facts
 from bot.blocks.sla import speed_line
 from bot.blocks.text import safe, user, when
 from bot.ids import ActionId, BlockId, LeadValue
-from domain.activity import Activity
+from domain.activity import Activity, ActivityKind
 from domain.qualification import Qualification
 from domain.reminder import Reminder
 from domain.sla import LeadSpeed
 from handlers.results import ChanceView, ContactView, LeadView
 
-ACTIVITY_ICONS = {"note": "📝", "call": "📞", "email": "✉️", "meeting": "🤝", "system": "•"}
+ACTIVITY_ICONS = {
+    "note": "📝",
+    "call": "📞",
+    "email": "✉️",
+    "meeting": "🤝",
+    "system": "•",
+    "engagement": "🌐",
+}
+# Leadbot's own assignment lines name people as mentions (`Reassigned from <@U1> to <@U2>`):
+# escaped with the rest, then turned back into mentions. Only in those lines, which hold no
+# user text: elsewhere (a qualification's answers, a lost note) a mention stays as typed.
+_ESCAPED_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]{2,})&gt;")
+_OWN_LINES = ("Assigned to ", "Reassigned from ", "Routed to ")
 
 
 def headline(lead: LeadView) -> str:
@@ -46,6 +59,9 @@ def lead_facts(
         facts.append(f"*Title:* {safe(lead.title, 200)}")
     if lead.source:
         facts.append(f"*Source:* {safe(lead.source, 200)}")
+    facts += [f"*{safe(label, 40)}:* {safe(text, 200)}" for label, text in lead.fields]
+    if lead.tags:
+        facts.append(f"*Tags:* {' '.join(f'`{safe(tag, 40)}`' for tag in lead.tags)}")
     facts += [line for line in (chance_fact(chance),) if line]  # the predictive score
     bant = bant_fact(qualification)
     facts += ([bant] if bant else []) + closing_facts(lead, contact)
@@ -101,6 +117,8 @@ def timeline_blocks(
 def _activity_line(activity: Activity) -> str:
     icon = ACTIVITY_ICONS.get(activity.kind, "•")
     body = f" {safe(activity.body, 400)}" if activity.body else ""
+    if activity.kind is ActivityKind.SYSTEM and activity.body.startswith(_OWN_LINES):
+        body = _ESCAPED_MENTION.sub(r"<@\1>", body)
     return f"{icon} {when(activity.created_at)} {user(activity.actor_id)} {activity.kind}{body}"
 
 

@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObj
 
 from bot.blocks.fit import Room, rows_that_fit
 from bot.blocks.text import SlackMessage, safe, user
-from bot.ids import ActionId, BlockId, LeadValue, ListAction, ListPageValue
+from bot.ids import ActionId, BlockId, BulkActionId, LeadValue, ListAction, ListPageValue
 from domain.lead_filter import LeadFilter, Owner, Sort
 from handlers.results import LeadPage, LeadView, ListSaved
 
@@ -84,6 +84,9 @@ def _pager(result: LeadPage) -> list[Block]:
     if result.page < result.pages:
         value = ListPageValue(result.page + 1, text, result.saved or "").encode()
         buttons.append(ButtonElement(text="Next", action_id=ListAction.NEXT, value=value))
+    if result.can_act and any(key != "sort" for key, _ in result.filter.pairs()):
+        label = f"Act on all {result.total}…"
+        buttons.append(ButtonElement(text=label, action_id=BulkActionId.OPEN_FORM, value=text))
     return [dict(ActionsBlock(block_id=BlockId.LIST_PAGES, elements=buttons).to_dict())] if buttons else []
 
 

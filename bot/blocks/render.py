@@ -2,6 +2,7 @@
 
 from functools import singledispatch
 
+from bot.blocks.bulk import confirm_message, done_message
 from bot.blocks.capture import (
     captured_message,
     dismissed_message,
@@ -14,6 +15,7 @@ from bot.blocks.closing import closed_message, qualified_message
 from bot.blocks.deal_value import value_message
 from bot.blocks.followups import local_when
 from bot.blocks.forecast import forecast_message
+from bot.blocks.history import history_message
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
 from bot.blocks.lead_pages import page_message, saved_message
 from bot.blocks.lists import list_blocks
@@ -23,6 +25,7 @@ from bot.blocks.probability import probability_message
 from bot.blocks.report import report_message
 from bot.blocks.routing import away_message, decided_answer, plan_message
 from bot.blocks.score import score_message
+from bot.blocks.tags import fields_message, tagged_message
 from bot.blocks.tasks import changed_message, tasks_message
 from bot.blocks.text import SlackMessage, escape, safe, section, sentence, with_article
 from domain.errors import DomainError
@@ -31,8 +34,12 @@ from domain.report import PipelineReport
 from handlers.results import (
     ActivityAdded,
     AddQueued,
+    AuditPage,
     AwayChanged,
+    BulkDone,
+    BulkToConfirm,
     DuplicateDismissed,
+    FieldsSet,
     LeadCaptured,
     LeadClosed,
     LeadDetails,
@@ -41,6 +48,7 @@ from handlers.results import (
     LeadPage,
     LeadQualified,
     LeadsMerged,
+    LeadTagged,
     ListSaved,
     MergeToConfirm,
     MergeUndone,
@@ -77,6 +85,11 @@ render.register(Forecast, forecast_message)
 render.register(ValueSet, value_message)
 render.register(LeadPage, page_message)
 render.register(ListSaved, saved_message)
+render.register(BulkToConfirm, confirm_message)
+render.register(BulkDone, done_message)
+render.register(AuditPage, history_message)
+render.register(LeadTagged, tagged_message)
+render.register(FieldsSet, fields_message)
 
 
 @render.register

@@ -53,30 +53,35 @@ def _card(payload: dict[str, Any], proposed: str) -> list[dict[str, Any]]:
 
 
 def proposal_message(payload: dict[str, Any]) -> SlackMessage:
-    actions = {
-        "type": "actions",
-        "block_id": ProposalBlock(payload["assignment_id"]).encode(),
-        "elements": [
-            _button("Approve", RoutingAction.APPROVE, payload, "primary"),
-            {
-                "type": "users_select",
-                "action_id": RoutingAction.REASSIGN.value,
-                "placeholder": {"type": "plain_text", "text": "Reassign to…"},
-            },
-            _button("Reject", RoutingAction.REJECT, payload, "danger"),
-        ],
-    }
+    actions = proposal_actions(payload["assignment_id"])
     lead, rep = lead_line(payload["lead"]), user(payload["rep"])
     text = f"New lead for {safe(payload['team'], 80)}: {lead}, proposed to {rep}"
     return SlackMessage(text=text, blocks=[*_card(payload, f"Proposed: {user(payload['rep'])}"), actions])
 
 
-def _button(label: str, action: RoutingAction, payload: dict[str, Any], style: str) -> dict[str, Any]:
+def proposal_actions(assignment_id: int) -> dict[str, Any]:
+    """Approve, Reassign (a user picker) and Reject: in the team channel and the Home tab alike."""
+    return {
+        "type": "actions",
+        "block_id": ProposalBlock(assignment_id).encode(),
+        "elements": [
+            _button("Approve", RoutingAction.APPROVE, assignment_id, "primary"),
+            {
+                "type": "users_select",
+                "action_id": RoutingAction.REASSIGN.value,
+                "placeholder": {"type": "plain_text", "text": "Reassign to…"},
+            },
+            _button("Reject", RoutingAction.REJECT, assignment_id, "danger"),
+        ],
+    }
+
+
+def _button(label: str, action: RoutingAction, assignment_id: int, style: str) -> dict[str, Any]:
     return {
         "type": "button",
         "text": {"type": "plain_text", "text": label},
         "action_id": action.value,
-        "value": str(payload["assignment_id"]),  # not read back: the block_id carries it
+        "value": str(assignment_id),  # not read back: the block_id carries it
         "style": style,
     }
 

@@ -9,6 +9,7 @@ from bot.grammar.kinds import Kind
 from bot.grammar.outcomes import ParseEnv
 from bot.grammar.spec import Area, Arg, SubcommandSpec, Values
 from bot.tokens import Words, split_key_value
+from domain.custom_fields import CustomField
 from domain.errors import InvalidInput
 from domain.lead_filter import LeadFilter, parse_filter
 from handlers.commands import ListLeads, SaveList
@@ -30,6 +31,8 @@ USAGE = (
     "created:7d|>30d|2026-11",
     "stale:>14d",
     "stage:mql|sql",
+    "tag:…",
+    "<field>:…",
 )
 
 
@@ -47,10 +50,10 @@ class Filters(Kind):
                 raise CommandSyntaxError(
                     "Give the list a name and its filters: `/lead list save hot score:>60`."
                 )
-            return {"name": list_name(tokens[1]), "filter": read_filter(tokens[2:])}, len(words)
+            return {"name": list_name(tokens[1]), "filter": read_filter(tokens[2:], env.fields)}, len(words)
         if split_key_value(tokens[0]) is None and len(tokens) == 1:
             return {"saved": list_name(tokens[0])}, len(words)
-        return {"filter": read_filter(tokens)}, len(words)
+        return {"filter": read_filter(tokens, env.fields)}, len(words)
 
     def shape(self, placeholder: str, optional: bool) -> str:
         return f"[{' '.join(USAGE)}] [sort:score|created|stale] | save <name> <filters> | <name>"
@@ -67,7 +70,7 @@ def list_name(word: str) -> str:
     return name
 
 
-def read_filter(tokens: list[str]) -> LeadFilter:
+def read_filter(tokens: list[str], fields: tuple[CustomField, ...] = ()) -> LeadFilter:
     """Tokens -> a filter; what is not `key:value`, or a bad filter, is a CommandSyntaxError."""
     pairs = []
     for token in tokens:
@@ -78,7 +81,7 @@ def read_filter(tokens: list[str]) -> LeadFilter:
             )
         pairs.append(pair)
     try:
-        found = parse_filter(pairs)
+        found = parse_filter(pairs, fields)
     except InvalidInput as exc:
         raise CommandSyntaxError(str(exc)) from exc
     if len(found.text()) > MAX_FILTER_TEXT:
@@ -96,13 +99,15 @@ def _list(values: Values, env: ParseEnv) -> ListLeads | SaveList:
 LIST = SubcommandSpec(
     "list",
     "Slice the leads you may see by filters (commas for several values), 20 a page, "
-    "hottest first or sorted by created or stale; save a filter under a name and list it by that name",
+    "hottest first or sorted by created or stale; your own fields filter by key "
+    "(`industry:fintech,retail`, `company_size:>200`); save a filter under a name and list it by that name",
     (Arg("filters", Filters(), optional=True, field="filter"),),
     (
         "/lead list status:new owner:none",
         "/lead list source:webinar country:EMEA score:>40",
         "/lead list owner:me stale:>14d sort:stale",
         "/lead list created:7d stage:mql,sql",
+        "/lead list tag:hot,enterprise owner:none",
         "/lead list save hot-emea country:EMEA score:>60",
         "/lead list hot-emea",
     ),

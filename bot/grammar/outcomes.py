@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from domain.custom_fields import CustomField
 from handlers.commands import Command
 
 
@@ -15,6 +16,7 @@ class ParseEnv:
     now: datetime
     tz: ZoneInfo
     request_key: str | None = None
+    fields: tuple[CustomField, ...] = ()  # the workspace's custom fields: list filters by key
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from slack_bolt import App
 from bot.deps import Deps
 from bot.listeners import (
     actions,
+    bulk,
     commands,
     errors,
     events,
@@ -29,6 +30,7 @@ def register(app: App, deps: Deps, home: Home) -> None:
     import_upload.register(app, deps)
     privacy.register(app, deps)  # personal data: /lead privacy, admins only
     report_files.register(app, deps)  # /lead report … csv|chart: a file in the asker's DM
+    bulk.register(app, deps)  # bulk actions' buttons, /lead undo, /lead history paging
     actions.register(app, deps)
     lists.register(app, deps)  # Previous / Next of /lead list
     followups.register(app, deps)

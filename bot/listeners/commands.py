@@ -19,6 +19,7 @@ from bot.grammar import (
     asks_for_qualify_form,
     parse,
 )
+from bot.grammar.bulk import asks_for_undo
 from bot.grammar.privacy import asks_for_privacy
 from bot.grammar.reports import asks_for_report_file
 from bot.listeners.errors import answering_errors
@@ -38,7 +39,9 @@ class LeadCommand:
 
     def on_lead(self, ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         ctx = self.deps.context(workspace_of(command, context), command["user_id"])
-        env = ParseEnv(ctx.now, self.deps.timezone(ctx), request_key=command.get("trigger_id"))
+        env = ParseEnv(
+            ctx.now, self.deps.timezone(ctx), request_key=command.get("trigger_id"), fields=ctx.config.fields
+        )
         parsed = parse(command.get("text", ""), env)
         if isinstance(parsed, HelpRequested):
             ack(**ephemeral(help_message(parsed.topic)))
@@ -49,13 +52,12 @@ class LeadCommand:
         else:
             ack(**ephemeral(render(self.deps.dispatch(parsed, ctx))))
 
-    @staticmethod
-    def on_form_wanted(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def on_form_wanted(self, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """After the ack (lazy): opening a modal is a call to Slack, made at once because
         the trigger id expires 3 seconds after the command."""
         with answering_errors(respond):
             metadata = CaptureFormMetadata(channel_id=command.get("channel_id"))
-            view = capture_form(FormValues(), metadata.dump())
+            view = capture_form(FormValues(), metadata.dump(), fields=self.deps.config.fields)
             client.views_open(trigger_id=command["trigger_id"], view=view)
 
 
@@ -85,13 +87,15 @@ def register(app: App, deps: Deps) -> None:
 
 def plain(command: dict[str, Any]) -> bool:
     """Not a command that opens a form, nor `privacy` (bot.listeners.privacy answers it), nor
-    a report as a file (bot.listeners.report_files)."""
+    `undo` (bot.listeners.bulk: it runs after the ack), nor a report as a file
+    (bot.listeners.report_files)."""
     text = command.get("text", "")
     forms = (
         asks_for_form,
         asks_for_import_form,
         asks_for_qualify_form,
         asks_for_privacy,
+        asks_for_undo,
         asks_for_report_file,
     )
     return not any(asks(text) for asks in forms)

@@ -7,12 +7,12 @@ from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
-from bot.blocks.lists import home_view
 from bot.deps import Deps
+from bot.home import publish_home
 from bot.listeners.timezones import refresh_timezone
 from bot.tenancy import workspace_of
-from handlers.commands import MyLeads
 from handlers.events import first_delivery, reply_to_mention
+from handlers.home_refresh import home_opened
 
 
 class DropRepeatedEvents(Middleware):
@@ -50,12 +50,13 @@ class HomeTab:
         self, body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
         """After the ack (lazy): publishing the view is a call to Slack. The Messages tab
-        sends the same event with `tab: "messages"`: nothing to publish there."""
+        sends the same event with `tab: "messages"`: nothing to publish there. Built fresh
+        on every opening, so the tab never shows what a missed refresh left behind."""
         if event.get("tab", "home") != "home":
             return
         team = workspace_of(body, context)
-        leads = self.deps.dispatch(MyLeads(), self.deps.context(team, event["user"]))
-        client.views_publish(user_id=event["user"], view=home_view(leads))
+        home_opened(self.deps.uow_factory, team, event["user"], self.deps.clock())
+        publish_home(self.deps, client, team, event["user"])
         refresh_timezone(self.deps, client, team, event["user"])
 
 

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot.blocks.followups import SNOOZE_BUTTONS
 from bot.blocks.render import render
 from bot.deps import Deps
+from bot.home import came_from_home, publish_home
 from bot.ids import FollowupAction, ReminderValue
 from bot.listeners.actions import LeadButtons, click_key
 from bot.listeners.answers import Answer, answer_to
@@ -38,7 +39,10 @@ class FollowupButtons:
         with answering_errors(answer):
             ctx = self.deps.context(team, user)
             result = self.deps.dispatch(self.command_for(action, body, ctx), ctx)
-            self.show(result, body, client, answer)
+            if came_from_home(body):  # the tab itself shows the change: no modal over it
+                publish_home(self.deps, client, team, user)
+            else:
+                self.show(result, body, client, answer)
         refresh_timezone(self.deps, client, team, user)
 
     def command_for(self, action: dict[str, Any], body: dict[str, Any], ctx: Context) -> Command:

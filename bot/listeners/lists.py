@@ -37,12 +37,13 @@ class PageButtons:
         answer = answer_to(body, client, respond, in_place=True)
         with answering_errors(answer):
             value = ListPageValue.decode(action["value"])
+            ctx = self.deps.context(workspace_of(body, context), body["user"]["id"])
+            typed = list(split_words(value.filter_text))
             command = (
                 ListLeads(saved=value.saved, page=value.page)  # as saved now, under its name
                 if value.saved
-                else ListLeads(filter=read_filter(list(split_words(value.filter_text))), page=value.page)
+                else ListLeads(filter=read_filter(typed, ctx.config.fields), page=value.page)
             )
-            ctx = self.deps.context(workspace_of(body, context), body["user"]["id"])
             answer(render(self.deps.dispatch(command, ctx)))
 
 

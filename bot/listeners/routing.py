@@ -1,6 +1,8 @@
 """Clicks on a routing proposal: Approve, Reassign (a user picker) and Reject. The message
 itself changes through the outbox (chat.update at the ts its delivery recorded); here the
-clicker only hears why nothing happened: not a manager of the team, or decided already."""
+clicker only hears why nothing happened: not a manager of the team, or decided already. A
+click in the Home tab republishes the clicker's tab at once (other managers' tabs follow
+through the outbox's debounced refresh)."""
 
 from typing import Any
 
@@ -9,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.routing import decided_answer
 from bot.deps import Deps
+from bot.home import came_from_home, publish_home
 from bot.ids import ProposalBlock, RoutingAction
 from bot.listeners.actions import LeadButtons, click_key
 from bot.listeners.answers import answer_to
@@ -39,11 +42,13 @@ class ProposalButtons:
     ) -> None:
         """After the ack (lazy): the decision may wait on another manager's, row-locked."""
         answer = answer_to(body, client, respond)
+        team, user = workspace_of(body, context), body["user"]["id"]
         with answering_errors(answer):
-            ctx = self.deps.context(workspace_of(body, context), body["user"]["id"])
-            result = self.deps.dispatch(command_for(action, body), ctx)
+            result = self.deps.dispatch(command_for(action, body), self.deps.context(team, user))
             if isinstance(result, RoutingDecided) and result.settled_by_other:
                 answer(decided_answer(result))
+            if came_from_home(body):  # decided from the Home tab: it shows the proposal gone now
+                publish_home(self.deps, client, team, user)
 
 
 def command_for(action: dict[str, Any], body: dict[str, Any]) -> DecideRouting:

@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.modals import capture_form
 from bot.deps import Deps
+from bot.form import FormValues
 from bot.ids import CallbackId
 from bot.listeners.errors import answering_errors
 from bot.metadata import CaptureFormMetadata
@@ -37,7 +38,10 @@ class MessageShortcuts:
                 origin_url=permalink(client, channel_id, message["ts"]),
             )
             values = prefill(message.get("text", ""), self.deps.config.default_region)
-            client.views_open(trigger_id=body["trigger_id"], view=capture_form(values, metadata.dump()))
+            client.views_open(trigger_id=body["trigger_id"], view=self._form(values, metadata.dump()))
+
+    def _form(self, values: FormValues, metadata: str) -> dict[str, Any]:
+        return capture_form(values, metadata, fields=self.deps.config.fields)
 
 
 def permalink(client: WebClient, channel_id: str, ts: str) -> str | None:

@@ -36,7 +36,7 @@ class CaptureForm:
         try:
             ack(**self.answer(view, ctx, context))
         except (DomainError, ValidationError) as error:
-            ack(response_action="errors", errors=form_errors(error))
+            ack(response_action="errors", errors=form_errors(error, tuple(f.key for f in ctx.config.fields)))
 
     def answer(self, view: dict[str, Any], ctx: Context, context: BoltContext) -> dict[str, Any]:
         meta = CaptureFormMetadata.load(view.get("private_metadata"))
@@ -45,7 +45,8 @@ class CaptureForm:
         duplicate = check_duplicate(cmd, self.deps.uow_factory(), ctx)
         if duplicate is not None and duplicate.lead.number != meta.seen_duplicate:
             warned = meta.model_copy(update={"seen_duplicate": duplicate.lead.number})
-            return {"response_action": "update", "view": capture_form(values, warned.dump(), duplicate)}
+            view = capture_form(values, warned.dump(), duplicate, ctx.config.fields)
+            return {"response_action": "update", "view": view}
         context[SAVED_REPLY] = self.save(cmd, values, ctx)
         return {"response_action": "clear"}
 

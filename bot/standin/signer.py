@@ -153,15 +153,17 @@ class SlackSigner:
         trigger_id: str | None = None,
         timestamp: int | None = None,
         user_team: str | None = None,
+        selected_user: str | None = None,
     ) -> SignedRequest:
         """A click on a button in a view: the Home tab (`view["type"] == "home"`) or a modal.
         Slack sends the view itself and a view container, and no response_url, channel or
-        message: nothing can be answered "below" such a click."""
+        message: nothing can be answered "below" such a click. With `selected_user`, a pick
+        in a users_select menu instead."""
         payload = {
             **self._actor("block_actions", team_id, user_id, trigger_id, user_team),
             "container": {"type": "view", "view_id": view["id"]},
             "view": self._view(view, team_id, user_team),
-            "actions": [_action(action_id, value, block_id, None)],
+            "actions": [_action(action_id, value, block_id, selected_user)],
             "state": {"values": {}},
         }
         return self._payload(payload, timestamp)

@@ -52,7 +52,7 @@ class OpenModal:
 
     @classmethod
     def of(cls, view: dict[str, Any], view_id: str) -> "OpenModal":
-        shown = {block["block_id"]: block["element"].get("initial_value") for block in inputs_in(view)}
+        shown = {block["block_id"]: shown_in(block["element"]) for block in inputs_in(view)}
         return cls(view, view_id, shown)
 
     def fill(self, typed: dict[str, str]) -> None:
@@ -238,15 +238,36 @@ def inputs_in(view: dict[str, Any]) -> list[dict[str, Any]]:
     return [block for block in view.get("blocks") or [] if block.get("type") == "input"]
 
 
+def shown_in(element: dict[str, Any]) -> str | None:
+    """What an input shows when opened: its text, the option picked, or the date."""
+    option = element.get("initial_option")
+    if isinstance(option, dict):
+        return str(option.get("value"))
+    return element.get("initial_value", element.get("initial_date"))
+
+
 def view_state(view: dict[str, Any], values: dict[str, str | None]) -> dict[str, dict[str, Any]]:
     """state.values as Slack sends it on submit: {block_id: {action_id: {type, value}}};
     an empty input's value is null."""
     state: dict[str, dict[str, Any]] = {}
     for block in inputs_in(view):
         block_id, element = block["block_id"], block["element"]
-        value = values[block_id] if block_id in values else element.get("initial_value")
-        state[block_id] = {element["action_id"]: {"type": element["type"], "value": value or None}}
+        state[block_id] = {element["action_id"]: _input_state(element, values, block_id)}
     return state
+
+
+def _input_state(element: dict[str, Any], values: dict[str, str | None], block_id: str) -> dict[str, Any]:
+    """A text or number input sends its `value`; a menu the option picked (`values` names it
+    by its value), a date picker `selected_date`."""
+    kind = element["type"]
+    if kind == "static_select":
+        wanted = str(values.get(block_id, shown_in(element)) or "").casefold()
+        option = next((o for o in element.get("options", []) if o["value"].casefold() == wanted), None)
+        return {"type": kind, "selected_option": option}
+    if kind == "datepicker":
+        return {"type": kind, "selected_date": values.get(block_id, element.get("initial_date")) or None}
+    value = values[block_id] if block_id in values else element.get("initial_value")
+    return {"type": kind, "value": value or None}
 
 
 def _button(element: dict[str, Any], block_id: str) -> Button:

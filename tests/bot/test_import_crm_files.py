@@ -118,18 +118,21 @@ def notes_by_email(uow_factory):
         }
 
 
-def test_tags_and_notes_with_quotes_and_newlines_become_the_leads_first_note(env, tmp_path, uow_factory):
+def test_notes_with_quotes_and_newlines_become_the_leads_first_note_and_tags_its_tags(
+    env, tmp_path, uow_factory
+):
     zoho = next(export for export in EXPORTS if export.crm == "Zoho")
     imported(env, copy_of(zoho, tmp_path))
 
     notes = notes_by_email(uow_factory)
 
     claire, jurgen = PEOPLE[0], PEOPLE[3]
-    assert notes[claire.email] == [
-        'Tags: hot, enterprise\nNotes: Rencontrée au salon "Vivatech" Veut une démo, T2'
-    ]
+    assert notes[claire.email] == ['Notes: Rencontrée au salon "Vivatech" Veut une démo, T2']
     assert notes[jurgen.email] == ['Notes: Rückruf erbeten; Budget 2025, "sofort"']
-    assert notes[PEOPLE[2].email] == ["Tags: webinar"]
+    assert notes[PEOPLE[2].email] == []
+    with uow_factory() as uow:
+        tags = {lead.email: lead.tags for lead in uow.leads.all(CONSOLE_WORKSPACE)}
+    assert tags[claire.email] == ("hot", "enterprise") and tags[PEOPLE[2].email] == ("webinar",)
 
 
 def test_a_second_phone_is_kept_in_the_note_never_a_reason_to_refuse_the_file(env, tmp_path, uow_factory):

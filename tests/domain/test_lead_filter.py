@@ -34,8 +34,8 @@ def test_stale_days_mean_at_least_that_long_and_created_days_at_most():
     [
         ("statu:new", "Did you mean `status:`"),
         ("status:nwe", "Did you mean `status:new`"),
-        ("tag:hot", "Tags are not available yet"),
-        ("industry:fintech", "custom fields are not available yet"),
+        ("tag:-hot", "cannot be a tag"),
+        ("industry:fintech", "`industry:` is not a list filter"),
         ("score:60..20", "runs backwards"),
         ("created:week", "not a number of days"),
         ("owner:ann", "not an owner"),

@@ -2,7 +2,7 @@
 leads by capture time for the report's cohort
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0023
 Create Date: 2026-12-06 17:45:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0022'
-down_revision: str | None = '0019'  # main's head when merged (assigned: '0017'; re-chained at merge)
+down_revision: str | None = '0023'  # main's head when merged (assigned: '0017'; re-chained at merge)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -36,12 +36,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('expected_close', sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f('ix_leads_team_id_expected_close'), ['team_id', 'expected_close'], unique=False)
         batch_op.create_index(batch_op.f('ix_leads_team_id_created_at'), ['team_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_leads_live_open', ['team_id', 'status', 'sales_team', 'owner_id'], unique=False, sqlite_where=sa.text('merged_into_id IS NULL'), postgresql_where=sa.text('merged_into_id IS NULL'))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('leads', schema=None) as batch_op:
-        batch_op.drop_index('ix_leads_live_open', sqlite_where=sa.text('merged_into_id IS NULL'), postgresql_where=sa.text('merged_into_id IS NULL'))
         batch_op.drop_index(batch_op.f('ix_leads_team_id_created_at'))
         batch_op.drop_index(batch_op.f('ix_leads_team_id_expected_close'))
         batch_op.drop_column('expected_close')
