@@ -41,6 +41,9 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --disable-pip-version-check -e ".[dev,postgres]"
+	@# matplotlib lists the machine's fonts on its first import (seconds): done here, once,
+	@# not inside the first chart a `leadbot tick` draws
+	$(BIN)/python -c "import matplotlib.font_manager"
 	@touch $(STAMP)
 
 clean:

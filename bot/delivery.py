@@ -18,8 +18,9 @@ from bot.blocks.outbox import channel_post, lead_announcement, mention_reply, re
 from bot.blocks.routing import assigned_dm, decided_message, proposal_message, taken_dm, thread_reply
 from bot.blocks.score import ready_for_sales
 from bot.blocks.sla import breach_message
-from bot.blocks.text import SlackMessage
+from bot.blocks.text import SlackMessage, escape
 from bot.home import HomeBuilder
+from bot.report_files import chart_png
 from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
 from handlers.deliver import still_ours
 
@@ -148,6 +149,8 @@ def _send(client: WebClient, dms: Dms, message: OutboxMessage, home: HomeBuilder
         # --- digests and nurture -------------------------------------------------------
         case MessageKind.TEAM_DIGEST:
             return _post(client, payload["channel"], digest_message(payload))
+        case MessageKind.WEEKLY_CHART:
+            return _upload_chart(client, payload)
         case MessageKind.AWAY_SUMMARY:
             return dm(away_message(payload))
         case MessageKind.QUIET_LEADS:
@@ -167,6 +170,20 @@ def _publish_home(client: WebClient, home: HomeBuilder | None, message: OutboxMe
     if home is not None:
         client.views_publish(user_id=viewer, view=home(message.team_id, viewer))
     return DeliveryReceipt(channel="home", ts="")
+
+
+def _upload_chart(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:
+    """The chart as a file in the team channel (files_upload_v2: three calls). A retry after
+    a failure uploads it again: Slack keeps no half-finished upload visible."""
+    chart = payload["chart"]
+    client.files_upload_v2(
+        channel=payload["channel"],
+        content=chart_png(chart),
+        filename=payload["filename"],
+        title=f"Last week · {chart['title']}",
+        initial_comment=f"📊 Last week's funnel and sources · {escape(chart['title'])}",
+    )
+    return DeliveryReceipt(channel=payload["channel"], ts="")
 
 
 def _decided(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:

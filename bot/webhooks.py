@@ -21,6 +21,7 @@ from bot.signing import LEGACY_ENDS, SIGNATURE_HEADER, Refused, Scheme, verify_a
 from bot.webhook_keys import Keyring
 from domain.custom_fields import CustomField
 from domain.errors import InvalidInput
+from domain.forecast import DEAL_FIELDS
 from domain.lead import PROFILE_FIELDS
 from domain.permissions import system_actor
 from domain.tags import split_tags
@@ -54,7 +55,9 @@ class _WebLeadBase(BaseModel):
     def command(self, custom: dict[str, Any] | None = None) -> AddLead:
         """`custom`: the workspace's own fields as sent, typed values and all (their types
         are the config's to check: domain/custom_fields.py)."""
-        fields: dict[str, Any] = {key: value for key in PROFILE_FIELDS if (value := getattr(self, key))}
+        fields: dict[str, Any] = {
+            key: value for key in (*PROFILE_FIELDS, *DEAL_FIELDS) if (value := getattr(self, key))
+        }
         tags = self.tags or ()
         return AddLead(
             name=self.name,
@@ -78,7 +81,7 @@ WebLead = create_model(
     profile field of domain/lead.PROFILE among them. Read-only export fields (id, status,
     score, owner...) are ignored, so an export row can be posted back; any other key is
     refused (parse_lead), so a typo never drops a value unseen.""",
-    **{key: (str | None, None) for key in PROFILE_FIELDS},
+    **{key: (str | None, None) for key in (*PROFILE_FIELDS, *DEAL_FIELDS)},
     team=(str | None, None),
     external_id=(str | None, None),
     tags=(tuple[str, ...] | str | None, None),  # ["hot", "enterprise"], or "hot, enterprise"

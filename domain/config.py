@@ -1,6 +1,7 @@
 """Pydantic models of the TOML configuration (parsing only; the root reads the file)."""
 
 import re
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -97,6 +98,14 @@ class ImportConfig(_Strict):
         return value
 
 
+class Campaign(_Strict):
+    """What a lead source costs (`[[campaigns]]`): the report's cost per lead and per customer."""
+
+    source: str = Field(min_length=1, max_length=500)  # as leads carry it: `source:webinar`
+    name: str = ""
+    monthly_cost: Decimal = Field(ge=0)  # spent per month; a report's period gets its share
+
+
 class LeadbotConfig(_Strict):
     default_region: str = "US"
     default_timezone: str = "UTC"
@@ -111,6 +120,8 @@ class LeadbotConfig(_Strict):
     scoring: ScoringConfig = ScoringConfig()
     # `[import]`: status names and owner names of the CRM a team leaves behind.
     imports: ImportConfig = Field(default=ImportConfig(), alias="import")
+    # `[[campaigns]]`: what each lead source costs a month (the report's cost per lead).
+    campaigns: tuple[Campaign, ...] = ()
     # Personal data of leads lost, or untouched, this many days ago is erased by the
     # scheduler (handlers/retention.py). 0: kept until erased by hand (`privacy erase`).
     retention_days: int = Field(default=0, ge=0, le=36500)

@@ -153,7 +153,8 @@ def _compare_names(a: tuple[Word, ...], b: tuple[Word, ...]) -> _NameMatch | Non
         return None
     score, order = best
     exact = len(short) == len(long) and all(
-        not short[i].forms.isdisjoint(long[j].forms) for i, j in enumerate(order)  # forms hold the text
+        not short[i].forms.isdisjoint(long[j].forms)
+        for i, j in enumerate(order)  # forms hold the text
     )
     return _NameMatch(score, exact, _name_notes(short, long, order, flipped))
 
@@ -171,8 +172,9 @@ def _pairing_score(pairs: list[Pair], extra: list[Word]) -> float | None:
     return max(0.0, total - sum(2.0 if word.initial else 4.0 for word in extra))
 
 
-def _name_notes(short: tuple[Word, ...], long: tuple[Word, ...], order: tuple[int, ...],
-                flipped: bool) -> tuple[str, ...]:
+def _name_notes(
+    short: tuple[Word, ...], long: tuple[Word, ...], order: tuple[int, ...], flipped: bool
+) -> tuple[str, ...]:
     notes = []
     for i, j in enumerate(order):
         new, old = (long[j], short[i]) if flipped else (short[i], long[j])

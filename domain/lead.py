@@ -1,7 +1,7 @@
 """The lead entity: who they are, where they came from, and where they stand."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -88,6 +88,9 @@ class Lead:
     lost_reason: str | None = None
     lost_note: str | None = None
     closed_at: datetime | None = None
+    # The forecast (domain/forecast.py): what an open lead is expected to bring, and when.
+    expected_value: Decimal | None = None
+    expected_close: date | None = None  # the first day of the expected close month
     # A converted person's contact; a returning customer's lead is its next cycle.
     contact_id: int | None = None
     cycle: int = 1
@@ -134,6 +137,8 @@ class Lead:
             "external_id": self.external_id,
             "deal_value": str(self.deal_value) if self.deal_value is not None else None,
             "deal_product": self.deal_product,
+            "expected_value": str(self.expected_value) if self.expected_value is not None else None,
+            "expected_close": f"{self.expected_close:%Y-%m}" if self.expected_close else None,
             "lost_reason": self.lost_reason,
             "lost_note": self.lost_note,
             "contact_id": self.contact_id,

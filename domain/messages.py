@@ -20,6 +20,7 @@ class MessageKind(StrEnum):
     SLA_BREACHED = "sla_breached"  # first contact overdue: in the proposal's thread, managers named
     # --- digests and nurture -----------------------------------------------------------
     TEAM_DIGEST = "team_digest"  # the daily digest, to a team channel
+    WEEKLY_CHART = "weekly_chart"  # Mondays: last week's funnel and sources as a PNG, to a team channel
     AWAY_SUMMARY = "away_summary"  # many overdue follow-ups after downtime, as one DM per person
     QUIET_LEADS = "quiet_leads"  # an owner's leads with no activity for a while, once a day
     READY_FOR_SALES = "ready_for_sales"  # a lead whose score crossed SQL, for its team channel

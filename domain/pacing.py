@@ -11,9 +11,12 @@ def pace_key(message: OutboxMessage) -> str | None:
     """The Slack conversation a message lands in, as far as it is known before sending: the
     channel, or the person for a DM (one person, one DM channel, so pacing per person paces
     the DM before conversations.open names it). None: not paced (a response_url answer,
-    which is not a channel post)."""
+    which is not a channel post; the Monday chart, a file upload through the files.* methods,
+    Tier 4, one per team a week, which must not push that morning's digest back a pass)."""
     payload = message.payload
     if message.kind is MessageKind.COMMAND_REPLY and "response_url" in payload:
+        return None
+    if message.kind is MessageKind.WEEKLY_CHART:
         return None
     channel, user = payload.get("channel"), payload.get("user")
     if isinstance(channel, str):

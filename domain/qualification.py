@@ -34,9 +34,7 @@ def check_answer_names(names: list[str] | tuple[str, ...]) -> None:
         )
 
 
-def answer(
-    latest: Qualification | None, given: Mapping[str, str], by: str, now: datetime
-) -> Qualification:
+def answer(latest: Qualification | None, given: Mapping[str, str], by: str, now: datetime) -> Qualification:
     """Answers given replace the latest ones and the rest carry over, so the newest
     record always holds the whole picture (and the history shows how it grew).
     An empty answer clears that answer."""

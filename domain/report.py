@@ -6,6 +6,8 @@ cohort: how many, from which source, what became of them so far), and the leads 
 it whenever they were captured (won, their deal value, lost and why)."""
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -13,6 +15,8 @@ from statistics import median
 
 from domain.digest import Tally
 from domain.errors import InvalidInput
+from domain.funnel import CohortLead, FunnelStage, SourceEffect, SpeedLine
+from domain.lifecycle import LeadStatus
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -73,6 +77,13 @@ class PipelineReport:
     won_days: tuple[float, ...] = ()  # capture to win, of each lead won in the period, sorted
     handed_over: int = 0  # cohort leads given to a rep (routed, assigned, claimed)...
     first_contact_minutes: tuple[float, ...] = ()  # ...and, for those contacted, capture to first contact
+    # The cohort's deeper views (domain/funnel.py)
+    funnel: tuple[FunnelStage, ...] = ()
+    sources: tuple[SourceEffect, ...] = ()
+    speed_by_team: tuple[SpeedLine, ...] = ()
+    speed_by_rep: tuple[SpeedLine, ...] = ()
+    # Closed as lost in the period: per source, the reasons (most lost first)
+    lost_by_source: tuple[tuple[str, tuple[Tally, ...]], ...] = ()
 
     @property
     def lost(self) -> int:
@@ -103,3 +114,31 @@ class PipelineReport:
         if not self.first_contact_minutes:
             return None
         return timedelta(minutes=median(self.first_contact_minutes))
+
+
+# --- the cohort's counts, from its rows (store/reports.ReportReads.cohort) ---------------
+
+
+def captured_by_status(cohort: Sequence[CohortLead]) -> list[Tally]:
+    counts = Counter(str(lead.status) for lead in cohort)
+    return [Tally(status, count) for status, count in counts.items()]
+
+
+def captured_by_source(cohort: Sequence[CohortLead]) -> list[SourceLine]:
+    """Most captured first, then by name."""
+    captured = Counter(lead.source for lead in cohort)
+    converted = Counter(lead.source for lead in cohort if lead.status is LeadStatus.CONVERTED)
+    lines = [SourceLine(source, count, converted[source]) for source, count in captured.items()]
+    return sorted(lines, key=lambda line: (-line.captured, line.source))
+
+
+def first_contact_minutes(cohort: Sequence[CohortLead]) -> tuple[int, list[float]]:
+    """Leads handed to a rep (routed, assigned or claimed: a rep's own capture is not handed
+    over), and for those contacted, minutes from capture to the first contact, sorted."""
+    handed = [lead for lead in cohort if lead.handed_over]
+    minutes = [
+        max(0.0, (lead.contacted_at - lead.created_at).total_seconds() / 60)
+        for lead in handed
+        if lead.contacted_at is not None
+    ]
+    return len(handed), sorted(minutes)

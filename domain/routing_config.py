@@ -56,6 +56,7 @@ class TeamRouting(_Strict):
         if self.reroute_on_breach and self.first_contact_sla_minutes is None:
             raise ValueError("reroute_on_breach needs first_contact_sla_minutes")
         return self
+
     capacity: Capacity = Capacity()  # every rep's, unless `reps` says otherwise
     reps: dict[str, Capacity] = Field(default_factory=dict)  # Slack user id -> their capacity
 

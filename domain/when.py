@@ -186,7 +186,7 @@ def _weekday(words: Sequence[str], clock: _Clock) -> _Found:
 
 
 def _next_week(words: Sequence[str], clock: _Clock) -> _Found:
-    """"next week" is the start of next week: Monday, at 09:00 unless a time is given."""
+    """ "next week" is the start of next week: Monday, at 09:00 unless a time is given."""
     if (_word(words, 0), _word(words, 1)) != ("next", "week"):
         return None
     days_ahead = 7 - clock.today.weekday()  # 1..7: Monday of the following week

@@ -1,6 +1,7 @@
 """Capture: one pipeline for every channel. Clean the data, recognise a known
 person, flag a likely duplicate, and store the lead once."""
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from domain.activity import Activity, ActivityKind
@@ -8,6 +9,7 @@ from domain.custom_fields import read_fields
 from domain.enrich import enrich
 from domain.errors import Conflict, InvalidInput
 from domain.events import LeadCaptured as Captured
+from domain.forecast import DEAL_FIELDS, parse_close_month, parse_value
 from domain.lead import PROFILE_FIELDS, Lead
 from domain.messages import MessageKind, OutboxMessage
 from domain.normalize import clean_name, clean_text, name_from_email, normalize_email, normalize_phone
@@ -104,7 +106,7 @@ def _update(
 
 def build_lead(cmd: AddLead, ctx: Context) -> Lead:
     """Validate and normalise every field before anything is stored."""
-    known = (*PROFILE_FIELDS, *(f.key for f in ctx.config.fields))
+    known = (*PROFILE_FIELDS, *DEAL_FIELDS, *(f.key for f in ctx.config.fields))
     unknown = sorted(set(cmd.fields) - set(known))
     if unknown:
         close = closest(unknown[0], known)
@@ -129,8 +131,18 @@ def build_lead(cmd: AddLead, ctx: Context) -> Lead:
             setattr(lead, key, clean_text(_text(key, cmd.fields[key]), field=key))
     lead.custom = read_fields(ctx.config.fields, cmd.fields)
     lead.tags = applied((), TagChange(tuple(clean_tag(tag) for tag in cmd.tags)))
+    _expect_deal(lead, cmd.fields, ctx)
     enrich(lead, channel=None if cmd.owned_by_sender else str(cmd.channel))
     return lead
+
+
+def _expect_deal(lead: Lead, fields: Mapping[str, FieldInput], ctx: Context) -> None:
+    """`value:12000 close:2027-03`: the forecast's expected deal (domain/forecast.py); a form
+    may send the value as a JSON number."""
+    if value := str(fields.get("value") or "").strip():
+        lead.expected_value = parse_value(value)
+    if close := _text("close", fields.get("close") or "").strip():
+        lead.expected_close = parse_close_month(close, ctx.now.date())
 
 
 def _text(key: str, value: FieldInput) -> str:

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Literal
 from urllib.parse import quote
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
@@ -197,6 +198,7 @@ class ShowReport(Command):
 
     days: int = Field(default=DEFAULT_DAYS, ge=1, le=MAX_DAYS)
     team: str | None = Field(default=None, min_length=1, max_length=64)
+    output: Literal["csv", "chart"] | None = None  # the figures as a file, in the asker's DM
 
 
 # --- follow-ups ------------------------------------------------------------------------
@@ -227,6 +229,23 @@ class LogReminderCall(Command):
 
 
 # --- predictive score ------------------------------------------------------------------
+
+
+class SetLeadValue(Command):
+    """`/lead value L-42 12000 close:2027-03`: an open lead's expected deal value, and (if
+    given) its expected close month; the month alone when `value` is None."""
+
+    number: int = Field(gt=0)
+    value: Decimal | None = Field(default=None, ge=0, le=MAX_DEAL_VALUE)
+    close: date | None = None
+    request_key: str | None = None
+
+
+class ShowForecast(Command):
+    """`/lead forecast [month|quarter] [team]`: the months ahead of the open pipeline."""
+
+    horizon: Literal["month", "quarter"] = "quarter"
+    team: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class SetProbability(Command):

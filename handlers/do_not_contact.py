@@ -25,4 +25,3 @@ def unsubscribe(uow: SqlUnitOfWork, ctx: Context, lead: Lead, at: datetime) -> b
     stop_cadences(uow, ctx, lead, "unsubscribed")
     audit(uow, ctx, MARK_ACTION, lead, after={"do_not_contact_at": at.isoformat(), "cause": UNSUBSCRIBED})
     return True
-

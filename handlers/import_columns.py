@@ -93,6 +93,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "tags": ("Tags", "Tag", "Labels", "Lead - Labels", "Person - Labels"),
     "notes": ("Notes", "Note", "Description", "Details", "Internal Notes", "Person - Note", "Comments"),
     "deal": ("Opportunity", "Lead - Title", "Deal Name"),  # Odoo, Pipedrive: the lead's own title
+    # The forecast's expected deal (domain/forecast.py). Odoo's `Opportunity` is the deal's
+    # name (above), its value is `Expected Revenue`.
+    "value": (
+        "Amount",  # HubSpot deals, Salesforce opportunities
+        "Deal value", "Deal - Value", "Lead - Value", "Value",  # Pipedrive
+        "Expected Revenue",  # Odoo
+        "Opportunity Amount", "Deal Amount", "Expected value", "opportunity_value",  # Close
+    ),
+    "close": (
+        "Close Date", "CloseDate",  # HubSpot, Salesforce
+        "Expected Closing",  # Odoo
+        "Expected close date", "Deal - Expected close date", "Lead - Expected close date",  # Pipedrive
+        "Closing Date",  # Zoho
+        "Expected close", "opportunity_date_won", "Close month",
+    ),
     "team": ("Team", "Sales Team"),
     "external_id": (
         "External ID", "ID", "Lead ID", "CRM ID", "Record ID", "Record Id", "Contact ID", "Person ID",

@@ -14,6 +14,7 @@ from domain.config import LeadbotConfig
 from domain.custom_fields import CustomField
 from domain.dedupe import blocking_keys
 from domain.errors import InvalidInput
+from domain.forecast import DEAL_FIELDS, parse_value
 from domain.import_status import lifecycle_of
 from domain.lead import PROFILE_FIELDS, Lead
 from domain.lifecycle import LeadStatus
@@ -82,6 +83,7 @@ def read_values(row: ImportRow, config: LeadbotConfig) -> "_Reading":
     _read_phones(reading, config.default_region)
     _read_website(reading)
     _read_team(reading, config)
+    _read_deal(reading, _day_first(row, config))
     _read_tags(reading)
     _note_the_rest(reading)
     return reading
@@ -102,7 +104,11 @@ def lead_command(
             name=name or None,
             email=values.get("email"),
             phone=values.get("phone") or values.get("phone2"),
-            fields={key: values[key] for key in (*PROFILE_FIELDS, *(f.key for f in custom)) if key in values},
+            fields={
+                key: values[key]
+                for key in (*PROFILE_FIELDS, *DEAL_FIELDS, *(f.key for f in custom))
+                if key in values
+            },
             tags=tuple(split_tags(values.get("tags", ""))),
             external_id=values.get("external_id"),
             sales_team=values.get("team", "").strip() or None,
@@ -187,6 +193,28 @@ def _read_website(reading: _Reading) -> None:
         reading.drop("website", f"Website `{website.strip()}` is not a web address")
 
 
+def _read_deal(reading: _Reading, day_first: bool) -> None:
+    """The expected deal: an amount, and a close date in the row's own date forms, kept as its
+    month. One that cannot be read is left out with a warning, as a bad phone is."""
+    value = reading.values.get("value", "").strip()
+    if value:
+        try:
+            reading.values["value"] = str(parse_value(value))
+        except InvalidInput:
+            reading.drop("value", f"Amount `{value}` is not an amount")
+    close = reading.values.get("close", "").strip()
+    if close:
+        when = read_date(close, day_first=day_first)
+        if when is None:
+            reading.drop("close", f"Close date `{close}` is not a date")
+        else:
+            reading.values["close"] = f"{when:%Y-%m}"
+
+
+def _day_first(row: ImportRow, config: LeadbotConfig) -> bool:
+    return row.day_first if row.day_first is not None else config.default_region not in MONTH_FIRST_REGIONS
+
+
 def _read_team(reading: _Reading, config: LeadbotConfig) -> None:
     """A CRM's team by its key or its name here (`Sales` is the team `sales`); another CRM's
     team name is no reason to lose the row: routing decides."""
@@ -221,6 +249,10 @@ def _keep_history(lead: Lead, reading: _Reading, row: ImportRow, ctx: Context) -
     lead.status = status
     if status in CLOSED:
         lead.closed_at = lead.created_at if created is not None else ctx.now
+        # A closed deal is no longer expected: a won one's amount is its deal value.
+        if status is LeadStatus.CONVERTED:
+            lead.deal_value = lead.expected_value
+        lead.expected_value = lead.expected_close = None
     if status is LeadStatus.LOST:
         reasons = ctx.config.lost_reasons
         lead.lost_reason = NOTE_REQUIRED_REASON if NOTE_REQUIRED_REASON in reasons else reasons[-1]
@@ -231,10 +263,7 @@ def _created(reading: _Reading, row: ImportRow, ctx: Context) -> datetime | None
     text = reading.values.get("created", "").strip()
     if not text:
         return None
-    day_first = row.day_first
-    if day_first is None:
-        day_first = ctx.config.default_region not in MONTH_FIRST_REGIONS
-    when = read_date(text, day_first=day_first)
+    when = read_date(text, day_first=_day_first(row, ctx.config))
     if when is None:
         reading.warnings.append(f"Created date `{text}` is not a date: the lead is dated today")
     elif when > ctx.now:

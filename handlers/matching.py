@@ -28,8 +28,10 @@ def same_person(uow: SqlUnitOfWork, lead: Lead) -> tuple[Lead, str] | None:
 
 def is_phone_of(incoming: Lead, holder: Lead) -> bool:
     """The phone both hold makes `incoming` the `holder`: no other email, no other given name."""
-    return bool(incoming.phone) and incoming.phone == holder.phone and phone_identifies(
-        incoming.name, incoming.email, holder.name, holder.email, incoming.phone or ""
+    return (
+        bool(incoming.phone)
+        and incoming.phone == holder.phone
+        and phone_identifies(incoming.name, incoming.email, holder.name, holder.email, incoming.phone or "")
     )
 
 

@@ -52,8 +52,10 @@ from handlers.commands import (
     SaveList,
     SetAway,
     SetFields,
+    SetLeadValue,
     SetProbability,
     SetReminder,
+    ShowForecast,
     ShowHistory,
     ShowHome,
     ShowLead,
@@ -66,9 +68,11 @@ from handlers.commands import (
 )
 from handlers.context import Context
 from handlers.cycles import link_to_customer
+from handlers.deal_value import set_lead_value
 from handlers.engagement import record_engagement
 from handlers.explain import explain_score
 from handlers.followups import complete_reminder, log_reminder_call, snooze_reminder
+from handlers.forecast import show_forecast
 from handlers.history import show_history
 from handlers.home import show_home
 from handlers.import_summary import summarise_import
@@ -128,6 +132,7 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     LoseLead: lose_lead,
     ReopenLead: reopen_lead,
     SetProbability: set_probability,
+    SetLeadValue: set_lead_value,
     # follow-ups and nurture
     ListTasks: list_tasks,
     CompleteReminder: complete_reminder,
@@ -145,6 +150,7 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     RecordEngagement: record_engagement,
     ExplainScore: explain_score,
     ShowReport: pipeline_report,
+    ShowForecast: show_forecast,
     # bulk actions on a list, and the audit trail
     PrepareBulk: prepare_bulk,
     ApplyBulk: apply_bulk,
@@ -166,6 +172,7 @@ QUERIES: frozenset[type[Command]] = frozenset(
         OpenQualification,
         ExplainScore,
         ShowReport,
+        ShowForecast,
         ShowHistory,
         ShowHome,
     }

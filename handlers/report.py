@@ -1,11 +1,13 @@
 """`/lead report`: the pipeline of a period for the teams the asker may see."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from domain.config import LeadbotConfig, SalesTeam
 from domain.errors import InvalidInput
+from domain.funnel import funnel, source_effects, speeds
 from domain.permissions import Actor, Role, can_see_team_report, require_team_report
-from domain.report import PipelineReport
+from domain.report import PipelineReport, captured_by_source, captured_by_status, first_contact_minutes
 from handlers.commands import ShowReport
 from handlers.context import Context
 from store.reports import ReportReads, ReportScope
@@ -21,8 +23,9 @@ def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> Pipeli
         reads = ReportReads(uow.session, scope, since, ctx.now)
         won, won_value, won_days = reads.won()
         open_now, unassigned_now = reads.open_now()
-        by_status = reads.captured_by_status()
-        handed_over, first_contacts = reads.first_contacts()
+        cohort = reads.cohort()  # one read of the period's leads, every cohort figure made from it
+        by_status = captured_by_status(cohort)
+        handed_over, first_contacts = first_contact_minutes(cohort)
         return PipelineReport(
             scope=label,
             days=cmd.days,
@@ -30,7 +33,7 @@ def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> Pipeli
             until=ctx.now,
             captured=sum(t.count for t in by_status),
             captured_by_status=tuple(by_status),
-            by_source=tuple(reads.by_source()),
+            by_source=tuple(captured_by_source(cohort)),
             won=won,
             won_value=won_value,
             won_days=tuple(won_days),
@@ -40,7 +43,20 @@ def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> Pipeli
             unassigned_now=unassigned_now,
             handed_over=handed_over,
             first_contact_minutes=tuple(first_contacts),
+            funnel=funnel(cohort),
+            sources=source_effects(cohort, monthly_costs(ctx.config), cmd.days),
+            speed_by_team=speeds(cohort, lambda lead: lead.sales_team or ctx.config.teams[0].key),
+            speed_by_rep=speeds(cohort, lambda lead: lead.owner_id),
+            lost_by_source=tuple(reads.lost_by_source()),
         )
+
+
+def monthly_costs(config: LeadbotConfig) -> dict[str, Decimal]:
+    """`[[campaigns]]` cost per source a month; two lines for one source add up."""
+    costs: dict[str, Decimal] = {}
+    for campaign in config.campaigns:
+        costs[campaign.source] = costs.get(campaign.source, Decimal(0)) + campaign.monthly_cost
+    return costs
 
 
 def report_scope(actor: Actor, config: LeadbotConfig, team_key: str | None) -> tuple[ReportScope, str]:

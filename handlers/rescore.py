@@ -182,4 +182,3 @@ def score_imported(event: LeadsImported, uow: SqlUnitOfWork, ctx: Context) -> No
             scorables = uow.scores.of_leads(event.team_id, batch)
             settle_scores(uow, scorables, rules, ctx.now, ctx.config, reasons, announce=False)
             uow.commit()
-

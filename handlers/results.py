@@ -8,6 +8,7 @@ from domain.activity import Activity
 from domain.assignment import Assignment, Decision
 from domain.bulk import BulkAction
 from domain.custom_fields import CustomField
+from domain.forecast import Forecast
 from domain.home import Count, DeliveryAlert, Followup, LeadLine, Proposal, RepLoad, Shown, SlaAtRisk, Speed
 from domain.lead import Lead
 from domain.lead_filter import LeadFilter
@@ -49,6 +50,8 @@ class LeadView:
     country: str | None = None
     product: str | None = None
     website: str | None = None
+    expected_value: Decimal | None = None  # the forecast's: an open lead's expected deal...
+    expected_close: date | None = None  # ...and its close month
     # Custom fields as shown: (label, value as text), in the config's order; and tags.
     fields: tuple[tuple[str, str], ...] = ()
     tags: tuple[str, ...] = ()
@@ -88,6 +91,8 @@ class LeadView:
             closed_at=lead.closed_at,
             contact_id=lead.contact_id,
             cycle=lead.cycle,
+            expected_value=lead.expected_value,
+            expected_close=lead.expected_close,
             fields=shown_fields(lead, fields),
             tags=lead.tags,
             do_not_contact_at=lead.do_not_contact_at,
@@ -325,6 +330,16 @@ class ChanceView:
 
 
 @dataclass(frozen=True, slots=True)
+class ValueSet:
+    """`/lead value`: the lead's expected value and close month now, and before."""
+
+    lead: LeadView
+    before_value: Decimal | None
+    before_close: date | None
+    repeated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ProbabilitySet:
     lead: LeadView
     percent: int | None  # None: given back to the model
@@ -448,6 +463,8 @@ class AuditPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
+
+
 @dataclass(frozen=True, slots=True)
 class MyDesk:
     """A rep's own leads."""
@@ -506,6 +523,7 @@ Result = (
     | TaskList
     | ReminderChanged
     | ProbabilitySet
+    | ValueSet
     | RoutePlan
     | RoutingDecided
     | AwayChanged
@@ -513,6 +531,7 @@ Result = (
     | ScoreExplained
     | EngagementRecorded
     | PipelineReport
+    | Forecast
     | BulkToConfirm
     | BulkDone
     | AuditPage

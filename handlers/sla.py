@@ -67,9 +67,7 @@ def _still_owed(lead: Lead, assignment: Assignment) -> bool:
     return live and lead.owner_id == assignment.rep_id
 
 
-def _reroute(
-    uow: SqlUnitOfWork, ctx: Context, lead: Lead, late: Assignment, team: SalesTeam
-) -> str | None:
+def _reroute(uow: SqlUnitOfWork, ctx: Context, lead: Lead, late: Assignment, team: SalesTeam) -> str | None:
     """The next rep as routing would choose them, the late rep left out; None if nobody
     else has room (the lead then stays with the late rep)."""
     decision = uow.routing.next_decision(lead.team_id, team.key)  # the team's routing lock

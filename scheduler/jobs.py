@@ -12,6 +12,7 @@ from handlers.cadence_jobs import flag_quiet_leads, hold_steps_outside_hours
 from handlers.deliver import Deliver, deliver_outbox, next_due, outbox_due, queue_due_reminders
 from handlers.delivery_alerts import alert_admins
 from handlers.digest import post_digests
+from handlers.forecast import record_month_forecasts
 from handlers.housekeeping import prune
 from handlers.resurface import resurface_open_reminders
 from handlers.retention import erase_expired
@@ -19,6 +20,7 @@ from handlers.routing_decide import approve_overdue_proposals
 from handlers.send_pump import pump
 from handlers.sla import escalate_breaches
 from handlers.training import retrain_stale
+from handlers.weekly_chart import post_weekly_charts
 from store.unit_of_work import UowFactory
 
 log = logging.getLogger(__name__)
@@ -184,7 +186,15 @@ def run_sweep(now: datetime, jobs: Jobs, clock: Clock | None = None) -> dict[str
 
 def run_all(now: datetime, jobs: Jobs) -> dict[str, int]:
     """One pass of every job, as `leadbot tick` runs it: the sweep, then housekeeping."""
-    return {**run_sweep(now, jobs), "rows_pruned": prune(now, jobs.uow_factory)}
+    return {**run_sweep(now, jobs), **housekeeping(now, jobs)}
+
+
+def housekeeping(now: datetime, jobs: Jobs) -> dict[str, int]:
+    """The hourly jobs: old rows pruned, and this month's forecast recorded once it begins."""
+    return {
+        "rows_pruned": prune(now, jobs.uow_factory),
+        "forecasts_recorded": record_month_forecasts(jobs.uow_factory(), now),
+    }
 
 
 def drain_paced(since: datetime, jobs: Jobs, seconds: float, clock: Clock) -> int:
@@ -209,4 +219,5 @@ def scheduled_posts(now: datetime, uow_factory: UowFactory, config: LeadbotConfi
     return {
         "digests_queued": post_digests(now, uow_factory, config),
         "quiet_flags_queued": flag_quiet_leads(now, uow_factory, config),
+        "weekly_charts_queued": post_weekly_charts(now, uow_factory, config),
     }

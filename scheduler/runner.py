@@ -9,9 +9,8 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from domain.pacing import SPACING
-from handlers.housekeeping import prune
 from scheduler.heartbeat import Heartbeat
-from scheduler.jobs import Jobs, run_sweep, send_as_due
+from scheduler.jobs import Jobs, housekeeping, run_sweep, send_as_due
 
 log = logging.getLogger(__name__)
 SWEEP_JOB = "leadbot.sweep"
@@ -42,8 +41,8 @@ def build_scheduler(
     def paced() -> None:
         send_as_due(jobs, utc_now, PACE_BUSY)
 
-    def housekeeping() -> None:
-        prune(datetime.now(UTC), jobs.uow_factory)
+    def hourly() -> None:
+        housekeeping(datetime.now(UTC), jobs)
 
     scheduler.add_job(sweep, "interval", seconds=every_seconds, id=SWEEP_JOB, replace_existing=True)
     # Every second, one indexed query: messages waiting for their channel's pace (or a
@@ -52,7 +51,7 @@ def build_scheduler(
     # the sweep from inside it: scheduler calls from a running job deadlock its shutdown.
     scheduler.add_job(paced, "interval", seconds=PACE_SECONDS, id=PACE_JOB, replace_existing=True)
     # Hourly: the deletes read whole tables, and nothing is urgent about forgetting.
-    scheduler.add_job(housekeeping, "interval", hours=1, id=HOUSEKEEPING_JOB, replace_existing=True)
+    scheduler.add_job(hourly, "interval", hours=1, id=HOUSEKEEPING_JOB, replace_existing=True)
     return scheduler
 
 

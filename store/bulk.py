@@ -229,13 +229,17 @@ class BulkLeads:
     def imported_by(self, team_id: str, actor_id: str, since: datetime) -> tuple[list[int], list[int]]:
         """(created, updated): the ids of the leads an actor's imports captured or updated
         since `since`, as their audit entries tell it, each once, in the order written."""
-        refs = sa.select(_audit.c.entity_ref, _audit.c.action).where(
-            _audit.c.team_id == team_id,
-            _audit.c.actor_id == actor_id,
-            _audit.c.entity == "lead",
-            _audit.c.action.in_((CAPTURED, RECAPTURED)),
-            _audit.c.at >= since,
-        ).order_by(_audit.c.id)
+        refs = (
+            sa.select(_audit.c.entity_ref, _audit.c.action)
+            .where(
+                _audit.c.team_id == team_id,
+                _audit.c.actor_id == actor_id,
+                _audit.c.entity == "lead",
+                _audit.c.action.in_((CAPTURED, RECAPTURED)),
+                _audit.c.at >= since,
+            )
+            .order_by(_audit.c.id)
+        )
         numbers: dict[str, dict[int, None]] = {CAPTURED: {}, RECAPTURED: {}}
         for ref, action in self._s.execute(refs):
             number = ref.removeprefix(LEAD_PREFIX)

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 Processors = tuple[tuple[int, Callable[[Any], Any], bool], ...]  # (column, converter, for dates)
 
 
-def insert_many(connection: sa.Connection, table: sa.Table, columns: tuple[str, ...],
-                rows: list[tuple[Any, ...]]) -> None:
+def insert_many(
+    connection: sa.Connection, table: sa.Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
     """Insert `rows` (values of `columns`, in the table's column order) in the connection's
     transaction. SQLAlchemy writes the SQL and converts the values (its own bind processors:
     dates, JSON), so what is stored is what a Core insert stores; skipped is its per-row

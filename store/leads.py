@@ -38,6 +38,8 @@ LEAD_COLUMNS = (
     "lost_reason",
     "lost_note",
     "closed_at",
+    "expected_value",
+    "expected_close",
     "contact_id",
     "cycle",
     "do_not_contact_at",

@@ -58,7 +58,7 @@ class PredictiveRepository:
         """Every closed lead of the workspace, with what reps logged on it before it closed."""
         rows = self._s.scalars(self._closed(team_id)).all()
         logged = self._logged(team_id)
-        return [(to_lead(row), _engagement(logged.get(row.id, {}))) for row in rows]
+        return [(to_lead(row), engagement_of(logged.get(row.id, {}))) for row in rows]
 
     def engagement(self, lead: Lead, as_of: datetime) -> Engagement:
         query = (
@@ -67,7 +67,7 @@ class PredictiveRepository:
             .where(ActivityRow.kind.in_(TOUCHES), ActivityRow.created_at <= as_of)
             .group_by(ActivityRow.kind)
         )
-        return _engagement({kind: (int(n), last) for kind, n, last in self._s.execute(query)})
+        return engagement_of({kind: (int(n), last) for kind, n, last in self._s.execute(query)})
 
     def _closed(self, team_id: str) -> sa.Select[LeadRow]:
         return sa.select(LeadRow).where(
@@ -152,7 +152,7 @@ class PredictiveRepository:
         self._s.flush()
 
 
-def _engagement(logged: dict[str, tuple[int, datetime]]) -> Engagement:
+def engagement_of(logged: dict[str, tuple[int, datetime]]) -> Engagement:
     counts = {field: logged.get(kind, (0, None))[0] for kind, field in TOUCHES.items()}
     lasts = [last for _, last in logged.values() if last is not None]
     return Engagement(**counts, last_touch=max(lasts) if lasts else None)

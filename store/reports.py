@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from domain.assignment import AssignmentState
 from domain.digest import Tally
+from domain.funnel import CohortLead
 from domain.lifecycle import OPEN_STATUSES, LeadStatus
 from domain.reminder import OPEN_REMINDER_STATUSES
-from domain.report import RepLine, SourceLine
-from store.tables import AssignmentRow, LeadRow, ReminderRow
+from domain.report import RepLine
+from store.tables import AssignmentRow, LeadRow, LeadScoreRow, ReminderRow
 
 _OPEN = [str(s) for s in OPEN_STATUSES]
 _CONVERTED, _LOST = str(LeadStatus.CONVERTED), str(LeadStatus.LOST)
@@ -31,38 +32,24 @@ class ReportScope:
     owner_id: str | None = None
 
 
+def live_in(scope: ReportScope) -> tuple[Any, ...]:
+    """The conditions on LeadRow of the live (not merged-away) leads a scope counts."""
+    live: list[Any] = [LeadRow.team_id == scope.team_id, LeadRow.merged_into_id.is_(None)]
+    if scope.sales_teams is not None:
+        in_teams = LeadRow.sales_team.in_(scope.sales_teams)
+        live.append(sa.or_(in_teams, LeadRow.sales_team.is_(None)) if scope.include_unteamed else in_teams)
+    if scope.owner_id is not None:
+        live.append(LeadRow.owner_id == scope.owner_id)
+    return tuple(live)
+
+
 class ReportReads:
     def __init__(self, session: Session, scope: ReportScope, since: datetime, until: datetime) -> None:
         self._s = session
         self._since, self._until = since, until
-        live: list[Any] = [LeadRow.team_id == scope.team_id, LeadRow.merged_into_id.is_(None)]
-        if scope.sales_teams is not None:
-            in_teams = LeadRow.sales_team.in_(scope.sales_teams)
-            live.append(
-                sa.or_(in_teams, LeadRow.sales_team.is_(None)) if scope.include_unteamed else in_teams
-            )
-        if scope.owner_id is not None:
-            live.append(LeadRow.owner_id == scope.owner_id)
-        self._live = tuple(live)
+        self._live = live_in(scope)
         self._captured = (*self._live, LeadRow.created_at > since, LeadRow.created_at <= until)
         self._closed = (LeadRow.closed_at > since, LeadRow.closed_at <= until)
-
-    def captured_by_status(self) -> list[Tally]:
-        query = sa.select(LeadRow.status, sa.func.count()).where(*self._captured).group_by(LeadRow.status)
-        return [Tally(str(status), int(count)) for status, count in self._s.execute(query)]
-
-    def by_source(self) -> list[SourceLine]:
-        source = sa.func.coalesce(LeadRow.source, "unknown")
-        converted = sa.func.sum(sa.case((LeadRow.status == _CONVERTED, 1), else_=0))
-        query = (
-            sa.select(source, sa.func.count(), converted)
-            .where(*self._captured)
-            .group_by(source)
-            .order_by(sa.func.count().desc(), source)
-        )
-        return [
-            SourceLine(str(label), int(count), int(won or 0)) for label, count, won in self._s.execute(query)
-        ]
 
     def won(self) -> tuple[int, Decimal, list[float]]:
         """Leads converted in the period: how many, the sum of their deal values, and the days
@@ -88,20 +75,51 @@ class ReportReads:
         )
         return [Tally(str(label), int(count)) for label, count in self._s.execute(query)]
 
-    def first_contacts(self) -> tuple[int, list[float]]:
-        """Leads of the cohort handed to a rep (routed, assigned or claimed: a rep's own
-        capture is not handed over), and for those the rep has contacted, minutes from capture
-        to the first contact, sorted."""
-        first = (
-            sa.select(AssignmentRow.lead_id, sa.func.min(AssignmentRow.first_contact_at).label("at"))
-            .where(AssignmentRow.state == _APPROVED)
-            .group_by(AssignmentRow.lead_id)
-            .subquery()
+    def cohort(self) -> list[CohortLead]:
+        """One row per lead captured in the period, with when it reached each stage. Its
+        handing over is looked up per lead off the assignments' lead index (a correlated
+        subquery): grouping every assignment of the workspace first took seconds at 100k
+        leads (bench/report_forecast.py)."""
+        approved = (AssignmentRow.lead_id == LeadRow.id, AssignmentRow.state == _APPROVED)
+        first_contact = sa.select(sa.func.min(AssignmentRow.first_contact_at)).where(*approved)
+        handed = sa.exists().where(*approved)
+        query = (
+            sa.select(
+                sa.func.coalesce(LeadRow.source, "unknown"),
+                LeadRow.sales_team,
+                LeadRow.owner_id,
+                LeadRow.status,
+                LeadRow.created_at,
+                first_contact.scalar_subquery(),
+                LeadScoreRow.mql_at,
+                LeadScoreRow.sql_at,
+                LeadRow.closed_at,
+                LeadRow.deal_value,
+                handed,
+            )
+            .outerjoin(LeadScoreRow, LeadScoreRow.lead_id == LeadRow.id)
+            .where(*self._captured)
         )
-        query = sa.select(LeadRow.created_at, first.c.at).join(first, first.c.lead_id == LeadRow.id)
-        rows = self._s.execute(query.where(*self._captured)).all()
-        minutes = [(at - created).total_seconds() / 60 for created, at in rows if at is not None]
-        return len(rows), sorted(max(0.0, m) for m in minutes)
+        return [_cohort_lead(*row) for row in self._s.execute(query)]
+
+    def lost_by_source(self) -> list[tuple[str, tuple[Tally, ...]]]:
+        """Leads lost in the period, per source and reason; sources with most lost first."""
+        source, reason = (
+            sa.func.coalesce(LeadRow.source, "unknown"),
+            sa.func.coalesce(LeadRow.lost_reason, "other"),
+        )
+        query = (
+            sa.select(source, reason, sa.func.count())
+            .where(*self._live, LeadRow.status == _LOST, *self._closed)
+            .group_by(source, reason)
+        )
+        found: defaultdict[str, list[Tally]] = defaultdict(list)
+        for label, why, count in self._s.execute(query):
+            found[str(label)].append(Tally(str(why), int(count)))
+        ranked = sorted(found.items(), key=lambda item: (-sum(t.count for t in item[1]), item[0]))
+        return [
+            (label, tuple(sorted(tallies, key=lambda t: (-t.count, t.label)))) for label, tallies in ranked
+        ]
 
     def open_now(self) -> tuple[int, int]:
         """Open leads now, and how many of them nobody owns."""
@@ -115,17 +133,27 @@ class ReportReads:
         lines: defaultdict[str, dict[str, int]] = defaultdict(
             lambda: dict.fromkeys(("open", "won", "lost", "overdue"), 0)
         )
-        is_open = sa.case((LeadRow.status.in_(_OPEN), 1), else_=0)
-        closed = sa.and_(*self._closed)
-        won = sa.case((sa.and_(LeadRow.status == _CONVERTED, closed), 1), else_=0)
-        lost = sa.case((sa.and_(LeadRow.status == _LOST, closed), 1), else_=0)
-        query = (
-            sa.select(LeadRow.owner_id, sa.func.sum(is_open), sa.func.sum(won), sa.func.sum(lost))
-            .where(*self._live, LeadRow.owner_id.is_not(None))
-            .group_by(LeadRow.owner_id)
+        # Two indexed reads rather than one pass over every lead of the scope: open leads per
+        # owner off the live open leads' index, closes of the period off (status, team_id,
+        # closed_at). Grouped by an expression, not the column: SQLite (no statistics) would
+        # otherwise walk the owner index for its order and read every lead.
+        owner_key = sa.func.coalesce(LeadRow.owner_id, "")
+        open_ = (
+            sa.select(owner_key, sa.func.count())
+            .where(*self._live, LeadRow.status.in_(_OPEN))
+            .group_by(owner_key)
         )
-        for owner, open_, won_, lost_ in self._s.execute(query):
-            lines[owner].update(open=int(open_ or 0), won=int(won_ or 0), lost=int(lost_ or 0))
+        for owner_id, count in self._s.execute(open_):
+            if owner_id:
+                lines[owner_id]["open"] = int(count)
+        closed = (
+            sa.select(owner_key, LeadRow.status, sa.func.count())
+            .where(*self._live, LeadRow.status.in_([_CONVERTED, _LOST]), *self._closed)
+            .group_by(owner_key, LeadRow.status)
+        )
+        for owner_id, status, count in self._s.execute(closed):
+            if owner_id:
+                lines[owner_id]["won" if status == _CONVERTED else "lost"] = int(count)
         overdue = (
             sa.select(ReminderRow.user_id, sa.func.count())
             .join(LeadRow, LeadRow.id == ReminderRow.lead_id)
@@ -139,3 +167,20 @@ class ReportReads:
             lines[user_id]["overdue"] = int(count)
         found = [RepLine(rep, **counts) for rep, counts in lines.items() if any(counts.values())]
         return sorted(found, key=lambda line: (-line.open, -line.won, line.rep))
+
+
+def _cohort_lead(source: str, team: str | None, owner: str | None, status: str, *rest: Any) -> CohortLead:
+    created, contacted, mql, sql, closed, value, handed = rest
+    return CohortLead(
+        str(source),
+        team,
+        owner,
+        LeadStatus(status),
+        created,
+        contacted,
+        mql,
+        sql,
+        closed,
+        value,
+        bool(handed),
+    )

@@ -92,7 +92,6 @@ class Spool:
         finally:
             connection.close()  # back to the pool
 
-
     def _count_waiting(self) -> int:
         with self.engine.connect() as connection:
             return connection.execute(

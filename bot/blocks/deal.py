@@ -17,12 +17,25 @@ def bant_fact(qualification: Qualification | None) -> str | None:
 
 
 def closing_facts(lead: LeadView, contact: ContactView | None = None) -> list[str]:
-    facts = [fact for fact in (_deal(lead), _lost(lead), _contact(lead, contact)) if fact]
+    facts = [fact for fact in (_expected(lead), _deal(lead), _lost(lead), _contact(lead, contact)) if fact]
     return facts
 
 
 def amount(lead: LeadView) -> str:
     return f"{lead.deal_value:,}" if lead.deal_value is not None else "—"
+
+
+def _expected(lead: LeadView) -> str | None:
+    """The forecast's input, while the lead is open (`/lead value`)."""
+    if lead.closed_at is not None or (lead.expected_value is None and lead.expected_close is None):
+        return None
+    value = (
+        f"{lead.expected_value:,.2f}".removesuffix(".00")
+        if lead.expected_value is not None
+        else "no value yet"
+    )
+    close = f", closing {lead.expected_close:%B %Y}" if lead.expected_close else ""
+    return f"*Expected deal:* {value}{close}"
 
 
 def _deal(lead: LeadView) -> str | None:

@@ -42,4 +42,3 @@ def _row(lead: LeadView) -> SectionBlock:
     text = f"{headline(lead)}\n{lead.status} · {safe(lead.email, 320) or 'no email'}"
     button = ButtonElement(text="Show", action_id=ActionId.SHOW, value=LeadValue(lead.number).encode())
     return SectionBlock(text=MarkdownTextObject(text=text), accessory=button)
-

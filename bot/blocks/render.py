@@ -12,7 +12,9 @@ from bot.blocks.capture import (
     undone_message,
 )
 from bot.blocks.closing import closed_message, qualified_message
+from bot.blocks.deal_value import value_message
 from bot.blocks.followups import local_when
+from bot.blocks.forecast import forecast_message
 from bot.blocks.history import history_message
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
 from bot.blocks.lead_pages import page_message, saved_message
@@ -27,6 +29,7 @@ from bot.blocks.tags import fields_message, tagged_message
 from bot.blocks.tasks import changed_message, tasks_message
 from bot.blocks.text import SlackMessage, escape, safe, section, sentence, with_article
 from domain.errors import DomainError
+from domain.forecast import Forecast
 from domain.report import PipelineReport
 from handlers.results import (
     ActivityAdded,
@@ -58,6 +61,7 @@ from handlers.results import (
     RoutingDecided,
     ScoreExplained,
     TaskList,
+    ValueSet,
 )
 
 
@@ -77,6 +81,8 @@ render.register(LeadMergedAway, merged_away_message)
 render.register(LeadQualified, qualified_message)
 render.register(LeadClosed, closed_message)
 render.register(PipelineReport, report_message)
+render.register(Forecast, forecast_message)
+render.register(ValueSet, value_message)
 render.register(LeadPage, page_message)
 render.register(ListSaved, saved_message)
 render.register(BulkToConfirm, confirm_message)

@@ -1,11 +1,14 @@
 """The pipeline report, for the one who asked (ephemeral): a few sections of counts, never a
 lead list, so it stays small whatever the period."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
 from bot.blocks.digest import more, tallies
 from bot.blocks.text import SlackMessage, safe, section, truncate, user, when
+from domain.digest import Tally
+from domain.funnel import FunnelStage, SourceEffect, SpeedLine
 from domain.report import PipelineReport, RepLine, SourceLine
 
 LINES_LIMIT = 10  # sources and reps listed; the rest are counted
@@ -21,9 +24,13 @@ def report_message(report: PipelineReport) -> SlackMessage:
             "elements": [{"type": "mrkdwn", "text": f"From {when(report.since)} to {when(report.until)}."}],
         },
         section(_captured(report)),
-        section(_sources(report.by_source)),
+        section(funnel_text(report.funnel)),
+        section(sources_text(report) if report.sources else _sources(report.by_source)),
         section(_closed(report)),
+        section(lost_by_source_text(report.lost_by_source)),
         section(_speed(report)),
+        section(speed_text("*Speed to lead by team* (p50 / p90)", report.speed_by_team, "teams", _team)),
+        section(speed_text("*Speed to lead by rep* (p50 / p90)", report.speed_by_rep, "reps", user)),
         section(_reps(report.by_rep)),
         section(f"*Open now*: {report.open_now}, of which {report.unassigned_now} unassigned"),
     ]
@@ -31,6 +38,59 @@ def report_message(report: PipelineReport) -> SlackMessage:
     summary = f"{report.captured} captured, {report.won} won, {report.lost} lost"
     text = f"📈 Pipeline · {safe(report.scope, 200)} · last {report.days} days: {summary}"
     return SlackMessage(text=text, blocks=blocks)
+
+
+def funnel_text(stages: tuple[FunnelStage, ...]) -> str:
+    """captured 120 → contacted 80 (67%) → ...; then the median days spent in each stage."""
+    if not stages or not stages[0].reached:
+        return "*Funnel*: nothing captured in this period"
+    steps = " → ".join(
+        f"{s.name} {s.reached}" + (f" ({s.rate:.0%})" if s.rate is not None else "") for s in stages
+    )
+    days = [f"{s.name} {s.median_days:.1f} d" for s in stages if s.median_days is not None]
+    spent = f"\nMedian time in stage: {' · '.join(days)}" if days else ""
+    return f"*Funnel* (captured in the period, furthest stage reached): {steps}{spent}"
+
+
+def sources_text(report: PipelineReport) -> str:
+    shown = [_source_line(line) for line in report.sources]
+    return _listing("*Sources* (captured in the period)", shown, "sources", "nothing captured")
+
+
+def _source_line(line: SourceEffect) -> str:
+    leads = "1 lead" if line.leads == 1 else f"{line.leads} leads"
+    parts = [f"{leads}, {line.converted} converted ({line.conversion:.0%})"]
+    if line.median_days is not None:
+        parts.append(f"median {line.median_days:.1f} days to convert")
+    if line.value_won:
+        parts.append(f"won {_money(line.value_won)}")
+    if line.cost is not None:
+        per_lead, per_customer = line.cost_per_lead, line.cost_per_customer
+        parts.append(f"cost {_money(line.cost)}")
+        parts += [f"{_money(per_lead)} a lead"] if per_lead is not None else []
+        parts += [f"{_money(per_customer)} a customer"] if per_customer is not None else []
+    return f"{safe(line.source, 100)}: {', '.join(parts)}"
+
+
+def lost_by_source_text(lines: tuple[tuple[str, tuple[Tally, ...]], ...]) -> str:
+    shown = [
+        f"{safe(source, 100)}: {tallies([{'label': t.label, 'count': t.count} for t in reasons])}"
+        for source, reasons in lines
+    ]
+    return _listing("*Lost reasons by source* (lost in the period)", shown, "sources", "none lost")
+
+
+def speed_text(title: str, lines: tuple[SpeedLine, ...], noun: str, name: Callable[[str], str]) -> str:
+    shown = [
+        f"{name(line.who)}: {_duration(timedelta(minutes=line.p50))} / "
+        f"{_duration(timedelta(minutes=line.p90))} ({line.contacted} contacted)"
+        for line in lines
+    ]
+    return _listing(title, shown, noun, "no handed-over lead contacted yet")
+
+
+def _team(key: str) -> str:
+    return f"`{safe(key, 64)}`"
 
 
 def _captured(report: PipelineReport) -> str:

@@ -1,14 +1,17 @@
-"""Closing a lead: `convert`, `lost`, `reopen`."""
+"""Closing a lead: `convert`, `lost`, `value` (the deal expected), `reopen`."""
 
+from datetime import date
 from decimal import Decimal
 
 from bot.grammar.errors import CommandSyntaxError
 from bot.grammar.kinds import Choice, Kind, Text, Word
-from bot.grammar.spec import LEAD, Area, Arg, SubcommandSpec, makes
+from bot.grammar.outcomes import ParseEnv
+from bot.grammar.spec import LEAD, Area, Arg, SubcommandSpec, Values, makes
 from domain.closing import REOPEN_DEFAULT, parse_amount, reopen_targets
 from domain.errors import InvalidInput
+from domain.forecast import parse_close_month
 from domain.lifecycle import LeadStatus
-from handlers.commands import ConvertLead, LoseLead, ReopenLead
+from handlers.commands import ConvertLead, LoseLead, ReopenLead, SetLeadValue
 
 
 class Amount(Kind):
@@ -21,6 +24,34 @@ class Amount(Kind):
             return parse_amount(token)
         except InvalidInput as exc:
             raise CommandSyntaxError(str(exc)) from exc
+
+
+class ExpectedValue(Amount):
+    """The expected deal value of `/lead value`, typed before any `close:`."""
+
+    def accepts(self, token: str) -> bool:
+        return ":" not in token
+
+
+class CloseMonth(Kind):
+    """The month a deal is expected to close: `2027-03` (domain.forecast.parse_close_month)."""
+
+    example = "2027-03"
+    placeholder = "YYYY-MM"
+
+    def read(self, token: str) -> date:
+        try:
+            return parse_close_month(token)
+        except InvalidInput as exc:
+            raise CommandSyntaxError(str(exc)) from exc
+
+
+def _build_value(values: Values, env: ParseEnv) -> SetLeadValue:
+    if values.get("value") is None and values.get("close") is None:
+        raise CommandSyntaxError(
+            "Give the expected value, the close month or both: `/lead value L-42 12000 close:2027-03`."
+        )
+    return SetLeadValue(**values, request_key=env.request_key)
 
 
 def _reopen_choice() -> Choice:
@@ -58,6 +89,17 @@ AREA = Area(
             ),
             ("/lead lost L-12 competitor chose Acme", "/lead lost L-12 other moved in-house"),
             makes(LoseLead),
+        ),
+        SubcommandSpec(
+            "value",
+            "Set an open lead's expected deal value and close month (the forecast's input)",
+            (
+                LEAD,
+                Arg("value", ExpectedValue(), optional=True, placeholder="amount"),
+                Arg("close", CloseMonth(), optional=True, keyed=True),
+            ),
+            ("/lead value L-42 12000 close:2027-03", "/lead value L-42 close:2027-06"),
+            _build_value,
         ),
         SubcommandSpec(
             "reopen",

@@ -15,6 +15,7 @@ from bot.listeners import (
     outsiders,
     privacy,
     qualify,
+    report_files,
     routing,
     shortcuts,
     views,
@@ -28,6 +29,7 @@ def register(app: App, deps: Deps, home: Home) -> None:
     qualify.register(app, deps)
     import_upload.register(app, deps)
     privacy.register(app, deps)  # personal data: /lead privacy, admins only
+    report_files.register(app, deps)  # /lead report … csv|chart: a file in the asker's DM
     bulk.register(app, deps)  # bulk actions' buttons, /lead undo, /lead history paging
     actions.register(app, deps)
     lists.register(app, deps)  # Previous / Next of /lead list

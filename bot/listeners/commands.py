@@ -21,6 +21,7 @@ from bot.grammar import (
 )
 from bot.grammar.bulk import asks_for_undo
 from bot.grammar.privacy import asks_for_privacy
+from bot.grammar.reports import asks_for_report_file
 from bot.grammar.webhook import asks_for_webhook
 from bot.listeners.errors import answering_errors
 from bot.listeners.only_when import OnlyWhen, on_text
@@ -87,7 +88,8 @@ def register(app: App, deps: Deps) -> None:
 
 def plain(command: dict[str, Any]) -> bool:
     """Not a command that opens a form, nor `privacy` (bot.listeners.privacy answers it), nor
-    `undo` (bot.listeners.bulk: it runs after the ack), nor `webhook` (bot.listeners.installs)."""
+    `undo` (bot.listeners.bulk: it runs after the ack), nor `webhook` (bot.listeners.installs),
+    nor a report as a file (bot.listeners.report_files)."""
     text = command.get("text", "")
     forms = (
         asks_for_form,
@@ -96,5 +98,6 @@ def plain(command: dict[str, Any]) -> bool:
         asks_for_privacy,
         asks_for_undo,
         asks_for_webhook,
+        asks_for_report_file,
     )
     return not any(asks(text) for asks in forms)

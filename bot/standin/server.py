@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from bot.standin.blockkit import Refusal, judge_message, judge_view
 from bot.standin.limits import SlackLimits
 from bot.standin.oauth import SlackOAuth, auth_test
+from bot.standin.uploads import Uploads
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ class FakeSlack:
         self._held: dict[str, threading.Event] = {}
         self._faults: dict[str, deque[_Fault]] = {}
         self._down = False
+        self.uploads = Uploads()  # files_upload_v2's three steps, and the files completed
         self._files: dict[str, tuple[Params, bytes]] = {}  # shared by people: id -> (file, bytes)
         self._refused: list[Refused] = []  # kept across reset(): see take_refusals
         self._ids = itertools.count(1)
@@ -155,6 +157,7 @@ class FakeSlack:
             self._calls.clear()
             self._faults.clear()
             self.limits.reset()
+            self.uploads.clear()
             held, self._held = list(self._held.values()), {}
         for gate in held:
             gate.set()
@@ -258,7 +261,10 @@ class FakeSlack:
                 return _json_answer({"ok": False, "error": bad_token})
         if refusal is not None:
             return _refusal_answer(method, refusal)
-        if method in ("response_url", "upload_url"):
+        if method == "upload_url":
+            status, body = self.uploads.receive(params)
+            return status, {"Content-Type": "text/plain"}, body
+        if method == "response_url":
             return 200, {"Content-Type": "text/plain"}, b"ok"
         if method == "file_download":
             return self.download(params)
@@ -420,12 +426,10 @@ class FakeSlack:
 
     def api_files_getUploadURLExternal(self, p: Params) -> Params:
         # Absolute: files_upload_v2 posts the bytes straight here, bypassing base_url.
-        file_id = self._next_id("F")
-        return {"ok": True, "file_id": file_id, "upload_url": f"{self.origin}/upload/{file_id}"}
+        return self.uploads.start(p, self._next_id("F"), self.origin)
 
     def api_files_completeUploadExternal(self, p: Params) -> Params:
-        files = json.loads(p.get("files", "[]"))  # always a JSON string in the form
-        return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+        return self.uploads.complete(p)
 
     def _message(self, p: Params, ts: str) -> Params:
         fields = {key: p[key] for key in MESSAGE_KEYS if key in p}

@@ -63,7 +63,10 @@ def test_a_capture_arriving_while_other_requests_are_in_hand_is_queued(runtime, 
 
 
 def test_the_queue_has_a_file_of_its_own_beside_an_sqlite_database_only():
-    assert queue_file_url("sqlite:////var/lib/leadbot/leadbot.db") == "sqlite:////var/lib/leadbot/leadbot-queue.db"
+    assert (
+        queue_file_url("sqlite:////var/lib/leadbot/leadbot.db")
+        == "sqlite:////var/lib/leadbot/leadbot-queue.db"
+    )
     assert queue_file_url("sqlite:///leadbot.db") == "sqlite:///leadbot-queue.db"
     assert queue_file_url("sqlite://") is None
     assert queue_file_url("sqlite:///:memory:") is None

@@ -47,7 +47,12 @@ def test_typed_ahead_lines_each_show_their_answer_and_quitting_waits_for_work_af
     typed = '/lead add "Dana Scully" dana@fbi.gov\nhome\nquit\n'
 
     done = subprocess.run(
-        [str(LEADBOT), "console"], input=typed, env=env, cwd=tmp_path, text=True, capture_output=True,
+        [str(LEADBOT), "console"],
+        input=typed,
+        env=env,
+        cwd=tmp_path,
+        text=True,
+        capture_output=True,
         timeout=120,
     )
 

@@ -16,7 +16,9 @@ def test_a_crash_on_submit_is_shown_next_to_the_first_field(settings, config, sl
         connection.exec_driver_sql("DROP TABLE lead_match_keys")
     broken = type(slack)(in_process(runtime.app), slack.fake, slack.signer, slack.team_id)
     request = slack.signer.view_submission(
-        team_id=slack.team_id, user_id=ANN, callback_id=CallbackId.CAPTURE_FORM,
+        team_id=slack.team_id,
+        user_id=ANN,
+        callback_id=CallbackId.CAPTURE_FORM,
         values={FormInput.NAME: {FormInput.NAME: "Dana Scully"}},
     )
     reply = broken.send(request)

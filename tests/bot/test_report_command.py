@@ -1,6 +1,7 @@
 """/lead report: the grammar, the message, and the real Bolt app answering it."""
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -10,7 +11,9 @@ from support import ADA, ANN, MIA, NOW
 
 from bot.blocks.report import report_message
 from bot.grammar import CommandSyntaxError, ParseEnv, parse
+from bot.standin.blockkit import judge_message
 from domain.digest import Tally
+from domain.funnel import STAGES, FunnelStage, SourceEffect, SpeedLine
 from domain.report import PipelineReport, RepLine, SourceLine
 from handlers.commands import ShowReport
 
@@ -26,6 +29,8 @@ EVIL = "<!channel> & <@U123>"
         ("report 90d ldn", ShowReport(days=90, team="ldn")),
         ("report ldn quarter", ShowReport(days=91, team="ldn")),
         ("report ldn", ShowReport(team="ldn")),
+        ("report month csv ldn", ShowReport(days=30, team="ldn", output="csv")),
+        ("report chart", ShowReport(output="chart")),
     ],
 )
 def test_a_period_and_a_team_in_either_order(text, command):
@@ -36,8 +41,9 @@ def test_a_period_and_a_team_in_either_order(text, command):
     ("text", "problem"),
     [
         ("report 0d", "1 to 366 days"),
-        ("report week month", "one period and one team at most"),
-        ("report ldn emea", "one period and one team at most"),
+        ("report week month", "one period, one team and `csv` or `chart` at most"),
+        ("report ldn emea", "one period, one team and `csv` or `chart` at most"),
+        ("report csv chart", "one period, one team and `csv` or `chart` at most"),
     ],
 )
 def test_a_report_asked_wrongly_says_how_to_ask(text, problem):
@@ -107,10 +113,43 @@ def test_the_slash_command_answers_the_asker_alone(slack):
     assert mine.body["response_type"] == "ephemeral"
     assert "Pipeline · your leads · last 7 days" in mine.text
     assert "Pipeline · Sales · last 30 days: 1 captured, 1 won, 0 lost" in team.text
-    assert "referral: 1 captured, 1 converted (100%)" in json.dumps(team.blocks)
+    assert "referral: 1 lead, 1 converted (100%), median 0.0 days to convert, won 2,500" in json.dumps(
+        team.blocks
+    )
     assert "Pipeline · Sales · last 365 days" in everyone.text
 
 
 def test_a_rep_asking_for_a_team_is_told_who_may(slack):
     reply = slack.slash(ANN, "report sales")
     assert "Only a manager of Sales or an admin sees its report" in reply.text
+
+
+def fullest_report() -> PipelineReport:
+    """Every section at its longest: long, hostile names everywhere."""
+    many = 40
+    return replace(
+        big_report(),
+        funnel=tuple(FunnelStage(name, 1000 - i, 0.5 if i else None, 12.5) for i, name in enumerate(STAGES)),
+        sources=tuple(
+            SourceEffect(
+                f"{EVIL} {n}" + "y" * 300, 4000, 900, 33.3, Decimal("1234567.89"), Decimal("99999.99")
+            )
+            for n in range(many)
+        ),
+        speed_by_team=tuple(SpeedLine(f"team-{n}" + "z" * 60, 500, 95.0, 3000.0) for n in range(many)),
+        speed_by_rep=tuple(SpeedLine(f"U0REP{n:04d}", 50, 95.0, 3000.0) for n in range(many)),
+        lost_by_source=tuple(
+            (f"{EVIL} {n}" + "w" * 300, tuple(Tally(f"reason-{r}" + "v" * 50, 9) for r in range(8)))
+            for n in range(many)
+        ),
+    )
+
+
+def test_the_fullest_report_is_one_message_slack_shows():
+    message = report_message(fullest_report())
+    shown = json.dumps(message.blocks, ensure_ascii=False)
+
+    assert judge_message({"text": message.text, "blocks": message.blocks}) is None
+    mrkdwn = json.dumps([b for b in message.blocks if b["type"] != "header"])
+    assert len(message.blocks) <= 50 and "<!channel>" not in mrkdwn
+    assert "…and 30 more sources" in shown and "…and 30 more reps" in shown

@@ -207,6 +207,30 @@ def test_files_upload_v2_goes_through_the_absolute_upload_url(fake: FakeSlack, c
     assert answer["file"]["id"].startswith("F")
 
 
+def test_a_completed_upload_is_kept_with_its_bytes(fake: FakeSlack, client: WebClient) -> None:
+    client.files_upload_v2(channel="C1", content=b"\x89PNG", filename="chart.png", initial_comment="hi")
+
+    [(file, content)] = fake.uploads.completed
+    assert (file["name"], file["mimetype"], file["channels"], content) == (
+        "chart.png",
+        "image/png",
+        ["C1"],
+        b"\x89PNG",
+    )
+
+
+def test_uploads_slack_would_refuse_are_refused(fake: FakeSlack, client: WebClient) -> None:
+    with pytest.raises(SlackApiError) as no_length:
+        client.api_call("files.getUploadURLExternal", params={"filename": "a.csv"})
+    never_uploaded = client.files_getUploadURLExternal(filename="a.csv", length=3)
+    with pytest.raises(SlackApiError) as not_uploaded:
+        client.files_completeUploadExternal(files=[{"id": never_uploaded["file_id"]}])
+
+    assert no_length.value.response["error"] == "invalid_arguments"
+    assert not_uploaded.value.response["error"] == "file_not_found"
+    assert fake.uploads.completed == []
+
+
 def test_on_call_sees_every_call_as_it_happens(fake: FakeSlack, client: WebClient) -> None:
     seen: list[ApiCall] = []
     fake.on_call = seen.append

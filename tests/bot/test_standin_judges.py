@@ -13,6 +13,7 @@ from bot.standin import FakeSlack
 
 pytestmark = pytest.mark.slack_refusals  # each test makes the stand-in refuse on purpose
 
+
 @pytest.fixture
 def fake() -> Iterator[FakeSlack]:
     with FakeSlack() as server:

@@ -193,3 +193,16 @@ def test_a_negative_content_length_gets_400_rather_than_a_read_until_hang_up(ser
     connection.putheader("Content-Length", "-1")
     connection.endheaders()
     assert connection.getresponse().status == 400
+
+
+def test_a_forms_expected_value_and_close_month_are_kept(server, signed_runtime):
+    assert send(server, {**DANA, "value": 12000, "close": "2027-03"})[0] == 201
+    [lead] = leads_in(signed_runtime)
+    assert (str(lead.expected_value), f"{lead.expected_close:%Y-%m}") == ("12000.00", "2027-03")
+
+
+def test_a_close_month_that_is_not_one_is_refused_naming_the_field(server, signed_runtime):
+    status, answer = send(server, {**DANA, "close": "next spring"})
+    assert status == 422 and answer["fields"][0]["field"] == "close"
+    assert "close:2027-03" in answer["fields"][0]["problem"]
+    assert leads_in(signed_runtime) == []

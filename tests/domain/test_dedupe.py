@@ -204,8 +204,9 @@ def test_free_mail_domains_say_nothing_about_the_company() -> None:
 
 
 def test_blocking_keys_are_short_plain_strings() -> None:
-    long_winded = MatchRecord(1, "Jonathan Smithers " * 5, f"{'j' * 70}@{'acme' * 20}.com", "+1 202 555 0143",
-                              "Acme " * 30)
+    long_winded = MatchRecord(
+        1, "Jonathan Smithers " * 5, f"{'j' * 70}@{'acme' * 20}.com", "+1 202 555 0143", "Acme " * 30
+    )
     keys = blocking_keys(MatchRecord(1, "Jonathan Smithers", "JSmithers1987+crm@acme.com", "+12025550143"))
 
     assert all(len(key) <= 64 for key in blocking_keys(long_winded))
@@ -221,7 +222,11 @@ def test_blocking_keys_are_the_same_in_every_process() -> None:
     root = Path(__file__).resolve().parents[2]
     runs = {
         subprocess.run(
-            [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True,
+            [sys.executable, "-c", script],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
             env={**os.environ, "PYTHONHASHSEED": seed},
         ).stdout
         for seed in ("1", "2", "3")
@@ -243,8 +248,9 @@ optional_text = st.none() | st.text(max_size=40)
     phone=optional_text,
     company=optional_text,
 )
-def test_a_record_is_a_likely_duplicate_of_itself(name: str, email: str | None, phone: str | None,
-                                                  company: str | None) -> None:
+def test_a_record_is_a_likely_duplicate_of_itself(
+    name: str, email: str | None, phone: str | None, company: str | None
+) -> None:
     compared = normalise_person(name).split()[:4]  # folding can split or merge words
     if len(compared) < 2 or all(len(word) == 1 for word in compared):
         return

@@ -42,7 +42,8 @@ def test_example_config_yields_the_teams_it_documents() -> None:
     [(LeadbotConfig, None), (SalesTeam, "teams"), (ConsoleUser, "console_users")],
 )
 def test_example_config_shows_every_key_the_models_accept(
-    model: type[BaseModel], section: str | None,
+    model: type[BaseModel],
+    section: str | None,
 ) -> None:
     data = example_data()
     shown = set(data) if section is None else keys_used(data[section])

@@ -38,15 +38,48 @@ def same_answer(value: str) -> bool:
 
 
 TRICKY = [
-    "Dana.Scully@FBI.Gov", " dana@fbi.gov ", "dana@fbi", "dana@localhost", "dana@example.com",
-    "dana@test", "dana@invalid", "dana@xn--bcher-kva.de", "dana@bücher.de", "dana@BÜCHER.DE",
-    "dana@-fbi.gov", "dana@fbi-.gov", "dana@fbi..gov", "dana@.fbi.gov", "dana@fbi.gov.", "dana@[127.0.0.1]",
-    "dana@fbi.gov@x.com", "dana@@fbi.gov", "Postmaster@fbi.gov", "dana+crm@fbi.gov", "d%x@fbi.gov",
-    "dana@" + "a" * 63 + ".com", "dana@" + "a" * 64 + ".com", "d" * 64 + "@fbi.gov", "d" * 65 + "@fbi.gov",
-    "d" * 60 + "@" + ".".join(["a" * 60] * 3) + ".com", "x@" + ".".join(["b" * 61] * 4) + ".com",
-    "dana@fbi.gov>", "<dana@fbi.gov>", "Dana <dana@fbi.gov>", '"dana"@fbi.gov', "dana@fbi.gov\u0301",
-    "dana@\u0301fbi.gov", "dana@ｆｂｉ.gov", "dana@fbi.gov\u200b", "dana@1.2.3.4", "dana@fbi.c",
-    "dana@mail.onion", "dana@xn--.com", "dana@xn--zz.com", "d.@fbi.gov", ".d@fbi.gov",
+    "Dana.Scully@FBI.Gov",
+    " dana@fbi.gov ",
+    "dana@fbi",
+    "dana@localhost",
+    "dana@example.com",
+    "dana@test",
+    "dana@invalid",
+    "dana@xn--bcher-kva.de",
+    "dana@bücher.de",
+    "dana@BÜCHER.DE",
+    "dana@-fbi.gov",
+    "dana@fbi-.gov",
+    "dana@fbi..gov",
+    "dana@.fbi.gov",
+    "dana@fbi.gov.",
+    "dana@[127.0.0.1]",
+    "dana@fbi.gov@x.com",
+    "dana@@fbi.gov",
+    "Postmaster@fbi.gov",
+    "dana+crm@fbi.gov",
+    "d%x@fbi.gov",
+    "dana@" + "a" * 63 + ".com",
+    "dana@" + "a" * 64 + ".com",
+    "d" * 64 + "@fbi.gov",
+    "d" * 65 + "@fbi.gov",
+    "d" * 60 + "@" + ".".join(["a" * 60] * 3) + ".com",
+    "x@" + ".".join(["b" * 61] * 4) + ".com",
+    "dana@fbi.gov>",
+    "<dana@fbi.gov>",
+    "Dana <dana@fbi.gov>",
+    '"dana"@fbi.gov',
+    "dana@fbi.gov\u0301",
+    "dana@\u0301fbi.gov",
+    "dana@ｆｂｉ.gov",
+    "dana@fbi.gov\u200b",
+    "dana@1.2.3.4",
+    "dana@fbi.c",
+    "dana@mail.onion",
+    "dana@xn--.com",
+    "dana@xn--zz.com",
+    "d.@fbi.gov",
+    ".d@fbi.gov",
 ]
 
 
@@ -76,10 +109,26 @@ def test_control_characters_are_exactly_unicodes_category_cc() -> None:
 
 
 NUMBERS = [
-    "+1 202 555 0143", "(202) 555-0143", "+1 268 464 1234", "+1 416 555 0143", "+44 20 7946 0958",
-    "+44 1481 256 789", "+44 7624 123456", "+49 30 901820", "+39 06 6982 1234", "+39 0669812345",
-    "+7 701 123 4567", "+7 495 123 4567", "+61 8 9162 1234", "+358 18 12345", "+590 590 27 1234",
-    "+800 1234 5678", "+262 269 61 1234", "+1 153 655 4566", "+358 00 5803 2139 15", "020 7946 0958",
+    "+1 202 555 0143",
+    "(202) 555-0143",
+    "+1 268 464 1234",
+    "+1 416 555 0143",
+    "+44 20 7946 0958",
+    "+44 1481 256 789",
+    "+44 7624 123456",
+    "+49 30 901820",
+    "+39 06 6982 1234",
+    "+39 0669812345",
+    "+7 701 123 4567",
+    "+7 495 123 4567",
+    "+61 8 9162 1234",
+    "+358 18 12345",
+    "+590 590 27 1234",
+    "+800 1234 5678",
+    "+262 269 61 1234",
+    "+1 153 655 4566",
+    "+358 00 5803 2139 15",
+    "020 7946 0958",
 ]
 
 
@@ -94,8 +143,10 @@ def test_the_country_is_that_of_the_number_as_typed(typed: str, region: str) -> 
     assert country_of(e164) == (region_code if region_code != "ZZ" else None)
 
 
-@given(st.sampled_from(["+1", "+44", "+49", "+39", "+7", "+358", "+590", "+800", "00", ""]),
-       st.text(alphabet="0123456789", min_size=2, max_size=14))
+@given(
+    st.sampled_from(["+1", "+44", "+49", "+39", "+7", "+358", "+590", "+800", "00", ""]),
+    st.text(alphabet="0123456789", min_size=2, max_size=14),
+)
 def test_generated_numbers_get_the_country_phonenumbers_gives(prefix: str, digits: str) -> None:
     try:
         e164 = normalize_phone(prefix + digits, "US")

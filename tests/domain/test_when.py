@@ -150,9 +150,7 @@ def test_tomorrow_9am_is_nine_on_the_next_local_date(now: datetime, tz: ZoneInfo
 
 @settings(deadline=None)
 @given(instants, zones, st.sampled_from(["mon", "tuesday", "wed", "thu", "friday", "sat", "sun"]))
-def test_a_weekday_is_its_next_occurrence_after_today(
-    now: datetime, tz: ZoneInfo, day: str
-) -> None:
+def test_a_weekday_is_its_next_occurrence_after_today(now: datetime, tz: ZoneInfo, day: str) -> None:
     due, _ = parse_when([day], now, tz)
     days_ahead = (due.astimezone(tz).date() - now.astimezone(tz).date()).days
     assert 1 <= days_ahead <= 7

@@ -167,11 +167,18 @@ SWITCHBOARD = "+33 1 42 68 53 00"
 def test_colleagues_sharing_a_switchboard_are_each_their_own_lead(
     uow_factory: UowFactory, ann: Context
 ) -> None:
-    capture(uow_factory, ann, "Marie Curie", email="marie@acme.fr", phone=SWITCHBOARD,
-            fields={"company": "ACME Corp."})
+    capture(
+        uow_factory,
+        ann,
+        "Marie Curie",
+        email="marie@acme.fr",
+        phone=SWITCHBOARD,
+        fields={"company": "ACME Corp."},
+    )
 
-    second = capture(uow_factory, ann, "Jean Martin", email="jean@acme.fr", phone=SWITCHBOARD,
-                     fields={"company": "ACME"})
+    second = capture(
+        uow_factory, ann, "Jean Martin", email="jean@acme.fr", phone=SWITCHBOARD, fields={"company": "ACME"}
+    )
 
     assert (second.outcome, second.lead.ref, second.duplicate) == ("created", "L-2", None)
     with uow_factory() as uow:

@@ -51,11 +51,17 @@ def test_old_done_rows_go_and_recent_or_unfinished_ones_stay(database, uow_facto
     seed(uow_factory, LONG_AGO)
     seed(uow_factory, NOW - timedelta(hours=1))
     assert counts(database) == {
-        "request_keys": 2, "deferred_commands": 2, "outbox_messages": 4, "channel_pacing": 2
+        "request_keys": 2,
+        "deferred_commands": 2,
+        "outbox_messages": 4,
+        "channel_pacing": 2,
     }
 
     assert prune(NOW, uow_factory) == 3  # the old key, the old sent message, the idle pace
     assert counts(database) == {
-        "request_keys": 1, "deferred_commands": 2, "outbox_messages": 3, "channel_pacing": 1
+        "request_keys": 1,
+        "deferred_commands": 2,
+        "outbox_messages": 3,
+        "channel_pacing": 1,
     }
     assert prune(NOW, uow_factory) == 0

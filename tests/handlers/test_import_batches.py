@@ -50,12 +50,24 @@ def test_a_file_prepared_in_a_second_process_imports_as_one_prepared_here(
     uow_factory, config, workers, seed, dry_run
 ):
     source = rows(*random_rows(seed, 60))
-    here = import_leads(source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=7,
-                        pool_from=NEVER, dry_run=dry_run)
+    here = import_leads(
+        source,
+        uow_factory(),
+        context(config, OTHER_WORKSPACE),
+        batch_rows=7,
+        pool_from=NEVER,
+        dry_run=dry_run,
+    )
     assert not workers
 
-    there = import_leads(source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=7,
-                         pool_from=ALWAYS, dry_run=dry_run)
+    there = import_leads(
+        source,
+        uow_factory(),
+        context(config, CONSOLE_WORKSPACE),
+        batch_rows=7,
+        pool_from=ALWAYS,
+        dry_run=dry_run,
+    )
 
     assert workers == [1]
     assert there == here
@@ -99,6 +111,7 @@ def test_a_failure_in_the_second_process_stops_the_import(uow_factory, config, w
     monkeypatch.setattr(import_batches, "prepare", broken)  # the forked process inherits it
 
     with pytest.raises(RuntimeError, match="MemoryError: out of memory"):
-        import_leads(rows(*random_rows(6, 10)), uow_factory(), context(config, CONSOLE_WORKSPACE),
-                     pool_from=ALWAYS)
+        import_leads(
+            rows(*random_rows(6, 10)), uow_factory(), context(config, CONSOLE_WORKSPACE), pool_from=ALWAYS
+        )
     assert not multiprocessing.active_children()

@@ -507,14 +507,22 @@ def test_colleagues_behind_one_switchboard_each_get_a_lead_and_change_nobody_els
     uow_factory, ann, importer, index_reads
 ):
     add_lead(
-        AddLead(name="Marie Curie", email="marie@acme.fr", phone="+33 1 42 68 53 00",
-                fields={"company": "ACME Corp."}),
+        AddLead(
+            name="Marie Curie",
+            email="marie@acme.fr",
+            phone="+33 1 42 68 53 00",
+            fields={"company": "ACME Corp."},
+        ),
         uow_factory(),
         ann,
     )
     colleagues = [
-        {"name": name, "email": f"{name.split()[0].lower()}@acme.fr", "phone": "+33 1 42 68 53 00",
-         "company": "ACME"}
+        {
+            "name": name,
+            "email": f"{name.split()[0].lower()}@acme.fr",
+            "phone": "+33 1 42 68 53 00",
+            "company": "ACME",
+        }
         for name in ("Jean Martin", "Luc Besson", "Anne Dubois")
     ]
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from support import ADA, ANN, BEN, MIA, NOW, context_of
 
-from domain.config import LeadbotConfig, SalesTeam
+from domain.config import Campaign, LeadbotConfig, SalesTeam
 from domain.digest import Tally
 from domain.errors import InvalidInput, PermissionDenied
 from domain.report import RepLine, SourceLine
@@ -170,3 +170,30 @@ def test_a_conversion_after_the_first_contact_leaves_it_as_it_was(run):
     run(ConvertLead(number=1), at=NOW - DAY + timedelta(minutes=45), user=MIA)
 
     assert run(ShowReport(), user=MIA).first_contact_minutes == (20.0,)
+
+
+def test_the_funnel_lost_reasons_by_source_and_speed_by_team_and_rep(run, pipeline):
+    report = run(ShowReport(), user=MIA)
+
+    stages = {stage.name: stage.reached for stage in report.funnel}
+    assert (stages["captured"], stages["contacted"], stages["converted"]) == (4, 2, 1)
+    assert report.lost_by_source == (("trade fair", (Tally("price", 1),)),)
+    assert [(s.who, s.contacted, s.p50) for s in report.speed_by_team] == [("sales", 1, 90.0)]
+    assert [(s.who, s.p90) for s in report.speed_by_rep] == [(BEN, 90.0)]
+    referral = next(line for line in report.sources if line.source == "referral")
+    assert (referral.leads, referral.converted, referral.value_won, referral.cost) == (
+        1,
+        1,
+        Decimal(1200),
+        None,
+    )
+
+
+def test_configured_campaign_costs_give_cost_per_lead_and_customer(uow_factory, config, run, pipeline):
+    costed = config.model_copy(
+        update={"campaigns": (Campaign(source="referral", monthly_cost=Decimal("3044")),)}
+    )
+    report = dispatch(ShowReport(), uow_factory(), context_of(costed, MIA))
+
+    referral = next(line for line in report.sources if line.source == "referral")
+    assert referral.cost == Decimal("3000.00") and referral.cost_per_customer == Decimal("3000.00")

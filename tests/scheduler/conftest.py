@@ -118,8 +118,12 @@ class Leadbot:
 
     def start(self, *args: str, **env: str) -> subprocess.Popen[str]:
         child = subprocess.Popen(
-            [str(LEADBOT), *args], env={**self.env, **env}, cwd=self.cwd, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [str(LEADBOT), *args],
+            env={**self.env, **env},
+            cwd=self.cwd,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         self.children.append(child)
         return child

@@ -39,9 +39,17 @@ def test_a_message_that_crashes_delivery_counts_an_attempt_and_the_rest_still_go
 def test_a_kind_this_version_does_not_know_is_left_for_one_that_does(database, uow_factory, runtime):
     engine, _ = database
     with engine.begin() as connection:
-        connection.execute(sa.insert(OutboxRow).values(
-            team_id="T0CONSOLE", dedupe_key="future", kind="from_the_future", payload={}, status="pending",
-            attempts=0, next_attempt_at=NOW, created_at=NOW,
-        ))
+        connection.execute(
+            sa.insert(OutboxRow).values(
+                team_id="T0CONSOLE",
+                dedupe_key="future",
+                kind="from_the_future",
+                payload={},
+                status="pending",
+                attempts=0,
+                next_attempt_at=NOW,
+                created_at=NOW,
+            )
+        )
     assert deliver_outbox(NOW, uow_factory, runtime.deliver).sent == 0
     assert row(database, "future").status == "pending"

@@ -25,8 +25,10 @@ def test_upgrading_from_the_first_revision_keeps_activities_and_reminders(tmp_pa
         connection.commit()
     upgrade(engine)
     with engine.connect() as connection:
-        counts = [connection.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar() for t in
-                  ("leads", "activities", "reminders")]
+        counts = [
+            connection.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
+            for t in ("leads", "activities", "reminders")
+        ]
         assert counts == [1, 1, 1]
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 

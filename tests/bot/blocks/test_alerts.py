@@ -5,8 +5,14 @@ from bot.blocks.alerts import delivery_alert
 
 def test_the_alert_for_a_channel_says_how_many_what_and_to_invite_leadbot():
     text = delivery_alert(
-        {"user": "U0ADM", "channel_id": "C0GONE", "error": "not_in_channel", "count": 2,
-         "kinds": ["lead_announced"], "leads": ["L-1", "L-2"]}
+        {
+            "user": "U0ADM",
+            "channel_id": "C0GONE",
+            "error": "not_in_channel",
+            "count": 2,
+            "kinds": ["lead_announced"],
+            "leads": ["L-1", "L-2"],
+        }
     ).text
     assert "2 messages (lead_announced) about L-1, L-2 to <#C0GONE>" in text
     assert "`not_in_channel`" in text and "invite Leadbot to <#C0GONE>" in text

@@ -25,12 +25,14 @@ def test_the_escalation_names_the_late_rep_and_mentions_the_managers_with_the_na
 
 
 def test_the_escalation_says_where_the_lead_went_or_why_it_stayed():
-    assert "Re-routed: <@U0REP0BEN> owns L-12 now." in breach_message(
-        {**PAYLOAD, "reroute": True, "rerouted_to": "U0REP0BEN"}
-    ).text
-    assert "Nobody else in EMEA has room: it stays with <@U0REP0ANN>." in breach_message(
-        {**PAYLOAD, "reroute": True}
-    ).text
+    assert (
+        "Re-routed: <@U0REP0BEN> owns L-12 now."
+        in breach_message({**PAYLOAD, "reroute": True, "rerouted_to": "U0REP0BEN"}).text
+    )
+    assert (
+        "Nobody else in EMEA has room: it stays with <@U0REP0ANN>."
+        in breach_message({**PAYLOAD, "reroute": True}).text
+    )
 
 
 def test_spans_read_short():

@@ -60,10 +60,7 @@ def test_a_list_of_leads_with_the_longest_names_shows_what_fits_and_counts_the_r
 
 def test_a_card_with_ten_of_the_longest_notes_is_shown() -> None:
     notes = tuple(Activity(ActivityKind.NOTE, WORST * 4, "U0REP0ANN", NOW) for _ in range(10))
-    reminders = tuple(
-        Reminder("T", 1, "U0REP0ANN", NOW, WORST[:1000], NOW, id=n)
-        for n in range(5)
-    )
+    reminders = tuple(Reminder("T", 1, "U0REP0ANN", NOW, WORST[:1000], NOW, id=n) for n in range(5))
     details = LeadDetails(lead(1), notes, reminders)
 
     shown(render(details))
