@@ -35,7 +35,7 @@ Console commands:
   shortcut <text>
               “Create lead from message” on a message with that text, e.g.
               shortcut Jon Smithers <jon@acme.com> wants a demo, +1 202 555 0143
-  home        open Leadbot's Home tab (your day: follow-ups, leads, proposals...); its buttons click like any other
+  home        open Leadbot's Home tab (your working day); its buttons click like any other
   users       list the people in this workspace
   tick        run the scheduler's jobs now
   quit        leave (Ctrl-D works too)"""
