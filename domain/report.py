@@ -120,8 +120,10 @@ class PipelineReport:
 
 
 def captured_by_status(cohort: Sequence[CohortLead]) -> list[Tally]:
+    """In the lifecycle's order (new, contacted, ... converted, lost), whatever order the
+    store returned the rows in."""
     counts = Counter(str(lead.status) for lead in cohort)
-    return [Tally(status, count) for status, count in counts.items()]
+    return [Tally(str(status), counts[str(status)]) for status in LeadStatus if counts[str(status)]]
 
 
 def captured_by_source(cohort: Sequence[CohortLead]) -> list[SourceLine]:
