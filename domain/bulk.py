@@ -18,6 +18,7 @@ class BulkKind(StrEnum):
     ROUTE = "route"  # each lead to the rep the routing engine picks
     LOSE = "lost"  # closed as lost with one of the configured reasons
     NURTURE = "nurture"  # enrolled in a cadence
+    TAG = "tag"  # tags added and removed (params "add" and "remove": comma-separated)
 
 
 class BulkState(StrEnum):

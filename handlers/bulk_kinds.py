@@ -1,6 +1,6 @@
 """What each kind of bulk action does to one lead and how it is undone: a table keyed by
-kind. A new kind (tags: add and remove) plugs in by adding an entry here, and a word to the
-grammar (bot/grammar/bulk.py); the engine (handlers/bulk.py) records, pages and undoes it.
+kind. A new kind plugs in by adding an entry here, and a word to the grammar
+(bot/grammar/bulk.py); the engine (handlers/bulk.py) records, pages and undoes it.
 
 `apply` changes the lead (not saved: the engine saves and records it) and returns the fields
 it changed, before and after, or a sentence saying why the lead was left as it was. `undo`
@@ -18,6 +18,7 @@ from domain.errors import InvalidInput
 from domain.lead import Lead
 from domain.lifecycle import LeadStatus
 from domain.permissions import Action, Role
+from domain.tags import TagChange, applied
 from handlers import nurture
 from handlers.context import Context
 from handlers.routing import plan_route
@@ -185,6 +186,46 @@ def _cadence_line(before: Fields, after: Fields) -> str:
     return f"Taken out of cadence {before['cadence']} (the enrolment undone)"
 
 
+# --- add and remove tags -------------------------------------------------------------------
+
+
+def _change(params: Params) -> TagChange:
+    return TagChange(*(tuple(t for t in params.get(key, "").split(",") if t) for key in ("add", "remove")))
+
+
+def _check_tags(params: Params, ctx: Context) -> None:
+    change = _change(params)
+    if not change.add and not change.remove:
+        raise InvalidInput("tag", "Name a tag to add or, with a leading -, to remove: `hot -cold`.")
+
+
+def _retag(uow: SqlUnitOfWork, ctx: Context, lead: Lead, params: Params) -> Change:
+    try:
+        after = applied(lead.tags, _change(params))
+    except InvalidInput as too_many:
+        return str(too_many)
+    if after == lead.tags:
+        return "tagged so already"
+    before = {"tags": list(lead.tags)}
+    lead.tags = after
+    return before, {"tags": list(after)}
+
+
+def _tags_hold(uow: SqlUnitOfWork, lead: Lead, after: Fields) -> bool:
+    return list(lead.tags) == list(after["tags"])
+
+
+def _untag(uow: SqlUnitOfWork, ctx: Context, lead: Lead, before: Fields, after: Fields) -> None:
+    lead.tags = tuple(before["tags"])
+
+
+def _tags_line(before: Fields, after: Fields) -> str:
+    added = [t for t in after["tags"] if t not in before["tags"]]
+    removed = [t for t in before["tags"] if t not in after["tags"]]
+    parts = [f"Tagged {', '.join(added)}"] * bool(added) + [f"untagged {', '.join(removed)}"] * bool(removed)
+    return "; ".join(parts) or "Tags unchanged"
+
+
 def _nothing(params: Params, ctx: Context) -> None:
     """The kind takes no parameters."""
 
@@ -196,6 +237,5 @@ BULK_KINDS: dict[BulkKind, BulkOps] = {
     BulkKind.NURTURE: BulkOps(
         "Enrol in a cadence", Action.WORK, _check_cadence, _enrol, _unenrol, _cadence_line, _in_cadence
     ),
-    # Tags (another change): BulkKind.TAG_ADD / TAG_REMOVE with apply adding or removing the
-    # tags in params["tags"] and undo doing the opposite; `holds` checks the tags are still set.
+    BulkKind.TAG: BulkOps("Tag", Action.WORK, _check_tags, _retag, _untag, _tags_line, _tags_hold),
 }

@@ -19,6 +19,7 @@ PAST = {
     BulkKind.ROUTE: "re-routed",
     BulkKind.LOSE: "closed as lost",
     BulkKind.NURTURE: "enrolled",
+    BulkKind.TAG: "tagged",
 }
 
 
@@ -33,6 +34,10 @@ def what(action: BulkAction) -> str:
         return f"{verb} ({safe(params['reason'], 60)}{note})"
     if action.kind is BulkKind.NURTURE:
         return f"{verb}: {safe(params['cadence'], 60)}"
+    if action.kind is BulkKind.TAG:
+        change = [f"`{t}`" for t in params["add"].split(",") if t]
+        change += [f"`-{t}`" for t in params["remove"].split(",") if t]
+        return f"{verb} {' '.join(change)}"
     return f"{verb} through routing"
 
 

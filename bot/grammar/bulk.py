@@ -1,8 +1,9 @@
-"""Acting on many leads at once: `bulk reassign|route|lost|nurture <filters>`, `reassign @from
+"""Acting on many leads at once: `bulk reassign|route|lost|nurture|tag <filters>`, `reassign @from
 @to [filters]` (a rep who leaves), `undo` (the latest bulk action); the filters are
 `/lead list`'s (bot/grammar/lists.read_filter)."""
 
 from dataclasses import replace
+from itertools import takewhile
 from typing import Any
 
 from bot.grammar.errors import CommandSyntaxError
@@ -12,7 +13,9 @@ from bot.grammar.outcomes import ParseEnv
 from bot.grammar.spec import Area, Arg, SubcommandSpec, Values
 from bot.tokens import Words, split_key_value, user_id_of
 from domain.bulk import BulkKind
+from domain.errors import InvalidInput
 from domain.lead_filter import LeadFilter
+from domain.tags import read_change
 from handlers.commands import PrepareBulk, UndoBulk
 
 FILTERS = " ".join(f"[{word}]" for word in USAGE[:3]) + " …"
@@ -26,10 +29,11 @@ WHAT = {
     "route": BulkKind.ROUTE,
     "lost": BulkKind.LOSE,
     "nurture": BulkKind.NURTURE,
+    "tag": BulkKind.TAG,
 }
 HOW = (
-    "`bulk reassign @rep <filters>`, `bulk route <filters>`, `bulk lost <reason> <filters>` "
-    "or `bulk nurture [cadence] <filters>`"
+    "`bulk reassign @rep <filters>`, `bulk route <filters>`, `bulk lost <reason> <filters>`, "
+    "`bulk nurture [cadence] <filters>` or `bulk tag hot -cold <filters>`"
 )
 
 
@@ -52,7 +56,7 @@ class BulkRequest(Kind):
         return {"kind": kind, "params": params, "filter": filters(rest)}, len(words)
 
     def shape(self, placeholder: str, optional: bool) -> str:
-        return f"reassign @rep|route|lost <reason>|nurture [cadence] {FILTERS}"
+        return f"reassign @rep|route|lost <reason>|nurture [cadence]|tag <tag -tag …> {FILTERS}"
 
 
 def _params(kind: BulkKind, tokens: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -68,7 +72,19 @@ def _params(kind: BulkKind, tokens: list[str]) -> tuple[dict[str, str], list[str
         return {"reason": first.lower()}, tokens[1:]
     if kind is BulkKind.NURTURE and first and split_key_value(first) is None:
         return {"cadence": first.lower()}, tokens[1:]
+    if kind is BulkKind.TAG:
+        return _tags(tokens)
     return {}, tokens
+
+
+def _tags(tokens: list[str]) -> tuple[dict[str, str], list[str]]:
+    """The words before the first filter: tags to add, or with a leading `-` to remove."""
+    words = list(takewhile(lambda token: split_key_value(token) is None, tokens))
+    try:
+        change = read_change(words)
+    except InvalidInput as exc:
+        raise CommandSyntaxError(f"{exc} For example `/lead bulk tag hot -cold source:webinar`.") from exc
+    return {"add": ",".join(change.add), "remove": ",".join(change.remove)}, tokens[len(words) :]
 
 
 def _note(tokens: list[str]) -> tuple[str, list[str]]:
@@ -125,7 +141,7 @@ def _undo(values: Values, env: ParseEnv) -> UndoBulk:
 BULK = SubcommandSpec(
     "bulk",
     "Managers: act on every open lead a list filter matches (reassign, re-route through routing, "
-    "close as lost, enrol in a cadence), after a confirmation; undo within a day",
+    "close as lost, enrol in a cadence, add or remove tags), after a confirmation; undo within a day",
     (Arg("request", BulkRequest(), what="the action and its filters"),),
     (
         "/lead bulk reassign @ben source:webinar owner:none country:EMEA score:>40",
@@ -133,6 +149,7 @@ BULK = SubcommandSpec(
         "/lead bulk lost unresponsive stale:>60d",
         '/lead bulk lost other note:"moved in-house" campaign:spring',
         "/lead bulk nurture new-lead status:contacted stale:>14d",
+        "/lead bulk tag webinar-2026 -cold source:webinar",
     ),
     _bulk,
 )

@@ -205,12 +205,32 @@ def test_bulk_lost_and_its_undo_restore_the_status(slack, runtime, fake_slack):
         }
 
 
+def test_bulk_tags_add_and_remove_and_their_undo_puts_each_leads_tags_back(slack, runtime, fake_slack):
+    seed(runtime, 2, tags=("cold",))
+    seed(runtime, 1, tags=("hot",))
+    question = slack.slash(MIA, f"bulk tag hot -cold {WANTED}")
+    assert "`hot` `-cold`" in question.text and "*3* open leads" in question.text
+    slack.click(MIA, button(question.blocks, "Tag"))
+    done = answers(fake_slack, 2)[-1]
+    assert "2 of 3 leads tagged" in done["text"] and "tagged so already" in json.dumps(done["blocks"])
+    with runtime.uow_factory() as uow:
+        assert {lead.tags for lead in uow.leads.all(CONSOLE_WORKSPACE)} == {("hot",)}
+    assert "*3* leads match `tag:hot`" in slack.slash(MIA, "list tag:hot").text  # the index follows
+    slack.click(MIA, button(done["blocks"], "Undo"))
+    answers(fake_slack, 3)
+    with runtime.uow_factory() as uow:
+        tags = sorted(lead.tags for lead in uow.leads.all(CONSOLE_WORKSPACE))
+    assert tags == [("cold",), ("cold",), ("hot",)]
+    assert "*1* lead matches `tag:hot`" in slack.slash(MIA, "list tag:hot").text
+
+
 def test_a_bad_reason_or_no_filter_is_said_and_changes_nothing(slack, runtime):
     seed(runtime, 2)
     assert "price" in slack.slash(MIA, f"bulk lost pricey {WANTED}").text
     assert "Give at least one filter" in slack.slash(MIA, f"bulk reassign <@{BEN}|ben>").text
     assert "changes open leads only" in slack.slash(MIA, "bulk route status:new,lost").text
     assert "is not a bulk action" in slack.slash(MIA, "bulk delete status:new").text
+    assert "Name a tag" in slack.slash(MIA, f"bulk tag {WANTED}").text
     with runtime.uow_factory() as uow:
         assert uow.session.scalar(sa.select(sa.func.count()).select_from(BulkActionRow)) == 0
 
