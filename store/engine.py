@@ -2,6 +2,7 @@
 # https://docs.sqlalchemy.org/en/20/dialects/sqlite.html#serializable-isolation-savepoints-transactional-ddl
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -138,10 +139,12 @@ def _sqlite_begin(conn: sa.Connection, turns: WriteTurns) -> None:
         conn.exec_driver_sql("BEGIN")
         return
     brief = _brief_wait()
+    brief_ends = None if brief is None else time.monotonic() + brief
     turns.take(conn.connection.info, _shortest(seconds_left(), brief))
     try:
         # what the turn left of the person's time, or of the brief wait
-        _set_pragma(conn, "busy_timeout", _lock_wait_ms(_shortest(seconds_left(), brief)))
+        brief_left = None if brief_ends is None else max(brief_ends - time.monotonic(), 0.001)
+        _set_pragma(conn, "busy_timeout", _lock_wait_ms(_shortest(seconds_left(), brief_left)))
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     except BaseException:
         turns.give_back(conn.connection.info)
