@@ -3,7 +3,8 @@
 # The book of bench/list_page.py (100,000 leads over 10 teams and 50 reps, a fifth unassigned,
 # a third touched, a quarter staged), plus what a Home tab reads: 2,000 open follow-ups (a
 # tenth due today or overdue), 500 proposals waiting and 500 first-contact clocks running
-# (some within the hour), 5,000 approved assignments this week, and 200 dead outbox messages.
+# (some within the hour), 5,000 approved assignments this week, 200 dead outbox messages, and
+# an expected value and close month on 40% of the open leads (the Home forecast's deals).
 #
 # Timed, each `--runs` times, p50 and p99 in ms:
 #   - home: bot.home.publish_home for the manager of team t3, as the app does when the tab is
@@ -26,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -37,6 +39,7 @@ from bot.deps import Deps
 from bot.grammar.lists import read_filter
 from bot.home import publish_home
 from bot.standin.server import FakeSlack
+from domain.forecast import add_months, month_of
 from handlers.commands import ListLeads
 from handlers.context import Context
 from handlers.lists import list_leads
@@ -51,6 +54,21 @@ def seed_home(engine: sa.Engine, rng: random.Random) -> None:
     with engine.begin() as connection:
         rows = connection.execute(sa.select(LeadRow.id, LeadRow.owner_id, LeadRow.sales_team)).all()
         owned = [row for row in rows if row.owner_id]
+        # An expected value and close month (last month to five ahead) on 40% of the open
+        # leads, as bench/report_forecast.py: what a manager's Home forecast sums.
+        open_ids = connection.execute(sa.select(LeadRow.id).where(LeadRow.status != "lost")).scalars()
+        connection.execute(
+            sa.update(LeadRow).where(LeadRow.id == sa.bindparam("lead_id")),
+            [
+                {
+                    "lead_id": lead_id,
+                    "expected_value": Decimal(rng.randrange(1, 100) * 250),
+                    "expected_close": add_months(month_of(NOW), rng.randrange(-1, 6)),
+                }
+                for lead_id in open_ids
+                if rng.random() < 0.4
+            ],
+        )
         connection.execute(
             sa.insert(ReminderRow),
             [
