@@ -5,7 +5,6 @@ from datetime import datetime
 
 from domain import home
 from domain.config import LeadbotConfig
-from domain.forecast import Forecast
 from domain.home import (
     Day,
     RepLoad,
@@ -15,9 +14,8 @@ from domain.home import (
 )
 from domain.permissions import Role
 from domain.sla import SlaStatus
-from handlers.commands import ShowForecast, ShowHome
+from handlers.commands import ShowHome
 from handlers.context import Context
-from handlers.forecast import show_forecast
 from handlers.results import HomeTab, MyDesk, Oversight
 from store.home import HomeReads
 from store.unit_of_work import SqlUnitOfWork
@@ -35,14 +33,7 @@ def show_home(cmd: ShowHome, uow: SqlUnitOfWork, ctx: Context) -> HomeTab:
         teams = None if actor.role is Role.ADMIN else actor.sales_teams
         oversight = _oversight(reads, ctx, teams, day)
         alerts = reads.delivery_alerts(home.ALERTS_SHOWN) if actor.role is Role.ADMIN else None
-    forecast = home_forecast(uow, ctx)
-    return HomeTab(actor.user_id, actor.role, cmd.tz, ctx.now, followups, None, oversight, alerts, forecast)
-
-
-def home_forecast(uow: SqlUnitOfWork, ctx: Context) -> Forecast:
-    """The forecast of a manager's teams (an admin's: every team) for this quarter, month by
-    month: `/lead forecast`'s own, asked of its handler, in a transaction of its own."""
-    return show_forecast(ShowForecast(horizon="quarter"), uow, ctx)
+    return HomeTab(actor.user_id, actor.role, cmd.tz, ctx.now, followups, None, oversight, alerts)
 
 
 def _desk(reads: HomeReads, ctx: Context, day: Day) -> MyDesk:

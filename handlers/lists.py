@@ -25,7 +25,7 @@ def list_leads(cmd: ListLeads, uow: SqlUnitOfWork, ctx: Context) -> LeadPage:
     with uow:
         if cmd.saved:
             found = _saved(uow, ctx, cmd.saved)
-            wanted = parse_filter(found.pairs, ctx.config.fields)
+            wanted = parse_filter(list(found.pairs), ctx.config.fields)
             shared_by = ctx.config.team(found.team).name if found.team else None
         else:
             wanted = cmd.filter
@@ -121,7 +121,7 @@ def _shared_to_delete(uow: SqlUnitOfWork, ctx: Context, name: str) -> SalesTeam:
     actor = ctx.actor
     shared = uow.saved_lists.shared(actor.team_id, _readable_teams(ctx), name)
     if not shared:
-        raise NotFound(f"You have no saved list `{name}`. {_yours(uow, ctx)}")
+        raise NotFound(f"You have no saved list `{name}` to delete. {_yours(uow, ctx)}")
     teams = [ctx.config.team(found.team) for found in shared]
     mine = [team for team in teams if can_keep_shared_list(actor, team.key)]
     if not mine:

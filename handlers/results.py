@@ -522,7 +522,9 @@ class HomeTab:
     desk: MyDesk | None  # a rep's
     oversight: Oversight | None  # a manager's or an admin's
     alerts: Shown[DeliveryAlert] | None  # an admin's
-    forecast: Forecast | None = None  # a manager's teams' (an admin's: every team's) this quarter
+    # a manager's teams' (an admin's: every team's) forecast this quarter, and as of when
+    forecast: Forecast | None = None
+    forecast_at: datetime | None = None
 
 
 Result = (

@@ -78,9 +78,13 @@ def saved_lists_message(result: SavedListsShown) -> SlackMessage:
         )
     for team, rows in teams.items():
         lines += [f"*Shared with {safe(team, 64)}* ({len(rows)})", *rows]
-    lines.append("`/lead list <name>` runs one; `/lead list delete <name>` forgets it.")
-    text = f"{len(result.own)} lists of your own, {len(result.shared)} shared with your teams."
+    lines.append("`/lead list &lt;name&gt;` runs one; `/lead list delete &lt;name&gt;` forgets it.")
+    text = f"{_lists(len(result.own))} of your own, {len(result.shared)} shared with your teams."
     return SlackMessage(text=text, blocks=sections(lines))  # bot/blocks/fit.py cuts a very long one
+
+
+def _lists(count: int) -> str:
+    return f"{count} list" if count == 1 else f"{count} lists"
 
 
 def _pairs_text(found: SavedList) -> str:
