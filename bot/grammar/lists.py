@@ -83,7 +83,8 @@ def _delete(tokens: list[str]) -> dict[str, Any]:
             "Name one list to delete: `/lead list delete hot-emea`, or a team's "
             f"`/lead list delete hot-emea {SHARE}:emea`. `/lead list {SAVED}` shows your lists."
         )
-    return {"deleted": list_name(tokens[0]), "team": team}
+    # A list saved before `saved` and `delete` were words of the grammar can still go.
+    return {"deleted": list_name(tokens[0], allow_reserved=True), "team": team}
 
 
 def _share(tokens: list[str]) -> tuple[list[str], str | None]:
@@ -95,10 +96,10 @@ def _share(tokens: list[str]) -> tuple[list[str], str | None]:
     return rest, teams[0].lower() if teams else None
 
 
-def list_name(word: str) -> str:
+def list_name(word: str, allow_reserved: bool = False) -> str:
     """A saved list's name: a word of letters, digits, `-` or `_`, in any case."""
     name = word.lower()
-    if not NAME.fullmatch(name) or name in RESERVED:
+    if not NAME.fullmatch(name) or (name in RESERVED and not allow_reserved):
         raise CommandSyntaxError(
             f"`{word}` cannot name a list: use one word of letters, digits, - or _ "
             f"(at most 40, not {', '.join(sorted(RESERVED))}), like `hot-emea`."

@@ -132,6 +132,14 @@ def test_one_deletes_ones_own_list_and_managers_their_teams_shared_ones(slack):
     assert "EMEA has no shared list `pool`" in slack.slash(ADA, "list delete pool share:emea").text
 
 
+def test_a_list_saved_under_a_word_the_grammar_now_uses_can_still_be_deleted(slack, runtime):
+    with runtime.uow_factory() as uow:  # saved before `saved` was a word of `/lead list`
+        uow.saved_lists.save(CONSOLE_WORKSPACE, ANN, "saved", [("owner", "me")], datetime.now(UTC))
+        uow.commit()
+    assert "*saved* `owner:me`" in json.dumps(slack.slash(ANN, "list saved").blocks)
+    assert "Deleted the list *saved*." in slack.slash(ANN, "list delete saved").text
+
+
 def test_a_managers_own_list_goes_before_the_teams_and_share_names_the_teams(slack):
     slack.slash(MIA, "list save pool owner:none")
     slack.slash(MIA, "list save pool owner:none status:new share:emea")
