@@ -144,3 +144,13 @@ def first_contact_minutes(cohort: Sequence[CohortLead]) -> tuple[int, list[float
         if lead.contacted_at is not None
     ]
     return len(handed), sorted(minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportScope:
+    """Whose leads a report counts: some sales teams (None: every team), or one owner's."""
+
+    team_id: str  # the Slack workspace
+    sales_teams: tuple[str, ...] | None = None
+    include_unteamed: bool = False  # leads with no team belong to the first team
+    owner_id: str | None = None

@@ -14,7 +14,6 @@ from handlers.commands import ConvertLead, LoseLead, ReopenLead
 from handlers.context import Context, audit, load_lead
 from handlers.cycles import contact_of
 from handlers.home_refresh import overseers, refresh_homes
-from handlers.once import seen_before, settle
 from handlers.results import LeadClosed, LeadView
 from handlers.sla_clock import on_converted
 from store.unit_of_work import SqlUnitOfWork
@@ -70,7 +69,7 @@ def _close(
     it and record the change in the timeline and audit log in one transaction."""
     with uow:
         lead = load_lead(uow, ctx, number, Action.CLOSE)
-        if seen_before(uow, lead.team_id, key, ctx.now):
+        if uow.requests.seen_before(lead.team_id, key, ctx.now):
             return LeadClosed(LeadView.of(lead), action, contact_of(uow, lead), repeated=True)
         before = lead.snapshot()
         body = change(uow, lead)
@@ -79,7 +78,7 @@ def _close(
         audit(uow, ctx, f"lead.{action}", lead, before, lead.snapshot())
         refresh_homes(uow, lead.team_id, (lead.owner_id, *overseers(ctx.config, lead.sales_team)), ctx.now)
         nurture.on_closed(uow, ctx, lead, action)
-        settle(uow, lead.team_id, key, action)
+        uow.requests.settle(lead.team_id, key, action)
         uow.record(_event(lead, action))
         result = LeadClosed(LeadView.of(lead), action, contact_of(uow, lead))
         uow.commit()

@@ -36,7 +36,7 @@ def snooze_reminder(cmd: SnoozeReminder, uow: SqlUnitOfWork, ctx: Context) -> Re
         reminder, lead = _load(uow, ctx, cmd.reminder_id)
         if not reminder.is_open:
             return _changed(uow, ctx, lead, reminder, "done", unchanged=True)
-        if cmd.request_key and uow.requests.first(lead.team_id, cmd.request_key, ctx.now) is not None:
+        if uow.requests.seen_before(lead.team_id, cmd.request_key, ctx.now):
             return _changed(uow, ctx, lead, reminder, "snoozed", unchanged=True)
         before = {"due_at": reminder.due_at.isoformat()}
         reminder.snooze(cmd.until, cmd.tz)

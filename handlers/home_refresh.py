@@ -7,7 +7,6 @@ from datetime import datetime
 
 from domain.config import LeadbotConfig
 from domain.home import refresh_message
-from store.home import HomeViewers
 from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 
@@ -15,7 +14,7 @@ def refresh_homes(uow: SqlUnitOfWork, team_id: str, people: Iterable[str | None]
     """Queue a refresh of each person's Home tab, if they ever opened it (no one twice;
     system actors are nobody)."""
     candidates = {person for person in people if person and person[:1] in ("U", "W")}
-    wanted = HomeViewers(uow.session).among(team_id, candidates) if candidates else []
+    wanted = uow.home_viewers.among(team_id, candidates) if candidates else []
     if not wanted:
         return
     messages = [refresh_message(team_id, person, now) for person in wanted]
@@ -31,5 +30,5 @@ def overseers(config: LeadbotConfig, sales_team: str | None) -> tuple[str, ...]:
 def home_opened(uow_factory: UowFactory, team_id: str, user_id: str, now: datetime) -> None:
     """The person looks at their Home tab: from now on, changes that touch them refresh it."""
     with uow_factory() as uow:
-        HomeViewers(uow.session).opened(team_id, user_id, now)
+        uow.home_viewers.opened(team_id, user_id, now)
         uow.commit()

@@ -4,12 +4,11 @@ from datetime import datetime, timedelta
 
 from domain.countries import country_terms
 from domain.errors import NotFound
-from domain.lead_filter import Age, LeadFilter, Month, Owner, parse_filter
+from domain.lead_filter import Age, LeadFilter, ListQuery, Month, Owner, parse_filter
 from domain.permissions import Action, can, visibility
 from handlers.commands import ListLeads, SaveList
 from handlers.context import Context
 from handlers.results import LeadPage, LeadView, ListSaved
-from store.lead_lists import ListQuery
 from store.unit_of_work import SqlUnitOfWork
 
 PAGE_SIZE = 20

@@ -50,7 +50,7 @@ def set_reminder(cmd: SetReminder, uow: SqlUnitOfWork, ctx: Context) -> Reminder
 
 
 def _replayed(uow: SqlUnitOfWork, team_id: str, key: str | None, ctx: Context) -> Reminder | None:
-    result = uow.requests.first(team_id, key, ctx.now) if key else None
+    result = uow.requests.first(team_id, key, ctx.now)
     if not result:
         return None
     return uow.reminders.get(team_id, int(result.removeprefix("reminder:")))

@@ -7,10 +7,15 @@ from domain.config import LeadbotConfig, SalesTeam
 from domain.errors import InvalidInput
 from domain.funnel import funnel, source_effects, speeds
 from domain.permissions import Actor, Role, can_see_team_report, require_team_report
-from domain.report import PipelineReport, captured_by_source, captured_by_status, first_contact_minutes
+from domain.report import (
+    PipelineReport,
+    ReportScope,
+    captured_by_source,
+    captured_by_status,
+    first_contact_minutes,
+)
 from handlers.commands import ShowReport
 from handlers.context import Context
-from store.reports import ReportReads, ReportScope
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -20,7 +25,7 @@ def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> Pipeli
     scope, label = report_scope(ctx.actor, ctx.config, cmd.team)
     since = ctx.now - timedelta(days=cmd.days)
     with uow:
-        reads = ReportReads(uow.session, scope, since, ctx.now)
+        reads = uow.report_reads(scope, since, ctx.now)
         won, won_value, won_days = reads.won()
         open_now, unassigned_now = reads.open_now()
         cohort = reads.cohort()  # one read of the period's leads, every cohort figure made from it

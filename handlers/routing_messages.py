@@ -9,11 +9,11 @@ from domain.assignment import Assignment, Decision
 from domain.config import SalesTeam
 from domain.lead import Lead
 from domain.messages import MessageKind, OutboxMessage
+from domain.routing import decided_key, proposal_key
 from handlers.context import Context, audit
 from handlers.home_refresh import overseers, refresh_homes
 from handlers.results import LeadView
 from handlers.sla_clock import start_clock
-from store.routing import decided_key, proposal_key
 from store.unit_of_work import SqlUnitOfWork
 
 LEADBOT = "leadbot"  # who decided when the team approves by itself

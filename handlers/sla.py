@@ -12,14 +12,13 @@ from domain.lifecycle import OPEN_STATUSES
 from domain.messages import MessageKind, OutboxMessage
 from domain.permissions import system_actor
 from domain.routing import choose_rep
-from domain.sla import SlaStatus, SpeedFigures
+from domain.sla import DueSla, SlaStatus, SpeedFigures
 from handlers.context import Context
 from handlers.home_refresh import overseers, refresh_homes
 from handlers.results import LeadView
 from handlers.routing import rep_states
 from handlers.routing_decide import assign_directly
 from handlers.routing_messages import LEADBOT
-from store.sla import DueSla
 from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 

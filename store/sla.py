@@ -1,25 +1,19 @@
 """Speed-to-lead state on approved assignments: the SLA clock, first contact, breaches,
 and the figures per lead and per team. Every query is scoped to one workspace."""
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from domain.assignment import Assignment, AssignmentState
-from domain.sla import LeadSpeed, SlaStatus
-from store.routing import decided_key, proposal_key, to_assignment
+from domain.assignment import AssignmentState
+from domain.routing import decided_key, proposal_key
+from domain.sla import DueSla, LeadSpeed, SlaStatus
+from store.routing import to_assignment
 from store.tables import AssignmentRow, LeadRow, OutboxRow
 
 APPROVED, RUNNING = str(AssignmentState.APPROVED), str(SlaStatus.RUNNING)
-
-
-@dataclass(frozen=True, slots=True)
-class DueSla:
-    assignment: Assignment
-    minutes: int
 
 
 class SlaRepository:
