@@ -18,7 +18,6 @@ from domain.tags import TagChange, applied, clean_tag
 from handlers.commands import AddLead, FieldInput
 from handlers.context import Context, audit
 from handlers.cycles import link_returning_contact
-from handlers.home_refresh import overseers, refresh_homes
 from handlers.matching import (
     absorb,
     captured_note,
@@ -71,7 +70,7 @@ def _create(uow: SqlUnitOfWork, ctx: Context, cmd: AddLead, lead: Lead) -> LeadC
     _settle(uow, cmd, lead)
     _record(uow, lead, "created")
     # a new lead for its owner, or for the team's unassigned pool
-    refresh_homes(uow, lead.team_id, (lead.owner_id, *overseers(ctx.config, lead.sales_team)), ctx.now)
+    uow.refresh_homes(lead.team_id, (lead.owner_id, *ctx.config.overseers(lead.sales_team)), ctx.now)
     if not cmd.owned_by_sender:
         _announce(uow, ctx, lead, str(cmd.channel))
     original = uow.leads.by_id(lead.team_id, duplicate.id) if duplicate else None

@@ -13,7 +13,6 @@ from handlers import nurture
 from handlers.commands import ConvertLead, LoseLead, ReopenLead
 from handlers.context import Context, audit, load_lead
 from handlers.cycles import contact_of
-from handlers.home_refresh import overseers, refresh_homes
 from handlers.results import LeadClosed, LeadView
 from handlers.sla_clock import on_converted
 from store.unit_of_work import SqlUnitOfWork
@@ -76,7 +75,7 @@ def _close(
         uow.leads.save(lead)
         uow.activities.add(lead, Activity(ActivityKind.SYSTEM, body, ctx.actor.user_id, ctx.now))
         audit(uow, ctx, f"lead.{action}", lead, before, lead.snapshot())
-        refresh_homes(uow, lead.team_id, (lead.owner_id, *overseers(ctx.config, lead.sales_team)), ctx.now)
+        uow.refresh_homes(lead.team_id, (lead.owner_id, *ctx.config.overseers(lead.sales_team)), ctx.now)
         nurture.on_closed(uow, ctx, lead, action)
         uow.requests.settle(lead.team_id, key, action)
         uow.record(_event(lead, action))

@@ -11,7 +11,6 @@ from domain.reminder import Reminder
 from handlers.commands import EnrollLead, StopNurture
 from handlers.context import Context, audit, load_lead
 from handlers.results import LeadView, NurtureChanged
-from handlers.timezones import zone_name
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -53,7 +52,7 @@ def enroll(uow: SqlUnitOfWork, ctx: Context, lead: Lead, cadence: Cadence) -> li
     zone, their team's hours), a weekend step on the Monday."""
     assert lead.owner_id is not None and lead.id is not None
     cadences = uow.cadences
-    tz = zone_name(uow, ctx, lead.owner_id)
+    tz = uow.timezones.zone_name(ctx.actor.team_id, lead.owner_id, ctx.config)
     hours = ctx.config.team(lead.sales_team).hours_in(tz)
     enrollment = cadences.enroll(
         lead.team_id, lead.id, cadence.name, lead.owner_id, ctx.actor.user_id, ctx.now
@@ -89,7 +88,11 @@ def follow_owner(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> None:
     cadences = uow.cadences
     for enrollment in cadences.active(lead.team_id, lead.id or 0):
         if enrollment.owner_id != lead.owner_id:
-            cadences.hand_over(enrollment.id, lead.owner_id, zone_name(uow, ctx, lead.owner_id))
+            cadences.hand_over(
+                enrollment.id,
+                lead.owner_id,
+                uow.timezones.zone_name(ctx.actor.team_id, lead.owner_id, ctx.config),
+            )
 
 
 def on_activity(uow: SqlUnitOfWork, ctx: Context, lead: Lead, kind: ActivityKind) -> None:

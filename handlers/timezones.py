@@ -12,20 +12,6 @@ REFRESH_AFTER = timedelta(hours=24)
 RETRY_AFTER = timedelta(hours=1)  # when Slack gave no zone or did not answer
 
 
-def zone_name(uow: SqlUnitOfWork, ctx: Context, user_id: str | None = None) -> str:
-    """Inside an open unit of work: the last zone Slack gave for the person (even a stale
-    one: it survives Slack being down), else their zone in the config, else their team's."""
-    who = user_id or ctx.actor.user_id
-    known = uow.timezones.get(ctx.actor.team_id, who)
-    if known is not None and known.tz:
-        return known.tz
-    configured = next((u.tz for u in ctx.config.console_users if u.id == who), None)
-    if configured:
-        return configured
-    teams = ctx.config.actor(ctx.actor.team_id, who).sales_teams
-    return ctx.config.team(teams[0] if teams else None).timezone
-
-
 @dataclass(frozen=True, slots=True)
 class ZoneLookup:
     zone: str  # what to read the person's times in now
@@ -36,7 +22,7 @@ def look_up_zone(uow: SqlUnitOfWork, ctx: Context) -> ZoneLookup:
     """The actor's zone and when to ask Slack again, in one short read transaction."""
     with reading_only(), uow:
         known = uow.timezones.get(ctx.actor.team_id, ctx.actor.user_id)
-        zone = zone_name(uow, ctx)
+        zone = uow.timezones.zone_name(ctx.actor.team_id, ctx.actor.user_id, ctx.config)
     if known is None:
         return ZoneLookup(zone, ctx.now)
     return ZoneLookup(zone, known.fetched_at + (REFRESH_AFTER if known.tz else RETRY_AFTER))

@@ -1,6 +1,6 @@
 """Unit of work: one session, its repositories, and rollback unless committed."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from domain.errors import Conflict
 from domain.events import Event, MessageQueued
+from domain.home import refresh_message
 from domain.report import ReportScope
 from store.ahead_of_clock import AheadOfClock as AheadOfClock  # read models handlers name in their signatures
 from store.audit import audit_page
@@ -139,6 +140,19 @@ class SqlUnitOfWork:
         self.personal_data = PersonalData(session)
         self.forecast_months = ForecastMonths(session)
         return self
+
+    def refresh_homes(self, team_id: str, people: Iterable[str | None], now: datetime) -> None:
+        """Queue a refresh of the Home tab of each person a change touched, if they ever
+        opened it (no one twice; system actors are nobody). In the change's own transaction,
+        so a rolled-back change refreshes nobody; debounced per person by the outbox key
+        (domain/home.refresh_message: one refresh per person per window, however many
+        replicas)."""
+        candidates = {person for person in people if person and person[:1] in ("U", "W")}
+        wanted = self.home_viewers.among(team_id, candidates) if candidates else []
+        if not wanted:
+            return
+        messages = [refresh_message(team_id, person, now) for person in wanted]
+        self.outbox.add_all([message for message, _ in messages], now, due=messages[0][1])
 
     # Read models over a scope, made for the question in hand on this transaction's session.
 

@@ -23,7 +23,7 @@ from bot.standin.workspace import Button, buttons_in
 from domain.config import CONSOLE_WORKSPACE
 from domain.home import REFRESH_SECONDS
 from domain.reminder import Reminder
-from handlers.home_refresh import home_opened, refresh_homes
+from handlers.home_refresh import home_opened
 from store.tables import AssignmentRow, LeadRow, OutboxRow, ReminderRow
 
 SECRET = "test-webhook-secret"
@@ -388,9 +388,9 @@ def test_refreshes_wait_for_the_end_of_their_window(runtime):
     start = datetime(2026, 12, 7, 9, 0, 1, tzinfo=UTC)
     home_opened(runtime.uow_factory, CONSOLE_WORKSPACE, MIA, start)
     with runtime.uow_factory() as uow:
-        refresh_homes(uow, CONSOLE_WORKSPACE, [MIA, MIA, NOA, "leadbot", None], start)
-        refresh_homes(uow, CONSOLE_WORKSPACE, [MIA], start + timedelta(seconds=1))  # same window: nothing new
-        refresh_homes(uow, CONSOLE_WORKSPACE, [MIA], start + timedelta(seconds=REFRESH_SECONDS))  # the next
+        uow.refresh_homes(CONSOLE_WORKSPACE, [MIA, MIA, NOA, "leadbot", None], start)
+        uow.refresh_homes(CONSOLE_WORKSPACE, [MIA], start + timedelta(seconds=1))  # same window: nothing new
+        uow.refresh_homes(CONSOLE_WORKSPACE, [MIA], start + timedelta(seconds=REFRESH_SECONDS))  # the next
         uow.commit()
     with Session(runtime.engine) as session:
         due = session.scalars(
