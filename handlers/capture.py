@@ -15,6 +15,7 @@ from domain.messages import MessageKind, OutboxMessage
 from domain.normalize import clean_name, clean_text, name_from_email, normalize_email, normalize_phone
 from domain.permissions import Action, can, require
 from domain.tags import TagChange, applied, clean_tag
+from domain.validation import closest
 from handlers.commands import AddLead, FieldInput
 from handlers.context import Context, audit
 from handlers.cycles import link_returning_contact
@@ -28,7 +29,6 @@ from handlers.matching import (
 )
 from handlers.results import DuplicateView, LeadCaptured, LeadView
 from handlers.routing import route_on_capture
-from handlers.validation import closest
 from store.unit_of_work import SqlUnitOfWork
 
 
