@@ -14,19 +14,13 @@ from domain.lead import PROFILE_FIELDS, Lead
 from domain.messages import MessageKind, OutboxMessage
 from domain.normalize import clean_name, clean_text, name_from_email, normalize_email, normalize_phone
 from domain.permissions import Action, can, require
+from domain.recapture import absorb, captured_note, recaptured_note
 from domain.tags import TagChange, applied, clean_tag
 from domain.validation import closest
 from handlers.commands import AddLead, FieldInput
 from handlers.context import Context, audit
 from handlers.cycles import link_returning_contact
-from handlers.matching import (
-    absorb,
-    captured_note,
-    likely_duplicate_of,
-    recaptured_note,
-    refresh_match_keys,
-    same_person,
-)
+from handlers.matching import likely_duplicate_of, refresh_match_keys, same_person
 from handlers.results import DuplicateView, LeadCaptured, LeadView
 from handlers.routing import route_on_capture
 from store.unit_of_work import SqlUnitOfWork
