@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo
 from domain.config import LeadbotConfig
 from domain.digest import DailyRun
 from domain.followup import next_working_morning
-from handlers.cadence_jobs import owner_hours
 from handlers.decay import ALL_WORKSPACES, daily_key
 from handlers.deliver import LEASE
 from store.unit_of_work import AheadOfClock, UowFactory
@@ -77,7 +76,7 @@ def _reschedule_reminders(
         if reminder.next_nudge_at is not None and morning < reminder.next_nudge_at:  # never later
             ahead.move_nudge(reminder.reminder_id, morning)
     for step in ahead.steps_due_later():
-        hours = owner_hours(config, step.team_id, step.user_id, step.tz)
+        hours = config.home_team(step.team_id, step.user_id).hours_in(step.tz)
         if not hours.contains(instant) and step.due_at == hours.next_slot(instant):
             # Held by the tick: due again now, and the next sweep holds it if its owner is off.
             ahead.move_due(step.reminder_id, clock)

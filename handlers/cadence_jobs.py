@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from domain.config import LeadbotConfig, SalesTeam
 from domain.digest import DigestLead
 from domain.messages import MessageKind, OutboxMessage
-from domain.working_hours import WorkingHours
 from store.unit_of_work import UowFactory
 
 QUIET_JOB = "quiet"
@@ -23,18 +22,12 @@ def hold_steps_outside_hours(now: datetime, uow_factory: UowFactory, config: Lea
         cadences = uow.cadences
         held = 0
         for step in cadences.due_steps(now, HOLD_BATCH):
-            hours = owner_hours(config, step.team_id, step.user_id, step.tz)
+            hours = config.home_team(step.team_id, step.user_id).hours_in(step.tz)  # on the owner's clock
             if not hours.contains(now):
                 cadences.postpone(step.reminder_id, hours.next_slot(now))
                 held += 1
         uow.commit()
     return held
-
-
-def owner_hours(config: LeadbotConfig, team_id: str, user_id: str, tz: str) -> WorkingHours:
-    """A step's owner works their first team's hours, on their own clock."""
-    actor = config.actor(team_id, user_id)
-    return config.team(actor.sales_teams[0] if actor.sales_teams else None).hours_in(tz)
 
 
 def flag_quiet_leads(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> int:

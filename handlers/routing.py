@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.assignment import Assignment, AssignmentState, Decision
+from domain.assignment import LEADBOT, Assignment, AssignmentState, Decision
 from domain.config import SalesTeam
 from domain.errors import Conflict
 from domain.events import ImportRouted, LeadsImported, TeamImport, in_batches
@@ -16,7 +16,7 @@ from domain.routing import LeadFacts, Placed, RepChoice, RepState, TeamChoice, c
 from handlers.commands import RouteLead
 from handlers.context import Context, load_lead
 from handlers.results import LeadView, RoutePlan, RoutingDecided
-from handlers.routing_messages import LEADBOT, give_lead, note_routed, queue_decided, queue_proposal
+from handlers.routing_messages import give_lead, note_routed, queue_decided, queue_proposal
 from handlers.routing_once import replayed, settled
 from store.unit_of_work import SqlUnitOfWork
 

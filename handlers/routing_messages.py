@@ -15,8 +15,6 @@ from handlers.results import LeadView
 from handlers.sla_clock import start_clock
 from store.unit_of_work import SqlUnitOfWork
 
-LEADBOT = "leadbot"  # who decided when the team approves by itself
-
 
 def give_lead(
     uow: SqlUnitOfWork, ctx: Context, lead: Lead, rep: str, assignment_id: int, tell: bool = True

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from domain.assignment import Assignment
+from domain.assignment import LEADBOT, Assignment
 from domain.config import LeadbotConfig, SalesTeam
 from domain.lead import Lead
 from domain.lifecycle import OPEN_STATUSES
@@ -17,7 +17,6 @@ from handlers.context import Context
 from handlers.results import LeadView
 from handlers.routing import rep_states
 from handlers.routing_decide import assign_directly
-from handlers.routing_messages import LEADBOT
 from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 
