@@ -13,7 +13,6 @@ from handlers.commands import AddNote, LogActivity
 from handlers.context import Context, audit, load_lead
 from handlers.rescore import count_engagement
 from handlers.results import ActivityAdded, LeadView
-from handlers.sla_clock import on_contact
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -51,7 +50,7 @@ def _record(
         _mark_contacted(lead, activity.kind, ctx)
         uow.leads.save(lead)
         nurture.on_activity(uow, ctx, lead, activity.kind)
-        on_contact(uow, ctx, lead)
+        uow.sla.touched(lead, ctx.actor.user_id, ctx.now)
         audit(uow, ctx, f"activity.{activity.kind}", lead, before, lead.snapshot())
         uow.requests.settle(
             lead.team_id, request_key, f"activity:{activity.kind}@{activity.created_at.isoformat()}"

@@ -14,7 +14,6 @@ from handlers.commands import ConvertLead, LoseLead, ReopenLead
 from handlers.context import Context, audit, load_lead
 from handlers.cycles import contact_of
 from handlers.results import LeadClosed, LeadView
-from handlers.sla_clock import on_converted
 from store.unit_of_work import SqlUnitOfWork
 
 # What a close does to the lead, given the unit of work: returns the timeline entry.
@@ -31,7 +30,7 @@ def convert_lead(cmd: ConvertLead, uow: SqlUnitOfWork, ctx: Context) -> LeadClos
         contact = _contact_for(uow, ctx, lead)
         assert contact.id is not None
         closing.convert(lead, value=cmd.value, product=cmd.product, contact_id=contact.id, now=ctx.now)
-        on_converted(uow, ctx, lead)
+        uow.sla.converted(lead, ctx.now)
         deal = f" a deal of {lead.deal_value:,}" if lead.deal_value is not None else ""
         product = f" for {lead.deal_product}" if lead.deal_product else ""
         return f"Converted{deal}{product}"

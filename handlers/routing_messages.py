@@ -12,7 +12,6 @@ from domain.messages import MessageKind, OutboxMessage
 from domain.routing import decided_key, proposal_key
 from handlers.context import Context, audit
 from handlers.results import LeadView
-from handlers.sla_clock import start_clock
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -32,7 +31,7 @@ def give_lead(
     uow.leads.save(lead)
     uow.activities.add(lead, Activity(ActivityKind.SYSTEM, line, ctx.actor.user_id, ctx.now))
     audit(uow, ctx, "lead.assigned", lead, before, lead.snapshot())
-    start_clock(uow, ctx, lead, assignment_id)
+    uow.sla.start_clock(assignment_id, ctx.config.team(lead.sales_team), ctx.now)
     if not tell:
         return
     payload = {"user": rep, "lead": _lead(lead), "by": ctx.actor.user_id}
