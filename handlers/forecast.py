@@ -1,6 +1,6 @@
 """`/lead forecast [month|quarter] [team]`: the open pipeline by expected close month, weighted
 by each deal's chance, and last month's recorded forecast beside what it won. The scope is the
-pipeline report's (handlers/report.report_scope): reps their own leads, managers their teams,
+pipeline report's (domain/report.report_scope): reps their own leads, managers their teams,
 admins every team.
 
 A deal's chance, in this order: one a person set by hand (`/lead probability`, which the card
@@ -27,10 +27,9 @@ from domain.lead import Lead
 from domain.lifecycle import LeadStatus
 from domain.logistic import LogisticModel, Weights
 from domain.predictive import Engagement, features
-from domain.report import ReportScope
+from domain.report import ReportScope, report_scope
 from handlers.commands import ShowForecast
 from handlers.context import Context
-from handlers.report import report_scope
 from store.unit_of_work import ForecastReads, SqlUnitOfWork
 
 Chance = tuple[float, str]  # 0-1, and where it came from
