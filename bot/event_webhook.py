@@ -9,10 +9,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.webhooks import Answer, BadRequest, InvalidFields, Problem, SignedWebhook
+from domain.validation import explain
 from handlers.commands import EngagementIn, RecordEngagement
 from handlers.context import Context
 from handlers.results import EngagementRecorded
-from handlers.validation import explain
 
 log = logging.getLogger(__name__)
 

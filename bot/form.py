@@ -9,8 +9,8 @@ from pydantic import ValidationError
 
 from bot.ids import FIELD_INPUT, FormInput
 from bot.metadata import CaptureFormMetadata
+from domain.validation import explain, field_of
 from handlers.commands import AddLead, AddNote
-from handlers.validation import explain, field_of
 
 PROFILE_INPUTS = (FormInput.COMPANY, FormInput.TITLE, FormInput.SOURCE)
 # InvalidInput.field (or a pydantic loc) -> the input that shows the error; "text" is the note's.

@@ -25,12 +25,12 @@ from domain.forecast import DEAL_FIELDS
 from domain.lead import PROFILE_FIELDS
 from domain.permissions import system_actor
 from domain.tags import split_tags
+from domain.validation import explain, unknown_field
 from handlers.commands import AddLead, CaptureChannel
 from handlers.context import Context
 from handlers.export import EXPORT_FIELDS
 from handlers.replays import REPLAY_WINDOW, claim, key_of, release, settle
 from handlers.results import LeadCaptured
-from handlers.validation import explain, unknown_field
 
 log = logging.getLogger(__name__)
 

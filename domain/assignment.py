@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from domain.routing import RepNote
 
+LEADBOT = "leadbot"  # who decided when the team approves by itself, or moved a lead past its SLA
+
 
 class AssignmentState(StrEnum):
     PROPOSED = "proposed"  # waiting for a manager of the team

@@ -246,6 +246,23 @@ class LeadbotConfig(_Strict):
     def team(self, key: str | None) -> SalesTeam:
         return next((t for t in self.teams if t.key == key), self.teams[0])
 
+    def configured_zone(self, workspace_id: str, user_id: str) -> str:
+        """The person's zone as the config has it: their own (console users), else their
+        first sales team's."""
+        configured = next((u.tz for u in self.console_users if u.id == user_id), None)
+        return configured or self.home_team(workspace_id, user_id).timezone
+
+    def home_team(self, workspace_id: str, user_id: str) -> SalesTeam:
+        """The sales team whose hours and zone a person keeps: their first one (anyone
+        unknown: the first team)."""
+        teams = self.actor(workspace_id, user_id).sales_teams
+        return self.team(teams[0] if teams else None)
+
+    def overseers(self, sales_team: str | None) -> tuple[str, ...]:
+        """Whose Home tab shows a sales team's proposals, SLAs, pool and reps: its managers,
+        and the admins, who see every team."""
+        return self.team(sales_team).managers + self.admins
+
     def timezone_of(self, team_key: str | None) -> ZoneInfo:
         return ZoneInfo(self.team(team_key).timezone)
 

@@ -71,3 +71,12 @@ class Digest:
         for key in ("local_date", "since", "until"):
             data[key] = data[key].isoformat()
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class DailyRun:
+    id: int
+    team_id: str  # the workspace
+    job: str
+    scope: str  # the sales team
+    local_date: date

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from domain.closing import parse_amount
 from domain.errors import InvalidInput
+from domain.lead import Lead
 
 DEAL_FIELDS = ("value", "close")  # the `key:value` words of `add`, the webhook and the import
 HORIZONS = {"month": 1, "quarter": 3}
@@ -161,3 +162,18 @@ def month_forecast(month: date, deals: list[Deal]) -> MonthForecast:
 
 def _cents(value: Decimal) -> Decimal:
     return value.quantize(_CENT)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDeal:
+    """An open lead with an expected value and close month, and its hand-set chance if any."""
+
+    lead: Lead
+    hand_percent: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    sales_team: str | None
+    owner_id: str | None
+    forecast: MonthForecast

@@ -13,6 +13,7 @@ from typing import TypeVar
 from domain.custom_fields import Condition, CustomField, condition, condition_help, field_named
 from domain.errors import InvalidInput
 from domain.lifecycle import LeadStatus
+from domain.permissions import Visibility
 from domain.scoring import Stage
 from domain.tags import clean_tag
 
@@ -265,3 +266,30 @@ def _one(key: str, values: list[str]) -> str:
 def _closest(word: str, known: tuple[str, ...] | list[str]) -> str | None:
     close = difflib.get_close_matches(word.lower(), list(known), n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """A filter resolved against its viewer and the clock: ids, lower-case words, instants.
+    An empty tuple (or None) filters nothing."""
+
+    visibility: Visibility
+    statuses: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()  # Slack user ids
+    unowned: bool = False  # with `owners`: theirs or nobody's
+    teams: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    campaigns: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # every spelling that matches (domain/countries.py)
+    products: tuple[str, ...] = ()
+    scores: tuple[Span, ...] = ()
+    created_since: datetime | None = None
+    created_before: datetime | None = None
+    touched_since: datetime | None = None
+    untouched_since: datetime | None = None  # no note, call, email or meeting since then
+    stages: tuple[str, ...] = ()
+    phone: str | None = None  # E.164, as leads hold it (`/lead find +49 30 901820`)
+    email_domain: str | None = None  # lower case (`/lead find @acme.com`)
+    tags: tuple[str, ...] = ()  # any of them (lead_tags' primary key finds their leads)
+    custom: tuple[Condition, ...] = ()  # custom fields' conditions, all of them
+    sort: Sort = Sort.SCORE

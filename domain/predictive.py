@@ -6,6 +6,7 @@ Leadbot uses) and domain/naive_bayes.py (Odoo's, the baseline it must beat)."""
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from domain.dedupe import is_free_mail
 from domain.lead import Lead
@@ -230,3 +231,19 @@ def retrain_due(history: History, last: Trained | None, now: datetime) -> bool:
         return True
     grown = abs(history.closed - last.closed) >= RETRAIN_GROWTH * last.closed
     return grown or now - last.at >= RETRAIN_AFTER
+
+
+@dataclass(frozen=True, slots=True)
+class StoredModel:
+    sales_team: str  # a team key, or ALL_TEAMS
+    params: dict[str, Any] | None  # None: not enough history yet
+    n: int
+    closed_seen: int
+    trained_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HandSet:
+    percent: int
+    set_by: str
+    set_at: datetime

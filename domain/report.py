@@ -13,10 +13,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from statistics import median
 
+from domain.config import LeadbotConfig, SalesTeam
 from domain.digest import Tally
 from domain.errors import InvalidInput
 from domain.funnel import CohortLead, FunnelStage, SourceEffect, SpeedLine
 from domain.lifecycle import LeadStatus
+from domain.permissions import Actor, Role, can_see_team_report, require_team_report
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -144,3 +146,42 @@ def first_contact_minutes(cohort: Sequence[CohortLead]) -> tuple[int, list[float
         if lead.contacted_at is not None
     ]
     return len(handed), sorted(minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportScope:
+    """Whose leads a report counts: some sales teams (None: every team), or one owner's."""
+
+    team_id: str  # the Slack workspace
+    sales_teams: tuple[str, ...] | None = None
+    include_unteamed: bool = False  # leads with no team belong to the first team
+    owner_id: str | None = None
+
+
+def report_scope(actor: Actor, config: LeadbotConfig, team_key: str | None) -> tuple[ReportScope, str]:
+    """Whose leads the report counts, and how the report names them."""
+    if team_key is not None:
+        team = _named_team(config, team_key)
+        require_team_report(actor, team.key, team.name)
+        return _teams_scope(actor, config, (team,)), team.name
+    if actor.role is Role.ADMIN:
+        return ReportScope(actor.team_id), "all teams"
+    if actor.role is Role.MANAGER:
+        teams = tuple(team for team in config.teams if can_see_team_report(actor, team.key))
+        return _teams_scope(actor, config, teams), ", ".join(team.name for team in teams)
+    return ReportScope(actor.team_id, owner_id=actor.user_id), "your leads"
+
+
+def _teams_scope(actor: Actor, config: LeadbotConfig, teams: tuple[SalesTeam, ...]) -> ReportScope:
+    keys = tuple(team.key for team in teams)
+    return ReportScope(actor.team_id, keys, include_unteamed=config.teams[0].key in keys)
+
+
+def _named_team(config: LeadbotConfig, key: str) -> SalesTeam:
+    for team in config.teams:
+        if team.key == key.lower():
+            return team
+    known = ", ".join(f"`{team.key}` ({team.name})" for team in config.teams)
+    raise InvalidInput(
+        "team", f"There is no team `{key}`, nor is it a period (`7d`, `month`). Teams: {known}."
+    )

@@ -133,3 +133,24 @@ def _unavailable(rep: RepState, now: datetime) -> str | None:
 
 def _load(rep: RepState) -> str:
     return f"has {rep.open_leads} of {rep.capacity.open} open, {rep.today} of {rep.capacity.per_day} today"
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """Where a lead stands for routing, read without the whole lead (an import's many)."""
+
+    lead_id: int
+    number: int
+    sales_team: str | None
+    owner_id: str | None
+    open: bool
+
+
+def proposal_key(assignment_id: int) -> str:
+    """The outbox dedupe key of a proposal's channel message."""
+    return f"routing:proposal:{assignment_id}"
+
+
+def decided_key(assignment_id: int) -> str:
+    """The outbox dedupe key of a decision's message (the proposal updated, or a new post)."""
+    return f"routing:decided:{assignment_id}"

@@ -3,7 +3,7 @@ capped per group, explained rule by rule. Pure: the caller passes `now`."""
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -253,3 +253,24 @@ def _domain_matcher(any_of: tuple[str, ...]) -> Callable[[LeadFacts], bool]:
         return known[domain]
 
     return matches
+
+
+@dataclass(slots=True)
+class Scorable:
+    """One open lead as scoring sees it: its facts, its events and where it stands."""
+
+    lead_id: int
+    team_id: str
+    score: int
+    stage: Stage
+    facts: LeadFacts
+    events: list[Engagement] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class NewScore:
+    lead_id: int
+    team_id: str
+    before: int
+    after: int
+    reason: str

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from statistics import median
 
+from domain.assignment import Assignment
 from domain.working_hours import WorkingHours
 
 
@@ -78,3 +79,9 @@ class SpeedFigures:
 
 def _median(spans: list[timedelta]) -> timedelta | None:
     return timedelta(seconds=median(s.total_seconds() for s in spans)) if spans else None
+
+
+@dataclass(frozen=True, slots=True)
+class DueSla:
+    assignment: Assignment
+    minutes: int

@@ -11,10 +11,8 @@ from domain.permissions import Action
 from handlers import nurture
 from handlers.commands import AddNote, LogActivity
 from handlers.context import Context, audit, load_lead
-from handlers.once import earlier_result, settle
 from handlers.rescore import count_engagement
 from handlers.results import ActivityAdded, LeadView
-from handlers.sla_clock import on_contact
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -44,7 +42,7 @@ def _record(
 ) -> ActivityAdded:
     with uow:
         lead = load_lead(uow, ctx, number, Action.WORK)
-        earlier = earlier_result(uow, lead.team_id, request_key, ctx.now)
+        earlier = uow.requests.first(lead.team_id, request_key, ctx.now)
         if earlier is not None:
             return ActivityAdded(LeadView.of(lead), _as_recorded(activity, earlier), already_recorded=True)
         uow.activities.add(lead, activity)
@@ -52,9 +50,11 @@ def _record(
         _mark_contacted(lead, activity.kind, ctx)
         uow.leads.save(lead)
         nurture.on_activity(uow, ctx, lead, activity.kind)
-        on_contact(uow, ctx, lead)
+        uow.sla.touched(lead, ctx.actor.user_id, ctx.now)
         audit(uow, ctx, f"activity.{activity.kind}", lead, before, lead.snapshot())
-        settle(uow, lead.team_id, request_key, f"activity:{activity.kind}@{activity.created_at.isoformat()}")
+        uow.requests.settle(
+            lead.team_id, request_key, f"activity:{activity.kind}@{activity.created_at.isoformat()}"
+        )
         lead = count_engagement(uow, ctx, lead, activity)
         uow.commit()
     return ActivityAdded(LeadView.of(lead), activity)

@@ -26,19 +26,18 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from domain.config import LeadbotConfig
+from domain.digest import DailyRun
 from domain.followup import next_working_morning
-from handlers.cadence_jobs import owner_hours
 from handlers.decay import ALL_WORKSPACES, daily_key
 from handlers.deliver import LEASE
-from store.ahead_of_clock import AheadOfClock, DailyRun
-from store.unit_of_work import UowFactory
+from store.unit_of_work import AheadOfClock, UowFactory
 
 
 def release_leases(clock: datetime, uow_factory: UowFactory) -> None:
     """Before a tick: leases ending later than any lease taken on the clock can, left by a
     tick ahead that was killed mid-delivery, so that their messages go in this pass."""
     with uow_factory() as uow:
-        AheadOfClock(uow.session, clock).release_leases(clock + LEASE)
+        uow.ahead_of_clock(clock).release_leases(clock + LEASE)
         uow.commit()
 
 
@@ -47,7 +46,7 @@ def bring_back(instant: datetime, clock: datetime, uow_factory: UowFactory, conf
     if instant <= clock:
         return
     with uow_factory() as uow:
-        ahead = AheadOfClock(uow.session, instant)
+        ahead = uow.ahead_of_clock(instant)
         _withdraw_days_not_begun(ahead, instant, clock, config)
         _reschedule_reminders(ahead, instant, clock, config)
         ahead.shift_back(instant - clock)
@@ -77,7 +76,7 @@ def _reschedule_reminders(
         if reminder.next_nudge_at is not None and morning < reminder.next_nudge_at:  # never later
             ahead.move_nudge(reminder.reminder_id, morning)
     for step in ahead.steps_due_later():
-        hours = owner_hours(config, step.team_id, step.user_id, step.tz)
+        hours = config.home_team(step.team_id, step.user_id).hours_in(step.tz)
         if not hours.contains(instant) and step.due_at == hours.next_slot(instant):
             # Held by the tick: due again now, and the next sweep holds it if its owner is off.
             ahead.move_due(step.reminder_id, clock)

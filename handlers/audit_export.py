@@ -4,8 +4,9 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from handlers.deliver import UowFactory
-from store.audit import PAGE, audit_page
+from store.unit_of_work import UowFactory
+
+PAGE = 1_000  # entries a transaction reads
 
 
 def export_audit(
@@ -17,7 +18,7 @@ def export_audit(
     after_id = 0
     while True:
         with uow_factory() as uow:
-            page = audit_page(uow.session, after_id, since, workspaces, PAGE)
+            page = uow.audit_page(after_id, since, workspaces, PAGE)
         yield from page
         if len(page) < PAGE:
             return

@@ -4,7 +4,6 @@ who keeps their place in the rotation and is owed the turns they missed."""
 from domain.errors import InvalidInput
 from handlers.commands import SetAway
 from handlers.context import Context
-from handlers.home_refresh import overseers, refresh_homes
 from handlers.results import AwayChanged
 from store.unit_of_work import SqlUnitOfWork
 
@@ -16,8 +15,8 @@ def set_away(cmd: SetAway, uow: SqlUnitOfWork, ctx: Context) -> AwayChanged:
         )
     with uow:
         before = uow.routing.set_away(ctx.actor.team_id, ctx.actor.user_id, cmd.until)
-        managers = [person for team in ctx.actor.sales_teams for person in overseers(ctx.config, team)]
-        refresh_homes(uow, ctx.actor.team_id, (ctx.actor.user_id, *managers), ctx.now)
+        managers = [person for team in ctx.actor.sales_teams for person in ctx.config.overseers(team)]
+        uow.refresh_homes(ctx.actor.team_id, (ctx.actor.user_id, *managers), ctx.now)
         uow.commit()
     was_away = before is not None and before > ctx.now
     return AwayChanged(ctx.actor.user_id, cmd.until, cmd.last_day, was_away)

@@ -14,7 +14,7 @@ from domain.activity import Activity, ActivityKind
 from domain.bulk import BulkAction, BulkItem, BulkState
 from domain.errors import InvalidInput, NotFound, PermissionDenied
 from domain.lead import Lead, lead_ref
-from domain.lead_filter import LeadFilter, parse_filter
+from domain.lead_filter import LeadFilter, ListQuery, parse_filter
 from domain.lifecycle import OPEN_STATUSES
 from domain.messages import MessageKind, OutboxMessage
 from domain.permissions import Action, Role, can, require
@@ -22,9 +22,7 @@ from handlers.bulk_kinds import BULK_KINDS, BulkOps, Fields
 from handlers.commands import ApplyBulk, CancelBulk, PrepareBulk, UndoBulk
 from handlers.context import Context, audit
 from handlers.lists import resolve
-from handlers.once import earlier_result, settle
 from handlers.results import BulkDone, BulkToConfirm
-from store.lead_lists import ListQuery
 from store.unit_of_work import SqlUnitOfWork
 
 BATCH = 10  # leads per transaction: a capture waits behind one batch at most (bench/bulk_action.py)
@@ -42,7 +40,7 @@ def prepare_bulk(cmd: PrepareBulk, uow: SqlUnitOfWork, ctx: Context) -> BulkToCo
     query = open_only(cmd.filter, ctx)
     team = ctx.actor.team_id
     with uow:
-        earlier = earlier_result(uow, team, cmd.request_key, ctx.now)
+        earlier = uow.requests.first(team, cmd.request_key, ctx.now)
         if earlier:
             action = uow.bulk.get(team, int(earlier))
             if action is not None:
@@ -57,7 +55,7 @@ def prepare_bulk(cmd: PrepareBulk, uow: SqlUnitOfWork, ctx: Context) -> BulkToCo
             team, cmd.kind, {**params, "filter": pairs}, cmd.filter.text(), ctx.actor.user_id, ctx.now
         )
         action = uow.bulk.add(replace(wanted, total=total))
-        settle(uow, team, cmd.request_key, str(action.id))
+        uow.requests.settle(team, cmd.request_key, str(action.id))
         uow.commit()
     return BulkToConfirm(action, cmd.filter)
 
@@ -114,7 +112,7 @@ def undo_bulk(cmd: UndoBulk, uow: SqlUnitOfWork, ctx: Context, progress: Progres
     named as skipped."""
     team = ctx.actor.team_id
     with uow:
-        earlier = earlier_result(uow, team, cmd.request_key, ctx.now)
+        earlier = uow.requests.first(team, cmd.request_key, ctx.now)
         if earlier:  # the same request again: the answer, not "already undone"
             done = uow.bulk.get(team, int(earlier))
             if done is not None:
@@ -123,7 +121,7 @@ def undo_bulk(cmd: UndoBulk, uow: SqlUnitOfWork, ctx: Context, progress: Progres
         refusal = action.undo_refusal(ctx.now)
         if refusal is not None or not uow.bulk.move(action, action.state, BulkState.UNDOING):
             raise InvalidInput("undo", refusal or f"Bulk action #{action.id} is being undone right now.")
-        settle(uow, team, cmd.request_key, str(action.id))
+        uow.requests.settle(team, cmd.request_key, str(action.id))
         uow.commit()
     run = _Run(action, BULK_KINDS[action.kind])
     after = 0

@@ -22,7 +22,6 @@ from domain.tags import TagChange, applied
 from handlers import nurture
 from handlers.context import Context
 from handlers.routing import plan_route
-from store.cadences import CadenceRepository
 from store.unit_of_work import SqlUnitOfWork
 
 Fields = dict[str, Any]
@@ -164,7 +163,7 @@ def _enrol(uow: SqlUnitOfWork, ctx: Context, lead: Lead, params: Params) -> Chan
         return "marked do not contact (unsubscribed)"
     if lead.owner_id is None:
         return "no owner for the cadence to remind"
-    active = CadenceRepository(uow.session).active(lead.team_id, lead.id or 0)
+    active = uow.cadences.active(lead.team_id, lead.id or 0)
     if active:
         return f"already in cadence {active[0].cadence}"
     nurture.enroll(uow, ctx, lead, nurture.cadence_named(ctx, params["cadence"]))
@@ -172,7 +171,7 @@ def _enrol(uow: SqlUnitOfWork, ctx: Context, lead: Lead, params: Params) -> Chan
 
 
 def _in_cadence(uow: SqlUnitOfWork, lead: Lead, after: Fields) -> bool:
-    active = CadenceRepository(uow.session).active(lead.team_id, lead.id or 0)
+    active = uow.cadences.active(lead.team_id, lead.id or 0)
     return any(enrolment.cadence == after["cadence"] for enrolment in active)
 
 

@@ -7,9 +7,6 @@ from datetime import date, datetime, timedelta
 from domain.config import LeadbotConfig, SalesTeam
 from domain.digest import DigestLead
 from domain.messages import MessageKind, OutboxMessage
-from domain.working_hours import WorkingHours
-from store.cadences import CadenceRepository
-from store.digests import DailyRuns, DigestReads
 from store.unit_of_work import UowFactory
 
 QUIET_JOB = "quiet"
@@ -22,21 +19,15 @@ def hold_steps_outside_hours(now: datetime, uow_factory: UowFactory, config: Lea
     late delivery after downtime, a night, a weekend) moves to their next working slot.
     A reminder the rep set for an explicit time is not a cadence step and is never held."""
     with uow_factory() as uow:
-        cadences = CadenceRepository(uow.session)
+        cadences = uow.cadences
         held = 0
         for step in cadences.due_steps(now, HOLD_BATCH):
-            hours = owner_hours(config, step.team_id, step.user_id, step.tz)
+            hours = config.home_team(step.team_id, step.user_id).hours_in(step.tz)  # on the owner's clock
             if not hours.contains(now):
                 cadences.postpone(step.reminder_id, hours.next_slot(now))
                 held += 1
         uow.commit()
     return held
-
-
-def owner_hours(config: LeadbotConfig, team_id: str, user_id: str, tz: str) -> WorkingHours:
-    """A step's owner works their first team's hours, on their own clock."""
-    actor = config.actor(team_id, user_id)
-    return config.team(actor.sales_teams[0] if actor.sales_teams else None).hours_in(tz)
 
 
 def flag_quiet_leads(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> int:
@@ -45,7 +36,7 @@ def flag_quiet_leads(now: datetime, uow_factory: UowFactory, config: LeadbotConf
     if not config.stale_after_days:
         return 0
     with uow_factory() as uow:
-        workspaces = DailyRuns(uow.session).workspaces()
+        workspaces = uow.daily_runs.workspaces()
     sent = 0
     for team in config.teams:
         hours = team.hours_in()
@@ -61,9 +52,9 @@ def _flag_team(
     uow_factory: UowFactory, workspace: str, team: SalesTeam, day: date, now: datetime, config: LeadbotConfig
 ) -> int:
     with uow_factory() as uow:
-        if not DailyRuns(uow.session).claim(workspace, QUIET_JOB, team.key, day, now, now):
+        if not uow.daily_runs.claim(workspace, QUIET_JOB, team.key, day, now, now):
             return 0
-        reads = DigestReads(uow.session, workspace, team.key, include_unteamed=team is config.teams[0])
+        reads = uow.digest_reads(workspace, team.key, include_unteamed=team is config.teams[0])
         by_owner: dict[str, list[DigestLead]] = defaultdict(list)
         for lead in reads.quiet(now - timedelta(days=config.stale_after_days)):
             by_owner[lead.owner or ""].append(lead)

@@ -14,22 +14,15 @@ from domain.lead import PROFILE_FIELDS, Lead
 from domain.messages import MessageKind, OutboxMessage
 from domain.normalize import clean_name, clean_text, name_from_email, normalize_email, normalize_phone
 from domain.permissions import Action, can, require
+from domain.recapture import absorb, captured_note, recaptured_note
 from domain.tags import TagChange, applied, clean_tag
+from domain.validation import closest
 from handlers.commands import AddLead, FieldInput
 from handlers.context import Context, audit
 from handlers.cycles import link_returning_contact
-from handlers.home_refresh import overseers, refresh_homes
-from handlers.matching import (
-    absorb,
-    captured_note,
-    likely_duplicate_of,
-    recaptured_note,
-    refresh_match_keys,
-    same_person,
-)
+from handlers.matching import likely_duplicate_of, refresh_match_keys, same_person
 from handlers.results import DuplicateView, LeadCaptured, LeadView
 from handlers.routing import route_on_capture
-from handlers.validation import closest
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -71,7 +64,7 @@ def _create(uow: SqlUnitOfWork, ctx: Context, cmd: AddLead, lead: Lead) -> LeadC
     _settle(uow, cmd, lead)
     _record(uow, lead, "created")
     # a new lead for its owner, or for the team's unassigned pool
-    refresh_homes(uow, lead.team_id, (lead.owner_id, *overseers(ctx.config, lead.sales_team)), ctx.now)
+    uow.refresh_homes(lead.team_id, (lead.owner_id, *ctx.config.overseers(lead.sales_team)), ctx.now)
     if not cmd.owned_by_sender:
         _announce(uow, ctx, lead, str(cmd.channel))
     original = uow.leads.by_id(lead.team_id, duplicate.id) if duplicate else None

@@ -13,10 +13,7 @@ from handlers import nurture
 from handlers.commands import ConvertLead, LoseLead, ReopenLead
 from handlers.context import Context, audit, load_lead
 from handlers.cycles import contact_of
-from handlers.home_refresh import overseers, refresh_homes
-from handlers.once import seen_before, settle
 from handlers.results import LeadClosed, LeadView
-from handlers.sla_clock import on_converted
 from store.unit_of_work import SqlUnitOfWork
 
 # What a close does to the lead, given the unit of work: returns the timeline entry.
@@ -33,7 +30,7 @@ def convert_lead(cmd: ConvertLead, uow: SqlUnitOfWork, ctx: Context) -> LeadClos
         contact = _contact_for(uow, ctx, lead)
         assert contact.id is not None
         closing.convert(lead, value=cmd.value, product=cmd.product, contact_id=contact.id, now=ctx.now)
-        on_converted(uow, ctx, lead)
+        uow.sla.converted(lead, ctx.now)
         deal = f" a deal of {lead.deal_value:,}" if lead.deal_value is not None else ""
         product = f" for {lead.deal_product}" if lead.deal_product else ""
         return f"Converted{deal}{product}"
@@ -70,16 +67,16 @@ def _close(
     it and record the change in the timeline and audit log in one transaction."""
     with uow:
         lead = load_lead(uow, ctx, number, Action.CLOSE)
-        if seen_before(uow, lead.team_id, key, ctx.now):
+        if uow.requests.seen_before(lead.team_id, key, ctx.now):
             return LeadClosed(LeadView.of(lead), action, contact_of(uow, lead), repeated=True)
         before = lead.snapshot()
         body = change(uow, lead)
         uow.leads.save(lead)
         uow.activities.add(lead, Activity(ActivityKind.SYSTEM, body, ctx.actor.user_id, ctx.now))
         audit(uow, ctx, f"lead.{action}", lead, before, lead.snapshot())
-        refresh_homes(uow, lead.team_id, (lead.owner_id, *overseers(ctx.config, lead.sales_team)), ctx.now)
+        uow.refresh_homes(lead.team_id, (lead.owner_id, *ctx.config.overseers(lead.sales_team)), ctx.now)
         nurture.on_closed(uow, ctx, lead, action)
-        settle(uow, lead.team_id, key, action)
+        uow.requests.settle(lead.team_id, key, action)
         uow.record(_event(lead, action))
         result = LeadClosed(LeadView.of(lead), action, contact_of(uow, lead))
         uow.commit()

@@ -12,7 +12,6 @@ from domain.lead import Lead
 from domain.permissions import Action
 from handlers.commands import SetLeadValue
 from handlers.context import Context, audit, load_lead
-from handlers.once import seen_before, settle
 from handlers.results import LeadView, ValueSet
 from store.unit_of_work import SqlUnitOfWork
 
@@ -22,7 +21,7 @@ def set_lead_value(cmd: SetLeadValue, uow: SqlUnitOfWork, ctx: Context) -> Value
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.WORK)
         before = (lead.expected_value, lead.expected_close)
-        if seen_before(uow, lead.team_id, cmd.request_key, ctx.now):
+        if uow.requests.seen_before(lead.team_id, cmd.request_key, ctx.now):
             return ValueSet(LeadView.of(lead), *before, repeated=True)
         require_open(lead)
         if cmd.value is not None:
@@ -40,7 +39,7 @@ def set_lead_value(cmd: SetLeadValue, uow: SqlUnitOfWork, ctx: Context) -> Value
             _audited(*before),
             _audited(lead.expected_value, lead.expected_close),
         )
-        settle(uow, lead.team_id, cmd.request_key, "value")
+        uow.requests.settle(lead.team_id, cmd.request_key, "value")
         result = ValueSet(LeadView.of(lead), *before)
         uow.commit()
     return result

@@ -37,11 +37,8 @@ def decay_daily(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -
     """Runs on the first sweep of each UTC day, in one process only: the day's key is
     claimed in the database, so replicas and `leadbot tick` do not repeat it."""
     key = daily_key(now.date())
-    with uow_factory() as uow:
-        if uow.requests.first(ALL_WORKSPACES, key, now) is not None:
-            return RescoreReport()
-        uow.requests.settle(ALL_WORKSPACES, key, "claimed")
-        uow.commit()
+    if not uow_factory().first_time(ALL_WORKSPACES, key, now, result="claimed"):
+        return RescoreReport()
     return recompute_all(now, uow_factory, config)
 
 

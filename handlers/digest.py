@@ -6,8 +6,7 @@ from domain.config import LeadbotConfig, SalesTeam
 from domain.digest import FIRST_DIGEST_COVERS, Digest, digest_date, is_late
 from domain.messages import MessageKind, OutboxMessage
 from domain.working_hours import parse_clock
-from store.digests import DailyRuns, DigestReads
-from store.unit_of_work import SqlUnitOfWork, UowFactory
+from store.unit_of_work import DigestReads, SqlUnitOfWork, UowFactory
 
 DIGEST_JOB = "digest"
 LIST_LIMIT = 5  # leads listed per section; the rest are counted ("…and 37 more")
@@ -17,7 +16,7 @@ def post_digests(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) 
     """Queue every digest due at `now`; the number queued. Safe to run from any number of
     processes at once: the day's run row and the outbox message commit together or not at all."""
     with uow_factory() as uow:
-        workspaces = DailyRuns(uow.session).workspaces()
+        workspaces = uow.daily_runs.workspaces()
     queued = 0
     for team in config.teams:
         day = digest_date(now, team.hours_in(), parse_clock(team.digest_time))
@@ -32,11 +31,11 @@ def _post_one(
     uow: SqlUnitOfWork, workspace: str, team: SalesTeam, day: date, now: datetime, config: LeadbotConfig
 ) -> int:
     with uow:
-        runs = DailyRuns(uow.session)
+        runs = uow.daily_runs
         since = runs.last_ran_at(workspace, DIGEST_JOB, team.key) or now - FIRST_DIGEST_COVERS
         if not runs.claim(workspace, DIGEST_JOB, team.key, day, now, since):
             return 0  # today's digest is out already, or another process is sending it
-        reads = DigestReads(uow.session, workspace, team.key, include_unteamed=team is config.teams[0])
+        reads = uow.digest_reads(workspace, team.key, include_unteamed=team is config.teams[0])
         digest = build_digest(reads, team, day, since, now)
         key = f"digest:{workspace}:{team.key}:{day.isoformat()}"
         payload = {"channel": team.channel, "digest": digest.payload()}

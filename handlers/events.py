@@ -3,14 +3,13 @@
 from datetime import datetime
 
 from domain.messages import MessageKind, OutboxMessage
-from handlers.once import first_time
 from store.unit_of_work import SqlUnitOfWork
 
 
 def first_delivery(uow: SqlUnitOfWork, workspace_id: str, event_id: str, now: datetime) -> bool:
     """True the first time an event id is seen in a workspace. Slack retries an
     event it thinks went unanswered, and Bolt runs the listener again for each."""
-    return first_time(uow, workspace_id, f"event:{event_id}", now)
+    return uow.first_time(workspace_id, f"event:{event_id}", now)
 
 
 def reply_to_mention(

@@ -10,9 +10,7 @@ from domain.reminder import Reminder
 from handlers.activity import log_activity
 from handlers.commands import CompleteReminder, LogActivity, LogReminderCall, SnoozeReminder
 from handlers.context import Context, audit
-from handlers.home_refresh import refresh_homes
 from handlers.results import LeadView, ReminderChanged
-from handlers.timezones import zone_name
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -36,7 +34,7 @@ def snooze_reminder(cmd: SnoozeReminder, uow: SqlUnitOfWork, ctx: Context) -> Re
         reminder, lead = _load(uow, ctx, cmd.reminder_id)
         if not reminder.is_open:
             return _changed(uow, ctx, lead, reminder, "done", unchanged=True)
-        if cmd.request_key and uow.requests.first(lead.team_id, cmd.request_key, ctx.now) is not None:
+        if uow.requests.seen_before(lead.team_id, cmd.request_key, ctx.now):
             return _changed(uow, ctx, lead, reminder, "snoozed", unchanged=True)
         before = {"due_at": reminder.due_at.isoformat()}
         reminder.snooze(cmd.until, cmd.tz)
@@ -84,7 +82,15 @@ def _changed(
     """A done reminder says who did it and when, also to a repeated click. Its owner's Home
     tab lists it, so it is refreshed (nothing is queued unless the transaction commits)."""
     if not unchanged:
-        refresh_homes(uow, lead.team_id, (reminder.user_id,), ctx.now)
+        uow.refresh_homes(lead.team_id, (reminder.user_id,), ctx.now)
     by, at = (reminder.done_by, reminder.done_at) if change == "done" else (None, None)
     by, at = by or ctx.actor.user_id, at or ctx.now
-    return ReminderChanged(LeadView.of(lead), reminder, change, by, at, zone_name(uow, ctx), unchanged)
+    return ReminderChanged(
+        LeadView.of(lead),
+        reminder,
+        change,
+        by,
+        at,
+        uow.timezones.zone_name(ctx.actor.team_id, ctx.actor.user_id, ctx.config),
+        unchanged,
+    )

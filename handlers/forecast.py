@@ -1,6 +1,6 @@
 """`/lead forecast [month|quarter] [team]`: the open pipeline by expected close month, weighted
 by each deal's chance, and last month's recorded forecast beside what it won. The scope is the
-pipeline report's (handlers/report.report_scope): reps their own leads, managers their teams,
+pipeline report's (domain/report.report_scope): reps their own leads, managers their teams,
 admins every team.
 
 A deal's chance, in this order: one a person set by hand (`/lead probability`, which the card
@@ -15,6 +15,8 @@ from domain.forecast import (
     Deal,
     Forecast,
     LastMonth,
+    OpenDeal,
+    Snapshot,
     add_months,
     forecast_months,
     horizon_months,
@@ -25,13 +27,10 @@ from domain.lead import Lead
 from domain.lifecycle import LeadStatus
 from domain.logistic import LogisticModel, Weights
 from domain.predictive import Engagement, features
+from domain.report import ReportScope, report_scope
 from handlers.commands import ShowForecast
 from handlers.context import Context
-from handlers.report import report_scope
-from store.digests import DailyRuns
-from store.forecast import ForecastReads, OpenDeal, Snapshot, claim_month, record_snapshots
-from store.reports import ReportScope
-from store.unit_of_work import SqlUnitOfWork
+from store.unit_of_work import ForecastReads, SqlUnitOfWork
 
 Chance = tuple[float, str]  # 0-1, and where it came from
 
@@ -40,10 +39,10 @@ def show_forecast(cmd: ShowForecast, uow: SqlUnitOfWork, ctx: Context) -> Foreca
     scope, label = report_scope(ctx.actor, ctx.config, cmd.team)
     first, count = month_of(ctx.now), horizon_months(cmd.horizon)
     with uow:
-        reads = ForecastReads(uow.session, scope)
+        reads = uow.forecast_reads(scope)
         # The workspace's rate, not the scope's: the month's record (below) is summed per
         # team and rep, and must agree with any scope's forecast.
-        win_rate = ForecastReads(uow.session, ReportScope(scope.team_id)).win_rate()
+        win_rate = uow.forecast_reads(ReportScope(scope.team_id)).win_rate()
         deals = chances(uow, reads, reads.open_deals(add_months(first, count)), win_rate, ctx.now)
         months, overdue = forecast_months(deals, first, count)
         last = add_months(first, -1)
@@ -122,20 +121,20 @@ def record_month_forecasts(uow: SqlUnitOfWork, now: datetime) -> int:
     many workspaces it recorded."""
     month = month_of(now)
     with uow:
-        workspaces = DailyRuns(uow.session).workspaces()
+        workspaces = uow.daily_runs.workspaces()
     recorded = 0
     for team_id in workspaces:
         with uow:
-            if not claim_month(uow.session, team_id, month, now):
+            if not uow.forecast_months.claim(team_id, month, now):
                 continue  # recorded already, or another process is recording it
-            record_snapshots(uow.session, team_id, month, _month_parts(uow, team_id, month, now), now)
+            uow.forecast_months.record(team_id, month, _month_parts(uow, team_id, month, now), now)
             uow.commit()
             recorded += 1
     return recorded
 
 
 def _month_parts(uow: SqlUnitOfWork, team_id: str, month: date, now: datetime) -> list[Snapshot]:
-    reads = ForecastReads(uow.session, ReportScope(team_id))
+    reads = uow.forecast_reads(ReportScope(team_id))
     found = [deal for deal in reads.open_deals(add_months(month, 1)) if deal.lead.expected_close == month]
     deals = chances(uow, reads, found, reads.win_rate(), now)
     groups: dict[tuple[str | None, str | None], list[Deal]] = {}

@@ -17,14 +17,13 @@ from domain.sla import SlaStatus
 from handlers.commands import ShowHome
 from handlers.context import Context
 from handlers.results import HomeTab, MyDesk, Oversight
-from store.home import HomeReads
-from store.unit_of_work import SqlUnitOfWork
+from store.unit_of_work import HomeReads, SqlUnitOfWork
 
 
 def show_home(cmd: ShowHome, uow: SqlUnitOfWork, ctx: Context) -> HomeTab:
     actor, day = ctx.actor, Day.of(ctx.now, cmd.tz)
     with uow:
-        reads = HomeReads(uow.session, actor.team_id)
+        reads = uow.home_reads(actor.team_id)
         followups = reads.followups(actor.user_id, day.end_of_today, home.FOLLOWUPS_SHOWN)
         if actor.role is Role.REP:
             return HomeTab(

@@ -19,14 +19,14 @@ from domain.import_status import lifecycle_of
 from domain.lead import PROFILE_FIELDS, Lead
 from domain.lifecycle import LeadStatus
 from domain.normalize import normalize_phone
+from domain.recapture import match_record
 from domain.tags import MAX_TAGS, split_tags
+from domain.validation import explain, field_of
 from handlers.capture import build_lead
 from handlers.commands import AddLead, CaptureChannel
 from handlers.context import Context
 from handlers.import_rows import ImportProblem, ImportRow, Incoming
 from handlers.import_values import read_date, read_website, row_region
-from handlers.matching import match_record
-from handlers.validation import explain, field_of
 
 # Regions that write the month first (03/25/2024); elsewhere the day comes first.
 MONTH_FIRST_REGIONS = frozenset({"US", "CA", "PH", "FM", "MH", "PW", "BZ"})

@@ -14,7 +14,7 @@ from domain.dedupe import MatchRecord, blocking_keys
 from domain.identity import phone_identifies
 from domain.lead import Lead, lead_ref
 from domain.lifecycle import LeadStatus
-from handlers.matching import IDENTITY_FIELDS, absorb, is_phone_of, match_record
+from domain.recapture import IDENTITY_FIELDS, absorb, is_phone_of, match_record
 from store.bulk import BulkLeads
 from store.leads import MAX_CANDIDATES
 

@@ -23,6 +23,7 @@ from domain.enrich import FROM_CHANNEL
 from domain.errors import Conflict
 from domain.lead import Lead, lead_ref
 from domain.permissions import Action, can, require
+from domain.recapture import captured_note, match_record, recaptured_note
 from handlers.commands import CaptureChannel
 from handlers.context import Context
 from handlers.import_batches import POOL_FROM_ROWS, PreparedBatch, prepared_batches
@@ -30,7 +31,6 @@ from handlers.import_checkpoint import Checkpoint
 from handlers.import_rows import QUIET_OUTCOMES, ImportProblem, ImportRow, Incoming
 from handlers.import_upkeep import PageCache, kept_from_gc, roomy_cache
 from handlers.import_view import Change, Clash, Memory, View
-from handlers.matching import captured_note, match_record, recaptured_note
 from store.bulk import CAPTURED, RECAPTURED, AuditEntry, BulkLeads, WriteConflict
 from store.unit_of_work import SqlUnitOfWork
 

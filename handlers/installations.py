@@ -4,7 +4,7 @@ transaction of its own. Values come and go sealed; this layer never holds a toke
 from collections.abc import Callable
 from datetime import datetime
 
-from store.installations import Place as Place  # for the Slack side: it never imports store
+from domain.installations import Place as Place  # for the Slack side: it never imports store
 from store.unit_of_work import UowFactory
 
 

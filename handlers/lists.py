@@ -5,13 +5,12 @@ from datetime import datetime, timedelta
 from domain.config import SalesTeam
 from domain.countries import country_terms
 from domain.errors import InvalidInput, NotFound, PermissionDenied
-from domain.lead_filter import Age, LeadFilter, Month, Owner, parse_filter
+from domain.lead_filter import Age, LeadFilter, ListQuery, Month, Owner, parse_filter
 from domain.permissions import Action, Role, can, can_keep_shared_list, visibility
 from domain.saved_lists import SavedList
 from handlers.commands import DeleteList, ListLeads, SaveList, ShowSavedLists
 from handlers.context import Context
 from handlers.results import LeadPage, LeadView, ListDeleted, ListSaved, SavedListsShown, SharedList
-from store.lead_lists import ListQuery
 from store.unit_of_work import SqlUnitOfWork
 
 PAGE_SIZE = 20

@@ -3,7 +3,7 @@
 from domain.activity import Activity
 from domain.errors import InvalidInput
 from domain.lead import Lead
-from domain.lead_filter import Sort
+from domain.lead_filter import ListQuery, Sort
 from domain.lifecycle import OPEN_STATUSES, LeadStatus
 from domain.normalize import looks_like_phone, normalize_phone
 from domain.permissions import Action, visibility
@@ -14,7 +14,6 @@ from handlers.context import Context, load_lead
 from handlers.cycles import contact_of
 from handlers.predictive import conversion_chance
 from handlers.results import LeadDetails, LeadList, LeadMergedAway, LeadView
-from store.lead_lists import ListQuery
 from store.unit_of_work import SqlUnitOfWork
 
 TIMELINE_LENGTH = 10

@@ -14,10 +14,8 @@ from handlers.commands import KeepBoth, MergeLeads, UndoMerge
 from handlers.context import Context, audit, find_lead, load_lead, use_survivor
 from handlers.matching import refresh_match_keys
 from handlers.nurture import follow_owner, stop_cadences
-from handlers.once import earlier_result, settle
 from handlers.rescore import rescore_lead, rescore_leads
 from handlers.results import DuplicateDismissed, LeadsMerged, LeadView, MergeToConfirm, MergeUndone
-from store.cadences import CadenceRepository
 from store.unit_of_work import SqlUnitOfWork
 
 MERGEABLE = (*CONTACT_FIELDS, *PROFILE_FIELDS)
@@ -131,7 +129,7 @@ def undo_merge(cmd: UndoMerge, uow: SqlUnitOfWork, ctx: Context) -> MergeUndone:
     unless someone changed them since."""
     with uow:
         source = find_lead(uow, ctx, cmd.number)
-        earlier = earlier_result(uow, source.team_id, cmd.request_key, ctx.now)
+        earlier = uow.requests.first(source.team_id, cmd.request_key, ctx.now)
         if earlier is not None:  # a repeat: the first answer, not "is not merged"
             return MergeUndone(LeadView.of(source), _kept(uow, source.team_id, int(earlier)))
         merge = uow.merges.open_merge_of(source.team_id, source.id or 0)
@@ -144,7 +142,7 @@ def undo_merge(cmd: UndoMerge, uow: SqlUnitOfWork, ctx: Context) -> MergeUndone:
         if not uow.merges.mark_undone(merge, ctx.actor.user_id, ctx.now):  # a double click: once
             raise _nothing_to_undo(source)
         result = _undo(uow, ctx, source, keep, merge.filled)
-        settle(uow, source.team_id, cmd.request_key, str(result.kept.number))
+        uow.requests.settle(source.team_id, cmd.request_key, str(result.kept.number))
         uow.commit()
     return result
 
@@ -187,7 +185,7 @@ def keep_both(cmd: KeepBoth, uow: SqlUnitOfWork, ctx: Context) -> DuplicateDismi
     """A repeat of the click says which flag it cleared, as the first did."""
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.WORK)
-        earlier = earlier_result(uow, lead.team_id, cmd.request_key, ctx.now)
+        earlier = uow.requests.first(lead.team_id, cmd.request_key, ctx.now)
         if earlier is not None:
             return DuplicateDismissed(LeadView.of(lead), earlier or None)
         flagged = uow.leads.by_id(lead.team_id, lead.duplicate_of) if lead.duplicate_of else None
@@ -202,7 +200,7 @@ def keep_both(cmd: KeepBoth, uow: SqlUnitOfWork, ctx: Context) -> DuplicateDismi
                 {"duplicate_of": flagged.ref},
                 {"duplicate_of": None},
             )
-            settle(uow, lead.team_id, cmd.request_key, flagged.ref)
+            uow.requests.settle(lead.team_id, cmd.request_key, flagged.ref)
             uow.commit()
     return DuplicateDismissed(LeadView.of(lead), flagged.ref if flagged else None)
 
@@ -218,7 +216,7 @@ def _one_cadence(uow: SqlUnitOfWork, ctx: Context, duplicate: Lead, keep: Lead) 
     """A lead is in one cadence at a time: the duplicate's enrolment follows it into the kept
     lead with the rest of its history, unless the kept lead is in a cadence already; then the
     duplicate's stops, as its steps would double the kept lead's."""
-    if CadenceRepository(uow.session).active(keep.team_id, keep.id or 0):
+    if uow.cadences.active(keep.team_id, keep.id or 0):
         stop_cadences(uow, ctx, duplicate, f"merged into {keep.ref}, already in a cadence")
 
 

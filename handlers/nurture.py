@@ -10,10 +10,7 @@ from domain.permissions import Action
 from domain.reminder import Reminder
 from handlers.commands import EnrollLead, StopNurture
 from handlers.context import Context, audit, load_lead
-from handlers.once import earlier_result, seen_before, settle
 from handlers.results import LeadView, NurtureChanged
-from handlers.timezones import zone_name
-from store.cadences import CadenceRepository
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -22,11 +19,11 @@ def enroll_lead(cmd: EnrollLead, uow: SqlUnitOfWork, ctx: Context) -> NurtureCha
     cadence = cadence_named(ctx, cmd.cadence)
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.WORK)
-        if seen_before(uow, lead.team_id, cmd.request_key, ctx.now):
+        if uow.requests.seen_before(lead.team_id, cmd.request_key, ctx.now):
             return NurtureChanged(LeadView.of(lead), cadence.name, "enrolled", (), repeated=True)
         _check_enrollable(uow, lead)
         steps = enroll(uow, ctx, lead, cadence)
-        settle(uow, lead.team_id, cmd.request_key, f"nurture:{cadence.name}")
+        uow.requests.settle(lead.team_id, cmd.request_key, f"nurture:{cadence.name}")
         uow.commit()
     return NurtureChanged(LeadView.of(lead), cadence.name, "enrolled", tuple(steps))
 
@@ -35,17 +32,17 @@ def stop_nurture(cmd: StopNurture, uow: SqlUnitOfWork, ctx: Context) -> NurtureC
     """A repeat of the request says what the first one stopped, not "not in a cadence"."""
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.WORK)
-        earlier = earlier_result(uow, lead.team_id, cmd.request_key, ctx.now)
+        earlier = uow.requests.first(lead.team_id, cmd.request_key, ctx.now)
         if earlier is not None:
             count, _, cadence = earlier.partition(":")
             return NurtureChanged(LeadView.of(lead), cadence, "stopped", (), cancelled=int(count))
-        active = CadenceRepository(uow.session).active(lead.team_id, lead.id or 0)
+        active = uow.cadences.active(lead.team_id, lead.id or 0)
         if not active:
             raise InvalidInput(
                 "lead", f"{lead.ref} is not in a cadence. `/lead nurture {lead.ref}` enrols it."
             )
         cancelled = stop_cadences(uow, ctx, lead, f"stopped by {ctx.actor.user_id}")
-        settle(uow, lead.team_id, cmd.request_key, f"{cancelled}:{active[0].cadence}")
+        uow.requests.settle(lead.team_id, cmd.request_key, f"{cancelled}:{active[0].cadence}")
         uow.commit()
     return NurtureChanged(LeadView.of(lead), active[0].cadence, "stopped", (), cancelled=cancelled)
 
@@ -54,8 +51,8 @@ def enroll(uow: SqlUnitOfWork, ctx: Context, lead: Lead, cadence: Cadence) -> li
     """Each step a follow-up for the owner, at the start of their working day (their own
     zone, their team's hours), a weekend step on the Monday."""
     assert lead.owner_id is not None and lead.id is not None
-    cadences = CadenceRepository(uow.session)
-    tz = zone_name(uow, ctx, lead.owner_id)
+    cadences = uow.cadences
+    tz = uow.timezones.zone_name(ctx.actor.team_id, lead.owner_id, ctx.config)
     hours = ctx.config.team(lead.sales_team).hours_in(tz)
     enrollment = cadences.enroll(
         lead.team_id, lead.id, cadence.name, lead.owner_id, ctx.actor.user_id, ctx.now
@@ -75,7 +72,7 @@ def enroll(uow: SqlUnitOfWork, ctx: Context, lead: Lead, cadence: Cadence) -> li
 
 def stop_cadences(uow: SqlUnitOfWork, ctx: Context, lead: Lead, reason: str) -> int:
     """Stop every active enrolment of the lead; the number of waiting steps cancelled."""
-    cadences = CadenceRepository(uow.session)
+    cadences = uow.cadences
     cancelled = 0
     for enrollment in cadences.active(lead.team_id, lead.id or 0):
         cancelled += cadences.stop(enrollment.id, reason, ctx.now)
@@ -88,10 +85,14 @@ def follow_owner(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> None:
     to a lead someone else owns, its waiting steps go to that owner."""
     if lead.owner_id is None:
         return
-    cadences = CadenceRepository(uow.session)
+    cadences = uow.cadences
     for enrollment in cadences.active(lead.team_id, lead.id or 0):
         if enrollment.owner_id != lead.owner_id:
-            cadences.hand_over(enrollment.id, lead.owner_id, zone_name(uow, ctx, lead.owner_id))
+            cadences.hand_over(
+                enrollment.id,
+                lead.owner_id,
+                uow.timezones.zone_name(ctx.actor.team_id, lead.owner_id, ctx.config),
+            )
 
 
 def on_activity(uow: SqlUnitOfWork, ctx: Context, lead: Lead, kind: ActivityKind) -> None:
@@ -135,7 +136,7 @@ def _check_enrollable(uow: SqlUnitOfWork, lead: Lead) -> None:
         raise InvalidInput(
             "lead", f"{lead.ref} has no owner yet: a cadence reminds the owner, so assign it first."
         )
-    active = CadenceRepository(uow.session).active(lead.team_id, lead.id or 0)
+    active = uow.cadences.active(lead.team_id, lead.id or 0)
     if active:
         raise InvalidInput(
             "lead",

@@ -11,17 +11,9 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from domain.privacy import REPORT_ACTION, Person, scrub_text
 from handlers.commands import Command
-from store.privacy import (
-    REPORT_ACTION,
-    Person,
-    erase_person,
-    export_person,
-    find_people,
-    forget_freed_space,
-    report_paths,
-    scrub_text,
-)
+from store.freed_space import forget_freed_space
 from store.unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -54,14 +46,14 @@ def _held(email: str, people: list[Person]) -> Held:
 def export_personal_data(uow: SqlUnitOfWork, email: str, workspaces: Sequence[str] = ()) -> dict[str, Any]:
     """Everything held about the person, one entry per workspace that holds any."""
     with uow:
-        people = find_people(uow.session, email, workspaces)
-        return {"email": email.strip(), "workspaces": [export_person(uow.session, p) for p in people]}
+        people = uow.personal_data.find_people(email, workspaces)
+        return {"email": email.strip(), "workspaces": [uow.personal_data.export(p) for p in people]}
 
 
 def find_personal_data(uow: SqlUnitOfWork, email: str, workspaces: Sequence[str] = ()) -> Held:
     """What an erasure would touch, changing nothing."""
     with uow:
-        return _held(email.strip(), find_people(uow.session, email, workspaces))
+        return _held(email.strip(), uow.personal_data.find_people(email, workspaces))
 
 
 def erase_personal_data(
@@ -70,7 +62,7 @@ def erase_personal_data(
     """Erase the person in one transaction, and record in each workspace's audit log that
     it happened: by whom, when, which leads, how many rows; never who the person was."""
     with uow:
-        people = find_people(uow.session, email, workspaces)
+        people = uow.personal_data.find_people(email, workspaces)
         erase_people(uow, people, actor_id, now)
         uow.commit()
     leave_no_trace(uow, people)
@@ -83,7 +75,7 @@ def erase_people(
     """Blank each person and record it in their workspace's audit log, in the caller's
     transaction (`cause`: why, when no person asked, e.g. the retention policy)."""
     for person in people:
-        changed = erase_person(uow.session, person)
+        changed = uow.personal_data.erase(person)
         why = {"cause": cause} if cause else {}
         uow.audit.record(
             team_id=person.team_id,
@@ -103,7 +95,7 @@ def leave_no_trace(uow: SqlUnitOfWork, people: Sequence[Person]) -> None:
         return
     with uow:
         engine = uow.session.get_bind()
-        reports = report_paths(uow.session, sorted({person.team_id for person in people}))
+        reports = uow.personal_data.report_paths(sorted({person.team_id for person in people}))
     _scrub_reports(reports, {needle for p in people for needle in p.identifiers | p.names})
     forget_freed_space(engine)
 

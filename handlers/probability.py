@@ -4,12 +4,11 @@ and never overwritten by retraining; `auto` gives the lead back to the model."""
 from domain.activity import Activity, ActivityKind
 from domain.closing import require_open
 from domain.permissions import Action
+from domain.predictive import HandSet
 from handlers.commands import SetProbability
 from handlers.context import Context, audit, load_lead
-from handlers.once import seen_before, settle
 from handlers.predictive import conversion_chance
 from handlers.results import LeadView, ProbabilitySet
-from store.predictive import HandSet
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -17,7 +16,7 @@ def set_probability(cmd: SetProbability, uow: SqlUnitOfWork, ctx: Context) -> Pr
     """Only an open lead has a chance to set (a closed one's outcome is known)."""
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.WORK)
-        if seen_before(uow, lead.team_id, cmd.request_key, ctx.now):
+        if uow.requests.seen_before(lead.team_id, cmd.request_key, ctx.now):
             return ProbabilitySet(LeadView.of(lead), cmd.percent, conversion_chance(uow, lead, ctx.now), True)
         require_open(lead)
         before = uow.predictive.hand_set(lead)
@@ -31,7 +30,7 @@ def set_probability(cmd: SetProbability, uow: SqlUnitOfWork, ctx: Context) -> Pr
         uow.activities.add(lead, Activity(ActivityKind.SYSTEM, body, ctx.actor.user_id, ctx.now))
         was = {"percent": before.percent if before else None}
         audit(uow, ctx, "lead.probability", lead, was, {"percent": cmd.percent})
-        settle(uow, lead.team_id, cmd.request_key, "probability")
+        uow.requests.settle(lead.team_id, cmd.request_key, "probability")
         result = ProbabilitySet(LeadView.of(lead), cmd.percent, conversion_chance(uow, lead, ctx.now))
         uow.commit()
     return result

@@ -7,7 +7,6 @@ from domain.permissions import Action
 from domain.qualification import Qualification, answer, changed, summary
 from handlers.commands import OpenQualification, QualifyLead
 from handlers.context import Context, audit, load_lead
-from handlers.once import seen_before, settle
 from handlers.rescore import rescore_lead
 from handlers.results import LeadQualified, LeadView, QualificationDraft
 from store.unit_of_work import SqlUnitOfWork
@@ -21,7 +20,7 @@ def qualify_lead(cmd: QualifyLead, uow: SqlUnitOfWork, ctx: Context) -> LeadQual
     with uow:
         lead = load_lead(uow, ctx, cmd.number, Action.WORK)
         latest = uow.qualifications.latest(lead)
-        if seen_before(uow, lead.team_id, cmd.request_key, ctx.now):
+        if uow.requests.seen_before(lead.team_id, cmd.request_key, ctx.now):
             return LeadQualified(LeadView.of(lead), latest, (), repeated=True)
         require_open(lead)
         updated = answer(latest, cmd.answers, ctx.actor.user_id, ctx.now)
@@ -29,7 +28,7 @@ def qualify_lead(cmd: QualifyLead, uow: SqlUnitOfWork, ctx: Context) -> LeadQual
         if changes:
             _record(uow, ctx, lead, latest, updated)
             lead = rescore_lead(uow, ctx, lead, "BANT qualification")
-        settle(uow, lead.team_id, cmd.request_key, "qualified")
+        uow.requests.settle(lead.team_id, cmd.request_key, "qualified")
         uow.commit()
     return LeadQualified(LeadView.of(lead), updated, changes)
 

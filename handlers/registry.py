@@ -93,8 +93,7 @@ from handlers.routing_decide import assign_lead, claim_lead, decide_routing
 from handlers.tags import set_fields, tag_lead
 from handlers.tasks import list_tasks
 from handlers.training import retrain_after_close
-from store.engine import reading_only
-from store.unit_of_work import SqlUnitOfWork
+from store.unit_of_work import SqlUnitOfWork, reading_only
 
 log = logging.getLogger(__name__)
 

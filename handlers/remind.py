@@ -6,9 +6,7 @@ from domain.reminder import Reminder
 from domain.when import MAX_AHEAD
 from handlers.commands import SetReminder
 from handlers.context import Context, audit, load_lead
-from handlers.home_refresh import refresh_homes
 from handlers.results import LeadView, ReminderSet
-from handlers.timezones import zone_name
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -32,12 +30,12 @@ def set_reminder(cmd: SetReminder, uow: SqlUnitOfWork, ctx: Context) -> Reminder
                 due_at=cmd.due_at,
                 text=cmd.text or f"Follow up with {lead.name}",
                 created_at=ctx.now,
-                tz=zone_name(uow, ctx),
+                tz=uow.timezones.zone_name(ctx.actor.team_id, ctx.actor.user_id, ctx.config),
             )
         )
         if cmd.request_key:
             uow.requests.settle(lead.team_id, cmd.request_key, f"reminder:{reminder.id}")
-        refresh_homes(uow, lead.team_id, (ctx.actor.user_id,), ctx.now)
+        uow.refresh_homes(lead.team_id, (ctx.actor.user_id,), ctx.now)
         audit(
             uow,
             ctx,
@@ -50,7 +48,7 @@ def set_reminder(cmd: SetReminder, uow: SqlUnitOfWork, ctx: Context) -> Reminder
 
 
 def _replayed(uow: SqlUnitOfWork, team_id: str, key: str | None, ctx: Context) -> Reminder | None:
-    result = uow.requests.first(team_id, key, ctx.now) if key else None
+    result = uow.requests.first(team_id, key, ctx.now)
     if not result:
         return None
     return uow.reminders.get(team_id, int(result.removeprefix("reminder:")))

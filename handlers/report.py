@@ -3,14 +3,17 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from domain.config import LeadbotConfig, SalesTeam
-from domain.errors import InvalidInput
+from domain.config import LeadbotConfig
 from domain.funnel import funnel, source_effects, speeds
-from domain.permissions import Actor, Role, can_see_team_report, require_team_report
-from domain.report import PipelineReport, captured_by_source, captured_by_status, first_contact_minutes
+from domain.report import (
+    PipelineReport,
+    captured_by_source,
+    captured_by_status,
+    first_contact_minutes,
+    report_scope,
+)
 from handlers.commands import ShowReport
 from handlers.context import Context
-from store.reports import ReportReads, ReportScope
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -20,7 +23,7 @@ def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> Pipeli
     scope, label = report_scope(ctx.actor, ctx.config, cmd.team)
     since = ctx.now - timedelta(days=cmd.days)
     with uow:
-        reads = ReportReads(uow.session, scope, since, ctx.now)
+        reads = uow.report_reads(scope, since, ctx.now)
         won, won_value, won_days = reads.won()
         open_now, unassigned_now = reads.open_now()
         cohort = reads.cohort()  # one read of the period's leads, every cohort figure made from it
@@ -57,32 +60,3 @@ def monthly_costs(config: LeadbotConfig) -> dict[str, Decimal]:
     for campaign in config.campaigns:
         costs[campaign.source] = costs.get(campaign.source, Decimal(0)) + campaign.monthly_cost
     return costs
-
-
-def report_scope(actor: Actor, config: LeadbotConfig, team_key: str | None) -> tuple[ReportScope, str]:
-    """Whose leads the report counts, and how the report names them."""
-    if team_key is not None:
-        team = _named_team(config, team_key)
-        require_team_report(actor, team.key, team.name)
-        return _teams_scope(actor, config, (team,)), team.name
-    if actor.role is Role.ADMIN:
-        return ReportScope(actor.team_id), "all teams"
-    if actor.role is Role.MANAGER:
-        teams = tuple(team for team in config.teams if can_see_team_report(actor, team.key))
-        return _teams_scope(actor, config, teams), ", ".join(team.name for team in teams)
-    return ReportScope(actor.team_id, owner_id=actor.user_id), "your leads"
-
-
-def _teams_scope(actor: Actor, config: LeadbotConfig, teams: tuple[SalesTeam, ...]) -> ReportScope:
-    keys = tuple(team.key for team in teams)
-    return ReportScope(actor.team_id, keys, include_unteamed=config.teams[0].key in keys)
-
-
-def _named_team(config: LeadbotConfig, key: str) -> SalesTeam:
-    for team in config.teams:
-        if team.key == key.lower():
-            return team
-    known = ", ".join(f"`{team.key}` ({team.name})" for team in config.teams)
-    raise InvalidInput(
-        "team", f"There is no team `{key}`, nor is it a period (`7d`, `month`). Teams: {known}."
-    )

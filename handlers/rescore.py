@@ -12,11 +12,10 @@ from domain.lead import Lead
 from domain.lifecycle import TRANSITIONS, LeadStatus
 from domain.messages import MessageKind, OutboxMessage
 from domain.permissions import system_actor
-from domain.scoring import CompiledRules, Stage, day_of, reached, score_total
+from domain.scoring import CompiledRules, NewScore, Scorable, Stage, day_of, reached, score_total
 from handlers.context import Context
 from handlers.results import LeadView
 from handlers.routing import route_when_ready
-from store.scores import NewScore, Scorable
 from store.unit_of_work import SqlUnitOfWork
 
 SCORER = "scoring"  # the system actor named in the timeline and the audit log

@@ -13,9 +13,9 @@ and `leadbot tick` do not repeat it; an erased lead is never a candidate again."
 from datetime import datetime, timedelta
 
 from domain.config import LeadbotConfig
+from domain.privacy import Person
 from handlers.decay import ALL_WORKSPACES
 from handlers.privacy import erase_people, leave_no_trace
-from store.privacy import Person, all_past_retention, expired_leads, person_of_lead
 from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 RETENTION_ACTOR = "leadbot-retention"  # the audit log's actor of an erasure nobody asked for
@@ -32,7 +32,7 @@ def erase_expired(now: datetime, uow_factory: UowFactory, config: LeadbotConfig)
     after = 0
     while True:
         with uow_factory() as uow:
-            found = expired_leads(uow.session, cutoff, after, BATCH)
+            found = uow.personal_data.expired_leads(cutoff, after, BATCH)
             if not found:
                 break
             people = _people(uow, found, cutoff)
@@ -46,24 +46,19 @@ def erase_expired(now: datetime, uow_factory: UowFactory, config: LeadbotConfig)
 
 def _people(uow: SqlUnitOfWork, found: list[tuple[str, int]], cutoff: datetime) -> list[Person]:
     """Each candidate's person once, if none of their leads is still in use."""
-    session = uow.session
+    records = uow.personal_data
     people: list[Person] = []
     seen: set[int] = set()
     for team_id, lead_id in found:
         if lead_id in seen:
             continue
-        person = person_of_lead(session, team_id, lead_id)
+        person = records.person_of_lead(team_id, lead_id)
         seen |= person.lead_ids
-        if all_past_retention(session, person, cutoff):
+        if records.all_past_retention(person, cutoff):
             people.append(person)
     return people
 
 
 def _claim_day(now: datetime, uow_factory: UowFactory) -> bool:
     key = f"retention:daily:{now.date().isoformat()}"
-    with uow_factory() as uow:
-        if uow.requests.first(ALL_WORKSPACES, key, now) is not None:
-            return False
-        uow.requests.settle(ALL_WORKSPACES, key, "claimed")
-        uow.commit()
-    return True
+    return uow_factory().first_time(ALL_WORKSPACES, key, now, result="claimed")

@@ -5,20 +5,19 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.assignment import Assignment, AssignmentState, Decision
+from domain.assignment import LEADBOT, Assignment, AssignmentState, Decision
 from domain.config import SalesTeam
 from domain.errors import Conflict
 from domain.events import ImportRouted, LeadsImported, TeamImport, in_batches
 from domain.lead import Lead
 from domain.lifecycle import OPEN_STATUSES
 from domain.permissions import Action
-from domain.routing import LeadFacts, RepChoice, RepState, TeamChoice, choose_rep, choose_team
+from domain.routing import LeadFacts, Placed, RepChoice, RepState, TeamChoice, choose_rep, choose_team
 from handlers.commands import RouteLead
 from handlers.context import Context, load_lead
 from handlers.results import LeadView, RoutePlan, RoutingDecided
-from handlers.routing_messages import LEADBOT, give_lead, note_routed, queue_decided, queue_proposal
+from handlers.routing_messages import give_lead, note_routed, queue_decided, queue_proposal
 from handlers.routing_once import replayed, settled
-from store.routing import Placed
 from store.unit_of_work import SqlUnitOfWork
 
 IMPORT_BATCH = 200  # imported leads routed per transaction (each takes its team's routing lock)

@@ -5,7 +5,7 @@ one decision wins (store.routing.RoutingRepository.decide); the others are told 
 from dataclasses import replace
 from datetime import datetime
 
-from domain.assignment import Assignment, AssignmentState, Decision
+from domain.assignment import LEADBOT, Assignment, AssignmentState, Decision
 from domain.config import LeadbotConfig
 from domain.errors import InvalidInput, NotFound, PermissionDenied
 from domain.lead import Lead
@@ -14,7 +14,7 @@ from domain.routing import RepNote
 from handlers.commands import AssignLead, ClaimLead, DecideRouting
 from handlers.context import Context, load_lead
 from handlers.results import LeadView, RoutingDecided
-from handlers.routing_messages import LEADBOT, give_lead, queue_decided
+from handlers.routing_messages import give_lead, queue_decided
 from handlers.routing_once import replayed, settled
 from store.unit_of_work import SqlUnitOfWork, UowFactory
 

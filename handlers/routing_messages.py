@@ -9,14 +9,10 @@ from domain.assignment import Assignment, Decision
 from domain.config import SalesTeam
 from domain.lead import Lead
 from domain.messages import MessageKind, OutboxMessage
+from domain.routing import decided_key, proposal_key
 from handlers.context import Context, audit
-from handlers.home_refresh import overseers, refresh_homes
 from handlers.results import LeadView
-from handlers.sla_clock import start_clock
-from store.routing import decided_key, proposal_key
 from store.unit_of_work import SqlUnitOfWork
-
-LEADBOT = "leadbot"  # who decided when the team approves by itself
 
 
 def give_lead(
@@ -29,13 +25,13 @@ def give_lead(
     tell_previous_owner(uow, ctx, lead, rep, assignment_id)
     line = f"Reassigned from <@{lead.owner_id}> to <@{rep}>" if lead.owner_id else f"Assigned to <@{rep}>"
     # the rep's leads, the previous owner's, and the team's pool and load all moved
-    people = (rep, lead.owner_id, *overseers(ctx.config, lead.sales_team))
-    refresh_homes(uow, lead.team_id, people, ctx.now)
+    people = (rep, lead.owner_id, *ctx.config.overseers(lead.sales_team))
+    uow.refresh_homes(lead.team_id, people, ctx.now)
     lead.owner_id, lead.updated_at = rep, ctx.now
     uow.leads.save(lead)
     uow.activities.add(lead, Activity(ActivityKind.SYSTEM, line, ctx.actor.user_id, ctx.now))
     audit(uow, ctx, "lead.assigned", lead, before, lead.snapshot())
-    start_clock(uow, ctx, lead, assignment_id)
+    uow.sla.start_clock(assignment_id, ctx.config.team(lead.sales_team), ctx.now)
     if not tell:
         return
     payload = {"user": rep, "lead": _lead(lead), "by": ctx.actor.user_id}
@@ -72,7 +68,7 @@ def queue_proposal(
 ) -> None:
     """Without a team channel the proposal waits in its managers' Home tabs (and for
     `/lead assign`)."""
-    refresh_homes(uow, lead.team_id, overseers(ctx.config, team.key), ctx.now)
+    uow.refresh_homes(lead.team_id, ctx.config.overseers(team.key), ctx.now)
     if not team.channel:
         return
     payload = {"channel": team.channel, **describe(lead, assignment, team)}
@@ -88,7 +84,7 @@ def queue_decided(
     """The proposal's message is updated in place (at the ts its delivery recorded) and
     the decision posted in its thread; a decision with no message yet gets a new one."""
     team = ctx.config.team(assignment.sales_team)
-    refresh_homes(uow, lead.team_id, overseers(ctx.config, team.key), ctx.now)  # no longer waiting
+    uow.refresh_homes(lead.team_id, ctx.config.overseers(team.key), ctx.now)  # no longer waiting
     if not team.channel:  # no channel, so the proposal was never posted either
         return
     posted = uow.routing.posted_at(assignment.id)

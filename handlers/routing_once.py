@@ -5,7 +5,6 @@ instead of assigning again or being refused because the lead is taken now."""
 from domain.assignment import Decision
 from domain.errors import NotFound
 from handlers.context import Context
-from handlers.once import earlier_result, settle
 from handlers.results import LeadView, RoutingDecided
 from store.unit_of_work import SqlUnitOfWork
 
@@ -14,7 +13,7 @@ LATE = "late"  # the first request found the proposal decided by someone else
 
 def replayed(uow: SqlUnitOfWork, ctx: Context, key: str | None) -> RoutingDecided | None:
     """None for a first request (its key now held by this transaction); else its answer."""
-    earlier = earlier_result(uow, ctx.actor.team_id, key, ctx.now)
+    earlier = uow.requests.first(ctx.actor.team_id, key, ctx.now)
     if earlier is None:
         return None
     assignment_id, _, verdict = earlier.removeprefix("assignment:").partition(":")
@@ -29,5 +28,5 @@ def replayed(uow: SqlUnitOfWork, ctx: Context, key: str | None) -> RoutingDecide
 def settled(uow: SqlUnitOfWork, ctx: Context, key: str | None, result: RoutingDecided) -> RoutingDecided:
     """Settle the request's key with what replayed() needs to answer a repeat the same way."""
     verdict = LATE if result.settled_by_other else (result.decision or "")
-    settle(uow, ctx.actor.team_id, key, f"assignment:{result.assignment.id}:{verdict}")
+    uow.requests.settle(ctx.actor.team_id, key, f"assignment:{result.assignment.id}:{verdict}")
     return result

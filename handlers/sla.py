@@ -5,21 +5,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from domain.assignment import Assignment
+from domain.assignment import LEADBOT, Assignment
 from domain.config import LeadbotConfig, SalesTeam
 from domain.lead import Lead
 from domain.lifecycle import OPEN_STATUSES
 from domain.messages import MessageKind, OutboxMessage
 from domain.permissions import system_actor
 from domain.routing import choose_rep
-from domain.sla import SlaStatus, SpeedFigures
+from domain.sla import DueSla, SlaStatus, SpeedFigures
 from handlers.context import Context
-from handlers.home_refresh import overseers, refresh_homes
 from handlers.results import LeadView
 from handlers.routing import rep_states
 from handlers.routing_decide import assign_directly
-from handlers.routing_messages import LEADBOT
-from store.sla import DueSla
 from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 
@@ -54,7 +51,7 @@ def _settle(uow: SqlUnitOfWork, ctx: Context, item: DueSla) -> int:
     if not uow.sla.settle(assignment.id, SlaStatus.BREACHED):
         return 0  # another process breached it first
     team = ctx.config.team(assignment.sales_team)
-    refresh_homes(uow, lead.team_id, (lead.owner_id, *overseers(ctx.config, team.key)), ctx.now)
+    uow.refresh_homes(lead.team_id, (lead.owner_id, *ctx.config.overseers(team.key)), ctx.now)
     rerouted = _reroute(uow, ctx, lead, assignment, team) if team.routing.reroute_on_breach else None
     _queue_escalation(uow, ctx, lead, item, team, rerouted)
     return 1

@@ -10,11 +10,11 @@ from domain.errors import InvalidInput
 from domain.lead import PROFILE_FIELDS, Lead
 from domain.permissions import Action, require
 from domain.tags import TagChange, applied
+from domain.validation import closest
 from handlers.commands import SetFields, TagLead
 from handlers.context import Context, audit, load_lead
 from handlers.rescore import rescore_lead
 from handlers.results import FieldsSet, LeadTagged, LeadView
-from handlers.validation import closest
 from store.unit_of_work import SqlUnitOfWork
 
 

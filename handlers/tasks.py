@@ -3,7 +3,6 @@
 from handlers.commands import ListTasks
 from handlers.context import Context
 from handlers.results import LeadView, TaskList, TaskView
-from handlers.timezones import zone_name
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -13,7 +12,7 @@ def list_tasks(cmd: ListTasks, uow: SqlUnitOfWork, ctx: Context) -> TaskList:
     with uow:
         reminders = uow.reminders.open_for_user(team, user, cmd.limit)
         leads = {r.lead_id: uow.leads.by_id(team, r.lead_id) for r in reminders}
-        tz = zone_name(uow, ctx)
+        tz = uow.timezones.zone_name(ctx.actor.team_id, ctx.actor.user_id, ctx.config)
     tasks = tuple(
         TaskView(LeadView.of(lead), reminder, reminder.is_overdue(ctx.now))
         for reminder in reminders

@@ -5,27 +5,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from handlers.context import Context
-from store.engine import reading_only
-from store.unit_of_work import SqlUnitOfWork
-from store.user_tz import UserTimezones
+from store.unit_of_work import SqlUnitOfWork, reading_only
 
 # Zones change when people travel; a day-old answer is fine and keeps users.info calls rare.
 REFRESH_AFTER = timedelta(hours=24)
 RETRY_AFTER = timedelta(hours=1)  # when Slack gave no zone or did not answer
-
-
-def zone_name(uow: SqlUnitOfWork, ctx: Context, user_id: str | None = None) -> str:
-    """Inside an open unit of work: the last zone Slack gave for the person (even a stale
-    one: it survives Slack being down), else their zone in the config, else their team's."""
-    who = user_id or ctx.actor.user_id
-    known = UserTimezones(uow.session).get(ctx.actor.team_id, who)
-    if known is not None and known.tz:
-        return known.tz
-    configured = next((u.tz for u in ctx.config.console_users if u.id == who), None)
-    if configured:
-        return configured
-    teams = ctx.config.actor(ctx.actor.team_id, who).sales_teams
-    return ctx.config.team(teams[0] if teams else None).timezone
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +21,8 @@ class ZoneLookup:
 def look_up_zone(uow: SqlUnitOfWork, ctx: Context) -> ZoneLookup:
     """The actor's zone and when to ask Slack again, in one short read transaction."""
     with reading_only(), uow:
-        known = UserTimezones(uow.session).get(ctx.actor.team_id, ctx.actor.user_id)
-        zone = zone_name(uow, ctx)
+        known = uow.timezones.get(ctx.actor.team_id, ctx.actor.user_id)
+        zone = uow.timezones.zone_name(ctx.actor.team_id, ctx.actor.user_id, ctx.config)
     if known is None:
         return ZoneLookup(zone, ctx.now)
     return ZoneLookup(zone, known.fetched_at + (REFRESH_AFTER if known.tz else RETRY_AFTER))
@@ -46,7 +30,7 @@ def look_up_zone(uow: SqlUnitOfWork, ctx: Context) -> ZoneLookup:
 
 def needs_refresh(uow: SqlUnitOfWork, team_id: str, user_id: str, now: datetime) -> bool:
     with reading_only(), uow:
-        known = UserTimezones(uow.session).get(team_id, user_id)
+        known = uow.timezones.get(team_id, user_id)
     if known is None:
         return True
     return now - known.fetched_at >= (REFRESH_AFTER if known.tz else RETRY_AFTER)
@@ -55,7 +39,7 @@ def needs_refresh(uow: SqlUnitOfWork, team_id: str, user_id: str, now: datetime)
 def remember_timezone(uow: SqlUnitOfWork, team_id: str, user_id: str, tz: str | None, now: datetime) -> None:
     """Store what Slack said; a zone this machine does not know counts as none."""
     with uow:
-        UserTimezones(uow.session).put(team_id, user_id, tz if _known(tz) else None, now)
+        uow.timezones.put(team_id, user_id, tz if _known(tz) else None, now)
         uow.commit()
 
 
@@ -63,7 +47,7 @@ def note_failed_lookup(uow: SqlUnitOfWork, team_id: str, user_id: str, now: date
     """Slack did not answer: keep the last known zone, and wait RETRY_AFTER before asking
     again rather than asking on every command while Slack is down."""
     with uow:
-        timezones = UserTimezones(uow.session)
+        timezones = uow.timezones
         known = timezones.get(team_id, user_id)
         last_tz = known.tz if known is not None else None
         retry_at = now - (REFRESH_AFTER - RETRY_AFTER) if last_tz else now

@@ -16,12 +16,12 @@ from domain.predictive import (
     ON_DEMAND_LIMIT,
     Engagement,
     History,
+    StoredModel,
     Trained,
     example_of,
     retrain_due,
 )
 from handlers.context import Context
-from store.predictive import StoredModel
 from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,6 @@ from domain.working_hours import parse_clock
 from handlers.commands import ShowReport
 from handlers.context import Context
 from handlers.report import pipeline_report
-from store.digests import DailyRuns
 from store.unit_of_work import UowFactory
 
 CHART_JOB = "weekly_chart"
@@ -25,7 +24,7 @@ MONDAY = 0
 def post_weekly_charts(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> int:
     """Queue every team's chart due at `now` (Mondays, from the digest time); the number queued."""
     with uow_factory() as uow:
-        workspaces = DailyRuns(uow.session).workspaces()
+        workspaces = uow.daily_runs.workspaces()
     queued = 0
     for team in config.teams:
         day = digest_date(now, team.hours_in(), parse_clock(team.digest_time))
@@ -41,13 +40,13 @@ def _post_one(
 ) -> int:
     week_start = _week_start(team, day)
     with uow_factory() as uow:  # cheap, before the report: a process may have sent it already
-        last = DailyRuns(uow.session).last_ran_at(workspace, CHART_JOB, team.key)
+        last = uow.daily_runs.last_ran_at(workspace, CHART_JOB, team.key)
     if last is not None and last >= week_start:
         return 0
     ctx = Context(system_actor(workspace, SENDER), week_start, config)
     report = pipeline_report(ShowReport(days=7, team=team.key), uow_factory(), ctx)
     with uow_factory() as uow:
-        runs = DailyRuns(uow.session)
+        runs = uow.daily_runs
         if not runs.claim(workspace, CHART_JOB, team.key, day, now, week_start - timedelta(days=7)):
             return 0  # this week's chart is out already, or another process is sending it
         # `<job>:<workspace>:…:<date>`, as a tick ahead of the clock finds a day's messages

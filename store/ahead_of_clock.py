@@ -4,12 +4,13 @@ handlers/ahead_of_clock.py decides. Every query is by the tick's instant, which 
 tick's own writes reach: a process on the clock writes times before it."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from domain.digest import DailyRun
 from domain.reminder import ReminderStatus
 from store.tables import (
     AssignmentRow,
@@ -54,15 +55,6 @@ class LaterReminder:
     due_at: datetime
     tz: str
     next_nudge_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class DailyRun:
-    id: int
-    team_id: str  # the workspace
-    job: str
-    scope: str  # the sales team
-    local_date: date
 
 
 class AheadOfClock:

@@ -4,7 +4,6 @@ when each month began."""
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,12 +11,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from domain.forecast import MonthForecast, add_months, sum_forecasts
+from domain.forecast import MonthForecast, OpenDeal, Snapshot, add_months, sum_forecasts
 from domain.lead import Lead
 from domain.lifecycle import OPEN_STATUSES, LeadStatus
 from domain.predictive import NOT_NOW_REASONS, Engagement
+from domain.report import ReportScope
 from store.predictive import TOUCHES, engagement_of
-from store.reports import ReportScope, live_in
+from store.reports import live_in
 from store.sql import insert_ignoring_conflict
 from store.tables import ActivityRow, ForecastSnapshotRow, LeadProbabilityRow, LeadRow
 
@@ -44,21 +44,6 @@ def _deal_lead(row: Any) -> Lead:
         campaign=row.campaign, country=row.country, product=row.product, title=row.title, email=row.email,
         phone=row.phone, id=row.id,
     )  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class OpenDeal:
-    """An open lead with an expected value and close month, and its hand-set chance if any."""
-
-    lead: Lead
-    hand_percent: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    sales_team: str | None
-    owner_id: str | None
-    forecast: MonthForecast
 
 
 class ForecastReads:
@@ -186,3 +171,16 @@ def _empty(team_id: str, month: date, now: datetime) -> dict[str, Any]:
 
 def _midnight(month: date) -> datetime:
     return datetime(month.year, month.month, 1, tzinfo=UTC)
+
+
+class ForecastMonths:
+    """The month's forecast, kept once per workspace and month (claim, then record)."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def claim(self, team_id: str, month: date, now: datetime) -> bool:
+        return claim_month(self._s, team_id, month, now)
+
+    def record(self, team_id: str, month: date, parts: Sequence[Snapshot], now: datetime) -> None:
+        record_snapshots(self._s, team_id, month, parts, now)

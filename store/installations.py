@@ -2,22 +2,14 @@
 secrets. Everything secret arrives sealed (bot/sealing.py): this module never sees a token."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from domain.installations import Place
 from store.sql import insert_ignoring_conflict, upsert
 from store.tables import InstallationRow, InstalledBotRow, OAuthStateRow, WebhookSecretRow
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """Where an installation lives: (enterprise_id, team_id), "" where Slack names none."""
-
-    enterprise_id: str
-    team_id: str
 
 
 class InstallationRepository:

@@ -12,39 +12,12 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from domain.activity import ActivityKind
 from domain.custom_fields import Bound, Condition, FieldType
 from domain.lead import Lead
-from domain.lead_filter import Sort, Span
+from domain.lead_filter import ListQuery, Sort, Span
 from domain.permissions import Visibility
 from domain.scoring import Stage
 from store.lead_tags import tagged
 from store.leads import to_lead
 from store.tables import ActivityRow, LeadRow, LeadScoreRow
-
-
-@dataclass(frozen=True, slots=True)
-class ListQuery:
-    """A filter resolved against its viewer and the clock: ids, lower-case words, instants.
-    An empty tuple (or None) filters nothing."""
-
-    visibility: Visibility
-    statuses: tuple[str, ...] = ()
-    owners: tuple[str, ...] = ()  # Slack user ids
-    unowned: bool = False  # with `owners`: theirs or nobody's
-    teams: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    campaigns: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()  # every spelling that matches (domain/countries.py)
-    products: tuple[str, ...] = ()
-    scores: tuple[Span, ...] = ()
-    created_since: datetime | None = None
-    created_before: datetime | None = None
-    touched_since: datetime | None = None
-    untouched_since: datetime | None = None  # no note, call, email or meeting since then
-    stages: tuple[str, ...] = ()
-    phone: str | None = None  # E.164, as leads hold it (`/lead find +49 30 901820`)
-    email_domain: str | None = None  # lower case (`/lead find @acme.com`)
-    tags: tuple[str, ...] = ()  # any of them (lead_tags' primary key finds their leads)
-    custom: tuple[Condition, ...] = ()  # custom fields' conditions, all of them
-    sort: Sort = Sort.SCORE
 
 
 @dataclass(frozen=True, slots=True)

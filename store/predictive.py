@@ -2,38 +2,20 @@
 weights per workspace and team, and conversion chances set by hand."""
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from domain.lead import Lead
 from domain.lifecycle import LeadStatus
-from domain.predictive import ALL_TEAMS, Engagement, History, Trained
+from domain.predictive import ALL_TEAMS, Engagement, HandSet, History, StoredModel, Trained
 from store.leads import to_lead
 from store.tables import ActivityRow, LeadProbabilityRow, LeadRow, PredictiveModelRow
 
 CLOSED = (str(LeadStatus.CONVERTED), str(LeadStatus.LOST))
 _latest = sa.func.max(ActivityRow.created_at)
 TOUCHES = {"call": "calls", "email": "emails", "meeting": "meetings"}  # activity kind -> Engagement
-
-
-@dataclass(frozen=True, slots=True)
-class StoredModel:
-    sales_team: str  # a team key, or ALL_TEAMS
-    params: dict[str, Any] | None  # None: not enough history yet
-    n: int
-    closed_seen: int
-    trained_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class HandSet:
-    percent: int
-    set_by: str
-    set_at: datetime
 
 
 class PredictiveRepository:

@@ -13,21 +13,16 @@ enrichment go, as do free text on the timeline, reminders and BANT answers, the 
 keys derived from them, and the person in message payloads and audit snapshots.
 """
 
-import json
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from domain.lead import lead_ref
-from store.engine import SQLITE_BUSY_MS
-from store.spool import queue_file_url
+from domain.privacy import ERASED, REPORT_ACTION, Person, replace_all, variants
 from store.tables import (
     ActivityRow,
     AssignmentRow,
@@ -48,7 +43,6 @@ from store.tables import (
     ScoreChangeRow,
 )
 
-ERASED = "(erased)"
 MAX_HOPS = 10  # merges and cycles of one person: a handful at most
 MIN_NAME_LENGTH = 3  # a shorter "name" would blank unrelated words in messages
 
@@ -81,18 +75,6 @@ LEAD_BLANKS: dict[str, Any] = {
 # An audit snapshot (domain/lead.Lead.snapshot) names custom fields "fields".
 SNAPSHOT_BLANKS: dict[str, Any] = {**LEAD_BLANKS, "fields": None}
 CONTACT_BLANKS: dict[str, Any] = {"name": ERASED, "email": None, "phone": None, "company": None}
-
-
-@dataclass
-class Person:
-    """The leads and contacts of one person in one workspace, and what names them."""
-
-    team_id: str
-    lead_ids: set[int] = field(default_factory=set)
-    contact_ids: set[int] = field(default_factory=set)
-    refs: list[str] = field(default_factory=list)
-    identifiers: set[str] = field(default_factory=set)  # emails and phones
-    names: set[str] = field(default_factory=set)
 
 
 def find_people(session: Session, email: str, workspaces: Sequence[str] = ()) -> list[Person]:
@@ -208,8 +190,6 @@ def _rows(session: Session, table: Any, *where: Any) -> list[Any]:
 
 # --- import reports on disk -------------------------------------------------------------
 
-REPORT_ACTION = "import.report_written"  # the audit entry that says where a report went
-
 
 def report_paths(session: Session, team_ids: Iterable[str]) -> list[str]:
     """Where `leadbot import` wrote its reports for these workspaces (the audit log says)."""
@@ -217,43 +197,6 @@ def report_paths(session: Session, team_ids: Iterable[str]) -> list[str]:
         AuditRow.team_id.in_(list(team_ids)), AuditRow.action == REPORT_ACTION
     )
     return sorted({str(after["path"]) for after in session.scalars(query) if after and after.get("path")})
-
-
-def scrub_text(text: str, needles: Iterable[str]) -> str:
-    """The text with every way of writing each needle replaced by ERASED."""
-    forms = sorted({form for needle in needles for form in _variants(needle)}, key=len, reverse=True)
-    return _replace_all(text, forms)
-
-
-# --- what SQLite keeps after a row is gone ---------------------------------------------
-
-
-def forget_freed_space(bind: sa.Engine | sa.Connection) -> None:
-    """SQLite keeps the old content of updated and deleted rows in the file's free space and
-    in its write-ahead log until they are reused. After an erasure, rebuild the database (and
-    the queue file beside it) from live rows only and empty the log, so no byte of the person
-    is left in any file Leadbot writes. It holds the write lock while it runs (about a second
-    per 100 MB): an erasure is rare. PostgreSQL's files are the server's to reclaim."""
-    engine = bind.engine
-    if engine.dialect.name != "sqlite":
-        return
-    files = [engine.url.database]
-    queue = queue_file_url(engine.url.render_as_string(hide_password=False))
-    if queue is not None:
-        files.append(sa.engine.make_url(queue).database)
-    for path in files:
-        if path and Path(path).exists():
-            _rebuild(path)
-
-
-def _rebuild(path: str) -> None:
-    connection = sqlite3.connect(path, timeout=SQLITE_BUSY_MS / 1000, isolation_level=None)
-    try:
-        connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
-        connection.execute("VACUUM")
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        connection.close()
 
 
 # --- export -----------------------------------------------------------------------------
@@ -417,38 +360,25 @@ def _blank_answers(session: Session, lead_ids: Iterable[int]) -> int:
     return len(rows)
 
 
-def _variants(needle: str) -> set[str]:
-    """How a value may be written down: as typed, escaped for mrkdwn, inside JSON text."""
-    mrkdwn = needle.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    forms = {needle, mrkdwn}
-    return forms | {json.dumps(form)[1:-1] for form in forms}
-
-
 def _naming(column: Any, person: Person, names: bool = True) -> Any:
     needles = person.identifiers | (person.names if names else set())
     text = sa.cast(column, sa.Text)
-    tests = [text.contains(form, autoescape=True) for needle in needles for form in _variants(needle)]
+    tests = [text.contains(form, autoescape=True) for needle in needles for form in variants(needle)]
     return sa.or_(*tests) if tests else sa.false()
 
 
 def _scrub(session: Session, table: Any, column: Any, scope: Any, needles: set[str]) -> int:
     """Replace every needle in the column's text (or in the strings inside its JSON)."""
-    forms = sorted({form for needle in needles for form in _variants(needle)}, key=len, reverse=True)
+    forms = sorted({form for needle in needles for form in variants(needle)}, key=len, reverse=True)
     if not forms:
         return 0
     text = sa.cast(column, sa.Text)
     query = sa.select(table).where(scope, sa.or_(*(text.contains(form, autoescape=True) for form in forms)))
     rows = list(session.scalars(query))
     for row in rows:
-        setattr(row, column.key, _replaced(getattr(row, column.key), lambda s: _replace_all(s, forms)))
+        setattr(row, column.key, _replaced(getattr(row, column.key), lambda s: replace_all(s, forms)))
     session.flush()
     return len(rows)
-
-
-def _replace_all(text: str, forms: Sequence[str]) -> str:
-    for form in forms:
-        text = text.replace(form, ERASED)
-    return text
 
 
 def _replaced(value: Any, change: Callable[[str], str]) -> Any:
@@ -461,3 +391,32 @@ def _replaced(value: Any, change: Callable[[str], str]) -> Any:
     if isinstance(value, dict):
         return {change(key): _replaced(item, change) for key, item in value.items()}
     return value
+
+
+class PersonalData:
+    """One person's records in this unit of work's transaction, for `leadbot privacy` and
+    the retention policy."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def find_people(self, email: str, workspaces: Sequence[str] = ()) -> list[Person]:
+        return find_people(self._s, email, workspaces)
+
+    def export(self, person: Person) -> dict[str, Any]:
+        return export_person(self._s, person)
+
+    def erase(self, person: Person) -> dict[str, int]:
+        return erase_person(self._s, person)
+
+    def report_paths(self, team_ids: Iterable[str]) -> list[str]:
+        return report_paths(self._s, team_ids)
+
+    def expired_leads(self, cutoff: datetime, after_id: int, limit: int) -> list[tuple[str, int]]:
+        return expired_leads(self._s, cutoff, after_id, limit)
+
+    def person_of_lead(self, team_id: str, lead_id: int) -> Person:
+        return person_of_lead(self._s, team_id, lead_id)
+
+    def all_past_retention(self, person: Person, cutoff: datetime) -> bool:
+        return all_past_retention(self._s, person, cutoff)

@@ -1,7 +1,6 @@
 """The pipeline report's reads: counts and sums in SQL, a few rows per group, never a lead list."""
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -14,22 +13,12 @@ from domain.digest import Tally
 from domain.funnel import CohortLead
 from domain.lifecycle import OPEN_STATUSES, LeadStatus
 from domain.reminder import OPEN_REMINDER_STATUSES
-from domain.report import RepLine
+from domain.report import RepLine, ReportScope
 from store.tables import AssignmentRow, LeadRow, LeadScoreRow, ReminderRow
 
 _OPEN = [str(s) for s in OPEN_STATUSES]
 _CONVERTED, _LOST = str(LeadStatus.CONVERTED), str(LeadStatus.LOST)
 _APPROVED = str(AssignmentState.APPROVED)
-
-
-@dataclass(frozen=True, slots=True)
-class ReportScope:
-    """Whose leads a report counts: some sales teams (None: every team), or one owner's."""
-
-    team_id: str  # the Slack workspace
-    sales_teams: tuple[str, ...] | None = None
-    include_unteamed: bool = False  # leads with no team belong to the first team
-    owner_id: str | None = None
 
 
 def live_in(scope: ReportScope) -> tuple[Any, ...]:

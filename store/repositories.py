@@ -95,10 +95,13 @@ class RequestKeys:
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    def first(self, team_id: str, key: str, at: datetime) -> str | None:
-        """None if this transaction now holds the key (do the work, then settle it);
-        otherwise the earlier request's result. On PostgreSQL a concurrent holder
+    def first(self, team_id: str, key: str | None, at: datetime) -> str | None:
+        """None if this transaction now holds the key (do the work, then settle it; the key
+        is rolled back with the work if that fails) or there is no key; otherwise what the
+        earlier request settled ("" if it has not yet). On PostgreSQL a concurrent holder
         makes this wait for its commit, so a double click never does the work twice."""
+        if not key:
+            return None
         insert = insert_ignoring_conflict(
             self._s, RequestKeyRow, team_id=team_id, key=key, result="", created_at=at
         )
@@ -107,7 +110,14 @@ class RequestKeys:
             return None
         return self.result_of(team_id, key) or ""
 
-    def settle(self, team_id: str, key: str, result: str) -> None:
+    def seen_before(self, team_id: str, key: str | None, at: datetime) -> bool:
+        """Claims the key as `first` does: True for a repeat."""
+        return self.first(team_id, key, at) is not None
+
+    def settle(self, team_id: str, key: str | None, result: str) -> None:
+        """What a repeat of the request is to answer from (nothing without a key)."""
+        if not key:
+            return
         self._s.execute(
             sa.update(RequestKeyRow)
             .where(RequestKeyRow.team_id == team_id, RequestKeyRow.key == key)

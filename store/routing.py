@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from domain.assignment import Assignment, AssignmentState
 from domain.lifecycle import OPEN_STATUSES
-from domain.routing import RepNote
+from domain.routing import Placed, RepNote, proposal_key
 from store.sql import insert_ignoring_conflict
 from store.tables import (
     AssignmentRow,
@@ -43,17 +43,6 @@ class Standing:
         if kind == "turns":
             return replace(self, turns=n, last_turn=last)
         return replace(self, away_until=away)
-
-
-@dataclass(frozen=True, slots=True)
-class Placed:
-    """Where a lead stands for routing, read without the whole lead (an import's many)."""
-
-    lead_id: int
-    number: int
-    sales_team: str | None
-    owner_id: str | None
-    open: bool
 
 
 class RoutingRepository:
@@ -269,13 +258,3 @@ def to_assignment(row: AssignmentRow) -> Assignment:
         decided_by=row.decided_by,
         decided_at=row.decided_at,
     )
-
-
-def proposal_key(assignment_id: int) -> str:
-    """The outbox dedupe key of a proposal's channel message."""
-    return f"routing:proposal:{assignment_id}"
-
-
-def decided_key(assignment_id: int) -> str:
-    """The outbox dedupe key of a decision's message (the proposal updated, or a new post)."""
-    return f"routing:decided:{assignment_id}"

@@ -3,7 +3,6 @@ the scores that changed. Sized for recomputing 100k leads in seconds (bench/scor
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +11,16 @@ from sqlalchemy.orm import Session
 
 from domain.lead import Lead
 from domain.lifecycle import OPEN_STATUSES
-from domain.scoring import FACT_FIELDS, Engagement, LeadFacts, ScoreChange, Stage, StageReached, bant_count
+from domain.scoring import (
+    FACT_FIELDS,
+    LeadFacts,
+    NewScore,
+    Scorable,
+    ScoreChange,
+    Stage,
+    StageReached,
+    bant_count,
+)
 from store.leads import to_lead
 from store.sql import insert_ignoring_conflict
 from store.tables import EngagementEventRow, LeadRow, LeadScoreRow, QualificationRow, ScoreChangeRow
@@ -23,27 +31,6 @@ STAGES: dict[str | None, Stage] = {None: Stage.LEAD, **{str(stage): stage for st
 FACT_COLUMNS = tuple(getattr(LeadRow, name) for name in FACT_FIELDS)
 
 Scope = Callable[[Any], sa.ColumnElement[bool]]  # lead_id column -> the batch's condition on it
-
-
-@dataclass(slots=True)
-class Scorable:
-    """One open lead as scoring sees it: its facts, its events and where it stands."""
-
-    lead_id: int
-    team_id: str
-    score: int
-    stage: Stage
-    facts: LeadFacts
-    events: list[Engagement] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class NewScore:
-    lead_id: int
-    team_id: str
-    before: int
-    after: int
-    reason: str
 
 
 class ScoreRepository:

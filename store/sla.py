@@ -1,25 +1,21 @@
 """Speed-to-lead state on approved assignments: the SLA clock, first contact, breaches,
 and the figures per lead and per team. Every query is scoped to one workspace."""
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from domain.assignment import Assignment, AssignmentState
-from domain.sla import LeadSpeed, SlaStatus
-from store.routing import decided_key, proposal_key, to_assignment
+from domain.assignment import AssignmentState
+from domain.config import SalesTeam
+from domain.lead import Lead
+from domain.routing import decided_key, proposal_key
+from domain.sla import DueSla, LeadSpeed, SlaStatus, deadline
+from store.routing import to_assignment
 from store.tables import AssignmentRow, LeadRow, OutboxRow
 
 APPROVED, RUNNING = str(AssignmentState.APPROVED), str(SlaStatus.RUNNING)
-
-
-@dataclass(frozen=True, slots=True)
-class DueSla:
-    assignment: Assignment
-    minutes: int
 
 
 class SlaRepository:
@@ -34,6 +30,27 @@ class SlaRepository:
             .where(AssignmentRow.id == assignment_id)
             .values(sla_minutes=minutes, sla_due_at=due_at, sla_status=status)
         )
+
+    # The first-contact clock: started when a lead gets an owner, stopped by the owner's
+    # first contact. Called inside the transactions that assign, log activity and convert.
+
+    def start_clock(self, assignment_id: int, team: SalesTeam, now: datetime) -> None:
+        """The deadline is counted in the team's own working hours, in its time zone (the
+        hours its digests and cadences keep), so there is one notion of when a team works."""
+        minutes = team.routing.first_contact_sla_minutes
+        self.start(assignment_id, minutes, deadline(now, minutes, team.hours_in()) if minutes else None)
+
+    def touched(self, lead: Lead, by: str, at: datetime) -> None:
+        """Only the owner's own touch counts: a manager's note is not the rep reaching out."""
+        if lead.id is not None and lead.owner_id == by:
+            self.record_contact(lead.team_id, lead.id, by, at)
+
+    def converted(self, lead: Lead, at: datetime) -> None:
+        """A buyer who signs on the first call was reached, though nobody logged the call: the
+        conversion is the owner's first contact, whoever records it (a manager closing for the
+        rep included). Once the owner has been in touch, nothing changes."""
+        if lead.id is not None and lead.owner_id is not None:
+            self.record_contact(lead.team_id, lead.id, lead.owner_id, at)
 
     def record_contact(self, team_id: str, lead_id: int, rep_id: str, at: datetime) -> None:
         """The owner's first contact stops their clock: met if in time. A contact after the

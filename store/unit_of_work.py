@@ -1,32 +1,48 @@
 """Unit of work: one session, its repositories, and rollback unless committed."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.errors import Conflict
 from domain.events import Event, MessageQueued
+from domain.home import refresh_message
+from domain.report import ReportScope
+from store.ahead_of_clock import AheadOfClock as AheadOfClock  # read models handlers name in their signatures
+from store.audit import audit_page
 from store.bulk_actions import BulkActions
+from store.cadences import CadenceRepository
 from store.contacts import ContactRepository
 from store.deferred import DeferredCommands
+from store.digests import DailyRuns
+from store.digests import DigestReads as DigestReads
 from store.dm_channels import DmChannelRepository
 from store.engagement import EngagementRepository
+from store.engine import reading_only as reading_only  # a read-only unit of work: `with reading_only(), uow:`
+from store.forecast import ForecastMonths
+from store.forecast import ForecastReads as ForecastReads
+from store.home import HomeReads as HomeReads
+from store.home import HomeViewers
 from store.installations import InstallationRepository
 from store.lead_lists import LeadListRepository
 from store.leads import LeadRepository
 from store.merges import MergeRepository
 from store.outbox import OutboxRepository
 from store.predictive import PredictiveRepository
+from store.privacy import PersonalData
 from store.qualifications import QualificationRepository
 from store.reminders import ReminderRepository
+from store.reports import ReportReads
 from store.repositories import ActivityRepository, AuditLog, RequestKeys
 from store.routing import RoutingRepository
 from store.saved_lists import SavedLists
 from store.scores import ScoreRepository
 from store.sla import SlaRepository
+from store.user_tz import UserTimezones
 
 CONFLICT_MESSAGE = (
     "Someone saved the same lead (same email, phone or external id) at the same moment. "
@@ -56,6 +72,12 @@ class SqlUnitOfWork:
     engagement: EngagementRepository
     scores: ScoreRepository
     installations: InstallationRepository  # OAuth installs, sealed
+    cadences: CadenceRepository  # nurture
+    daily_runs: DailyRuns  # jobs that run once a day (or month) per team, claimed here
+    home_viewers: HomeViewers  # who opened their Home tab, so a change refreshes it
+    timezones: UserTimezones  # each person's zone as Slack last told it
+    personal_data: PersonalData  # one person's records, for an export or an erasure
+    forecast_months: ForecastMonths  # the monthly forecast snapshots
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -75,6 +97,18 @@ class SqlUnitOfWork:
         """The events of every transaction committed since the last collection."""
         events, self._committed = self._committed, []
         return events
+
+    def first_time(self, team_id: str, key: str, now: datetime, result: str = "") -> bool:
+        """Claim a request key in a transaction of its own (settled with `result`), for work
+        that is not one transaction (an event's listeners, an import in batches, a daily
+        job): True the first time, False for a repeat. Work inside one transaction claims
+        its key there instead (`requests.first`, then `requests.settle`)."""
+        with self:
+            fresh = not self.requests.seen_before(team_id, key, now)
+            if fresh and result:
+                self.requests.settle(team_id, key, result)
+            self.commit()
+        return fresh
 
     def __enter__(self) -> Self:
         session = self._session = self._factory()
@@ -99,7 +133,50 @@ class SqlUnitOfWork:
         self.engagement = EngagementRepository(session)
         self.scores = ScoreRepository(session)
         self.installations = InstallationRepository(session)
+        self.cadences = CadenceRepository(session)
+        self.daily_runs = DailyRuns(session)
+        self.home_viewers = HomeViewers(session)
+        self.timezones = UserTimezones(session)
+        self.personal_data = PersonalData(session)
+        self.forecast_months = ForecastMonths(session)
         return self
+
+    def refresh_homes(self, team_id: str, people: Iterable[str | None], now: datetime) -> None:
+        """Queue a refresh of the Home tab of each person a change touched, if they ever
+        opened it (no one twice; system actors are nobody). In the change's own transaction,
+        so a rolled-back change refreshes nobody; debounced per person by the outbox key
+        (domain/home.refresh_message: one refresh per person per window, however many
+        replicas)."""
+        candidates = {person for person in people if person and person[:1] in ("U", "W")}
+        wanted = self.home_viewers.among(team_id, candidates) if candidates else []
+        if not wanted:
+            return
+        messages = [refresh_message(team_id, person, now) for person in wanted]
+        self.outbox.add_all([message for message, _ in messages], now, due=messages[0][1])
+
+    # Read models over a scope, made for the question in hand on this transaction's session.
+
+    def report_reads(self, scope: ReportScope, since: datetime, until: datetime) -> ReportReads:
+        return ReportReads(self.session, scope, since, until)
+
+    def forecast_reads(self, scope: ReportScope) -> ForecastReads:
+        return ForecastReads(self.session, scope)
+
+    def digest_reads(self, team_id: str, team_key: str, include_unteamed: bool) -> DigestReads:
+        return DigestReads(self.session, team_id, team_key, include_unteamed)
+
+    def home_reads(self, team_id: str) -> HomeReads:
+        return HomeReads(self.session, team_id)
+
+    def ahead_of_clock(self, instant: datetime) -> AheadOfClock:
+        """What a tick ahead of the clock (`leadbot tick --at`) left to bring back."""
+        return AheadOfClock(self.session, instant)
+
+    def audit_page(
+        self, after_id: int, since: datetime | None, workspaces: Sequence[str], limit: int
+    ) -> list[dict[str, Any]]:
+        """The audit log a page at a time (keyset), for its export."""
+        return audit_page(self.session, after_id, since, workspaces, limit)
 
     def __exit__(
         self,

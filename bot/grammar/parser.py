@@ -11,7 +11,7 @@ from bot.grammar.outcomes import HelpRequested, Parsed, ParseEnv
 from bot.grammar.spec import SubcommandSpec
 from bot.grammar.table import SPEC_BY_NAME
 from bot.tokens import TokenError, Words, free_words, split_words
-from handlers.validation import describe
+from domain.validation import describe
 
 
 def parse(text: str, env: ParseEnv) -> Parsed:

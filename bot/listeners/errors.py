@@ -20,7 +20,7 @@ from bot.listeners.answers import answer_to
 from bot.listeners.reply import ephemeral, ephemeral_followup
 from bot.outage import DATABASE_DOWN, database_unavailable
 from domain.errors import DomainError
-from handlers.validation import describe
+from domain.validation import describe
 
 log = logging.getLogger(__name__)
 APOLOGY = SlackMessage(text="😞 Something went wrong on our side and nothing was changed. Please try again.")

@@ -42,7 +42,6 @@ from domain.permissions import Action, Actor, can
 from handlers.import_checkpoint import Checkpoint
 from handlers.import_rows import UnreadableCsv
 from handlers.importing import BATCH_ROWS
-from handlers.once import first_time
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +101,7 @@ class ImportUpload:
         """A double click or a re-sent submit imports the file once: a repeat is shown the
         same "Importing…" view, and no second import runs and no second DM comes."""
         key = f"import:{view['id']}:{file_id}"
-        return first_time(self.deps.uow_factory(), actor.team_id, key, self.deps.clock())
+        return self.deps.uow_factory().first_time(actor.team_id, key, self.deps.clock())
 
     def after_submit(self, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         """After the ack (lazy): fetch the file, import it, DM the result and the report."""

@@ -21,9 +21,9 @@ from bot.listeners.views import post_privately
 from bot.metadata import QualifyFormMetadata
 from bot.tenancy import workspace_of
 from domain.errors import DomainError
+from domain.validation import explain
 from handlers.commands import OpenQualification, QualifyLead
 from handlers.results import QualificationDraft
-from handlers.validation import explain
 
 # Set by the acks for their lazy listeners (Bolt hands lazy listeners a copy of the context).
 FORM_VIEW = "leadbot_qualify_form_view"

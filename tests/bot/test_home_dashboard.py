@@ -28,7 +28,7 @@ from domain.forecast import add_months, month_of
 from domain.home import REFRESH_SECONDS
 from domain.lead import Lead
 from domain.reminder import Reminder
-from handlers.home_refresh import home_opened, refresh_homes
+from handlers.home_refresh import home_opened
 from store.tables import AssignmentRow, LeadRow, OutboxRow, ReminderRow
 
 SECRET = "test-webhook-secret"
@@ -429,9 +429,9 @@ def test_refreshes_wait_for_the_end_of_their_window(runtime):
     start = datetime(2026, 12, 7, 9, 0, 1, tzinfo=UTC)
     home_opened(runtime.uow_factory, CONSOLE_WORKSPACE, MIA, start)
     with runtime.uow_factory() as uow:
-        refresh_homes(uow, CONSOLE_WORKSPACE, [MIA, MIA, NOA, "leadbot", None], start)
-        refresh_homes(uow, CONSOLE_WORKSPACE, [MIA], start + timedelta(seconds=1))  # same window: nothing new
-        refresh_homes(uow, CONSOLE_WORKSPACE, [MIA], start + timedelta(seconds=REFRESH_SECONDS))  # the next
+        uow.refresh_homes(CONSOLE_WORKSPACE, [MIA, MIA, NOA, "leadbot", None], start)
+        uow.refresh_homes(CONSOLE_WORKSPACE, [MIA], start + timedelta(seconds=1))  # same window: nothing new
+        uow.refresh_homes(CONSOLE_WORKSPACE, [MIA], start + timedelta(seconds=REFRESH_SECONDS))  # the next
         uow.commit()
     with Session(runtime.engine) as session:
         due = session.scalars(

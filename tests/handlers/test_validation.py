@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 from support import pydantic_says
 
+from domain.validation import describe, unknown_field
 from handlers import commands
-from handlers.validation import describe, unknown_field
 
 MODELS = [
     model
