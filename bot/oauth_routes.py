@@ -15,14 +15,10 @@ from bot.routes import Routes
 def oauth_routes(flow: OAuthFlow) -> Routes:
     """The install flow's GET routes, added to the standard table."""
 
-    def install(
-        query: str, headers: Mapping[str, str], body: bytes
-    ) -> tuple[int, dict[str, str], bytes]:
+    def install(query: str, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         return _answer(flow.handle_installation(_request(query, headers)))
 
-    def redirect(
-        query: str, headers: Mapping[str, str], body: bytes
-    ) -> tuple[int, dict[str, str], bytes]:
+    def redirect(query: str, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         return _answer(flow.handle_callback(_request(query, headers)))
 
     return {("GET", INSTALL_PATH): install, ("GET", REDIRECT_PATH): redirect}

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from domain.assignment import Assignment, AssignmentState
+from domain.messages import MessageKind, ProposalDecided, read_body
 from domain.sla import LeadSpeed, SlaStatus
 from store.routing import decided_key, proposal_key, to_assignment
 from store.tables import AssignmentRow, LeadRow, OutboxRow
@@ -84,13 +85,14 @@ class SlaRepository:
         ids = self._s.scalars(sa.select(AssignmentRow.id).where(*of_lead)).all()
         keys = [proposal_key(i) for i in ids] + [decided_key(i) for i in ids]
         query = (
-            sa.select(OutboxRow.slack_channel, OutboxRow.slack_ts, OutboxRow.payload)
+            sa.select(OutboxRow.slack_channel, OutboxRow.slack_ts, OutboxRow.kind, OutboxRow.payload)
             .where(OutboxRow.dedupe_key.in_(keys), OutboxRow.status == "sent")
             .order_by(OutboxRow.id)
         )
-        for channel, ts, payload in self._s.execute(query):
+        for channel, ts, kind, payload in self._s.execute(query):
             # A decision on a proposal is itself a reply: its thread is the proposal's ts.
-            thread = payload.get("ts") or ts
+            body = read_body(MessageKind(kind), payload)
+            thread = (body.ts if isinstance(body, ProposalDecided) else None) or ts
             if channel and thread:
                 return str(channel), str(thread)
         return None
