@@ -131,7 +131,7 @@ class RoutingProposal(_Routed):
 
 class ProposalDecided(_Routed):
     kind: Literal[MessageKind.ROUTING_DECIDED] = MessageKind.ROUTING_DECIDED
-    ts: str | None  # the proposal's message; None: never posted, so the decision is a new one
+    ts: str | None = None  # the proposal's message; None: never posted, so the decision is a new one
     decision: Decision
     by: str | None
 
@@ -160,7 +160,7 @@ class BulkOwnersDm(ToPerson):
 
 class SlaBreached(ToChannel, AboutLead):
     kind: Literal[MessageKind.SLA_BREACHED] = MessageKind.SLA_BREACHED
-    thread_ts: str | None
+    thread_ts: str | None = None  # the proposal's thread; None: a new post in the team channel
     rep: str
     minutes: int
     managers: tuple[str, ...]
