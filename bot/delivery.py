@@ -25,7 +25,7 @@ from bot.blocks.routing import assigned_dm, decided_message, proposal_message, t
 from bot.blocks.score import ready_for_sales
 from bot.blocks.sla import breach_message
 from bot.blocks.text import SlackMessage
-from bot.dm_channels import DmChannels, Dms, OpenLimit, Unremembered, open_dm
+from bot.dms import DmChannels, Dms, OpenLimit, Unremembered, open_dm
 from bot.home import HomeBuilder
 from bot.report_files import chart_png
 from domain.messages import (

@@ -71,7 +71,7 @@ def mention_reply(reply: MentionReply) -> SlackMessage:
 
 def command_answer(reply: CommandReply) -> SlackMessage:
     """A queued command's answer as it was rendered when it was carried out."""
-    return SlackMessage(text=reply.message["text"], blocks=reply.message.get("blocks") or [])
+    return SlackMessage(text=reply.message.get("text", ""), blocks=reply.message.get("blocks") or [])
 
 
 def chart_comment(chart: WeeklyChart) -> SlackMessage:
