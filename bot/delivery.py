@@ -1,10 +1,9 @@
 """Sending outbox messages through the Slack Web API, mapping failures to retry or give up."""
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -14,14 +13,37 @@ from bot.blocks.alerts import delivery_alert
 from bot.blocks.bulk import owners_dm
 from bot.blocks.digest import away_message, digest_message, quiet_leads_message
 from bot.blocks.fit import MESSAGE_TEXT_BUDGET, Room, fit
-from bot.blocks.outbox import channel_post, lead_announcement, mention_reply, reminder_message
+from bot.blocks.outbox import (
+    channel_post,
+    chart_comment,
+    command_answer,
+    lead_announcement,
+    mention_reply,
+    reminder_message,
+)
 from bot.blocks.routing import assigned_dm, decided_message, proposal_message, taken_dm, thread_reply
 from bot.blocks.score import ready_for_sales
 from bot.blocks.sla import breach_message
-from bot.blocks.text import SlackMessage, escape
+from bot.blocks.text import SlackMessage
+from bot.dms import DmChannels, Dms, OpenLimit, Unremembered, open_dm
 from bot.home import HomeBuilder
 from bot.report_files import chart_png
-from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
+from domain.messages import (
+    CommandReply,
+    DeliveryFailed,
+    DeliveryReceipt,
+    HomeRefresh,
+    MentionReply,
+    Message,
+    MessageKind,
+    OutboxMessage,
+    ProposalDecided,
+    SlaBreached,
+    ToChannel,
+    ToPerson,
+    Unreadable,
+    WeeklyChart,
+)
 from handlers.deliver import still_ours
 
 log = logging.getLogger(__name__)
@@ -53,43 +75,6 @@ PERMANENT_ERRORS = CONTENT_ERRORS | {
 SHORT_TEXT = 3_000  # a message shortened to its text alone keeps this much of it
 
 
-class DmChannels(Protocol):
-    """Where each person's DM channel is remembered (handlers/dm_channels.py)."""
-
-    def channel_of(self, team_id: str, user_id: str) -> str | None: ...
-
-    def remember(self, team_id: str, user_id: str, channel_id: str) -> None: ...
-
-
-class Unremembered:
-    """No memory: every DM is addressed to the person, and Slack finds the channel."""
-
-    def channel_of(self, team_id: str, user_id: str) -> str | None:
-        return None
-
-    def remember(self, team_id: str, user_id: str, channel_id: str) -> None:
-        pass
-
-
-class OpenLimit:
-    """When Slack last said conversations.open is over its limit, until when (monotonic)."""
-
-    def __init__(self) -> None:
-        self.until = 0.0
-
-    def resting(self) -> bool:
-        return time.monotonic() < self.until
-
-    def rest(self, seconds: float) -> None:
-        self.until = max(self.until, time.monotonic() + seconds)
-
-
-@dataclass(frozen=True, slots=True)
-class Dms:
-    remembered: DmChannels
-    opening: OpenLimit
-
-
 def make_deliver(
     client: WebClient | None,
     dms: DmChannels | None = None,
@@ -116,84 +101,117 @@ def make_deliver(
     return deliver
 
 
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """What one message is sent with: its workspace's client, the DM memory, the Home builder."""
+
+    client: WebClient
+    dms: Dms
+    team_id: str
+    home: HomeBuilder | None
+
+
+M = TypeVar("M", bound=Message)
+
+
+class Route(NamedTuple, Generic[M]):
+    """Where a kind of message goes, and how it is rendered there (from its typed model)."""
+
+    where: Callable[[Outgoing, M, SlackMessage], DeliveryReceipt]
+    render: Callable[[M], SlackMessage]
+
+
 def _send(client: WebClient, dms: Dms, message: OutboxMessage, home: HomeBuilder | None) -> DeliveryReceipt:
-    payload = message.payload
-
-    def dm(shown: SlackMessage) -> DeliveryReceipt:
-        return _to_person(client, dms, message.team_id, payload["user"], shown)
-
-    match message.kind:
-        case MessageKind.REMINDER_DUE:
-            return dm(reminder_message(payload))
-        case MessageKind.MENTION_REPLY:
-            return _post(client, payload["channel"], mention_reply(payload), payload["thread_ts"])
-        case MessageKind.LEAD_ANNOUNCED:
-            return _post(client, payload["channel"], lead_announcement(payload))
-        case MessageKind.CHANNEL_POST:
-            return _post(client, payload["channel"], channel_post(payload))
-        case MessageKind.COMMAND_REPLY:
-            return _answer(client, payload, dm)
-        # routing
-        case MessageKind.ROUTING_PROPOSAL:
-            return _post(client, payload["channel"], proposal_message(payload))
-        case MessageKind.ROUTING_DECIDED:
-            return _decided(client, payload)
-        case MessageKind.LEAD_ASSIGNED_DM:
-            return dm(assigned_dm(payload))
-        case MessageKind.LEAD_TAKEN_DM:
-            return dm(taken_dm(payload))
-        case MessageKind.BULK_OWNERS_DM:
-            return dm(owners_dm(payload))
-        case MessageKind.SLA_BREACHED:
-            return _post(client, payload["channel"], breach_message(payload), payload["thread_ts"])
-        # --- digests and nurture -------------------------------------------------------
-        case MessageKind.TEAM_DIGEST:
-            return _post(client, payload["channel"], digest_message(payload))
-        case MessageKind.WEEKLY_CHART:
-            return _upload_chart(client, payload)
-        case MessageKind.AWAY_SUMMARY:
-            return dm(away_message(payload))
-        case MessageKind.QUIET_LEADS:
-            return dm(quiet_leads_message(payload))
-        case MessageKind.READY_FOR_SALES:
-            return _post(client, payload["channel"], ready_for_sales(payload))
-        case MessageKind.ADMIN_ALERT:
-            return dm(delivery_alert(payload))
-        case MessageKind.HOME_REFRESH:
-            return _publish_home(client, home, message)
+    body = message.body
+    if isinstance(body, Unreadable):
+        raise DeliveryFailed(f"its stored content does not fit a {body.kind} message: {body.error}")
+    where, render = ROUTES[body.kind]
+    return where(Outgoing(client, dms, message.team_id, home), body, render(body))
 
 
-def _publish_home(client: WebClient, home: HomeBuilder | None, message: OutboxMessage) -> DeliveryReceipt:
+def to_person(out: Outgoing, body: ToPerson, shown: SlackMessage) -> DeliveryReceipt:
+    return _to_person(out.client, out.dms, out.team_id, body.user, shown)
+
+
+def to_channel(out: Outgoing, body: ToChannel, shown: SlackMessage) -> DeliveryReceipt:
+    return _post(out.client, body.channel, shown)
+
+
+def in_thread(out: Outgoing, body: MentionReply | SlaBreached, shown: SlackMessage) -> DeliveryReceipt:
+    return _post(out.client, body.channel, shown, body.thread_ts)
+
+
+def over_proposal(out: Outgoing, body: ProposalDecided, shown: SlackMessage) -> DeliveryReceipt:
+    """The proposal's message rewritten in place, then the decision in its thread. A retry
+    after a failed reply rewrites the message again, which changes nothing."""
+    if not body.ts:
+        return _post(out.client, body.channel, shown)
+    out.client.chat_update(channel=body.channel, ts=body.ts, text=shown.text, blocks=shown.blocks)
+    return _post(out.client, body.channel, thread_reply(body), body.ts)
+
+
+def as_file(out: Outgoing, body: WeeklyChart, shown: SlackMessage) -> DeliveryReceipt:
+    """The chart as a file in the team channel (files_upload_v2: three calls), `shown` its
+    comment. A retry after a failure uploads it again: Slack keeps no half-finished upload
+    visible."""
+    out.client.files_upload_v2(
+        channel=body.channel,
+        content=chart_png(body.chart),
+        filename=body.filename,
+        title=f"Last week · {body.chart['title']}",
+        initial_comment=shown.text,
+    )
+    return DeliveryReceipt(channel=body.channel, ts="")
+
+
+def home_tab(out: Outgoing, body: HomeRefresh, shown: SlackMessage) -> DeliveryReceipt:
     """The person's Home tab, built now: whatever changed since the refresh was asked for
     shows too. A sender with no builder (a test's) has nothing to publish."""
-    viewer = message.payload["viewer"]
-    if home is not None:
-        client.views_publish(user_id=viewer, view=home(message.team_id, viewer))
+    if out.home is not None:
+        out.client.views_publish(user_id=body.viewer, view=out.home(out.team_id, body.viewer))
     return DeliveryReceipt(channel="home", ts="")
 
 
-def _upload_chart(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:
-    """The chart as a file in the team channel (files_upload_v2: three calls). A retry after
-    a failure uploads it again: Slack keeps no half-finished upload visible."""
-    chart = payload["chart"]
-    client.files_upload_v2(
-        channel=payload["channel"],
-        content=chart_png(chart),
-        filename=payload["filename"],
-        title=f"Last week · {chart['title']}",
-        initial_comment=f"📊 Last week's funnel and sources · {escape(chart['title'])}",
-    )
-    return DeliveryReceipt(channel=payload["channel"], ts="")
+def built_when_published(body: HomeRefresh) -> SlackMessage:
+    """Nothing to render ahead: the Home tab is built from the database as it is published."""
+    return SlackMessage(text="")
 
 
-def _decided(client: WebClient, payload: dict[str, Any]) -> DeliveryReceipt:
-    """The proposal's message rewritten in place, then the decision in its thread. A retry
-    after a failed reply rewrites the message again, which changes nothing."""
-    if not payload.get("ts"):
-        return _post(client, payload["channel"], decided_message(payload))
-    shown = decided_message(payload)
-    client.chat_update(channel=payload["channel"], ts=payload["ts"], text=shown.text, blocks=shown.blocks)
-    return _post(client, payload["channel"], thread_reply(payload), payload["ts"])
+def answer(out: Outgoing, body: CommandReply, shown: SlackMessage) -> DeliveryReceipt:
+    """A queued command's answer: where the command came from while its response_url
+    lives, else in the person's DM."""
+    if body.response_url is not None:
+        sent = WebhookClient(body.response_url, timeout=out.client.timeout).send_dict(body.message)
+        if sent.status_code == 200:
+            return DeliveryReceipt(channel="response_url", ts="")
+        if sent.status_code == 429 or sent.status_code >= 500:
+            raise DeliveryFailed(reason=f"response_url HTTP {sent.status_code} {sent.body}".strip())
+        # Refused for good (expired, used up): the answer still reaches the person.
+    return to_person(out, body, shown)
+
+
+ROUTES: dict[MessageKind, Route[Any]] = {
+    MessageKind.REMINDER_DUE: Route(to_person, reminder_message),
+    MessageKind.CHANNEL_POST: Route(to_channel, channel_post),
+    MessageKind.LEAD_ANNOUNCED: Route(to_channel, lead_announcement),
+    MessageKind.MENTION_REPLY: Route(in_thread, mention_reply),
+    MessageKind.COMMAND_REPLY: Route(answer, command_answer),
+    # routing
+    MessageKind.ROUTING_PROPOSAL: Route(to_channel, proposal_message),
+    MessageKind.ROUTING_DECIDED: Route(over_proposal, decided_message),
+    MessageKind.LEAD_ASSIGNED_DM: Route(to_person, assigned_dm),
+    MessageKind.LEAD_TAKEN_DM: Route(to_person, taken_dm),
+    MessageKind.BULK_OWNERS_DM: Route(to_person, owners_dm),
+    MessageKind.SLA_BREACHED: Route(in_thread, breach_message),
+    # --- digests and nurture -------------------------------------------------------
+    MessageKind.TEAM_DIGEST: Route(to_channel, digest_message),
+    MessageKind.WEEKLY_CHART: Route(as_file, chart_comment),
+    MessageKind.AWAY_SUMMARY: Route(to_person, away_message),
+    MessageKind.QUIET_LEADS: Route(to_person, quiet_leads_message),
+    MessageKind.READY_FOR_SALES: Route(to_channel, ready_for_sales),
+    MessageKind.ADMIN_ALERT: Route(to_person, delivery_alert),
+    MessageKind.HOME_REFRESH: Route(home_tab, built_when_published),
+}
 
 
 def _to_person(client: WebClient, dms: Dms, team_id: str, user_id: str, msg: SlackMessage) -> DeliveryReceipt:
@@ -205,41 +223,13 @@ def _to_person(client: WebClient, dms: Dms, team_id: str, user_id: str, msg: Sla
     channel = dms.remembered.channel_of(team_id, user_id)
     if channel is not None:
         return _post(client, channel, msg)
-    opened = _open(client, dms.opening, user_id)
+    opened = open_dm(client, dms.opening, user_id)
     if not still_ours.get()():  # the open stalled past the lease: another sender has the message
         raise DeliveryFailed("the lease ran out while the DM was being opened")
     receipt = _post(client, opened or user_id, msg)
     if receipt.channel:
         dms.remembered.remember(team_id, user_id, receipt.channel)
     return receipt
-
-
-def _open(client: WebClient, limit: OpenLimit, user_id: str) -> str | None:
-    if limit.resting():
-        return None
-    try:
-        return str(client.conversations_open(users=user_id)["channel"]["id"])
-    except SlackApiError as exc:
-        if exc.response.status_code != 429:
-            raise
-        limit.rest(float(exc.response.headers.get("Retry-After") or 1))
-        return None
-
-
-def _answer(
-    client: WebClient, payload: dict[str, Any], dm: Callable[[SlackMessage], DeliveryReceipt]
-) -> DeliveryReceipt:
-    """A queued command's answer: where the command came from while its response_url
-    lives, else in the person's DM."""
-    message = payload["message"]
-    if "response_url" in payload:
-        answer = WebhookClient(payload["response_url"], timeout=client.timeout).send_dict(message)
-        if answer.status_code == 200:
-            return DeliveryReceipt(channel="response_url", ts="")
-        if answer.status_code == 429 or answer.status_code >= 500:
-            raise DeliveryFailed(reason=f"response_url HTTP {answer.status_code} {answer.body}".strip())
-        # Refused for good (expired, used up): the answer still reaches the person.
-    return dm(SlackMessage(text=message["text"], blocks=message.get("blocks") or []))
 
 
 def _post(

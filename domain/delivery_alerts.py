@@ -5,9 +5,8 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import AboutLead, AdminAlert, MessageKind, OutboxMessage, ToPerson
 from domain.pacing import pace_key
 
 # Failures for a channel and error that an admin already heard of within this window wait
@@ -43,19 +42,21 @@ class AlertGroup:
 
     def alert(self, admin: str) -> OutboxMessage:
         key = f"{alert_prefix(self.team_id, self.signature)}{self.dead[0].message.id}:{admin}"
-        return OutboxMessage(self.team_id, MessageKind.ADMIN_ALERT, key, self._payload(admin))
+        return OutboxMessage(self.team_id, key, self._body(admin))
 
-    def _payload(self, admin: str) -> dict[str, Any]:
+    def _body(self, admin: str) -> AdminAlert:
         kind, _, where = self.target.partition(":")
-        leads = [ref for ref in (_lead_ref(u.message.payload) for u in self.dead) if ref]
-        return {
-            "user": admin,
-            "channel_id" if kind == "channel" else "person": where,
-            "error": self.error,
-            "count": len(self.dead),
-            "kinds": sorted({str(u.message.kind) for u in self.dead}),
-            "leads": sorted(set(leads))[:MAX_LEADS_NAMED],
-        }
+        leads = {u.message.body.lead.ref for u in self.dead if isinstance(u.message.body, AboutLead)}
+        to_channel = kind == "channel"
+        return AdminAlert(
+            user=admin,
+            channel_id=where if to_channel else None,
+            person=None if to_channel else where,
+            error=self.error,
+            count=len(self.dead),
+            kinds=tuple(sorted({str(u.message.kind) for u in self.dead})),
+            leads=tuple(sorted(leads)[:MAX_LEADS_NAMED]),
+        )
 
 
 def alert_prefix(team_id: str, signature: str) -> str:
@@ -82,9 +83,5 @@ def slack_error(reason: str) -> str:
 
 def _target(message: OutboxMessage) -> str:
     # A command's answer that fell back from its response_url went to the person's DM.
-    return pace_key(message) or "user:" + str(message.payload.get("user", "?"))
-
-
-def _lead_ref(payload: dict[str, Any]) -> str | None:
-    lead = payload.get("lead")
-    return str(lead["ref"]) if isinstance(lead, dict) and lead.get("ref") else None
+    body = message.body
+    return pace_key(message) or "user:" + (body.user if isinstance(body, ToPerson) else "?")

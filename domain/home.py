@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import HomeRefresh, OutboxMessage
 
 T = TypeVar("T")
 REFRESH_SECONDS = 5  # at most one publish per person in this many seconds
@@ -33,7 +33,7 @@ def refresh_message(team_id: str, user_id: str, now: datetime) -> tuple[OutboxMe
     window = int(now.timestamp()) // REFRESH_SECONDS
     due = datetime.fromtimestamp((window + 1) * REFRESH_SECONDS, UTC)
     key = f"home:{team_id}:{user_id}:{window}"
-    return OutboxMessage(team_id, MessageKind.HOME_REFRESH, key, {"viewer": user_id}), due
+    return OutboxMessage(team_id, key, HomeRefresh(viewer=user_id)), due
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import CommandReply, OutboxMessage, ProposalDecided, ToChannel, ToPerson, WeeklyChart
 
 SPACING = timedelta(seconds=1)  # Slack's chat.postMessage limit: about one a second per channel
 
@@ -13,16 +13,15 @@ def pace_key(message: OutboxMessage) -> str | None:
     the DM before conversations.open names it). None: not paced (a response_url answer,
     which is not a channel post; the Monday chart, a file upload through the files.* methods,
     Tier 4, one per team a week, which must not push that morning's digest back a pass)."""
-    payload = message.payload
-    if message.kind is MessageKind.COMMAND_REPLY and "response_url" in payload:
+    body = message.body
+    if isinstance(body, CommandReply) and body.response_url is not None:
         return None
-    if message.kind is MessageKind.WEEKLY_CHART:
+    if isinstance(body, WeeklyChart):
         return None
-    channel, user = payload.get("channel"), payload.get("user")
-    if isinstance(channel, str):
-        return "channel:" + channel
-    if isinstance(user, str):
-        return "user:" + user
+    if isinstance(body, ToChannel):
+        return "channel:" + body.channel
+    if isinstance(body, ToPerson):
+        return "user:" + body.user
     return None
 
 
@@ -30,6 +29,6 @@ def pace_cost(message: OutboxMessage) -> timedelta:
     """How long the channel rests after this message: one spacing per Slack call it makes
     there. A decided routing proposal is rewritten in place (chat.update) and answered in its
     thread: two calls."""
-    if message.kind is MessageKind.ROUTING_DECIDED and message.payload.get("ts"):
+    if isinstance(message.body, ProposalDecided) and message.body.ts:
         return 2 * SPACING
     return SPACING

@@ -16,7 +16,7 @@ from domain.errors import InvalidInput, NotFound, PermissionDenied
 from domain.lead import Lead, lead_ref
 from domain.lead_filter import LeadFilter, ListQuery, parse_filter
 from domain.lifecycle import OPEN_STATUSES
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import BulkOwnersDm, OutboxMessage
 from domain.permissions import Action, Role, can, require
 from handlers.bulk_kinds import BULK_KINDS, BulkOps, Fields
 from handlers.commands import ApplyBulk, CancelBulk, PrepareBulk, UndoBulk
@@ -262,17 +262,15 @@ class _Run:
             for person, count in people.items():
                 if person == ctx.actor.user_id:
                     continue
-                payload = {
-                    "user": person,
-                    "by": ctx.actor.user_id,
-                    "action": action.id,
-                    "count": count,
-                    "gained": gained,
-                    "undone": undone,
-                    "filter": action.filter_text,
-                    "to": action.params.get("rep"),  # one rep for them all (reassign), else None
-                }
-                key = f"bulk:{action.id}:{step}:{'gained' if gained else 'lost'}:{person}"
-                uow.outbox.add(
-                    OutboxMessage(action.team_id, MessageKind.BULK_OWNERS_DM, key, payload), ctx.now
+                body = BulkOwnersDm(
+                    user=person,
+                    by=ctx.actor.user_id,
+                    action=action.id,
+                    count=count,
+                    gained=gained,
+                    undone=undone,
+                    filter=action.filter_text,
+                    to=action.params.get("rep"),  # one rep for them all (reassign), else None
                 )
+                key = f"bulk:{action.id}:{step}:{'gained' if gained else 'lost'}:{person}"
+                uow.outbox.add(OutboxMessage(action.team_id, key, body), ctx.now)

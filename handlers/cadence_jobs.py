@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from domain.config import LeadbotConfig, SalesTeam
 from domain.digest import DigestLead
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import LeadBrief, OutboxMessage, QuietLeads
 from store.unit_of_work import UowFactory
 
 QUIET_JOB = "quiet"
@@ -59,17 +59,17 @@ def _flag_team(
         for lead in reads.quiet(now - timedelta(days=config.stale_after_days)):
             by_owner[lead.owner or ""].append(lead)
         for owner, leads in by_owner.items():
-            payload = {
-                "user": owner,
-                "days": config.stale_after_days,
-                "total": len(leads),
-                "leads": [_payload(lead) for lead in leads[:QUIET_LIST_LIMIT]],
-            }
+            body = QuietLeads(
+                user=owner,
+                days=config.stale_after_days,
+                total=len(leads),
+                leads=tuple(_brief(lead) for lead in leads[:QUIET_LIST_LIMIT]),
+            )
             key = f"quiet:{workspace}:{owner}:{day.isoformat()}"
-            uow.outbox.add(OutboxMessage(workspace, MessageKind.QUIET_LEADS, key, payload), now)
+            uow.outbox.add(OutboxMessage(workspace, key, body), now)
         uow.commit()
     return len(by_owner)
 
 
-def _payload(lead: DigestLead) -> dict[str, object]:
-    return {"ref": lead.ref, "name": lead.name, "company": lead.company, "score": lead.score}
+def _brief(lead: DigestLead) -> LeadBrief:
+    return LeadBrief(ref=lead.ref, name=lead.name, company=lead.company, score=lead.score)

@@ -11,7 +11,7 @@ from domain.errors import Conflict, InvalidInput
 from domain.events import LeadCaptured as Captured
 from domain.forecast import DEAL_FIELDS, parse_close_month, parse_value
 from domain.lead import PROFILE_FIELDS, Lead
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import LeadAnnounced, OutboxMessage
 from domain.normalize import clean_name, clean_text, name_from_email, normalize_email, normalize_phone
 from domain.permissions import Action, can, require
 from domain.recapture import absorb, captured_note, recaptured_note
@@ -167,10 +167,8 @@ def _announce(uow: SqlUnitOfWork, ctx: Context, lead: Lead, channel: str) -> Non
     team_channel = ctx.config.team(lead.sales_team).channel
     if not team_channel:
         return
-    payload = {"channel": team_channel, "via": channel, "lead": LeadView.of(lead).as_payload()}
-    uow.outbox.add(
-        OutboxMessage(lead.team_id, MessageKind.LEAD_ANNOUNCED, f"announce:{lead.id}", payload), ctx.now
-    )
+    body = LeadAnnounced(channel=team_channel, via=channel, lead=LeadView.of(lead).brief())
+    uow.outbox.add(OutboxMessage(lead.team_id, f"announce:{lead.id}", body), ctx.now)
 
 
 def _record(uow: SqlUnitOfWork, lead: Lead, outcome: str) -> None:

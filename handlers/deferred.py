@@ -11,7 +11,7 @@ from typing import Any
 from domain.config import LeadbotConfig
 from domain.deferred import DeferredCommand
 from domain.errors import DomainError
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import CommandReply, OutboxMessage
 from domain.permissions import Action, require
 from handlers.capture import build_lead
 from handlers.commands import AddLead
@@ -121,8 +121,8 @@ def _record_fault(queued: DeferredCommand, fault: Exception, now: datetime, work
 def _queue_answer(
     queued: DeferredCommand, message: dict[str, Any], now: datetime, uow_factory: UowFactory
 ) -> None:
-    payload = {**queued.answer_to(now), "message": message}
+    body = CommandReply.model_validate({**queued.answer_to(now), "message": message})
     key = f"answer:{queued.team_id}:{queued.request_key}"
     with uow_factory() as uow:
-        uow.outbox.add(OutboxMessage(queued.team_id, MessageKind.COMMAND_REPLY, key, payload), now)
+        uow.outbox.add(OutboxMessage(queued.team_id, key, body), now)
         uow.commit()

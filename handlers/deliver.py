@@ -14,7 +14,15 @@ from zoneinfo import ZoneInfo
 from domain.away import coalesce
 from domain.followup import next_working_morning
 from domain.lead import lead_ref
-from domain.messages import DeliveryFailed, DeliveryReceipt, MessageKind, OutboxMessage
+from domain.messages import (
+    AwayItem,
+    AwaySummary,
+    DeliveryFailed,
+    DeliveryReceipt,
+    LeadBrief,
+    OutboxMessage,
+    ReminderDue,
+)
 from domain.pacing import pace_key
 from domain.reminder import Reminder, ReminderStatus
 from store.unit_of_work import SqlUnitOfWork
@@ -70,7 +78,7 @@ def queue_due_reminders(now: datetime, uow_factory: UowFactory, batch: int = 200
         due = uow.reminders.claim_due(now, batch)
         uow.leads.preload(reminder.lead_id for reminder in due)  # one query, not one a reminder
         one_by_one, missed = coalesce(due, now)
-        messages = [reminder_message(uow, reminder, reminder.delivery_key) for reminder in one_by_one]
+        messages = [due_reminder(uow, reminder, reminder.delivery_key) for reminder in one_by_one]
         uow.outbox.add_all(messages + [away_summary(uow, group) for group in missed], now)
         for reminder in due:
             # Open until the rep says Done: if not done by the next working morning, it resurfaces.
@@ -81,26 +89,22 @@ def queue_due_reminders(now: datetime, uow_factory: UowFactory, batch: int = 200
     return len(due)
 
 
-def reminder_message(
-    uow: SqlUnitOfWork, reminder: Reminder, dedupe_key: str, nudge: int = 0
-) -> OutboxMessage:
+def due_reminder(uow: SqlUnitOfWork, reminder: Reminder, dedupe_key: str, nudge: int = 0) -> OutboxMessage:
+    """The DM telling the rep a follow-up fell due (`nudge` n: the n-th "still open")."""
     lead = uow.leads.by_id(reminder.team_id, reminder.lead_id)
     assert lead is not None
-    payload = {
-        "user": reminder.user_id,
-        "text": reminder.text,
-        "due_at": reminder.due_at.isoformat(),
-        "reminder_id": reminder.id,
-        "tz": reminder.tz,
-        "nudge": nudge,  # 0: the reminder itself; n: the n-th "still open"
-        "lead": {
-            "ref": lead_ref(lead.number),
-            "name": lead.name,
-            "company": lead.company,
-            "status": str(lead.status),
-        },
-    }
-    return OutboxMessage(reminder.team_id, MessageKind.REMINDER_DUE, dedupe_key, payload)
+    body = ReminderDue(
+        user=reminder.user_id,
+        text=reminder.text,
+        due_at=reminder.due_at,
+        reminder_id=reminder.id,
+        tz=reminder.tz,
+        nudge=nudge,
+        lead=LeadBrief(
+            ref=lead_ref(lead.number), name=lead.name, company=lead.company, status=str(lead.status)
+        ),
+    )
+    return OutboxMessage(reminder.team_id, dedupe_key, body)
 
 
 def away_summary(uow: SqlUnitOfWork, reminders: list[Reminder]) -> OutboxMessage:
@@ -110,21 +114,14 @@ def away_summary(uow: SqlUnitOfWork, reminders: list[Reminder]) -> OutboxMessage
     items = [_away_item(uow, reminder) for reminder in reminders]
     digest = hashlib.sha256(",".join(r.delivery_key for r in reminders).encode()).hexdigest()[:16]
     key = f"away:{first.team_id}:{first.user_id}:{digest}"
-    return OutboxMessage(
-        first.team_id, MessageKind.AWAY_SUMMARY, key, {"user": first.user_id, "reminders": items}
-    )
+    return OutboxMessage(first.team_id, key, AwaySummary(user=first.user_id, reminders=tuple(items)))
 
 
-def _away_item(uow: SqlUnitOfWork, reminder: Reminder) -> dict[str, object]:
+def _away_item(uow: SqlUnitOfWork, reminder: Reminder) -> AwayItem:
     lead = uow.leads.by_id(reminder.team_id, reminder.lead_id)
     assert lead is not None
-    ref = {"ref": lead_ref(lead.number), "name": lead.name, "company": lead.company}
-    return {
-        "reminder_id": reminder.id,
-        "text": reminder.text,
-        "due_at": reminder.due_at.isoformat(),
-        "lead": ref,
-    }
+    ref = LeadBrief(ref=lead_ref(lead.number), name=lead.name, company=lead.company)
+    return AwayItem(reminder_id=reminder.id, text=reminder.text, due_at=reminder.due_at, lead=ref)
 
 
 def deliver_outbox(

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from domain.config import LeadbotConfig, SalesTeam
 from domain.digest import FIRST_DIGEST_COVERS, Digest, digest_date, is_late
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import OutboxMessage, TeamDigest
 from domain.working_hours import parse_clock
 from store.unit_of_work import DigestReads, SqlUnitOfWork, UowFactory
 
@@ -38,8 +38,8 @@ def _post_one(
         reads = uow.digest_reads(workspace, team.key, include_unteamed=team is config.teams[0])
         digest = build_digest(reads, team, day, since, now)
         key = f"digest:{workspace}:{team.key}:{day.isoformat()}"
-        payload = {"channel": team.channel, "digest": digest.payload()}
-        uow.outbox.add(OutboxMessage(workspace, MessageKind.TEAM_DIGEST, key, payload), now)
+        body = TeamDigest(channel=team.channel, digest=digest.payload())
+        uow.outbox.add(OutboxMessage(workspace, key, body), now)
         uow.commit()
     return 1
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import MentionReply, OutboxMessage
 from store.unit_of_work import SqlUnitOfWork
 
 
@@ -16,13 +16,9 @@ def reply_to_mention(
     uow: SqlUnitOfWork, workspace_id: str, event: dict[str, str], event_id: str, now: datetime
 ) -> None:
     """Answer in the mention's thread through the outbox, once per event."""
-    payload = {
-        "channel": event["channel"],
-        "thread_ts": event.get("thread_ts") or event["ts"],
-        "user": event.get("user", ""),
-    }
+    body = MentionReply(
+        channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"], user=event.get("user", "")
+    )
     with uow:
-        uow.outbox.add(
-            OutboxMessage(workspace_id, MessageKind.MENTION_REPLY, f"mention:{event_id}", payload), now
-        )
+        uow.outbox.add(OutboxMessage(workspace_id, f"mention:{event_id}", body), now)
         uow.commit()

@@ -5,7 +5,7 @@ import hashlib
 
 from domain.events import ImportRouted, TeamImport
 from domain.lead import lead_ref
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import ChannelPost, OutboxMessage
 from handlers.context import Context
 from store.unit_of_work import SqlUnitOfWork
 
@@ -27,7 +27,7 @@ def _post(team_id: str, channel: str, brought: TeamImport, ctx: Context) -> Outb
     # Once per import and team: the same summary queued twice (a retried follow-up) is one post.
     digest = hashlib.sha256(f"{ctx.now.isoformat()}:{text}".encode()).hexdigest()[:16]
     key = f"import:{team_id}:{brought.sales_team}:{digest}"
-    return OutboxMessage(team_id, MessageKind.CHANNEL_POST, key, {"channel": channel, "text": text})
+    return OutboxMessage(team_id, key, ChannelPost(channel=channel, text=text))
 
 
 def summary_text(team: str, brought: TeamImport) -> str:

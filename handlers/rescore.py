@@ -10,7 +10,7 @@ from domain.config import LeadbotConfig
 from domain.events import LeadCaptured, LeadsImported, in_batches
 from domain.lead import Lead
 from domain.lifecycle import TRANSITIONS, LeadStatus
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import OutboxMessage, ReadyForSales
 from domain.permissions import system_actor
 from domain.scoring import CompiledRules, NewScore, Scorable, Stage, day_of, reached, score_total
 from handlers.context import Context
@@ -149,15 +149,15 @@ def _announce(uow: SqlUnitOfWork, lead: Lead, total: int, now: datetime, config:
     channel = config.team(lead.sales_team).channel
     if not channel:
         return
-    payload = {
-        "channel": channel,
-        "lead": LeadView.of(lead).as_payload(),
-        "owner": lead.owner_id,
-        "score": total,
-        "sql": config.scoring.sql,
-    }
+    body = ReadyForSales(
+        channel=channel,
+        lead=LeadView.of(lead).brief(),
+        owner=lead.owner_id,
+        score=total,
+        sql=config.scoring.sql,
+    )
     key = f"ready:{lead.id}:{lead.cycle}"
-    uow.outbox.add(OutboxMessage(lead.team_id, MessageKind.READY_FOR_SALES, key, payload), now)
+    uow.outbox.add(OutboxMessage(lead.team_id, key, body), now)
 
 
 def score_captured(event: LeadCaptured, uow: SqlUnitOfWork, ctx: Context) -> None:

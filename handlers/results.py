@@ -13,6 +13,7 @@ from domain.home import Count, DeliveryAlert, Followup, LeadLine, Proposal, RepL
 from domain.lead import Lead
 from domain.lead_filter import LeadFilter
 from domain.merging import Difference
+from domain.messages import LeadBrief
 from domain.permissions import Role
 from domain.predictive import MIN_HISTORY, Factor
 from domain.qualification import Qualification
@@ -57,6 +58,10 @@ class LeadView:
     fields: tuple[tuple[str, str], ...] = ()
     tags: tuple[str, ...] = ()
     do_not_contact_at: datetime | None = None  # unsubscribed: no cadence contacts them
+
+    def brief(self) -> LeadBrief:
+        """As an outbox message shows it."""
+        return LeadBrief.model_validate(self.as_payload())
 
     def as_payload(self) -> dict[str, str | int | None]:
         """JSON-able, for outbox messages rendered later."""

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from domain.followup import MAX_NUDGES, next_working_morning
 from domain.reminder import Reminder
-from handlers.deliver import reminder_message
+from handlers.deliver import due_reminder
 from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 
@@ -30,7 +30,7 @@ def _nudge(uow: SqlUnitOfWork, reminder: Reminder, now: datetime) -> None:
         return
     reminder.nudges += 1
     key = f"{reminder.delivery_key}:nudge:{reminder.nudges}"
-    uow.outbox.add(reminder_message(uow, reminder, key, nudge=reminder.nudges), now)
+    uow.outbox.add(due_reminder(uow, reminder, key, nudge=reminder.nudges), now)
     # After the last one it stays in /lead tasks, overdue, but stops knocking.
     more = reminder.nudges < MAX_NUDGES
     reminder.next_nudge_at = next_working_morning(now, ZoneInfo(reminder.tz)) if more else None

@@ -1,14 +1,20 @@
 """What routing changes on a lead and tells Slack (through the outbox): the proposal in
 the team channel, its decision (message updated, reply in its thread), the rep's DM."""
 
-from dataclasses import asdict
 from typing import Any
 
 from domain.activity import Activity, ActivityKind
 from domain.assignment import Assignment, Decision
 from domain.config import SalesTeam
 from domain.lead import Lead
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import (
+    LeadAssignedDm,
+    LeadBrief,
+    LeadTakenDm,
+    OutboxMessage,
+    ProposalDecided,
+    RoutingProposal,
+)
 from domain.routing import decided_key, proposal_key
 from handlers.context import Context, audit
 from handlers.results import LeadView
@@ -34,13 +40,8 @@ def give_lead(
     uow.sla.start_clock(assignment_id, ctx.config.team(lead.sales_team), ctx.now)
     if not tell:
         return
-    payload = {"user": rep, "lead": _lead(lead), "by": ctx.actor.user_id}
-    uow.outbox.add(
-        OutboxMessage(
-            lead.team_id, MessageKind.LEAD_ASSIGNED_DM, f"routing:dm:{lead.id}:{rep}:{ctx.now}", payload
-        ),
-        ctx.now,
-    )
+    body = LeadAssignedDm(user=rep, lead=_lead(lead), by=ctx.actor.user_id)
+    uow.outbox.add(OutboxMessage(lead.team_id, f"routing:dm:{lead.id}:{rep}:{ctx.now}", body), ctx.now)
 
 
 def tell_previous_owner(uow: SqlUnitOfWork, ctx: Context, lead: Lead, rep: str, assignment_id: int) -> None:
@@ -49,9 +50,9 @@ def tell_previous_owner(uow: SqlUnitOfWork, ctx: Context, lead: Lead, rep: str, 
     previous = lead.owner_id
     if previous is None or previous in (rep, ctx.actor.user_id):
         return
-    payload = {"user": previous, "lead": _lead(lead), "rep": rep, "by": ctx.actor.user_id}
+    body = LeadTakenDm(user=previous, lead=_lead(lead), rep=rep, by=ctx.actor.user_id)
     key = f"routing:taken:{lead.id}:{assignment_id}"
-    uow.outbox.add(OutboxMessage(lead.team_id, MessageKind.LEAD_TAKEN_DM, key, payload), ctx.now)
+    uow.outbox.add(OutboxMessage(lead.team_id, key, body), ctx.now)
 
 
 def note_routed(
@@ -71,11 +72,8 @@ def queue_proposal(
     uow.refresh_homes(lead.team_id, ctx.config.overseers(team.key), ctx.now)
     if not team.channel:
         return
-    payload = {"channel": team.channel, **describe(lead, assignment, team)}
-    uow.outbox.add(
-        OutboxMessage(lead.team_id, MessageKind.ROUTING_PROPOSAL, proposal_key(assignment.id), payload),
-        ctx.now,
-    )
+    body = RoutingProposal(channel=team.channel, **describe(lead, assignment, team))
+    uow.outbox.add(OutboxMessage(lead.team_id, proposal_key(assignment.id), body), ctx.now)
 
 
 def queue_decided(
@@ -89,27 +87,28 @@ def queue_decided(
         return
     posted = uow.routing.posted_at(assignment.id)
     channel, ts = posted if posted else (team.channel, None)
-    payload = {
-        "channel": channel,
-        "ts": ts,
-        "decision": str(decision),
-        "by": by or assignment.decided_by,
+    body = ProposalDecided(
+        channel=channel,
+        ts=ts,
+        decision=decision,
+        by=by or assignment.decided_by,
         **describe(lead, assignment, team),
-    }
-    message = OutboxMessage(lead.team_id, MessageKind.ROUTING_DECIDED, decided_key(assignment.id), payload)
-    uow.outbox.add(message, ctx.now)
+    )
+    uow.outbox.add(OutboxMessage(lead.team_id, decided_key(assignment.id), body), ctx.now)
 
 
 def describe(lead: Lead, assignment: Assignment, team: SalesTeam) -> dict[str, Any]:
+    """What the proposal and its decision both show."""
     return {
         "assignment_id": assignment.id,
         "lead": _lead(lead),
         "team": team.name,
         "rule": assignment.rule,
         "rep": assignment.rep_id,
-        "notes": [asdict(note) for note in assignment.notes],
+        "notes": assignment.notes,
     }
 
 
-def _lead(lead: Lead) -> dict[str, Any]:
-    return {**LeadView.of(lead).as_payload(), "country": lead.country, "product": lead.product}
+def _lead(lead: Lead) -> LeadBrief:
+    shown = {**LeadView.of(lead).as_payload(), "country": lead.country, "product": lead.product}
+    return LeadBrief.model_validate(shown)

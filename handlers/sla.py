@@ -3,13 +3,12 @@ the team wants it), and the figures reports and digests read."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from domain.assignment import LEADBOT, Assignment
 from domain.config import LeadbotConfig, SalesTeam
 from domain.lead import Lead
 from domain.lifecycle import OPEN_STATUSES
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import OutboxMessage, SlaBreached
 from domain.permissions import system_actor
 from domain.routing import choose_rep
 from domain.sla import DueSla, SlaStatus, SpeedFigures
@@ -85,19 +84,19 @@ def _queue_escalation(
     channel, ts = thread if thread else (team.channel, None)
     if channel is None:
         return  # no channel, no thread: the managers see it in the figures
-    payload: dict[str, Any] = {
-        "channel": channel,
-        "thread_ts": ts,
-        "lead": LeadView.of(lead).as_payload(),
-        "rep": item.assignment.rep_id,
-        "minutes": item.minutes,
-        "managers": list(team.managers),
-        "reroute": team.routing.reroute_on_breach,
-        "rerouted_to": rerouted,
-        "team": team.name,
-    }
+    body = SlaBreached(
+        channel=channel,
+        thread_ts=ts,
+        lead=LeadView.of(lead).brief(),
+        rep=item.assignment.rep_id,
+        minutes=item.minutes,
+        managers=tuple(team.managers),
+        reroute=team.routing.reroute_on_breach,
+        rerouted_to=rerouted,
+        team=team.name,
+    )
     key = f"sla:breach:{item.assignment.id}"
-    uow.outbox.add(OutboxMessage(lead.team_id, MessageKind.SLA_BREACHED, key, payload), ctx.now)
+    uow.outbox.add(OutboxMessage(lead.team_id, key, body), ctx.now)
 
 
 def speed_figures(uow: SqlUnitOfWork, team_id: str, sales_team: str, since: datetime) -> SpeedFigures:

@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.config import LeadbotConfig, SalesTeam
 from domain.digest import digest_date
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import OutboxMessage, WeeklyChart
 from domain.permissions import system_actor
 from domain.report import PipelineReport
 from domain.working_hours import parse_clock
@@ -52,12 +52,10 @@ def _post_one(
         # `<job>:<workspace>:…:<date>`, as a tick ahead of the clock finds a day's messages
         # to withdraw them (handlers/ahead_of_clock.py)
         key = f"{CHART_JOB}:{workspace}:{team.key}:{day.isoformat()}"
-        payload = {
-            "channel": team.channel,
-            "chart": chart_summary(report),
-            "filename": f"{team.key}-{day}.png",
-        }
-        uow.outbox.add(OutboxMessage(workspace, MessageKind.WEEKLY_CHART, key, payload), now)
+        body = WeeklyChart(
+            channel=team.channel, chart=chart_summary(report), filename=f"{team.key}-{day}.png"
+        )
+        uow.outbox.add(OutboxMessage(workspace, key, body), now)
         uow.commit()
     return 1
 

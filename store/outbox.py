@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from domain.delivery_alerts import UNALERTED, Undelivered
-from domain.messages import DeliveryReceipt, MessageKind, OutboxMessage
+from domain.messages import DeliveryReceipt, MessageKind, OutboxMessage, read_body
 from domain.pacing import pace_cost, pace_key
 from store.pacing import PacingBook
 from store.sql import insert_all_ignoring_conflicts, insert_ignoring_conflict, supports_skip_locked
@@ -234,9 +234,8 @@ def _backoff(attempts: int) -> timedelta:
 def _to_message(row: OutboxRow) -> OutboxMessage:
     return OutboxMessage(
         team_id=row.team_id,
-        kind=MessageKind(row.kind),
         dedupe_key=row.dedupe_key,
-        payload=row.payload,
+        body=read_body(MessageKind(row.kind), row.payload),
         id=row.id,
         attempts=row.attempts,
     )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from domain.assignment import AssignmentState
 from domain.config import SalesTeam
 from domain.lead import Lead
+from domain.messages import MessageKind, ProposalDecided, read_body
 from domain.routing import decided_key, proposal_key
 from domain.sla import DueSla, LeadSpeed, SlaStatus, deadline
 from store.routing import to_assignment
@@ -101,13 +102,14 @@ class SlaRepository:
         ids = self._s.scalars(sa.select(AssignmentRow.id).where(*of_lead)).all()
         keys = [proposal_key(i) for i in ids] + [decided_key(i) for i in ids]
         query = (
-            sa.select(OutboxRow.slack_channel, OutboxRow.slack_ts, OutboxRow.payload)
+            sa.select(OutboxRow.slack_channel, OutboxRow.slack_ts, OutboxRow.kind, OutboxRow.payload)
             .where(OutboxRow.dedupe_key.in_(keys), OutboxRow.status == "sent")
             .order_by(OutboxRow.id)
         )
-        for channel, ts, payload in self._s.execute(query):
+        for channel, ts, kind, payload in self._s.execute(query):
             # A decision on a proposal is itself a reply: its thread is the proposal's ts.
-            thread = payload.get("ts") or ts
+            body = read_body(MessageKind(kind), payload)
+            thread = (body.ts if isinstance(body, ProposalDecided) else None) or ts
             if channel and thread:
                 return str(channel), str(thread)
         return None

@@ -1,9 +1,9 @@
 """The admin's DM about messages Slack refused for good: what, where, why, and what to do."""
 
 import re
-from typing import Any
 
 from bot.blocks.text import SlackMessage, safe
+from domain.messages import AdminAlert
 
 SLACK_ID = re.compile(r"^[A-Z0-9]{2,}$")
 
@@ -23,13 +23,13 @@ ADVICE = {
 GENERIC = "check Slack's status and Leadbot's log; if {where} looks right, tell whoever runs Leadbot"
 
 
-def delivery_alert(payload: dict[str, Any]) -> SlackMessage:
-    where = _where(payload)
-    count = int(payload.get("count", 1))
-    what = f"{count} message{'s' if count != 1 else ''} ({', '.join(payload.get('kinds', []))})"
-    leads = f" about {', '.join(payload['leads'])}" if payload.get("leads") else ""
-    error = safe(payload.get("error"), 200)
-    advice = ADVICE.get(payload.get("error", ""), GENERIC).format(where=where)
+def delivery_alert(alert: AdminAlert) -> SlackMessage:
+    where = _where(alert)
+    count = alert.count
+    what = f"{count} message{'s' if count != 1 else ''} ({', '.join(alert.kinds)})"
+    leads = f" about {', '.join(alert.leads)}" if alert.leads else ""
+    error = safe(alert.error, 200)
+    advice = ADVICE.get(alert.error, GENERIC).format(where=where)
     text = (
         f":warning: Leadbot could not deliver {what}{leads} to {where}: Slack said `{error}`, "
         f"so they will not be retried.\n*What to do:* {advice}."
@@ -37,10 +37,10 @@ def delivery_alert(payload: dict[str, Any]) -> SlackMessage:
     return SlackMessage(text=text)
 
 
-def _where(payload: dict[str, Any]) -> str:
-    if payload.get("channel_id"):
-        return _mention("#", payload["channel_id"])
-    return _mention("@", str(payload.get("person", "")))
+def _where(alert: AdminAlert) -> str:
+    if alert.channel_id:
+        return _mention("#", alert.channel_id)
+    return _mention("@", alert.person or "")
 
 
 def _mention(sigil: str, slack_id: str) -> str:

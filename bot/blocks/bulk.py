@@ -10,6 +10,7 @@ from bot.blocks.text import SlackMessage, safe, section, user
 from bot.ids import BlockId, BulkActionId
 from domain.bulk import UNDO_WINDOW, BulkAction, BulkKind, BulkState
 from domain.lead_filter import parse_filter
+from domain.messages import BulkOwnersDm
 from handlers.bulk_kinds import BULK_KINDS
 from handlers.results import BulkDone, BulkToConfirm
 
@@ -137,17 +138,17 @@ def _undo_button(action: BulkAction) -> dict[str, Any]:
     return dict(ActionsBlock(block_id=BlockId.BULK_ACTIONS, elements=[button]).to_dict())
 
 
-def owners_dm(payload: dict[str, Any]) -> SlackMessage:
+def owners_dm(moved: BulkOwnersDm) -> SlackMessage:
     """To a rep whose leads changed hands: how many, who did it, and the filter they matched."""
-    count, by, action = payload["count"], user(payload["by"]), payload["action"]
+    count, by, action = moved.count, user(moved.by), moved.action
     leads = f"{count} lead" + ("" if count == 1 else "s")
-    if payload["undone"]:
-        verb = "came back to you" if payload["gained"] else "went back to their earlier owner"
+    if moved.undone:
+        verb = "came back to you" if moved.gained else "went back to their earlier owner"
         text = f"↩️ {by} undid bulk action #{action}: {leads} {verb}."
-    elif payload["gained"]:
+    elif moved.gained:
         text = f"📥 {by} gave you {leads} (bulk action #{action}). `/lead list owner:me` shows them."
     else:
-        to = user(payload["to"]) if payload.get("to") else "another rep"
+        to = user(moved.to) if moved.to else "another rep"
         text = f"↪️ {by} moved {leads} of yours to {to} (bulk action #{action})."
-    filter_text = safe(payload.get("filter"), 400)
+    filter_text = safe(moved.filter, 400)
     return SlackMessage(text=text, blocks=[section(f"{text}\nFilter: `{filter_text}`")])

@@ -1,4 +1,4 @@
-"""The daily team digest and the "while I was away" DM, rendered from their outbox payloads."""
+"""The daily team digest and the "while I was away" DM, rendered from their outbox messages."""
 
 from datetime import datetime
 from typing import Any
@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import ButtonElement, ContextBlock, HeaderBlock, Ma
 from bot.blocks.fit import Room, fits, rows_that_fit
 from bot.blocks.text import MESSAGE_BLOCK_LIMIT, SlackMessage, safe, section, truncate, user, when
 from bot.ids import ActionId, LeadValue
+from domain.messages import AwaySummary, LeadBrief, QuietLeads, TeamDigest
 
 TALLY_LIMIT = 10  # sources, reasons and reps per line before "…and n more"
 DIGEST_ROWS = 10  # leads a digest section lists at most; fewer when long names fill the message
@@ -47,9 +48,9 @@ def _lead_section(
     return blocks
 
 
-def digest_message(payload: dict[str, Any]) -> SlackMessage:
+def digest_message(digest: TeamDigest) -> SlackMessage:
     """As many leads a section as fit in one message: every section keeps its place."""
-    d = payload["digest"]
+    d = digest.digest
     title = f"📊 {d['team_name']} digest · {d['local_date']}"
     new_total = sum(t["count"] for t in d["new_by_source"])
     text = f"{title}: {new_total} new, {d['unassigned_total']} unassigned, {d['converted_total']} converted"
@@ -94,11 +95,16 @@ def _dict(block: Any) -> dict[str, Any]:
     return block if isinstance(block, dict) else dict(block.to_dict())
 
 
-def away_message(payload: dict[str, Any]) -> SlackMessage:
+def brief_row(lead: LeadBrief, detail: str | None = None) -> SectionBlock:
+    """As lead_row, for a lead an outbox message names; `detail` already escaped."""
+    return lead_row({**lead.model_dump(), "detail": detail})
+
+
+def away_message(away: AwaySummary) -> SlackMessage:
     """Follow-ups that fell due while Leadbot was away, in one DM instead of a flood."""
-    items = payload["reminders"]
+    items = away.reminders
     head = f"⏰ While I was away, {len(items)} of your follow-ups fell due:"
-    rows = [[_dict(lead_row({**item["lead"], "detail": safe(item["text"], 300)}))] for item in items]
+    rows = [[_dict(brief_row(item.lead, safe(item.text, 300)))] for item in items]
     shown = rows_that_fit(rows, Room().less([section(head), _away_footer(len(items))]))
     blocks = [section(head), *(row[0] for row in rows[:shown]), _away_footer(len(items) - shown)]
     return SlackMessage(text=head, blocks=blocks)
@@ -110,15 +116,14 @@ def _away_footer(hidden: int) -> dict[str, Any]:
     return _dict(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
 
 
-def quiet_leads_message(payload: dict[str, Any]) -> SlackMessage:
+def quiet_leads_message(quiet: QuietLeads) -> SlackMessage:
     """An owner's leads nobody has touched for a while, once a day."""
-    leads, days = payload["leads"], payload["days"]
-    head = f"💤 {payload['total']} of your leads have had no activity for {days} days or more:"
-    rows = [[_dict(lead_row(lead))] for lead in leads]
-    shown = rows_that_fit(rows, Room().less([section(head), _more_block(payload["total"])]))
+    head = f"💤 {quiet.total} of your leads have had no activity for {quiet.days} days or more:"
+    rows = [[_dict(brief_row(lead))] for lead in quiet.leads]
+    shown = rows_that_fit(rows, Room().less([section(head), _more_block(quiet.total)]))
     blocks = [section(head), *(row[0] for row in rows[:shown])]
-    if payload["total"] > shown:
-        blocks.append(_more_block(payload["total"] - shown))
+    if quiet.total > shown:
+        blocks.append(_more_block(quiet.total - shown))
     return SlackMessage(text=head, blocks=blocks)
 
 

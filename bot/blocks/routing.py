@@ -9,6 +9,7 @@ from bot.blocks.outbox import lead_line
 from bot.blocks.text import SlackMessage, safe, section, user
 from bot.ids import ActionId, LeadValue, ProposalBlock, RoutingAction
 from domain.assignment import AssignmentState, Decision
+from domain.messages import LeadAssignedDm, LeadTakenDm, ProposalDecided, RoutingProposal
 from domain.routing import RepNote
 from handlers.results import AwayChanged, RoutePlan, RoutingDecided
 
@@ -38,25 +39,19 @@ def outcome(decision: Decision, by: str | None, rep: str, ref: str) -> str:
     return OUTCOMES[decision].format(by=user(by), rep=user(rep), ref=ref)
 
 
-def _notes(payload: dict[str, Any]) -> list[RepNote]:
-    return [RepNote(**note) for note in payload["notes"]]
-
-
-def _card(payload: dict[str, Any], proposed: str) -> list[dict[str, Any]]:
-    lead = payload["lead"]
-    where = " · ".join(safe(lead.get(k), 100) for k in ("country", "product", "source") if lead.get(k))
-    head = f"🧭 *New lead for {safe(payload['team'], 80)}*: {lead_line(lead)}" + (
-        f"\n{where}" if where else ""
-    )
-    reasons = why(payload["team"], payload["rule"], _notes(payload))
+def _card(routed: RoutingProposal | ProposalDecided, proposed: str) -> list[dict[str, Any]]:
+    lead = routed.lead
+    where = " · ".join(safe(v, 100) for v in (lead.country, lead.product, lead.source) if v)
+    head = f"🧭 *New lead for {safe(routed.team, 80)}*: {lead_line(lead)}" + (f"\n{where}" if where else "")
+    reasons = why(routed.team, routed.rule, routed.notes)
     return [section(head), section(f"{proposed}\n{reasons}")]
 
 
-def proposal_message(payload: dict[str, Any]) -> SlackMessage:
-    actions = proposal_actions(payload["assignment_id"])
-    lead, rep = lead_line(payload["lead"]), user(payload["rep"])
-    text = f"New lead for {safe(payload['team'], 80)}: {lead}, proposed to {rep}"
-    return SlackMessage(text=text, blocks=[*_card(payload, f"Proposed: {user(payload['rep'])}"), actions])
+def proposal_message(proposal: RoutingProposal) -> SlackMessage:
+    actions = proposal_actions(proposal.assignment_id)
+    lead, rep = lead_line(proposal.lead), user(proposal.rep)
+    text = f"New lead for {safe(proposal.team, 80)}: {lead}, proposed to {rep}"
+    return SlackMessage(text=text, blocks=[*_card(proposal, f"Proposed: {rep}"), actions])
 
 
 def proposal_actions(assignment_id: int) -> dict[str, Any]:
@@ -86,36 +81,36 @@ def _button(label: str, action: RoutingAction, assignment_id: int, style: str) -
     }
 
 
-def decided_outcome(payload: dict[str, Any]) -> str:
-    return outcome(Decision(payload["decision"]), payload["by"], payload["rep"], payload["lead"]["ref"])
+def decided_outcome(decided: ProposalDecided) -> str:
+    return outcome(decided.decision, decided.by, decided.rep, decided.lead.ref)
 
 
-def decided_message(payload: dict[str, Any]) -> SlackMessage:
+def decided_message(decided: ProposalDecided) -> SlackMessage:
     """The proposal as it reads once decided: no buttons, the outcome in their place."""
-    said = decided_outcome(payload)
-    blocks = [*_card(payload, f"Proposed: {user(payload['rep'])}"), section(said)]
+    said = decided_outcome(decided)
+    blocks = [*_card(decided, f"Proposed: {user(decided.rep)}"), section(said)]
     return SlackMessage(text=said, blocks=blocks)
 
 
-def thread_reply(payload: dict[str, Any]) -> SlackMessage:
-    return SlackMessage(text=decided_outcome(payload))
+def thread_reply(decided: ProposalDecided) -> SlackMessage:
+    return SlackMessage(text=decided_outcome(decided))
 
 
-def assigned_dm(payload: dict[str, Any]) -> SlackMessage:
-    lead = payload["lead"]
-    text = f"📥 {lead_line(lead)} is yours now (from {user(payload['by'])})."
+def assigned_dm(assigned: LeadAssignedDm) -> SlackMessage:
+    lead = assigned.lead
+    text = f"📥 {lead_line(lead)} is yours now (from {user(assigned.by)})."
     show = {
         "type": "button",
         "text": {"type": "plain_text", "text": "Show lead"},
         "action_id": ActionId.SHOW.value,
-        "value": LeadValue.of_ref(lead["ref"]).encode(),
+        "value": LeadValue.of_ref(lead.ref).encode(),
     }
     return SlackMessage(text=text, blocks=[{**section(text), "accessory": show}])
 
 
-def taken_dm(payload: dict[str, Any]) -> SlackMessage:
+def taken_dm(taken: LeadTakenDm) -> SlackMessage:
     """To the rep a lead was taken from; no button: the lead may no longer be theirs to see."""
-    text = f"↪️ {lead_line(payload['lead'])} was given to {user(payload['rep'])} by {user(payload['by'])}."
+    text = f"↪️ {lead_line(taken.lead)} was given to {user(taken.rep)} by {user(taken.by)}."
     return SlackMessage(text=text, blocks=[section(text)])
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from bot.blocks.lead_card import headline, safe_join
 from bot.blocks.outbox import lead_line, lead_notice
 from bot.blocks.text import SlackMessage, safe, section, user, when
+from domain.messages import ReadyForSales
 from domain.scoring import Contribution, ScoreBreakdown, ScoreChange, Stage, StageReached
 from handlers.results import ScoreExplained
 
@@ -85,9 +86,8 @@ def _points(value: float) -> str:
     return f"{rounded:+d}" if abs(value - rounded) < 0.05 else f"{value:+.1f}"
 
 
-def ready_for_sales(payload: dict[str, Any]) -> SlackMessage:
+def ready_for_sales(ready: ReadyForSales) -> SlackMessage:
     """The team channel's card for a lead whose score crossed SQL (posted once per lead and cycle)."""
-    lead = payload["lead"]
-    owner = f" Owner: {user(payload.get('owner'))}." if payload.get("owner") else " Nobody owns it yet."
-    text = f"🔥 Ready for sales: {lead_line(lead)}, score {payload['score']} (SQL {payload['sql']}).{owner}"
-    return lead_notice(text, lead)
+    owner = f" Owner: {user(ready.owner)}." if ready.owner else " Nobody owns it yet."
+    text = f"🔥 Ready for sales: {lead_line(ready.lead)}, score {ready.score} (SQL {ready.sql}).{owner}"
+    return lead_notice(text, ready.lead)

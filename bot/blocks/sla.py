@@ -2,22 +2,22 @@
 speed line ("Assigned in 12 min · first contact after 3 h 10 min (SLA 60 min: met)")."""
 
 from datetime import timedelta
-from typing import Any
 
 from bot.blocks.text import SlackMessage, safe, user
+from domain.messages import SlaBreached
 from domain.sla import LeadSpeed, SlaStatus
 
 
-def breach_message(payload: dict[str, Any]) -> SlackMessage:
+def breach_message(breach: SlaBreached) -> SlackMessage:
     """ "⏰ L-12 not contacted within 60 working minutes by @ann — @mia @max", then where
     the lead went when the team re-routes on breach."""
-    lead, managers = payload["lead"], " ".join(user(m) for m in payload["managers"])
-    late = f"not contacted within {payload['minutes']} working minutes by {user(payload['rep'])}"
-    text = f"⏰ {lead['ref']} {safe(lead['name'], 200)} {late}" + (f" — {managers}" if managers else "")
-    if payload["rerouted_to"]:
-        text += f"\nRe-routed: {user(payload['rerouted_to'])} owns {lead['ref']} now."
-    elif payload["reroute"]:
-        team, rep = safe(payload["team"], 80), user(payload["rep"])
+    lead, managers = breach.lead, " ".join(user(m) for m in breach.managers)
+    late = f"not contacted within {breach.minutes} working minutes by {user(breach.rep)}"
+    text = f"⏰ {lead.ref} {safe(lead.name, 200)} {late}" + (f" — {managers}" if managers else "")
+    if breach.rerouted_to:
+        text += f"\nRe-routed: {user(breach.rerouted_to)} owns {lead.ref} now."
+    elif breach.reroute:
+        team, rep = safe(breach.team, 80), user(breach.rep)
         text += f"\nNobody else in {team} has room: it stays with {rep}."
     return SlackMessage(text=text)
 

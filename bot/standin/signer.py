@@ -129,7 +129,7 @@ class SlackSigner:
             "is_ephemeral": message is None,
             "message_ts": (message or {}).get("ts", action_ts()),
         }
-        payload = {
+        click = {
             **self._actor("block_actions", team_id, user_id, trigger_id, user_team),
             "container": container,
             "response_url": response_url,
@@ -138,8 +138,8 @@ class SlackSigner:
             "state": {"values": {}},
         }
         if message is not None:  # Slack omits the message of an ephemeral one
-            payload["message"] = message
-        return self._payload(payload, timestamp)
+            click["message"] = message
+        return self._payload(click, timestamp)
 
     def view_action(
         self,

@@ -264,7 +264,7 @@ def test_an_admins_home_spans_every_team_and_shows_delivery_alerts(slack, runtim
                 team_id=CONSOLE_WORKSPACE,
                 dedupe_key="dead:1",
                 kind="team_digest",
-                payload={"channel": "C0GONE"},
+                payload={"channel": "C0GONE", "digest": {}},
                 status="dead",
                 attempts=12,
                 next_attempt_at=now,

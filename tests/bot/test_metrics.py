@@ -22,7 +22,7 @@ from bot.http_server import LeadbotServer
 from bot.logs import JsonFormatter, secrets_of
 from bot.metrics import REQUESTS, Snapshot
 from bot.metrics_endpoint import MetricsEndpoint
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import ChannelPost, OutboxMessage
 
 SERIES = (
     "leadbot_ack_seconds",
@@ -93,7 +93,7 @@ def test_the_series_move_as_commands_are_sent_and_the_outbox_drains(server, slac
     assert status == 200 and "Added L-1" in body
     runtime.app.listener_runner.listener_executor.shutdown(wait=True)  # its work after the ack
     with runtime.uow_factory() as uow:  # a message a minute and a half old, not sent yet
-        post = OutboxMessage(slack.team_id, MessageKind.CHANNEL_POST, "k-1", {"channel": "C1", "text": "hi"})
+        post = OutboxMessage(slack.team_id, "k-1", ChannelPost(channel="C1", text="hi"))
         uow.outbox.add(post, datetime.now(UTC) - timedelta(seconds=90))
         uow.commit()
     queued = samples(scrape(server)[1])

@@ -9,7 +9,7 @@ from support import ANN, NOW, context_of
 
 from domain import events
 from domain.config import CONSOLE_WORKSPACE
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import ChannelPost, OutboxMessage
 from handlers.commands import AddLead, CaptureChannel, ShowLead
 from handlers.registry import EVENT_HANDLERS, dispatch
 
@@ -120,7 +120,7 @@ def test_messages_committed_to_the_outbox_wake_delivery_once(uow_factory, config
 def test_queued_outbox_rows_are_recorded_at_commit(uow_factory):
     uow = uow_factory()
     with uow:
-        message = OutboxMessage("T1", MessageKind.CHANNEL_POST, "k-1", {"channel": "C1", "text": "hi"})
+        message = OutboxMessage("T1", "k-1", ChannelPost(channel="C1", text="hi"))
         uow.outbox.add(message, NOW)
         uow.commit()
         uow.commit()  # a second commit with nothing new queued records nothing

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from support import NOW
 
 from domain.deferred import DeferredCommand
-from domain.messages import DeliveryReceipt, MessageKind, OutboxMessage
+from domain.messages import ChannelPost, DeliveryReceipt, OutboxMessage
 from handlers.housekeeping import prune
 from store.tables import ChannelPacingRow, DeferredCommandRow, OutboxRow, RequestKeyRow
 
@@ -25,9 +25,7 @@ def seed(uow_factory, at):
         paced = {"team_id": "T1", "next_allowed_at": at, "reserved_until": at + timedelta(seconds=3)}
         uow.session.execute(sa.insert(ChannelPacingRow).values(channel_key=f"C-{at.isoformat()}", **paced))
         for status in ("sent", "pending"):
-            message = OutboxMessage(
-                "T1", MessageKind.CHANNEL_POST, f"{status}-{at.isoformat()}", {"channel": "C1"}
-            )
+            message = OutboxMessage("T1", f"{status}-{at.isoformat()}", ChannelPost(channel="C1", text="hi"))
             uow.outbox.add(message, at)
         uow.commit()
     with uow_factory() as uow:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from support import ANN
 
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import ChannelPost, OutboxMessage
 from scheduler.jobs import Jobs
 from scheduler.runner import build_scheduler, kick
 
@@ -43,7 +43,7 @@ def test_a_paced_burst_goes_out_at_its_pace_not_one_message_per_sweep_interval(
     with uow_factory() as uow:
         for n in range(3):
             payload = {"channel": "C0SALES", "text": f"paced {n}"}
-            uow.outbox.add(OutboxMessage("T0CONSOLE", MessageKind.CHANNEL_POST, f"paced:{n}", payload), now)
+            uow.outbox.add(OutboxMessage("T0CONSOLE", f"paced:{n}", ChannelPost(**payload)), now)
         uow.commit()
     scheduler = runtime.scheduler  # a sweep every 10 s: the burst's slots wake it sooner
     scheduler.start()

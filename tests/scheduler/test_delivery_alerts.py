@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from support import ADA
 
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import LeadAnnounced, OutboxMessage
 from scheduler.jobs import flush_outbox
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -15,7 +15,7 @@ TEAM = "T0CONSOLE"
 def queue(uow_factory, key, channel, at=NOW):
     payload = {"channel": channel, "lead": {"ref": "L-7", "name": "Dana", "company": None, "status": "new"}}
     with uow_factory() as uow:
-        message = OutboxMessage(TEAM, MessageKind.LEAD_ANNOUNCED, key, {**payload, "via": "web form"})
+        message = OutboxMessage(TEAM, key, LeadAnnounced.model_validate({**payload, "via": "web form"}))
         uow.outbox.add(message, at)
         uow.commit()
 

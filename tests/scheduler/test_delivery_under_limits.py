@@ -14,7 +14,7 @@ from support import ADA, ANN, BEN
 from bot.blocks.text import SlackMessage
 from bot.database import open_database
 from bot.delivery import make_deliver, shortened
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import MessageKind, OutboxMessage, message_body
 from handlers.dm_channels import RememberedDms
 from scheduler.jobs import Jobs, flush_outbox, send_as_due
 
@@ -25,7 +25,7 @@ LONG = "word " * 1_000  # 5,000 characters a section: three of them are too long
 
 def queue(uow_factory, key, payload, kind=MessageKind.CHANNEL_POST, at=NOW):
     with uow_factory() as uow:
-        uow.outbox.add(OutboxMessage(TEAM, kind, key, payload), at)
+        uow.outbox.add(OutboxMessage(TEAM, key, message_body(kind, payload)), at)
         uow.commit()
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import MessageKind, OutboxMessage, message_body
 from handlers.deliver import deliver_outbox
 from scheduler.jobs import flush_outbox
 
@@ -17,7 +17,7 @@ TEAM = "T0CONSOLE"
 
 def queue(uow_factory, key, payload, kind=MessageKind.CHANNEL_POST, at=NOW):
     with uow_factory() as uow:
-        uow.outbox.add(OutboxMessage(TEAM, kind, key, payload), at)
+        uow.outbox.add(OutboxMessage(TEAM, key, message_body(kind, payload)), at)
         uow.commit()
 
 

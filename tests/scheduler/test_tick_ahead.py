@@ -13,7 +13,7 @@ from bot.bootstrap import run_jobs_once
 from domain.cadence import Cadence, CadenceStep
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig, SalesTeam, default_config
 from domain.followup import next_working_morning
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import ChannelPost, OutboxMessage
 from domain.permissions import system_actor
 from handlers.capture import add_lead
 from handlers.commands import AddLead, CaptureChannel, EnrollLead
@@ -70,9 +70,7 @@ def tick(settings, config, at: datetime, clock: datetime) -> dict[str, int]:
 def queue_post(uow_factory, key: str, text: str, at: datetime) -> None:
     with uow_factory() as uow:
         uow.outbox.add(
-            OutboxMessage(
-                CONSOLE_WORKSPACE, MessageKind.CHANNEL_POST, key, {"channel": "C0SALES", "text": text}
-            ),
+            OutboxMessage(CONSOLE_WORKSPACE, key, ChannelPost(channel="C0SALES", text=text)),
             at,
         )
         uow.commit()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from domain.activity import Activity, ActivityKind
 from domain.lead import Lead
 from domain.lifecycle import LeadStatus
-from domain.messages import MessageKind, OutboxMessage
+from domain.messages import ChannelPost, OutboxMessage
 from domain.reminder import Reminder
 from domain.scoring import Stage
 from store.unit_of_work import UowFactory
@@ -178,7 +178,7 @@ def test_the_timeline_comes_newest_first(uow_factory: UowFactory) -> None:
 
 
 def test_the_outbox_keeps_one_message_per_dedupe_key(uow_factory: UowFactory) -> None:
-    message = OutboxMessage(HOME, MessageKind.CHANNEL_POST, "digest:2026-11-23", {"text": "hi"})
+    message = OutboxMessage(HOME, "digest:2026-11-23", ChannelPost(channel="C1", text="hi"))
     for _ in range(2):
         with uow_factory() as uow:
             uow.outbox.add(message, NOW)
@@ -188,7 +188,9 @@ def test_the_outbox_keeps_one_message_per_dedupe_key(uow_factory: UowFactory) ->
         assert uow.outbox.status_counts() == {"pending": 1}
         _, claimed = uow.outbox.claim(NOW, 10, timedelta(minutes=1))
 
-    assert [(m.dedupe_key, m.payload) for m in claimed] == [("digest:2026-11-23", {"text": "hi"})]
+    assert [(m.dedupe_key, m.payload) for m in claimed] == [
+        ("digest:2026-11-23", {"channel": "C1", "text": "hi"})
+    ]
 
 
 def test_a_request_key_is_held_once_per_workspace(uow_factory: UowFactory) -> None:

@@ -12,6 +12,7 @@ from bot.blocks.render import render
 from bot.blocks.text import escape, safe
 from bot.ids import ActionId
 from domain.activity import Activity, ActivityKind
+from domain.messages import ReminderDue
 from handlers.results import LeadCaptured, LeadDetails, LeadList, LeadView
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
@@ -48,7 +49,13 @@ def test_mentions_in_user_text_are_escaped_everywhere():
     hostile = "<!channel> & <@U123> <https://evil|https://crm.example>"
     lead = view(name=hostile, company="<!here>")
     messages = [render(LeadCaptured(lead)), render(LeadList("x", (lead,), "none"))]
-    messages.append(reminder_message({"text": "<!everyone>", "lead": {"ref": "L-1", "name": hostile}}))
+    messages.append(
+        reminder_message(
+            ReminderDue.model_validate(
+                {"user": "U1", "text": "<!everyone>", "lead": {"ref": "L-1", "name": hostile}}
+            )
+        )
+    )
     for message in messages:
         shown = message.text + all_text(message.blocks)
         for ping in ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<https://evil"):

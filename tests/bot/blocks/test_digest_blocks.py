@@ -8,6 +8,7 @@ from bot.blocks.digest import away_message, digest_message
 from bot.ids import ActionId
 from bot.standin.blockkit import judge_message
 from domain.digest import Digest, DigestLead, Tally
+from domain.messages import AwaySummary, TeamDigest
 
 NOW = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
 EVIL = "<!channel> & <@U123>"
@@ -41,7 +42,9 @@ def sections(message) -> list[str]:
 
 
 def test_a_big_digest_stays_inside_block_kit_limits_and_summarises_long_lists():
-    message = digest_message({"channel": "C0LDN", "digest": huge_digest().payload()})
+    message = digest_message(
+        TeamDigest.model_validate({"channel": "C0LDN", "digest": huge_digest().payload()})
+    )
 
     assert len(message.blocks) <= 50
     assert all(len(text) <= 3000 for text in sections(message))
@@ -52,26 +55,34 @@ def test_a_big_digest_stays_inside_block_kit_limits_and_summarises_long_lists():
 
 
 def test_user_text_in_a_digest_is_escaped_and_pings_nobody():
-    message = digest_message({"channel": "C0LDN", "digest": huge_digest().payload()})
+    message = digest_message(
+        TeamDigest.model_validate({"channel": "C0LDN", "digest": huge_digest().payload()})
+    )
     shown = json.dumps(message.blocks, ensure_ascii=False) + message.text
     assert "<!channel>" not in shown and "<@U123>" not in shown
     assert "&lt;!channel&gt; &amp; &lt;@U123&gt;" in shown
 
 
 def test_every_listed_lead_has_a_show_button_that_opens_its_card():
-    message = digest_message({"channel": "C0LDN", "digest": huge_digest().payload()})
+    message = digest_message(
+        TeamDigest.model_validate({"channel": "C0LDN", "digest": huge_digest().payload()})
+    )
     buttons = [b["accessory"] for b in message.blocks if "accessory" in b]
     assert buttons and {b["action_id"] for b in buttons} == {ActionId.SHOW}
     assert buttons[0]["value"] == "0"
 
 
 def test_approvals_and_sla_breaches_show_only_when_routing_reports_some():
-    quiet = json.dumps(digest_message({"channel": "C", "digest": huge_digest().payload()}).blocks)
+    quiet = json.dumps(
+        digest_message(TeamDigest.model_validate({"channel": "C", "digest": huge_digest().payload()})).blocks
+    )
 
     assert "Awaiting approval" not in quiet and "SLA breaches" not in quiet
 
     busy = huge_digest(awaiting_approval=(lead(1),), sla_breaches=(lead(2), lead(3)))
-    shown = json.dumps(digest_message({"channel": "C", "digest": busy.payload()}).blocks)
+    shown = json.dumps(
+        digest_message(TeamDigest.model_validate({"channel": "C", "digest": busy.payload()})).blocks
+    )
     assert "*Awaiting approval*: 1" in shown and "*SLA breaches*: 2" in shown
 
 
@@ -85,7 +96,7 @@ def test_a_long_away_summary_lists_what_fits_and_points_to_tasks():
         }
         for n in range(100)
     ]
-    message = away_message({"user": "U0REP0ANN", "reminders": items})
+    message = away_message(AwaySummary.model_validate({"user": "U0REP0ANN", "reminders": items}))
 
     assert judge_message({"text": message.text, "blocks": message.blocks}) is None  # Slack shows it
     assert "While I was away, 100 of your follow-ups fell due" in message.text

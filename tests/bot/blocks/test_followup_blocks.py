@@ -9,6 +9,7 @@ from bot.blocks.render import render
 from bot.blocks.text import BUTTON_TEXT_LIMIT, MESSAGE_BLOCK_LIMIT, SECTION_LIMIT
 from bot.ids import ActionId, FollowupAction
 from bot.standin.blockkit import judge_message
+from domain.messages import ReminderDue
 from domain.reminder import Reminder, ReminderStatus
 from handlers.results import LeadView, ReminderChanged, TaskList, TaskView
 
@@ -47,21 +48,21 @@ def assert_safe(text: str) -> None:
 
 
 def test_the_dm_has_done_three_snoozes_log_call_and_show_and_escapes_user_text():
-    message = reminder_message(payload())
+    message = reminder_message(ReminderDue.model_validate(payload()))
     assert action_ids(message.blocks) == [*FollowupAction, ActionId.SHOW]
     assert_safe(message.text + displayed(message.blocks))
     assert "⏰ Reminder" in message.text
 
 
 def test_the_nudge_says_still_open_since_the_due_time_in_the_reps_zone():
-    message = reminder_message(payload(nudge=2))
+    message = reminder_message(ReminderDue.model_validate(payload(nudge=2)))
     assert "🔁 Still open since" in message.text
     assert "Mon 23 Nov 10:00 EST" in message.text  # the fallback, in New York time
 
 
 def test_an_outbox_row_from_before_follow_ups_keeps_its_old_buttons():
     old = {"user": "U1", "text": "call", "due_at": NOW.isoformat(), "lead": {"ref": "L-1", "name": "Dana"}}
-    assert action_ids(reminder_message(old).blocks) == [
+    assert action_ids(reminder_message(ReminderDue.model_validate(old)).blocks) == [
         ActionId.SHOW,
         ActionId.SNOOZE_HOUR,
         ActionId.LOG_CALL,

@@ -4,6 +4,7 @@ import json
 
 from bot.blocks.routing import decided_message, proposal_message, thread_reply
 from bot.ids import ROUTING_BLOCK_PREFIX, RoutingAction
+from domain.messages import ProposalDecided, RoutingProposal
 
 
 def payload(reps: int = 3, **overrides) -> dict:
@@ -12,6 +13,7 @@ def payload(reps: int = 3, **overrides) -> dict:
     ]
     lead = {"ref": "L-7", "name": "<!channel> & co", "company": "A<b>", "country": "DE", "product": "X"}
     return {
+        "channel": "C0EMEA",
         "assignment_id": 12,
         "lead": lead,
         "team": "EMEA <!here>",
@@ -23,7 +25,7 @@ def payload(reps: int = 3, **overrides) -> dict:
 
 
 def test_the_proposal_carries_approve_reassign_and_reject_for_its_assignment():
-    message = proposal_message(payload())
+    message = proposal_message(RoutingProposal.model_validate(payload()))
     actions = message.blocks[-1]
     assert actions["block_id"] == f"{ROUTING_BLOCK_PREFIX}12"
     assert [e["action_id"] for e in actions["elements"]] == [a.value for a in RoutingAction]
@@ -32,17 +34,17 @@ def test_the_proposal_carries_approve_reassign_and_reject_for_its_assignment():
 
 def test_user_and_config_text_is_escaped_everywhere():
     for message in (
-        proposal_message(payload()),
-        decided_message(payload(decision="approve", by="U0MGR")),
-        thread_reply(payload(decision="reject", by="U0MGR")),
+        proposal_message(RoutingProposal.model_validate(payload())),
+        decided_message(ProposalDecided.model_validate(payload(decision="approve", by="U0MGR"))),
+        thread_reply(ProposalDecided.model_validate(payload(decision="reject", by="U0MGR"))),
     ):
         shown = json.dumps(message.blocks) + message.text
         assert "<!channel>" not in shown and "<!here>" not in shown and "<enterprise>" not in shown
-    assert "&lt;!channel&gt; &amp; co" in proposal_message(payload()).text
+    assert "&lt;!channel&gt; &amp; co" in proposal_message(RoutingProposal.model_validate(payload())).text
 
 
 def test_a_team_of_200_reps_stays_within_the_section_and_block_limits():
-    message = proposal_message(payload(reps=200))
+    message = proposal_message(RoutingProposal.model_validate(payload(reps=200)))
     assert len(message.blocks) <= 50
     assert all(len(block["text"]["text"]) <= 3000 for block in message.blocks if block["type"] == "section")
     assert "skipped: has 4 of 10 open" in json.dumps(message.blocks)

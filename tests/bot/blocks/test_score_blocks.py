@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from bot.blocks.render import render
 from bot.blocks.score import ready_for_sales
 from domain.lead import Lead
+from domain.messages import ReadyForSales
 from domain.scoring import CapApplied, Contribution, ScoreBreakdown, ScoreChange, Stage, StageReached
 from handlers.results import LeadView, ScoreExplained
 
@@ -60,7 +61,11 @@ def test_long_escaped_rules_and_reasons_stay_inside_block_kit_limits() -> None:
 
 def test_the_ready_for_sales_card_names_the_lead_score_and_owner_escaped() -> None:
     lead = {"ref": "L-7", "name": PING + "Dana", "company": "FBI"}
-    card = ready_for_sales({"channel": "C1", "lead": lead, "owner": "U0REP0ANN", "score": 72, "sql": 70})
+    card = ready_for_sales(
+        ReadyForSales.model_validate(
+            {"channel": "C1", "lead": lead, "owner": "U0REP0ANN", "score": 72, "sql": 70}
+        )
+    )
 
     assert (
         card.text

@@ -3,9 +3,11 @@
 from datetime import UTC, datetime, timedelta
 
 from bot.blocks.sla import breach_message, span, speed_line
+from domain.messages import SlaBreached
 from domain.sla import LeadSpeed, SlaStatus
 
 PAYLOAD = {
+    "channel": "C0EMEA",
     "lead": {"ref": "L-12", "name": "<!channel> & co"},
     "rep": "U0REP0ANN",
     "minutes": 60,
@@ -17,7 +19,7 @@ PAYLOAD = {
 
 
 def test_the_escalation_names_the_late_rep_and_mentions_the_managers_with_the_name_escaped():
-    text = breach_message(PAYLOAD).text
+    text = breach_message(SlaBreached.model_validate(PAYLOAD)).text
     assert text == (
         "⏰ L-12 &lt;!channel&gt; &amp; co not contacted within 60 working minutes by <@U0REP0ANN>"
         " — <@U0MGR0MIA> <@U0MGR0MAX>"
@@ -27,11 +29,13 @@ def test_the_escalation_names_the_late_rep_and_mentions_the_managers_with_the_na
 def test_the_escalation_says_where_the_lead_went_or_why_it_stayed():
     assert (
         "Re-routed: <@U0REP0BEN> owns L-12 now."
-        in breach_message({**PAYLOAD, "reroute": True, "rerouted_to": "U0REP0BEN"}).text
+        in breach_message(
+            SlaBreached.model_validate({**PAYLOAD, "reroute": True, "rerouted_to": "U0REP0BEN"})
+        ).text
     )
     assert (
         "Nobody else in EMEA has room: it stays with <@U0REP0ANN>."
-        in breach_message({**PAYLOAD, "reroute": True}).text
+        in breach_message(SlaBreached.model_validate({**PAYLOAD, "reroute": True})).text
     )
 
 

@@ -14,6 +14,7 @@ from bot.blocks.text import SlackMessage
 from bot.standin.blockkit import judge_message
 from domain.activity import Activity, ActivityKind
 from domain.digest import Digest, DigestLead, Tally
+from domain.messages import AwaySummary, QuietLeads, TeamDigest
 from domain.reminder import Reminder
 from handlers.results import LeadDetails, LeadList, LeadView, TaskList, TaskView
 
@@ -86,7 +87,7 @@ def test_the_while_i_was_away_dm_with_59_overdue_follow_ups_is_shown() -> None:
         for n in range(59)
     ]
 
-    message = away_message({"user": "U0REP0ANN", "reminders": items})
+    message = away_message(AwaySummary.model_validate({"user": "U0REP0ANN", "reminders": items}))
 
     shown(message)
     assert "`/lead tasks` lists them all" in str(message.blocks)
@@ -110,13 +111,17 @@ def test_a_digest_with_every_section_full_is_shown() -> None:
         lost_by_reason=tuple(Tally(WORST[:64], n) for n in range(20)),
     )
 
-    shown(digest_message({"channel": "C0LDN", "digest": digest.payload()}))
+    shown(digest_message(TeamDigest.model_validate({"channel": "C0LDN", "digest": digest.payload()})))
 
 
 def test_quiet_leads_with_the_longest_names_are_shown() -> None:
     leads = [{**lead(n).as_payload(), "detail": "quiet 40 days"} for n in range(40)]
 
-    shown(quiet_leads_message({"user": "U0REP0ANN", "leads": leads, "total": 400, "days": 14}))
+    shown(
+        quiet_leads_message(
+            QuietLeads.model_validate({"user": "U0REP0ANN", "leads": leads, "total": 400, "days": 14})
+        )
+    )
 
 
 @pytest.mark.parametrize("count", [51, 200])
