@@ -85,6 +85,7 @@ class Runtime:
 
     @property
     def worker(self) -> CaptureQueue:
+        """The capture queue by its older name: what works it (thread or child process)."""
         return self.captures
 
     @property
