@@ -16,7 +16,8 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.capture_worker import WorkerProcess
+from bot.capture_queue import CaptureQueue, InThreadQueue
+from bot.capture_worker import ChildProcessQueue
 from bot.database import open_database
 from bot.deferred import deferred_job
 from bot.delivery import make_deliver
@@ -66,8 +67,9 @@ class Runtime:
     app: App
     webhook: WebhookEndpoint
     jobs: Jobs  # what the sweep and `tick` run with
-    capture_slot: threading.Lock  # held while a lead is captured; see Deps.capture
-    worker: Worker | WorkerProcess  # carries out captures queued while the slot was taken
+    # Where captures wait that cannot be done in their ack, and what carries them out
+    # (bot/capture_queue.py): a thread here, or a child process that runs the scheduler too.
+    captures: CaptureQueue
     events_webhook: EventsEndpoint  # POST /webhooks/events (engagement scoring)
     spool: Spool  # where those captures wait (store/spool.py)
     deps: Deps  # what the listeners were given
@@ -77,25 +79,29 @@ class Runtime:
     oauth: OAuth | None = None  # multi-workspace install (bot/oauth.py); None: single-token mode
 
     @property
+    def capture_slot(self) -> threading.Lock:
+        """Held while a lead is captured (bot/capture_queue.QueueFront.capture)."""
+        return self.captures.slot
+
+    @property
+    def worker(self) -> CaptureQueue:
+        """The capture queue by its older name: what works it (thread or child process)."""
+        return self.captures
+
+    @property
     def routes(self) -> Routes:
         """GET routes besides health: the install flow's, in multi-workspace mode."""
         return oauth_routes(self.oauth.flow) if self.oauth is not None else {}
 
     def start(self) -> None:
-        """The background parts: the periodic sweep and the queued-capture worker (a
-        worker process runs the sweep itself)."""
-        if isinstance(self.worker, Worker):
-            self.heartbeat.beat(datetime.now(UTC))  # the first sweep is due a period from now
-            self.scheduler.start()
-        self.worker.start()
+        """The background parts: the periodic sweep and the queued-capture worker."""
+        self.captures.start()
 
     def stop(self) -> None:
         """Work running after an ack (lazy listeners) finishes first: it may queue commands and
         kick the background process, which then finishes its round and stops."""
         self.app.listener_runner.listener_executor.shutdown(wait=True)
-        self.worker.stop()
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        self.captures.stop()
 
     def run_jobs(self, now: datetime) -> dict[str, int]:
         """One pass of every scheduled job, as `leadbot tick` runs it."""
@@ -104,9 +110,7 @@ class Runtime:
     def healthy(self) -> bool:
         """The database answers, and the background process (if this server has one) runs:
         without it queued captures would wait for a restart, so say so to the orchestrator."""
-        if isinstance(self.worker, WorkerProcess) and not self.worker.alive():
-            return False
-        return self.database_answers()
+        return self.captures.alive() and self.database_answers()
 
     def ready(self, now: datetime | None = None) -> tuple[bool, dict[str, object]]:
         """GET /readyz (bot/readiness.py): database, background process, scheduler lag."""
@@ -122,9 +126,8 @@ class Runtime:
         return True
 
     def _background_running(self) -> bool:
-        """The worker, and in a single process the scheduler beside it."""
-        in_process = isinstance(self.worker, Worker)
-        return self.worker.running() and (self.scheduler.running or not in_process)
+        """The queue's worker and the scheduler, wherever they run."""
+        return self.captures.running()
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -178,27 +181,26 @@ def build_runtime(
     heartbeat = Heartbeat()
     scheduler = build_scheduler(jobs, every_seconds=sweep_seconds, heartbeat=heartbeat)
     watch_scheduler(scheduler)
-    worker: Worker | WorkerProcess
+    captures: CaptureQueue
     background_metrics = None
     if worker_process:
-        worker = WorkerProcess(settings, config, sweep_seconds)
-        background_metrics = worker.metrics_file  # the child's series, for GET /metrics
-        kick_outbox, queue_busy = worker.kick, worker.busy
-        heartbeat = worker.heartbeat  # the child runs the sweeps
+        child = ChildProcessQueue(
+            settings, config, sweep_seconds, spool.add, background_jobs, brief_lock_wait, capture_slot
+        )
+        background_metrics = child.metrics_file  # the child's series, for GET /metrics
+        heartbeat = child.heartbeat  # the child runs the sweeps
+        captures, kick_outbox = child, child.kick  # a kick also stands for outbox messages
     else:
         deferred = jobs.deferred
         assert deferred is not None
         worker = Worker(lambda now: answer_deferred(now, uow_factory, jobs.deliver, deferred))
-        kick_outbox, queue_busy = (lambda: kick(scheduler)), (lambda: False)
+        captures = InThreadQueue(spool.add, worker, scheduler, heartbeat.beat, brief_lock_wait, capture_slot)
+        kick_outbox = lambda: kick(scheduler)  # noqa: E731
     deps = Deps(
         uow_factory,
         config,
         kick_outbox=kick_outbox,
-        kick_queue=worker.kick,
-        capture_slot=capture_slot,
-        enqueue=spool.add,
-        queue_busy=queue_busy,
-        brief_lock_wait=brief_lock_wait,
+        captures=captures,
         run_import=in_background(settings, config) if worker_process else None,
     )
     oauth = build_oauth(settings, uow_factory, client) if settings.oauth else None
@@ -216,8 +218,7 @@ def build_runtime(
         app,
         WebhookEndpoint(deps, keyring, answering),
         jobs,
-        capture_slot,
-        worker,
+        captures,
         EventsEndpoint(deps, keyring, answering),
         spool,
         deps,

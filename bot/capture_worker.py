@@ -1,4 +1,5 @@
-"""The background process of `leadbot serve`: queued captures and the scheduler.
+"""The background process of `leadbot serve`: queued captures and the scheduler (the
+child-process implementation of the capture queue, bot/capture_queue.py).
 
 A capture costs milliseconds of Python (matching, scoring, about ten statements); an
 ack that only checks and queues a command costs a fraction of one. In one process they
@@ -13,7 +14,10 @@ this process too, at the same priority, so the server process does nothing but a
 Slack. The server kicks the worker through a pipe after queuing a command or an outbox
 message; the worker reads a closed pipe as the server gone, and stops. `busy` tells the
 server's listeners that the queue is being worked, so a new capture queues behind it
-(bot/deps.Deps.capture) rather than contend with it for the database.
+(bot/capture_queue.QueueFront.capture) rather than contend with it for the database.
+
+The child builds its jobs with `make_jobs`, handed in by the composition root (a module-level
+function, which `spawn` pickles by name), so this module never imports bot/bootstrap.py.
 """
 
 import logging
@@ -23,14 +27,21 @@ import shutil
 import signal
 import tempfile
 import threading
+from collections.abc import Callable
 from ctypes import c_bool, c_double
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from bot.capture_queue import BriefWait, QueueFront
+from bot.logs import configure_logging
+from bot.metrics import Snapshot, watch_scheduler
 from bot.settings import Settings
 from domain.config import LeadbotConfig
+from handlers.deferred import Enqueue
 from scheduler.heartbeat import Heartbeat
+from scheduler.jobs import Jobs, answer_deferred, flush_outbox
+from scheduler.runner import build_scheduler, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +49,25 @@ NICENESS = 19  # the least share of a core against a busy server process
 IDLE_SECONDS = 10.0  # a look at the queue now and then: commands left by a crash, other replicas
 STOP_SECONDS = 5.0
 _START = multiprocessing.get_context("spawn")  # never fork a process that runs threads
+# Every scheduled job and queued commands, against the configured database and Slack.
+MakeJobs = Callable[[Settings, LeadbotConfig], Jobs]
 
 
-class WorkerProcess:
+class ChildProcessQueue(QueueFront):
+    """The capture queue worked by a child process, which runs the scheduler too."""
+
     def __init__(
         self,
         settings: Settings,
         config: LeadbotConfig,
         sweep_seconds: float,
+        enqueue: Enqueue,
+        make_jobs: MakeJobs,
+        brief_lock_wait: BriefWait,
+        slot: threading.Lock,
         idle_seconds: float = IDLE_SECONDS,
     ) -> None:
+        super().__init__(enqueue, brief_lock_wait, slot)
         # Where the child leaves its series for the server's GET /metrics (bot/metrics.Snapshot).
         self.metrics_file = Path(tempfile.mkdtemp(prefix="leadbot-metrics-")) / "background.json"
         self._kicked, self._busy = _START.RawValue(c_bool, False), _START.RawValue(c_bool, False)
@@ -59,6 +79,7 @@ class WorkerProcess:
             args=(
                 settings,
                 config,
+                make_jobs,
                 kicks,
                 self._kicked,
                 self._busy,
@@ -122,6 +143,7 @@ class WorkerProcess:
 def serve_queue(
     settings: Settings,
     config: LeadbotConfig,
+    make_jobs: MakeJobs,
     kicks: Connection,
     kicked: c_bool,
     busy: c_bool,
@@ -134,12 +156,6 @@ def serve_queue(
     idle_seconds pass) until the server closes the pipe. Its series (the scheduler's jobs,
     the outbox's Slack calls) go to `metrics_file` after each job and round, for the
     server's GET /metrics (bot/metrics.Snapshot)."""
-    from bot.bootstrap import background_jobs
-    from bot.logs import configure_logging
-    from bot.metrics import Snapshot, watch_scheduler
-    from scheduler.jobs import answer_deferred, flush_outbox
-    from scheduler.runner import build_scheduler, utc_now
-
     os.nice(NICENESS)
     # Ctrl-C reaches the whole process group and a service manager's SIGTERM often the whole
     # group too: the server decides when this process stops (it closes the pipe once its
@@ -147,7 +163,7 @@ def serve_queue(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     configure_logging(settings)
-    jobs = background_jobs(settings, config)
+    jobs = make_jobs(settings, config)
     scheduler = build_scheduler(jobs, every_seconds=sweep_seconds, heartbeat=heartbeat)
     snapshot = Snapshot(metrics_file) if metrics_file else None
     watch_scheduler(scheduler, snapshot)

@@ -1,24 +1,19 @@
 """What the listeners are given by the composition root."""
 
-import threading
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
+from bot.capture_queue import CaptureQueue
 from bot.forecasts import ForecastMemo
 from bot.in_flight import InFlight
-from bot.outage import lock_not_had
 from bot.zones import ZoneMemo
 from domain.config import LeadbotConfig
 from domain.forecast import Forecast
 from handlers.commands import AddLead, Command, ShowForecast
 from handlers.context import Context, UowFactory
-from handlers.deferred import Enqueue, defer_add, enqueue_in
 from handlers.registry import dispatch
 from handlers.results import AddQueued, Result
 from handlers.timezones import look_up_zone
@@ -36,18 +31,10 @@ class Deps:
     uow_factory: UowFactory
     config: LeadbotConfig
     kick_outbox: Callable[[], None] = lambda: None
-    kick_queue: Callable[[], None] = lambda: None  # wakes the worker of queued captures
+    # Where a capture that cannot be done in its ack waits (bot/capture_queue.py);
+    # None: every capture is done in its ack.
+    captures: CaptureQueue | None = None
     clock: Callable[[], datetime] = utc_now
-    # Held by whoever is capturing a lead now (a listener or the queued-command job);
-    # a capture that finds it taken is queued and acked at once instead of waiting.
-    capture_slot: threading.Lock = field(default_factory=threading.Lock)
-    enqueue: Enqueue | None = None  # where captures queue (store/spool.py); None: the database
-    # True while the background process (bot/capture_worker.py) has work in hand, from
-    # its kick on: a capture then queues behind it rather than meet its database writes.
-    queue_busy: Callable[[], bool] = lambda: False
-    # A capture's own transaction waits only briefly for a lock another holds, then queues
-    # (store.engine.brief_lock_wait, handed in by the composition root).
-    brief_lock_wait: Callable[[], AbstractContextManager[None]] = nullcontext
     in_flight: InFlight = field(default_factory=InFlight)  # Slack requests in hand now
     # Where `/lead import` runs a file (bot/import_job.py): a low-priority process of its own
     # under `leadbot serve`; None: in the listener's thread.
@@ -72,27 +59,12 @@ class Deps:
 
     def capture(self, cmd: AddLead, ctx: Context, response_url: str | None) -> Result | AddQueued:
         """A rep's capture runs now when the process has nothing else in hand; otherwise
-        it is checked, stored and acked at once, and its answer follows from the queue:
-        an ack never waits behind a capture."""
-        busy = not self.in_flight.alone() or self.queue_busy()
-        if busy or not self.capture_slot.acquire(blocking=False):
-            return self._queue(cmd, ctx, response_url)
-        try:
-            with self.brief_lock_wait():
-                return self.dispatch(cmd, ctx)
-        except (sa.exc.OperationalError, sa.exc.TimeoutError) as error:
-            if not lock_not_had(error):
-                raise
-            # Another process's write (an import, a job) holds the lock: the person gets
-            # the queued answer now, the capture follows when the lock is free.
-            return self._queue(cmd, ctx, response_url)
-        finally:
-            self.capture_slot.release()
-
-    def _queue(self, cmd: AddLead, ctx: Context, response_url: str | None) -> AddQueued:
-        queued = defer_add(cmd, self.enqueue or enqueue_in(self.uow_factory), ctx, response_url)
-        self.kick_queue()
-        return queued
+        it is checked, stored and acked at once, and its answer follows from the queue
+        (bot/capture_queue.QueueFront.capture): an ack never waits behind a capture."""
+        if self.captures is None:
+            return self.dispatch(cmd, ctx)
+        run = lambda: self.dispatch(cmd, ctx)  # noqa: E731
+        return self.captures.capture(cmd, ctx, response_url, run, self.in_flight.alone())
 
     def context(self, workspace_id: str, user_id: str) -> Context:
         return Context(self.config.actor(workspace_id, user_id), self.clock(), self.config)
