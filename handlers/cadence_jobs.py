@@ -10,6 +10,7 @@ from domain.messages import MessageKind, OutboxMessage
 from domain.working_hours import WorkingHours
 from store.cadences import CadenceRepository
 from store.digests import DailyRuns, DigestReads
+from store.engine import reading_only
 from store.unit_of_work import UowFactory
 
 QUIET_JOB = "quiet"
@@ -44,7 +45,7 @@ def flag_quiet_leads(now: datetime, uow_factory: UowFactory, config: LeadbotConf
     activity for `stale_after_days`; the day's run row makes it once across processes."""
     if not config.stale_after_days:
         return 0
-    with uow_factory() as uow:
+    with reading_only(), uow_factory() as uow:
         workspaces = DailyRuns(uow.session).workspaces()
     sent = 0
     for team in config.teams:
@@ -60,13 +61,18 @@ def flag_quiet_leads(now: datetime, uow_factory: UowFactory, config: LeadbotConf
 def _flag_team(
     uow_factory: UowFactory, workspace: str, team: SalesTeam, day: date, now: datetime, config: LeadbotConfig
 ) -> int:
-    with uow_factory() as uow:
-        if not DailyRuns(uow.session).claim(workspace, QUIET_JOB, team.key, day, now, now):
+    """Read in a read transaction (no write lock on SQLite while it reads), then claimed and
+    queued in a short writing one."""
+    with reading_only(), uow_factory() as uow:
+        if DailyRuns(uow.session).ran(workspace, QUIET_JOB, team.key, day):
             return 0
         reads = DigestReads(uow.session, workspace, team.key, include_unteamed=team is config.teams[0])
         by_owner: dict[str, list[DigestLead]] = defaultdict(list)
         for lead in reads.quiet(now - timedelta(days=config.stale_after_days)):
             by_owner[lead.owner or ""].append(lead)
+    with uow_factory() as uow:
+        if not DailyRuns(uow.session).claim(workspace, QUIET_JOB, team.key, day, now, now):
+            return 0
         for owner, leads in by_owner.items():
             payload = {
                 "user": owner,
