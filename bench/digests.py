@@ -49,16 +49,12 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         engine, uow_factory = open_database(args.url or f"sqlite:///{Path(folder) / 'bench.db'}")
-        rng = random.Random(7)
-        seed(engine, args.leads, rng)
-        seed_home(engine, rng, now=AT)
-        with engine.begin() as connection:  # the workspace the digests speak about (DailyRuns.workspaces)
-            connection.execute(sa.insert(LeadCounterRow).values(team_id=TEAM, last_number=args.leads))
-        if engine.dialect.name == "postgresql":  # as autovacuum would after a bulk load
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.exec_driver_sql("ANALYZE")
+        seed_book(engine, args.leads)
         cfg = config()
-        queued = {"digests": post_digests(AT, uow_factory, cfg), "quiet": flag_quiet_leads(AT, uow_factory, cfg)}
+        queued = {
+            "digests": post_digests(AT, uow_factory, cfg),
+            "quiet": flag_quiet_leads(AT, uow_factory, cfg),
+        }
         print(f"{args.leads} leads, {engine.dialect.name}; queued per run: {queued}")
         print(f"ms over {args.runs} runs (p50, max)")
         figures = {
@@ -73,6 +69,18 @@ def main() -> None:
         for label, (p50, worst) in figures.items():
             print(f"{label:50} p50 {p50:7.1f}  max {worst:7.1f}")
         engine.dispose()
+
+
+def seed_book(engine: sa.Engine, leads: int) -> None:
+    """The book described above, with its workspace's lead counter (DailyRuns.workspaces)."""
+    rng = random.Random(7)
+    seed(engine, leads, rng)
+    seed_home(engine, rng, now=AT)
+    with engine.begin() as connection:
+        connection.execute(sa.insert(LeadCounterRow).values(team_id=TEAM, last_number=leads))
+    if engine.dialect.name == "postgresql":  # as autovacuum would after a bulk load
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
 
 
 def _again(engine: sa.Engine, job: Callable[[], int], runs: int) -> tuple[float, float]:

@@ -45,7 +45,7 @@ def flag_quiet_leads(now: datetime, uow_factory: UowFactory, config: LeadbotConf
     activity for `stale_after_days`; the day's run row makes it once across processes."""
     if not config.stale_after_days:
         return 0
-    with reading_only(), uow_factory() as uow:
+    with uow_factory() as uow:
         workspaces = DailyRuns(uow.session).workspaces()
     sent = 0
     for team in config.teams:

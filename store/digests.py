@@ -70,22 +70,30 @@ class DigestReads:
     def __init__(self, session: Session, team_id: str, team_key: str, include_unteamed: bool) -> None:
         self._s = session
         self._team_id = team_id
-        # Leads with no sales team belong to the first team (LeadbotConfig.team(None)).
-        in_team = LeadRow.sales_team == team_key
-        self._in_team = sa.or_(in_team, LeadRow.sales_team.is_(None)) if include_unteamed else in_team
-        self._live = (LeadRow.team_id == team_id, LeadRow.merged_into_id.is_(None), self._in_team)
+        # Leads with no sales team belong to the first team (LeadbotConfig.team(None)). Each
+        # way of being in the team is a whole condition of its own, so SQLite looks each up on
+        # an index that starts (team_id, sales_team) and takes the union; one OR inside
+        # would walk the workspace's leads instead (bench/digests.py).
+        in_team = [LeadRow.sales_team == team_key]
+        self._in_team = [*in_team, LeadRow.sales_team.is_(None)] if include_unteamed else in_team
 
-    def _leads(self, *columns: Any) -> sa.Select[Any]:
-        return sa.select(*(columns or _LEAD_COLUMNS)).where(*self._live)
+    def _live(self, *where: Any) -> sa.ColumnElement[bool]:
+        """The team's live leads that meet `where`."""
+        live = (LeadRow.team_id == self._team_id, LeadRow.merged_into_id.is_(None), *where)
+        return sa.or_(*(sa.and_(team, *live) for team in self._in_team))
+
+    def _leads(self, *where: Any, columns: tuple[Any, ...] = ()) -> sa.Select[Any]:
+        return sa.select(*_LEAD_COLUMNS, *columns).where(self._live(*where))
 
     def _count(self, *where: Any) -> int:
-        return int(self._s.scalar(sa.select(sa.func.count()).select_from(LeadRow).where(*self._live, *where)) or 0)
+        query = sa.select(sa.func.count()).select_from(LeadRow).where(self._live(*where))
+        return int(self._s.scalar(query) or 0)
 
     def new_by_source(self, since: datetime, until: datetime) -> list[Tally]:
         source = sa.func.coalesce(LeadRow.source, "unknown")
         query = (
             sa.select(source, sa.func.count())
-            .where(*self._live, LeadRow.created_at > since, LeadRow.created_at <= until)
+            .where(self._live(LeadRow.created_at > since, LeadRow.created_at <= until))
             .group_by(source)
             .order_by(sa.func.count().desc(), source)
         )
@@ -93,17 +101,17 @@ class DigestReads:
 
     def unassigned(self, limit: int) -> tuple[list[DigestLead], int]:
         where = (LeadRow.owner_id.is_(None), LeadRow.status.in_(_OPEN))
-        rows = self._s.execute(self._leads().where(*where).order_by(LeadRow.created_at.desc()).limit(limit))
+        rows = self._s.execute(self._leads(*where).order_by(LeadRow.created_at.desc()).limit(limit))
         return [_lead(*row) for row in rows], self._count(*where)
 
     def hot(self, limit: int) -> list[DigestLead]:
-        query = self._leads().where(LeadRow.status.in_(_OPEN), LeadRow.score > 0)
+        query = self._leads(LeadRow.status.in_(_OPEN), LeadRow.score > 0)
         rows = self._s.execute(query.order_by(LeadRow.score.desc(), LeadRow.number).limit(limit))
         return [_lead(*row) for row in rows]
 
     def converted(self, since: datetime, until: datetime, limit: int) -> tuple[list[DigestLead], int]:
         where = self._closed(LeadStatus.CONVERTED, since, until)
-        query = self._leads(*_LEAD_COLUMNS, LeadRow.deal_value).where(*where)
+        query = self._leads(*where, columns=(LeadRow.deal_value,))
         rows = self._s.execute(query.order_by(LeadRow.closed_at.desc()).limit(limit))
         return [_lead(*row[:-1], detail=_deal(row[-1])) for row in rows], self._count(*where)
 
@@ -115,20 +123,20 @@ class DigestReads:
             AssignmentRow.sla_due_at >= since,
             AssignmentRow.sla_due_at < until,
         )
-        query = self._leads(*_LEAD_COLUMNS, AssignmentRow.rep_id, AssignmentRow.sla_minutes).where(*where)
+        query = self._leads(*where, columns=(AssignmentRow.rep_id, AssignmentRow.sla_minutes))
         rows = self._s.execute(query.order_by(AssignmentRow.sla_due_at.desc()).limit(limit))
         late = [
             replace(_lead(*row[:-2], detail=f"not contacted within {row[-1]} working min"), owner=row[-2])
             for row in rows
         ]
-        count = sa.select(sa.func.count()).select_from(LeadRow, AssignmentRow).where(*self._live, *where)
+        count = sa.select(sa.func.count()).select_from(LeadRow, AssignmentRow).where(self._live(*where))
         return late, int(self._s.scalar(count) or 0)
 
     def lost_by_reason(self, since: datetime, until: datetime) -> list[Tally]:
         reason = sa.func.coalesce(LeadRow.lost_reason, "other")
         query = (
             sa.select(reason, sa.func.count())
-            .where(*self._live, *self._closed(LeadStatus.LOST, since, until))
+            .where(self._live(*self._closed(LeadStatus.LOST, since, until)))
             .group_by(reason)
             .order_by(sa.func.count().desc(), reason)
         )
@@ -138,8 +146,8 @@ class DigestReads:
         query = (
             sa.select(ReminderRow.user_id, sa.func.count())
             .join(LeadRow, LeadRow.id == ReminderRow.lead_id)
-            .where(*self._live)
             .where(
+                self._live(),
                 ReminderRow.status.in_([str(s) for s in OPEN_REMINDER_STATUSES]),
                 ReminderRow.due_at <= now,
             )
@@ -163,14 +171,16 @@ class DigestReads:
                 *when,
             )
 
-        query = (
-            self._leads()
-            .where(LeadRow.status.in_(_OPEN), LeadRow.owner_id.is_not(None))
-            .where(~touched(ActivityRow.created_at >= before))
-            .where(sa.or_(LeadRow.created_at < before, touched()))
-            .order_by(LeadRow.owner_id, LeadRow.number)
+        query = self._leads(
+            LeadRow.status.in_(_OPEN),
+            LeadRow.owner_id.is_not(None),
+            ~touched(ActivityRow.created_at >= before),
+            sa.or_(LeadRow.created_at < before, touched()),
         )
-        return [_lead(*row) for row in self._s.execute(query)]
+        # Sorted here: ordered by owner in SQL, SQLite (no statistics) walks the workspace's
+        # owned leads on (team_id, owner_id) instead of the team's open ones.
+        rows = sorted(self._s.execute(query), key=lambda row: (row.owner_id, row.number))
+        return [_lead(*row) for row in rows]
 
     @staticmethod
     def _closed(status: LeadStatus, since: datetime, until: datetime) -> tuple[sa.ColumnElement[bool], ...]:
