@@ -1,5 +1,6 @@
 """Daily runs (the digest-run rows) and the read model the team digest is built from."""
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -102,18 +103,18 @@ class DigestReads:
     def unassigned(self, limit: int) -> tuple[list[DigestLead], int]:
         where = (LeadRow.owner_id.is_(None), LeadRow.status.in_(_OPEN))
         rows = self._s.execute(self._leads(*where).order_by(LeadRow.created_at.desc()).limit(limit))
-        return [_lead(*row) for row in rows], self._count(*where)
+        return [_lead(row) for row in rows], self._count(*where)
 
     def hot(self, limit: int) -> list[DigestLead]:
         query = self._leads(LeadRow.status.in_(_OPEN), LeadRow.score > 0)
         rows = self._s.execute(query.order_by(LeadRow.score.desc(), LeadRow.number).limit(limit))
-        return [_lead(*row) for row in rows]
+        return [_lead(row) for row in rows]
 
     def converted(self, since: datetime, until: datetime, limit: int) -> tuple[list[DigestLead], int]:
         where = self._closed(LeadStatus.CONVERTED, since, until)
         query = self._leads(*where, columns=(LeadRow.deal_value,))
         rows = self._s.execute(query.order_by(LeadRow.closed_at.desc()).limit(limit))
-        return [_lead(*row[:-1], detail=_deal(row[-1])) for row in rows], self._count(*where)
+        return [_lead(row, detail=_deal(row[-1])) for row in rows], self._count(*where)
 
     def sla_breaches(self, since: datetime, until: datetime, limit: int) -> tuple[list[DigestLead], int]:
         """First-contact SLAs that ran out in the period, latest first, with the rep who was late."""
@@ -126,7 +127,7 @@ class DigestReads:
         query = self._leads(*where, columns=(AssignmentRow.rep_id, AssignmentRow.sla_minutes))
         rows = self._s.execute(query.order_by(AssignmentRow.sla_due_at.desc()).limit(limit))
         late = [
-            replace(_lead(*row[:-2], detail=f"not contacted within {row[-1]} working min"), owner=row[-2])
+            replace(_lead(row, detail=f"not contacted within {row[-1]} working min"), owner=row[-2])
             for row in rows
         ]
         count = sa.select(sa.func.count()).select_from(LeadRow, AssignmentRow).where(self._live(*where))
@@ -180,7 +181,7 @@ class DigestReads:
         # Sorted here: ordered by owner in SQL, SQLite (no statistics) walks the workspace's
         # owned leads on (team_id, owner_id) instead of the team's open ones.
         rows = sorted(self._s.execute(query), key=lambda row: (row.owner_id, row.number))
-        return [_lead(*row) for row in rows]
+        return [_lead(row) for row in rows]
 
     @staticmethod
     def _closed(status: LeadStatus, since: datetime, until: datetime) -> tuple[sa.ColumnElement[bool], ...]:
@@ -191,9 +192,9 @@ class DigestReads:
 _LEAD_COLUMNS = (LeadRow.number, LeadRow.name, LeadRow.company, LeadRow.score, LeadRow.owner_id)
 
 
-def _lead(
-    number: int, name: str, company: str | None, score: int, owner: str | None, detail: str | None = None
-) -> DigestLead:
+def _lead(row: Sequence[Any], detail: str | None = None) -> DigestLead:
+    """From a row that begins with _LEAD_COLUMNS."""
+    number, name, company, score, owner = row[:5]
     return DigestLead(f"L-{number}", name, company, score, detail, owner)
 
 
