@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from bot.forecasts import ForecastMemo
 from bot.in_flight import InFlight
 from bot.outage import lock_not_had
 from bot.zones import ZoneMemo
 from domain.config import LeadbotConfig
-from handlers.commands import AddLead, Command
+from domain.forecast import Forecast
+from handlers.commands import AddLead, Command, ShowForecast
 from handlers.context import Context, UowFactory
 from handlers.deferred import Enqueue, defer_add, enqueue_in
 from handlers.registry import dispatch
@@ -51,9 +53,17 @@ class Deps:
     # under `leadbot serve`; None: in the listener's thread.
     run_import: "Runner | None" = None
     zones: ZoneMemo = field(init=False)
+    forecasts: ForecastMemo = field(init=False)  # what managers' Home tabs show (bot/forecasts.py)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "zones", ZoneMemo(lambda ctx: look_up_zone(self.uow_factory(), ctx)))
+        object.__setattr__(self, "forecasts", ForecastMemo(self._forecast))
+
+    def _forecast(self, ctx: Context) -> Forecast:
+        """`/lead forecast quarter` as the person would ask it, through the bus."""
+        found = self.dispatch(ShowForecast(horizon="quarter"), ctx)
+        assert isinstance(found, Forecast)
+        return found
 
     def dispatch(self, command: Command, ctx: Context) -> Result:
         """Run a command through the bus; what it queued for Slack is delivered now rather

@@ -3,6 +3,7 @@ when they open it, after they click in it, and when the outbox's debounced refre
 falls due (domain/home.py)."""
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk import WebClient
@@ -20,6 +21,9 @@ def home_tab(deps: Deps, team_id: str, user_id: str) -> dict[str, Any]:
     ctx = deps.context(team_id, user_id)
     result = deps.dispatch(ShowHome(tz=deps.timezone(ctx).key), ctx)
     assert isinstance(result, HomeTab)
+    if result.oversight is not None:  # a manager's or an admin's: their teams' forecast too
+        forecast, at = deps.forecasts.lookup(ctx)
+        result = replace(result, forecast=forecast, forecast_at=at)
     return home_view(result)
 
 

@@ -143,6 +143,15 @@ def require_routing_decider(actor: Actor, sales_team: str, team_name: str) -> No
         )
 
 
+# --- saved lists ----------------------------------------------------------------------
+
+
+def can_keep_shared_list(actor: Actor, sales_team: str) -> bool:
+    """A list shared with a team is saved, replaced and deleted by whoever decides that team's
+    routing: its managers and admins; never a rep (their lists are their own)."""
+    return can_decide_routing(actor, sales_team)
+
+
 # --- reports ----------------------------------------------------------------------------
 
 

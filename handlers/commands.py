@@ -73,10 +73,23 @@ class ListLeads(Command):
 
 
 class SaveList(Command):
-    """`/lead list save <name> <filters>`: the person's own named filter (one name, one filter)."""
+    """`/lead list save <name> <filters> [share:<team>]`: the person's own named filter (one
+    name, one filter), or one shared with a sales team (its managers and admins)."""
 
     name: str = Field(min_length=1, max_length=40)
     filter: LeadFilter
+    team: str | None = Field(default=None, min_length=1, max_length=64)  # share:<team>
+
+
+class DeleteList(Command):
+    """`/lead list delete <name> [share:<team>]`: forget a saved list, one's own first."""
+
+    name: str = Field(min_length=1, max_length=40)
+    team: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class ShowSavedLists(Command):
+    """`/lead list saved`: the person's own lists and those shared with their teams."""
 
 
 class MyLeads(Command):

@@ -31,6 +31,7 @@ from handlers.commands import (
     CompleteReminder,
     ConvertLead,
     DecideRouting,
+    DeleteList,
     EnrollLead,
     ExplainScore,
     FindLeads,
@@ -60,6 +61,7 @@ from handlers.commands import (
     ShowHome,
     ShowLead,
     ShowReport,
+    ShowSavedLists,
     SnoozeReminder,
     StopNurture,
     TagLead,
@@ -76,7 +78,7 @@ from handlers.forecast import show_forecast
 from handlers.history import show_history
 from handlers.home import show_home
 from handlers.import_summary import summarise_import
-from handlers.lists import list_leads, save_list
+from handlers.lists import delete_list, list_leads, save_list, show_saved_lists
 from handlers.lookup import find_leads, my_leads, show_lead
 from handlers.merge import keep_both, merge_leads, undo_merge
 from handlers.nurture import enroll_lead, stop_nurture
@@ -115,6 +117,8 @@ COMMAND_HANDLERS: dict[type[Command], Handler] = {
     MyLeads: my_leads,
     ListLeads: list_leads,
     SaveList: save_list,
+    DeleteList: delete_list,
+    ShowSavedLists: show_saved_lists,
     AddNote: add_note,
     TagLead: tag_lead,
     SetFields: set_fields,
@@ -168,6 +172,7 @@ QUERIES: frozenset[type[Command]] = frozenset(
         FindLeads,
         MyLeads,
         ListLeads,
+        ShowSavedLists,
         ListTasks,
         OpenQualification,
         ExplainScore,

@@ -19,6 +19,7 @@ from domain.qualification import Qualification
 from domain.reminder import Reminder
 from domain.report import PipelineReport
 from domain.routing import RepNote
+from domain.saved_lists import SavedList
 from domain.scoring import ScoreBreakdown, ScoreChange, StageReached
 from domain.sla import LeadSpeed
 
@@ -172,6 +173,7 @@ class LeadPage:
     total: int
     leads: tuple[LeadView, ...]
     saved: str | None = None  # the saved list's name, when it was asked for by name
+    shared_by: str | None = None  # the team's name, when that list is one shared with it
     can_act: bool = False  # the viewer may run a bulk action on it ("Act on all N")
 
     @property
@@ -184,6 +186,27 @@ class ListSaved:
     name: str
     filter: LeadFilter
     new: bool  # False: it replaced a list of that name
+    team: str | None = None  # the name of the sales team it is shared with
+
+
+@dataclass(frozen=True, slots=True)
+class ListDeleted:
+    name: str
+    team: str | None = None  # the name of the sales team it was shared with
+
+
+@dataclass(frozen=True, slots=True)
+class SharedList:
+    """A list shared with a team, as the person may run it."""
+
+    team: str  # the sales team's name
+    saved: SavedList
+
+
+@dataclass(frozen=True, slots=True)
+class SavedListsShown:
+    own: tuple[SavedList, ...]
+    shared: tuple[SharedList, ...]  # with the person's teams (an admin's: every team)
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,6 +522,9 @@ class HomeTab:
     desk: MyDesk | None  # a rep's
     oversight: Oversight | None  # a manager's or an admin's
     alerts: Shown[DeliveryAlert] | None  # an admin's
+    # a manager's teams' (an admin's: every team's) forecast this quarter, and as of when
+    forecast: Forecast | None = None
+    forecast_at: datetime | None = None
 
 
 Result = (
@@ -507,6 +533,8 @@ Result = (
     | LeadList
     | LeadPage
     | ListSaved
+    | ListDeleted
+    | SavedListsShown
     | LeadTagged
     | FieldsSet
     | ActivityAdded

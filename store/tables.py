@@ -426,6 +426,19 @@ class SavedListRow(Base):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class SharedListRow(Base):
+    """`/lead list save <name> <filters> share:<team>`: a named filter shared with a sales
+    team, one of each name per team (a manager saving the name again replaces it)."""
+
+    __tablename__ = "shared_lists"
+    team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
+    sales_team: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    pairs: Mapped[list[list[str]]] = mapped_column(sa.JSON)  # [["status", "new"], ...]
+    saved_by: Mapped[str] = mapped_column(UserId)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class RepAbsenceRow(Base):
     """`/lead ooo until ...`: routing skips the rep until then."""
 

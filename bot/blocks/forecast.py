@@ -14,9 +14,9 @@ SOURCE_WORDS = {"hand": "set by hand", "model": "by the predictive score", "rate
 
 def forecast_message(forecast: Forecast) -> SlackMessage:
     title = f"🔮 Forecast · {forecast.scope} · {HORIZON_WORDS[forecast.horizon]}"
-    lines = [_month(m) for m in forecast.months]
+    lines = [month_line(m) for m in forecast.months]
     if len(forecast.months) > 1:
-        lines.append(_month(forecast.total, label="*Total*"))
+        lines.append(month_line(forecast.total, label="*Total*"))
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": truncate(title, 150)}},
         section("\n".join(lines)),
@@ -32,13 +32,13 @@ def forecast_message(forecast: Forecast) -> SlackMessage:
     return SlackMessage(text=text, blocks=blocks)
 
 
-def _month(month: MonthForecast, label: str = "") -> str:
+def month_line(month: MonthForecast, label: str = "") -> str:
     name = label or f"*{month_label(month.month)}*"
     if not month.deals:
         return f"{name}: no open deal expected to close"
     return (
         f"{name}: weighted *{money(month.weighted)}* · best case {money(month.best_case)} · "
-        f"committed {money(month.committed)} ({month.deals} {_deals(month.deals)})"
+        f"committed {money(month.committed)} ({month.deals} {deals_word(month.deals)})"
     )
 
 
@@ -46,7 +46,7 @@ def _overdue(overdue: MonthForecast) -> str:
     if not overdue.deals:
         return "*Past their close month*: none"
     return (
-        f"*Past their close month*: {overdue.deals} open {_deals(overdue.deals)} worth "
+        f"*Past their close month*: {overdue.deals} open {deals_word(overdue.deals)} worth "
         f"{money(overdue.best_case)}, not counted above: give them a new month with "
         "`/lead value L-42 close:YYYY-MM`, or close them"
     )
@@ -54,7 +54,7 @@ def _overdue(overdue: MonthForecast) -> str:
 
 def _last(last: LastMonth) -> str:
     name = month_label(last.month)
-    won = f"won {money(last.won_value)} in {last.won} {_deals(last.won)}"
+    won = f"won {money(last.won_value)} in {last.won} {deals_word(last.won)}"
     if last.recorded is None:
         return f"*{name}*: {won}; no forecast was recorded for it ({RECORDED_WHEN})"
     recorded = last.recorded
@@ -77,7 +77,7 @@ def _chances(forecast: Forecast) -> str:
     return f"Weighted = Σ chance × expected value. Chances: {listed}."
 
 
-def _deals(count: int) -> str:
+def deals_word(count: int) -> str:
     return "deal" if count == 1 else "deals"
 
 

@@ -1,5 +1,6 @@
 """The Home tab: a rep's day (follow-ups, new and hottest leads, pipeline, speed-to-lead), a
-manager's teams (proposals to decide, SLAs at risk, the pool, reps' load, the month's funnel)
+manager's teams (proposals to decide, SLAs at risk, the pool, reps' load, the month's funnel
+and the quarter's forecast)
 and an admin's workspace (the same across teams, plus delivery alerts).
 
 Every section is capped (domain/home.py) and says how many more there are, with "View all"
@@ -13,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.blocks.followups import followup_buttons, local_when
+from bot.blocks.forecast import NO_DEALS, deals_word, money, month_line
 from bot.blocks.routing import proposal_actions
 from bot.blocks.text import safe, section, sections, user
 from bot.ids import ActionId, LeadValue, ListAction, ListPageValue
@@ -37,7 +39,7 @@ def home_view(tab: HomeTab) -> dict[str, Any]:
     if tab.desk is not None:
         blocks += _desk(tab.desk, tab.tz)
     if tab.oversight is not None:
-        blocks += _oversight(tab.oversight, tab.tz)
+        blocks += [*_oversight(tab.oversight, tab.tz), *_forecast(tab)]
     if tab.alerts is not None:
         blocks += _alerts(tab)
     return {"type": "home", "blocks": _within_limit(blocks)}
@@ -180,7 +182,6 @@ def _oversight(view: Oversight, tz: str) -> list[Block]:
         *_pool(view),
         *_reps(view, tz),
         *_funnel(view),
-        *_forecast(view),
     ]
 
 
@@ -237,10 +238,24 @@ def _funnel(view: Oversight) -> list[Block]:
     return [*blocks, section(f"Where they stand now: {_tallies(view.funnel, list(LeadStatus))}")]
 
 
-def _forecast(view: Oversight) -> list[Block]:
-    """The weighted pipeline of the teams (issue 15 point 5) goes here, after the funnel,
-    once the forecast exists; until then the Home tab shows nothing in its place."""
-    return []
+def _forecast(tab: HomeTab) -> list[Block]:
+    """The teams' weighted pipeline this quarter, month by month (as `/lead forecast` says it,
+    and as of when: it is computed every few minutes, bot/forecasts.py); last month's and the
+    overdue deals are the command's to show."""
+    forecast = tab.forecast
+    if forecast is None or tab.forecast_at is None:
+        return []
+    total = forecast.total
+    blocks = _heading(f"🔮 Forecast this quarter: weighted {money(total.weighted)}")
+    as_of = f"As of {local_when(tab.forecast_at, tab.tz)} · "
+    if not total.deals and not forecast.overdue.deals:
+        return [*blocks, _context(f"{as_of}{NO_DEALS[0].upper()}{NO_DEALS[1:]}.")]
+    lines = [month_line(month) for month in forecast.months]
+    lines.append(month_line(total, label="*Quarter*"))
+    overdue = forecast.overdue.deals
+    late = f"{overdue} open {deals_word(overdue)} past {'its' if overdue == 1 else 'their'} close month · "
+    how = "Weighted = Σ chance × expected value · `/lead forecast` compares last month's with what was won"
+    return [*blocks, section("\n".join(lines)), _context(as_of + (late if overdue else "") + how)]
 
 
 # --- an admin's -----------------------------------------------------------------------------

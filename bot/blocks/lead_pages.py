@@ -6,10 +6,11 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
 
 from bot.blocks.fit import Room, rows_that_fit
-from bot.blocks.text import SlackMessage, safe, user
+from bot.blocks.text import SlackMessage, safe, sections, user
 from bot.ids import ActionId, BlockId, BulkActionId, LeadValue, ListAction, ListPageValue
 from domain.lead_filter import LeadFilter, Owner, Sort
-from handlers.results import LeadPage, LeadView, ListSaved
+from domain.saved_lists import SavedList
+from handlers.results import LeadPage, LeadView, ListDeleted, ListSaved, SavedListsShown
 
 ORDER = {Sort.SCORE: "hottest first", Sort.CREATED: "newest first", Sort.STALE: "longest untouched first"}
 Block = dict[str, Any]
@@ -31,7 +32,8 @@ def page_message(result: LeadPage) -> SlackMessage:
 def _summary(result: LeadPage) -> str:
     described = described_filter(result.filter) or "no filter"
     if result.saved:
-        described = f"your list *{safe(result.saved, 40)}* ({described})"
+        whose = f"{safe(result.shared_by, 64)}'s shared list" if result.shared_by else "your list"
+        described = f"{whose} *{safe(result.saved, 40)}* ({described})"
     if not result.total:
         return f"No lead you can see matches {described}. Loosen the filter, or `/lead help list`."
     noun = "lead matches" if result.total == 1 else "leads match"
@@ -44,10 +46,49 @@ def _summary(result: LeadPage) -> str:
 def saved_message(result: ListSaved) -> SlackMessage:
     verb = "Saved" if result.new else "Replaced"
     filter_text = safe(result.filter.text(), 1600)
+    if result.team is None:
+        whose, who = "your list", ""
+    else:
+        whose, who = "the list", f", shared with {safe(result.team, 64)} (each member sees what they may)"
     text = (
-        f"{verb} your list *{safe(result.name, 40)}*: `{filter_text}`. `/lead list {result.name}` shows it."
+        f"{verb} {whose} *{safe(result.name, 40)}*{who}: `{filter_text}`. "
+        f"`/lead list {result.name}` shows it."
     )
     return SlackMessage(text=text, blocks=[_section(text)])
+
+
+def deleted_message(result: ListDeleted) -> SlackMessage:
+    shared = f" shared with {safe(result.team, 64)}" if result.team else ""
+    text = f"Deleted the list *{safe(result.name, 40)}*{shared}. `/lead list saved` shows the lists left."
+    return SlackMessage(text=text, blocks=[_section(text)])
+
+
+def saved_lists_message(result: SavedListsShown) -> SlackMessage:
+    """Each list with its filter, the person's own first, then each team's shared ones."""
+    if not result.own and not result.shared:
+        text = "You have no saved list yet. Save one with `/lead list save hot-emea country:EMEA score:>60`."
+        return SlackMessage(text=text, blocks=[_section(text)])
+    own = [f"• *{safe(found.name, 40)}* `{_pairs_text(found)}`" for found in result.own]
+    lines = [f"*Your lists* ({len(result.own)})", *(own or ["none yet"])]
+    teams: dict[str, list[str]] = {}
+    for shared in result.shared:
+        saved = shared.saved
+        teams.setdefault(shared.team, []).append(
+            f"• *{safe(saved.name, 40)}* `{_pairs_text(saved)}` · by {user(saved.saved_by)}"
+        )
+    for team, rows in teams.items():
+        lines += [f"*Shared with {safe(team, 64)}* ({len(rows)})", *rows]
+    lines.append("`/lead list &lt;name&gt;` runs one; `/lead list delete &lt;name&gt;` forgets it.")
+    text = f"{_lists(len(result.own))} of your own, {len(result.shared)} shared with your teams."
+    return SlackMessage(text=text, blocks=sections(lines))  # bot/blocks/fit.py cuts a very long one
+
+
+def _lists(count: int) -> str:
+    return f"{count} list" if count == 1 else f"{count} lists"
+
+
+def _pairs_text(found: SavedList) -> str:
+    return safe(" ".join(f"{key}:{value}" for key, value in found.pairs), 300)
 
 
 def described_filter(wanted: LeadFilter) -> str:

@@ -17,7 +17,7 @@ from bot.blocks.followups import local_when
 from bot.blocks.forecast import forecast_message
 from bot.blocks.history import history_message
 from bot.blocks.lead_card import card_blocks, headline, timeline_blocks
-from bot.blocks.lead_pages import page_message, saved_message
+from bot.blocks.lead_pages import deleted_message, page_message, saved_lists_message, saved_message
 from bot.blocks.lists import list_blocks
 from bot.blocks.merges import confirm_merge_message, merged_away_message
 from bot.blocks.nurture import nurture_message
@@ -49,6 +49,7 @@ from handlers.results import (
     LeadQualified,
     LeadsMerged,
     LeadTagged,
+    ListDeleted,
     ListSaved,
     MergeToConfirm,
     MergeUndone,
@@ -59,6 +60,7 @@ from handlers.results import (
     ReturningLinked,
     RoutePlan,
     RoutingDecided,
+    SavedListsShown,
     ScoreExplained,
     TaskList,
     ValueSet,
@@ -85,6 +87,8 @@ render.register(Forecast, forecast_message)
 render.register(ValueSet, value_message)
 render.register(LeadPage, page_message)
 render.register(ListSaved, saved_message)
+render.register(ListDeleted, deleted_message)
+render.register(SavedListsShown, saved_lists_message)
 render.register(BulkToConfirm, confirm_message)
 render.register(BulkDone, done_message)
 render.register(AuditPage, history_message)

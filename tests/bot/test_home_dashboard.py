@@ -2,11 +2,14 @@
 view Slack would: more than 100 blocks, repeated block ids, bad fields). A rep sees their
 follow-ups (Done / Snooze work in place), new and hottest leads, pipeline and speed-to-lead; a
 manager the proposals to decide (Approve / Reassign / Reject in place), SLAs at risk, the pool,
-reps' load and out of office, the month's funnel; an admin all teams and delivery alerts."""
+reps' load and out of office, the month's funnel and the quarter's forecast; an admin all teams
+and delivery alerts."""
 
 import json
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -21,7 +24,9 @@ from bot.grammar.lists import read_filter
 from bot.ids import ListPageValue
 from bot.standin.workspace import Button, buttons_in
 from domain.config import CONSOLE_WORKSPACE
+from domain.forecast import add_months, month_of
 from domain.home import REFRESH_SECONDS
+from domain.lead import Lead
 from domain.reminder import Reminder
 from handlers.home_refresh import home_opened, refresh_homes
 from store.tables import AssignmentRow, LeadRow, OutboxRow, ReminderRow
@@ -277,6 +282,42 @@ def test_an_admins_home_spans_every_team_and_shows_delivery_alerts(slack, runtim
     assert "Messages Slack refused for good (1" in shown and "channel_not_found" in shown
     assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown
     assert tracebacks(caplog) == []
+
+
+def test_a_managers_home_shows_the_teams_forecast_and_an_admins_every_teams(slack, runtime, caplog):
+    this = month_of(datetime.now(UTC))  # the app reads the real clock
+    with runtime.uow_factory() as uow:
+        for name, team, value, close in (
+            ("Emea Now", "emea", 10_000, this),
+            ("Emea Next", "emea", 4_000, add_months(this, 1)),
+            ("Na Now", "na", 7_000, this),
+        ):
+            lead = Lead(CONSOLE_WORKSPACE, name, datetime.now(UTC), ADA, sales_team=team)
+            uow.leads.add(replace(lead, expected_value=Decimal(value), expected_close=close))
+        uow.commit()
+    for ref, percent in (("L-1", 25), ("L-2", 50), ("L-3", 10)):
+        assert "%" in slack.slash(ADA, f"probability {ref} {percent}").text
+
+    manager, admin, rep = (
+        text_of(home_of(slack, MIA)),
+        text_of(home_of(slack, ADA)),
+        text_of(home_of(slack, ANN)),
+    )
+
+    # EMEA: 10,000 x 25% this month, 4,000 x 50% next month
+    assert "Forecast this quarter: weighted 4,500" in manager
+    assert f"*{this:%B %Y}*: weighted *2,500* · best case 10,000 · committed 0 (1 deal)" in manager
+    assert "*Quarter*: weighted *4,500* · best case 14,000 · committed 0 (2 deals)" in manager
+    assert "As of <!date^" in manager
+    assert "Forecast this quarter: weighted 5,200" in admin  # and North America's 7,000 x 10%
+    assert "Forecast this quarter" not in rep
+    assert tracebacks(caplog) == []
+
+
+def test_a_home_without_valued_deals_says_how_to_value_one(slack):
+    assert "No open deal has a value yet: `/lead value L-42 12000 close:2027-03`" in text_of(
+        home_of(slack, MIA)
+    )
 
 
 # --- a huge book -----------------------------------------------------------------------
