@@ -52,7 +52,8 @@ from store.unit_of_work import UowFactory
 NOW = datetime.now(UTC)  # the Home tab reads the clock (due today, this week, this month)
 
 
-def seed_home(engine: sa.Engine, rng: random.Random) -> None:
+def seed_home(engine: sa.Engine, rng: random.Random, now: datetime = NOW) -> None:
+    """What a Home tab reads, around `now` (bench/digests.py seeds it around its own clock)."""
     with engine.begin() as connection:
         rows = connection.execute(sa.select(LeadRow.id, LeadRow.owner_id, LeadRow.sales_team)).all()
         owned = [row for row in rows if row.owner_id]
@@ -78,10 +79,10 @@ def seed_home(engine: sa.Engine, rng: random.Random) -> None:
                     "team_id": TEAM,
                     "lead_id": row.id,
                     "user_id": row.owner_id,
-                    "due_at": NOW + timedelta(days=rng.uniform(-1, 9)),
+                    "due_at": now + timedelta(days=rng.uniform(-1, 9)),
                     "text": "call back",
                     "status": "pending",
-                    "created_at": NOW,
+                    "created_at": now,
                     "tz": "UTC",
                 }
                 for row in rng.sample(owned, 2_000)
@@ -100,16 +101,16 @@ def seed_home(engine: sa.Engine, rng: random.Random) -> None:
                 "state": state,
                 "reasons": [],
                 "created_by": "leadbot",
-                "created_at": NOW - timedelta(days=rng.uniform(0, 6)),
+                "created_at": now - timedelta(days=rng.uniform(0, 6)),
             }
             if state == "approved":
                 contacted = rng.random() < 0.7
                 assignment |= {
-                    "decided_at": NOW - timedelta(days=rng.uniform(0, 6)),
+                    "decided_at": now - timedelta(days=rng.uniform(0, 6)),
                     "decided_by": "leadbot",
-                    "first_contact_at": NOW - timedelta(hours=rng.uniform(0, 24)) if contacted else None,
+                    "first_contact_at": now - timedelta(hours=rng.uniform(0, 24)) if contacted else None,
                     "sla_minutes": 60,
-                    "sla_due_at": NOW + timedelta(minutes=rng.uniform(-600, 600)),
+                    "sla_due_at": now + timedelta(minutes=rng.uniform(-600, 600)),
                     "sla_status": "met" if contacted else ("running" if n < 1_000 else "breached"),
                 }
             assignments.append(assignment)
@@ -124,9 +125,9 @@ def seed_home(engine: sa.Engine, rng: random.Random) -> None:
                     "payload": {"channel": "C0GONE"},
                     "status": "dead",
                     "attempts": 12,
-                    "next_attempt_at": NOW,
+                    "next_attempt_at": now,
                     "last_error": rng.choice(["HTTP 200 channel_not_found", "HTTP 200 is_archived"]),
-                    "created_at": NOW,
+                    "created_at": now,
                 }
                 for n in range(200)
             ],

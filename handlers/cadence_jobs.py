@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from domain.config import LeadbotConfig, SalesTeam
 from domain.digest import DigestLead
 from domain.messages import LeadBrief, OutboxMessage, QuietLeads
-from store.unit_of_work import UowFactory
+from store.unit_of_work import UowFactory, reading_only
 
 QUIET_JOB = "quiet"
 QUIET_LIST_LIMIT = 10
@@ -51,13 +51,18 @@ def flag_quiet_leads(now: datetime, uow_factory: UowFactory, config: LeadbotConf
 def _flag_team(
     uow_factory: UowFactory, workspace: str, team: SalesTeam, day: date, now: datetime, config: LeadbotConfig
 ) -> int:
-    with uow_factory() as uow:
-        if not uow.daily_runs.claim(workspace, QUIET_JOB, team.key, day, now, now):
+    """Read in a read transaction (no write lock on SQLite while it reads), then claimed and
+    queued in a short writing one."""
+    with reading_only(), uow_factory() as uow:
+        if uow.daily_runs.ran(workspace, QUIET_JOB, team.key, day):
             return 0
         reads = uow.digest_reads(workspace, team.key, include_unteamed=team is config.teams[0])
         by_owner: dict[str, list[DigestLead]] = defaultdict(list)
         for lead in reads.quiet(now - timedelta(days=config.stale_after_days)):
             by_owner[lead.owner or ""].append(lead)
+    with uow_factory() as uow:
+        if not uow.daily_runs.claim(workspace, QUIET_JOB, team.key, day, now, now):
+            return 0
         for owner, leads in by_owner.items():
             body = QuietLeads(
                 user=owner,

@@ -8,7 +8,10 @@ from domain.scoring import CompiledRules
 from handlers.rescore import RescoreReport, settle_scores
 from store.unit_of_work import UowFactory
 
-BATCH = 5000  # leads per transaction: a few hundred ms of write lock on SQLite
+# Leads per transaction. On SQLite each holds the write lock while it reads, scores and writes
+# its batch: 5,000 held it for 0.3-0.6 s at a time and other people's commands waited for it;
+# 500 hold it for a few tens of ms (bench/acks_under_load.py).
+BATCH = 500
 ALL_WORKSPACES = "*"  # the request-key scope of a job that runs for every workspace
 DECAY_REASON = "daily decay"
 

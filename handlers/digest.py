@@ -6,7 +6,7 @@ from domain.config import LeadbotConfig, SalesTeam
 from domain.digest import FIRST_DIGEST_COVERS, Digest, digest_date, is_late
 from domain.messages import OutboxMessage, TeamDigest
 from domain.working_hours import parse_clock
-from store.unit_of_work import DigestReads, SqlUnitOfWork, UowFactory
+from store.unit_of_work import DigestReads, SqlUnitOfWork, UowFactory, reading_only
 
 DIGEST_JOB = "digest"
 LIST_LIMIT = 5  # leads listed per section; the rest are counted ("…and 37 more")
@@ -15,7 +15,7 @@ LIST_LIMIT = 5  # leads listed per section; the rest are counted ("…and 37 mor
 def post_digests(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> int:
     """Queue every digest due at `now`; the number queued. Safe to run from any number of
     processes at once: the day's run row and the outbox message commit together or not at all."""
-    with uow_factory() as uow:
+    with reading_only(), uow_factory() as uow:
         workspaces = uow.daily_runs.workspaces()
     queued = 0
     for team in config.teams:
@@ -23,25 +23,50 @@ def post_digests(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) 
         if team.channel is None or day is None:
             continue
         for workspace in workspaces:
-            queued += _post_one(uow_factory(), workspace, team, day, now, config)
+            queued += _post_one(uow_factory, workspace, team, day, now, config)
     return queued
 
 
 def _post_one(
-    uow: SqlUnitOfWork, workspace: str, team: SalesTeam, day: date, now: datetime, config: LeadbotConfig
+    uow_factory: UowFactory, workspace: str, team: SalesTeam, day: date, now: datetime, config: LeadbotConfig
 ) -> int:
-    with uow:
+    """The digest is read in a read transaction (on SQLite, no write lock while it reads: a
+    person's command is not held up), then the day's run is claimed and the message queued in
+    a short writing one. Should another process have sent a digest in between, the claim says
+    so; should the period have moved (a run of another day came in between), it is read again
+    inside the claim's transaction, as it was before."""
+    with reading_only(), uow_factory() as uow:
         runs = uow.daily_runs
-        since = runs.last_ran_at(workspace, DIGEST_JOB, team.key) or now - FIRST_DIGEST_COVERS
-        if not runs.claim(workspace, DIGEST_JOB, team.key, day, now, since):
+        if runs.ran(workspace, DIGEST_JOB, team.key, day):
             return 0  # today's digest is out already, or another process is sending it
-        reads = uow.digest_reads(workspace, team.key, include_unteamed=team is config.teams[0])
-        digest = build_digest(reads, team, day, since, now)
+        last = runs.last_ran_at(workspace, DIGEST_JOB, team.key)
+        digest = _read_digest(uow, workspace, team, day, last or now - FIRST_DIGEST_COVERS, now, config)
+    with uow_factory() as uow:
+        runs = uow.daily_runs
+        latest = runs.last_ran_at(workspace, DIGEST_JOB, team.key)
+        since = latest or now - FIRST_DIGEST_COVERS
+        if not runs.claim(workspace, DIGEST_JOB, team.key, day, now, since):
+            return 0
+        if latest != last:
+            digest = _read_digest(uow, workspace, team, day, since, now, config)
         key = f"digest:{workspace}:{team.key}:{day.isoformat()}"
         body = TeamDigest(channel=team.channel, digest=digest.payload())
         uow.outbox.add(OutboxMessage(workspace, key, body), now)
         uow.commit()
     return 1
+
+
+def _read_digest(
+    uow: SqlUnitOfWork,
+    workspace: str,
+    team: SalesTeam,
+    day: date,
+    since: datetime,
+    now: datetime,
+    config: LeadbotConfig,
+) -> Digest:
+    reads = uow.digest_reads(workspace, team.key, include_unteamed=team is config.teams[0])
+    return build_digest(reads, team, day, since, now)
 
 
 def build_digest(reads: DigestReads, team: SalesTeam, day: date, since: datetime, now: datetime) -> Digest:

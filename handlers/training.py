@@ -22,7 +22,7 @@ from domain.predictive import (
     retrain_due,
 )
 from handlers.context import Context
-from store.unit_of_work import SqlUnitOfWork, UowFactory
+from store.unit_of_work import SqlUnitOfWork, UowFactory, reading_only
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,10 @@ def train_workspace(uow: SqlUnitOfWork, team_id: str, now: datetime) -> list[Sto
     """Fit the workspace's model from all its closed leads and replace the stored one. Below
     MIN_HISTORY usable closes only the count is stored: nothing is shown from it. The fit runs
     between two transactions, so no lock is held while it thinks (on SQLite every transaction
-    holds the write lock); a close in between is seen as a change by the next check."""
-    with uow:
+    holds the write lock); a close in between is seen as a change by the next check. The
+    reading is a read transaction: on SQLite it takes no write lock either, so the seconds
+    it takes at 100,000 leads hold up nobody's command (bench/acks_under_load.py)."""
+    with reading_only(), uow:
         history = uow.predictive.history(team_id)
         closed = uow.predictive.closed_leads(team_id)
     models = fit_models(closed, history, now)
@@ -53,7 +55,7 @@ def fit_models(closed: list[tuple[Lead, Engagement]], history: History, now: dat
 def retrain_if_due(uow: SqlUnitOfWork, team_id: str, now: datetime, limit: int | None = None) -> bool:
     """Retrain when the closed history changed enough (domain.predictive.retrain_due); with
     `limit`, only while the workspace has at most that many closed leads."""
-    with uow:
+    with reading_only(), uow:
         history = uow.predictive.history(team_id)
         last = uow.predictive.trained(team_id).get(team_id)
     if (limit is not None and history.closed > limit) or not retrain_due(history, last, now):
@@ -64,7 +66,7 @@ def retrain_if_due(uow: SqlUnitOfWork, team_id: str, now: datetime, limit: int |
 
 def retrain_stale(now: datetime, uow_factory: UowFactory) -> int:
     """The sweeper's job: every workspace whose closed history moved on; how many it trained."""
-    with uow_factory() as uow:
+    with reading_only(), uow_factory() as uow:
         histories = uow.predictive.histories()
         trained: dict[str, Trained] = uow.predictive.trained()
     due = [t for t, history in sorted(histories.items()) if retrain_due(history, trained.get(t), now)]
