@@ -15,7 +15,7 @@ from domain.lifecycle import OPEN_STATUSES, LeadStatus
 from domain.reminder import OPEN_REMINDER_STATUSES
 from domain.report import RepLine
 from store.cohort import read_cohort
-from store.sql import without_jit
+from store.sql import epoch_micros, without_jit
 from store.tables import LeadRow, ReminderRow
 
 _OPEN = [str(s) for s in OPEN_STATUSES]
@@ -54,16 +54,18 @@ class ReportReads:
 
     def won(self) -> tuple[int, Decimal, list[float]]:
         """Leads converted in the period: how many, the sum of their deal values, and the days
-        each took from capture to the win, sorted (the sales cycle)."""
-        query = sa.select(LeadRow.deal_value, LeadRow.created_at, LeadRow.closed_at).where(
+        each took from capture to the win, sorted (the sales cycle). The span comes from the
+        database as microseconds (store/sql.epoch_micros): no datetime per lead."""
+        took = epoch_micros(self._s, LeadRow.closed_at) - epoch_micros(self._s, LeadRow.created_at)
+        query = sa.select(LeadRow.deal_value, took).where(
             *self._live, LeadRow.status == _CONVERTED, *self._closed
         )
         count, value, days = 0, Decimal(0), []
-        for deal, created, closed in self._s.execute(query):
+        for deal, micros in self._s.execute(query):
             count += 1
             value += deal or 0
-            if closed is not None:  # always, by the query: a converted lead has its close time
-                days.append(max(0.0, (closed - created).total_seconds() / 86400))
+            if micros is not None:  # always, by the query: a converted lead has its close time
+                days.append(max(0.0, micros / 1_000_000 / 86400))
         return count, value, sorted(days)
 
     def lost_by_reason(self) -> list[Tally]:
