@@ -1,17 +1,19 @@
 """The report's deeper views of a period's cohort (the leads captured in it): the stage funnel,
-the effectiveness of each source, and speed to lead by team and by rep. Pure: the store reads
-one row per cohort lead, and these figures are made from the rows.
+the effectiveness of each source, and speed to lead by team and by rep. Pure: the store hands
+over the cohort already summed (store/reports.ReportReads.cohort: leads alike counted together,
+the medians of the times between stages taken in SQL, and the first contacts one number each),
+and these figures are made from it. At 100,000 leads a row per lead made into Python objects
+took seconds (docs/benchmarks.md).
 
 A lead has *reached* a stage when it got there or further: a lead converted on the first call
 was contacted, an MQL and an SQL too (the funnel never shows more leads at a later stage than
-at an earlier one). Time *in* a stage is counted only where both ends are known."""
+at an earlier one). Time *in* a stage is counted only where both ends are known, and the end
+is not before the start."""
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
-from statistics import median
 
 from domain.lifecycle import LeadStatus
 
@@ -21,33 +23,47 @@ _CONTACTED = frozenset({LeadStatus.CONTACTED, LeadStatus.QUALIFIED, LeadStatus.C
 
 
 @dataclass(frozen=True, slots=True)
-class CohortLead:
-    source: str
-    sales_team: str | None
-    owner_id: str | None
-    status: LeadStatus
-    created_at: datetime
-    contacted_at: datetime | None = None  # first contact after it was handed to a rep
-    mql_at: datetime | None = None
-    sql_at: datetime | None = None
-    closed_at: datetime | None = None
-    deal_value: Decimal | None = None
-    handed_over: bool = False
+class CohortGroup:
+    """Cohort leads alike: one source and status, the same stage times known (first contact
+    after it was handed to a rep, MQL, SQL); how many, how many of them were handed to a rep,
+    and the deal value of those converted."""
 
-    def stamps(self) -> tuple[datetime | None, ...]:
-        """When it entered each of STAGES (None: not reached, or not known when)."""
-        converted = self.closed_at if self.status is LeadStatus.CONVERTED else None
-        return (self.created_at, self.contacted_at, self.mql_at, self.sql_at, converted)
+    source: str
+    status: LeadStatus
+    leads: int
+    contacted: bool = False
+    mql: bool = False
+    sql: bool = False
+    handed_over: int = 0
+    value_won: Decimal = Decimal(0)
 
     def reached(self) -> int:
         """The furthest of STAGES reached (its index)."""
         if self.status is LeadStatus.CONVERTED:
             return 4
-        if self.sql_at is not None or self.status is LeadStatus.QUALIFIED:
+        if self.sql or self.status is LeadStatus.QUALIFIED:
             return 3
-        if self.mql_at is not None:
+        if self.mql:
             return 2
-        return 1 if self.contacted_at is not None or self.status in _CONTACTED else 0
+        return 1 if self.contacted or self.status in _CONTACTED else 0
+
+
+@dataclass(frozen=True, slots=True)
+class FirstContact:
+    """A handed-over cohort lead that was contacted: whose, and minutes from capture."""
+
+    sales_team: str | None
+    owner_id: str | None
+    minutes: float
+
+
+@dataclass(frozen=True, slots=True)
+class Cohort:
+    groups: tuple[CohortGroup, ...] = ()
+    # Median days spent in each stage before the next (the last has none); None: not known
+    stage_days: tuple[float | None, ...] = (None,) * (len(STAGES) - 1)
+    convert_days: Mapping[str, float] = field(default_factory=dict)  # per source, capture to the win
+    contacts: tuple[FirstContact, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,56 +106,57 @@ class SpeedLine:
     p90: float
 
 
-def funnel(leads: Sequence[CohortLead]) -> tuple[FunnelStage, ...]:
+def funnel(cohort: Cohort) -> tuple[FunnelStage, ...]:
     reached = [0] * len(STAGES)
-    spent: list[list[float]] = [[] for _ in STAGES]
-    for lead in leads:
-        for stage in range(lead.reached() + 1):
-            reached[stage] += 1
-        stamps = lead.stamps()
-        for stage, (start, end) in enumerate(zip(stamps, stamps[1:], strict=False)):
-            if start is not None and end is not None and end >= start:
-                spent[stage].append((end - start).total_seconds() / 86400)
+    for group in cohort.groups:
+        for stage in range(group.reached() + 1):
+            reached[stage] += group.leads
+    spent = (*cohort.stage_days, None)
     return tuple(
         FunnelStage(
             name,
             reached[i],
             (reached[i] / reached[i - 1] if reached[i - 1] else 0.0) if i else None,
-            median(spent[i]) if spent[i] else None,
+            spent[i],
         )
         for i, name in enumerate(STAGES)
     )
 
 
-def source_effects(
-    leads: Iterable[CohortLead], monthly_costs: dict[str, Decimal], days: int
-) -> tuple[SourceEffect, ...]:
+def source_effects(cohort: Cohort, monthly_costs: dict[str, Decimal], days: int) -> tuple[SourceEffect, ...]:
     """Per source, most leads first. A configured source with no lead still shows its cost."""
-    by_source: defaultdict[str, list[CohortLead]] = defaultdict(list)
-    for lead in leads:
-        by_source[lead.source].append(lead)
+    by_source: defaultdict[str, list[CohortGroup]] = defaultdict(list)
+    for group in cohort.groups:
+        by_source[group.source].append(group)
     for source in monthly_costs:
         by_source.setdefault(source, [])
     share = Decimal(days) / DAYS_A_MONTH
-    lines = [_effect(source, group, monthly_costs.get(source), share) for source, group in by_source.items()]
+    lines = [
+        _effect(source, groups, cohort.convert_days.get(source), monthly_costs.get(source), share)
+        for source, groups in by_source.items()
+    ]
     return tuple(sorted(lines, key=lambda line: (-line.leads, line.source)))
 
 
-def _effect(source: str, group: list[CohortLead], monthly: Decimal | None, share: Decimal) -> SourceEffect:
-    won = [lead for lead in group if lead.status is LeadStatus.CONVERTED]
-    days = [(lead.closed_at - lead.created_at).total_seconds() / 86400 for lead in won if lead.closed_at]
-    value = sum((lead.deal_value or Decimal(0) for lead in won), Decimal(0))
+def _effect(
+    source: str, groups: list[CohortGroup], median_days: float | None, monthly: Decimal | None, share: Decimal
+) -> SourceEffect:
+    won = [group for group in groups if group.status is LeadStatus.CONVERTED]
+    value = sum((group.value_won for group in won), Decimal(0))
     cost = (monthly * share).quantize(Decimal("0.01")) if monthly is not None else None
-    return SourceEffect(source, len(group), len(won), median(days) if days else None, value, cost)
+    leads = sum(group.leads for group in groups)
+    return SourceEffect(source, leads, sum(group.leads for group in won), median_days, value, cost)
 
 
-def speeds(leads: Iterable[CohortLead], who: Callable[[CohortLead], str | None]) -> tuple[SpeedLine, ...]:
+def speeds(
+    contacts: Iterable[FirstContact], who: Callable[[FirstContact], str | None]
+) -> tuple[SpeedLine, ...]:
     """Speed to lead per team or rep (`who`), slowest p90 first: who needs help shows first."""
     minutes: defaultdict[str, list[float]] = defaultdict(list)
-    for lead in leads:
-        key = who(lead)
-        if lead.handed_over and lead.contacted_at is not None and key:
-            minutes[key].append(max(0.0, (lead.contacted_at - lead.created_at).total_seconds() / 60))
+    for contact in contacts:
+        key = who(contact)
+        if key:
+            minutes[key].append(contact.minutes)
     lines = [SpeedLine(key, len(m), percentile(m, 50), percentile(m, 90)) for key, m in minutes.items()]
     return tuple(sorted(lines, key=lambda line: (-line.p90, line.who)))
 

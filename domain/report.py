@@ -7,7 +7,6 @@ it whenever they were captured (won, their deal value, lost and why)."""
 
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -16,7 +15,7 @@ from statistics import median
 from domain.config import LeadbotConfig, SalesTeam
 from domain.digest import Tally
 from domain.errors import InvalidInput
-from domain.funnel import CohortLead, FunnelStage, SourceEffect, SpeedLine
+from domain.funnel import Cohort, FunnelStage, SourceEffect, SpeedLine
 from domain.lifecycle import LeadStatus
 from domain.permissions import Actor, Role, can_see_team_report, require_team_report
 
@@ -118,34 +117,34 @@ class PipelineReport:
         return timedelta(minutes=median(self.first_contact_minutes))
 
 
-# --- the cohort's counts, from its rows (store/reports.ReportReads.cohort) ---------------
+# --- the cohort's counts (store/reports.ReportReads.cohort) -------------------------------
 
 
-def captured_by_status(cohort: Sequence[CohortLead]) -> list[Tally]:
+def captured_by_status(cohort: Cohort) -> list[Tally]:
     """In the lifecycle's order (new, contacted, ... converted, lost), whatever order the
     store returned the rows in."""
-    counts = Counter(str(lead.status) for lead in cohort)
+    counts: Counter[str] = Counter()
+    for group in cohort.groups:
+        counts[str(group.status)] += group.leads
     return [Tally(str(status), counts[str(status)]) for status in LeadStatus if counts[str(status)]]
 
 
-def captured_by_source(cohort: Sequence[CohortLead]) -> list[SourceLine]:
+def captured_by_source(cohort: Cohort) -> list[SourceLine]:
     """Most captured first, then by name."""
-    captured = Counter(lead.source for lead in cohort)
-    converted = Counter(lead.source for lead in cohort if lead.status is LeadStatus.CONVERTED)
+    captured: Counter[str] = Counter()
+    converted: Counter[str] = Counter()
+    for group in cohort.groups:
+        captured[group.source] += group.leads
+        converted[group.source] += group.leads if group.status is LeadStatus.CONVERTED else 0
     lines = [SourceLine(source, count, converted[source]) for source, count in captured.items()]
     return sorted(lines, key=lambda line: (-line.captured, line.source))
 
 
-def first_contact_minutes(cohort: Sequence[CohortLead]) -> tuple[int, list[float]]:
+def first_contact_minutes(cohort: Cohort) -> tuple[int, list[float]]:
     """Leads handed to a rep (routed, assigned or claimed: a rep's own capture is not handed
     over), and for those contacted, minutes from capture to the first contact, sorted."""
-    handed = [lead for lead in cohort if lead.handed_over]
-    minutes = [
-        max(0.0, (lead.contacted_at - lead.created_at).total_seconds() / 60)
-        for lead in handed
-        if lead.contacted_at is not None
-    ]
-    return len(handed), sorted(minutes)
+    handed = sum(group.handed_over for group in cohort.groups)
+    return handed, sorted(contact.minutes for contact in cohort.contacts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,8 +48,8 @@ def pipeline_report(cmd: ShowReport, uow: SqlUnitOfWork, ctx: Context) -> Pipeli
             first_contact_minutes=tuple(first_contacts),
             funnel=funnel(cohort),
             sources=source_effects(cohort, monthly_costs(ctx.config), cmd.days),
-            speed_by_team=speeds(cohort, lambda lead: lead.sales_team or ctx.config.teams[0].key),
-            speed_by_rep=speeds(cohort, lambda lead: lead.owner_id),
+            speed_by_team=speeds(cohort.contacts, lambda lead: lead.sales_team or ctx.config.teams[0].key),
+            speed_by_rep=speeds(cohort.contacts, lambda lead: lead.owner_id),
             lost_by_source=tuple(reads.lost_by_source()),
         )
 

@@ -18,7 +18,7 @@ from domain.predictive import NOT_NOW_REASONS, Engagement
 from domain.report import ReportScope
 from store.predictive import TOUCHES, engagement_of
 from store.reports import live_in
-from store.sql import insert_ignoring_conflict
+from store.sql import insert_ignoring_conflict, without_jit
 from store.tables import ActivityRow, ForecastSnapshotRow, LeadProbabilityRow, LeadRow
 
 _OPEN = [str(s) for s in OPEN_STATUSES]
@@ -49,6 +49,7 @@ def _deal_lead(row: Any) -> Lead:
 class ForecastReads:
     def __init__(self, session: Session, scope: ReportScope) -> None:
         self._s = session
+        without_jit(session)  # as a report's reads (store/sql.py)
         self._scope = scope
         self._live = live_in(scope)
 

@@ -8,17 +8,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from domain.assignment import AssignmentState
 from domain.digest import Tally
-from domain.funnel import CohortLead
+from domain.funnel import Cohort
 from domain.lifecycle import OPEN_STATUSES, LeadStatus
 from domain.reminder import OPEN_REMINDER_STATUSES
 from domain.report import RepLine, ReportScope
-from store.tables import AssignmentRow, LeadRow, LeadScoreRow, ReminderRow
+from store.cohort import read_cohort
+from store.sql import epoch_micros, without_jit
+from store.tables import LeadRow, ReminderRow
 
 _OPEN = [str(s) for s in OPEN_STATUSES]
 _CONVERTED, _LOST = str(LeadStatus.CONVERTED), str(LeadStatus.LOST)
-_APPROVED = str(AssignmentState.APPROVED)
 
 
 def live_in(scope: ReportScope) -> tuple[Any, ...]:
@@ -35,6 +35,7 @@ def live_in(scope: ReportScope) -> tuple[Any, ...]:
 class ReportReads:
     def __init__(self, session: Session, scope: ReportScope, since: datetime, until: datetime) -> None:
         self._s = session
+        without_jit(session)
         self._since, self._until = since, until
         self._live = live_in(scope)
         self._captured = (*self._live, LeadRow.created_at > since, LeadRow.created_at <= until)
@@ -42,16 +43,18 @@ class ReportReads:
 
     def won(self) -> tuple[int, Decimal, list[float]]:
         """Leads converted in the period: how many, the sum of their deal values, and the days
-        each took from capture to the win, sorted (the sales cycle)."""
-        query = sa.select(LeadRow.deal_value, LeadRow.created_at, LeadRow.closed_at).where(
+        each took from capture to the win, sorted (the sales cycle). The span comes from the
+        database as microseconds (store/sql.epoch_micros): no datetime per lead."""
+        took = epoch_micros(self._s, LeadRow.closed_at) - epoch_micros(self._s, LeadRow.created_at)
+        query = sa.select(LeadRow.deal_value, took).where(
             *self._live, LeadRow.status == _CONVERTED, *self._closed
         )
         count, value, days = 0, Decimal(0), []
-        for deal, created, closed in self._s.execute(query):
+        for deal, micros in self._s.execute(query):
             count += 1
             value += deal or 0
-            if closed is not None:  # always, by the query: a converted lead has its close time
-                days.append(max(0.0, (closed - created).total_seconds() / 86400))
+            if micros is not None:  # always, by the query: a converted lead has its close time
+                days.append(max(0.0, micros / 1_000_000 / 86400))
         return count, value, sorted(days)
 
     def lost_by_reason(self) -> list[Tally]:
@@ -64,32 +67,9 @@ class ReportReads:
         )
         return [Tally(str(label), int(count)) for label, count in self._s.execute(query)]
 
-    def cohort(self) -> list[CohortLead]:
-        """One row per lead captured in the period, with when it reached each stage. Its
-        handing over is looked up per lead off the assignments' lead index (a correlated
-        subquery): grouping every assignment of the workspace first took seconds at 100k
-        leads (bench/report_forecast.py)."""
-        approved = (AssignmentRow.lead_id == LeadRow.id, AssignmentRow.state == _APPROVED)
-        first_contact = sa.select(sa.func.min(AssignmentRow.first_contact_at)).where(*approved)
-        handed = sa.exists().where(*approved)
-        query = (
-            sa.select(
-                sa.func.coalesce(LeadRow.source, "unknown"),
-                LeadRow.sales_team,
-                LeadRow.owner_id,
-                LeadRow.status,
-                LeadRow.created_at,
-                first_contact.scalar_subquery(),
-                LeadScoreRow.mql_at,
-                LeadScoreRow.sql_at,
-                LeadRow.closed_at,
-                LeadRow.deal_value,
-                handed,
-            )
-            .outerjoin(LeadScoreRow, LeadScoreRow.lead_id == LeadRow.id)
-            .where(*self._captured)
-        )
-        return [_cohort_lead(*row) for row in self._s.execute(query)]
+    def cohort(self) -> Cohort:
+        """The leads captured in the period, summed in one statement (store/cohort.py)."""
+        return read_cohort(self._s, self._captured)
 
     def lost_by_source(self) -> list[tuple[str, tuple[Tally, ...]]]:
         """Leads lost in the period, per source and reason; sources with most lost first."""
@@ -156,20 +136,3 @@ class ReportReads:
             lines[user_id]["overdue"] = int(count)
         found = [RepLine(rep, **counts) for rep, counts in lines.items() if any(counts.values())]
         return sorted(found, key=lambda line: (-line.open, -line.won, line.rep))
-
-
-def _cohort_lead(source: str, team: str | None, owner: str | None, status: str, *rest: Any) -> CohortLead:
-    created, contacted, mql, sql, closed, value, handed = rest
-    return CohortLead(
-        str(source),
-        team,
-        owner,
-        LeadStatus(status),
-        created,
-        contacted,
-        mql,
-        sql,
-        closed,
-        value,
-        bool(handed),
-    )

@@ -1,28 +1,25 @@
-"""The report's funnel, source effectiveness and speed to lead, from cohort rows."""
+"""The report's funnel, source effectiveness and speed to lead, from the cohort as the store
+sums it (the sums and medians themselves: tests/store/test_report_cohort.py)."""
 
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from domain.funnel import CohortLead, funnel, percentile, source_effects, speeds
+from domain.funnel import Cohort, CohortGroup, FirstContact, funnel, percentile, source_effects, speeds
 from domain.lifecycle import LeadStatus
 
-T0 = datetime(2026, 11, 1, tzinfo=UTC)
-D = timedelta(days=1)
 
-
-def lead(status=LeadStatus.NEW, source="web", **stamps) -> CohortLead:
-    return CohortLead(source, stamps.pop("team", "sales"), stamps.pop("owner", "U1"), status, T0, **stamps)
+def group(status=LeadStatus.NEW, source="web", leads=1, **known) -> CohortGroup:
+    return CohortGroup(source, status, leads, **known)
 
 
 def test_the_funnel_counts_the_furthest_stage_reached_and_the_days_between():
-    leads = [
-        lead(),  # captured only
-        lead(LeadStatus.CONTACTED, contacted_at=T0 + D, handed_over=True),
-        lead(LeadStatus.CONTACTED, contacted_at=T0 + 3 * D, mql_at=T0 + 4 * D, handed_over=True),
+    groups = (
+        group(),  # captured only
+        group(LeadStatus.CONTACTED, contacted=True, handed_over=1),
+        group(LeadStatus.CONTACTED, contacted=True, mql=True, handed_over=1),
         # converted on the first call: every stage counts it, its unknown times do not
-        lead(LeadStatus.CONVERTED, closed_at=T0 + 10 * D),
-    ]
-    stages = funnel(leads)
+        group(LeadStatus.CONVERTED),
+    )
+    stages = funnel(Cohort(groups, stage_days=(2.0, 1.0, None, None)))
 
     assert [(s.name, s.reached) for s in stages] == [
         ("captured", 4), ("contacted", 3), ("MQL", 2), ("SQL", 1), ("converted", 1)
@@ -32,15 +29,14 @@ def test_the_funnel_counts_the_furthest_stage_reached_and_the_days_between():
 
 
 def test_sources_show_conversion_value_and_the_periods_share_of_their_cost():
-    leads = [
-        lead(LeadStatus.CONVERTED, "webinar", closed_at=T0 + 4 * D, deal_value=Decimal(1000)),
-        lead(LeadStatus.CONVERTED, "webinar", closed_at=T0 + 8 * D, deal_value=Decimal(500)),
-        lead(LeadStatus.LOST, "webinar"),
-        lead(LeadStatus.NEW, "webinar"),
-        lead(LeadStatus.NEW, "referral"),
-    ]
+    groups = (
+        group(LeadStatus.CONVERTED, "webinar", leads=2, value_won=Decimal(1500)),
+        group(LeadStatus.LOST, "webinar"),
+        group(LeadStatus.NEW, "webinar"),
+        group(LeadStatus.NEW, "referral"),
+    )
     costs = {"webinar": Decimal("3044"), "trade fair": Decimal(100)}
-    webinar, referral, fair = source_effects(leads, costs, days=30)
+    webinar, referral, fair = source_effects(Cohort(groups, convert_days={"webinar": 6.0}), costs, days=30)
 
     assert (webinar.source, webinar.leads, webinar.converted, webinar.conversion) == ("webinar", 4, 2, 0.5)
     assert webinar.median_days == 6.0 and webinar.value_won == Decimal(1500)
@@ -51,13 +47,10 @@ def test_sources_show_conversion_value_and_the_periods_share_of_their_cost():
 
 
 def test_speed_to_lead_is_per_team_and_rep_from_handed_over_leads_only():
-    minutes = [5, 10, 20, 60, 600]
-    leads = [
-        lead(LeadStatus.CONTACTED, contacted_at=T0 + timedelta(minutes=m), handed_over=True, owner="U1")
-        for m in minutes
-    ] + [lead(LeadStatus.CONTACTED, contacted_at=T0 + 9 * D, owner="U2")]  # own capture: not handed over
-    (team,) = speeds(leads, lambda one: one.sales_team)
-    (rep,) = speeds(leads, lambda one: one.owner_id)
+    # The store hands over handed-over leads only (a rep's own capture has no first contact)
+    contacts = [FirstContact("sales", "U1", minutes) for minutes in (5.0, 10.0, 20.0, 60.0, 600.0)]
+    (team,) = speeds(contacts, lambda one: one.sales_team)
+    (rep,) = speeds(contacts, lambda one: one.owner_id)
 
     assert (team.who, team.contacted, team.p50, team.p90) == ("sales", 5, 20.0, 600.0)
     assert rep.who == "U1"
