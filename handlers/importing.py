@@ -28,7 +28,7 @@ from handlers.context import Context
 from handlers.import_batches import POOL_FROM_ROWS, PreparedBatch, prepared_batches
 from handlers.import_checkpoint import Checkpoint
 from handlers.import_rows import QUIET_OUTCOMES, ImportProblem, ImportRow, Incoming
-from handlers.import_upkeep import PageCache, kept_from_gc, roomy_cache
+from handlers.import_upkeep import PageCache, forget_match_caches, kept_from_gc, roomy_cache
 from handlers.import_view import Change, Clash, Memory, View
 from handlers.matching import captured_note, match_record, recaptured_note
 from store.bulk import CAPTURED, RECAPTURED, AuditEntry, BulkLeads, WriteConflict
@@ -157,9 +157,11 @@ def import_leads(
             tally.count(lines)
             if report:
                 report(lines)
+            forget_match_caches(batch.first_row, batch.last_row)
             keep()
             if progress:
                 progress(batch.last_row)
+    forget_match_caches()  # scoring and routing, which follow, have no use for them
     if checkpoint and not dry_run:
         checkpoint.finished(uow, ctx)
     return replace(tally.result(dry_run), columns=columns)
