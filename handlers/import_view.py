@@ -30,6 +30,9 @@ WHOLE_INDEX_FROM = 10
 # then keeps the import's memory bounded, and popular keys are read again once per this many,
 # not per batch.
 MAX_KEPT_KEYS = 150_000
+# ...or past this many (key, lead) entries: keys read in part hold up to KEPT_PER_KEY leads
+# each, so a bound on keys alone let the index grow with the workspace.
+MAX_KEPT_ENTRIES = 400_000
 # A key read from the store (not the whole index) brings at most this many of its leads, the
 # oldest: a check takes the oldest MAX_CANDIDATES, and the rest of a popular key (thousands of
 # leads in a big workspace, a batch's keys reaching half of all leads) cost memory and time
@@ -85,6 +88,7 @@ class Memory:
         self.postings: dict[str, set[int]] = {}  # key -> live lead ids: complete for each key held...
         self.cut: dict[str, int] = {}  # ...but these, read in part: every live lead up to this id
         self.read_whole: set[str] = set()  # keys a batch found short (ShortKey): never read in part
+        self.entries = 0  # (key, lead) entries held, about: for the bound
         self.whole: bool | None = None  # every key is held (unknown until the first batch)
         self.records: dict[int, MatchRecord] = {}
         self.numbers: dict[int, int] = {}
@@ -100,7 +104,7 @@ class Memory:
         """Learn the keys not read yet. The store's filing of an unwritten lead is out of date.
         A workspace whose whole index is not much bigger than a batch's keys is read whole,
         once: every key of a file then costs a lookup in memory instead of one in the store."""
-        if len(self.postings) > MAX_KEPT_KEYS and not self.unwritten:
+        if (len(self.postings) > MAX_KEPT_KEYS or self.entries > MAX_KEPT_ENTRIES) and not self.unwritten:
             self._let_go()
         if self.whole:
             return
@@ -126,6 +130,7 @@ class Memory:
         for key, lead_id in found.filed:
             if lead_id not in self._filed:
                 self.postings[key].add(lead_id)
+        self.entries += len(found.filed)
         for lead_id, (number, record) in found.leads.items():
             self.records.setdefault(lead_id, record)
             self.numbers.setdefault(lead_id, number)
@@ -145,6 +150,7 @@ class Memory:
             assert lead.id is not None
             for key in before - after:
                 self.postings.get(key, set()).discard(lead.id)
+            self.entries += len(after)
             for key in after:
                 if self.whole:
                     self.postings.setdefault(key, set()).add(lead.id)
@@ -162,7 +168,7 @@ class Memory:
         has all of it (every lead remembered was written), and this batch and later ones read
         what they need again. A dry run keeps everything: the store has none of its leads."""
         self.postings, self.records, self.numbers, self.cut = {}, {}, {}, {}
-        self.whole = False
+        self.whole, self.entries = False, 0
 
     def read_again(self, key: str) -> None:
         """A key read in part that a batch found short (ShortKey): read whole from now on."""

@@ -34,14 +34,18 @@ class Lets:
         monkeypatch.setattr(import_view.Memory, "_let_go", counted)
 
 
-@pytest.mark.parametrize("seed", [11, 12])
-def test_letting_the_key_index_go_between_batches_changes_no_outcome(uow_factory, config, monkeypatch, seed):
+@pytest.mark.parametrize(
+    ("seed", "bound"), [(11, "MAX_KEPT_KEYS"), (12, "MAX_KEPT_KEYS"), (11, "MAX_KEPT_ENTRIES")]
+)
+def test_letting_the_key_index_go_between_batches_changes_no_outcome(
+    uow_factory, config, monkeypatch, seed, bound
+):
     source = rows(*random_rows(seed, 80))
     kept = import_leads(
         source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
     )
     lets = Lets(monkeypatch)
-    monkeypatch.setattr(import_view, "MAX_KEPT_KEYS", 5)  # past a batch's keys: let go before each
+    monkeypatch.setattr(import_view, bound, 5)  # past a batch's keys: let go before each
 
     bounded = import_leads(
         source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
