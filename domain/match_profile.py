@@ -1,7 +1,8 @@
 """What duplicate matching reads of a lead (its profile), and the per-word work behind it.
 
 Names, companies and domains repeat across leads (Zipf-like), so each is worked out once:
-the caches are bounded, and a miss only costs the work again."""
+the caches are bounded, and a miss only costs the work again. Full, they hold some 200 MB: a
+long import empties them now and then (`forget_profiles`), keeping what recent rows met."""
 
 from dataclasses import dataclass
 from functools import lru_cache
@@ -88,3 +89,9 @@ def domain_facts(domain: str) -> tuple[str, frozenset[str]]:
 def word_pair(a: str, b: str) -> Pair | None:
     """names.pair_words of two words, by their text."""
     return pair_words(word(a), word(b))
+
+
+def forget_profiles() -> None:
+    """Empty this module's caches: the next lookups work out again what they need."""
+    for cached in (profile_of, name_words, word, sound_codes, company_core, domain_facts, word_pair):
+        cached.cache_clear()

@@ -25,6 +25,7 @@ from domain.lead import Lead
 from handlers.context import Context
 from handlers.import_prepare import prepare
 from handlers.import_rows import ImportProblem, ImportRow, Incoming, Prepared
+from handlers.import_upkeep import forget_match_caches
 
 # Below this many rows (two batches) a second process is not worth starting: this one would
 # wait for its first batch, and have little left to overlap. The rows are prepared here.
@@ -109,6 +110,7 @@ def _work(rows: Iterable[ImportRow], ctx: Context, batch_rows: int, sending: Con
             packed = [_pack(prepare(row, ctx)) for row in chunk]
             message = (chunk[0].number, chunk[-1].number, packed)
             sending.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+            forget_match_caches(chunk[0].number, chunk[-1].number)  # as the importing process does
         sending.send_bytes(_END)
     except BrokenPipeError:
         pass  # the import stopped early (a conflict, an error): nobody is listening

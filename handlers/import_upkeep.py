@@ -1,13 +1,31 @@
-"""What an import keeps between its batches, kept cheaply: out of the cyclic GC's passes, and
-in a page cache wide enough for the index pages the batches write."""
+"""What an import keeps between its batches, kept cheaply: out of the cyclic GC's passes, in a
+page cache wide enough for the index pages the batches write, and in match caches emptied now
+and then, so that a file of any length keeps the import's memory bounded."""
 
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from domain.match_compare import org_level, org_word_codes, word_level
+from domain.match_profile import forget_profiles
 from store.page_cache import restore_page_cache, widen_page_cache
 from store.unit_of_work import SqlUnitOfWork
+
+# Duplicate matching caches what it works out of names, companies and pairs of them, in each
+# process of an import (domain.match_profile, domain.match_compare); full, those caches held
+# more than the key index (docs/benchmarks.md). Emptied each this many rows, they hold what the
+# recent rows met, and the popular names are worked out again once per this many rows.
+FORGET_EVERY_ROWS = 50_000
+
+
+def forget_match_caches(first_row: int = 1, last_row: int = FORGET_EVERY_ROWS) -> None:
+    """Empty the match caches when the rows first_row..last_row (a batch) pass a multiple of
+    FORGET_EVERY_ROWS; without rows, at once (the import is over)."""
+    if last_row // FORGET_EVERY_ROWS > (first_row - 1) // FORGET_EVERY_ROWS:
+        forget_profiles()
+        for cached in (word_level, org_level, org_word_codes):
+            cached.cache_clear()
 
 
 @contextmanager

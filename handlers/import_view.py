@@ -30,6 +30,15 @@ WHOLE_INDEX_FROM = 10
 # then keeps the import's memory bounded, and popular keys are read again once per this many,
 # not per batch.
 MAX_KEPT_KEYS = 150_000
+# ...or past this many (key, lead) entries: keys read in part hold up to KEPT_PER_KEY leads
+# each, so a bound on keys alone let the index grow with the workspace.
+MAX_KEPT_ENTRIES = 400_000
+# A key read from the store (not the whole index) brings at most this many of its leads, the
+# oldest: a check takes the oldest MAX_CANDIDATES, and the rest of a popular key (thousands of
+# leads in a big workspace, a batch's keys reaching half of all leads) cost memory and time
+# growing with the workspace. Twice as many as a check takes leaves room for the leads a batch
+# takes off a key; a key left with too few is read whole and the batch decided again (ShortKey).
+KEPT_PER_KEY = 2 * MAX_CANDIDATES
 SAME_PERSON_ORDER = ("external_id", "email", "phone")  # as handlers.matching.same_person asks
 UNIQUE_IDENTIFIERS = SAME_PERSON_ORDER[:2]  # one live lead each; a phone may be shared (domain.identity)
 assert set(SAME_PERSON_ORDER) == set(IDENTITY_FIELDS)
@@ -38,6 +47,15 @@ _NOBODY: frozenset[int] = frozenset()
 Incoming = Sequence[tuple[Lead, frozenset[str]]]
 Values = dict[str, set[str]]
 Change = tuple[Lead, frozenset[str], frozenset[str]]  # a lead, its keys before and after
+
+
+class ShortKey(Exception):
+    """A key read in part has, after this batch's changes, fewer of its oldest leads than a
+    check takes: the import reads it whole and decides the batch again."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +85,10 @@ class Memory:
     leads that earlier batches would have written."""
 
     def __init__(self) -> None:
-        self.postings: dict[str, set[int]] = {}  # key -> live lead ids: complete for each key held
+        self.postings: dict[str, set[int]] = {}  # key -> live lead ids: complete for each key held...
+        self.cut: dict[str, int] = {}  # ...but these, read in part: every live lead up to this id
+        self.read_whole: set[str] = set()  # keys a batch found short (ShortKey): never read in part
+        self.entries = 0  # (key, lead) entries held, about: for the bound
         self.whole: bool | None = None  # every key is held (unknown until the first batch)
         self.records: dict[int, MatchRecord] = {}
         self.numbers: dict[int, int] = {}
@@ -83,7 +104,7 @@ class Memory:
         """Learn the keys not read yet. The store's filing of an unwritten lead is out of date.
         A workspace whose whole index is not much bigger than a batch's keys is read whole,
         once: every key of a file then costs a lookup in memory instead of one in the store."""
-        if len(self.postings) > MAX_KEPT_KEYS and not self.unwritten:
+        if (len(self.postings) > MAX_KEPT_KEYS or self.entries > MAX_KEPT_ENTRIES) and not self.unwritten:
             self._let_go()
         if self.whole:
             return
@@ -92,12 +113,24 @@ class Memory:
             return
         if self.whole is None:
             self.whole = bulk.filed_keys(team_id) <= WHOLE_INDEX_FROM * len(missing)
-        found = bulk.postings(team_id, None if self.whole else missing)
+        if self.whole:
+            found = bulk.postings(team_id, None)
+        else:
+            found = bulk.postings(
+                team_id, [key for key in missing if key not in self.read_whole], KEPT_PER_KEY
+            )
+            whole_keys = [key for key in missing if key in self.read_whole]
+            if whole_keys:
+                more = bulk.postings(team_id, whole_keys)
+                found.filed.extend(more.filed)
+                found.leads.update(more.leads)
+            self.cut.update(found.cut)
         for key in {key for key, _ in found.filed} | set(missing):  # all of them, read whole
             self.postings.setdefault(key, set(self._filed_under.get(key, ())))
         for key, lead_id in found.filed:
             if lead_id not in self._filed:
                 self.postings[key].add(lead_id)
+        self.entries += len(found.filed)
         for lead_id, (number, record) in found.leads.items():
             self.records.setdefault(lead_id, record)
             self.numbers.setdefault(lead_id, number)
@@ -117,6 +150,7 @@ class Memory:
             assert lead.id is not None
             for key in before - after:
                 self.postings.get(key, set()).discard(lead.id)
+            self.entries += len(after)
             for key in after:
                 if self.whole:
                     self.postings.setdefault(key, set()).add(lead.id)
@@ -133,8 +167,14 @@ class Memory:
         """Forget the key index read and kept so far, before a batch reads its keys: the store
         has all of it (every lead remembered was written), and this batch and later ones read
         what they need again. A dry run keeps everything: the store has none of its leads."""
-        self.postings, self.records, self.numbers = {}, {}, {}
-        self.whole = False
+        self.postings, self.records, self.numbers, self.cut = {}, {}, {}, {}
+        self.whole, self.entries = False, 0
+
+    def read_again(self, key: str) -> None:
+        """A key read in part that a batch found short (ShortKey): read whole from now on."""
+        self.read_whole.add(key)
+        self.postings.pop(key, None)
+        self.cut.pop(key, None)
 
     def _keep_unwritten(self, lead: Lead, keys: frozenset[str]) -> None:
         assert lead.id is not None
@@ -245,6 +285,7 @@ class View:
         """Live leads sharing a key: the oldest MAX_CANDIDATES under each key, as the store lists them."""
         ids: set[int] = set()
         postings, removed_of, added_of = self._memory.postings, self._removed, self._added
+        cuts = self._memory.cut
         for key in keys:  # the sets are read, never copied, unless this batch changed them
             under_key = postings.get(key, _NOBODY)
             if removed := removed_of.get(key):
@@ -252,6 +293,10 @@ class View:
             if added := added_of.get(key):
                 under_key = under_key | added
             oldest = under_key if len(under_key) <= MAX_CANDIDATES else nsmallest(MAX_CANDIDATES, under_key)
+            # A key read in part: its leads after the cut were not read, so its oldest must all
+            # be before it (else one not read might be among them).
+            if (cut := cuts.get(key)) is not None and (len(oldest) < MAX_CANDIDATES or max(oldest) > cut):
+                raise ShortKey(key)
             ids.update(oldest)
         return [self._records.get(i) or self._memory.records[i] for i in sorted(ids)]
 

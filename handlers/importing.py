@@ -29,8 +29,8 @@ from handlers.context import Context
 from handlers.import_batches import POOL_FROM_ROWS, PreparedBatch, prepared_batches
 from handlers.import_checkpoint import Checkpoint
 from handlers.import_rows import QUIET_OUTCOMES, ImportProblem, ImportRow, Incoming
-from handlers.import_upkeep import PageCache, kept_from_gc, roomy_cache
-from handlers.import_view import Change, Clash, Memory, View
+from handlers.import_upkeep import PageCache, forget_match_caches, kept_from_gc, roomy_cache
+from handlers.import_view import Change, Clash, Memory, ShortKey, View
 from store.bulk import CAPTURED, RECAPTURED, AuditEntry, BulkLeads, WriteConflict
 from store.unit_of_work import SqlUnitOfWork
 
@@ -157,9 +157,11 @@ def import_leads(
             tally.count(lines)
             if report:
                 report(lines)
+            forget_match_caches(batch.first_row, batch.last_row)
             keep()
             if progress:
                 progress(batch.last_row)
+    forget_match_caches()  # scoring and routing, which follow, have no use for them
     if checkpoint and not dry_run:
         checkpoint.finished(uow, ctx)
     return replace(tally.result(dry_run), columns=columns)
@@ -189,15 +191,21 @@ def _run_batch(
     owners: Owners | None,
     checkpoint: Checkpoint | None,
 ) -> _Batch:
-    for attempt in range(1, CONFLICT_RETRIES + 1):
-        if attempt > 1:  # deciding changed the leads (ids, flags, absorbed data): start afresh
+    attempt, again = 1, False
+    while attempt <= CONFLICT_RETRIES:
+        if again:  # deciding changed the leads (ids, flags, absorbed data): start afresh
             first = incoming[0].row
             incoming = [item for item in source.take() if isinstance(item, Incoming) and item.row >= first]
+        again = True
         with uow:
             bulk = BulkLeads.of(uow)
             cache.widen(uow)
             view = View.load(bulk, ctx.actor.team_id, [(i.lead, i.keys) for i in incoming], memory)
-            batch = _decide(view, incoming, ctx, owners)
+            try:
+                batch = _decide(view, incoming, ctx, owners)
+            except ShortKey as short:  # rare: not a failed attempt
+                memory.read_again(short.key)
+                continue
             changes = view.changes(batch.created, batch.updated.values())
             if dry_run:
                 _number(batch, bulk.last_number(ctx.actor.team_id) + memory.created + 1)
@@ -211,6 +219,7 @@ def _run_batch(
                             f"Rows {source.first_row}-{source.last_row} could not be saved ({exc}). The rows "
                             "before them are imported; import the file again to finish."
                         ) from exc
+                    attempt += 1
                     continue
                 if checkpoint:
                     checkpoint.save(uow, ctx, source.last_row)

@@ -4,7 +4,7 @@ inside the caller's unit of work."""
 # https://docs.sqlalchemy.org/en/21/core/connections.html#engine-insertmanyvalues
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 from typing import Any, TypeVar, cast
@@ -87,6 +87,9 @@ class Postings:
 
     filed: list[tuple[str, int]]  # (key, lead id)
     leads: dict[int, tuple[int, MatchRecord]]  # lead id -> (number, record)
+    # Keys read only in part (`oldest`): the largest lead id read of each, live or merged. Every
+    # live lead under the key up to it was read; the leads after it were not.
+    cut: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,16 +205,57 @@ class BulkLeads:
                     cycles[contact_id] = int(cycle)
         return cycles
 
-    def postings(self, team_id: str, keys: Iterable[str] | None) -> "Postings":
+    def postings(self, team_id: str, keys: Iterable[str] | None, oldest: int | None = None) -> "Postings":
         """Every live lead filed under one of these keys (None: under any key): the candidates
-        of a duplicate check."""
+        of a duplicate check. With `oldest`, only the leads among the first `oldest` filed under
+        each key (by id, merged ones counted): a popular key of a big workspace holds thousands,
+        of which a check takes the oldest few (store.leads.MAX_CANDIDATES); `cut` then tells
+        which keys hold more."""
         postings = Postings([], {})
         if keys is None:
             self._post(postings, _POSTINGS.where(_keys.c.team_id == team_id))
         for chunk in _chunks(sorted(set(keys or ()))):
-            query = _POSTINGS.where(_keys.c.team_id == team_id, _keys.c.key.in_(_LISTED))
-            self._post(postings, query, {"listed": chunk})
+            if oldest is None:
+                query = _POSTINGS.where(_keys.c.team_id == team_id, _keys.c.key.in_(_LISTED))
+                self._post(postings, query, {"listed": chunk})
+            else:
+                self._post_oldest(postings, team_id, chunk, oldest)
         return postings
+
+    def _post_oldest(self, postings: "Postings", team_id: str, keys: Sequence[str], oldest: int) -> None:
+        """The first `oldest` entries of each key, ranked off the key index alone; only those are
+        joined to their leads."""
+        rank = sa.func.row_number().over(partition_by=_keys.c.key, order_by=_keys.c.lead_id)
+        ranked = (
+            sa.select(_keys.c.key, _keys.c.lead_id, rank.label("rank"))
+            .where(_keys.c.team_id == team_id, _keys.c.key.in_(_LISTED))
+            .subquery()
+        )
+        query = (
+            sa.select(
+                ranked.c.key,
+                ranked.c.lead_id,
+                ranked.c.rank,
+                _leads.c.merged_into_id,
+                _leads.c.number,
+                _leads.c.name,
+                _leads.c.email,
+                _leads.c.phone,
+                _leads.c.company,
+            )
+            .join(_leads, _leads.c.id == ranked.c.lead_id)
+            .where(ranked.c.rank <= oldest)
+        )
+        for key, id_, rank_, merged_into, number, name, email, phone, company in self._s.execute(
+            query, {"listed": keys}
+        ):
+            if rank_ == oldest:
+                postings.cut[key] = id_
+            if merged_into is not None:
+                continue
+            postings.filed.append((key, id_))
+            if id_ not in postings.leads:
+                postings.leads[id_] = (number, MatchRecord(id_, name, email, phone, company))
 
     def _post(
         self, postings: "Postings", query: sa.Select[Any], params: dict[str, Any] | None = None

@@ -34,20 +34,61 @@ class Lets:
         monkeypatch.setattr(import_view.Memory, "_let_go", counted)
 
 
-@pytest.mark.parametrize("seed", [11, 12])
-def test_letting_the_key_index_go_between_batches_changes_no_outcome(uow_factory, config, monkeypatch, seed):
+@pytest.mark.parametrize(
+    ("seed", "bound"), [(11, "MAX_KEPT_KEYS"), (12, "MAX_KEPT_KEYS"), (11, "MAX_KEPT_ENTRIES")]
+)
+def test_letting_the_key_index_go_between_batches_changes_no_outcome(
+    uow_factory, config, monkeypatch, seed, bound
+):
     source = rows(*random_rows(seed, 80))
     kept = import_leads(
         source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
     )
     lets = Lets(monkeypatch)
-    monkeypatch.setattr(import_view, "MAX_KEPT_KEYS", 5)  # past a batch's keys: let go before each
+    monkeypatch.setattr(import_view, bound, 5)  # past a batch's keys: let go before each
 
     bounded = import_leads(
         source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
     )
 
     assert lets.times >= 5
+    assert bounded == kept
+    assert stored(uow_factory) == stored(uow_factory, OTHER_WORKSPACE)
+
+
+@pytest.mark.parametrize(("seed", "per_key"), [(11, 3), (12, 3), (11, 1)])
+def test_reading_only_the_oldest_leads_of_each_key_changes_no_outcome(
+    uow_factory, config, monkeypatch, seed, per_key
+):
+    source = rows(*random_rows(seed, 120))
+    monkeypatch.setattr(import_view, "MAX_CANDIDATES", 2)  # a check takes the oldest two of a key
+    kept = import_leads(
+        source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
+    )
+    cuts, again = [], []
+    real_read, real_again = import_view.Memory.read, import_view.Memory.read_again
+
+    def read(memory: import_view.Memory, *args: object) -> None:
+        real_read(memory, *args)
+        cuts.append(len(memory.cut))
+
+    def read_again(memory: import_view.Memory, key: str) -> None:
+        again.append(key)
+        real_again(memory, key)
+
+    monkeypatch.setattr(import_view.Memory, "read", read)
+    monkeypatch.setattr(import_view.Memory, "read_again", read_again)
+    monkeypatch.setattr(import_view, "MAX_KEPT_KEYS", 5)  # read from the store before each batch...
+    # ...and only the oldest few of each key; one is fewer than a check takes, so every key read
+    # in part turns out short once the batch looks at it
+    monkeypatch.setattr(import_view, "KEPT_PER_KEY", per_key)
+
+    bounded = import_leads(
+        source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
+    )
+
+    assert max(cuts) > 0  # keys were read in part
+    assert again or per_key > 1  # found short, read whole, their batch decided again
     assert bounded == kept
     assert stored(uow_factory) == stored(uow_factory, OTHER_WORKSPACE)
 
