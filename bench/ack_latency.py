@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bench.dedupe import Person, World, ascii_word
-from bot.standin import FakeSlack, SlackSigner
+from bot.local.standin import FakeSlack, SlackSigner
 
 HOST = "127.0.0.1"
 SIGNING_SECRET = "bench-signing-secret"
@@ -88,7 +88,8 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 
 def _serve_leadbot(design: str) -> None:
-    from bot import bootstrap, cli
+    from bot import bootstrap
+    from bot.operations import cli
 
     if design != "leadbot":
         _other_design(bootstrap, design)
@@ -116,8 +117,8 @@ def _serve_noop() -> None:
     from slack_bolt import Ack, App
 
     from bot.bootstrap import make_client
-    from bot.http_server import keep_startup_objects, serve
-    from bot.settings import Settings
+    from bot.operations.settings import Settings
+    from bot.web.server import keep_startup_objects, serve
 
     logging.basicConfig(level=logging.INFO)  # the level `leadbot` logs at, for parity
     settings = Settings()
@@ -201,7 +202,7 @@ class Server:
 
     def background_cpu_seconds(self) -> float:
         """The same for the server's child processes: `leadbot serve`'s background process,
-        which carries out the captures queued at the ack (bot/capture_worker.py)."""
+        which carries out the captures queued at the ack (bot/capture/worker.py)."""
         pid = self.process.pid
         try:
             children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()

@@ -10,9 +10,9 @@ run, on SQLite at 100k leads, beside a quiet baseline in the same run.
 #   - quiet: `--seconds` of that alone;
 #   - busy: `--seconds` more, and at least until each job has run once, while another process
 #     runs back to back: an admin's 365-day `/lead report` (through handlers.registry.dispatch,
-#     as the command runs), the ten teams' digests (handlers.digest.post_digests, the day's
-#     runs forgotten first), the daily rescore (handlers.decay.recompute_all) and a predictive
-#     retrain (handlers.training.train_workspace).
+#     as the command runs), the ten teams' digests (handlers.reporting.digest.post_digests, the day's
+#     runs forgotten first), the daily rescore (handlers.scoring.decay.recompute_all) and a predictive
+#     retrain (handlers.scoring.training.train_workspace).
 # The commands go to the stand-in's workspace, the jobs work on the bench's: SQLite's write lock
 # is the whole file's, so they meet at it as one workspace's would.
 #
@@ -53,15 +53,15 @@ from bench.ack_latency import (
 )
 from bench.digests import AT, seed_book
 from bench.list_page import TEAM, config
-from bot.database import open_database
-from bot.standin import FakeSlack, SlackSigner
-from handlers.cadence_jobs import QUIET_JOB
+from bot.local.standin import FakeSlack, SlackSigner
+from bot.operations.database import open_database
 from handlers.commands import ShowReport
 from handlers.context import Context
-from handlers.decay import ALL_WORKSPACES, daily_key, recompute_all
-from handlers.digest import post_digests
+from handlers.nurture.jobs import QUIET_JOB
 from handlers.registry import dispatch
-from handlers.training import train_workspace
+from handlers.reporting.digest import post_digests
+from handlers.scoring.decay import ALL_WORKSPACES, daily_key, recompute_all
+from handlers.scoring.training import train_workspace
 from store.tables import DailyRunRow, OutboxRow
 
 CONNECTIONS = 4  # requests in flight at once at most: a slow ack does not delay the next send
@@ -165,7 +165,7 @@ def prepare(url: str, leads: int) -> None:
     engine, uow_factory = open_database(url)
     seed_book(engine, leads)
     train_workspace(uow_factory(), TEAM, AT)
-    with uow_factory() as uow:  # as handlers.decay.decay_daily claims the day
+    with uow_factory() as uow:  # as handlers.scoring.decay.decay_daily claims the day
         uow.requests.first(ALL_WORKSPACES, daily_key(datetime.now(UTC).date()), datetime.now(UTC))
         uow.requests.settle(ALL_WORKSPACES, daily_key(datetime.now(UTC).date()), "claimed")
         uow.commit()

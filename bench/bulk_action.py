@@ -1,7 +1,7 @@
 """A bulk action on SQLite (or PostgreSQL with --url): `/lead bulk reassign` at N leads.
 
 # A fresh database, migrated to head, gets N unassigned webinar leads of one team. Timed:
-# counting them for the question (handlers.bulk.prepare_bulk, which runs before the ack),
+# counting them for the question (handlers.book.bulk.prepare_bulk, which runs before the ack),
 # applying the action (apply_bulk, after the ack) with the longest batch transaction (what
 # another writer may wait behind on SQLite), and the undo. While the action applies, another
 # thread captures a lead every 20 ms: how long those writes take is what a rep's `/lead add`
@@ -20,13 +20,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.database import open_database
 from bot.grammar.lists import read_filter
-from domain.bulk import BulkKind
+from bot.operations.database import open_database
+from domain.book.bulk import BulkKind
 from domain.config import LeadbotConfig, SalesTeam
 from domain.lead import Lead
 from domain.permissions import Actor, Role
-from handlers.bulk import apply_bulk, prepare_bulk, undo_bulk
+from handlers.book.bulk import apply_bulk, prepare_bulk, undo_bulk
 from handlers.commands import ApplyBulk, PrepareBulk, UndoBulk
 from handlers.context import Context
 

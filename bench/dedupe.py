@@ -26,8 +26,14 @@ from dataclasses import dataclass, field
 import rapidfuzz
 from rapidfuzz import fuzz, process
 
-from domain import dedupe
-from domain.dedupe import MatchRecord, blocking_keys, likely_duplicate, normalise_company, normalise_person
+from domain.matching import dedupe
+from domain.matching.dedupe import (
+    MatchRecord,
+    blocking_keys,
+    likely_duplicate,
+    normalise_company,
+    normalise_person,
+)
 
 # --- name and company material -----------------------------------------------------------
 

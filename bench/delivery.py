@@ -23,14 +23,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.database import open_database
-from bot.delivery import make_deliver
-from bot.standin import ApiCall, FakeSlack
+from bot.delivery.send import make_deliver
+from bot.local.standin import ApiCall, FakeSlack
+from bot.operations.database import open_database
 from domain.config import default_config
 from handlers.commands import AddLead, SetReminder
 from handlers.context import Context
-from handlers.deliver import queue_due_reminders
-from handlers.dm_channels import RememberedDms
+from handlers.delivery.deliver import queue_due_reminders
+from handlers.delivery.dm_channels import RememberedDms
 from handlers.registry import dispatch
 from handlers.results import LeadCaptured
 from scheduler.jobs import Jobs, flush_outbox, send_as_due

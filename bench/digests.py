@@ -5,9 +5,9 @@
 # half) plus what bench/home_tab.py adds around the digest's clock (2,000 open follow-ups, a
 # tenth overdue; 500 proposals; first-contact SLAs, some breached in the last day).
 # Timed, each `--runs` times, at Monday 09:00 UTC (every team's digest is due):
-#   - digests: handlers.digest.post_digests, what the scheduler's job runs: the ten teams'
+#   - digests: handlers.reporting.digest.post_digests, what the scheduler's job runs: the ten teams'
 #     digests, each built and queued in the outbox with its day's run row;
-#   - quiet: handlers.cadence_jobs.flag_quiet_leads, the same job's quiet-lead DMs;
+#   - quiet: handlers.nurture.jobs.flag_quiet_leads, the same job's quiet-lead DMs;
 #   - the floor, in the same run: one read-only transaction counting the live leads of each
 #     sales team, grouped (one pass over the index every digest section filters on).
 # Before each run the day's run rows and its queued messages are deleted (not timed), so each
@@ -31,9 +31,9 @@ import sqlalchemy as sa
 from bench.home_tab import seed_home
 from bench.list_page import NOW, TEAM, config
 from bench.report_forecast import seed, timed
-from bot.database import open_database
-from handlers.cadence_jobs import flag_quiet_leads
-from handlers.digest import post_digests
+from bot.operations.database import open_database
+from handlers.nurture.jobs import flag_quiet_leads
+from handlers.reporting.digest import post_digests
 from store.engine import reading_only
 from store.tables import DailyRunRow, LeadCounterRow, LeadRow, OutboxRow
 from store.unit_of_work import UowFactory

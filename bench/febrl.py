@@ -33,7 +33,13 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bench.dedupe import machine
-from domain.dedupe import MatchRecord, blocking_keys, likely_duplicate, normalise_company, normalise_person
+from domain.matching.dedupe import (
+    MatchRecord,
+    blocking_keys,
+    likely_duplicate,
+    normalise_company,
+    normalise_person,
+)
 from store.leads import MAX_CANDIDATES
 
 Pair = frozenset[int]

@@ -1,5 +1,5 @@
 """Learn the matcher's Fellegi–Sunter weights by EM from unlabelled pairs, and write them to
-domain/match_weights.py (data the pure domain code applies).
+domain/matching/weights.py (data the pure domain code applies).
 
 The pairs are the ones Leadbot itself compares: records arrive one by one, and each is
 compared with the earlier records sharing a blocking key (as bench.febrl and the store do).
@@ -35,8 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
-from domain.dedupe import MatchRecord, blocking_keys, comparison, normalise_company
-from domain.match_compare import FIELDS, LEVELS, MISSING, Vector
+from domain.matching.compare import FIELDS, LEVELS, MISSING, Vector
+from domain.matching.dedupe import MatchRecord, blocking_keys, comparison, normalise_company
 from store.leads import MAX_CANDIDATES
 
 OUT = Path(__file__).resolve().parent.parent / "domain" / "match_weights.py"
@@ -174,7 +174,7 @@ def _row(values: Iterable[float]) -> str:
 
 def write(prior: float, m: Model, u: Model, threshold: float, note: str) -> None:
     lines = [
-        '"""Fellegi–Sunter m and u probabilities per field and level (domain.match_compare), learned',
+        '"""Fellegi–Sunter m and u probabilities per field and level (domain.matching.compare), learned',
         "from unlabelled pairs. Written by bench/fit_match_weights.py: do not edit by hand, fit",
         'again (docs/benchmarks.md, "Duplicate matching on public data")."""',
         "",

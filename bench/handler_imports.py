@@ -31,7 +31,7 @@ def imported(path: Path, known: set[str]) -> Iterator[str]:
     """The handler modules one file imports, anywhere in it (function-level imports too)."""
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module:
-            # `from handlers import routing` names a module; `from handlers.routing import x` its module
+            # `from handlers import routing` names a module; `from handlers.routing.route import x` its module
             modules = [f"{node.module}.{alias.name}" for alias in node.names]
             yield from [name for name in modules if name in known] or [node.module]
         elif isinstance(node, ast.Import):

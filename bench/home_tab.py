@@ -7,12 +7,12 @@
 # an expected value and close month on a sixth of the open leads (the Home forecast's deals).
 #
 # Timed, each `--runs` times, p50 and p99 in ms:
-#   - home: bot.home.publish_home for the manager of team t3, as the app does when the tab is
+#   - home: bot.reporting.home.publish_home for the manager of team t3, as the app does when the tab is
 #     opened (the read-only transaction of handlers/home.show_home, Block Kit, and views.publish
 #     to the local Slack stand-in over HTTP, its rate limits off); the same for an admin and a rep;
-#     a manager's and an admin's forecast is memoised for five minutes (bot/forecasts.py), so
+#     a manager's and an admin's forecast is memoised for five minutes (bot/reporting/forecasts.py), so
 #     it is timed both ways: as most openings find it, and computed afresh (a cold memo);
-#   - list: handlers.lists.list_leads, the function `/lead list` dispatches to, for a manager's
+#   - list: handlers.book.lists.list_leads, the function `/lead list` dispatches to, for a manager's
 #     `source:webinar country:EMEA score:>40` (three filters) and an admin's;
 #   - floors, measured in the same run: views.publish of a one-block view (the HTTP round trip
 #     to the stand-in) and an empty read-only unit of work (a transaction's own cost).
@@ -36,15 +36,15 @@ import sqlalchemy as sa
 from slack_sdk import WebClient
 
 from bench.list_page import REPS, TEAM, TEAMS, config, seed
-from bot.database import open_database
 from bot.deps import Deps
 from bot.grammar.lists import read_filter
-from bot.home import publish_home
-from bot.standin.server import FakeSlack
-from domain.forecast import add_months, month_of
+from bot.local.standin.server import FakeSlack
+from bot.operations.database import open_database
+from bot.reporting.home import publish_home
+from domain.reporting.forecast import add_months, month_of
+from handlers.book.lists import list_leads
 from handlers.commands import ListLeads
 from handlers.context import Context
-from handlers.lists import list_leads
 from store.engine import reading_only
 from store.tables import AssignmentRow, LeadRow, OutboxRow, ReminderRow
 from store.unit_of_work import UowFactory
@@ -180,7 +180,7 @@ def main() -> None:
             cases.append((f"home: {who} built and published", _home(deps, client, user)))
         for who, user in (("manager", "U0MGR3"), ("admin", "U0ADMIN")):
             # A process that has not computed the scope's forecast in the last five minutes
-            # (bot/forecasts.py): a new Deps each time, its memos empty.
+            # (bot/reporting/forecasts.py): a new Deps each time, its memos empty.
             label = f"home: {who}, forecast computed afresh"
             cases.append((label, lambda user=user: publish_home(Deps(uow_factory, cfg), client, TEAM, user)))
         for who, user in (("manager", "U0MGR3"), ("admin", "U0ADMIN")):

@@ -7,7 +7,7 @@
 # rule's work), and about 5% are bad (no @, a short phone, no name or email, an unknown team,
 # control characters, an overlong title, a shifted row). The timed command is the real CLI
 # in a subprocess, migrations of the fresh file included; its CPU includes the second process
-# a large import forks to prepare rows (handlers/import_batches.py).
+# a large import forks to prepare rows (handlers/importing/batches.py).
 #
 #   .venv/bin/python -m bench.import_leads [--rows 100000] [--existing 0,10000] [--seed 7]
 """
@@ -254,14 +254,14 @@ def breakdown(rows: int, seed: int, workdir: Path) -> str:
     rows are prepared here too, as for a small file, so the total is all of the import's CPU."""
     from datetime import UTC, datetime
 
-    import handlers.import_prepare as import_prepare
-    import handlers.importing as importing
-    from bot.database import open_database
+    import handlers.importing.pipeline as importing
+    import handlers.importing.prepare as import_prepare
+    from bot.operations.database import open_database
     from domain.config import default_config
     from domain.permissions import system_actor
     from handlers.context import Context
-    from handlers.import_rows import decode, read_layout, read_rows
-    from handlers.import_view import View
+    from handlers.importing.rows import decode, read_layout, read_rows
+    from handlers.importing.view import View
 
     spent: dict[str, float] = {}
 
@@ -278,10 +278,10 @@ def breakdown(rows: int, seed: int, workdir: Path) -> str:
         setattr(owner, name, staticmethod(timed) if isinstance(owner, type) else timed)
 
     clocked(import_prepare, "build_lead", "clean, validate, enrich (build_lead)")
-    clocked(import_prepare, "blocking_keys", "blocking keys (domain.dedupe)")
-    clocked(importing, "likely_duplicate", "likely-duplicate rule (domain.dedupe)")
-    clocked(importing, "_write", "database writes (store.bulk)")
-    clocked(View, "load", "database reads (store.bulk)")
+    clocked(import_prepare, "blocking_keys", "blocking keys (domain.matching.dedupe)")
+    clocked(importing, "likely_duplicate", "likely-duplicate rule (domain.matching.dedupe)")
+    clocked(importing, "_write", "database writes (store.importing.bulk)")
+    clocked(View, "load", "database reads (store.importing.bulk)")
     rng = random.Random(seed)
     world = World(rng, rows)
     path = workdir / "breakdown.csv"

@@ -5,7 +5,7 @@
 # call or system line on a third of them, and a score stage on a quarter; custom fields
 # (industry, one of four; company_size, 1-5,000) on four fifths, and tags (`hot` on a tenth,
 # `enterprise` on a twentieth, in lead_tags too). The timed call is
-# handlers.lists.list_leads, the function `/lead list` dispatches to, for a few typical
+# handlers.book.lists.list_leads, the function `/lead list` dispatches to, for a few typical
 # filters as a manager, a rep and an admin: the first page and a page deep in the list.
 #
 #   .venv/bin/python -m bench.list_page [--leads 100000] [--runs 30] [--url postgresql+psycopg://...]
@@ -23,14 +23,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bot.database import open_database
 from bot.grammar.lists import read_filter
+from bot.operations.database import open_database
 from domain.config import LeadbotConfig, SalesTeam
 from domain.custom_fields import CustomField, FieldType
-from domain.routing_config import Routing
+from domain.routing.config import Routing
+from handlers.book.lists import list_leads
 from handlers.commands import ListLeads
 from handlers.context import Context
-from handlers.lists import list_leads
 from store.tables import ActivityRow, LeadRow, LeadScoreRow, LeadTagRow
 from store.unit_of_work import UowFactory
 

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from bench.ack_latency import percentile, running_server, server_env
 from bench.load_effects import Effects, expected_effects, measured_effects, settle
 from bench.load_mix import ANSWERED_BY_RESPONSE_URL, REPS, TEAM_ID, Mix, Request, Seed, asked_again
-from bot.standin import FakeSlack, SlackSigner
+from bot.local.standin import FakeSlack, SlackSigner
 
 SIGNING_SECRET = "bench-signing-secret"  # bench.ack_latency.server_env sets it for the servers
 WEBHOOK_SECRET = "bench-webhook-secret"

@@ -18,7 +18,7 @@ from bench.load_mix import asked_again
 
 if TYPE_CHECKING:
     from bench.load_mix import Request, Seed
-    from bot.standin import FakeSlack
+    from bot.local.standin import FakeSlack
 
 # kind of request -> the effect it must have once
 EFFECT_OF = {

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.ids import ActionId, CallbackId, FormInput
-from bot.signing import sign
-from bot.standin import FakeSlack, SlackSigner
+from bot.local.standin import FakeSlack, SlackSigner
+from bot.web.signing import sign
 
 REPS = ("U0REP0ANN", "U0REP0BEN")  # the default config's reps: their own leads, their notes
 TEAM_ID = "T0CONSOLE"

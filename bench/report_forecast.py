@@ -6,10 +6,11 @@
 # assignment with its first contact on half, calls on a third, and on 40% of the open leads
 # an expected value and close month over the coming months (a tenth of those with a chance
 # set by hand). The predictive model is trained on the closed leads, as the sweeper would.
-# Timed: handlers.report.pipeline_report and handlers.forecast.show_forecast, the functions
-# the two commands dispatch to, as an admin, a manager and a rep. The floor, measured in the
-# same run: the one query any report of the period must make (the ids of the cohort), and
-# for the forecast, reading the open valued leads' rows.
+# Timed: handlers.reporting.report.pipeline_report and
+# handlers.reporting.forecast.show_forecast, the functions the two commands dispatch to, as
+# an admin, a manager and a rep. The floor, measured in the same run: the one query any
+# report of the period must make (the ids of the cohort), and for the forecast, reading the
+# open valued leads' rows.
 #
 #   .venv/bin/python -m bench.report_forecast [--leads 100000] [--runs 10] [--url postgresql+psycopg://...]
 """
@@ -30,13 +31,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench.list_page import CHUNK, NOW, REPS, SOURCES, TEAM, TEAMS, config
-from bot.database import open_database
-from domain.forecast import add_months, month_of
+from bot.operations.database import open_database
+from domain.reporting.forecast import add_months, month_of
 from handlers.commands import ShowForecast, ShowReport
 from handlers.context import Context
-from handlers.forecast import show_forecast
-from handlers.report import pipeline_report
-from handlers.training import train_workspace
+from handlers.reporting.forecast import show_forecast
+from handlers.reporting.report import pipeline_report
+from handlers.scoring.training import train_workspace
 from store.tables import ActivityRow, AssignmentRow, LeadProbabilityRow, LeadRow, LeadScoreRow
 from store.unit_of_work import UowFactory
 

@@ -1,6 +1,6 @@
 """Routing decision time at 100 teams and 1,000 reps.
 
-# Two figures: the pure decision (domain.routing: the first matching of 100 rules, then the
+# Two figures: the pure decision (domain.routing.rules: the first matching of 100 rules, then the
 # rep among 10 by the team's strategy) and a whole `/lead route` through the real handler on
 # a database (lock the team's routing row, read every rep's standing in one query, store the
 # assignment and turn, give the lead, audit, queue the DM, commit). Teams are spread over
@@ -23,14 +23,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.database import open_database
+from bot.operations.database import open_database
 from domain.config import LeadbotConfig, parse_config
 from domain.permissions import system_actor
-from domain.routing import LeadFacts, RepState, choose_rep, choose_team
-from domain.routing_config import Strategy
+from domain.routing.config import Strategy
+from domain.routing.rules import LeadFacts, RepState, choose_rep, choose_team
 from handlers.commands import RouteLead
 from handlers.context import Context
-from handlers.routing import route_lead
+from handlers.routing.route import route_lead
 from store.tables import LeadRow
 
 TEAMS, REPS_PER_TEAM = 100, 10

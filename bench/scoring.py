@@ -7,7 +7,7 @@
 # staff; webinars work in DE/FR/NL, not in the US); a campaign that only repeats its source
 # (naive Bayes counts that twice); an unobserved interest that drives both the outcome and the
 # logged calls, emails and meetings (correlated, noisy proxies); and noise. Leads are real
-# `domain.lead.Lead`s turned into features by `domain.predictive.features`, as in the app.
+# `domain.lead.Lead`s turned into features by `domain.scoring.predictive.features`, as in the app.
 # Both models train on the same split and are scored on the same held-out leads.
 #
 #   .venv/bin/python -m bench.scoring [--leads 20000] [--seeds 7,8,9] [--curve 30,100,300,500,1000,3000]
@@ -27,9 +27,9 @@ import numpy as np
 
 from bench.import_leads import machine as base_machine
 from domain.lead import Lead
-from domain.logistic import fit_logistic
-from domain.naive_bayes import fit_naive_bayes
-from domain.predictive import Engagement, Example, features
+from domain.scoring.logistic import fit_logistic
+from domain.scoring.naive_bayes import fit_naive_bayes
+from domain.scoring.predictive import Engagement, Example, features
 
 TEAMS = {"emea": 0.30, "na": 0.35, "apac": 0.15, "smb": 0.20}
 COUNTRIES = {

@@ -5,8 +5,8 @@
 # their engagement over the last 180 days: most leads did little, a few did a lot (a
 # geometric number of events per lead, mean --events), of every kind the webhook takes and
 # logged calls, emails and meetings, a third of page visits on a pricing page. The timed
-# call is handlers.decay.recompute_all, the function the daily job runs, with the default
-# rules of domain/scoring_config.py:
+# call is handlers.scoring.decay.recompute_all, the function the daily job runs, with the default
+# rules of domain/scoring/config.py:
 #
 #   1. "first run": every score moves from 0 (every lead written, with its history row);
 #   2. "next day": a day's decay, written only where the whole-number score changed;
@@ -31,9 +31,9 @@ import sqlalchemy as sa
 
 from bot.bootstrap import open_database
 from domain.config import LeadbotConfig
-from domain.scoring import CompiledRules, day_of, score_total
-from domain.scoring_config import EngagementKind
-from handlers.decay import BATCH, recompute_all
+from domain.scoring.config import EngagementKind
+from domain.scoring.rules import CompiledRules, day_of, score_total
+from handlers.scoring.decay import BATCH, recompute_all
 from store.tables import EngagementEventRow, LeadRow, QualificationRow
 from store.unit_of_work import UowFactory
 

@@ -21,8 +21,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench.import_leads import World, machine, make_rows, run_import, write_csv
-from handlers.importing import BATCH_ROWS
-from store.page_cache import IMPORT_CACHE_KIB
+from handlers.importing.pipeline import BATCH_ROWS
+from store.importing.page_cache import IMPORT_CACHE_KIB
 
 TABLES = ("leads", "lead_match_keys", "activities", "audit_log")
 

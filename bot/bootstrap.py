@@ -16,40 +16,40 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.capture_queue import CaptureQueue, InThreadQueue
-from bot.capture_worker import ChildProcessQueue
-from bot.database import open_database
-from bot.deferred import deferred_job
-from bot.delivery import make_deliver
+from bot.capture.deferred import deferred_job
+from bot.capture.in_flight import CountingApp
+from bot.capture.queue import CaptureQueue, InThreadQueue
+from bot.capture.worker import ChildProcessQueue
+from bot.delivery.send import make_deliver
 from bot.deps import Deps
-from bot.event_webhook import EventsEndpoint
-from bot.home import home_tab
-from bot.import_job import in_background
-from bot.in_flight import CountingApp
+from bot.importing.job import in_background
 from bot.listeners import installs, register
-from bot.metrics import SlackCallCounter, watch_scheduler
-from bot.metrics_endpoint import MetricsEndpoint
-from bot.oauth import OAuth, build_oauth, not_installed_message
-from bot.oauth_routes import oauth_routes
-from bot.readiness import Parts, readiness
-from bot.routes import Routes
-from bot.settings import Settings
-from bot.tenancy import Home
-from bot.webhook_keys import Keyring, OneSecret, WorkspaceSecrets
-from bot.webhooks import WebhookEndpoint
-from bot.workspace_clients import InstalledTokens, client_for
+from bot.operations.database import open_database
+from bot.operations.metrics import SlackCallCounter, watch_scheduler
+from bot.operations.settings import Settings
+from bot.reporting.home import home_tab
+from bot.web.event_webhook import EventsEndpoint
+from bot.web.metrics_endpoint import MetricsEndpoint
+from bot.web.oauth_routes import oauth_routes
+from bot.web.readiness import Parts, readiness
+from bot.web.routes import Routes
+from bot.web.webhook_keys import Keyring, OneSecret, WorkspaceSecrets
+from bot.web.webhooks import WebhookEndpoint
+from bot.workspaces.clients import InstalledTokens, client_for
+from bot.workspaces.oauth import OAuth, build_oauth, not_installed_message
+from bot.workspaces.tenancy import Home
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
-from handlers.ahead_of_clock import bring_back, release_leases
-from handlers.decay import decay_daily
-from handlers.deliver import Deliver
-from handlers.dm_channels import RememberedDms
+from handlers.delivery.deliver import Deliver
+from handlers.delivery.dm_channels import RememberedDms
+from handlers.operations.ahead_of_clock import bring_back, release_leases
+from handlers.scoring.decay import decay_daily
 from scheduler.heartbeat import Heartbeat, lag_limit
 from scheduler.jobs import Jobs, ScoresJob, answer_deferred, drain_paced, run_all
 from scheduler.runner import Worker, build_scheduler, kick
-from store.backlog import read_backlog
+from store.capture.spool import Spool, open_spool
 from store.deadline import PING_SECONDS, answering
+from store.delivery.backlog import read_backlog
 from store.engine import brief_lock_wait
-from store.spool import Spool, open_spool
 from store.unit_of_work import UowFactory
 
 DELIVERY_TIMEOUT = 10  # seconds per Web API call from the outbox
@@ -68,15 +68,15 @@ class Runtime:
     webhook: WebhookEndpoint
     jobs: Jobs  # what the sweep and `tick` run with
     # Where captures wait that cannot be done in their ack, and what carries them out
-    # (bot/capture_queue.py): a thread here, or a child process that runs the scheduler too.
+    # (bot/capture/queue.py): a thread here, or a child process that runs the scheduler too.
     captures: CaptureQueue
     events_webhook: EventsEndpoint  # POST /webhooks/events (engagement scoring)
-    spool: Spool  # where those captures wait (store/spool.py)
+    spool: Spool  # where those captures wait (store/capture/spool.py)
     deps: Deps  # what the listeners were given
     heartbeat: Heartbeat  # when the sweep last finished, in whichever process runs it
     lag_limit: timedelta  # a last sweep older than this is a scheduler lagging (GET /readyz)
     metrics: MetricsEndpoint  # GET /metrics
-    oauth: OAuth | None = None  # multi-workspace install (bot/oauth.py); None: single-token mode
+    oauth: OAuth | None = None  # multi-workspace install (bot/workspaces/oauth.py); None: single-token mode
 
     @property
     def capture_slot(self) -> threading.Lock:
@@ -113,7 +113,7 @@ class Runtime:
         return self.captures.alive() and self.database_answers()
 
     def ready(self, now: datetime | None = None) -> tuple[bool, dict[str, object]]:
-        """GET /readyz (bot/readiness.py): database, background process, scheduler lag."""
+        """GET /readyz (bot/web/readiness.py): database, background process, scheduler lag."""
         parts = Parts(self.database_answers, self._background_running, self.heartbeat.last, self.lag_limit)
         return readiness(parts, now or datetime.now(UTC))
 
@@ -171,8 +171,8 @@ def build_runtime(
     settings: Settings, config: LeadbotConfig, *, sweep_seconds: float = 10, worker_process: bool = False
 ) -> Runtime:
     """`worker_process`: queued captures and the scheduled jobs run in a child process
-    (bot/capture_worker.py, as `leadbot serve` runs), not in threads of this one, and each
-    `/lead import` in a child process of its own (bot/import_job.py)."""
+    (bot/capture/worker.py, as `leadbot serve` runs), not in threads of this one, and each
+    `/lead import` in a child process of its own (bot/importing/job.py)."""
     engine, uow_factory = open_database(settings.database_url)
     spool = open_spool(settings.database_url, engine, uow_factory)
     client = make_client(settings)
@@ -290,7 +290,7 @@ def run_jobs_once(
     stopped included; then, on the real clock, the messages their channel's pace held back
     for up to `drain_seconds` (scheduler.jobs.drain_paced)."""
     jobs = background_jobs(settings, config)
-    # A tick ahead of the clock leaves nothing dated in the future (handlers/ahead_of_clock.py).
+    # A tick ahead of the clock leaves nothing dated in the future (handlers/operations/ahead_of_clock.py).
     release_leases(datetime.now(UTC), jobs.uow_factory)
     try:
         counts = run_all(now, jobs)

@@ -6,20 +6,20 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.capture_queue import CaptureQueue
-from bot.forecasts import ForecastMemo
-from bot.in_flight import InFlight
-from bot.zones import ZoneMemo
+from bot.capture.in_flight import InFlight
+from bot.capture.queue import CaptureQueue
+from bot.reporting.forecasts import ForecastMemo
+from bot.workspaces.zones import ZoneMemo
 from domain.config import LeadbotConfig
-from domain.forecast import Forecast
+from domain.reporting.forecast import Forecast
 from handlers.commands import AddLead, Command, ShowForecast
 from handlers.context import Context, UowFactory
+from handlers.operations.timezones import look_up_zone
 from handlers.registry import dispatch
 from handlers.results import AddQueued, Result
-from handlers.timezones import look_up_zone
 
 if TYPE_CHECKING:
-    from bot.import_job import Runner
+    from bot.importing.job import Runner
 
 
 def utc_now() -> datetime:
@@ -31,16 +31,16 @@ class Deps:
     uow_factory: UowFactory
     config: LeadbotConfig
     kick_outbox: Callable[[], None] = lambda: None
-    # Where a capture that cannot be done in its ack waits (bot/capture_queue.py);
+    # Where a capture that cannot be done in its ack waits (bot/capture/queue.py);
     # None: every capture is done in its ack.
     captures: CaptureQueue | None = None
     clock: Callable[[], datetime] = utc_now
     in_flight: InFlight = field(default_factory=InFlight)  # Slack requests in hand now
-    # Where `/lead import` runs a file (bot/import_job.py): a low-priority process of its own
+    # Where `/lead import` runs a file (bot/importing/job.py): a low-priority process of its own
     # under `leadbot serve`; None: in the listener's thread.
     run_import: "Runner | None" = None
     zones: ZoneMemo = field(init=False)
-    forecasts: ForecastMemo = field(init=False)  # what managers' Home tabs show (bot/forecasts.py)
+    forecasts: ForecastMemo = field(init=False)  # what managers' Home tabs show (bot/reporting/forecasts.py)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "zones", ZoneMemo(lambda ctx: look_up_zone(self.uow_factory(), ctx)))
@@ -71,5 +71,6 @@ class Deps:
 
     def timezone(self, ctx: Context) -> ZoneInfo:
         """The actor's own zone as Slack last told us (learned after an ack, never before
-        one), else the config's. See handlers.timezones; memoised per process (bot/zones.py)."""
+        one), else the config's. See handlers.operations.timezones; memoised per process
+        (bot/workspaces/zones.py)."""
         return ZoneInfo(self.zones.lookup(ctx).zone)

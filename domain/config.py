@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from domain.cadence import Cadence
-from domain.closing import DEFAULT_LOST_REASONS
+from domain.closing.outcomes import DEFAULT_LOST_REASONS
 from domain.custom_fields import CustomField, FieldType, condition
 from domain.errors import ConfigError, InvalidInput
 from domain.lifecycle import LeadStatus
+from domain.nurture.cadence import Cadence
 from domain.permissions import Actor, Role
-from domain.routing_config import Routing, TeamRouting
-from domain.scoring_config import RULE_FIELDS, ScoringConfig
+from domain.routing.config import Routing, TeamRouting
+from domain.scoring.config import RULE_FIELDS, ScoringConfig
 from domain.working_hours import WorkingHours, parse_clock, parse_days
 
 SLACK_USER_ID = r"^[UW][A-Z0-9]{2,}$"
@@ -116,14 +116,14 @@ class LeadbotConfig(_Strict):
     lost_reasons: tuple[str, ...] = DEFAULT_LOST_REASONS
     # Routing: which team a lead goes to (rules, first match wins).
     routing: Routing = Routing()
-    # Rule scores, MQL and SQL thresholds (domain/scoring_config.py; `[scoring]` in the TOML).
+    # Rule scores, MQL and SQL thresholds (domain/scoring/config.py; `[scoring]` in the TOML).
     scoring: ScoringConfig = ScoringConfig()
     # `[import]`: status names and owner names of the CRM a team leaves behind.
     imports: ImportConfig = Field(default=ImportConfig(), alias="import")
     # `[[campaigns]]`: what each lead source costs a month (the report's cost per lead).
     campaigns: tuple[Campaign, ...] = ()
     # Personal data of leads lost, or untouched, this many days ago is erased by the
-    # scheduler (handlers/retention.py). 0: kept until erased by hand (`privacy erase`).
+    # scheduler (handlers/operations/retention.py). 0: kept until erased by hand (`privacy erase`).
     retention_days: int = Field(default=0, ge=0, le=36500)
 
     @field_validator("lost_reasons")

@@ -45,14 +45,14 @@ RESERVED = frozenset(
         "name",
         *CONTACT_FIELDS,
         *PROFILE_FIELDS,
-        # /lead list filters and sort (domain/lead_filter.py)
+        # /lead list filters and sort (domain/book/filters.py)
         "status", "owner", "team", "score", "created", "stale", "stage", "sort", "tag", "tags",
         # the export's and the webhook's other fields
         "id", "duplicate_of", "contact_id", "cycle", "external_id", "origin_url", "created_at",
         "do_not_contact_since",
-        # the import's own columns (handlers/import_columns.py) and the forecast's words
+        # the import's own columns (handlers/importing/columns.py) and the forecast's words
         "first_name", "last_name", "email2", "phone2", "notes", "note", "deal", "value", "close",
-        # scoring's built-in facts (domain/scoring_config.py); company_size is left free on
+        # scoring's built-in facts (domain/scoring/config.py); company_size is left free on
         # purpose: the default "Company of 200+" rule reads the custom field of that key
         "email_domain", "bant",
     }

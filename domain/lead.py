@@ -18,7 +18,7 @@ class ProfileField:
 
     key: str  # the Lead attribute, the key:value word, the JSON field and the CSV column
     headers: tuple[str, ...]  # CSV headers that mean it (case, spaces and punctuation aside)
-    scored: bool = True  # fit rules may look at it (domain/scoring_config.py)
+    scored: bool = True  # fit rules may look at it (domain/scoring/config.py)
 
 
 PROFILE = (
@@ -82,13 +82,13 @@ class Lead:
     # field -> {"source": ..., "method": ...} for values Leadbot inferred, not a person typed
     enriched: dict[str, dict[str, str]] = field(default_factory=dict)
     updated_at: datetime | None = None
-    # Closing (domain/closing.py): the deal, or why it was lost, and when.
+    # Closing (domain/closing/outcomes.py): the deal, or why it was lost, and when.
     deal_value: Decimal | None = None
     deal_product: str | None = None
     lost_reason: str | None = None
     lost_note: str | None = None
     closed_at: datetime | None = None
-    # The forecast (domain/forecast.py): what an open lead is expected to bring, and when.
+    # The forecast (domain/reporting/forecast.py): what an open lead is expected to bring, and when.
     expected_value: Decimal | None = None
     expected_close: date | None = None  # the first day of the expected close month
     # A converted person's contact; a returning customer's lead is its next cycle.
@@ -96,7 +96,7 @@ class Lead:
     cycle: int = 1
     # The workspace's own fields (domain/custom_fields.py): key -> typed JSON value.
     custom: dict[str, Any] = field(default_factory=dict)
-    tags: tuple[str, ...] = ()  # domain/tags.py, in the order given
+    tags: tuple[str, ...] = ()  # domain/book/tags.py, in the order given
     # The person unsubscribed (an `unsubscribed` event): no cadence may contact them again.
     do_not_contact_at: datetime | None = None
     id: int | None = field(default=None, compare=False)

@@ -20,7 +20,7 @@ _S = LeadStatus
 # back only through reopen (lost) or as a new cycle (converted contact).
 # Any open lead may be converted, `new` included: a buyer does not wait for a
 # score, and one who signs on the first call was never "contacted" first (the
-# conversion is then that first contact: handlers/closing.py).
+# conversion is then that first contact: handlers/closing/outcomes.py).
 TRANSITIONS: dict[LeadStatus, frozenset[LeadStatus]] = {
     _S.NEW: frozenset({_S.CONTACTED, _S.NURTURING, _S.QUALIFIED, _S.CONVERTED, _S.LOST}),
     _S.CONTACTED: frozenset({_S.NURTURING, _S.QUALIFIED, _S.CONVERTED, _S.LOST}),

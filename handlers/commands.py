@@ -8,14 +8,14 @@ from urllib.parse import quote
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
-from domain.activity import MAX_ACTIVITY_TEXT, ActivityKind
-from domain.assignment import Decision
-from domain.bulk import BulkKind
-from domain.closing import MAX_DEAL_VALUE, MAX_NOTE
-from domain.lead_filter import LeadFilter
+from domain.book.bulk import BulkKind
+from domain.book.filters import LeadFilter
+from domain.closing.outcomes import MAX_DEAL_VALUE, MAX_NOTE
+from domain.followups.activity import MAX_ACTIVITY_TEXT, ActivityKind
 from domain.lifecycle import LeadStatus
-from domain.report import DEFAULT_DAYS, MAX_DAYS
-from domain.scoring_config import WEBHOOK_KINDS, EngagementKind
+from domain.reporting.report import DEFAULT_DAYS, MAX_DAYS
+from domain.routing.assignment import Decision
+from domain.scoring.config import WEBHOOK_KINDS, EngagementKind
 
 
 class Command(BaseModel):
@@ -98,7 +98,7 @@ class MyLeads(Command):
 
 
 class TagLead(Command):
-    """`/lead tag L-42 hot enterprise -cold`: tags to add and to take off (domain/tags.py)."""
+    """`/lead tag L-42 hot enterprise -cold`: tags to add and to take off (domain/book/tags.py)."""
 
     number: int = Field(gt=0)
     add: tuple[str, ...] = ()
@@ -160,7 +160,7 @@ class UndoMerge(Command):
     request_key: str | None = None
 
 
-# --- qualify and close (handlers/qualify.py, handlers/closing.py) ----------------------
+# --- qualify and close (handlers/scoring/qualify.py, handlers/closing/outcomes.py) ----------------------
 
 
 class QualifyLead(Command):
@@ -193,7 +193,7 @@ class LoseLead(Command):
 
 class ReopenLead(Command):
     number: int = Field(gt=0)
-    status: LeadStatus | None = None  # default: domain.closing.REOPEN_DEFAULT
+    status: LeadStatus | None = None  # default: domain.closing.outcomes.REOPEN_DEFAULT
     request_key: str | None = None
 
 
@@ -324,7 +324,7 @@ class StopNurture(Command):
     request_key: str | None = None
 
 
-# --- scoring (handlers/engagement.py, handlers/explain.py) -----------------------------
+# --- scoring (handlers/scoring/engagement.py, handlers/scoring/explain.py) -----------------------------
 
 
 MAX_URL = 2000

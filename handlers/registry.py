@@ -15,11 +15,16 @@ from functools import partial
 from typing import Any, TypeVar
 
 from domain import events
-from handlers.activity import add_note, log_activity
-from handlers.away import set_away
-from handlers.bulk import apply_bulk, cancel_bulk, prepare_bulk, undo_bulk
-from handlers.capture import add_lead
-from handlers.closing import convert_lead, lose_lead, reopen_lead
+from handlers.book.bulk import apply_bulk, cancel_bulk, prepare_bulk, undo_bulk
+from handlers.book.history import show_history
+from handlers.book.home import show_home
+from handlers.book.lists import delete_list, list_leads, save_list, show_saved_lists
+from handlers.book.lookup import find_leads, my_leads, show_lead
+from handlers.book.tags import set_fields, tag_lead
+from handlers.capture.cycles import link_to_customer
+from handlers.capture.pipeline import add_lead
+from handlers.closing.deal_value import set_lead_value
+from handlers.closing.outcomes import convert_lead, lose_lead, reopen_lead
 from handlers.commands import (
     AddLead,
     AddNote,
@@ -69,30 +74,25 @@ from handlers.commands import (
     UndoMerge,
 )
 from handlers.context import Context
-from handlers.cycles import link_to_customer
-from handlers.deal_value import set_lead_value
-from handlers.engagement import record_engagement
-from handlers.explain import explain_score
-from handlers.followups import complete_reminder, log_reminder_call, snooze_reminder
-from handlers.forecast import show_forecast
-from handlers.history import show_history
-from handlers.home import show_home
-from handlers.import_summary import summarise_import
-from handlers.lists import delete_list, list_leads, save_list, show_saved_lists
-from handlers.lookup import find_leads, my_leads, show_lead
-from handlers.merge import keep_both, merge_leads, undo_merge
-from handlers.nurture import enroll_lead, stop_nurture
-from handlers.probability import set_probability
-from handlers.qualify import open_qualification, qualify_lead
-from handlers.remind import set_reminder
-from handlers.report import pipeline_report
-from handlers.rescore import score_captured, score_imported
+from handlers.followups.actions import complete_reminder, log_reminder_call, snooze_reminder
+from handlers.followups.activity import add_note, log_activity
+from handlers.followups.remind import set_reminder
+from handlers.followups.tasks import list_tasks
+from handlers.importing.summary import summarise_import
+from handlers.matching.merge import keep_both, merge_leads, undo_merge
+from handlers.nurture.cadences import enroll_lead, stop_nurture
+from handlers.reporting.forecast import show_forecast
+from handlers.reporting.report import pipeline_report
 from handlers.results import Result
-from handlers.routing import route_imported, route_lead
-from handlers.routing_decide import assign_lead, claim_lead, decide_routing
-from handlers.tags import set_fields, tag_lead
-from handlers.tasks import list_tasks
-from handlers.training import retrain_after_close
+from handlers.routing.away import set_away
+from handlers.routing.decide import assign_lead, claim_lead, decide_routing
+from handlers.routing.route import route_imported, route_lead
+from handlers.scoring.engagement import record_engagement
+from handlers.scoring.explain import explain_score
+from handlers.scoring.probability import set_probability
+from handlers.scoring.qualify import open_qualification, qualify_lead
+from handlers.scoring.rescore import score_captured, score_imported
+from handlers.scoring.training import retrain_after_close
 from store.unit_of_work import SqlUnitOfWork, reading_only
 
 log = logging.getLogger(__name__)

@@ -4,25 +4,35 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from domain.activity import Activity
-from domain.assignment import Assignment, Decision
-from domain.bulk import BulkAction
+from domain.book.bulk import BulkAction
+from domain.book.filters import LeadFilter
+from domain.book.home import (
+    Count,
+    DeliveryAlert,
+    Followup,
+    LeadLine,
+    Proposal,
+    RepLoad,
+    Shown,
+    SlaAtRisk,
+    Speed,
+)
+from domain.book.saved_lists import SavedList
 from domain.custom_fields import CustomField
-from domain.forecast import Forecast
-from domain.home import Count, DeliveryAlert, Followup, LeadLine, Proposal, RepLoad, Shown, SlaAtRisk, Speed
+from domain.delivery.messages import LeadBrief
+from domain.followups.activity import Activity
+from domain.followups.reminder import Reminder
 from domain.lead import Lead
-from domain.lead_filter import LeadFilter
-from domain.merging import Difference
-from domain.messages import LeadBrief
+from domain.matching.merging import Difference
 from domain.permissions import Role
-from domain.predictive import MIN_HISTORY, Factor
-from domain.qualification import Qualification
-from domain.reminder import Reminder
-from domain.report import PipelineReport
-from domain.routing import RepNote
-from domain.saved_lists import SavedList
-from domain.scoring import ScoreBreakdown, ScoreChange, StageReached
-from domain.sla import LeadSpeed
+from domain.reporting.forecast import Forecast
+from domain.reporting.report import PipelineReport
+from domain.routing.assignment import Assignment, Decision
+from domain.routing.rules import RepNote
+from domain.routing.sla import LeadSpeed
+from domain.scoring.predictive import MIN_HISTORY, Factor
+from domain.scoring.qualification import Qualification
+from domain.scoring.rules import ScoreBreakdown, ScoreChange, StageReached
 
 
 @dataclass(frozen=True, slots=True)

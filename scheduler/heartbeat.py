@@ -1,7 +1,7 @@
 """When the sweep last finished: the server's readiness check (GET /readyz) reads it to
 tell a scheduler that is lagging or stuck from one that keeps up.
 
-`leadbot serve` runs the scheduler in its background process (bot/capture_worker.py), so
+`leadbot serve` runs the scheduler in its background process (bot/capture/worker.py), so
 the time lives in a cell both processes see: a `multiprocessing` shared double handed to
 the child at spawn. In one process a plain holder does."""
 

@@ -7,20 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.config import LeadbotConfig
-from domain.pacing import SPACING
-from handlers.cadence_jobs import flag_quiet_leads, hold_steps_outside_hours
-from handlers.deliver import Deliver, deliver_outbox, next_due, outbox_due, queue_due_reminders
-from handlers.delivery_alerts import alert_admins
-from handlers.digest import post_digests
-from handlers.forecast import record_month_forecasts
-from handlers.housekeeping import prune
-from handlers.resurface import resurface_open_reminders
-from handlers.retention import erase_expired
-from handlers.routing_decide import approve_overdue_proposals
-from handlers.send_pump import pump
-from handlers.sla import escalate_breaches
-from handlers.training import retrain_stale
-from handlers.weekly_chart import post_weekly_charts
+from domain.delivery.pacing import SPACING
+from handlers.delivery.alerts import alert_admins
+from handlers.delivery.deliver import Deliver, deliver_outbox, next_due, outbox_due, queue_due_reminders
+from handlers.delivery.send_pump import pump
+from handlers.followups.resurface import resurface_open_reminders
+from handlers.nurture.jobs import flag_quiet_leads, hold_steps_outside_hours
+from handlers.operations.housekeeping import prune
+from handlers.operations.retention import erase_expired
+from handlers.reporting.digest import post_digests
+from handlers.reporting.forecast import record_month_forecasts
+from handlers.reporting.weekly_chart import post_weekly_charts
+from handlers.routing.decide import approve_overdue_proposals
+from handlers.routing.sla import escalate_breaches
+from handlers.scoring.training import retrain_stale
 from store.unit_of_work import UowFactory
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def flush_outbox(
     clock: Clock | None = None,
 ) -> int:
     """Send what is due; messages parked dead are reported to `admins` in the same pass.
-    With the real `clock`, the senders are kept busy (handlers/send_pump.py) and each claim
+    With the real `clock`, the senders are kept busy (handlers/delivery/send_pump.py) and each claim
     paces from the time it runs, so a long flush never paces a conversation from an instant
     long past (that let two DMs out 0.4 s apart)."""
     if clock is not None:
@@ -76,7 +76,7 @@ def flush_outbox(
 
 def send_as_due(jobs: "Jobs", clock: Clock, seconds: float, idle_after: float | None = None) -> int:
     """Send each message as its conversation's slot comes, with every sender busy (see
-    handlers/send_pump.py), sleeping until the next slot, for up to `seconds` (or until nothing
+    handlers/delivery/send_pump.py), sleeping until the next slot, for up to `seconds` (or until nothing
     falls due within `idle_after` seconds): a backlog in one conversation goes out every
     second, not at the next tick of a one-second timer."""
     deadline, sent = time.monotonic() + seconds, 0
@@ -176,7 +176,7 @@ def run_sweep(now: datetime, jobs: Jobs, clock: Clock | None = None) -> dict[str
         **(scheduled_posts(now, uow_factory, config) if config else {}),
         # before the outbox flush, so a lead that crossed SQL is announced in this pass
         "scores_rescored": decay_scores(now, jobs.scores),
-        # once a day, in one process (handlers/retention.py)
+        # once a day, in one process (handlers/operations/retention.py)
         "people_erased": erase_expired(now, uow_factory, config) if config else 0,
         "messages_sent": flush_outbox(now, uow_factory, deliver, jobs.admins, clock),
         # last: a retrain may take seconds, and must not hold up a due message

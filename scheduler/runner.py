@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from domain.pacing import SPACING
+from domain.delivery.pacing import SPACING
 from scheduler.heartbeat import Heartbeat
 from scheduler.jobs import Jobs, housekeeping, run_sweep, send_as_due
 

@@ -8,11 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from domain.dedupe import MatchRecord
+from domain.book.search import search_text
 from domain.lead import PROFILE_FIELDS, Lead
 from domain.lifecycle import LeadStatus
-from domain.search import search_text
-from store.lead_tags import write_tags
+from domain.matching.dedupe import MatchRecord
+from store.book.lead_tags import write_tags
 from store.sql import upsert
 from store.tables import HOLDS_IDENTITY, LeadCounterRow, LeadMatchKeyRow, LeadRow
 
@@ -150,7 +150,7 @@ class LeadRepository:
         """The live lead that is certainly this person, and which field says so: external id
         first (the sender's own key), then email. A phone may be shared (holding_phone). A
         converted lead keeps its external id but not its email: the person is a contact now,
-        and their next interest is a new lead (handlers/cycles.py)."""
+        and their next interest is a new lead (handlers/capture/cycles.py)."""
         if external_id:
             found = self._by_external_id(team_id, external_id)
             if found is not None:
@@ -164,7 +164,7 @@ class LeadRepository:
 
     def holding_phone(self, team_id: str, phone: str, limit: int = PHONE_HOLDERS) -> list[Lead]:
         """Live leads holding this phone, oldest first: several people may share one (a
-        switchboard), so which of them a new lead is, if any, is domain.identity's call."""
+        switchboard), so which of them a new lead is, if any, is domain.matching.identity's call."""
         query = self._in(team_id).where(LeadRow.phone == phone, HOLDS_IDENTITY)
         return [to_lead(row) for row in self._s.scalars(query.order_by(LeadRow.number).limit(limit))]
 

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from domain.activity import Activity, ActivityKind
+from domain.followups.activity import Activity, ActivityKind
 from domain.lead import Lead
 from store.sql import insert_ignoring_conflict
 from store.tables import ActivityRow, AuditRow, RequestKeyRow

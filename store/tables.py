@@ -48,7 +48,7 @@ class LeadRow(Base):
         sa.UniqueConstraint("team_id", "external_id"),
         # One live lead per email: the database settles a race between two captures of
         # the same person (merged and converted leads keep theirs). A phone may be shared by
-        # several people (a switchboard: domain.identity), so its index only finds them.
+        # several people (a switchboard: domain.matching.identity), so its index only finds them.
         sa.Index(
             "uq_leads_live_email",
             "team_id",
@@ -184,7 +184,7 @@ class QualificationRow(Base):
 
 
 class LeadMatchKeyRow(Base):
-    """Blocking keys (domain.dedupe.blocking_keys): candidates for a duplicate check
+    """Blocking keys (domain.matching.dedupe.blocking_keys): candidates for a duplicate check
     are the leads sharing a key, found by index instead of scanning the table."""
 
     __tablename__ = "lead_match_keys"
@@ -374,7 +374,7 @@ class PredictiveModelRow(Base):
     __tablename__ = "predictive_models"
     team_id: Mapped[str] = mapped_column(TeamId, primary_key=True)
     sales_team: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    params: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)  # domain.logistic.Weights.to_json
+    params: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)  # domain.scoring.logistic.Weights.to_json
     n: Mapped[int] = mapped_column(sa.Integer)  # closed leads learned from (this scope)
     closed_seen: Mapped[int] = mapped_column(sa.Integer)  # the workspace's closed leads then
     trained_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -476,7 +476,7 @@ class AssignmentRow(Base):
     auto_approve_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Speed-to-lead, for an approved assignment: the rep's first contact,
     # the team's SLA when the lead became theirs, its deadline in working time, and where
-    # it stands (domain.sla.SlaStatus; leaves `running` once, by a conditional update).
+    # it stands (domain.routing.sla.SlaStatus; leaves `running` once, by a conditional update).
     first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sla_minutes: Mapped[int | None] = mapped_column(sa.Integer)
     sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -604,7 +604,7 @@ class ForecastSnapshotRow(Base):
 
 
 class BulkActionRow(Base):
-    """One bulk action on a list (domain/bulk.py): shown for confirmation, applied, undone."""
+    """One bulk action on a list (domain/book/bulk.py): shown for confirmation, applied, undone."""
 
     __tablename__ = "bulk_actions"
     __table_args__ = (sa.Index(None, "team_id", "actor_id", "id"),)
@@ -640,7 +640,7 @@ class BulkItemRow(Base):
 # --- multi-workspace install (OAuth v2) ----------------------------------------------------
 # A workspace is keyed by (enterprise_id, team_id), "" where Slack names none: an org-wide
 # (Enterprise Grid) install has no team_id, a workspace outside a Grid no enterprise_id.
-# Tokens and secrets are sealed by the Slack side (bot/sealing.py) before they come here.
+# Tokens and secrets are sealed by the Slack side (bot/workspaces/sealing.py) before they come here.
 
 
 class InstallationRow(Base):

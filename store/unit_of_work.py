@@ -8,41 +8,43 @@ from typing import Any, Self
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from domain.book.home import refresh_message
 from domain.errors import Conflict
 from domain.events import Event, MessageQueued
-from domain.home import refresh_message
-from domain.report import ReportScope
-from store.ahead_of_clock import AheadOfClock as AheadOfClock  # read models handlers name in their signatures
-from store.audit import audit_page
-from store.bulk_actions import BulkActions
-from store.cadences import CadenceRepository
-from store.contacts import ContactRepository
-from store.deferred import DeferredCommands
-from store.digests import DailyRuns
-from store.digests import DigestReads as DigestReads
-from store.dm_channels import DmChannelRepository
-from store.engagement import EngagementRepository
+from domain.reporting.report import ReportScope
+from store.book.bulk_actions import BulkActions
+from store.book.home import HomeReads as HomeReads
+from store.book.home import HomeViewers
+from store.book.lead_lists import LeadListRepository
+from store.book.saved_lists import SavedLists
+from store.capture.contacts import ContactRepository
+from store.capture.deferred import DeferredCommands
+from store.delivery.dm_channels import DmChannelRepository
+from store.delivery.outbox import OutboxRepository
 from store.engine import reading_only as reading_only  # a read-only unit of work: `with reading_only(), uow:`
-from store.forecast import ForecastMonths
-from store.forecast import ForecastReads as ForecastReads
-from store.home import HomeReads as HomeReads
-from store.home import HomeViewers
-from store.installations import InstallationRepository
-from store.lead_lists import LeadListRepository
+from store.followups.reminders import ReminderRepository
 from store.leads import LeadRepository
-from store.merges import MergeRepository
-from store.outbox import OutboxRepository
-from store.predictive import PredictiveRepository
-from store.privacy import PersonalData
-from store.qualifications import QualificationRepository
-from store.reminders import ReminderRepository
-from store.reports import ReportReads
+from store.matching.merges import MergeRepository
+from store.nurture.cadences import CadenceRepository
+from store.operations.ahead_of_clock import (
+    AheadOfClock as AheadOfClock,  # read models handlers name in their signatures
+)
+from store.operations.installations import InstallationRepository
+from store.operations.privacy import PersonalData
+from store.operations.user_tz import UserTimezones
+from store.reporting.audit import audit_page
+from store.reporting.digests import DailyRuns
+from store.reporting.digests import DigestReads as DigestReads
+from store.reporting.forecast import ForecastMonths
+from store.reporting.forecast import ForecastReads as ForecastReads
+from store.reporting.reports import ReportReads
 from store.repositories import ActivityRepository, AuditLog, RequestKeys
-from store.routing import RoutingRepository
-from store.saved_lists import SavedLists
-from store.scores import ScoreRepository
-from store.sla import SlaRepository
-from store.user_tz import UserTimezones
+from store.routing.sla import SlaRepository
+from store.routing.state import RoutingRepository
+from store.scoring.engagement import EngagementRepository
+from store.scoring.predictive import PredictiveRepository
+from store.scoring.qualifications import QualificationRepository
+from store.scoring.scores import ScoreRepository
 
 CONFLICT_MESSAGE = (
     "Someone saved the same lead (same email, phone or external id) at the same moment. "
@@ -196,7 +198,7 @@ class SqlUnitOfWork:
 
     @property
     def session(self) -> Session:
-        """For bulk statements (store.bulk) that must share this transaction."""
+        """For bulk statements (store.importing.bulk) that must share this transaction."""
         assert self._session is not None, "use the unit of work inside `with`"
         return self._session
 

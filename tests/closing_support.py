@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from domain.activity import ActivityKind
 from domain.config import CONSOLE_WORKSPACE
+from domain.followups.activity import ActivityKind
 from domain.lead import Lead
-from handlers.activity import log_activity
-from handlers.capture import add_lead
+from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead, LogActivity
 from handlers.context import Context
+from handlers.followups.activity import log_activity
 from store.unit_of_work import UowFactory
 
 

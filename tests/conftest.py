@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from support import ANN, PG_URL, SIGNING_SECRET, context_of, throwaway_pg_database
 
 from bot.bootstrap import Runtime, build_runtime
-from bot.database import open_database
-from bot.settings import Settings
-from bot.standin import FakeSlack, SlackSigner, limits
-from bot.standin.workspace import LocalWorkspace, in_process
+from bot.local.standin import FakeSlack, SlackSigner, limits
+from bot.local.standin.workspace import LocalWorkspace, in_process
+from bot.operations.database import open_database
+from bot.operations.settings import Settings
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig, default_config
 from handlers.context import Context
 from store.tables import Base

@@ -5,7 +5,7 @@ from typing import Any
 
 from bot.ids import CallbackId, ImportInput
 from domain.config import CONSOLE_WORKSPACE
-from handlers.import_rows import ImportRow
+from handlers.importing.rows import ImportRow
 from store.unit_of_work import UowFactory
 
 OTHER_WORKSPACE = "T0OTHER"

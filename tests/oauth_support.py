@@ -15,11 +15,11 @@ from cryptography.fernet import Fernet
 from support import SIGNING_SECRET
 
 from bot.bootstrap import Runtime, build_runtime
-from bot.http_server import LeadbotServer, serve
-from bot.settings import Settings
-from bot.standin import FakeSlack, SlackSigner
-from bot.standin.oauth import Workspace
-from bot.standin.workspace import LocalWorkspace, over_http
+from bot.local.standin import FakeSlack, SlackSigner
+from bot.local.standin.oauth import Workspace
+from bot.local.standin.workspace import LocalWorkspace, over_http
+from bot.operations.settings import Settings
+from bot.web.server import LeadbotServer, serve
 from domain.config import LeadbotConfig
 
 CLIENT_ID = "1111.2222"

@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from support import run_paced
 
-from bot.standin.signer import SignedRequest
-from bot.standin.workspace import LocalWorkspace, Reply
+from bot.local.standin.signer import SignedRequest
+from bot.local.standin.workspace import LocalWorkspace, Reply
 from scheduler.jobs import flush_outbox
 from store.tables import Base
 

@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 from support import wait_for_calls
 
-from bot.standin import FakeSlack
-from bot.standin.workspace import LocalWorkspace
+from bot.local.standin import FakeSlack
+from bot.local.standin.workspace import LocalWorkspace
 from store.tables import Base
 
 ACME = "T0ACME"  # another organisation, met in a Slack Connect channel

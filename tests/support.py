@@ -87,7 +87,7 @@ def _without_values(node):
 def wait_for_zone(uow_factory, team_id: str, user_id: str, timeout: float = 5.0) -> None:
     """A person's first command learns their zone after the ack (a lazy listener): wait for
     it, bounded, so what follows is read on their own clock."""
-    from handlers.timezones import needs_refresh  # here: support is imported before the app
+    from handlers.operations.timezones import needs_refresh  # here: support is imported before the app
 
     deadline = time.monotonic() + timeout
     while needs_refresh(uow_factory(), team_id, user_id, datetime.now(UTC)):

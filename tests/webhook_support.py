@@ -8,8 +8,8 @@ import threading
 import time
 
 from bot.bootstrap import Runtime
-from bot.http_server import LeadbotServer, Webhook, serve
-from bot.signing import sign
+from bot.web.server import LeadbotServer, Webhook, serve
+from bot.web.signing import sign
 
 SECRET = "test-webhook-secret"
 LEADS, EVENTS = "/webhooks/leads", "/webhooks/events"
@@ -32,7 +32,7 @@ def start(runtime: Runtime, leads: Webhook | None = None, events: Webhook | None
 
 
 def signature(body: bytes, secret: str = SECRET) -> str:
-    """The deprecated body-only signature (bot/signing.py LEGACY_ENDS)."""
+    """The deprecated body-only signature (bot/web/signing.py LEGACY_ENDS)."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 

@@ -3,7 +3,7 @@
 import re
 
 from bot.blocks.text import SlackMessage, safe
-from domain.messages import AdminAlert
+from domain.delivery.messages import AdminAlert
 
 SLACK_ID = re.compile(r"^[A-Z0-9]{2,}$")
 

@@ -8,10 +8,10 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ConfirmObject
 from bot.blocks.lead_pages import described_filter
 from bot.blocks.text import SlackMessage, safe, section, user
 from bot.ids import BlockId, BulkActionId
-from domain.bulk import UNDO_WINDOW, BulkAction, BulkKind, BulkState
-from domain.lead_filter import parse_filter
-from domain.messages import BulkOwnersDm
-from handlers.bulk_kinds import BULK_KINDS
+from domain.book.bulk import UNDO_WINDOW, BulkAction, BulkKind, BulkState
+from domain.book.filters import parse_filter
+from domain.delivery.messages import BulkOwnersDm
+from handlers.book.bulk_kinds import BULK_KINDS
 from handlers.results import BulkDone, BulkToConfirm
 
 SHOWN_SKIPS = 20  # skipped leads named in a summary; the rest are counted

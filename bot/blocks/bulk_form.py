@@ -15,7 +15,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks.text import safe, section, truncate
 from bot.ids import BulkFormInput, CallbackId
-from domain.bulk import BulkKind
+from domain.book.bulk import BulkKind
 from domain.config import LeadbotConfig
 
 TITLE = "Act on the list"

@@ -1,7 +1,7 @@
 """The predictive score on the lead card: the chance and its top factors, in plain words."""
 
 from bot.blocks.text import safe, user
-from domain.predictive import Factor, signed
+from domain.scoring.predictive import Factor, signed
 from handlers.results import ChanceView
 
 VALUE_LIMIT = 60  # values are cut to this when learned, so a factor line stays short

@@ -3,7 +3,7 @@
 from bot.blocks.deal import amount
 from bot.blocks.lead_card import card_blocks, headline
 from bot.blocks.text import SlackMessage, escape, section, sentence
-from domain.qualification import BANT_FIELDS
+from domain.scoring.qualification import BANT_FIELDS
 from handlers.results import LeadClosed, LeadQualified
 
 

@@ -1,7 +1,7 @@
 """Lead card facts about qualification and closing: BANT, deal, lost reason, contact and cycle."""
 
 from bot.blocks.text import safe, user, when
-from domain.qualification import BANT_FIELDS, Qualification
+from domain.scoring.qualification import BANT_FIELDS, Qualification
 from handlers.results import ContactView, LeadView
 
 ANSWER_LIMIT = 300  # four answers and their labels stay far below a section's 3,000

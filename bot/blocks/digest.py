@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import ButtonElement, ContextBlock, HeaderBlock, Ma
 from bot.blocks.fit import Room, fits, rows_that_fit
 from bot.blocks.text import MESSAGE_BLOCK_LIMIT, SlackMessage, safe, section, truncate, user, when
 from bot.ids import ActionId, LeadValue
-from domain.messages import AwaySummary, LeadBrief, QuietLeads, TeamDigest
+from domain.delivery.messages import AwaySummary, LeadBrief, QuietLeads, TeamDigest
 
 TALLY_LIMIT = 10  # sources, reasons and reps per line before "…and n more"
 DIGEST_ROWS = 10  # leads a digest section lists at most; fewer when long names fill the message

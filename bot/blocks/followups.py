@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.text import SlackMessage, safe, user
 from bot.ids import ActionId, BlockId, FollowupAction, LeadValue, ReminderValue
-from domain.followup import LABELS, SnoozeChoice
+from domain.followups.followup import LABELS, SnoozeChoice
 
 SNOOZE_BUTTONS = {
     FollowupAction.SNOOZE_HOUR: SnoozeChoice.HOUR,

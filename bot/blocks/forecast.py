@@ -4,7 +4,7 @@ forecast against what it won. A few sections whatever the pipeline's size."""
 from decimal import Decimal
 
 from bot.blocks.text import SlackMessage, safe, section, truncate
-from domain.forecast import Forecast, LastMonth, MonthForecast, month_label
+from domain.reporting.forecast import Forecast, LastMonth, MonthForecast, month_label
 
 HORIZON_WORDS = {"month": "this month", "quarter": "this quarter"}
 RECORDED_WHEN = "Leadbot records each month's forecast on its first day"

@@ -3,7 +3,7 @@ manager's teams (proposals to decide, SLAs at risk, the pool, reps' load, the mo
 and the quarter's forecast)
 and an admin's workspace (the same across teams, plus delivery alerts).
 
-Every section is capped (domain/home.py) and says how many more there are, with "View all"
+Every section is capped (domain/book/home.py) and says how many more there are, with "View all"
 opening `/lead list` with the section's filter; the whole view stays under Slack's 100 blocks.
 Buttons are those of the messages they mirror (a follow-up's Done and Snooze, a proposal's
 Approve / Reassign / Reject), so their listeners serve both. User text is escaped; times are
@@ -18,7 +18,7 @@ from bot.blocks.forecast import NO_DEALS, deals_word, money, month_line
 from bot.blocks.routing import proposal_actions
 from bot.blocks.text import safe, section, sections, user
 from bot.ids import ActionId, LeadValue, ListAction, ListPageValue
-from domain.home import Count, LeadLine, Shown
+from domain.book.home import Count, LeadLine, Shown
 from domain.lifecycle import OPEN_STATUSES, LeadStatus
 from domain.permissions import Role
 from handlers.results import HomeTab, MyDesk, Oversight
@@ -240,7 +240,7 @@ def _funnel(view: Oversight) -> list[Block]:
 
 def _forecast(tab: HomeTab) -> list[Block]:
     """The teams' weighted pipeline this quarter, month by month (as `/lead forecast` says it,
-    and as of when: it is computed every few minutes, bot/forecasts.py); last month's and the
+    and as of when: it is computed every few minutes, bot/reporting/forecasts.py); last month's and the
     overdue deals are the command's to show."""
     forecast = tab.forecast
     if forecast is None or tab.forecast_at is None:

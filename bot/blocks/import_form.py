@@ -5,8 +5,8 @@ from typing import Any
 
 from bot.blocks.text import SlackMessage, escape, safe, section
 from bot.ids import CallbackId, ImportInput
-from handlers.import_rows import QUIET_OUTCOMES, ImportProblem
-from handlers.importing import LeadsImported
+from handlers.importing.pipeline import LeadsImported
+from handlers.importing.rows import QUIET_OUTCOMES, ImportProblem
 
 PROBLEMS_SHOWN = 10  # the rest are in the report file beside the message
 

@@ -16,10 +16,10 @@ from bot.blocks.deal import bant_fact, closing_facts
 from bot.blocks.sla import speed_line
 from bot.blocks.text import safe, user, when
 from bot.ids import ActionId, BlockId, LeadValue
-from domain.activity import Activity, ActivityKind
-from domain.qualification import Qualification
-from domain.reminder import Reminder
-from domain.sla import LeadSpeed
+from domain.followups.activity import Activity, ActivityKind
+from domain.followups.reminder import Reminder
+from domain.routing.sla import LeadSpeed
+from domain.scoring.qualification import Qualification
 from handlers.results import ChanceView, ContactView, LeadView
 
 ACTIVITY_ICONS = {

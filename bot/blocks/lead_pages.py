@@ -8,8 +8,8 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObj
 from bot.blocks.fit import Room, rows_that_fit
 from bot.blocks.text import SlackMessage, safe, sections, user
 from bot.ids import ActionId, BlockId, BulkActionId, LeadValue, ListAction, ListPageValue
-from domain.lead_filter import LeadFilter, Owner, Sort
-from domain.saved_lists import SavedList
+from domain.book.filters import LeadFilter, Owner, Sort
+from domain.book.saved_lists import SavedList
 from handlers.results import LeadPage, LeadView, ListDeleted, ListSaved, SavedListsShown
 
 ORDER = {Sort.SCORE: "hottest first", Sort.CREATED: "newest first", Sort.STALE: "longest untouched first"}

@@ -7,7 +7,7 @@ from bot.blocks.lead_card import headline
 from bot.blocks.text import SlackMessage, safe, section, user, when
 from bot.ids import ActionId, BlockId, LeadValue, MergePair
 from domain.lead import lead_ref
-from domain.merging import Difference
+from domain.matching.merging import Difference
 from handlers.results import LeadMergedAway, LeadView, MergeToConfirm
 
 

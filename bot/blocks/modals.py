@@ -19,7 +19,7 @@ from slack_sdk.models.views import View
 from bot.blocks.lead_card import headline
 from bot.blocks.render import render
 from bot.blocks.text import SlackMessage, safe, truncate
-from bot.form import FormValues
+from bot.capture.form import FormValues
 from bot.ids import FIELD_INPUT, BlockId, CallbackId, FormInput
 from domain.custom_fields import MAX_TEXT, CustomField, FieldType, parse_day, parse_number
 from domain.errors import InvalidInput
@@ -41,7 +41,7 @@ class InputSpec:
     multiline: bool = False
 
 
-# The limits are the domain's (domain/normalize.py), so Slack stops what capture would refuse.
+# The limits are the domain's (domain/capture/normalize.py), so Slack stops what capture would refuse.
 INPUTS = (
     InputSpec(FormInput.NAME, "Name", 200, "Dana Scully", "A name or an email is enough."),
     InputSpec(FormInput.EMAIL, "Email", 254, "dana@fbi.gov"),

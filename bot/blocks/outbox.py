@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObj
 from bot.blocks.followups import due_headline, followup_buttons, followup_message
 from bot.blocks.text import SlackMessage, escape, safe
 from bot.ids import ActionId, BlockId, LeadValue, SnoozeValue
-from domain.messages import (
+from domain.delivery.messages import (
     ChannelPost,
     CommandReply,
     LeadAnnounced,

@@ -4,7 +4,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from bot.blocks.text import SlackMessage, safe, section
 from bot.ids import ActionId, BlockId
-from handlers.privacy import Held
+from handlers.operations.privacy import Held
 
 KEPT = "status, source, owner, dates and deal values stay, so reports still add up"
 

@@ -8,7 +8,7 @@ from slack_sdk.models.views import View
 from bot.blocks.lead_card import headline
 from bot.blocks.text import truncate
 from bot.ids import CallbackId, QualifyInput
-from domain.qualification import MAX_ANSWER
+from domain.scoring.qualification import MAX_ANSWER
 from handlers.results import QualificationDraft
 
 LABELS = {

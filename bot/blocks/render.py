@@ -29,8 +29,8 @@ from bot.blocks.tags import fields_message, tagged_message
 from bot.blocks.tasks import changed_message, tasks_message
 from bot.blocks.text import SlackMessage, escape, safe, section, sentence, with_article
 from domain.errors import DomainError
-from domain.forecast import Forecast
-from domain.report import PipelineReport
+from domain.reporting.forecast import Forecast
+from domain.reporting.report import PipelineReport
 from handlers.results import (
     ActivityAdded,
     AddQueued,

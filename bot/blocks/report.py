@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from bot.blocks.digest import more, tallies
 from bot.blocks.text import SlackMessage, safe, section, truncate, user, when
-from domain.digest import Tally
-from domain.funnel import FunnelStage, SourceEffect, SpeedLine
-from domain.report import PipelineReport, RepLine, SourceLine
+from domain.reporting.digest import Tally
+from domain.reporting.funnel import FunnelStage, SourceEffect, SpeedLine
+from domain.reporting.report import PipelineReport, RepLine, SourceLine
 
 LINES_LIMIT = 10  # sources and reps listed; the rest are counted
 STATUS_ORDER = ("new", "contacted", "nurturing", "qualified", "converted", "lost")

@@ -8,9 +8,9 @@ from typing import Any
 from bot.blocks.outbox import lead_line
 from bot.blocks.text import SlackMessage, safe, section, user
 from bot.ids import ActionId, LeadValue, ProposalBlock, RoutingAction
-from domain.assignment import AssignmentState, Decision
-from domain.messages import LeadAssignedDm, LeadTakenDm, ProposalDecided, RoutingProposal
-from domain.routing import RepNote
+from domain.delivery.messages import LeadAssignedDm, LeadTakenDm, ProposalDecided, RoutingProposal
+from domain.routing.assignment import AssignmentState, Decision
+from domain.routing.rules import RepNote
 from handlers.results import AwayChanged, RoutePlan, RoutingDecided
 
 MAX_LISTED = 15  # reps explained in one message: 15 lines of at most ~170 characters

@@ -5,8 +5,8 @@ from typing import Any
 from bot.blocks.lead_card import headline, safe_join
 from bot.blocks.outbox import lead_line, lead_notice
 from bot.blocks.text import SlackMessage, safe, section, user, when
-from domain.messages import ReadyForSales
-from domain.scoring import Contribution, ScoreBreakdown, ScoreChange, Stage, StageReached
+from domain.delivery.messages import ReadyForSales
+from domain.scoring.rules import Contribution, ScoreBreakdown, ScoreChange, Stage, StageReached
 from handlers.results import ScoreExplained
 
 RULE_NAME_LIMIT = 80

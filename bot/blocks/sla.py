@@ -4,8 +4,8 @@ speed line ("Assigned in 12 min · first contact after 3 h 10 min (SLA 60 min: m
 from datetime import timedelta
 
 from bot.blocks.text import SlackMessage, safe, user
-from domain.messages import SlaBreached
-from domain.sla import LeadSpeed, SlaStatus
+from domain.delivery.messages import SlaBreached
+from domain.routing.sla import LeadSpeed, SlaStatus
 
 
 def breach_message(breach: SlaBreached) -> SlackMessage:

@@ -1,7 +1,7 @@
 """`/lead webhook [rotate]`: what an admin is shown (ephemeral: only they see the secret)."""
 
 from bot.blocks.text import SlackMessage, safe, section
-from bot.signing import HOW_TO_SIGN
+from bot.web.signing import HOW_TO_SIGN
 
 LEADS_PATH = "/webhooks/leads"
 EVENTS_PATH = "/webhooks/events"

@@ -14,7 +14,7 @@ from bot.grammar.errors import CommandSyntaxError, did_you_mean
 from bot.grammar.kinds import KeyValues
 from bot.grammar.outcomes import ParseEnv
 from bot.grammar.spec import Arg, SubcommandSpec, Values
-from bot.tokens import Words, split_key_value
+from bot.grammar.tokens import Words, split_key_value
 
 
 def bind(spec: SubcommandSpec, words: Words, env: ParseEnv) -> Values:

@@ -11,11 +11,11 @@ from bot.grammar.kinds import Kind, Mention
 from bot.grammar.lists import USAGE, read_filter
 from bot.grammar.outcomes import ParseEnv
 from bot.grammar.spec import Area, Arg, SubcommandSpec, Values
-from bot.tokens import Words, split_key_value, user_id_of
-from domain.bulk import BulkKind
+from bot.grammar.tokens import Words, split_key_value, user_id_of
+from domain.book.bulk import BulkKind
+from domain.book.filters import LeadFilter
+from domain.book.tags import read_change
 from domain.errors import InvalidInput
-from domain.lead_filter import LeadFilter
-from domain.tags import read_change
 from handlers.commands import PrepareBulk, UndoBulk
 
 FILTERS = " ".join(f"[{word}]" for word in USAGE[:3]) + " …"

@@ -6,7 +6,7 @@ from bot.grammar.errors import CommandSyntaxError
 from bot.grammar.kinds import KeyValues, Keyword, Kind, LeadRef
 from bot.grammar.outcomes import OpenCaptureForm, OpenImportForm, Parsed, ParseEnv
 from bot.grammar.spec import LEAD, Area, Arg, SubcommandSpec, Values, makes
-from domain.normalize import looks_like_email, looks_like_phone
+from domain.capture.normalize import looks_like_email, looks_like_phone
 from handlers.commands import AddLead, MergeLeads, UndoMerge
 
 _PHONE_START = re.compile(r"^[+(\d][\d()\-.]*$")

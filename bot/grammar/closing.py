@@ -7,15 +7,15 @@ from bot.grammar.errors import CommandSyntaxError
 from bot.grammar.kinds import Choice, Kind, Text, Word
 from bot.grammar.outcomes import ParseEnv
 from bot.grammar.spec import LEAD, Area, Arg, SubcommandSpec, Values, makes
-from domain.closing import REOPEN_DEFAULT, parse_amount, reopen_targets
+from domain.closing.outcomes import REOPEN_DEFAULT, parse_amount, reopen_targets
 from domain.errors import InvalidInput
-from domain.forecast import parse_close_month
 from domain.lifecycle import LeadStatus
+from domain.reporting.forecast import parse_close_month
 from handlers.commands import ConvertLead, LoseLead, ReopenLead, SetLeadValue
 
 
 class Amount(Kind):
-    """A deal's value: `12000`, `12,000`, `$12k`, `1.5m` (domain.closing.parse_amount)."""
+    """A deal's value: `12000`, `12,000`, `$12k`, `1.5m` (domain.closing.outcomes.parse_amount)."""
 
     example = "12000"
 
@@ -34,7 +34,7 @@ class ExpectedValue(Amount):
 
 
 class CloseMonth(Kind):
-    """The month a deal is expected to close: `2027-03` (domain.forecast.parse_close_month)."""
+    """The month a deal is expected to close: `2027-03` (domain.reporting.forecast.parse_close_month)."""
 
     example = "2027-03"
     placeholder = "YYYY-MM"

@@ -3,7 +3,7 @@
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from domain.validation import closest
+from domain.capture.validation import closest
 
 if TYPE_CHECKING:  # the spec carries its errors' usage; errors come before specs
     from bot.grammar.spec import SubcommandSpec

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.grammar.errors import CommandSyntaxError
 from bot.grammar.outcomes import ParseEnv
-from bot.tokens import TokenError, Words, parse_lead_ref, user_id_of
+from bot.grammar.tokens import TokenError, Words, parse_lead_ref, user_id_of
 
 
 class Kind:

@@ -1,4 +1,4 @@
-"""Slicing the book: `list [filters] [sort:score|created|stale]` (domain/lead_filter.py reads
+"""Slicing the book: `list [filters] [sort:score|created|stale]` (domain/book/filters.py reads
 the filters; this module only splits them out of the line)."""
 
 import re
@@ -8,11 +8,11 @@ from bot.grammar.errors import CommandSyntaxError
 from bot.grammar.kinds import Kind
 from bot.grammar.outcomes import ParseEnv
 from bot.grammar.spec import Area, Arg, SubcommandSpec, Values
-from bot.tokens import Words, split_key_value
+from bot.grammar.tokens import Words, split_key_value
+from domain.book.filters import LeadFilter, parse_filter
+from domain.book.saved_lists import SHARE
 from domain.custom_fields import CustomField
 from domain.errors import InvalidInput
-from domain.lead_filter import LeadFilter, parse_filter
-from domain.saved_lists import SHARE
 from handlers.commands import DeleteList, ListLeads, SaveList, ShowSavedLists
 
 # A Next button carries the filter as text in its value (Slack allows 2,000 characters, the

@@ -10,8 +10,8 @@ from bot.grammar.errors import CommandSyntaxError, did_you_mean
 from bot.grammar.outcomes import HelpRequested, Parsed, ParseEnv
 from bot.grammar.spec import SubcommandSpec
 from bot.grammar.table import SPEC_BY_NAME
-from bot.tokens import TokenError, Words, free_words, split_words
-from domain.validation import describe
+from bot.grammar.tokens import TokenError, Words, free_words, split_words
+from domain.capture.validation import describe
 
 
 def parse(text: str, env: ParseEnv) -> Parsed:

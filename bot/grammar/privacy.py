@@ -4,7 +4,7 @@ from bot.grammar.errors import CommandSyntaxError
 from bot.grammar.kinds import Choice, Word
 from bot.grammar.outcomes import ParseEnv
 from bot.grammar.spec import Area, Arg, SubcommandSpec, Values
-from handlers.privacy import EMAIL_SHAPE, PrivacyRequest
+from handlers.operations.privacy import EMAIL_SHAPE, PrivacyRequest
 
 NAME = "privacy"
 EXAMPLE_EMAIL = "dana@example.com"

@@ -8,8 +8,8 @@ from bot.grammar.kinds import Kind
 from bot.grammar.outcomes import HelpRequested, ParseEnv
 from bot.grammar.spec import Area, Arg, SubcommandSpec, Values, makes
 from domain.errors import InvalidInput
-from domain.forecast import HORIZONS
-from domain.report import PERIOD_WORDS, period_days
+from domain.reporting.forecast import HORIZONS
+from domain.reporting.report import PERIOD_WORDS, period_days
 from handlers.commands import ShowForecast, ShowReport
 
 

@@ -1,4 +1,4 @@
-"""Editing a lead after capture: `tag` (domain/tags.py) and `set` (its custom fields)."""
+"""Editing a lead after capture: `tag` (domain/book/tags.py) and `set` (its custom fields)."""
 
 from typing import Any
 
@@ -6,9 +6,9 @@ from bot.grammar.errors import CommandSyntaxError
 from bot.grammar.kinds import KeyValues, Kind
 from bot.grammar.outcomes import ParseEnv
 from bot.grammar.spec import LEAD, Area, Arg, SubcommandSpec, Values
-from bot.tokens import Words
+from bot.grammar.tokens import Words
+from domain.book.tags import read_change
 from domain.errors import InvalidInput
-from domain.tags import read_change
 from handlers.commands import SetFields, TagLead
 
 

@@ -7,9 +7,9 @@ from bot.grammar.errors import CommandSyntaxError
 from bot.grammar.kinds import Choice, Kind, Text, Word
 from bot.grammar.outcomes import OpenQualifyForm, ParseEnv
 from bot.grammar.spec import LEAD, Area, Arg, SubcommandSpec, Values, makes
-from bot.tokens import Words
-from domain.activity import LOGGABLE_KINDS, ActivityKind
-from domain.qualification import BANT_FIELDS
+from bot.grammar.tokens import Words
+from domain.followups.activity import LOGGABLE_KINDS, ActivityKind
+from domain.scoring.qualification import BANT_FIELDS
 from domain.when import WhenError, parse_when
 from handlers.commands import (
     AddNote,

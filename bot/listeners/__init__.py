@@ -20,7 +20,7 @@ from bot.listeners import (
     shortcuts,
     views,
 )
-from bot.tenancy import Home
+from bot.workspaces.tenancy import Home
 
 
 def register(app: App, deps: Deps, home: Home) -> None:

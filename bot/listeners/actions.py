@@ -12,8 +12,8 @@ from bot.deps import Deps
 from bot.ids import ActionId, LeadValue, MergePair, SnoozeValue
 from bot.listeners.answers import answer_to
 from bot.listeners.errors import answering_errors
-from bot.tenancy import workspace_of
-from domain.activity import ActivityKind
+from bot.workspaces.tenancy import workspace_of
+from domain.followups.activity import ActivityKind
 from handlers.commands import (
     Command,
     KeepBoth,

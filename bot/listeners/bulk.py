@@ -17,17 +17,17 @@ from bot.blocks.text import SlackMessage, section
 from bot.deps import Deps
 from bot.grammar.bulk import asks_for_undo
 from bot.grammar.lists import read_filter
+from bot.grammar.tokens import split_words
 from bot.ids import BulkActionId, BulkFormInput, CallbackId, HistoryAction, HistoryPageValue
 from bot.listeners.answers import Answer, answer_to
 from bot.listeners.commands import SLASH_COMMAND
 from bot.listeners.errors import answering_errors
 from bot.listeners.only_when import on_text
 from bot.listeners.reply import ephemeral, ephemeral_followup
-from bot.tenancy import workspace_of
-from bot.tokens import split_words
-from domain.bulk import BulkAction, BulkKind, BulkState
+from bot.workspaces.tenancy import workspace_of
+from domain.book.bulk import BulkAction, BulkKind, BulkState
 from domain.errors import DomainError
-from handlers.bulk import apply_bulk, undo_bulk
+from handlers.book.bulk import apply_bulk, undo_bulk
 from handlers.commands import ApplyBulk, CancelBulk, PrepareBulk, ShowHistory, UndoBulk
 from handlers.context import Context
 from handlers.registry import run

@@ -8,8 +8,8 @@ from slack_sdk import WebClient
 from bot.blocks.help import help_message
 from bot.blocks.modals import capture_form
 from bot.blocks.render import render
+from bot.capture.form import FormValues
 from bot.deps import Deps
-from bot.form import FormValues
 from bot.grammar import (
     HelpRequested,
     OpenCaptureForm,
@@ -28,7 +28,7 @@ from bot.listeners.only_when import OnlyWhen, on_text
 from bot.listeners.reply import ephemeral
 from bot.listeners.timezones import TimezoneLearner
 from bot.metadata import CaptureFormMetadata
-from bot.tenancy import workspace_of
+from bot.workspaces.tenancy import workspace_of
 from handlers.commands import AddLead
 
 SLASH_COMMAND = "/lead"

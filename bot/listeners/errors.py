@@ -18,9 +18,9 @@ from bot.grammar import CommandSyntaxError
 from bot.ids import FormInput
 from bot.listeners.answers import answer_to
 from bot.listeners.reply import ephemeral, ephemeral_followup
-from bot.outage import DATABASE_DOWN, database_unavailable
+from bot.operations.outage import DATABASE_DOWN, database_unavailable
+from domain.capture.validation import describe
 from domain.errors import DomainError
-from domain.validation import describe
 
 log = logging.getLogger(__name__)
 APOLOGY = SlackMessage(text="😞 Something went wrong on our side and nothing was changed. Please try again.")

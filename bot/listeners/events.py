@@ -8,11 +8,11 @@ from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.home import publish_home
 from bot.listeners.timezones import refresh_timezone
-from bot.tenancy import workspace_of
-from handlers.events import first_delivery, reply_to_mention
-from handlers.home_refresh import home_opened
+from bot.reporting.home import publish_home
+from bot.workspaces.tenancy import workspace_of
+from handlers.book.home_refresh import home_opened
+from handlers.operations.events import first_delivery, reply_to_mention
 
 
 class DropRepeatedEvents(Middleware):

@@ -8,14 +8,14 @@ from slack_sdk import WebClient
 from bot.blocks.followups import SNOOZE_BUTTONS
 from bot.blocks.render import render
 from bot.deps import Deps
-from bot.home import came_from_home, publish_home
 from bot.ids import FollowupAction, ReminderValue
 from bot.listeners.actions import LeadButtons, click_key
 from bot.listeners.answers import Answer, answer_to
 from bot.listeners.errors import answering_errors
 from bot.listeners.timezones import refresh_timezone
-from bot.tenancy import workspace_of
-from domain.followup import snooze_until
+from bot.reporting.home import came_from_home, publish_home
+from bot.workspaces.tenancy import workspace_of
+from domain.followups.followup import snooze_until
 from handlers.commands import Command, CompleteReminder, LogReminderCall, SnoozeReminder
 from handlers.context import Context
 from handlers.results import Result

@@ -1,6 +1,6 @@
 """`/lead import` from Slack: a manager attaches a CSV or .xlsx in a form; after the ack the file
 is saved to disk and imported, through the same import as `leadbot import`, in a low-priority
-process of its own (bot/import_job.py) so no one's commands wait behind it. A long import keeps
+process of its own (bot/importing/job.py) so no one's commands wait behind it. A long import keeps
 one DM up to date as its batches land (at most every PROGRESS_SECONDS); the result comes as a
 DM with the report in its thread."""
 
@@ -30,18 +30,18 @@ from bot.blocks.text import SlackMessage
 from bot.deps import Deps
 from bot.grammar import asks_for_import_form
 from bot.ids import CallbackId, ImportInput
-from bot.import_job import ImportDone, ImportJob, in_this_thread
+from bot.importing.job import ImportDone, ImportJob, in_this_thread
 from bot.listeners.commands import SLASH_COMMAND
 from bot.listeners.errors import APOLOGY, answering_errors
 from bot.listeners.only_when import on_text
 from bot.listeners.reply import ephemeral
-from bot.metrics import observe_import
-from bot.tenancy import workspace_of
+from bot.operations.metrics import observe_import
+from bot.workspaces.tenancy import workspace_of
 from domain.errors import PermissionDenied
 from domain.permissions import Action, Actor, can
-from handlers.import_checkpoint import Checkpoint
-from handlers.import_rows import UnreadableCsv
-from handlers.importing import BATCH_ROWS
+from handlers.importing.checkpoint import Checkpoint
+from handlers.importing.pipeline import BATCH_ROWS
+from handlers.importing.rows import UnreadableCsv
 
 log = logging.getLogger(__name__)
 

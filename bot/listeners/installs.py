@@ -11,15 +11,15 @@ from bot.blocks.webhook import not_allowed_message, single_workspace_message, we
 from bot.deps import Deps
 from bot.grammar import CommandSyntaxError, ParseEnv, parse
 from bot.grammar.webhook import WebhookSecretRequest, asks_for_webhook
-from bot.installation_store import LATEST, place_of
 from bot.listeners.commands import SLASH_COMMAND
 from bot.listeners.errors import message_for
 from bot.listeners.only_when import on_text
 from bot.listeners.reply import ephemeral
-from bot.tenancy import workspace_of
-from bot.webhook_keys import Keyring, WorkspaceSecrets
+from bot.web.webhook_keys import Keyring, WorkspaceSecrets
+from bot.workspaces.installation_store import LATEST, place_of
+from bot.workspaces.tenancy import workspace_of
 from domain.permissions import Action, can
-from handlers.installations import forget, uninstall
+from handlers.operations.installations import forget, uninstall
 
 log = logging.getLogger(__name__)
 

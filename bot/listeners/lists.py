@@ -8,11 +8,11 @@ from slack_sdk import WebClient
 from bot.blocks.render import render
 from bot.deps import Deps
 from bot.grammar.lists import read_filter
+from bot.grammar.tokens import split_words
 from bot.ids import ListAction, ListPageValue
 from bot.listeners.answers import answer_to
 from bot.listeners.errors import answering_errors
-from bot.tenancy import workspace_of
-from bot.tokens import split_words
+from bot.workspaces.tenancy import workspace_of
 from handlers.commands import ListLeads
 
 

@@ -15,7 +15,7 @@ from slack_bolt.middleware import Middleware
 
 from bot.blocks.text import SlackMessage
 from bot.listeners.errors import json_response, tell
-from bot.tenancy import Home, person_team, workspace_of
+from bot.workspaces.tenancy import Home, person_team, workspace_of
 
 log = logging.getLogger(__name__)
 

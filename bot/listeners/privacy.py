@@ -26,11 +26,11 @@ from bot.listeners.commands import SLASH_COMMAND
 from bot.listeners.errors import answering_errors, message_for
 from bot.listeners.only_when import on_text
 from bot.listeners.reply import ephemeral, ephemeral_in_place
-from bot.tenancy import workspace_of
+from bot.workspaces.tenancy import workspace_of
 from domain.errors import PermissionDenied
 from domain.permissions import Action, can
 from handlers.context import Context
-from handlers.privacy import (
+from handlers.operations.privacy import (
     PrivacyRequest,
     erase_personal_data,
     export_personal_data,

@@ -19,9 +19,9 @@ from bot.listeners.errors import answering_errors
 from bot.listeners.only_when import on_text
 from bot.listeners.views import post_privately
 from bot.metadata import QualifyFormMetadata
-from bot.tenancy import workspace_of
+from bot.workspaces.tenancy import workspace_of
+from domain.capture.validation import explain
 from domain.errors import DomainError
-from domain.validation import explain
 from handlers.commands import OpenQualification, QualifyLead
 from handlers.results import QualificationDraft
 

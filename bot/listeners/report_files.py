@@ -15,9 +15,9 @@ from bot.listeners.commands import SLASH_COMMAND
 from bot.listeners.errors import answering_errors, message_for
 from bot.listeners.only_when import on_text
 from bot.listeners.reply import ephemeral
-from bot.report_files import report_chart, report_csv
-from bot.tenancy import workspace_of
-from domain.report import PipelineReport
+from bot.reporting.report_files import report_chart, report_csv
+from bot.workspaces.tenancy import workspace_of
+from domain.reporting.report import PipelineReport
 from handlers.commands import ShowReport
 
 WANTED = "leadbot_report_file"  # set by the ack for its lazy listener: the parsed command

@@ -11,13 +11,13 @@ from slack_sdk import WebClient
 
 from bot.blocks.routing import decided_answer
 from bot.deps import Deps
-from bot.home import came_from_home, publish_home
 from bot.ids import ProposalBlock, RoutingAction
 from bot.listeners.actions import LeadButtons, click_key
 from bot.listeners.answers import answer_to
 from bot.listeners.errors import answering_errors
-from bot.tenancy import workspace_of
-from domain.assignment import Decision
+from bot.reporting.home import came_from_home, publish_home
+from bot.workspaces.tenancy import workspace_of
+from domain.routing.assignment import Decision
 from handlers.commands import DecideRouting
 from handlers.results import RoutingDecided
 

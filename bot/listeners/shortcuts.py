@@ -8,12 +8,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.modals import capture_form
+from bot.capture.form import FormValues
+from bot.capture.prefill import prefill
 from bot.deps import Deps
-from bot.form import FormValues
 from bot.ids import CallbackId
 from bot.listeners.errors import answering_errors
 from bot.metadata import CaptureFormMetadata
-from bot.prefill import prefill
 from handlers.commands import CaptureChannel
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.deps import Deps
-from bot.tenancy import workspace_of
-from handlers.timezones import needs_refresh, note_failed_lookup, remember_timezone
+from bot.workspaces.tenancy import workspace_of
+from handlers.operations.timezones import needs_refresh, note_failed_lookup, remember_timezone
 
 log = logging.getLogger(__name__)
 

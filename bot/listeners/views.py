@@ -9,15 +9,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.modals import capture_form, form_saved_message
+from bot.capture.form import FormValues, capture_command, form_errors, note_command, read_state
 from bot.deps import Deps
-from bot.form import FormValues, capture_command, form_errors, note_command, read_state
 from bot.ids import CallbackId
 from bot.metadata import CaptureFormMetadata
-from bot.tenancy import workspace_of
+from bot.workspaces.tenancy import workspace_of
 from domain.errors import DomainError
+from handlers.capture.precheck import check_duplicate
 from handlers.commands import AddLead
 from handlers.context import Context
-from handlers.precheck import check_duplicate
 from handlers.results import LeadCaptured
 
 log = logging.getLogger(__name__)

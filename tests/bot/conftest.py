@@ -7,8 +7,8 @@ from pydantic import SecretStr
 from webhook_support import SECRET, start
 
 from bot.bootstrap import Runtime, build_runtime
-from bot.console import LeadbotConsole, console_settings
-from bot.http_server import LeadbotServer
+from bot.local.console import LeadbotConsole, console_settings
+from bot.web.server import LeadbotServer
 
 
 @pytest.fixture

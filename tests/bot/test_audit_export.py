@@ -6,10 +6,10 @@ from datetime import timedelta
 from support import ANN, NOW, context_of
 from typer.testing import CliRunner
 
-from bot.cli import cli
-from handlers.audit_export import export_audit
-from handlers.capture import add_lead
+from bot.operations.cli import cli
+from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead
+from handlers.reporting.audit_export import export_audit
 
 runner = CliRunner()
 OTHER = "T0OTHER"
@@ -57,7 +57,7 @@ def test_a_bad_since_is_refused_with_an_example(env):
 
 def test_the_log_is_read_a_page_at_a_time(uow_factory, config, monkeypatch):
     """More entries than a page: every one comes out once, in order."""
-    monkeypatch.setattr("handlers.audit_export.PAGE", 2)
+    monkeypatch.setattr("handlers.reporting.audit_export.PAGE", 2)
     for name in ("A One", "B Two", "C Three", "D Four", "E Five"):
         capture(uow_factory, config, name)
     names = [e["after"]["name"] for e in export_audit(uow_factory)]

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from support import ANN, context_of, throwaway_pg_database
 from typer.testing import CliRunner
 
-from bot.cli import cli
-from handlers.capture import add_lead
+from bot.operations.cli import cli
+from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead
 
 runner = CliRunner()

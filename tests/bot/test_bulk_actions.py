@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from support import ADA, ANN, BEN, MIA, wait_for_calls
 
-from bot.standin.workspace import buttons_in
+from bot.local.standin.workspace import buttons_in
 from domain.config import CONSOLE_WORKSPACE, parse_config
 from domain.lead import Lead
 from store.tables import ActivityRow, AuditRow, BulkActionRow
@@ -311,7 +311,7 @@ def test_bulk_route_sends_each_lead_where_routing_says_and_its_undo_puts_it_back
 def test_bulk_nurture_enrols_owned_leads_skips_the_rest_and_its_undo_stops_the_cadence(
     slack, runtime, fake_slack
 ):
-    from store.cadences import CadenceRepository
+    from store.nurture.cadences import CadenceRepository
 
     seed(runtime, 3, owner_id=BEN)
     seed(runtime, 1)  # nobody's: no owner for the cadence to remind

@@ -9,8 +9,8 @@ from support import ANN, BEN, NOW, printed_until, wait_for_calls
 
 from bot.grammar import CommandSyntaxError, OpenCaptureForm, ParseEnv, asks_for_form, parse
 from bot.ids import BlockId, CallbackId, FormInput
-from bot.standin.payloads import rich_text_message
-from bot.standin.workspace import buttons_in, inputs_in
+from bot.local.standin.payloads import rich_text_message
+from bot.local.standin.workspace import buttons_in, inputs_in
 from handlers.commands import AddLead
 
 MESSAGE = {

@@ -1,15 +1,15 @@
 """`leadbot serve` acks captures it cannot do at once and leaves them to a background
-process (bot/capture_worker.py), which also runs the scheduler: the lead and its card
+process (bot/capture/worker.py), which also runs the scheduler: the lead and its card
 still come exactly once, and the process ends with the server."""
 
 import sqlalchemy as sa
 from support import ANN, SIGNING_SECRET
 
 from bot.bootstrap import build_runtime
-from bot.standin import SlackSigner
-from bot.standin.workspace import LocalWorkspace, in_process
+from bot.local.standin import SlackSigner
+from bot.local.standin.workspace import LocalWorkspace, in_process
 from domain.config import CONSOLE_WORKSPACE
-from store.spool import queue_file_url
+from store.capture.spool import queue_file_url
 from store.tables import DeferredCommandRow, LeadRow
 
 ADD_SMITHERS = 'add "Jon Smithers" jon@acme.com company:"ACME Corp."'

@@ -8,8 +8,8 @@ import pytest
 from support import ANN, context_of
 from typer.testing import CliRunner
 
-from bot.cli import cli
-from handlers.capture import add_lead
+from bot.operations.cli import cli
+from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead
 
 runner = CliRunner()

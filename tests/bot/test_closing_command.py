@@ -11,7 +11,7 @@ from support import ANN, BEN, MIA, displayed, wait_for_calls
 
 from bot.grammar import CommandSyntaxError, OpenQualifyForm, ParseEnv, asks_for_qualify_form, parse
 from bot.ids import CallbackId, QualifyInput
-from bot.standin.workspace import inputs_in
+from bot.local.standin.workspace import inputs_in
 
 
 def contacted(slack, text: str = "add Dana Scully dana@fbi.gov company:FBI") -> None:

@@ -7,7 +7,7 @@ import pytest
 from rich.console import Console
 from support import ANN, BEN, MIA
 
-from bot.console import LeadbotConsole, mentions_as_slack_sends
+from bot.local.console import LeadbotConsole, mentions_as_slack_sends
 
 
 @pytest.fixture

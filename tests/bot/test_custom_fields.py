@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from support import ADA, ANN, MIA
 
-from bot.config_file import load_config
+from bot.operations.config_file import load_config
 from domain.config import LeadbotConfig
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "leadbot.example.toml"
@@ -131,7 +131,7 @@ def open_form(slack, fake_slack):
 
 def test_the_capture_form_offers_a_menu_of_choices_and_a_number_and_saves_them(slack, fake_slack, runtime):
     from bot.ids import FIELD_INPUT, FormInput
-    from bot.standin.workspace import inputs_in
+    from bot.local.standin.workspace import inputs_in
 
     view = open_form(slack, fake_slack)  # the stand-in refuses a view Slack would refuse
     elements = {b["block_id"]: b["element"] for b in inputs_in(view)}

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 from webhook_support import send
 
-from bot.cli import cli, report_path
-from bot.config_file import load_config
+from bot.operations.cli import cli, report_path
+from bot.operations.config_file import load_config
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "leadbot.example.toml"

@@ -19,8 +19,8 @@ from support import ANN, SIGNING_SECRET
 from webhook_support import SECRET, send, start
 
 from bot.bootstrap import Runtime, build_runtime
-from bot.standin.signer import SlackSigner
-from bot.standin.workspace import LocalWorkspace, in_process
+from bot.local.standin.signer import SlackSigner
+from bot.local.standin.workspace import LocalWorkspace, in_process
 from domain.config import CONSOLE_WORKSPACE
 from store.tables import LeadRow
 

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from support import ANN, NOW, SIGNING_SECRET
 
 from bot.bootstrap import build_runtime, run_jobs_once
-from bot.standin import SlackSigner
-from bot.standin.workspace import LocalWorkspace, buttons_in, in_process
+from bot.local.standin import SlackSigner
+from bot.local.standin.workspace import LocalWorkspace, buttons_in, in_process
 from domain.config import CONSOLE_WORKSPACE
 from store.tables import DeferredCommandRow, LeadCounterRow, LeadRow
 
@@ -21,7 +21,7 @@ ADD_SMITHERS = 'add "Jon Smithers" jon@acme.com company:"ACME Corp."'
 
 
 def count(runtime, table) -> int:
-    # Queued commands live in the queue (store/spool.py): a file of its own beside SQLite.
+    # Queued commands live in the queue (store/capture/spool.py): a file of its own beside SQLite.
     engine = runtime.spool.engine if table is DeferredCommandRow.__table__ else runtime.engine
     with engine.connect() as connection:
         return connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()

@@ -2,8 +2,8 @@
 
 import typing
 
-from bot.delivery import ROUTES
-from domain.messages import MessageBody, MessageKind
+from bot.delivery.send import ROUTES
+from domain.delivery.messages import MessageBody, MessageKind
 
 
 def model_of() -> dict[MessageKind, type]:

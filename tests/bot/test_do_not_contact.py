@@ -10,13 +10,13 @@ import sqlalchemy as sa
 from support import ANN, BEN, context_of
 from webhook_support import EVENTS, send
 
-from domain.cadence import Cadence, CadenceStep
 from domain.config import LeadbotConfig, SalesTeam
-from domain.reminder import ReminderStatus
+from domain.followups.reminder import ReminderStatus
+from domain.nurture.cadence import Cadence, CadenceStep
 from handlers.commands import AddLead, EnrollLead, LogActivity, LoseLead, MergeLeads
-from handlers.do_not_contact import unsubscribe
-from handlers.export import export_leads
+from handlers.nurture.do_not_contact import unsubscribe
 from handlers.registry import dispatch
+from handlers.reporting.export import export_leads
 from store.tables import AuditRow, ReminderRow
 
 pytestmark = pytest.mark.slack_unlimited

@@ -5,7 +5,7 @@ import json
 
 from support import ANN, BEN, MIA, wait_for_calls
 
-from bot.standin.workspace import buttons_in
+from bot.local.standin.workspace import buttons_in
 
 
 def add_smithers(slack):

@@ -7,7 +7,7 @@ import pytest
 from support import pydantic_says
 from webhook_support import EVENTS, post, send, signature, start
 
-from bot.webhooks import MAX_BODY
+from bot.web.webhooks import MAX_BODY
 
 DANA = {"name": "Dana Scully", "email": "dana@fbi.gov", "company": "FBI"}
 WEBINAR = {"email": "dana@fbi.gov", "event": "webinar_attended", "external_id": "zoom-77"}

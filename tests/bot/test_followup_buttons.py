@@ -12,9 +12,9 @@ import time_machine
 from sqlalchemy.orm import Session
 from support import ANN, BEN, MIA, wait_for_calls
 
-from bot.standin.workspace import Button, buttons_in
-from domain.reminder import Reminder, ReminderStatus
-from handlers.timezones import needs_refresh
+from bot.local.standin.workspace import Button, buttons_in
+from domain.followups.reminder import Reminder, ReminderStatus
+from handlers.operations.timezones import needs_refresh
 from store.tables import OutboxRow
 
 NEW_YORK = ZoneInfo("America/New_York")

@@ -9,7 +9,7 @@ import pytest
 from support import ADA, ANN, MIA, NOW
 
 from bot.grammar import CommandSyntaxError, ParseEnv, parse
-from domain.forecast import add_months, month_of
+from domain.reporting.forecast import add_months, month_of
 from handlers.commands import SetLeadValue, ShowForecast
 
 ENV = ParseEnv(NOW, ZoneInfo("UTC"), request_key="T1")

@@ -1,5 +1,5 @@
 """The forecast a manager's Home tab shows is computed once per scope every few minutes
-(bot/forecasts.py); whoever shares the scope shares it, another scope gets its own."""
+(bot/reporting/forecasts.py); whoever shares the scope shares it, another scope gets its own."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -7,8 +7,8 @@ from decimal import Decimal
 from routing_support import NOA, routing_config
 from support import ADA, MIA, NOW, context_of
 
-from bot.forecasts import MEMO_TTL, ForecastMemo
-from domain.forecast import Forecast, LastMonth, MonthForecast
+from bot.reporting.forecasts import MEMO_TTL, ForecastMemo
+from domain.reporting.forecast import Forecast, LastMonth, MonthForecast
 
 
 def counting() -> tuple[ForecastMemo, list[str]]:

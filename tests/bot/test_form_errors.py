@@ -6,7 +6,7 @@ from support import ANN
 
 from bot.bootstrap import build_runtime
 from bot.ids import CallbackId, FormInput
-from bot.standin.workspace import in_process
+from bot.local.standin.workspace import in_process
 
 
 def test_a_crash_on_submit_is_shown_next_to_the_first_field(settings, config, slack, tmp_path):

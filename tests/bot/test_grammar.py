@@ -13,8 +13,8 @@ from support import NOW
 from bot.blocks.help import help_message
 from bot.grammar import AREAS, SPECS, CommandSyntaxError, HelpRequested, ParseEnv, SubcommandSpec, parse
 from bot.grammar.binding import bind
-from bot.tokens import split_words
-from domain.activity import ActivityKind
+from bot.grammar.tokens import split_words
+from domain.followups.activity import ActivityKind
 from handlers.commands import AddLead, AddNote, FindLeads, LogActivity, MyLeads, SetReminder, ShowLead
 
 ENV = ParseEnv(NOW, ZoneInfo("UTC"), request_key="T1")

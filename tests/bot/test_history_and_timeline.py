@@ -6,8 +6,8 @@ import json
 from support import ANN, BEN, MIA, SIGNING_SECRET, wait_for_calls
 from webhook_support import EVENTS, send
 
-from bot.standin import SlackSigner
-from bot.standin.workspace import LocalWorkspace, buttons_in, in_process
+from bot.local.standin import SlackSigner
+from bot.local.standin.workspace import LocalWorkspace, buttons_in, in_process
 from domain.config import CONSOLE_WORKSPACE
 
 DANA = {"name": "Dana Scully", "email": "dana@fbi.gov", "company": "FBI"}

@@ -22,13 +22,13 @@ from support import ADA, ANN, BEN, MIA, wait_for_calls
 from bot.bootstrap import build_runtime
 from bot.grammar.lists import read_filter
 from bot.ids import ListPageValue
-from bot.standin.workspace import Button, buttons_in
+from bot.local.standin.workspace import Button, buttons_in
+from domain.book.home import REFRESH_SECONDS
 from domain.config import CONSOLE_WORKSPACE
-from domain.forecast import add_months, month_of
-from domain.home import REFRESH_SECONDS
+from domain.followups.reminder import Reminder
 from domain.lead import Lead
-from domain.reminder import Reminder
-from handlers.home_refresh import home_opened
+from domain.reporting.forecast import add_months, month_of
+from handlers.book.home_refresh import home_opened
 from store.tables import AssignmentRow, LeadRow, OutboxRow, ReminderRow
 
 SECRET = "test-webhook-secret"

@@ -10,8 +10,8 @@ from support import ANN, SIGNING_SECRET, wait_for_calls
 
 from bot.bootstrap import Runtime, build_runtime
 from bot.ids import ActionId
-from bot.standin import SlackSigner
-from bot.standin.workspace import Button, LocalWorkspace, buttons_in, in_process
+from bot.local.standin import SlackSigner
+from bot.local.standin.workspace import Button, LocalWorkspace, buttons_in, in_process
 from domain.config import CONSOLE_WORKSPACE
 
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from support import ANN
 
-from bot.http_server import MAX_BODY, LeadbotServer, serve
-from bot.standin.signer import SignedRequest
+from bot.local.standin.signer import SignedRequest
+from bot.web.server import MAX_BODY, LeadbotServer, serve
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from support import ANN, BEN, MIA, pydantic_says, wait_for_calls
 
-from bot.standin.workspace import buttons_in
+from bot.local.standin.workspace import buttons_in
 
 
 def lead_count(runtime) -> int:

@@ -8,12 +8,12 @@ import pytest
 from support import ANN, context_of
 from typer.testing import CliRunner
 
-from bot.cli import cli, report_path
-from bot.import_report import import_counts
-from bot.standin import FakeSlack
-from handlers.capture import add_lead
+from bot.importing.report import import_counts
+from bot.local.standin import FakeSlack
+from bot.operations.cli import cli, report_path
+from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead
-from handlers.importing import LeadsImported
+from handlers.importing.pipeline import LeadsImported
 
 runner = CliRunner()
 SMITHERS = (

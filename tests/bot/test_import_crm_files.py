@@ -10,10 +10,10 @@ from crm_exports import EXPORTS, FIXTURES, SALESFORCE, Export, write_all
 from crm_people import PEOPLE, created
 from typer.testing import CliRunner
 
-from bot.cli import cli, report_path
-from bot.standin import FakeSlack
-from domain.activity import ActivityKind
+from bot.local.standin import FakeSlack
+from bot.operations.cli import cli, report_path
 from domain.config import CONSOLE_WORKSPACE
+from domain.followups.activity import ActivityKind
 
 runner = CliRunner()
 OUTCOMES = {"created", "updated", "duplicate", "returning", "rejected"}
@@ -238,7 +238,7 @@ def test_a_known_lead_keeps_its_source_and_an_empty_cell_changes_nothing(env, tm
 def test_a_lead_added_in_slack_without_a_source_gets_none_from_an_import(env, tmp_path, uow_factory, config):
     from support import ANN, context_of
 
-    from handlers.capture import add_lead
+    from handlers.capture.pipeline import add_lead
     from handlers.commands import AddLead
 
     add_lead(AddLead(name="Dana Scully", email="dana@fbi.gov"), uow_factory(), context_of(config, ANN))

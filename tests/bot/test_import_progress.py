@@ -13,8 +13,8 @@ from support import MIA, SIGNING_SECRET, wait_for_calls
 import bot.listeners.import_upload as import_upload
 from bot.bootstrap import build_runtime
 from bot.listeners.import_upload import ProgressMessage
-from bot.standin import SlackSigner
-from bot.standin.workspace import LocalWorkspace, in_process
+from bot.local.standin import SlackSigner
+from bot.local.standin.workspace import LocalWorkspace, in_process
 from domain.config import CONSOLE_WORKSPACE
 from store.tables import LeadRow
 

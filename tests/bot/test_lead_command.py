@@ -8,7 +8,7 @@ import pytest
 from support import ANN, BEN, MIA, displayed, wait_for_calls
 
 from bot.bootstrap import build_runtime
-from bot.standin.workspace import buttons_in, in_process
+from bot.local.standin.workspace import buttons_in, in_process
 
 
 def everything_shown(reply, fake) -> str:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from support import ADA, ANN, BEN, MIA, wait_for_calls
 
-from bot.standin.workspace import buttons_in
+from bot.local.standin.workspace import buttons_in
 from domain.config import CONSOLE_WORKSPACE
 from domain.lead import Lead
 
@@ -82,7 +82,7 @@ def test_help_lists_the_list_subcommand(slack):
 
 def test_a_filter_read_from_its_own_text_is_the_same_filter():
     from bot.grammar.lists import read_filter
-    from bot.tokens import split_words
+    from bot.grammar.tokens import split_words
 
     typed = (
         'source:"trade show",webinar owner:<@U0REP0ANN>,none country:EMEA score:20..60 stale:>14d sort:stale'

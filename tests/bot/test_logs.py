@@ -15,8 +15,8 @@ import pytest
 from support import ANN, SIGNING_SECRET
 from webhook_support import SECRET, post, send, signature
 
-from bot.logs import JsonFormatter, secrets_of
-from bot.redact import redact
+from bot.operations.logs import JsonFormatter, secrets_of
+from bot.operations.redact import redact
 
 DANA = {"name": "Dana Scully", "email": "dana@fbi.gov", "phone": "+1 202 555 0143", "company": "FBI"}
 PERSONAL = ("dana@fbi.gov", "555 0143", "5550143")
@@ -53,7 +53,7 @@ def test_a_commands_lines_carry_its_request_id_workspace_and_surface_and_no_emai
 
     assert "Added L-1" in ack.text
     logged = lines(json_log)
-    [answered] = [line for line in logged if line["logger"] == "bot.in_flight"]
+    [answered] = [line for line in logged if line["logger"] == "bot.capture.in_flight"]
     assert answered["message"].startswith("command answered 200 in ")
     assert re.fullmatch(r"[0-9a-f]{16}", answered["request_id"])
     assert (answered["workspace"], answered["surface"], answered["level"]) == ("T0CONSOLE", "command", "INFO")
@@ -66,7 +66,7 @@ def test_a_commands_lines_carry_its_request_id_workspace_and_surface_and_no_emai
 def test_two_requests_get_two_ids(slack, runtime, json_log):
     slack.slash(ANN, "help")
     slack.slash(ANN, "help")
-    ids = [line["request_id"] for line in lines(json_log) if line["logger"] == "bot.in_flight"]
+    ids = [line["request_id"] for line in lines(json_log) if line["logger"] == "bot.capture.in_flight"]
     assert len(ids) == len(set(ids)) == 2
 
 
@@ -135,7 +135,8 @@ def test_configured_secrets_are_masked_by_value():
 def log_in_a_process(log_format: str | None) -> str:
     """`leadbot`'s logging as its entry point sets it up, in a process of its own."""
     code = (
-        "import logging; from bot.cli import _log_settings; from bot.logs import configure_logging; "
+        "import logging; from bot.operations.cli import _log_settings; "
+        "from bot.operations.logs import configure_logging; "
         "configure_logging(_log_settings()); "
         "logging.getLogger('leadbot.test').warning('lead %s, key %s', 'dana@fbi.gov', 'the-secret')"
     )

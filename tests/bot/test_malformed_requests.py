@@ -11,7 +11,7 @@ from shapes_support import tracebacks
 from support import ANN, SIGNING_SECRET
 from webhook_support import EVENTS, LEADS, post, send, signature
 
-from bot.standin.signer import FORM, JSON
+from bot.local.standin.signer import FORM, JSON
 
 DEEP_OBJECT = '{"a":' * 50_000 + "1" + "}" * 50_000
 DEEP_ARRAY = "[" * 50_000 + "]" * 50_000

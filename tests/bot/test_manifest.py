@@ -44,7 +44,7 @@ def test_the_command_and_the_shortcut_match_the_listeners():
 
 
 def test_an_install_asks_for_exactly_the_manifests_scopes():
-    from bot.oauth import BOT_SCOPES
+    from bot.workspaces.oauth import BOT_SCOPES
 
     assert sorted(BOT_SCOPES) == sorted(items_under("bot"))
 

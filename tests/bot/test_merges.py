@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from support import ADA, ANN, BEN, MIA, wait_for_calls
 from typer.testing import CliRunner
 
-from bot.cli import cli
-from bot.standin.workspace import buttons_in
+from bot.local.standin.workspace import buttons_in
+from bot.operations.cli import cli
 from store.tables import ActivityRow, AuditRow, MergeRow, ReminderRow
 
 

@@ -18,11 +18,11 @@ from support import ANN
 from webhook_support import start
 
 from bot.bootstrap import build_runtime
-from bot.http_server import LeadbotServer
-from bot.logs import JsonFormatter, secrets_of
-from bot.metrics import REQUESTS, Snapshot
-from bot.metrics_endpoint import MetricsEndpoint
-from domain.messages import ChannelPost, OutboxMessage
+from bot.operations.logs import JsonFormatter, secrets_of
+from bot.operations.metrics import REQUESTS, Snapshot
+from bot.web.metrics_endpoint import MetricsEndpoint
+from bot.web.server import LeadbotServer
+from domain.delivery.messages import ChannelPost, OutboxMessage
 
 SERIES = (
     "leadbot_ack_seconds",
@@ -221,7 +221,7 @@ def test_a_commands_log_line_over_http_carries_its_request_id_and_no_token_or_em
         root.setLevel(level)
 
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
-    [answered] = [line for line in lines if line["logger"] == "bot.in_flight"]
+    [answered] = [line for line in lines if line["logger"] == "bot.capture.in_flight"]
     assert re.fullmatch(r"[0-9a-f]{16}", answered["request_id"]) and answered["surface"] == "command"
     for secret in ("dana@fbi.gov", "xoxb-test", settings.slack_signing_secret.get_secret_value()):
         assert secret not in stream.getvalue()

@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from support import ANN, BEN, run_paced, wait_for_zone
 
-from domain.cadence import Cadence, CadenceStep
 from domain.config import LeadbotConfig, SalesTeam
+from domain.nurture.cadence import Cadence, CadenceStep
 
 # A fake clock: its hours pass in milliseconds, which Slack's own limits would refuse.
 pytestmark = pytest.mark.slack_unlimited

@@ -7,8 +7,8 @@ import pytest
 from oauth_support import ALPHA, BRAVO, get, install, oauth_settings, people_of, serving, two_workspace_slack
 from support import ADA, ANN, SIGNING_SECRET, wait_for_calls
 
-from bot.standin import SlackSigner
-from bot.standin.workspace import LocalWorkspace, buttons_in, over_http
+from bot.local.standin import SlackSigner
+from bot.local.standin.workspace import LocalWorkspace, buttons_in, over_http
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ from pydantic import SecretStr
 from support import ADA, ANN, wait_for_calls
 from webhook_support import post, signed
 
-from bot.sealing import SecretBox, Unreadable
-from handlers.installations import reseal_all
+from bot.workspaces.sealing import SecretBox, Unreadable
+from handlers.operations.installations import reseal_all
 from store.tables import InstallationRow, InstalledBotRow, OAuthStateRow, WebhookSecretRow
 
 

@@ -7,14 +7,14 @@ import pytest
 from cryptography.fernet import Fernet
 from typer.testing import CliRunner
 
-from bot.cli import cli
-from bot.database import open_database
-from bot.sealing import SecretBox
+from bot.operations.cli import cli
+from bot.operations.database import open_database
+from bot.workspaces.sealing import SecretBox
 from domain.config import default_config
 from domain.permissions import system_actor
 from handlers.commands import AddLead
 from handlers.context import Context
-from handlers.installations import Place, find_bot, save_bot
+from handlers.operations.installations import Place, find_bot, save_bot
 from handlers.registry import dispatch
 
 runner = CliRunner()

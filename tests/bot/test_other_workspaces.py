@@ -9,7 +9,7 @@ from shapes_support import ACME, ACME_USER, SHARED_CHANNEL, rows_of_team, traceb
 from support import ANN, wait_for_calls
 
 from bot.ids import ActionId
-from bot.standin.workspace import Button, LocalWorkspace
+from bot.local.standin.workspace import Button, LocalWorkspace
 from domain.config import CONSOLE_WORKSPACE
 
 OTHER = "T0OTHER"

@@ -1,7 +1,7 @@
 """Reading a lead out of a Slack message, to prefill the capture form."""
 
-from bot.form import FormValues
-from bot.prefill import prefill
+from bot.capture.form import FormValues
+from bot.capture.prefill import prefill
 
 
 def test_an_address_in_slacks_mailto_form_gives_email_name_and_company():

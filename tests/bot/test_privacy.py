@@ -11,9 +11,9 @@ from support import ANN, MIA, SIGNING_SECRET
 from typer.testing import CliRunner
 from webhook_support import EVENTS, send
 
-from bot.cli import cli
-from bot.standin import SlackSigner
-from bot.standin.workspace import LocalWorkspace, in_process
+from bot.local.standin import SlackSigner
+from bot.local.standin.workspace import LocalWorkspace, in_process
+from bot.operations.cli import cli
 from domain.config import CONSOLE_WORKSPACE
 
 runner = CliRunner()

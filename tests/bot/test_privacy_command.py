@@ -6,7 +6,7 @@ import json
 import sqlalchemy as sa
 from support import ADA, ANN, wait_for_calls
 
-from bot.standin.workspace import buttons_in
+from bot.local.standin.workspace import buttons_in
 from store.tables import LeadRow
 
 EMAIL = "dana@fbi.gov"

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from webhook_support import SECRET, signed
 
-from bot.http_server import MAX_BODY, LeadbotServer, Limits, serve
-from bot.routes import Headers, Reply
+from bot.web.routes import Headers, Reply
+from bot.web.server import MAX_BODY, LeadbotServer, Limits, serve
 
 LEADBOT = Path(sys.executable).with_name("leadbot")
 LISTENING = "Leadbot listening on http://127.0.0.1:"

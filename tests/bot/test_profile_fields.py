@@ -5,16 +5,16 @@ so a field added there reaches them all."""
 import pytest
 from pydantic import ValidationError
 
-from bot.webhooks import parse_lead
+from bot.web.webhooks import parse_lead
 from domain.config import CONSOLE_WORKSPACE
 from domain.lead import PROFILE_FIELDS, SCORED_FIELDS
-from domain.scoring import FACT_FIELDS, LeadFacts
-from domain.scoring_config import FitRule
-from handlers.capture import add_lead
+from domain.scoring.config import FitRule
+from domain.scoring.rules import FACT_FIELDS, LeadFacts
+from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead
-from handlers.export import EXPORT_FIELDS, export_leads
-from handlers.import_prepare import lead_command
-from handlers.import_rows import read_layout, read_rows
+from handlers.importing.prepare import lead_command
+from handlers.importing.rows import read_layout, read_rows
+from handlers.reporting.export import EXPORT_FIELDS, export_leads
 from handlers.results import LeadView
 
 PROFILE = {

@@ -12,7 +12,7 @@ import pytest
 from webhook_support import start
 
 from bot.bootstrap import Runtime, build_runtime
-from bot.http_server import LeadbotServer
+from bot.web.server import LeadbotServer
 
 
 def get(server: LeadbotServer, path: str) -> tuple[int, dict]:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from support import ANN, BEN, MIA, wait_for_calls
 
-from bot.standin.workspace import buttons_in
+from bot.local.standin.workspace import buttons_in
 from domain.config import CONSOLE_WORKSPACE
 
 

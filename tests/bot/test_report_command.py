@@ -11,10 +11,10 @@ from support import ADA, ANN, MIA, NOW
 
 from bot.blocks.report import report_message
 from bot.grammar import CommandSyntaxError, ParseEnv, parse
-from bot.standin.blockkit import judge_message
-from domain.digest import Tally
-from domain.funnel import STAGES, FunnelStage, SourceEffect, SpeedLine
-from domain.report import PipelineReport, RepLine, SourceLine
+from bot.local.standin.blockkit import judge_message
+from domain.reporting.digest import Tally
+from domain.reporting.funnel import STAGES, FunnelStage, SourceEffect, SpeedLine
+from domain.reporting.report import PipelineReport, RepLine, SourceLine
 from handlers.commands import ShowReport
 
 ENV = ParseEnv(NOW, ZoneInfo("UTC"), request_key="T1")

@@ -7,8 +7,8 @@ from urllib.parse import parse_qsl
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.standin import SignedRequest, SlackSigner
-from bot.standin.payloads import home_opened, rich_text_message
+from bot.local.standin import SignedRequest, SlackSigner
+from bot.local.standin.payloads import home_opened, rich_text_message
 
 SECRET = "test-signing-secret"
 HOME = {"id": "VHOME1", "type": "home", "blocks": []}

@@ -19,10 +19,10 @@ from routing_support import EMEA_CHANNEL, routing_data
 from support import ANN, BEN, MIA, context_of
 
 from bot.ids import ROUTING_BLOCK_PREFIX, ActionId, CallbackId, FollowupAction, ImportInput, RoutingAction
-from bot.standin.signer import SignedRequest
-from bot.standin.workspace import LocalWorkspace
-from domain.assignment import Decision
+from bot.local.standin.signer import SignedRequest
+from bot.local.standin.workspace import LocalWorkspace
 from domain.config import parse_config
+from domain.routing.assignment import Decision
 from handlers.commands import AddLead, CaptureChannel, DecideRouting
 from handlers.registry import dispatch
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from support import ADA, ANN, BEN, MIA, context_of, run_paced, wait_for_calls
 
 from bot.bootstrap import build_runtime
-from bot.standin.workspace import Button, buttons_in
+from bot.local.standin.workspace import Button, buttons_in
 from handlers.commands import AddLead, CaptureChannel
 from handlers.registry import dispatch
 from store.tables import AssignmentRow, LeadRow, OutboxRow

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from support import ANN, BEN, MIA, SIGNING_SECRET, context_of
 
 from bot.bootstrap import build_runtime
-from bot.standin.signer import SlackSigner
-from bot.standin.workspace import LocalWorkspace, in_process
-from domain.assignment import Decision
+from bot.local.standin.signer import SlackSigner
+from bot.local.standin.workspace import LocalWorkspace, in_process
+from domain.routing.assignment import Decision
 from handlers.commands import AddLead, CaptureChannel, DecideRouting
 from handlers.registry import dispatch
 from store.tables import AssignmentRow, LeadRow, RoutingStateRow

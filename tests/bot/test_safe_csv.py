@@ -5,9 +5,9 @@ import io
 
 import pytest
 
-from bot.import_report import REPORT_HEADER, report_csv
-from bot.safe_csv import safe_cell
-from handlers.import_rows import ImportProblem
+from bot.importing.report import REPORT_HEADER, report_csv
+from bot.reporting.safe_csv import safe_cell
+from handlers.importing.rows import ImportProblem
 
 CALC = "=cmd|' /C calc'!A0"
 

@@ -8,8 +8,8 @@ import time_machine
 from support import ANN, BEN, SIGNING_SECRET
 from webhook_support import EVENTS, send
 
-from bot.standin.signer import SlackSigner
-from bot.standin.workspace import LocalWorkspace, in_process
+from bot.local.standin.signer import SlackSigner
+from bot.local.standin.workspace import LocalWorkspace, in_process
 
 START = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
 BANT = 'qualify L-1 budget:yes authority:"VP Sales" need:"replace spreadsheets" timeline:Q1'

@@ -21,9 +21,9 @@ from support import ANN, SIGNING_SECRET, wait_for_calls
 from webhook_support import start
 
 from bot.bootstrap import build_runtime
-from bot.http_server import LeadbotServer
-from bot.standin import SlackSigner
-from bot.standin.workspace import LocalWorkspace, buttons_in, over_http
+from bot.local.standin import SlackSigner
+from bot.local.standin.workspace import LocalWorkspace, buttons_in, over_http
+from bot.web.server import LeadbotServer
 from domain.config import CONSOLE_WORKSPACE
 
 

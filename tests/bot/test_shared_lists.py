@@ -10,7 +10,7 @@ import pytest
 from routing_support import NOA, RON, routing_config
 from support import ADA, ANN, BEN, MIA, wait_for_calls
 
-from bot.standin.workspace import buttons_in
+from bot.local.standin.workspace import buttons_in
 from domain.config import CONSOLE_WORKSPACE
 from domain.lead import Lead
 

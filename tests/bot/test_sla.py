@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from support import ANN, BEN, MIA, run_paced
 
 from bot.bootstrap import Runtime, build_runtime, run_jobs_once
-from bot.standin.workspace import buttons_in
+from bot.local.standin.workspace import buttons_in
 from domain.config import CONSOLE_WORKSPACE, parse_config
-from handlers.sla import speed_figures
+from handlers.routing.sla import speed_figures
 from store.tables import LeadRow, OutboxRow
 
 # A fake clock: its hours pass in milliseconds, which Slack's own limits would refuse.

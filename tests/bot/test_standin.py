@@ -17,8 +17,8 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from bot.standin import FakeSlack, SignedRequest, SlackSigner
-from bot.standin.server import ApiCall
+from bot.local.standin import FakeSlack, SignedRequest, SlackSigner
+from bot.local.standin.server import ApiCall
 
 SECRET = "test-signing-secret"
 ANN = {"name": "ann", "real_name": "Ann Lee", "tz": "Europe/Berlin"}

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.standin import FakeSlack
+from bot.local.standin import FakeSlack
 
 pytestmark = pytest.mark.slack_refusals  # each test makes the stand-in refuse on purpose
 

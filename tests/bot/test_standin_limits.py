@@ -7,8 +7,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.standin import FakeSlack
-from bot.standin.limits import SlackLimits
+from bot.local.standin import FakeSlack
+from bot.local.standin.limits import SlackLimits
 
 
 class Clock:

@@ -9,7 +9,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.standin import FakeSlack
+from bot.local.standin import FakeSlack
 
 CLIENT_ID, SECRET = "1.2", "shh"
 REDIRECT = "https://leads.example.com/slack/oauth_redirect"

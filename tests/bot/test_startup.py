@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import cli
+from bot.operations.cli import cli
 
 runner = CliRunner()
 LEADBOT = Path(sys.executable).with_name("leadbot")

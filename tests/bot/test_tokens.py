@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.tokens import (
+from bot.grammar.tokens import (
     MAX_LEAD_ID,
     TokenError,
     normalize_quotes,

@@ -7,8 +7,8 @@ import json
 import sqlalchemy as sa
 from webhook_support import SECRET, post, signed, start
 
-from bot.webhook_keys import OneSecret
-from bot.webhooks import IN_HAND, WebhookEndpoint
+from bot.web.webhook_keys import OneSecret
+from bot.web.webhooks import IN_HAND, WebhookEndpoint
 from domain.config import CONSOLE_WORKSPACE
 from store.deadline import answering
 

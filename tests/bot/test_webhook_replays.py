@@ -12,13 +12,13 @@ import pytest
 from webhook_support import EVENTS, LEADS, SECRET, post, send, signature, signed, start
 
 from bot.bootstrap import Runtime, build_runtime
-from bot.event_webhook import EventsEndpoint
-from bot.http_server import LeadbotServer
-from bot.signing import LEGACY_ENDS
-from bot.webhook_keys import OneSecret
-from bot.webhooks import WebhookEndpoint
+from bot.web.event_webhook import EventsEndpoint
+from bot.web.server import LeadbotServer
+from bot.web.signing import LEGACY_ENDS
+from bot.web.webhook_keys import OneSecret
+from bot.web.webhooks import WebhookEndpoint
 from domain.config import CONSOLE_WORKSPACE
-from handlers.replays import claim, key_of
+from handlers.operations.replays import claim, key_of
 from store.deadline import answering
 
 NAME_ONLY = json.dumps({"name": "Walter Skinner"}).encode()
@@ -149,7 +149,7 @@ def test_a_signature_moved_to_another_timestamp_gets_401(server, signed_runtime)
 
 
 def test_the_body_only_signature_is_taken_with_a_warning_each_time(server, caplog):
-    with caplog.at_level(logging.WARNING, logger="bot.webhooks"):
+    with caplog.at_level(logging.WARNING, logger="bot.web.webhooks"):
         post(server, NAME_ONLY, {"X-Leadbot-Signature": signature(NAME_ONLY)})
         post(server, VISIT, {"X-Leadbot-Signature": signature(VISIT)}, EVENTS)
         send(server, DANA)  # signed with v1: no warning

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from webhook_support import post, send, signature, start
 
 from bot.bootstrap import Runtime
-from bot.cli import cli
-from bot.webhooks import MAX_BODY
+from bot.operations.cli import cli
+from bot.web.webhooks import MAX_BODY
 from domain.config import CONSOLE_WORKSPACE
 
 DANA = {"name": "Dana Scully", "email": "dana@fbi.gov", "company": "FBI"}

@@ -3,8 +3,8 @@
 import io
 import json
 
-from bot.routes import Headers, Reply
-from bot.wsgi import LeadbotWsgi
+from bot.web.routes import Headers, Reply
+from bot.web.wsgi import LeadbotWsgi
 
 
 def call(

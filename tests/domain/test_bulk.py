@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from domain.bulk import BulkAction, BulkKind, BulkState
+from domain.book.bulk import BulkAction, BulkKind, BulkState
 from domain.lead import Lead
 from domain.permissions import Action, Actor, Role, can
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from domain.closing import (
+from domain.closing.outcomes import (
     DEFAULT_LOST_REASONS,
     convert,
     mark_lost,

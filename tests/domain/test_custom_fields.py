@@ -5,15 +5,15 @@ from datetime import UTC, datetime
 
 import pytest
 
+from domain.book.tags import TagChange, applied, read_change, split_tags
 from domain.config import parse_config
 from domain.custom_fields import CustomField, FieldType, condition, read_fields
 from domain.errors import ConfigError, InvalidInput
-from domain.routing import LeadFacts, choose_team
-from domain.routing_config import Routing
-from domain.scoring import CompiledRules, score
-from domain.scoring import LeadFacts as ScoringFacts
-from domain.scoring_config import FitRule, ScoringConfig
-from domain.tags import TagChange, applied, read_change, split_tags
+from domain.routing.config import Routing
+from domain.routing.rules import LeadFacts, choose_team
+from domain.scoring.config import FitRule, ScoringConfig
+from domain.scoring.rules import CompiledRules, score
+from domain.scoring.rules import LeadFacts as ScoringFacts
 
 INDUSTRY = CustomField(key="industry", label="Industry", type="choice", choices=("fintech", "retail"))
 SIZE = CustomField(key="company_size", label="Company size", type="number")
@@ -153,6 +153,6 @@ def test_tags_are_words_added_and_removed_in_order():
 
 def test_no_export_column_can_be_taken_by_a_custom_field():
     from domain.custom_fields import RESERVED
-    from handlers.export import EXPORT_FIELDS
+    from handlers.reporting.export import EXPORT_FIELDS
 
     assert set(EXPORT_FIELDS) <= RESERVED

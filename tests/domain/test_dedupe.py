@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.dedupe import (
+from domain.matching.dedupe import (
     FREE_MAIL_DOMAINS,
     MatchRecord,
     blocking_keys,
@@ -215,7 +215,7 @@ def test_blocking_keys_are_short_plain_strings() -> None:
 
 def test_blocking_keys_are_the_same_in_every_process() -> None:
     script = (
-        "from domain.dedupe import MatchRecord, blocking_keys;"
+        "from domain.matching.dedupe import MatchRecord, blocking_keys;"
         "record = MatchRecord(1, 'José Smithers', 'js@acme.co.uk', '+442071234567', 'Acme Ltd');"
         "print(sorted(blocking_keys(record)))"
     )

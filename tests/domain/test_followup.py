@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.followup import SnoozeChoice, next_working_morning, snooze_until
-from domain.reminder import Reminder, ReminderStatus
+from domain.followups.followup import SnoozeChoice, next_working_morning, snooze_until
+from domain.followups.reminder import Reminder, ReminderStatus
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")

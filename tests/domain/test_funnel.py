@@ -3,8 +3,16 @@ sums it (the sums and medians themselves: tests/store/test_report_cohort.py)."""
 
 from decimal import Decimal
 
-from domain.funnel import Cohort, CohortGroup, FirstContact, funnel, percentile, source_effects, speeds
 from domain.lifecycle import LeadStatus
+from domain.reporting.funnel import (
+    Cohort,
+    CohortGroup,
+    FirstContact,
+    funnel,
+    percentile,
+    source_effects,
+    speeds,
+)
 
 
 def group(status=LeadStatus.NEW, source="web", leads=1, **known) -> CohortGroup:

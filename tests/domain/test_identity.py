@@ -3,7 +3,7 @@ when no other email or given name says it is a switchboard."""
 
 import pytest
 
-from domain.identity import phone_identifies
+from domain.matching.identity import phone_identifies
 
 PHONE = "+33142685300"
 

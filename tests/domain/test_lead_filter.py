@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.countries import country_terms
+from domain.book.filters import Age, LeadFilter, Sort, Span, parse_filter
+from domain.capture.countries import country_terms
 from domain.errors import InvalidInput
-from domain.lead_filter import Age, LeadFilter, Sort, Span, parse_filter
 from domain.lifecycle import LeadStatus
 
 

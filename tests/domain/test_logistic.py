@@ -5,9 +5,9 @@ import random
 
 import pytest
 
-from domain.logistic import LogisticModel, Weights, fit_logistic
-from domain.naive_bayes import fit_naive_bayes
-from domain.predictive import ALL_TEAMS, Example
+from domain.scoring.logistic import LogisticModel, Weights, fit_logistic
+from domain.scoring.naive_bayes import fit_naive_bayes
+from domain.scoring.predictive import ALL_TEAMS, Example
 
 RATES = {"referral": 0.8, "web form": 0.5, "cold call": 0.2}
 

@@ -3,9 +3,9 @@ lead's colleagues and namesakes apart."""
 
 import pytest
 
-from domain.dedupe import MatchRecord, comparison, likely_duplicate
-from domain.match_compare import FIELDS, LEVELS, MISSING
-from domain.match_score import LEARNED
+from domain.matching.compare import FIELDS, LEVELS, MISSING
+from domain.matching.dedupe import MatchRecord, comparison, likely_duplicate
+from domain.matching.score import LEARNED
 
 TRADERS = "Northwind Traders International"
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.lead import Lead
-from domain.merging import Difference, differences
+from domain.matching.merging import Difference, differences
 
 
 def lead(**fields: Any) -> Lead:

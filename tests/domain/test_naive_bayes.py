@@ -2,8 +2,8 @@
 
 import pytest
 
-from domain.naive_bayes import fit_naive_bayes
-from domain.predictive import ALL_TEAMS, Example
+from domain.scoring.naive_bayes import fit_naive_bayes
+from domain.scoring.predictive import ALL_TEAMS, Example
 
 
 def history(team: str | None = None) -> list[Example]:

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.capture.normalize import MAX_NAME, clean_name, clean_text, normalize_email, normalize_phone
 from domain.errors import InvalidInput
-from domain.normalize import MAX_NAME, clean_name, clean_text, normalize_email, normalize_phone
 
 # --- email ------------------------------------------------------------------------------
 

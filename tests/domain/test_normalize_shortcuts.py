@@ -11,9 +11,9 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.enrich import country_of
+from domain.capture.enrich import country_of
+from domain.capture.normalize import clean_text, normalize_email, normalize_phone
 from domain.errors import InvalidInput
-from domain.normalize import clean_text, normalize_email, normalize_phone
 
 
 def email_by_the_library(value: str) -> str | None:

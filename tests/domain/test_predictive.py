@@ -6,7 +6,7 @@ import pytest
 
 from domain.lead import Lead
 from domain.lifecycle import LeadStatus
-from domain.predictive import (
+from domain.scoring.predictive import (
     ON_DEMAND_LIMIT,
     Engagement,
     Factor,

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.errors import InvalidInput
-from domain.qualification import answer, changed, summary
+from domain.scoring.qualification import answer, changed, summary
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 

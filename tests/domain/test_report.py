@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from domain.digest import Tally
 from domain.errors import InvalidInput
-from domain.report import PipelineReport, period_days
+from domain.reporting.digest import Tally
+from domain.reporting.report import PipelineReport, period_days
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 

@@ -4,8 +4,8 @@ picks the rep, skipping the absent and the full, and every rep's standing is exp
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from domain.routing import LeadFacts, RepState, choose_rep, choose_team
-from domain.routing_config import Capacity, Routing, RoutingRule, Strategy
+from domain.routing.config import Capacity, Routing, RoutingRule, Strategy
+from domain.routing.rules import LeadFacts, RepState, choose_rep, choose_team
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 ROOMY = Capacity(open=10, per_day=5)

@@ -10,7 +10,7 @@ from routing_support import routing_data
 
 from domain.config import parse_config
 from domain.errors import ConfigError
-from domain.routing_config import Capacity, Routing, RoutingRule, Strategy, TeamRouting
+from domain.routing.config import Capacity, Routing, RoutingRule, Strategy, TeamRouting
 
 
 def example_data() -> dict[str, Any]:

@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.scoring import (
+from domain.scoring.config import EngagementRule, FitRule, ScoringConfig
+from domain.scoring.rules import (
     CompiledRules,
     Engagement,
     LeadFacts,
@@ -15,7 +16,6 @@ from domain.scoring import (
     score,
     stage_for,
 )
-from domain.scoring_config import EngagementRule, FitRule, ScoringConfig
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 DEFAULTS = CompiledRules(ScoringConfig())

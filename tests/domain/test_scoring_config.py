@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from domain.config import parse_config
 from domain.errors import ConfigError
-from domain.scoring_config import EngagementRule, FitRule, ScoringConfig
+from domain.scoring.config import EngagementRule, FitRule, ScoringConfig
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "leadbot.example.toml"
 

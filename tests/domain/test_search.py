@@ -1,6 +1,6 @@
 """Fuzzy lead search: what a rep half-remembers finds the lead, best match first."""
 
-from domain.search import rank, search_text
+from domain.book.search import rank, search_text
 
 SCULLY, MULDER, SKINNER, KATZ = 1, 2, 3, 4
 CORPUS = {

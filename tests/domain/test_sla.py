@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.sla import LeadSpeed, SlaStatus, SpeedFigures, deadline
+from domain.routing.sla import LeadSpeed, SlaStatus, SpeedFigures, deadline
 from domain.working_hours import WorkingHours
 
 BERLIN = ZoneInfo("Europe/Berlin")

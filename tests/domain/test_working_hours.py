@@ -5,11 +5,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.away import coalesce
-from domain.cadence import Cadence, CadenceStep, step_due
 from domain.config import SalesTeam
-from domain.digest import digest_date
-from domain.reminder import Reminder
+from domain.followups.reminder import Reminder
+from domain.nurture.cadence import Cadence, CadenceStep, step_due
+from domain.reporting.digest import digest_date
+from domain.routing.away import coalesce
 
 LONDON = SalesTeam(key="ldn", name="London", timezone="Europe/London").hours_in()
 DIGEST = time(8, 30)

@@ -3,14 +3,14 @@
 import pytest
 from support import BEN, MIA, context_of
 
-from domain.activity import ActivityKind
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from domain.errors import InvalidInput, PermissionDenied
+from domain.followups.activity import ActivityKind
 from domain.lifecycle import LeadStatus
-from handlers.activity import add_note, log_activity
-from handlers.capture import add_lead
+from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead, AddNote, LogActivity
 from handlers.context import Context
+from handlers.followups.activity import add_note, log_activity
 from store.unit_of_work import UowFactory
 
 L1 = 1

@@ -9,7 +9,7 @@ from support import ANN, NOW, context_of
 
 from domain import events
 from domain.config import CONSOLE_WORKSPACE
-from domain.messages import ChannelPost, OutboxMessage
+from domain.delivery.messages import ChannelPost, OutboxMessage
 from handlers.commands import AddLead, CaptureChannel, ShowLead
 from handlers.registry import EVENT_HANDLERS, dispatch
 

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from support import ANN, BEN, NOW, context_of
 
-from domain.activity import Activity, ActivityKind
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from domain.errors import InvalidInput
-from handlers.capture import add_lead
+from domain.followups.activity import Activity, ActivityKind
+from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead
 from handlers.context import Context
 from handlers.results import LeadCaptured

@@ -9,8 +9,8 @@ from support import ANN, BEN, MIA, NOW, context_of
 from domain.config import CONSOLE_WORKSPACE
 from domain.errors import InvalidInput, InvalidTransition, PermissionDenied
 from domain.lifecycle import LeadStatus
-from handlers.capture import add_lead
-from handlers.closing import convert_lead, lose_lead, reopen_lead
+from handlers.capture.pipeline import add_lead
+from handlers.closing.outcomes import convert_lead, lose_lead, reopen_lead
 from handlers.commands import AddLead, ConvertLead, LoseLead, ReopenLead
 from store.unit_of_work import UowFactory
 

@@ -9,12 +9,12 @@ from support import BEN, context_of
 from domain.config import CONSOLE_WORKSPACE
 from domain.errors import InvalidInput, PermissionDenied
 from domain.lifecycle import LeadStatus
-from handlers.capture import add_lead
-from handlers.closing import convert_lead
+from handlers.capture.cycles import link_to_customer
+from handlers.capture.pipeline import add_lead
+from handlers.capture.precheck import check_duplicate
+from handlers.closing.outcomes import convert_lead
 from handlers.commands import AddLead, CaptureChannel, ConvertLead, LinkReturning
-from handlers.cycles import link_to_customer
-from handlers.export import export_leads
-from handlers.precheck import check_duplicate
+from handlers.reporting.export import export_leads
 
 
 def converted_customer(uow_factory, ann) -> None:

@@ -11,8 +11,8 @@ from support import NOW
 from domain.config import CONSOLE_WORKSPACE
 from domain.permissions import system_actor
 from handlers.context import Context
-from handlers.import_columns import map_header
-from handlers.importing import import_leads
+from handlers.importing.columns import map_header
+from handlers.importing.pipeline import import_leads
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from support import ADA, BEN, MIA, NOW, context_of
 
 from domain.config import LeadbotConfig
 from domain.errors import NotFound, PermissionDenied
+from domain.followups.reminder import Reminder, ReminderStatus
 from domain.lifecycle import LeadStatus
-from domain.reminder import Reminder, ReminderStatus
-from handlers.capture import add_lead
+from handlers.capture.pipeline import add_lead
 from handlers.commands import (
     AddLead,
     CompleteReminder,
@@ -19,10 +19,10 @@ from handlers.commands import (
     SnoozeReminder,
 )
 from handlers.context import Context
-from handlers.deliver import queue_due_reminders
-from handlers.followups import complete_reminder, log_reminder_call, snooze_reminder
-from handlers.remind import set_reminder
-from handlers.tasks import list_tasks
+from handlers.delivery.deliver import queue_due_reminders
+from handlers.followups.actions import complete_reminder, log_reminder_call, snooze_reminder
+from handlers.followups.remind import set_reminder
+from handlers.followups.tasks import list_tasks
 from store.unit_of_work import UowFactory
 
 LATER = NOW + timedelta(days=2)

@@ -11,9 +11,9 @@ from support import ADA, ANN, BEN, MIA, NOW, context_of
 
 from domain.config import LeadbotConfig, SalesTeam
 from domain.errors import InvalidInput, InvalidTransition
-from domain.forecast import MonthForecast
 from domain.lifecycle import LeadStatus
-from domain.predictive import ALL_TEAMS
+from domain.reporting.forecast import MonthForecast
+from domain.scoring.predictive import ALL_TEAMS
 from handlers.commands import (
     AddLead,
     ConvertLead,
@@ -22,9 +22,9 @@ from handlers.commands import (
     SetProbability,
     ShowForecast,
 )
-from handlers.forecast import record_month_forecasts
 from handlers.registry import dispatch
-from store.predictive import StoredModel
+from handlers.reporting.forecast import record_month_forecasts
+from store.scoring.predictive import StoredModel
 
 LEO, CAT = "U0MGR0LEO", "U0REP0CAT"
 DAY = timedelta(days=1)

@@ -5,9 +5,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from support import NOW
 
-from domain.deferred import DeferredCommand
-from domain.messages import ChannelPost, DeliveryReceipt, OutboxMessage
-from handlers.housekeeping import prune
+from domain.capture.deferred import DeferredCommand
+from domain.delivery.messages import ChannelPost, DeliveryReceipt, OutboxMessage
+from handlers.operations.housekeeping import prune
 from store.tables import ChannelPacingRow, DeferredCommandRow, OutboxRow, RequestKeyRow
 
 LONG_AGO = NOW - timedelta(days=120)

@@ -9,13 +9,13 @@ import pytest
 from import_support import OTHER_WORKSPACE, random_rows, rows, stored
 from support import NOW
 
-import handlers.import_batches as import_batches
+import handlers.importing.batches as import_batches
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from domain.permissions import system_actor
 from handlers.context import Context
-from handlers.import_batches import PreparedBatch, prepared_batches
-from handlers.import_rows import ImportProblem, Incoming
-from handlers.importing import import_leads
+from handlers.importing.batches import PreparedBatch, prepared_batches
+from handlers.importing.pipeline import import_leads
+from handlers.importing.rows import ImportProblem, Incoming
 
 pytestmark = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="the second process is forked"

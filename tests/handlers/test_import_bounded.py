@@ -6,12 +6,12 @@ import pytest
 from import_support import OTHER_WORKSPACE, random_rows, rows, stored
 from support import NOW
 
-import handlers.import_view as import_view
+import handlers.importing.view as import_view
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from domain.permissions import system_actor
 from handlers.context import Context
-from handlers.import_rows import ImportProblem, read_path
-from handlers.importing import SAMPLE_LINES, import_leads
+from handlers.importing.pipeline import SAMPLE_LINES, import_leads
+from handlers.importing.rows import ImportProblem, read_path
 
 NEVER_FORK = 1 << 30
 

@@ -8,12 +8,12 @@ from routing_support import EMEA_CHANNEL, NA_CHANNEL, RON, routing_config
 from support import ANN, BEN, NOW
 
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
-from domain.messages import MessageKind
+from domain.delivery.messages import MessageKind
 from domain.permissions import system_actor
 from handlers.commands import AddLead, CaptureChannel
 from handlers.context import Context
-from handlers.import_rows import read_layout, read_rows
-from handlers.importing import LeadsImported, import_leads
+from handlers.importing.pipeline import LeadsImported, import_leads
+from handlers.importing.rows import read_layout, read_rows
 from handlers.registry import dispatch, run
 from store.tables import OutboxRow
 from store.unit_of_work import UowFactory

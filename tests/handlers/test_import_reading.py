@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.import_status import lifecycle_of
+from domain.importing.status import lifecycle_of
 from domain.lifecycle import LeadStatus
-from handlers.import_columns import COLUMNS, field_of, header_key, map_header
-from handlers.import_values import read_date, read_website, region_of_country, row_region, tells_day_first
+from handlers.importing.columns import COLUMNS, field_of, header_key, map_header
+from handlers.importing.values import read_date, read_website, region_of_country, row_region, tells_day_first
 
 
 @pytest.mark.parametrize(

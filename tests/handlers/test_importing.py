@@ -8,25 +8,25 @@ import pytest
 from import_support import OTHER_WORKSPACE, random_rows, rows, stored
 from support import ANN, NOW, context_of
 
-import handlers.import_view as import_view
+import handlers.importing.view as import_view
+from domain.capture.normalize import normalize_phone
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from domain.errors import Conflict, InvalidInput
 from domain.lead import lead_ref
-from domain.normalize import normalize_phone
 from domain.permissions import system_actor
-from handlers.capture import add_lead
+from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead, CaptureChannel, ConvertLead, LogActivity, MergeLeads
 from handlers.context import Context
-from handlers.import_prepare import lead_command, read_values
-from handlers.import_rows import (
+from handlers.importing.pipeline import ImportProblem, LeadsImported, import_leads
+from handlers.importing.prepare import lead_command, read_values
+from handlers.importing.rows import (
     ImportRow,
     UnreadableCsv,
     decode,
     read_layout,
     read_rows,
 )
-from handlers.importing import ImportProblem, LeadsImported, import_leads
-from handlers.merge import merge_leads
+from handlers.matching.merge import merge_leads
 from handlers.registry import dispatch
 from store.unit_of_work import UowFactory
 

@@ -6,16 +6,16 @@ from typing import Any
 import pytest
 from support import ADA, ANN, BEN, MIA, NOW, context_of
 
-from domain.activity import Activity, ActivityKind
+from domain.book.filters import LeadFilter, parse_filter
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from domain.errors import InvalidInput
+from domain.followups.activity import Activity, ActivityKind
 from domain.lead import Lead
-from domain.lead_filter import LeadFilter, parse_filter
 from domain.lifecycle import LeadStatus
-from domain.routing_config import Routing
+from domain.routing.config import Routing
+from handlers.book.lists import list_leads
 from handlers.commands import ListLeads
 from handlers.context import Context
-from handlers.lists import list_leads
 from store.tables import LeadScoreRow
 from store.unit_of_work import UowFactory
 

@@ -5,16 +5,16 @@ from datetime import timedelta
 import pytest
 from support import ADA, ANN, BEN, MIA, NOW, context_of
 
-from domain.activity import ActivityKind
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
 from domain.errors import NotFound, PermissionDenied
+from domain.followups.activity import ActivityKind
 from domain.lifecycle import LeadStatus
-from handlers.activity import add_note, log_activity
-from handlers.capture import add_lead
+from handlers.book.lookup import find_leads, my_leads, show_lead
+from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead, AddNote, FindLeads, LogActivity, MyLeads, SetReminder, ShowLead
 from handlers.context import Context
-from handlers.lookup import find_leads, my_leads, show_lead
-from handlers.remind import set_reminder
+from handlers.followups.activity import add_note, log_activity
+from handlers.followups.remind import set_reminder
 from store.unit_of_work import UowFactory
 
 

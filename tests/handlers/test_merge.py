@@ -10,12 +10,11 @@ from routing_support import routing_config
 from sqlalchemy.orm import Session
 from support import BEN, MIA, NOW, context_of
 
-from domain.assignment import Decision
 from domain.config import CONSOLE_WORKSPACE
 from domain.errors import InvalidInput, PermissionDenied
 from domain.permissions import system_actor
-from handlers.activity import add_note
-from handlers.capture import add_lead
+from domain.routing.assignment import Decision
+from handlers.capture.pipeline import add_lead
 from handlers.commands import (
     AddLead,
     AddNote,
@@ -28,12 +27,13 @@ from handlers.commands import (
     UndoMerge,
 )
 from handlers.context import Context
-from handlers.engagement import record_engagement
-from handlers.export import export_leads
-from handlers.merge import keep_both, merge_leads, undo_merge
+from handlers.followups.activity import add_note
+from handlers.followups.remind import set_reminder
+from handlers.matching.merge import keep_both, merge_leads, undo_merge
 from handlers.registry import dispatch
-from handlers.remind import set_reminder
-from handlers.sla import escalate_breaches, speed_figures
+from handlers.reporting.export import export_leads
+from handlers.routing.sla import escalate_breaches, speed_figures
+from handlers.scoring.engagement import record_engagement
 from store.tables import OutboxRow
 
 DAY = timedelta(days=1)

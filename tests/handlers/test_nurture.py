@@ -7,12 +7,11 @@ import pytest
 import sqlalchemy as sa
 from support import ANN, BEN, context_of
 
-from domain.cadence import Cadence, CadenceStep
 from domain.config import LeadbotConfig, SalesTeam
+from domain.delivery.messages import MessageKind
 from domain.errors import InvalidInput
-from domain.messages import MessageKind
-from domain.reminder import ReminderStatus
-from handlers.cadence_jobs import flag_quiet_leads, hold_steps_outside_hours
+from domain.followups.reminder import ReminderStatus
+from domain.nurture.cadence import Cadence, CadenceStep
 from handlers.commands import (
     AddLead,
     CaptureChannel,
@@ -25,6 +24,7 @@ from handlers.commands import (
     StopNurture,
     UndoMerge,
 )
+from handlers.nurture.jobs import flag_quiet_leads, hold_steps_outside_hours
 from handlers.registry import dispatch
 from store.tables import OutboxRow, ReminderRow
 

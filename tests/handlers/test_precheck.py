@@ -3,10 +3,10 @@
 import pytest
 
 from domain.errors import InvalidInput
-from handlers.capture import add_lead
+from handlers.capture.pipeline import add_lead
+from handlers.capture.precheck import check_duplicate
 from handlers.commands import AddLead, CaptureChannel
 from handlers.context import Context
-from handlers.precheck import check_duplicate
 from store.unit_of_work import UowFactory
 
 JONATHAN = AddLead(

@@ -10,16 +10,16 @@ from support import BEN, NOW, context_of
 
 from domain.config import CONSOLE_WORKSPACE
 from domain.errors import InvalidTransition, PermissionDenied
-from domain.predictive import ALL_TEAMS, Engagement, History
-from handlers.closing import convert_lead
+from domain.scoring.predictive import ALL_TEAMS, Engagement, History
+from handlers.book.lookup import show_lead
+from handlers.closing.outcomes import convert_lead
 from handlers.commands import ConvertLead, LoseLead, ReopenLead, SetProbability, ShowLead
 from handlers.context import Context
-from handlers.lookup import show_lead
-from handlers.predictive import chance_of
-from handlers.probability import set_probability
 from handlers.registry import dispatch
 from handlers.results import ChanceView
-from handlers.training import fit_models, retrain_stale
+from handlers.scoring.predictive import chance_of
+from handlers.scoring.probability import set_probability
+from handlers.scoring.training import fit_models, retrain_stale
 from store.unit_of_work import UowFactory
 
 

@@ -9,10 +9,10 @@ from support import BEN, MIA, NOW, context_of
 from domain.config import LeadbotConfig
 from domain.errors import InvalidInput, InvalidTransition, PermissionDenied
 from domain.lifecycle import LeadStatus
-from handlers.closing import lose_lead
+from handlers.closing.outcomes import lose_lead
 from handlers.commands import LoseLead, OpenQualification, QualifyLead
 from handlers.context import Context
-from handlers.qualify import open_qualification, qualify_lead
+from handlers.scoring.qualify import open_qualification, qualify_lead
 from store.unit_of_work import UowFactory
 
 

@@ -6,14 +6,14 @@ import pytest
 from support import BEN, NOW, context_of
 
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
+from domain.delivery.messages import MessageKind, OutboxMessage
 from domain.errors import InvalidInput, PermissionDenied
-from domain.messages import MessageKind, OutboxMessage
-from domain.reminder import Reminder, ReminderStatus
-from handlers.capture import add_lead
+from domain.followups.reminder import Reminder, ReminderStatus
+from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead, SetReminder
 from handlers.context import Context
-from handlers.deliver import queue_due_reminders
-from handlers.remind import set_reminder
+from handlers.delivery.deliver import queue_due_reminders
+from handlers.followups.remind import set_reminder
 from store.unit_of_work import UowFactory
 
 L1 = 1

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from handlers.housekeeping import prune
-from handlers.replays import IN_HAND_LIMIT, REPLAY_WINDOW, claim, key_of, release, settle
+from handlers.operations.housekeeping import prune
+from handlers.operations.replays import IN_HAND_LIMIT, REPLAY_WINDOW, claim, key_of, release, settle
 
 NOW = datetime(2026, 12, 6, 15, 0, tzinfo=UTC)
 TEAM, KEY = "T0CONSOLE", "webhook:lead:abc"

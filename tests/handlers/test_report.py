@@ -8,9 +8,9 @@ import pytest
 from support import ADA, ANN, BEN, MIA, NOW, context_of
 
 from domain.config import Campaign, LeadbotConfig, SalesTeam
-from domain.digest import Tally
 from domain.errors import InvalidInput, PermissionDenied
-from domain.report import RepLine, SourceLine
+from domain.reporting.digest import Tally
+from domain.reporting.report import RepLine, SourceLine
 from handlers.commands import (
     AddLead,
     AssignLead,

@@ -6,14 +6,14 @@ import pytest
 from support import context_of
 
 from domain.config import LeadbotConfig
-from domain.followup import MAX_NUDGES
-from handlers.capture import add_lead
+from domain.followups.followup import MAX_NUDGES
+from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead, CompleteReminder, SetReminder
-from handlers.deliver import queue_due_reminders
-from handlers.followups import complete_reminder
-from handlers.remind import set_reminder
-from handlers.resurface import resurface_open_reminders
-from handlers.timezones import remember_timezone
+from handlers.delivery.deliver import queue_due_reminders
+from handlers.followups.actions import complete_reminder
+from handlers.followups.remind import set_reminder
+from handlers.followups.resurface import resurface_open_reminders
+from handlers.operations.timezones import remember_timezone
 from store.unit_of_work import UowFactory
 
 MONDAY_4PM = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)

@@ -10,11 +10,11 @@ from support import ADA, ANN, context_of
 
 from domain.config import LeadbotConfig, SalesTeam
 from handlers.commands import AddLead, ConvertLead, LogActivity, LoseLead, ShowReport
-from handlers.decay import ALL_WORKSPACES
+from handlers.operations.retention import RETENTION_ACTOR, erase_expired
 from handlers.registry import dispatch
-from handlers.retention import RETENTION_ACTOR, erase_expired
+from handlers.scoring.decay import ALL_WORKSPACES
 from scheduler.jobs import Jobs, run_sweep
-from store.privacy import ERASED
+from store.operations.privacy import ERASED
 from store.tables import ActivityRow, AuditRow, LeadRow
 
 NOW = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
@@ -107,7 +107,7 @@ def test_it_runs_once_a_day_however_many_sweeps_and_replicas(uow_factory, config
 
 def test_a_day_another_replica_claimed_is_left_to_it(uow_factory, config, leads):
     key = f"retention:daily:{NOW.date().isoformat()}"
-    with uow_factory() as uow:  # as handlers/retention.py claims it, in another process
+    with uow_factory() as uow:  # as handlers/operations/retention.py claims it, in another process
         assert uow.requests.first(ALL_WORKSPACES, key, NOW) is None
         uow.requests.settle(ALL_WORKSPACES, key, "claimed")
         uow.commit()

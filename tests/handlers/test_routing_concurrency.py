@@ -13,7 +13,7 @@ from support import CONSOLE_WORKSPACE, context_of
 
 from domain.config import parse_config
 from handlers.commands import RouteLead
-from handlers.routing import route_lead
+from handlers.routing.route import route_lead
 from store.engine import make_engine, make_session_factory
 from store.tables import LeadRow
 from store.unit_of_work import SqlUnitOfWork

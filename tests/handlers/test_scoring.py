@@ -10,13 +10,13 @@ from domain.config import CONSOLE_WORKSPACE
 from domain.errors import InvalidInput
 from domain.lifecycle import LeadStatus
 from domain.permissions import system_actor
-from handlers.closing import lose_lead
+from handlers.closing.outcomes import lose_lead
 from handlers.commands import AddLead, LoseLead, QualifyLead, RecordEngagement
 from handlers.context import Context
-from handlers.decay import decay_daily
-from handlers.engagement import record_engagement
-from handlers.qualify import qualify_lead
 from handlers.registry import dispatch
+from handlers.scoring.decay import decay_daily
+from handlers.scoring.engagement import record_engagement
+from handlers.scoring.qualify import qualify_lead
 
 DANA = "dana@fbi.gov"
 BANT = {"budget": "yes", "authority": "VP Sales", "need": "replace spreadsheets", "timeline": "Q1"}

@@ -6,13 +6,13 @@ from routing_support import routing_config, routing_data
 from support import MIA, NOW, context_of
 
 from domain.config import CONSOLE_WORKSPACE, parse_config
-from domain.messages import MessageKind
+from domain.delivery.messages import MessageKind
 from domain.permissions import system_actor
 from handlers.commands import AddLead, CaptureChannel, QualifyLead, RecordEngagement
 from handlers.context import Context
-from handlers.engagement import record_engagement
-from handlers.qualify import qualify_lead
 from handlers.registry import dispatch
+from handlers.scoring.engagement import record_engagement
+from handlers.scoring.qualify import qualify_lead
 from store.tables import OutboxRow
 
 DANA = "dana@bka.de"

@@ -5,7 +5,7 @@ from datetime import timedelta
 from support import ANN, BEN, MIA, NOW, context_of
 
 from domain.config import LeadbotConfig, SalesTeam
-from handlers.timezones import (
+from handlers.operations.timezones import (
     REFRESH_AFTER,
     RETRY_AFTER,
     look_up_zone,

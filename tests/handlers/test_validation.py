@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 from support import pydantic_says
 
-from domain.validation import describe, unknown_field
+from domain.capture.validation import describe, unknown_field
 from handlers import commands
 
 MODELS = [

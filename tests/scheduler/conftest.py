@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from support import SIGNING_SECRET, context_of
 
-from bot.settings import Settings
-from bot.standin import ApiCall, FakeSlack
-from bot.standin.workspace import LocalWorkspace
+from bot.local.standin import ApiCall, FakeSlack
+from bot.local.standin.workspace import LocalWorkspace
+from bot.operations.settings import Settings
 from domain.config import LeadbotConfig
 from handlers.commands import AddLead, SetReminder
 from handlers.registry import dispatch

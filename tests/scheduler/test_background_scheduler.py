@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from support import ANN
 
-from domain.messages import ChannelPost, OutboxMessage
+from domain.delivery.messages import ChannelPost, OutboxMessage
 from scheduler.jobs import Jobs
 from scheduler.runner import build_scheduler, kick
 

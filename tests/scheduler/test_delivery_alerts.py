@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from support import ADA
 
-from domain.messages import LeadAnnounced, OutboxMessage
+from domain.delivery.messages import LeadAnnounced, OutboxMessage
 from scheduler.jobs import flush_outbox
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

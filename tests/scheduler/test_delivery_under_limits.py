@@ -12,10 +12,10 @@ from slack_sdk import WebClient
 from support import ADA, ANN, BEN
 
 from bot.blocks.text import SlackMessage
-from bot.database import open_database
-from bot.delivery import make_deliver, shortened
-from domain.messages import MessageKind, OutboxMessage, message_body
-from handlers.dm_channels import RememberedDms
+from bot.delivery.send import make_deliver, shortened
+from bot.operations.database import open_database
+from domain.delivery.messages import MessageKind, OutboxMessage, message_body
+from handlers.delivery.dm_channels import RememberedDms
 from scheduler.jobs import Jobs, flush_outbox, send_as_due
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

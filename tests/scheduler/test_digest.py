@@ -13,9 +13,9 @@ import time_machine
 from slack_sdk import WebClient
 from support import ANN, BEN, MIA, context_of, run_paced, wait_for_calls
 
-from bot.database import open_database
-from bot.delivery import make_deliver
-from bot.standin.workspace import buttons_in
+from bot.delivery.send import make_deliver
+from bot.local.standin.workspace import buttons_in
+from bot.operations.database import open_database
 from domain.config import LeadbotConfig, SalesTeam
 from handlers.commands import AddLead, CaptureChannel, LoseLead
 from handlers.registry import dispatch

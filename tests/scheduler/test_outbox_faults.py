@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from domain.messages import MessageKind, OutboxMessage, message_body
-from handlers.deliver import deliver_outbox
+from domain.delivery.messages import MessageKind, OutboxMessage, message_body
+from handlers.delivery.deliver import deliver_outbox
 from store.tables import OutboxRow
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

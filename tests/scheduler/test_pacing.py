@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.messages import MessageKind, OutboxMessage, message_body
-from handlers.deliver import deliver_outbox
+from domain.delivery.messages import MessageKind, OutboxMessage, message_body
+from handlers.delivery.deliver import deliver_outbox
 from scheduler.jobs import flush_outbox
 
 # A fake clock: seconds here pass in milliseconds, which Slack's own limits would refuse.

@@ -8,7 +8,7 @@ import pytest
 from support import ANN
 
 from bot.bootstrap import build_runtime
-from domain.messages import MessageKind
+from domain.delivery.messages import MessageKind
 
 # Posted once a day at a set hour: they fall due whenever the suite happens to run across it.
 DAILY = {MessageKind.TEAM_DIGEST, MessageKind.QUIET_LEADS}

@@ -10,15 +10,15 @@ from routing_support import routing_config
 from support import ANN, MIA, context_of
 
 from bot.bootstrap import run_jobs_once
-from domain.cadence import Cadence, CadenceStep
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig, SalesTeam, default_config
-from domain.followup import next_working_morning
-from domain.messages import ChannelPost, OutboxMessage
+from domain.delivery.messages import ChannelPost, OutboxMessage
+from domain.followups.followup import next_working_morning
+from domain.nurture.cadence import Cadence, CadenceStep
 from domain.permissions import system_actor
-from handlers.capture import add_lead
+from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead, CaptureChannel, EnrollLead
 from handlers.context import Context
-from handlers.deliver import LEASE
+from handlers.delivery.deliver import LEASE
 from handlers.registry import dispatch
 from store.tables import ChannelPacingRow, DailyRunRow, OutboxRow, ReminderRow, RequestKeyRow
 

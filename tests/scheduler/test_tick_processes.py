@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 from support import ANN, BEN, NOW
 
 from bot.bootstrap import run_jobs_once
-from bot.standin import FakeSlack
+from bot.local.standin import FakeSlack
 from domain.config import CONSOLE_WORKSPACE, default_config
 from domain.permissions import system_actor
-from handlers.capture import add_lead
+from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead, CaptureChannel
 from handlers.context import Context
-from handlers.deliver import LEASE
+from handlers.delivery.deliver import LEASE
 
 DUE = NOW + timedelta(minutes=1)
 TICK = NOW + timedelta(minutes=2)

@@ -9,8 +9,8 @@ from matplotlib import image
 from slack_sdk import WebClient
 from support import ANN, BEN, MIA, context_of
 
-from bot.database import open_database
-from bot.delivery import make_deliver
+from bot.delivery.send import make_deliver
+from bot.operations.database import open_database
 from domain.config import LeadbotConfig, SalesTeam
 from handlers.commands import AddLead, ConvertLead, LogActivity
 from handlers.registry import dispatch

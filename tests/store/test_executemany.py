@@ -5,7 +5,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
-from store.executemany import insert_many
+from store.importing.executemany import insert_many
 from store.tables import AuditRow
 
 AUDIT = cast(sa.Table, AuditRow.__table__)

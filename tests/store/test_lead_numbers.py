@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from support import ANN, BEN, context_of
 
 from domain.config import LeadbotConfig
-from handlers.capture import add_lead
+from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead
 from store.unit_of_work import UowFactory
 

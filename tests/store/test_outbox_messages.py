@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from domain.messages import MessageBody, MessageKind, OutboxMessage, message_body
+from domain.delivery.messages import MessageBody, MessageKind, OutboxMessage, message_body
 from store.tables import OutboxRow
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """The page cache an import widens on SQLite, and puts back."""
 
-from store.page_cache import IMPORT_CACHE_KIB, restore_page_cache, widen_page_cache
+from store.importing.page_cache import IMPORT_CACHE_KIB, restore_page_cache, widen_page_cache
 
 
 def cache_size(uow) -> int:

@@ -1,4 +1,4 @@
-"""A report's cohort as the database sums it (store/cohort.py), on SQLite and PostgreSQL: leads
+"""A report's cohort as the database sums it (store/reporting/cohort.py), on SQLite and PostgreSQL: leads
 alike counted together, the medians of the times between stages taken in SQL (odd and even
 counts, ties, spans that end before they start), first contacts to the microsecond."""
 
@@ -8,9 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from domain.funnel import Cohort, CohortGroup, FirstContact
 from domain.lifecycle import LeadStatus
-from store.reports import ReportReads, ReportScope
+from domain.reporting.funnel import Cohort, CohortGroup, FirstContact
+from store.reporting.reports import ReportReads, ReportScope
 from store.tables import AssignmentRow, LeadRow, LeadScoreRow
 from store.unit_of_work import UowFactory
 

@@ -6,12 +6,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from domain.activity import Activity, ActivityKind
+from domain.delivery.messages import ChannelPost, OutboxMessage
+from domain.followups.activity import Activity, ActivityKind
+from domain.followups.reminder import Reminder
 from domain.lead import Lead
 from domain.lifecycle import LeadStatus
-from domain.messages import ChannelPost, OutboxMessage
-from domain.reminder import Reminder
-from domain.scoring import Stage
+from domain.scoring.rules import Stage
 from store.unit_of_work import UowFactory
 
 HOME, OTHER = "T0HOME", "T0OTHER"

@@ -1,4 +1,4 @@
-"""The queue of commands acked before they are carried out (store/spool.py): every ack's
+"""The queue of commands acked before they are carried out (store/capture/spool.py): every ack's
 command is stored once, even twenty at a time, and a failed write fails every ack it held."""
 
 import threading
@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 from support import NOW
 
-from domain.deferred import DeferredCommand
-from store.group_commit import GroupCommit
-from store.spool import open_spool
+from domain.capture.deferred import DeferredCommand
+from store.capture.group_commit import GroupCommit
+from store.capture.spool import open_spool
 from store.tables import DeferredCommandRow
 
 
@@ -63,7 +63,7 @@ def test_a_failed_write_fails_every_ack_in_it_and_the_next_write_works():
 
 
 def test_commands_queued_in_the_database_move_to_a_queue_file_of_its_own(tmp_path):
-    from bot.database import open_database
+    from bot.operations.database import open_database
 
     url = f"sqlite:///{tmp_path}/leadbot.db"
     engine, uow_factory = open_database(url)

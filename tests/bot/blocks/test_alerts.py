@@ -1,7 +1,7 @@
 """The admin's delivery alert names the place, Slack's error and what to do, and escapes."""
 
 from bot.blocks.alerts import delivery_alert
-from domain.messages import AdminAlert
+from domain.delivery.messages import AdminAlert
 
 
 def test_the_alert_for_a_channel_says_how_many_what_and_to_invite_leadbot():

@@ -11,8 +11,8 @@ from bot.blocks.outbox import reminder_message
 from bot.blocks.render import render
 from bot.blocks.text import escape, safe
 from bot.ids import ActionId
-from domain.activity import Activity, ActivityKind
-from domain.messages import ReminderDue
+from domain.delivery.messages import ReminderDue
+from domain.followups.activity import Activity, ActivityKind
 from handlers.results import LeadCaptured, LeadDetails, LeadList, LeadView
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)

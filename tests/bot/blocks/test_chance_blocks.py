@@ -1,7 +1,7 @@
 """The conversion chance line of the lead card: plain words, escaped values."""
 
 from bot.blocks.chance import chance_fact
-from domain.predictive import Factor
+from domain.scoring.predictive import Factor
 from handlers.results import ChanceView
 
 

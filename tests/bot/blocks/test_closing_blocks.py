@@ -8,7 +8,7 @@ from bot.blocks.lead_card import card_blocks
 from bot.blocks.render import render
 from domain.lead import Lead
 from domain.lifecycle import LeadStatus
-from domain.qualification import Qualification
+from domain.scoring.qualification import Qualification
 from handlers.results import ContactView, LeadClosed, LeadQualified, LeadView
 
 NOW = datetime(2026, 11, 30, tzinfo=UTC)

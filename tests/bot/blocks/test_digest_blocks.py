@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 from bot.blocks.digest import away_message, digest_message
 from bot.ids import ActionId
-from bot.standin.blockkit import judge_message
-from domain.digest import Digest, DigestLead, Tally
-from domain.messages import AwaySummary, TeamDigest
+from bot.local.standin.blockkit import judge_message
+from domain.delivery.messages import AwaySummary, TeamDigest
+from domain.reporting.digest import Digest, DigestLead, Tally
 
 NOW = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
 EVIL = "<!channel> & <@U123>"

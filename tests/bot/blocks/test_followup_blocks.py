@@ -8,9 +8,9 @@ from bot.blocks.outbox import reminder_message
 from bot.blocks.render import render
 from bot.blocks.text import BUTTON_TEXT_LIMIT, MESSAGE_BLOCK_LIMIT, SECTION_LIMIT
 from bot.ids import ActionId, FollowupAction
-from bot.standin.blockkit import judge_message
-from domain.messages import ReminderDue
-from domain.reminder import Reminder, ReminderStatus
+from bot.local.standin.blockkit import judge_message
+from domain.delivery.messages import ReminderDue
+from domain.followups.reminder import Reminder, ReminderStatus
 from handlers.results import LeadView, ReminderChanged, TaskList, TaskView
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ import json
 
 from bot.blocks.routing import decided_message, proposal_message, thread_reply
 from bot.ids import ROUTING_BLOCK_PREFIX, RoutingAction
-from domain.messages import ProposalDecided, RoutingProposal
+from domain.delivery.messages import ProposalDecided, RoutingProposal
 
 
 def payload(reps: int = 3, **overrides) -> dict:

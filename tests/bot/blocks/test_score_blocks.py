@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.blocks.render import render
 from bot.blocks.score import ready_for_sales
+from domain.delivery.messages import ReadyForSales
 from domain.lead import Lead
-from domain.messages import ReadyForSales
-from domain.scoring import CapApplied, Contribution, ScoreBreakdown, ScoreChange, Stage, StageReached
+from domain.scoring.rules import CapApplied, Contribution, ScoreBreakdown, ScoreChange, Stage, StageReached
 from handlers.results import LeadView, ScoreExplained
 
 NOW = datetime(2026, 11, 30, tzinfo=UTC)

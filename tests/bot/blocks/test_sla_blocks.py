@@ -3,8 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 from bot.blocks.sla import breach_message, span, speed_line
-from domain.messages import SlaBreached
-from domain.sla import LeadSpeed, SlaStatus
+from domain.delivery.messages import SlaBreached
+from domain.routing.sla import LeadSpeed, SlaStatus
 
 PAYLOAD = {
     "channel": "C0EMEA",

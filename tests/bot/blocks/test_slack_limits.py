@@ -11,11 +11,11 @@ from bot.blocks.digest import away_message, digest_message, quiet_leads_message
 from bot.blocks.fit import fit
 from bot.blocks.render import render
 from bot.blocks.text import SlackMessage
-from bot.standin.blockkit import judge_message
-from domain.activity import Activity, ActivityKind
-from domain.digest import Digest, DigestLead, Tally
-from domain.messages import AwaySummary, QuietLeads, TeamDigest
-from domain.reminder import Reminder
+from bot.local.standin.blockkit import judge_message
+from domain.delivery.messages import AwaySummary, QuietLeads, TeamDigest
+from domain.followups.activity import Activity, ActivityKind
+from domain.followups.reminder import Reminder
+from domain.reporting.digest import Digest, DigestLead, Tally
 from handlers.results import LeadDetails, LeadList, LeadView, TaskList, TaskView
 
 NOW = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)

@@ -1,0 +1,1 @@
+"""The operator's side: the `leadbot` command, settings, logs, metrics and preflight checks."""

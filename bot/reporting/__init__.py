@@ -1,0 +1,1 @@
+"""Reports as people see them: files, the Home tab and its forecast."""

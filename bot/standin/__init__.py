@@ -1,6 +1,0 @@
-"""Local Slack stand-in: a recording Web API server and a request signer (tests, console)."""
-
-from bot.standin.server import ApiCall, FakeSlack
-from bot.standin.signer import SignedRequest, SlackSigner
-
-__all__ = ["ApiCall", "FakeSlack", "SignedRequest", "SlackSigner"]

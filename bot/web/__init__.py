@@ -1,0 +1,1 @@
+"""What `leadbot serve` answers over HTTP: routes, signed requests, webhooks and health."""

@@ -1,0 +1,1 @@
+"""Workspaces: installations, OAuth, tokens sealed at rest, and a client per workspace."""

@@ -1,0 +1,1 @@
+"""Capture: a lead taken in from any channel, cleaned, and recognised when it comes back: the rules, pure."""

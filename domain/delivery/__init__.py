@@ -1,0 +1,1 @@
+"""Delivery: messages to Slack kept in the outbox, paced, sent and alerted on: the rules, pure."""

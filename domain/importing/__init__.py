@@ -1,0 +1,1 @@
+"""Importing: a CRM export or spreadsheet read row by row in each row's own context: the rules, pure."""

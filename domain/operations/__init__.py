@@ -1,0 +1,2 @@
+"""Operations: what an operator runs and keeps (backups, privacy, retention, installations): the
+rules, pure."""

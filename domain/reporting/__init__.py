@@ -1,0 +1,1 @@
+"""Reporting: the pipeline report, the forecast, digests and exports: the rules, pure."""

@@ -1,0 +1,1 @@
+"""Routing: the team by rule, the rep by strategy, the manager's decision and the SLA: the rules, pure."""

@@ -1,0 +1,1 @@
+"""Follow-ups: reminders, the activity on a lead's timeline, and a rep's tasks: the use cases."""

@@ -1,0 +1,80 @@
+"""What an import keeps between its batches, kept cheaply: out of the cyclic GC's passes, in a
+page cache wide enough for the index pages the batches write, and in match caches emptied now
+and then, so that a file of any length keeps the import's memory bounded."""
+
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from domain.matching.compare import org_level, org_word_codes, word_level
+from domain.matching.profile import forget_profiles
+from store.importing.page_cache import restore_page_cache, widen_page_cache
+from store.unit_of_work import SqlUnitOfWork
+
+# Duplicate matching caches what it works out of names, companies and pairs of them, in each
+# process of an import (domain.matching.profile, domain.matching.compare); full, those caches held
+# more than the key index (docs/benchmarks.md). Emptied each this many rows, they hold what the
+# recent rows met, and the popular names are worked out again once per this many rows.
+FORGET_EVERY_ROWS = 50_000
+
+
+def forget_match_caches(first_row: int = 1, last_row: int = FORGET_EVERY_ROWS) -> None:
+    """Empty the match caches when the rows first_row..last_row (a batch) pass a multiple of
+    FORGET_EVERY_ROWS; without rows, at once (the import is over)."""
+    if last_row // FORGET_EVERY_ROWS > (first_row - 1) // FORGET_EVERY_ROWS:
+        forget_profiles()
+        for cached in (word_level, org_level, org_word_codes):
+            cached.cache_clear()
+
+
+@contextmanager
+def kept_from_gc() -> Iterator[Callable[[], None]]:
+    """What an import keeps between batches (the key index it has read, match profiles) only
+    grows, and the cyclic GC's full passes over it found nothing to free while costing a fifth
+    of the import's CPU (docs/benchmarks.md, "CSV import"). So what is alive after a batch is
+    frozen out of those passes (gc.freeze), and handed back at the end. Within a batch the
+    automatic passes are off too: they went over the batch's young leads again and again; one
+    pass at the end of the batch collects what it left (an unused session's cycles). A process
+    that froze objects itself (before forking workers) is left as it is: unfreezing would undo
+    that."""
+    if gc.get_freeze_count() or not gc.isenabled():
+        yield lambda: None
+        return
+    gc.disable()
+    try:
+        yield _collect_and_freeze
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def _collect_and_freeze() -> None:
+    gc.collect(0)  # nothing was collected during the batch: all it allocated is generation 0
+    gc.freeze()
+
+
+@dataclass(slots=True)
+class PageCache:
+    """Batches write index pages all over the leads' tables: a page cache that keeps them
+    between batches saves reading them back (store.importing.page_cache)."""
+
+    before: int | None = None  # the connection's own setting, to put back (None: nothing to)
+
+    def widen(self, uow: SqlUnitOfWork) -> None:
+        before = widen_page_cache(uow)
+        if self.before is None:
+            self.before = before
+
+
+@contextmanager
+def roomy_cache(uow: SqlUnitOfWork) -> Iterator[PageCache]:
+    """The connection gets its own setting back at the end (a pool hands one thread the one
+    connection it returned)."""
+    cache = PageCache()
+    try:
+        yield cache
+    finally:
+        if cache.before is not None:
+            with uow:
+                restore_page_cache(uow, cache.before)

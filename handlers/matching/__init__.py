@@ -1,0 +1,1 @@
+"""Matching: likely duplicates found, compared and merged: the use cases."""

@@ -1,0 +1,1 @@
+"""Operations: what an operator runs and keeps (backups, privacy, retention, installations): the use cases."""

@@ -1,0 +1,1 @@
+"""Scoring: rule scores, engagement, qualification and the predictive chance: the use cases."""

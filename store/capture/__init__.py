@@ -1,0 +1,2 @@
+"""Capture: a lead taken in from any channel, cleaned, and recognised when it comes back: what is
+stored and read back."""

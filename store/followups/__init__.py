@@ -1,0 +1,2 @@
+"""Follow-ups: reminders, the activity on a lead's timeline, and a rep's tasks: what is stored
+and read back."""

@@ -1,0 +1,2 @@
+"""Importing: a CRM export or spreadsheet read row by row in each row's own context: what is
+stored and read back."""
