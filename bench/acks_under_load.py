@@ -55,12 +55,13 @@ from bench.digests import AT, seed_book
 from bench.list_page import TEAM, config
 from bot.local.standin import FakeSlack, SlackSigner
 from bot.operations.database import open_database
+from domain.daily import ALL_WORKSPACES, daily_key
 from handlers.commands import ShowReport
 from handlers.context import Context
 from handlers.nurture.jobs import QUIET_JOB
 from handlers.registry import dispatch
 from handlers.reporting.digest import post_digests
-from handlers.scoring.decay import ALL_WORKSPACES, daily_key, recompute_all
+from handlers.scoring.decay import recompute_all
 from handlers.scoring.training import train_workspace
 from store.tables import DailyRunRow, OutboxRow
 

@@ -5,7 +5,7 @@ A model's fields are the keys of the JSON its outbox row stores, named as they a
 so rows queued by earlier versions read back as the same models (no data migration)."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter,
 
 from domain.routing.assignment import Decision
 from domain.routing.rules import RepNote
+
+# Longer than any send with its retries takes; a claimer that dies holds its messages this
+# long before another process takes them over.
+LEASE = timedelta(minutes=5)
 
 
 class MessageKind(StrEnum):

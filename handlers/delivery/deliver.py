@@ -8,10 +8,11 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from domain.delivery.messages import (
+    LEASE,
     AwayItem,
     AwaySummary,
     DeliveryFailed,
@@ -33,9 +34,6 @@ log = logging.getLogger(__name__)
 Deliver = Callable[[OutboxMessage], DeliveryReceipt]
 Clock = Callable[[], datetime]
 
-# Longer than any send with its retries takes; a claimer that dies holds its
-# messages this long before another process takes them over.
-LEASE = timedelta(minutes=5)
 SEND_WINDOW = LEASE / 3  # no send starts later than this into a lease
 # A claim that found only messages waiting for their channel's pace looks again, past
 # them (they moved to later slots), at most this often: a burst to one channel cannot

@@ -11,9 +11,8 @@ once nothing is due and nothing is out.
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 
-from domain.delivery.messages import OutboxMessage
+from domain.delivery.messages import LEASE, OutboxMessage
 from handlers.delivery.deliver import (
-    LEASE,
     SENDERS,
     SETTLE_EVERY,
     Clock,

@@ -4,7 +4,7 @@ handlers.importing.rows'.
 
 A file is read as a stream, a row at a time, never whole: a CSV through a decoding reader over
 the file, a workbook in openpyxl's read-only mode. What an import holds of its file is then a
-row, however long the file (issue 14 point 9)."""
+row, however long the file."""
 
 import codecs
 import csv

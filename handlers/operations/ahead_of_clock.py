@@ -26,10 +26,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from domain.config import LeadbotConfig
+from domain.daily import ALL_WORKSPACES, daily_key
+from domain.delivery.messages import LEASE
 from domain.followups.followup import next_working_morning
 from domain.reporting.digest import DailyRun
-from handlers.delivery.deliver import LEASE
-from handlers.scoring.decay import ALL_WORKSPACES, daily_key
 from store.unit_of_work import AheadOfClock, UowFactory
 
 

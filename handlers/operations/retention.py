@@ -13,9 +13,9 @@ and `leadbot tick` do not repeat it; an erased lead is never a candidate again."
 from datetime import datetime, timedelta
 
 from domain.config import LeadbotConfig
+from domain.daily import ALL_WORKSPACES
 from domain.operations.privacy import Person
 from handlers.operations.privacy import erase_people, leave_no_trace
-from handlers.scoring.decay import ALL_WORKSPACES
 from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 RETENTION_ACTOR = "leadbot-retention"  # the audit log's actor of an erasure nobody asked for

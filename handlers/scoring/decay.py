@@ -1,9 +1,10 @@
 """The daily rescore: engagement fades with its half-life, so every open lead's score is
 recomputed once a day, in batches, writing only the scores that changed."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from domain.config import LeadbotConfig
+from domain.daily import ALL_WORKSPACES, daily_key
 from domain.scoring.rules import CompiledRules
 from handlers.scoring.rescore import RescoreReport, settle_scores
 from store.unit_of_work import UowFactory
@@ -12,7 +13,6 @@ from store.unit_of_work import UowFactory
 # its batch: 5,000 held it for 0.3-0.6 s at a time and other people's commands waited for it;
 # 500 hold it for a few tens of ms (bench/acks_under_load.py).
 BATCH = 500
-ALL_WORKSPACES = "*"  # the request-key scope of a job that runs for every workspace
 DECAY_REASON = "daily decay"
 
 
@@ -43,8 +43,3 @@ def decay_daily(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -
     if not uow_factory().first_time(ALL_WORKSPACES, key, now, result="claimed"):
         return RescoreReport()
     return recompute_all(now, uow_factory, config)
-
-
-def daily_key(day: date) -> str:
-    """The request key that claims a UTC day's rescore (scope ALL_WORKSPACES)."""
-    return f"scores:daily:{day.isoformat()}"

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from support import ADA, ANN, context_of
 
 from domain.config import LeadbotConfig, SalesTeam
+from domain.daily import ALL_WORKSPACES
 from handlers.commands import AddLead, ConvertLead, LogActivity, LoseLead, ShowReport
 from handlers.operations.retention import RETENTION_ACTOR, erase_expired
 from handlers.registry import dispatch
-from handlers.scoring.decay import ALL_WORKSPACES
 from scheduler.jobs import Jobs, run_sweep
 from store.operations.privacy import ERASED
 from store.tables import ActivityRow, AuditRow, LeadRow

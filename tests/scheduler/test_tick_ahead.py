@@ -11,14 +11,13 @@ from support import ANN, MIA, context_of
 
 from bot.bootstrap import run_jobs_once
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig, SalesTeam, default_config
-from domain.delivery.messages import ChannelPost, OutboxMessage
+from domain.delivery.messages import LEASE, ChannelPost, OutboxMessage
 from domain.followups.followup import next_working_morning
 from domain.nurture.cadence import Cadence, CadenceStep
 from domain.permissions import system_actor
 from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead, CaptureChannel, EnrollLead
 from handlers.context import Context
-from handlers.delivery.deliver import LEASE
 from handlers.registry import dispatch
 from store.tables import ChannelPacingRow, DailyRunRow, OutboxRow, ReminderRow, RequestKeyRow
 

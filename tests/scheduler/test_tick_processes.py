@@ -11,11 +11,11 @@ from support import ANN, BEN, NOW
 from bot.bootstrap import run_jobs_once
 from bot.local.standin import FakeSlack
 from domain.config import CONSOLE_WORKSPACE, default_config
+from domain.delivery.messages import LEASE
 from domain.permissions import system_actor
 from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead, CaptureChannel
 from handlers.context import Context
-from handlers.delivery.deliver import LEASE
 
 DUE = NOW + timedelta(minutes=1)
 TICK = NOW + timedelta(minutes=2)
