@@ -44,8 +44,8 @@ from handlers.delivery.dm_channels import RememberedDms
 from handlers.operations.ahead_of_clock import bring_back, release_leases
 from handlers.scoring.decay import decay_daily
 from scheduler.heartbeat import Heartbeat, lag_limit
-from scheduler.jobs import Jobs, ScoresJob, answer_deferred, drain_paced, run_all
-from scheduler.runner import Worker, build_scheduler, kick
+from scheduler.jobs import Jobs, ScoresJob, drain_paced, kicked_round, run_all
+from scheduler.runner import Worker, build_scheduler, utc_now
 from store.capture.spool import Spool, open_spool
 from store.deadline import PING_SECONDS, answering
 from store.delivery.backlog import read_backlog
@@ -189,17 +189,17 @@ def build_runtime(
         )
         background_metrics = child.metrics_file  # the child's series, for GET /metrics
         heartbeat = child.heartbeat  # the child runs the sweeps
-        captures, kick_outbox = child, child.kick  # a kick also stands for outbox messages
+        captures = child
     else:
-        deferred = jobs.deferred
-        assert deferred is not None
-        worker = Worker(lambda now: answer_deferred(now, uow_factory, jobs.deliver, deferred))
+        # The same round as the child's: a kick stands for queued commands and for outbox
+        # messages, and one that lands mid-round makes another round (never a lost kick, as
+        # moving the sweep's next run was while a sweep ran).
+        worker = Worker(lambda now: kicked_round(jobs, utc_now))
         captures = InThreadQueue(spool.add, worker, scheduler, heartbeat.beat, brief_lock_wait, capture_slot)
-        kick_outbox = lambda: kick(scheduler)  # noqa: E731
     deps = Deps(
         uow_factory,
         config,
-        kick_outbox=kick_outbox,
+        kick_outbox=captures.kick,  # a kick also stands for outbox messages
         captures=captures,
         run_import=in_background(settings, config) if worker_process else None,
     )

@@ -135,6 +135,21 @@ def answer_deferred(now: datetime, uow_factory: UowFactory, deliver: Deliver, jo
     return done
 
 
+def kicked_round(jobs: "Jobs", clock: Clock) -> float | None:
+    """What a kick asks for, wherever the rounds run (the server's worker thread, or the
+    background process of `leadbot serve`): the commands queued at an ack carried out, then
+    the outbox flushed on the real clock, so what the commits behind the kicks queued is tried
+    right after them. Returns the seconds until the next pending message falls due (its
+    conversation's slot, a retry), None if none is pending: the caller wakes by then without a
+    kick, so a message moved to a slot goes at that slot, not at the next tick of a timer."""
+    if jobs.deferred is not None:
+        while answer_deferred(clock(), jobs.uow_factory, jobs.deliver, jobs.deferred):
+            pass
+    flush_outbox(clock(), jobs.uow_factory, jobs.deliver, jobs.admins, clock)
+    upcoming = next_due(clock(), jobs.uow_factory)
+    return None if upcoming is None else max(0.0, (upcoming - clock()).total_seconds())
+
+
 # The daily rescore (handlers/decay.decay_daily with the config bound); returns leads rescored.
 ScoresJob = Callable[[datetime], int]
 

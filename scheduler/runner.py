@@ -56,19 +56,27 @@ def build_scheduler(
 
 
 def kick(scheduler: BackgroundScheduler) -> None:
-    """Run the sweep now: new outbox rows go out, and queued commands are done,
-    moments after their commit."""
+    """Run the whole sweep now. Not how committed messages are sent: APScheduler skips a run
+    that falls due while the sweep is running (`max_instances=1`), so such a kick would be
+    lost; the server kicks its Worker instead (bot/bootstrap.py), which never loses one."""
     job = scheduler.get_job(SWEEP_JOB)
     if job is not None and scheduler.running:
         job.modify(next_run_time=datetime.now(UTC))
 
 
+# A round of the worker; what it returns is how soon it wants to run again without a kick
+# (seconds; None: after the idle interval).
+Round = Callable[[datetime], float | None]
+
+
 class Worker:
     """A thread that runs `job` soon after each kick. APScheduler skips a run that
     falls due while the job is still running, so a kick landing mid-run would wait
-    for the next interval; here a kick during a run makes the thread go round again."""
+    for the next interval; here a kick during a run makes the thread go round again.
+    A round may ask to run again sooner than `idle_seconds` (an outbox message moved to
+    its channel's next slot): the thread wakes then, or at a kick, whichever comes first."""
 
-    def __init__(self, job: Callable[[datetime], object], idle_seconds: float = 10) -> None:
+    def __init__(self, job: Round, idle_seconds: float = 10) -> None:
         self._job, self._idle = job, idle_seconds
         self._kicked, self._stopping = threading.Event(), threading.Event()
         self._thread = threading.Thread(target=self._loop, name="leadbot-worker", daemon=True)
@@ -90,12 +98,17 @@ class Worker:
         return self._thread.is_alive()
 
     def _loop(self) -> None:
+        wait = self._idle
         while not self._stopping.is_set():
-            self._kicked.wait(self._idle)
+            self._kicked.wait(wait)
             self._kicked.clear()  # before the run: a kick from now on means another round
             if self._stopping.is_set():
                 return
+            wait = self._idle
             try:
-                self._job(datetime.now(UTC))
+                again = self._job(datetime.now(UTC))
             except Exception:  # noqa: BLE001 - the worker must outlive one bad round
                 log.exception("worker round failed")
+                continue
+            if again is not None:
+                wait = min(wait, again)

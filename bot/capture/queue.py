@@ -46,7 +46,8 @@ class CaptureQueue(Protocol):
         """Check the command, store it in the queue and wake the worker; raises Busy when full."""
 
     def kick(self) -> None:
-        """Wake the worker: a command was queued (or, for the child process, outbox messages)."""
+        """Wake the worker: a command was queued, or outbox messages were committed (both
+        implementations send them in the round the kick starts: scheduler.jobs.kicked_round)."""
 
     def busy(self) -> bool:
         """The queue is being worked: a new capture queues behind it."""

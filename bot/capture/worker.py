@@ -40,7 +40,7 @@ from bot.operations.settings import Settings
 from domain.config import LeadbotConfig
 from handlers.capture.deferred import Enqueue
 from scheduler.heartbeat import Heartbeat
-from scheduler.jobs import Jobs, answer_deferred, flush_outbox
+from scheduler.jobs import Jobs, kicked_round
 from scheduler.runner import build_scheduler, utc_now
 
 log = logging.getLogger(__name__)
@@ -152,8 +152,9 @@ def serve_queue(
     heartbeat: Heartbeat,
     metrics_file: Path | None = None,
 ) -> None:
-    """The child process: the scheduler, and the queue worked whenever kicked (or
-    idle_seconds pass) until the server closes the pipe. Its series (the scheduler's jobs,
+    """The child process: the scheduler, and a round (scheduler.jobs.kicked_round: queued
+    commands, then the outbox) whenever kicked, when the next paced message falls due, or
+    when idle_seconds pass, until the server closes the pipe. Its series (the scheduler's jobs,
     the outbox's Slack calls) go to `metrics_file` after each job and round, for the
     server's GET /metrics (bot/metrics.Snapshot)."""
     os.nice(NICENESS)
@@ -169,14 +170,16 @@ def serve_queue(
     watch_scheduler(scheduler, snapshot)
     scheduler.start()
     try:
-        while _wait_for_kick(kicks, idle_seconds):
+        wait = idle_seconds
+        while _wait_for_kick(kicks, wait):
             kicked.value = False  # before the round: a kick from now on means another round
             busy.value = True
+            wait = idle_seconds
             try:
-                while answer_deferred(datetime.now(UTC), jobs.uow_factory, jobs.deliver, jobs.deferred):
-                    pass
-                # a kick also stands for outbox messages the server committed
-                flush_outbox(datetime.now(UTC), jobs.uow_factory, jobs.deliver, jobs.admins, utc_now)
+                # a kick also stands for outbox messages the server committed; a message moved
+                # to its channel's next slot wakes the loop at that slot
+                due_in = kicked_round(jobs, utc_now)
+                wait = idle_seconds if due_in is None else min(idle_seconds, due_in)
             except Exception:  # noqa: BLE001 - the worker must outlive one bad round
                 log.exception("capture worker round failed")
             finally:

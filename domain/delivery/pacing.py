@@ -12,6 +12,19 @@ from domain.delivery.messages import (
 )
 
 SPACING = timedelta(seconds=1)  # Slack's chat.postMessage limit: about one a second per channel
+# Slack tolerates a short burst before that pace bites ("short bursts tolerated",
+# https://api.slack.com/methods/chat.postMessage; the stand-in, bot/local/standin/limits.py,
+# keeps a bucket of two). A conversation that has rested
+# takes this many messages at once, one after the other, before they are spaced: two leads for
+# one team channel in the same second both go at once instead of the second waiting a second.
+BURST = 2
+
+
+def early() -> timedelta:
+    """How long before its pace a rested conversation may take its next message: the unspent
+    part of its burst (a token bucket kept as its next instant, GCRA). Read when called, so a
+    test of the spacing itself can set BURST to 1."""
+    return (BURST - 1) * SPACING
 
 
 def pace_key(message: OutboxMessage) -> str | None:

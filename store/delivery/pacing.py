@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from domain.delivery.pacing import early
 from store.sql import insert_all_ignoring_conflicts, supports_skip_locked
 from store.tables import ChannelPacingRow
 
@@ -50,11 +51,12 @@ class PacingBook:
         self._rows = {(row.team_id, row.channel_key): row for row in self._s.scalars(query)}
 
     def rest(self, conversation: Conversation, until: datetime) -> None:
-        """Slack said wait (a 429's Retry-After): nothing more goes there before `until`."""
+        """Slack said wait (a 429's Retry-After): nothing more goes there before `until`, and
+        then one at a time (no burst: Slack's bucket is empty)."""
         self.open({conversation})
         row = self._rows[conversation]
-        row.next_allowed_at = max(row.next_allowed_at, until)
-        row.reserved_until = max(row.reserved_until, until)
+        row.next_allowed_at = max(row.next_allowed_at, until + early())
+        row.reserved_until = max(row.reserved_until, until + early())
         row.in_flight_until = None
 
     def landed(self, conversation: Conversation, earliest: datetime | None = None) -> None:
@@ -76,16 +78,24 @@ class PacingBook:
         Otherwise the instant of the next free slot, which the message now holds: the
         waiting messages of a burst get successive slots rather than all retrying at once.
         A `holder` (a message whose slot came while its conversation still rests) waits
-        only for the conversation to be free."""
+        only for the conversation to be free.
+
+        `next_allowed_at` is the conversation's theoretical next instant (a token bucket kept
+        as one time, GCRA): a message may go `early()` before it, so a rested conversation
+        takes a burst. One message is on its way to a conversation at a time, and it paces
+        from when Slack answered (`landed`), so what Slack counts is never closer than this."""
         row = self._rows[conversation]
+        ahead = early()
         busy = row.in_flight_until is not None and row.in_flight_until > self._now
-        if not busy and row.next_allowed_at <= self._now:
-            row.next_allowed_at = self._now + cost
+        if not busy and row.next_allowed_at - ahead <= self._now:
+            row.next_allowed_at = max(row.next_allowed_at, self._now) + cost
             row.reserved_until = max(row.reserved_until, row.next_allowed_at)
             row.in_flight_until = self._now + IN_FLIGHT
             return None
+        # The message on its way lands within a Slack call: never look again sooner than this.
+        soonest = self._now + RECHECK
         if holder and (busy or row.reserved_until > row.next_allowed_at):
-            return max(row.next_allowed_at, self._now + RECHECK)
+            return max(row.next_allowed_at - ahead, soonest)
         slot = max(row.next_allowed_at, row.reserved_until)
         row.reserved_until = slot + cost
-        return slot
+        return max(slot - ahead, soonest)

@@ -14,6 +14,7 @@ from support import ADA, ANN, BEN
 from bot.blocks.text import SlackMessage
 from bot.delivery.send import make_deliver, shortened
 from bot.operations.database import open_database
+from domain.delivery import pacing
 from domain.delivery.messages import MessageKind, OutboxMessage, message_body
 from handlers.delivery.dm_channels import RememberedDms
 from scheduler.jobs import Jobs, flush_outbox, send_as_due
@@ -144,10 +145,12 @@ def test_a_429_is_waited_out_and_the_message_sent_once(runtime, uow_factory, fak
 
 
 def test_two_senders_with_their_own_sessions_keep_each_conversation_to_one_a_second(
-    uow_factory, fake_slack, database_url
+    uow_factory, fake_slack, database_url, monkeypatch
 ):
     """On the real clock (about 2 s): two senders, each with its own engine, both sending as
-    slots come; Slack's limits are on, and no two posts to one channel are under a second apart."""
+    slots come; Slack's limits are on, and no two posts to one channel are under a second apart.
+    (With no burst: the burst between two senders is test_pacing_burst.py's.)"""
+    monkeypatch.setattr(pacing, "BURST", 1)
     now = datetime.now(UTC)
     for channel in ("C0ONE", "C0TWO"):
         for n in range(3):

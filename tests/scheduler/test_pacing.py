@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.delivery import pacing
 from domain.delivery.messages import MessageKind, OutboxMessage, message_body
 from handlers.delivery.deliver import deliver_outbox
 from scheduler.jobs import flush_outbox
@@ -13,6 +14,13 @@ from scheduler.jobs import flush_outbox
 pytestmark = pytest.mark.slack_unlimited
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 TEAM = "T0CONSOLE"
+
+
+@pytest.fixture(autouse=True)
+def spent_burst(monkeypatch):
+    """These tests are about the spacing once a conversation's burst is spent: with no burst,
+    every message after the first waits its second (the burst: test_pacing_burst.py)."""
+    monkeypatch.setattr(pacing, "BURST", 1)
 
 
 def queue(uow_factory, key, payload, kind=MessageKind.CHANNEL_POST, at=NOW):
