@@ -52,3 +52,24 @@ def test_a_failing_round_does_not_stop_the_worker():
     finally:
         worker.stop()
     assert len(rounds) == 2
+
+
+def test_a_round_that_asks_to_run_again_soon_runs_again_without_a_kick():
+    """An outbox message moved to its channel's next slot: the round says how soon, and the
+    worker wakes then rather than after its idle interval."""
+    rounds: list[object] = []
+
+    def job(now):
+        rounds.append(now)
+        return 0.0 if len(rounds) == 1 else None
+
+    worker = Worker(job, idle_seconds=60)  # no idle round within the test
+    worker.start()
+    try:
+        worker.kick()  # once
+        deadline = time.monotonic() + 5
+        while len(rounds) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        worker.stop()
+    assert len(rounds) == 2
