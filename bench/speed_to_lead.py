@@ -9,9 +9,11 @@ that send leads from Germany to one team and the rest to the other. Leads are PO
 gaps, `--rate` a second on average, open loop: a slow answer never delays the next lead).
 For each lead: the time from sending its request until the stand-in recorded the
 `chat.postMessage` of its proposal in its team's channel. Reported overall and per channel:
-p50 / p90 / p99 / max, and how many took over 500 ms and over 2 s.
+p50 / p90 / p99 / max, and how many took over 500 ms and over 2 s. First one lead for each
+team is sent and its proposal awaited, then 2 s of rest (the background process of a server
+just started is still importing); `--cold` leaves that out.
 
-    .venv/bin/python -m bench.speed_to_lead [--leads 60] [--rate 1] [--url postgresql+psycopg://...]
+    .venv/bin/python -m bench.speed_to_lead [--leads 60] [--rate 1] [--url postgresql+psycopg://...] [--cold]
 
 With `--url` (a PostgreSQL server URL allowed to CREATE DATABASE) the run gets a fresh
 database there; otherwise a fresh SQLite file. Figures on a shared machine are upper bounds.
