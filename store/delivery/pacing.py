@@ -87,7 +87,10 @@ class PacingBook:
         row = self._rows[conversation]
         ahead = early()
         busy = row.in_flight_until is not None and row.in_flight_until > self._now
-        if not busy and row.next_allowed_at - ahead <= self._now:
+        # A newcomer queues behind the slots already handed out (first come, first served): it
+        # may go now only if the conversation has room once they are all spent.
+        due = row.next_allowed_at if holder else max(row.next_allowed_at, row.reserved_until)
+        if not busy and due - ahead <= self._now:
             row.next_allowed_at = max(row.next_allowed_at, self._now) + cost
             row.reserved_until = max(row.reserved_until, row.next_allowed_at)
             row.in_flight_until = self._now + IN_FLIGHT

@@ -140,3 +140,21 @@ def test_a_kicked_round_says_when_its_next_paced_message_falls_due(runtime, uow_
 
 def test_a_kicked_round_with_nothing_pending_asks_for_no_early_wake(runtime):
     assert kicked_round(runtime.jobs, lambda: datetime.now(UTC)) is None
+
+
+@pytest.mark.slack_unlimited
+def test_a_newcomer_waits_behind_the_messages_holding_slots_even_when_the_channel_has_room(
+    runtime, uow_factory, fake_slack
+):
+    """First come, first served: the channel has room right after the first lands, but that
+    room is the second message's; a message queued meanwhile takes the slot after the last."""
+    for n in range(3):
+        queue(uow_factory, f"burst {n}")
+    deliver_outbox(NOW, uow_factory, runtime.deliver)
+    soon = NOW + RECHECK / 2
+    queue(uow_factory, "newcomer", at=soon)
+
+    assert deliver_outbox(soon, uow_factory, runtime.deliver).sent == 0
+    for at in (NOW + RECHECK, NOW + SECOND, NOW + 2 * SECOND):
+        assert deliver_outbox(at, uow_factory, runtime.deliver).sent == 1
+    assert texts(fake_slack) == ["burst 0", "burst 1", "burst 2", "newcomer"]
