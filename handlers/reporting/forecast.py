@@ -90,7 +90,8 @@ def _predictor(
     logged read in one query, and deals that look alike to the model predicted once."""
     models: dict[str | None, LogisticModel | None] = {}
     logged = reads.engagement(before, now)
-    seen: dict[tuple[object, ...], Chance] = {}
+    looks: dict[tuple[object, ...], tuple[tuple[str, str], ...]] = {}
+    seen: dict[tuple[str | None, tuple[tuple[str, str], ...]], Chance] = {}
 
     def model(sales_team: str | None) -> LogisticModel | None:
         if sales_team not in models:
@@ -107,13 +108,17 @@ def _predictor(
         if found is None:
             return None
         logs = logged.get(deal.lead_id, _NOTHING_LOGGED)
-        # Deals alike in every value the features read share their chance (most were never
-        # touched): the features are worked out once for them, not once a deal.
-        alike = (deal.sales_team, deal.source, deal.campaign, deal.country, deal.product, deal.title,
+        # Deals alike in every value the features read have the same features (most were never
+        # touched): worked out once for them, not once a deal; and deals with the same
+        # features, the same chance: predicted once.
+        alike = (deal.source, deal.campaign, deal.country, deal.product, deal.title,
                  email_kind(deal.email), deal.phone is not None, logs)  # fmt: skip
-        if alike not in seen:
-            seen[alike] = (found.predict(features(deal, logs, now), deal.sales_team).probability, "model")
-        return seen[alike]
+        if alike not in looks:
+            looks[alike] = tuple(features(deal, logs, now).items())
+        key = (deal.sales_team, looks[alike])
+        if key not in seen:
+            seen[key] = (found.predict(dict(looks[alike]), deal.sales_team).probability, "model")
+        return seen[key]
 
     return predict
 
