@@ -76,10 +76,15 @@ def _days(micros: int) -> float:
 def _cohort(session: Session, captured: Sequence[Any]) -> Any:
     """One row per cohort lead: what it is (source, team, owner, status), which stage times are
     known (bits: contacted 1, MQL 2, SQL 4), and the spans (microseconds) of its stages, from
-    capture to the win and from capture to the first contact."""
+    capture to the win and from capture to the first contact. The capture and close times
+    are made microseconds here, inside the cases that need them (a lead converted, or
+    contacted after it was handed over): on SQLite each costs a microsecond or so of date
+    functions, and most of a year's leads need neither (bench/report_forecast.py)."""
     lead = _lead(session, captured)
     contacted = sa.case((lead.c.handed < _NOT_CONTACTED, lead.c.handed))
-    won_at = sa.case((lead.c.status == _CONVERTED, lead.c.closed))
+    converted = lead.c.status == _CONVERTED
+    won_at = sa.case((converted, epoch_micros(session, lead.c.closed_at)))
+    created = epoch_micros(session, lead.c.created_at)
 
     def stage(end: Any, start: Any) -> Any:  # time in a stage: both ends known, in order
         return sa.case((end - start >= 0, end - start))
@@ -98,13 +103,13 @@ def _cohort(session: Session, captured: Sequence[Any]) -> Any:
         stage(lead.c.mql, contacted).label("stage1"),
         stage(lead.c.sql, lead.c.mql).label("stage2"),
         stage(won_at, lead.c.sql).label("stage3"),
-        (won_at - lead.c.created).label("win"),
-        (contacted - lead.c.created).label("contact"),
+        sa.case((converted, won_at - created)).label("win"),
+        sa.case((lead.c.handed < _NOT_CONTACTED, lead.c.handed - created)).label("contact"),
     ).cte("cohort")
 
 
 def _lead(session: Session, captured: Sequence[Any]) -> Any:
-    """The cohort leads' own columns, each time as microseconds since 1970. Whether a lead was
+    """The cohort leads' own columns, the stage times as microseconds since 1970. Whether a lead was
     handed to a rep and its first contact are one look-up per lead off the assignments' lead
     index (a correlated subquery: grouping every assignment of the workspace first took
     seconds at 100k leads): NULL if it was never handed over, _NOT_CONTACTED if it was and
@@ -120,8 +125,8 @@ def _lead(session: Session, captured: Sequence[Any]) -> Any:
             LeadRow.owner_id,
             LeadRow.status,
             LeadRow.deal_value.label("value"),
-            epoch_micros(session, LeadRow.created_at).label("created"),
-            epoch_micros(session, LeadRow.closed_at).label("closed"),
+            LeadRow.created_at,
+            LeadRow.closed_at,
             epoch_micros(session, LeadScoreRow.mql_at).label("mql"),
             epoch_micros(session, LeadScoreRow.sql_at).label("sql"),
             handed.scalar_subquery().label("handed"),
