@@ -99,6 +99,12 @@ class ScoreRepository:
             row.id: to_lead(row) for row in self._s.scalars(query) if team_id_by_lead[row.id] == row.team_id
         }
 
+    def standing(self, lead_ids: Sequence[int]) -> dict[int, tuple[int, Stage]]:
+        """The score and stage of those of the leads still open and unmerged."""
+        query = self._open().with_only_columns(LeadRow.id, LeadRow.score, LeadScoreRow.stage)
+        rows = self._s.execute(query.where(LeadRow.id.in_(lead_ids)))
+        return {row[0]: (row[1], STAGES[row[2]]) for row in rows}
+
     def reached(self, team_id: str, lead_id: int) -> StageReached:
         row = self._s.get(LeadScoreRow, lead_id)
         if row is None or row.team_id != team_id:
