@@ -5,8 +5,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.visitors import InternalTraversal
-from sqlalchemy.orm import Session
 
 
 def upsert(session: Session, table: Any, **values: Any) -> Any:
@@ -66,9 +66,9 @@ class not_indexed(sa.sql.expression.ColumnElement[Any]):  # noqa: N801 - reads a
     inherit_cache = True
     _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]  # the statement cache's key
 
-    def __init__(self, column: sa.ColumnElement[Any]) -> None:
-        self.column = column
-        self.type = column.type
+    def __init__(self, column: sa.ColumnElement[Any] | QueryableAttribute[Any]) -> None:
+        self.column = column.__clause_element__()
+        self.type = self.column.type
 
     @property
     def _from_objects(self) -> list[Any]:
