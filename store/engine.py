@@ -45,7 +45,11 @@ class _BriefWait:
 
 # The first writing transaction of a block that asked for a brief wait (below).
 _BRIEF: ContextVar[_BriefWait | None] = ContextVar("brief_lock_wait", default=None)
-BRIEF_LOCK_WAIT_SECONDS = 0.5
+# Longer than a capture's own writing transaction takes (10-30 ms), so two captures or a
+# capture and a sent message rarely queue each other; short enough that an ack that meets a
+# long job's lock stays near 100 ms (bench/acks_under_load.py: at 0.5 s, /lead add's p99
+# while jobs ran was that wait, 517-586 ms).
+BRIEF_LOCK_WAIT_SECONDS = 0.1
 
 
 @contextmanager

@@ -40,7 +40,9 @@ def delivery_alert(alert: AdminAlert) -> SlackMessage:
 def _where(alert: AdminAlert) -> str:
     if alert.channel_id:
         return _mention("#", alert.channel_id)
-    return _mention("@", alert.person or "")
+    if alert.person:
+        return _mention("@", alert.person)
+    return "a destination its stored form no longer names"
 
 
 def _mention(sigil: str, slack_id: str) -> str:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from domain.delivery.messages import AboutLead, AdminAlert, MessageKind, OutboxMessage, ToPerson
+from domain.delivery.messages import AboutLead, AdminAlert, MessageKind, OutboxMessage, ToPerson, Unreadable
 from domain.delivery.pacing import pace_key
 
 # Failures for a channel and error that an admin already heard of within this window wait
@@ -84,4 +84,15 @@ def slack_error(reason: str) -> str:
 def _target(message: OutboxMessage) -> str:
     # A command's answer that fell back from its response_url went to the person's DM.
     body = message.body
-    return pace_key(message) or "user:" + (body.user if isinstance(body, ToPerson) else "?")
+    if isinstance(body, Unreadable):
+        return _stored_target(body.payload)
+    return pace_key(message) or "user:" + (body.user if isinstance(body, ToPerson) else "")
+
+
+def _stored_target(payload: dict[str, object]) -> str:
+    """Where a message that no longer reads as its kind was going, if its stored form still
+    says; else nowhere named (the alert says so instead of naming a person `?`)."""
+    for field in ("channel", "user"):
+        if isinstance(value := payload.get(field), str) and value:
+            return f"{field}:{value}"
+    return "unknown:"

@@ -25,7 +25,7 @@ def list_leads(cmd: ListLeads, uow: SqlUnitOfWork, ctx: Context) -> LeadPage:
         if cmd.saved:
             found = _saved(uow, ctx, cmd.saved)
             wanted = parse_filter(list(found.pairs), ctx.config.fields)
-            shared_by = ctx.config.team(found.team).name if found.team else None
+            shared_by = _team_name(ctx, found.team) if found.team else None
         else:
             wanted = cmd.filter
         query = resolve(wanted, ctx)
@@ -80,8 +80,14 @@ def show_saved_lists(cmd: ShowSavedLists, uow: SqlUnitOfWork, ctx: Context) -> S
         own = uow.saved_lists.own(actor.team_id, actor.user_id)
         shared = uow.saved_lists.shared(actor.team_id, _readable_teams(ctx))
     return SavedListsShown(
-        tuple(own), tuple(SharedList(ctx.config.team(found.team).name, found) for found in shared)
+        tuple(own), tuple(SharedList(_team_name(ctx, found.team), found) for found in shared)
     )
+
+
+def _team_name(ctx: Context, key: str) -> str:
+    """A team the config no longer lists is named by its key (config.team() would name the
+    first team, and the list would seem to be that team's)."""
+    return next((team.name for team in ctx.config.teams if team.key == key), key)
 
 
 def _readable_teams(ctx: Context) -> tuple[str, ...] | None:

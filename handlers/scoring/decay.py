@@ -6,12 +6,10 @@ from datetime import datetime
 from domain.config import LeadbotConfig
 from domain.daily import ALL_WORKSPACES, daily_key
 from domain.scoring.rules import CompiledRules
-from handlers.scoring.rescore import RescoreReport, settle_scores
-from store.unit_of_work import UowFactory
+from handlers.scoring.rescore import RescoreReport, Verdict, apply_verdict, judge
+from store.unit_of_work import UowFactory, reading_only
 
-# Leads per transaction. On SQLite each holds the write lock while it reads, scores and writes
-# its batch: 5,000 held it for 0.3-0.6 s at a time and other people's commands waited for it;
-# 500 hold it for a few tens of ms (bench/acks_under_load.py).
+# Leads read and scored at a time; only the changes of a batch take the write lock.
 BATCH = 500
 DECAY_REASON = "daily decay"
 
@@ -23,17 +21,31 @@ def recompute_all(
     reason: str = DECAY_REASON,
     batch: int = BATCH,
 ) -> RescoreReport:
-    """Every open lead of every workspace (each keeps to its own rows), in id order."""
+    """Every open lead of every workspace (each keeps to its own rows), in id order. Each
+    batch is read and scored outside the write lock (on SQLite a writing transaction holds
+    it from its first statement: batches read under it, back to back, kept a person's
+    capture waiting at the lock); only its changes are written, by a short transaction that
+    first checks they still stand."""
     rules = CompiledRules(config.scoring)
     report, after = RescoreReport(), 0
     while True:
-        with uow_factory() as uow:
+        with reading_only(), uow_factory() as uow:
             scorables = uow.scores.batch(after, batch)
-            if not scorables:
-                return report
-            report += settle_scores(uow, scorables, rules, now, config, reason)
-            uow.commit()
+        if not scorables:
+            return report
+        report += _write(judge(scorables, rules, now, config, reason), uow_factory, now, config)
         after = scorables[-1].lead_id
+
+
+def _write(verdict: Verdict, uow_factory: UowFactory, now: datetime, config: LeadbotConfig) -> RescoreReport:
+    if not verdict.lead_ids:
+        return RescoreReport(verdict.leads)
+    with uow_factory() as uow:
+        report = apply_verdict(
+            uow, verdict.still_standing(uow.scores.standing(verdict.lead_ids)), now, config
+        )
+        uow.commit()
+    return report
 
 
 def decay_daily(now: datetime, uow_factory: UowFactory, config: LeadbotConfig) -> RescoreReport:

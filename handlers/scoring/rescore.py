@@ -68,6 +68,27 @@ def count_engagement(uow: SqlUnitOfWork, ctx: Context, lead: Lead, activity: Act
     return rescore_lead(uow, ctx, lead, f"{activity.kind} logged")
 
 
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What scoring made of some leads, before anything is written: the scores that changed
+    and the stages crossed."""
+
+    leads: int
+    changes: list[NewScore]
+    crossings: list[tuple[Scorable, Stage, int]]
+
+    def still_standing(self, standing: Mapping[int, tuple[int, Stage]]) -> "Verdict":
+        """Only the leads whose score and stage are still what was scored (`standing`, read
+        in the writing transaction): a lead rescored meanwhile keeps its fresher score."""
+        changes = [c for c in self.changes if standing.get(c.lead_id, (None, None))[0] == c.before]
+        crossings = [x for x in self.crossings if standing.get(x[0].lead_id) == (x[0].score, x[0].stage)]
+        return Verdict(self.leads, changes, crossings)
+
+    @property
+    def lead_ids(self) -> list[int]:
+        return sorted({c.lead_id for c in self.changes} | {x[0].lead_id for x in self.crossings})
+
+
 def settle_scores(
     uow: SqlUnitOfWork,
     scorables: Sequence[Scorable],
@@ -77,9 +98,18 @@ def settle_scores(
     reasons: Mapping[int, str] | str,
     announce: bool = True,
 ) -> RescoreReport:
-    """Pure scoring for each lead, one bulk write of the scores that changed, then the
-    rare crossings one by one. Without `announce` a lead crossing SQL is qualified but
-    neither announced nor routed here (an import tells its teams once, and routes itself)."""
+    """Score the leads, then write what changed, in the caller's transaction."""
+    return apply_verdict(uow, judge(scorables, rules, now, config, reasons), now, config, announce)
+
+
+def judge(
+    scorables: Sequence[Scorable],
+    rules: CompiledRules,
+    now: datetime,
+    config: LeadbotConfig,
+    reasons: Mapping[int, str] | str,
+) -> Verdict:
+    """Pure scoring for each lead: which scores change, which stages are crossed."""
     changes, crossings = [], []
     today = day_of(now)
     lowest = config.scoring.mql  # below it no stage can be reached: skip the check
@@ -90,14 +120,24 @@ def settle_scores(
             changes.append(NewScore(lead.lead_id, lead.team_id, lead.score, total, reason))
         if total >= lowest and (stage := reached(lead.stage, total, config.scoring)) is not lead.stage:
             crossings.append((lead, stage, total))
-    uow.scores.record(changes, now)
+    return Verdict(len(scorables), changes, crossings)
+
+
+def apply_verdict(
+    uow: SqlUnitOfWork, verdict: Verdict, now: datetime, config: LeadbotConfig, announce: bool = True
+) -> RescoreReport:
+    """One bulk write of the scores that changed, then the rare crossings one by one.
+    Without `announce` a lead crossing SQL is qualified but neither announced nor routed
+    here (an import tells its teams once, and routes itself)."""
+    crossings = verdict.crossings
+    uow.scores.record(verdict.changes, now)
     leads = (
         uow.scores.leads({scored.lead_id: scored.team_id for scored, _, _ in crossings}) if crossings else {}
     )
     for scored, stage, total in crossings:
         _cross(uow, leads[scored.lead_id], scored, stage, total, now, config, announce)
     sql = sum(1 for _, stage, _ in crossings if stage is Stage.SQL)
-    return RescoreReport(len(scorables), len(changes), len(crossings) - sql, sql)
+    return RescoreReport(verdict.leads, len(verdict.changes), len(crossings) - sql, sql)
 
 
 def _cross(

@@ -44,13 +44,9 @@ class ScoreRepository:
         return self._load(query, ranged=True)
 
     def of_leads(self, team_id: str, lead_ids: Sequence[int]) -> list[Scorable]:
-        """Looked up by id alone, the workspace checked here: with `team_id` in the WHERE clause,
-        SQLite (no statistics) read every lead of the workspace off a team index for each batch
-        (store.routing.state.RoutingRepository.placed says the same)."""
-        query = self._open().where(LeadRow.id.in_(lead_ids))
-        return [
-            lead for lead in self._load(query.order_by(LeadRow.id), ranged=False) if lead.team_id == team_id
-        ]
+        """Looked up by id: the workspace is not an index's to choose (store.sql.not_indexed)."""
+        query = self._open().where(not_indexed(LeadRow.team_id) == team_id, LeadRow.id.in_(lead_ids))
+        return self._load(query.order_by(LeadRow.id), ranged=False)
 
     def record(self, changes: Sequence[NewScore], at: datetime) -> None:
         """Bulk: one UPDATE per changed lead (executemany) and its history row."""
@@ -103,6 +99,12 @@ class ScoreRepository:
         return {
             row.id: to_lead(row) for row in self._s.scalars(query) if team_id_by_lead[row.id] == row.team_id
         }
+
+    def standing(self, lead_ids: Sequence[int]) -> dict[int, tuple[int, Stage]]:
+        """The score and stage of those of the leads still open and unmerged."""
+        query = self._open().with_only_columns(LeadRow.id, LeadRow.score, LeadScoreRow.stage)
+        rows = self._s.execute(query.where(LeadRow.id.in_(lead_ids)))
+        return {row[0]: (row[1], STAGES[row[2]]) for row in rows}
 
     def reached(self, team_id: str, lead_id: int) -> StageReached:
         row = self._s.get(LeadScoreRow, lead_id)

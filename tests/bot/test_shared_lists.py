@@ -180,3 +180,17 @@ def test_help_shows_sharing_listing_and_deleting(slack):
     assert "saved | delete &lt;name&gt; [share:&lt;team&gt;]" in shown
     for example in ("share:emea", "/lead list saved", "/lead list delete hot-emea"):
         assert example in shown
+
+
+def test_a_list_shared_with_a_team_no_longer_configured_is_named_by_that_teams_key(slack, runtime):
+    with runtime.uow_factory() as uow:
+        uow.saved_lists.share(
+            CONSOLE_WORKSPACE, "apac", "asia", (("source", "webinar"),), MIA, datetime.now(UTC)
+        )
+        uow.commit()
+
+    answer = slack.slash(ADA, "list saved")
+    saved = answer.text + json.dumps(answer.blocks)
+
+    assert "asia" in saved and "apac" in saved
+    assert "EMEA" not in saved  # not passed off as the first team's

@@ -14,7 +14,7 @@ from handlers.closing.outcomes import lose_lead
 from handlers.commands import AddLead, LoseLead, QualifyLead, RecordEngagement
 from handlers.context import Context
 from handlers.registry import dispatch
-from handlers.scoring.decay import decay_daily
+from handlers.scoring.decay import decay_daily, recompute_all
 from handlers.scoring.engagement import record_engagement
 from handlers.scoring.qualify import qualify_lead
 
@@ -145,6 +145,28 @@ def test_the_daily_decay_runs_once_a_day_and_writes_only_changed_scores(uow_fact
     assert history(uow_factory, number)[0] == (20, 10, "daily decay")
     assert history(uow_factory, quiet) == []
     assert decay_daily(month_later + timedelta(hours=1), uow_factory, config).leads == 0  # claimed today
+
+
+def test_a_lead_rescored_while_the_decay_scores_keeps_its_fresher_score(uow_factory, ann, config):
+    """The decay reads and scores a batch outside the write lock, so an event may rescore one
+    of its leads before it writes: that lead's fresher score stands."""
+    number = dispatch(AddLead(name="Dana Scully", email=DANA), uow_factory(), ann).lead.number
+    send(uow_factory, config, {"email": DANA, "event": "webinar_attended"})  # 20
+    month_later = NOW + timedelta(days=30)
+    units = []
+
+    def unit_of_work():
+        units.append(uow_factory())
+        if len(units) == 2:  # the batch is read and scored; its write is about to begin
+            send(uow_factory, config, {"email": DANA, "event": "form_submitted"}, now=month_later)
+        return units[-1]
+
+    report = recompute_all(month_later, unit_of_work, config)
+
+    [(before, after, reason), *_] = history(uow_factory, number)
+    assert reason != "daily decay" and before == 20
+    assert stored(uow_factory, number).score == after
+    assert report.changed == 0
 
 
 def test_a_closed_lead_keeps_the_score_it_had(uow_factory, ann, config):

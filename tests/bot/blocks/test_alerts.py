@@ -1,7 +1,8 @@
 """The admin's delivery alert names the place, Slack's error and what to do, and escapes."""
 
 from bot.blocks.alerts import delivery_alert
-from domain.delivery.messages import AdminAlert
+from domain.delivery.alerts import Undelivered, group_undelivered
+from domain.delivery.messages import AdminAlert, OutboxMessage, Unreadable
 
 
 def test_the_alert_for_a_channel_says_how_many_what_and_to_invite_leadbot():
@@ -37,3 +38,15 @@ def test_odd_destinations_and_errors_cannot_inject_mrkdwn():
         )
     ).text
     assert "<!channel>" not in text and "<!here>" not in text
+
+
+def test_an_unreadable_message_that_names_no_place_is_not_pinned_on_a_person():
+    body = Unreadable(kind="channel_post", payload={"text": "hi"}, error="does not fit its model")
+    [group] = group_undelivered([Undelivered(OutboxMessage("T1", "k-1", body), "unreadable payload")])
+    alert = group.alert("U0ADM").body
+    assert isinstance(alert, AdminAlert)
+
+    text = delivery_alert(alert).text
+
+    assert "<@" not in text and "`?`" not in text
+    assert "a destination its stored form no longer names" in text
