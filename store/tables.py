@@ -457,7 +457,9 @@ class AssignmentRow(Base):
         sa.Index(None, "team_id", "rep_id", "created_at"),
         sa.Index(None, "team_id", "rep_id", "state"),
         sa.Index(None, "state", "auto_approve_at"),
-        sa.Index(None, "lead_id"),
+        # A report's cohort asks each lead's approved hand-over and first contact of the index
+        # alone (store/reporting/cohort.py, migration 0026); any look-up by lead uses it too.
+        sa.Index(None, "lead_id", "state", "first_contact_at"),
         sa.Index(None, "sla_status", "sla_due_at"),  # the SLA sweep: running and due
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

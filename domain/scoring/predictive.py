@@ -6,7 +6,7 @@ Leadbot uses) and domain/scoring/naive_bayes.py (Odoo's, the baseline it must be
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from domain.lead import Lead
 from domain.lifecycle import LeadStatus
@@ -62,7 +62,27 @@ class Engagement:
     last_touch: datetime | None = None
 
 
-def features(lead: Lead, engagement: Engagement, as_of: datetime) -> Features:
+class Profile(Protocol):
+    """What the models read of a lead: a Lead has it, and so has the forecast's OpenDeal, which
+    reads only these columns of thousands of leads rather than whole rows."""
+
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def campaign(self) -> str | None: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def product(self) -> str | None: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+
+
+def features(lead: Profile, engagement: Engagement, as_of: datetime) -> Features:
     """The lead as the models see it: one short categorical value per field."""
     return {
         "source": _text(lead.source),

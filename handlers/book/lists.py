@@ -84,10 +84,10 @@ def show_saved_lists(cmd: ShowSavedLists, uow: SqlUnitOfWork, ctx: Context) -> S
     )
 
 
-def _team_name(ctx: Context, key: str) -> str:
+def _team_name(ctx: Context, key: str | None) -> str:
     """A team the config no longer lists is named by its key (config.team() would name the
     first team, and the list would seem to be that team's)."""
-    return next((team.name for team in ctx.config.teams if team.key == key), key)
+    return next((team.name for team in ctx.config.teams if team.key == key), key or "")
 
 
 def _readable_teams(ctx: Context) -> tuple[str, ...] | None:

@@ -11,8 +11,6 @@ rate over the workspace's closed leads, the plainest estimate there is."""
 from collections.abc import Callable
 from datetime import date, datetime
 
-from domain.lead import Lead
-from domain.lifecycle import LeadStatus
 from domain.reporting.forecast import (
     Deal,
     Forecast,
@@ -27,12 +25,13 @@ from domain.reporting.forecast import (
 )
 from domain.reporting.report import ReportScope, report_scope
 from domain.scoring.logistic import LogisticModel, Weights
-from domain.scoring.predictive import Engagement, features
+from domain.scoring.predictive import Engagement, email_kind, features
 from handlers.commands import ShowForecast
 from handlers.context import Context
 from store.unit_of_work import ForecastReads, SqlUnitOfWork
 
 Chance = tuple[float, str]  # 0-1, and where it came from
+_NOTHING_LOGGED = Engagement()
 
 
 def show_forecast(cmd: ShowForecast, uow: SqlUnitOfWork, ctx: Context) -> Forecast:
@@ -43,7 +42,8 @@ def show_forecast(cmd: ShowForecast, uow: SqlUnitOfWork, ctx: Context) -> Foreca
         # The workspace's rate, not the scope's: the month's record (below) is summed per
         # team and rep, and must agree with any scope's forecast.
         win_rate = uow.forecast_reads(ReportScope(scope.team_id)).win_rate()
-        deals = chances(uow, reads, reads.open_deals(add_months(first, count)), win_rate, ctx.now)
+        before = add_months(first, count)
+        deals = chances(uow, reads, reads.open_deals(before), before, win_rate, ctx.now)
         months, overdue = forecast_months(deals, first, count)
         last = add_months(first, -1)
         won, won_value = reads.won_in(last)
@@ -62,50 +62,62 @@ def show_forecast(cmd: ShowForecast, uow: SqlUnitOfWork, ctx: Context) -> Foreca
 
 
 def chances(
-    uow: SqlUnitOfWork, reads: ForecastReads, found: list[OpenDeal], win_rate: float | None, now: datetime
+    uow: SqlUnitOfWork,
+    reads: ForecastReads,
+    found: list[OpenDeal],
+    before: date,
+    win_rate: float | None,
+    now: datetime,
 ) -> list[Deal]:
-    """Each open deal with its chance (the module's order: by hand, the model, the win rate)."""
-    to_predict = [deal.lead for deal in found if deal.hand_percent is None]
-    predict = _predictor(uow, reads, to_predict, now)
+    """Each open deal of reads.open_deals(before) with its chance (the module's order: by hand,
+    the model, the win rate)."""
+    predict = _predictor(uow, reads, before, now) if any(d.hand_percent is None for d in found) else None
     deals = []
     for deal in found:
-        lead = deal.lead
-        chance = (deal.hand_percent / 100, "hand") if deal.hand_percent is not None else predict(lead)
+        chance = (deal.hand_percent / 100, "hand") if deal.hand_percent is not None else None
+        if chance is None and predict is not None:
+            chance = predict(deal)
         if chance is None:
             chance = (win_rate, "rate") if win_rate is not None else (0.0, "none")
-        assert lead.expected_value is not None and lead.expected_close is not None  # by the query
-        qualified = lead.status is LeadStatus.QUALIFIED
-        deals.append(Deal(lead.expected_value, lead.expected_close, qualified, chance[0], chance[1]))
+        deals.append(Deal(deal.value, deal.close, deal.qualified, chance[0], chance[1]))
     return deals
 
 
 def _predictor(
-    uow: SqlUnitOfWork, reads: ForecastReads, leads: list[Lead], now: datetime
-) -> Callable[[Lead], Chance | None]:
-    """The predictive score of many leads: the weights of each sales team loaded once, what reps
-    logged read in a few queries, and leads that look alike to the model predicted once."""
+    uow: SqlUnitOfWork, reads: ForecastReads, before: date, now: datetime
+) -> Callable[[OpenDeal], Chance | None]:
+    """The predictive score of many deals: the weights of each sales team loaded once, what reps
+    logged read in one query, and deals that look alike to the model predicted once."""
     models: dict[str | None, LogisticModel | None] = {}
-    logged = reads.engagement(leads, now) if leads else {}
+    logged = reads.engagement(before, now)
+    looks: dict[tuple[object, ...], tuple[tuple[str, str], ...]] = {}
     seen: dict[tuple[str | None, tuple[tuple[str, str], ...]], Chance] = {}
 
-    def model(lead: Lead) -> LogisticModel | None:
-        if lead.sales_team not in models:
-            stored = uow.predictive.model_for(lead.team_id, lead.sales_team)
-            models[lead.sales_team] = (
+    def model(sales_team: str | None) -> LogisticModel | None:
+        if sales_team not in models:
+            stored = uow.predictive.model_for(reads.team_id, sales_team)
+            models[sales_team] = (
                 LogisticModel({stored.sales_team: Weights.from_json(stored.params)})
                 if stored is not None and stored.params is not None
                 else None
             )
-        return models[lead.sales_team]
+        return models[sales_team]
 
-    def predict(lead: Lead) -> Chance | None:
-        found = model(lead)
+    def predict(deal: OpenDeal) -> Chance | None:
+        found = model(deal.sales_team)
         if found is None:
             return None
-        looks = features(lead, logged.get(lead.id or 0, Engagement()), now)
-        key = (lead.sales_team, tuple(looks.items()))
+        logs = logged.get(deal.lead_id, _NOTHING_LOGGED)
+        # Deals alike in every value the features read have the same features (most were never
+        # touched): worked out once for them, not once a deal; and deals with the same
+        # features, the same chance: predicted once.
+        alike = (deal.source, deal.campaign, deal.country, deal.product, deal.title,
+                 email_kind(deal.email), deal.phone is not None, logs)  # fmt: skip
+        if alike not in looks:
+            looks[alike] = tuple(features(deal, logs, now).items())
+        key = (deal.sales_team, looks[alike])
         if key not in seen:
-            seen[key] = (found.predict(looks, lead.sales_team).probability, "model")
+            seen[key] = (found.predict(dict(looks[alike]), deal.sales_team).probability, "model")
         return seen[key]
 
     return predict
@@ -135,9 +147,10 @@ def record_month_forecasts(uow: SqlUnitOfWork, now: datetime) -> int:
 
 def _month_parts(uow: SqlUnitOfWork, team_id: str, month: date, now: datetime) -> list[Snapshot]:
     reads = uow.forecast_reads(ReportScope(team_id))
-    found = [deal for deal in reads.open_deals(add_months(month, 1)) if deal.lead.expected_close == month]
-    deals = chances(uow, reads, found, reads.win_rate(), now)
+    before = add_months(month, 1)
+    found = [deal for deal in reads.open_deals(before) if deal.close == month]
+    deals = chances(uow, reads, found, before, reads.win_rate(), now)
     groups: dict[tuple[str | None, str | None], list[Deal]] = {}
     for opened, deal in zip(found, deals, strict=True):
-        groups.setdefault((opened.lead.sales_team, opened.lead.owner_id), []).append(deal)
+        groups.setdefault((opened.sales_team, opened.owner_id), []).append(deal)
     return [Snapshot(team, owner, month_forecast(month, part)) for (team, owner), part in groups.items()]

@@ -39,7 +39,7 @@ def read_cohort(session: Session, captured: Sequence[Any]) -> Cohort:
     """The cohort of the leads meeting `captured` (conditions on LeadRow)."""
     cohort = _cohort(session, captured)
     statement = sa.union_all(_groups(cohort), _middles(cohort), _contacts(cohort))
-    groups, contacts = [], []
+    groups, contacts, contacted = [], [], []
     middles: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
     for part, key, status, known, leads, handed, span, value in session.execute(statement):
         if part == "group":
@@ -47,9 +47,16 @@ def read_cohort(session: Session, captured: Sequence[Any]) -> Cohort:
             groups.append(CohortGroup(key, LeadStatus(status), leads, *stages, handed, value or Decimal(0)))
         elif part == "contact":
             contacts.append(FirstContact(key, status, max(0.0, span / _MICROS_A_SECOND / 60)))
+            if span >= 0:  # in order: the time in the first stage, to the first contact
+                contacted.append(span)
         else:
             middles[(part, key)].append(span)
-    stage_days = tuple(_median_days(middles.get((f"stage{i}", ""))) for i in range(len(STAGES) - 1))
+    # The first stage's median from the contacts read anyway (sorting them in SQL too was a
+    # third of the statement's window work at 100,000 leads); the others' middles from SQL.
+    stage_days = (
+        _median_days(contacted),
+        *(_median_days(middles.get((f"stage{i}", ""))) for i in range(1, len(STAGES) - 1)),
+    )
     to_win = {
         key: median(_days(span) for span in spans) for (part, key), spans in middles.items() if part == "win"
     }
@@ -57,7 +64,8 @@ def read_cohort(session: Session, captured: Sequence[Any]) -> Cohort:
 
 
 def _median_days(middle: list[int] | None) -> float | None:
-    """The median, in days, from the one or two middle spans (microseconds) of a series."""
+    """The median, in days, of spans (microseconds): a whole series, or its one or two middle
+    spans, which have the same median."""
     return median(_days(span) for span in middle) if middle else None
 
 
@@ -68,10 +76,15 @@ def _days(micros: int) -> float:
 def _cohort(session: Session, captured: Sequence[Any]) -> Any:
     """One row per cohort lead: what it is (source, team, owner, status), which stage times are
     known (bits: contacted 1, MQL 2, SQL 4), and the spans (microseconds) of its stages, from
-    capture to the win and from capture to the first contact."""
+    capture to the win and from capture to the first contact. The capture and close times
+    are made microseconds here, inside the cases that need them (a lead converted, or
+    contacted after it was handed over): on SQLite each costs a microsecond or so of date
+    functions, and most of a year's leads need neither (bench/report_forecast.py)."""
     lead = _lead(session, captured)
     contacted = sa.case((lead.c.handed < _NOT_CONTACTED, lead.c.handed))
-    won_at = sa.case((lead.c.status == _CONVERTED, lead.c.closed))
+    converted = lead.c.status == _CONVERTED
+    won_at = sa.case((converted, epoch_micros(session, lead.c.closed_at)))
+    created = epoch_micros(session, lead.c.created_at)
 
     def stage(end: Any, start: Any) -> Any:  # time in a stage: both ends known, in order
         return sa.case((end - start >= 0, end - start))
@@ -87,17 +100,16 @@ def _cohort(session: Session, captured: Sequence[Any]) -> Any:
         (bit(contacted, 1) + bit(lead.c.mql, 2) + bit(lead.c.sql, 4)).label("known"),
         bit(lead.c.handed, 1).label("handed"),
         sa.case((lead.c.status == _CONVERTED, lead.c.value)).label("value_won"),
-        stage(contacted, lead.c.created).label("stage0"),
         stage(lead.c.mql, contacted).label("stage1"),
         stage(lead.c.sql, lead.c.mql).label("stage2"),
         stage(won_at, lead.c.sql).label("stage3"),
-        (won_at - lead.c.created).label("win"),
-        (contacted - lead.c.created).label("contact"),
+        sa.case((converted, won_at - created)).label("win"),
+        sa.case((lead.c.handed < _NOT_CONTACTED, lead.c.handed - created)).label("contact"),
     ).cte("cohort")
 
 
 def _lead(session: Session, captured: Sequence[Any]) -> Any:
-    """The cohort leads' own columns, each time as microseconds since 1970. Whether a lead was
+    """The cohort leads' own columns, the stage times as microseconds since 1970. Whether a lead was
     handed to a rep and its first contact are one look-up per lead off the assignments' lead
     index (a correlated subquery: grouping every assignment of the workspace first took
     seconds at 100k leads): NULL if it was never handed over, _NOT_CONTACTED if it was and
@@ -113,8 +125,8 @@ def _lead(session: Session, captured: Sequence[Any]) -> Any:
             LeadRow.owner_id,
             LeadRow.status,
             LeadRow.deal_value.label("value"),
-            epoch_micros(session, LeadRow.created_at).label("created"),
-            epoch_micros(session, LeadRow.closed_at).label("closed"),
+            LeadRow.created_at,
+            LeadRow.closed_at,
             epoch_micros(session, LeadScoreRow.mql_at).label("mql"),
             epoch_micros(session, LeadScoreRow.sql_at).label("sql"),
             handed.scalar_subquery().label("handed"),
@@ -140,12 +152,12 @@ def _groups(cohort: Any) -> Any:
 
 
 def _middles(cohort: Any) -> Any:
-    """The one or two middle spans of each series: the time in each stage, and per source
-    from capture to the win. Ranked by window functions, which both databases have."""
+    """The one or two middle spans of each series: the time in each stage after the first, and
+    per source from capture to the win. Ranked by window functions, which both databases have."""
     series = sa.union_all(
         *(
             _series(cohort, f"stage{i}", sa.literal(""), cohort.c[f"stage{i}"])
-            for i in range(len(STAGES) - 1)
+            for i in range(1, len(STAGES) - 1)  # the first stage's from the contacts (read_cohort)
         ),
         _series(cohort, "win", cohort.c.source, cohort.c.win),
     ).subquery("series")

@@ -1,6 +1,6 @@
 """The pipeline report's reads: counts and sums in SQL, a few rows per group, never a lead list."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -40,6 +40,9 @@ class ReportReads:
         self._live = live_in(scope)
         self._captured = (*self._live, LeadRow.created_at > since, LeadRow.created_at <= until)
         self._closed = (LeadRow.closed_at > since, LeadRow.closed_at <= until)
+        # Read once, for two of the report's views each (_lost, _open_by_owner)
+        self._lost_rows: list[tuple[str, str, int]] | None = None
+        self._open_rows: dict[str | None, int] | None = None
 
     def won(self) -> tuple[int, Decimal, list[float]]:
         """Leads converted in the period: how many, the sum of their deal values, and the days
@@ -58,14 +61,11 @@ class ReportReads:
         return count, value, sorted(days)
 
     def lost_by_reason(self) -> list[Tally]:
-        reason = sa.func.coalesce(LeadRow.lost_reason, "other")
-        query = (
-            sa.select(reason, sa.func.count())
-            .where(*self._live, LeadRow.status == _LOST, *self._closed)
-            .group_by(reason)
-            .order_by(sa.func.count().desc(), reason)
-        )
-        return [Tally(str(label), int(count)) for label, count in self._s.execute(query)]
+        """Leads lost in the period per reason, most first: summed from _lost's rows."""
+        counts: Counter[str] = Counter()
+        for _, reason, count in self._lost():
+            counts[reason] += count
+        return [Tally(reason, count) for reason, count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
 
     def cohort(self) -> Cohort:
         """The leads captured in the period, summed in one statement (store/reporting/cohort.py)."""
@@ -73,29 +73,51 @@ class ReportReads:
 
     def lost_by_source(self) -> list[tuple[str, tuple[Tally, ...]]]:
         """Leads lost in the period, per source and reason; sources with most lost first."""
-        source, reason = (
-            sa.func.coalesce(LeadRow.source, "unknown"),
-            sa.func.coalesce(LeadRow.lost_reason, "other"),
-        )
-        query = (
-            sa.select(source, reason, sa.func.count())
-            .where(*self._live, LeadRow.status == _LOST, *self._closed)
-            .group_by(source, reason)
-        )
         found: defaultdict[str, list[Tally]] = defaultdict(list)
-        for label, why, count in self._s.execute(query):
-            found[str(label)].append(Tally(str(why), int(count)))
+        for label, why, count in self._lost():
+            found[label].append(Tally(why, count))
         ranked = sorted(found.items(), key=lambda item: (-sum(t.count for t in item[1]), item[0]))
         return [
             (label, tuple(sorted(tallies, key=lambda t: (-t.count, t.label)))) for label, tallies in ranked
         ]
 
+    def _lost(self) -> list[tuple[str, str, int]]:
+        """(source, reason, how many) of the leads lost in the period: one read for both views
+        of the losses (a report asks for both)."""
+        if self._lost_rows is None:
+            source, reason = (
+                sa.func.coalesce(LeadRow.source, "unknown"),
+                sa.func.coalesce(LeadRow.lost_reason, "other"),
+            )
+            query = (
+                sa.select(source, reason, sa.func.count())
+                .where(*self._live, LeadRow.status == _LOST, *self._closed)
+                .group_by(source, reason)
+            )
+            self._lost_rows = [(str(label), str(why), int(n)) for label, why, n in self._s.execute(query)]
+        return self._lost_rows
+
     def open_now(self) -> tuple[int, int]:
         """Open leads now, and how many of them nobody owns."""
-        unowned = sa.func.sum(sa.case((LeadRow.owner_id.is_(None), 1), else_=0))
-        query = sa.select(sa.func.count(), unowned).where(*self._live, LeadRow.status.in_(_OPEN))
-        count, unassigned = self._s.execute(query).one()
-        return int(count), int(unassigned or 0)
+        owners = self._open_by_owner()
+        return sum(owners.values()), owners.get(None, 0)
+
+    def _open_by_owner(self) -> dict[str | None, int]:
+        """Open leads per owner (None: nobody), off the live open leads' index: one read for
+        open_now and by_rep. Grouped by expressions, not the column: SQLite (no statistics)
+        would otherwise walk the owner index for its order and read every lead."""
+        if self._open_rows is None:
+            owner_key = sa.func.coalesce(LeadRow.owner_id, "")
+            nobody = sa.case((LeadRow.owner_id.is_(None), 1), else_=0)
+            query = (
+                sa.select(owner_key, nobody, sa.func.count())
+                .where(*self._live, LeadRow.status.in_(_OPEN))
+                .group_by(owner_key, nobody)
+            )
+            self._open_rows = {
+                (None if no_owner else owner): int(n) for owner, no_owner, n in self._s.execute(query)
+            }
+        return self._open_rows
 
     def by_rep(self, now: datetime) -> list[RepLine]:
         """Every owner with an open lead, a close in the period or an overdue follow-up."""
@@ -103,18 +125,11 @@ class ReportReads:
             lambda: dict.fromkeys(("open", "won", "lost", "overdue"), 0)
         )
         # Two indexed reads rather than one pass over every lead of the scope: open leads per
-        # owner off the live open leads' index, closes of the period off (status, team_id,
-        # closed_at). Grouped by an expression, not the column: SQLite (no statistics) would
-        # otherwise walk the owner index for its order and read every lead.
-        owner_key = sa.func.coalesce(LeadRow.owner_id, "")
-        open_ = (
-            sa.select(owner_key, sa.func.count())
-            .where(*self._live, LeadRow.status.in_(_OPEN))
-            .group_by(owner_key)
-        )
-        for owner_id, count in self._s.execute(open_):
+        # owner (_open_by_owner), closes of the period off (status, team_id, closed_at).
+        for owner_id, count in self._open_by_owner().items():
             if owner_id:
-                lines[owner_id]["open"] = int(count)
+                lines[owner_id]["open"] = count
+        owner_key = sa.func.coalesce(LeadRow.owner_id, "")  # as _open_by_owner groups, for SQLite
         closed = (
             sa.select(owner_key, LeadRow.status, sa.func.count())
             .where(*self._live, LeadRow.status.in_([_CONVERTED, _LOST]), *self._closed)

@@ -11,12 +11,14 @@ from support import ADA, ANN, BEN, MIA, NOW, context_of
 
 from domain.config import LeadbotConfig, SalesTeam
 from domain.errors import InvalidInput, InvalidTransition
+from domain.followups.activity import ActivityKind
 from domain.lifecycle import LeadStatus
 from domain.reporting.forecast import MonthForecast
 from domain.scoring.predictive import ALL_TEAMS
 from handlers.commands import (
     AddLead,
     ConvertLead,
+    LogActivity,
     LoseLead,
     SetLeadValue,
     SetProbability,
@@ -169,3 +171,29 @@ def test_the_predictive_scores_chance_comes_before_the_win_rate(run, book, uow_f
     assert forecast.months[2].weighted == Decimal("1500.00")
     assert forecast.total.weighted == Decimal("8200.00")
     assert forecast.chance_sources == {"hand": 3, "model": 1} and forecast.win_rate is None
+
+
+def test_deals_alike_but_for_what_reps_logged_each_get_their_own_chance(run, book, uow_factory):
+    """The forecast works features out once for deals alike (handlers/reporting/forecast.py):
+    what reps logged, and how long ago, still sets one deal's chance apart from another's."""
+    called = [[["calls", "1"]], math.log(3)]  # log-odds 0 -> ln 3: 50% -> 75%
+    long_ago = [[["last_touch", "1-3 months ago"]], -math.log(3)]  # and back to 50%
+    weights = {"bias": 0.0, "n": 40, "won": 20, "terms": [called, long_ago]}
+    with uow_factory() as uow:
+        uow.predictive.replace_models("T0CONSOLE", [StoredModel(ALL_TEAMS, weights, 40, 40, NOW)])
+        uow.commit()
+    for number in (9, 10):  # alike: the same source, title, email kind, team, deal
+        run(AddLead(name=f"Deal {number}", fields={"value": "4000", "close": "2026-12"}), user=BEN)
+    run(LogActivity(number=9, kind=ActivityKind.CALL), user=BEN)
+    run(LogActivity(number=10, kind=ActivityKind.CALL), at=NOW - 40 * DAY, user=BEN)
+
+    forecast = run(ShowForecast(), user=ADA)
+
+    # December: L-2 1,000 by hand, L-9 4,000 x 75% (called this week), L-10 4,000 x 50%
+    # (called over a month ago); January: L-3 2,000 x 50% (never called).
+    assert [m.weighted for m in forecast.months] == [
+        Decimal("5700.00"),
+        Decimal("6000.00"),
+        Decimal("1000.00"),
+    ]
+    assert forecast.chance_sources == {"hand": 3, "model": 3}
