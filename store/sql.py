@@ -5,7 +5,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy.sql.visitors import InternalTraversal
 
 
 def upsert(session: Session, table: Any, **values: Any) -> Any:
@@ -63,3 +65,32 @@ def without_jit(session: Session) -> None:
     Timing): far more than it saved on a statement that runs in under one."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SET LOCAL jit = off"))
+
+
+class not_indexed(sa.sql.expression.ColumnElement[Any]):  # noqa: N801 - reads as a SQL function
+    """A column that SQLite may not look up by an index: `+column`, SQLite's own way to take a
+    term out of the planner's choice of index (sqlite.org/optoverview.html, "Disqualifying
+    WHERE clause terms"); the column as it is elsewhere. Without statistics, SQLite took a
+    status or team index over the primary key for a batch of ids, and read every lead of the
+    workspace for each batch."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]  # the statement cache's key
+
+    def __init__(self, column: sa.ColumnElement[Any] | QueryableAttribute[Any]) -> None:
+        self.column = column.__clause_element__()
+        self.type = self.column.type
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.column._from_objects
+
+
+@compiles(not_indexed)
+def _as_it_is(element: not_indexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.column, **kw))
+
+
+@compiles(not_indexed, "sqlite")
+def _unary_plus(element: not_indexed, compiler: Any, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.column, **kw))

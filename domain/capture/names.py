@@ -4,6 +4,7 @@ words of a name relate."""
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
@@ -323,6 +324,7 @@ def normalise_company(name: str) -> str:
 _SOUNDEX = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556")
 
 
+@lru_cache(maxsize=1 << 15)  # the comparison of two names asks of the same words again and again
 def soundex(word: str) -> str:
     """American Soundex: the first letter and three consonant-class digits ("smithers" -> s536).
     Vowel slips and doubled letters leave it unchanged, so it makes a forgiving index key."""

@@ -239,13 +239,16 @@ def _distinctive(mailbox: str, *profiles: MatchProfile) -> bool:
     return True
 
 
-def _judge(new: MatchProfile, old: MatchProfile) -> tuple[float, tuple[str, ...]] | None:
-    """(score, reasons) when `old` is likely the same person as `new`, else None."""
+def _judge(
+    new: MatchProfile, old: MatchProfile, evidence: tuple[str, list[str]] | None = None
+) -> tuple[float, tuple[str, ...]] | None:
+    """(score, reasons) when `old` is likely the same person as `new`, else None. `evidence`
+    is _org_evidence(new, old) when the caller has it already."""
     identity = _identity(new, old)
     name = None if new.letters.isdisjoint(old.letters) else _compare_names(new.words, old.words)
     if name is None:
         return (100.0, identity) if identity else None
-    org, org_reasons = _org_evidence(new, old)
+    org, org_reasons = evidence or _org_evidence(new, old)
     if org != "same" and new.phone and new.phone == old.phone and not identity:  # a line they share
         org = "same"
         org_reasons.append("same phone")
@@ -274,19 +277,51 @@ def likely_duplicate(new: MatchRecord, candidates: Iterable[MatchRecord]) -> Lik
     for candidate in candidates:
         old = _profile(candidate)
         if old.letters.isdisjoint(letters) and old.address != address and old.phone != phone:
-            continue  # no word can pair and no identity: most of a long candidate list
-        vector = compare(profile, old, sides, sides_of(old, candidate.company))
-        weight = LEARNED.weight(vector)
-        verdict = _judge(profile, old)
+            continue  # no word can pair and no identity
+        evidence = _org_evidence(profile, old)
+        ruling = _may_rule(profile, old, evidence[0])
+        if not ruling and not _may_weigh(profile, old):
+            continue  # most of a long candidate list: namesakes elsewhere, colleagues
+        verdict = _judge(profile, old, evidence) if ruling else None
         ruled = verdict is not None
-        if verdict is None and weight >= LEARNED.threshold and not _contradicted(profile, old, vector):
-            verdict = (_probability(weight), _weighed(vector, weight))
+        if verdict is None:
+            vector = compare(profile, old, sides, sides_of(old, candidate.company))
+            weight = LEARNED.weight(vector)
+            if weight >= LEARNED.threshold and not _contradicted(profile, old, vector):
+                verdict = (_probability(weight), _weighed(vector, weight))
         if verdict is None:
             continue
         rank = (ruled, verdict[0], -candidate.id)
         if best is None or rank > best[0]:
             best = (rank, candidate.id, verdict[0], verdict[1])
     return None if best is None else LikelyDuplicate(best[1], round(best[2], 1), best[3])
+
+
+# --- the first filter: what a pair must have for either way to accept it ----------------
+# Most candidates a popular key brings are namesakes at other companies, or colleagues with
+# another name: neither the rule nor the weights can accept them, and these checks, on what
+# the two profiles already hold, say so before any word or company is compared. Each is a
+# necessary condition read off _judge and _contradicted, so the outcome is the same
+# (tests/domain/test_match_first_filter.py compares the two ways).
+
+
+def _may_rule(new: MatchProfile, old: MatchProfile, org: str) -> bool:
+    """Whether _judge could accept the pair: an identifier both hold (the same address, or a
+    phone: identity, or a line they share), or work that is not "different"."""
+    same_address = bool(new.address) and new.address == old.address
+    same_phone = bool(new.phone) and new.phone == old.phone
+    return same_address or same_phone or org != "different"
+
+
+def _may_weigh(new: MatchProfile, old: MatchProfile) -> bool:
+    """Whether the learned weights could accept the pair past _contradicted's vetoes: both
+    name a company (a profile's company is the comparison's company_core), and, where either
+    has an email or a phone, the emails do not differ and the initials are the same."""
+    if not new.company or not old.company:
+        return False
+    if not (new.email or new.phone or old.email or old.phone):
+        return True
+    return not emails_differ(new, old) and _initials(new) == _initials(old)
 
 
 def _contradicted(new: MatchProfile, old: MatchProfile, vector: Vector) -> bool:

@@ -93,5 +93,5 @@ def word_pair(a: str, b: str) -> Pair | None:
 
 def forget_profiles() -> None:
     """Empty this module's caches: the next lookups work out again what they need."""
-    for cached in (profile_of, name_words, word, sound_codes, company_core, domain_facts, word_pair):
+    for cached in (profile_of, name_words, word, sound_codes, company_core, domain_facts, word_pair, soundex):
         cached.cache_clear()

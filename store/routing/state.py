@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from domain.lifecycle import OPEN_STATUSES
 from domain.routing.assignment import Assignment, AssignmentState
 from domain.routing.rules import Placed, RepNote, proposal_key
-from store.sql import insert_ignoring_conflict
+from store.sql import insert_ignoring_conflict, not_indexed
 from store.tables import (
     AssignmentRow,
     LeadRow,
@@ -50,12 +50,13 @@ class RoutingRepository:
         self._s = session
 
     def placed(self, team_id: str, lead_ids: Sequence[int]) -> list[Placed]:
-        """The leads of `lead_ids` in the workspace, in that order, in one query."""
+        """The leads of `lead_ids` in the workspace, in that order, in one query, looked up by id:
+        the workspace is not an index's to choose (store.sql.not_indexed)."""
         query = sa.select(LeadRow.id, LeadRow.number, LeadRow.sales_team, LeadRow.owner_id, LeadRow.status)
-        rows = self._s.execute(query.where(LeadRow.team_id == team_id, LeadRow.id.in_(list(lead_ids))))
+        where = (not_indexed(LeadRow.team_id) == team_id, LeadRow.id.in_(list(lead_ids)))
         found = {
             row.id: Placed(row.id, row.number, row.sales_team, row.owner_id, row.status in OPEN_STATUSES)
-            for row in rows
+            for row in self._s.execute(query.where(*where))
         }
         return [found[lead_id] for lead_id in lead_ids if lead_id in found]
 

@@ -22,7 +22,7 @@ from domain.scoring.rules import (
     bant_count,
 )
 from store.leads import to_lead
-from store.sql import insert_ignoring_conflict
+from store.sql import insert_ignoring_conflict, not_indexed
 from store.tables import EngagementEventRow, LeadRow, LeadScoreRow, QualificationRow, ScoreChangeRow
 
 OPEN = sorted(str(status) for status in OPEN_STATUSES)
@@ -44,7 +44,8 @@ class ScoreRepository:
         return self._load(query, ranged=True)
 
     def of_leads(self, team_id: str, lead_ids: Sequence[int]) -> list[Scorable]:
-        query = self._open().where(LeadRow.team_id == team_id, LeadRow.id.in_(lead_ids))
+        """Looked up by id: the workspace is not an index's to choose (store.sql.not_indexed)."""
+        query = self._open().where(not_indexed(LeadRow.team_id) == team_id, LeadRow.id.in_(lead_ids))
         return self._load(query.order_by(LeadRow.id), ranged=False)
 
     def record(self, changes: Sequence[NewScore], at: datetime) -> None:
@@ -128,7 +129,7 @@ class ScoreRepository:
                 LeadRow.id, LeadRow.team_id, LeadRow.score, LeadScoreRow.stage, *FACT_COLUMNS, LeadRow.custom
             )
             .outerjoin(LeadScoreRow, LeadScoreRow.lead_id == LeadRow.id)
-            .where(LeadRow.status.in_(OPEN), LeadRow.merged_into_id.is_(None))
+            .where(not_indexed(LeadRow.status).in_(OPEN), LeadRow.merged_into_id.is_(None))
         )
 
     def _load(self, query: sa.Select[*tuple[Any, ...]], ranged: bool) -> list[Scorable]:
