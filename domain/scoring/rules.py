@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from domain.capture.names import is_free_mail
-from domain.lead import SCORED_FIELDS
+from domain.lead import SCORED_FIELDS, Lead
 from domain.scoring.config import FREE_MAIL, TEXT_FIELDS, EngagementRule, FitRule, ScoringConfig
 
 # The lead's columns a LeadFacts starts with: the scored profile fields, then the email.
@@ -148,6 +148,11 @@ def score(
     total = sum(p.points for p in parts) - sum(c.cut for c in capped)
     decay = sum(p.undecayed - p.points for p in parts)
     return ScoreBreakdown(round(total), tuple(parts), decay, tuple(capped))
+
+
+def fit_of(lead: Lead) -> LeadFacts:
+    """What fit rules read of a lead not stored yet: nothing answered, no events."""
+    return LeadFacts._make((*(getattr(lead, name) for name in FACT_FIELDS), 0, lead.custom))
 
 
 def score_total(facts: LeadFacts, events: Sequence[Engagement], today: float, rules: CompiledRules) -> int:

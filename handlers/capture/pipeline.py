@@ -17,6 +17,7 @@ from domain.followups.activity import Activity, ActivityKind
 from domain.lead import PROFILE_FIELDS, Lead
 from domain.permissions import Action, can, require
 from domain.reporting.forecast import DEAL_FIELDS, parse_close_month, parse_value
+from domain.scoring.rules import CompiledRules, day_of, fit_of, score_total
 from handlers.capture.cycles import link_returning_contact
 from handlers.commands import AddLead, FieldInput
 from handlers.context import Context, audit
@@ -162,13 +163,19 @@ def _team(cmd: AddLead, ctx: Context) -> str | None:
 
 def _announce(uow: SqlUnitOfWork, ctx: Context, lead: Lead, channel: str) -> None:
     """A lead nobody typed in is news for its team: post it there, once."""
-    if route_on_capture(uow, ctx, lead):  # routing rules configured: proposed to a rep instead
+    if route_on_capture(uow, ctx, lead, _fit_score(ctx, lead)):  # routing rules: proposed to a rep instead
         return
     team_channel = ctx.config.team(lead.sales_team).channel
     if not team_channel:
         return
     body = LeadAnnounced(channel=team_channel, via=channel, lead=LeadView.of(lead).brief())
     uow.outbox.add(OutboxMessage(lead.team_id, f"announce:{lead.id}", body), ctx.now)
+
+
+def _fit_score(ctx: Context, lead: Lead) -> int:
+    """What a new lead scores on who it is (no answers, no events yet): a routing rule may ask
+    for a score before the follow-up stores it."""
+    return score_total(fit_of(lead), (), day_of(ctx.now), CompiledRules(ctx.config.scoring))
 
 
 def _record(uow: SqlUnitOfWork, lead: Lead, outcome: str) -> None:

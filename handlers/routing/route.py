@@ -59,16 +59,19 @@ def route_lead(cmd: RouteLead, uow: SqlUnitOfWork, ctx: Context) -> RoutePlan | 
     return result
 
 
-def route_on_capture(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> bool:
+def route_on_capture(uow: SqlUnitOfWork, ctx: Context, lead: Lead, score: int | None = None) -> bool:
     """A lead that came in without a rep is routed at once when routing rules are
-    configured; False leaves it to the plain announcement (no rules, or nobody has room)."""
-    return _route(uow, ctx, lead, tell=True) is not None
+    configured; False leaves it to the plain announcement (no rules, or nobody has room).
+    `score`: what the rules read as its score when it is not stored yet (plan_route)."""
+    return _route(uow, ctx, lead, tell=True, score=score) is not None
 
 
-def _route(uow: SqlUnitOfWork, ctx: Context, lead: Lead, tell: bool) -> RoutingDecided | None:
+def _route(
+    uow: SqlUnitOfWork, ctx: Context, lead: Lead, tell: bool, score: int | None = None
+) -> RoutingDecided | None:
     if not ctx.config.routing.rules:
         return None
-    plan = plan_route(uow, ctx, lead)
+    plan = plan_route(uow, ctx, lead, score)
     if plan.reps.rep is None:
         return None
     return propose(uow, ctx, lead, plan, tell)
@@ -154,8 +157,13 @@ def route_when_ready(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> bool:
     return route_on_capture(uow, ctx, lead)
 
 
-def plan_route(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> Plan:
-    facts = LeadFacts(lead.country, lead.product, lead.source, lead.score, lead.custom)
+def plan_route(uow: SqlUnitOfWork, ctx: Context, lead: Lead, score: int | None = None) -> Plan:
+    """`score`, when given, is read instead of the stored one: a new lead is routed inside its
+    capture's transaction, and its score is stored by the follow-up after the commit
+    (handlers.registry.EVENT_HANDLERS), so its rules read the fit it arrived with."""
+    facts = LeadFacts(
+        lead.country, lead.product, lead.source, lead.score if score is None else score, lead.custom
+    )
     fallback = ctx.config.team(lead.sales_team).key
     choice = choose_team(ctx.config.routing, facts, fallback=fallback, fields=ctx.config.fields)
     team = ctx.config.team(choice.team)

@@ -1,10 +1,11 @@
 """Routing handlers on a real database: auto-approval, no room left, who may decide."""
 
 import sqlalchemy as sa
-from routing_support import NOA, routing_config
+from routing_support import NOA, routing_config, routing_data
 from sqlalchemy.orm import Session
 from support import ANN, BEN, MIA, context_of
 
+from domain.config import parse_config
 from domain.permissions import can_decide_routing
 from handlers.commands import AddLead, CaptureChannel
 from handlers.registry import dispatch
@@ -24,6 +25,21 @@ def outbox_kinds(database) -> list[str]:
 def owners(database) -> list[str | None]:
     with Session(database[0]) as session:
         return list(session.scalars(sa.select(LeadRow.owner_id).order_by(LeadRow.number)))
+
+
+def test_a_rule_on_the_score_reads_the_fit_a_lead_is_captured_with(database, uow_factory):
+    """A capture routes inside its transaction, before its score is stored: the rules read
+    the fit the lead arrived with."""
+    data = routing_data(auto_approve=True)
+    data["routing"]["rules"][1]["score_min"] = 15  # EMEA-hot: a VP is worth 15
+    config = parse_config(data, origin="test")
+
+    lead = AddLead(name="Vera", fields={"title": "VP Sales", "country": "US"}, channel=CaptureChannel.IMPORT)
+    dispatch(lead, uow_factory(), context_of(config, MIA))
+
+    with Session(database[0]) as session:
+        assert session.scalars(sa.select(LeadRow.sales_team)).one() == "emea"
+    assert owners(database) in ([ANN], [BEN])
 
 
 def test_a_team_that_auto_approves_assigns_at_once_tells_the_channel_and_dms_the_rep(database, uow_factory):
