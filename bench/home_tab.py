@@ -8,7 +8,7 @@
 #
 # Timed, each `--runs` times, p50 and p99 in ms:
 #   - home: bot.reporting.home.publish_home for the manager of team t3, as the app does when the tab is
-#     opened (the read-only transaction of handlers/home.show_home, Block Kit, and views.publish
+#     opened (the read-only transaction of handlers/book/home.show_home, Block Kit, and views.publish
 #     to the local Slack stand-in over HTTP, its rate limits off); the same for an admin and a rep;
 #     a manager's and an admin's forecast is memoised for five minutes (bot/reporting/forecasts.py), so
 #     it is timed both ways: as most openings find it, and computed afresh (a cold memo);

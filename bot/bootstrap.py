@@ -80,7 +80,7 @@ class Runtime:
 
     @property
     def capture_slot(self) -> threading.Lock:
-        """Held while a lead is captured (bot/capture_queue.QueueFront.capture)."""
+        """Held while a lead is captured (bot/capture/queue.QueueFront.capture)."""
         return self.captures.slot
 
     @property

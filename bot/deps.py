@@ -60,7 +60,7 @@ class Deps:
     def capture(self, cmd: AddLead, ctx: Context, response_url: str | None) -> Result | AddQueued:
         """A rep's capture runs now when the process has nothing else in hand; otherwise
         it is checked, stored and acked at once, and its answer follows from the queue
-        (bot/capture_queue.QueueFront.capture): an ack never waits behind a capture."""
+        (bot/capture/queue.QueueFront.capture): an ack never waits behind a capture."""
         if self.captures is None:
             return self.dispatch(cmd, ctx)
         run = lambda: self.dispatch(cmd, ctx)  # noqa: E731

@@ -82,7 +82,7 @@ class ConsoleUser(_Strict):
 
 class ImportConfig(_Strict):
     """`[import]`: how a CRM's file reads into Leadbot. `statuses` names a team's own stages
-    (`"Demo booked" = "qualified"`) on top of domain/import_status.DEFAULT_STATUSES; `owners`
+    (`"Demo booked" = "qualified"`) on top of domain/importing/status.DEFAULT_STATUSES; `owners`
     maps the names an owner column writes (`"Ann Lee" = "U0REP0ANN"`) to Slack users, for
     owners Slack cannot find by email."""
 

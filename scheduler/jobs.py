@@ -150,7 +150,7 @@ def kicked_round(jobs: "Jobs", clock: Clock) -> float | None:
     return None if upcoming is None else max(0.0, (upcoming - clock()).total_seconds())
 
 
-# The daily rescore (handlers/decay.decay_daily with the config bound); returns leads rescored.
+# The daily rescore (handlers/scoring/decay.decay_daily with the config bound); returns leads rescored.
 ScoresJob = Callable[[datetime], int]
 
 

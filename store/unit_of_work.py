@@ -147,7 +147,7 @@ class SqlUnitOfWork:
         """Queue a refresh of the Home tab of each person a change touched, if they ever
         opened it (no one twice; system actors are nobody). In the change's own transaction,
         so a rolled-back change refreshes nobody; debounced per person by the outbox key
-        (domain/home.refresh_message: one refresh per person per window, however many
+        (domain/book/home.refresh_message: one refresh per person per window, however many
         replicas)."""
         candidates = {person for person in people if person and person[:1] in ("U", "W")}
         wanted = self.home_viewers.among(team_id, candidates) if candidates else []

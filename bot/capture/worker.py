@@ -14,7 +14,7 @@ this process too, at the same priority, so the server process does nothing but a
 Slack. The server kicks the worker through a pipe after queuing a command or an outbox
 message; the worker reads a closed pipe as the server gone, and stops. `busy` tells the
 server's listeners that the queue is being worked, so a new capture queues behind it
-(bot/capture_queue.QueueFront.capture) rather than contend with it for the database.
+(bot/capture/queue.QueueFront.capture) rather than contend with it for the database.
 
 The child builds its jobs with `make_jobs`, handed in by the composition root (a module-level
 function, which `spawn` pickles by name), so this module never imports bot/bootstrap.py.
@@ -68,7 +68,7 @@ class ChildProcessQueue(QueueFront):
         idle_seconds: float = IDLE_SECONDS,
     ) -> None:
         super().__init__(enqueue, brief_lock_wait, slot)
-        # Where the child leaves its series for the server's GET /metrics (bot/metrics.Snapshot).
+        # Where the child leaves its series for the server's GET /metrics (bot/operations/metrics.Snapshot).
         self.metrics_file = Path(tempfile.mkdtemp(prefix="leadbot-metrics-")) / "background.json"
         self._kicked, self._busy = _START.RawValue(c_bool, False), _START.RawValue(c_bool, False)
         self.heartbeat = Heartbeat(_START.RawValue(c_double, 0.0))  # the child's sweeps
@@ -156,7 +156,7 @@ def serve_queue(
     commands, then the outbox) whenever kicked, when the next paced message falls due, or
     when idle_seconds pass, until the server closes the pipe. Its series (the scheduler's jobs,
     the outbox's Slack calls) go to `metrics_file` after each job and round, for the
-    server's GET /metrics (bot/metrics.Snapshot)."""
+    server's GET /metrics (bot/operations/metrics.Snapshot)."""
     os.nice(NICENESS)
     # Ctrl-C reaches the whole process group and a service manager's SIGTERM often the whole
     # group too: the server decides when this process stops (it closes the pipe once its

@@ -25,8 +25,7 @@ from bot.importing.report import ReportWriter
 from bot.operations.settings import Settings
 from domain.config import LeadbotConfig
 from domain.errors import DomainError
-from handlers.context import Context
-from handlers.delivery.deliver import UowFactory
+from handlers.context import Context, UowFactory
 from handlers.importing.checkpoint import Checkpoint
 from handlers.importing.pipeline import LeadsImported, import_leads
 from handlers.importing.rows import UnreadableCsv, read_path
@@ -106,7 +105,7 @@ def in_background(settings: Settings, config: LeadbotConfig) -> Runner:
         receiving, sending = _START.Pipe(duplex=False)
         # Not a daemon: a large file forks a second process to prepare rows
         # (handlers/importing/batches.py), which a daemon may not. A server stopping waits for it;
-        # one killed instead leaves an import that, run again, resumes (handlers/import_checkpoint).
+        # one killed instead leaves an import that, run again, resumes (handlers/importing/checkpoint).
         child = _START.Process(target=_child, args=(settings, job, sending), name="leadbot-import")
         child.start()
         sending.close()

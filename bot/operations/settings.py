@@ -18,7 +18,7 @@ class Settings(BaseSettings):
     leadbot_config: str | None = Field(default=None, validation_alias=AliasChoices("LEADBOT_CONFIG"))
     leadbot_webhook_secret: SecretStr | None = None
     leadbot_log_format: str = "text"  # or "json": one JSON object a line (bot/operations/logs.py)
-    # `leadbot serve`'s HTTP server (bot/http_server.Limits); its flags override these, and
+    # `leadbot serve`'s HTTP server (bot/web/server.Limits); its flags override these, and
     # bot.operations.cli checks the values (a clear line naming the setting, not a validation traceback)
     leadbot_http_threads: int = 8
     leadbot_http_connections: int = 200

@@ -23,7 +23,7 @@ from bot.operations.metrics import REGISTRY, read_snapshot
 
 log = logging.getLogger(__name__)
 
-# Figures read in the database at scrape time: name -> help (store/backlog.Backlog.as_figures).
+# Figures read in the database at scrape time: name -> help (store/delivery/backlog.Backlog.as_figures).
 DATABASE_FIGURES = {
     "outbox_pending": "Messages to Slack waiting in the outbox (due now or later).",
     "outbox_oldest_pending_age_seconds": "Age of the oldest message waiting in the outbox (0: none).",

@@ -1,6 +1,6 @@
 """Which request a log line belongs to: an id per Slack request or webhook, its workspace and
-its surface, held in context variables set where requests enter (bot/in_flight.CountingApp,
-bot/webhooks.SignedWebhook) and read by the JSON log format (bot/operations/logs.py)."""
+its surface, held in context variables set where requests enter (bot/capture/in_flight.CountingApp,
+bot/web/webhooks.SignedWebhook) and read by the JSON log format (bot/operations/logs.py)."""
 
 import threading
 import uuid

@@ -11,6 +11,6 @@ SHARE = "share"  # `share:<team>`: the word that shares a list with a team, or n
 @dataclass(frozen=True, slots=True)
 class SavedList:
     name: str
-    pairs: Pairs  # the filter as key:value pairs, as typed (domain/lead_filter.parse_filter)
+    pairs: Pairs  # the filter as key:value pairs, as typed (domain/book/filters.parse_filter)
     saved_by: str
     team: str | None = None  # the sales team it is shared with; None: the person's own

@@ -175,12 +175,12 @@ class SlaBreached(ToChannel, AboutLead):
 
 class TeamDigest(ToChannel):
     kind: Literal[MessageKind.TEAM_DIGEST] = MessageKind.TEAM_DIGEST
-    digest: dict[str, Any]  # domain/digest.Digest.payload()
+    digest: dict[str, Any]  # domain/reporting/digest.Digest.payload()
 
 
 class WeeklyChart(ToChannel):
     kind: Literal[MessageKind.WEEKLY_CHART] = MessageKind.WEEKLY_CHART
-    chart: dict[str, Any]  # handlers/weekly_chart.chart_summary()
+    chart: dict[str, Any]  # handlers/reporting/weekly_chart.chart_summary()
     filename: str
 
 

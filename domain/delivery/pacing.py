@@ -14,9 +14,9 @@ from domain.delivery.messages import (
 SPACING = timedelta(seconds=1)  # Slack's chat.postMessage limit: about one a second per channel
 # Slack tolerates a short burst before that pace bites ("short bursts tolerated",
 # https://api.slack.com/methods/chat.postMessage; the stand-in, bot/local/standin/limits.py,
-# keeps a bucket of two). A conversation that has rested
-# takes this many messages at once, one after the other, before they are spaced: two leads for
-# one team channel in the same second both go at once instead of the second waiting a second.
+# keeps a bucket of two). A conversation that has rested takes this many messages at once,
+# one after the other, before they are spaced: two leads for one team channel in the same
+# second both go at once instead of the second waiting a second.
 BURST = 2
 
 

@@ -1,6 +1,6 @@
 """The report's deeper views of a period's cohort (the leads captured in it): the stage funnel,
 the effectiveness of each source, and speed to lead by team and by rep. Pure: the store hands
-over the cohort already summed (store/reports.ReportReads.cohort: leads alike counted together,
+over the cohort already summed (store/reporting/reports.ReportReads.cohort: leads alike counted together,
 the medians of the times between stages taken in SQL, and the first contacts one number each),
 and these figures are made from it. At 100,000 leads a row per lead made into Python objects
 took seconds (docs/benchmarks.md).

@@ -117,7 +117,7 @@ class PipelineReport:
         return timedelta(minutes=median(self.first_contact_minutes))
 
 
-# --- the cohort's counts (store/reports.ReportReads.cohort) -------------------------------
+# --- the cohort's counts (store/reporting/reports.ReportReads.cohort) -------------------------------
 
 
 def captured_by_status(cohort: Cohort) -> list[Tally]:

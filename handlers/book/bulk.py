@@ -3,7 +3,7 @@ open lead the filter matches, a batch per short transaction (others' writes neve
 behind hundreds of leads), each lead with its audit entry and timeline line; one undo takes
 the whole action back within a day, leaving leads someone changed since as they are.
 
-What each kind does to a lead is handlers/bulk_kinds.BULK_KINDS; this module is the engine."""
+What each kind does to a lead is handlers/book/bulk_kinds.BULK_KINDS; this module is the engine."""
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence

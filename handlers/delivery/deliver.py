@@ -26,8 +26,7 @@ from domain.followups.followup import next_working_morning
 from domain.followups.reminder import Reminder, ReminderStatus
 from domain.lead import lead_ref
 from domain.routing.away import coalesce
-from store.unit_of_work import SqlUnitOfWork
-from store.unit_of_work import UowFactory as UowFactory  # its old home, for older imports
+from store.unit_of_work import SqlUnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)
 

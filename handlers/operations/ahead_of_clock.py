@@ -10,7 +10,7 @@ its instant, each would hold real deliveries back until the clock got there (a d
 `--now` a day ahead: a console's next proposal waited that long). So, after its pass, the
 tick brings them back as if it had run on the clock:
 
-- schedules it wrote (store/ahead_of_clock._SCHEDULES) move back by the whole offset, so
+- schedules it wrote (store/operations/ahead_of_clock._SCHEDULES) move back by the whole offset, so
   a slot one second after its send is one second after now;
 - "still open" mornings and held cadence steps are worked out again from the clock (a
   working morning moved back a day could fall on a Sunday);

@@ -1,6 +1,6 @@
 """`/lead forecast [month|quarter] [team]`: the open pipeline by expected close month, weighted
 by each deal's chance, and last month's recorded forecast beside what it won. The scope is the
-pipeline report's (domain/report.report_scope): reps their own leads, managers their teams,
+pipeline report's (domain/reporting/report.report_scope): reps their own leads, managers their teams,
 admins every team.
 
 A deal's chance, in this order: one a person set by hand (`/lead probability`, which the card

@@ -216,7 +216,7 @@ class HomeReads:
 
     def funnel(self, teams: tuple[str, ...] | None, since: datetime) -> list[Count]:
         """Leads captured since then, by where they stand now. The report's own read
-        (store/reports.ReportReads.captured_by_status) counts the same; this one is read off
+        (store/reporting/reports.ReportReads.captured_by_status) counts the same; this one is read off
         ix_leads_home_counts, where SQLite, with no statistics, would walk the status index
         for a whole workspace and read every lead (690 ms at 100,000 leads)."""
         status = self._off_index(LeadRow.status)

@@ -80,7 +80,7 @@ def _to_command(row: sa.RowMapping) -> DeferredCommand:
 
 
 def queue_command(connection: sa.Connection, command: DeferredCommand) -> bool:
-    """The insert behind DeferredCommands.add (store/spool.Spool.add is its quicker twin)."""
+    """The insert behind DeferredCommands.add (store/capture/spool.Spool.add is its quicker twin)."""
     insert = QUEUE_INSERT[connection.dialect.name].returning(QUEUED.c.id)
     return connection.execute(insert, queued_values(command)).first() is not None
 

@@ -178,7 +178,7 @@ class OutboxRepository:
 
     def undelivered(self, limit: int) -> list[Undelivered]:
         """Dead messages the admins have not been told of yet (alerts themselves and Home tab
-        refreshes excluded: domain/delivery_alerts.UNALERTED)."""
+        refreshes excluded: domain/delivery/alerts.UNALERTED)."""
         query = (
             sa.select(OutboxRow)
             .where(

@@ -352,7 +352,7 @@ class BulkLeads:
             values = _values(lead)
             rows.append({"lead_id": lead.id, **{f"v_{column}": values[column] for column in columns}})
         self._write(statement, rows)
-        # A capture only adds tags (domain/recapture.absorb): leads without any kept none.
+        # A capture only adds tags (domain/capture/recapture.absorb): leads without any kept none.
         write_tags(self._s, [lead for lead in leads if lead.tags], fresh=False)
 
     def set_duplicate_of(self, pairs: Sequence[tuple[int, int]]) -> None:

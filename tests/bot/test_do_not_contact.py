@@ -118,7 +118,7 @@ def test_other_events_leave_the_lead_free_to_contact(server, slack, runtime, enr
 def test_a_lost_lead_that_unsubscribed_is_not_put_into_long_term_nurture(
     uow_factory, unsubscribed, enrolled_steps
 ):
-    """handlers/nurture.on_closed enrols a lead lost as not ready yet, unless it unsubscribed."""
+    """handlers/nurture/cadences.on_closed enrols a lead lost as not ready yet, unless it unsubscribed."""
     long_term = Cadence(name="long-term", steps=(CadenceStep(day=30, channel="email", template="Hi"),))
     team = SalesTeam(key="sales", name="Sales", channel="C0SALES", members=(ANN,))
     config = LeadbotConfig(teams=(team,), cadences=(long_term,), long_term_cadence="long-term")

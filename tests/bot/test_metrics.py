@@ -1,7 +1,7 @@
 """`GET /metrics` over a real socket: Prometheus text, every series `leadbot_*`, moving as
 signed slash commands go through the real Bolt app; labels from fixed vocabularies only,
 never a person, a user, a workspace or a token. The background process's series reach the
-server's scrape (bot/metrics.Snapshot)."""
+server's scrape (bot/operations/metrics.Snapshot)."""
 
 import http.client
 import io

@@ -64,4 +64,3 @@ def test_a_message_committed_while_a_round_is_sending_goes_out_without_a_timed_j
     assert fake_slack.wait_for_call("chat.postMessage", timeout=WAIT, count=2)
     texts = sorted(call.params["text"] for call in fake_slack.calls_to("chat.postMessage"))
     assert texts == ["to ann", "to the channel"]
-

@@ -156,7 +156,7 @@ def test_a_merge_is_undone_by_whoever_made_it_a_manager_of_the_team_or_an_admin(
 
 
 def _sees(scope: Visibility, lead: Lead) -> bool:
-    """What the store's query says of one lead (store/lead_lists._visible), in Python."""
+    """What the store's query says of one lead (store/book/lead_lists._visible), in Python."""
     if scope.everything:
         return True
     if scope.owner is None:

@@ -49,7 +49,7 @@ def run(uow_factory, config):
 
 
 def qualify(uow_factory, number):
-    """The status sales-qualified leads reach when their score crosses SQL (handlers/rescore)."""
+    """The status sales-qualified leads reach when their score crosses SQL (handlers/scoring/rescore)."""
     with uow_factory() as uow:
         lead = uow.leads.get("T0CONSOLE", number) or next(iter([]))
         lead.move_to(LeadStatus.QUALIFIED, NOW)

@@ -4,11 +4,10 @@ remembered; a 429 is waited out, nothing lost or sent twice; and the one-a-secon
 conversation holds between two senders with their own database sessions."""
 
 import re
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from slack_sdk import WebClient
+from sender_support import two_senders
 from support import ADA, ANN, BEN
 
 from bot.blocks.text import SlackMessage
@@ -17,7 +16,7 @@ from bot.operations.database import open_database
 from domain.delivery import pacing
 from domain.delivery.messages import MessageKind, OutboxMessage, message_body
 from handlers.delivery.dm_channels import RememberedDms
-from scheduler.jobs import Jobs, flush_outbox, send_as_due
+from scheduler.jobs import flush_outbox
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 TEAM = "T0CONSOLE"
@@ -157,17 +156,7 @@ def test_two_senders_with_their_own_sessions_keep_each_conversation_to_one_a_sec
             queue(uow_factory, f"{channel}:{n}", {"channel": channel, "text": f"{channel} {n}"}, at=now)
     fake_slack.limits.latency = 0.02
 
-    def sender() -> None:
-        _, own = open_database(database_url)
-        jobs = Jobs(own, make_deliver(WebClient(token="xoxb-test", base_url=fake_slack.url, timeout=5)))
-        flush_outbox(datetime.now(UTC), own, jobs.deliver, clock=lambda: datetime.now(UTC))
-        send_as_due(jobs, lambda: datetime.now(UTC), seconds=5, idle_after=2)
-
-    threads = [threading.Thread(target=sender) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
+    two_senders(database_url, fake_slack.url)
 
     posts = [c for c in fake_slack.calls_to("chat.postMessage") if not c.failed]
     assert not [c for c in fake_slack.calls if c.retry_after]  # Slack never had to say wait

@@ -3,18 +3,15 @@ channel takes a second message at once instead of a second later, a third waits 
 after a 429 the channel takes one at a time, and on the real clock, with the stand-in's
 limits on, two senders' bursts never draw a 429."""
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
-from slack_sdk import WebClient
+from sender_support import two_senders
 
-from bot.delivery.send import make_deliver
-from bot.operations.database import open_database
 from domain.delivery import pacing
 from domain.delivery.messages import MessageKind, OutboxMessage, message_body
 from handlers.delivery.deliver import deliver_outbox
-from scheduler.jobs import Jobs, flush_outbox, kicked_round, send_as_due
+from scheduler.jobs import kicked_round
 from store.delivery.pacing import RECHECK
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -107,17 +104,7 @@ def test_two_senders_bursts_draw_no_429_from_slack(uow_factory, fake_slack, data
             queue(uow_factory, f"{channel} {n}", channel=channel, at=now)
     fake_slack.limits.latency = 0.02
 
-    def sender() -> None:
-        _, own = open_database(database_url)
-        jobs = Jobs(own, make_deliver(WebClient(token="xoxb-test", base_url=fake_slack.url, timeout=5)))
-        flush_outbox(datetime.now(UTC), own, jobs.deliver, clock=lambda: datetime.now(UTC))
-        send_as_due(jobs, lambda: datetime.now(UTC), seconds=5, idle_after=2)
-
-    threads = [threading.Thread(target=sender) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
+    two_senders(database_url, fake_slack.url)
 
     assert not [c for c in fake_slack.calls if c.retry_after]  # Slack never had to say wait
     for channel in ("C0ONE", "C0TWO"):
