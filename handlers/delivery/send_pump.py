@@ -18,12 +18,12 @@ from handlers.delivery.deliver import (
     Clock,
     Deliver,
     Outcome,
-    UowFactory,
     attempt,
     claim_paced,
     senders,
     settle,
 )
+from store.unit_of_work import UowFactory
 
 SEND_WINDOW = LEASE.total_seconds() / 3  # no send starts later than this into its lease
 CLAIM_EVERY = 0.05  # seconds: with every conversation at hand busy, look again this soon
