@@ -39,7 +39,7 @@ from domain.matching.compare import FIELDS, LEVELS, MISSING, Vector
 from domain.matching.dedupe import MatchRecord, blocking_keys, comparison, normalise_company
 from store.leads import MAX_CANDIDATES
 
-OUT = Path(__file__).resolve().parent.parent / "domain" / "match_weights.py"
+OUT = Path(__file__).resolve().parent.parent / "domain" / "matching" / "weights.py"
 
 
 def blocked_vectors(

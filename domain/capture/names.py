@@ -260,6 +260,56 @@ COMPANY_SUFFIXES = frozenset(
 )
 
 
+# Words of an organisation's name that say what kind it is, or what kind of street it is on,
+# rather than which one: "Walker Consulting Services" and "Walker Consulting" are one firm,
+# "Levine Street Eastwood" and "David Street Heywood" two places. Matching compares the other
+# words (domain.matching.compare); words that tell businesses apart ("bank", "health") stay out.
+GENERIC_ORG_WORDS = frozenset(
+    (
+        "the",
+        "and",
+        "for",
+        "company",
+        "companies",
+        "corporation",
+        "services",
+        "service",
+        "solutions",
+        "systems",
+        "technologies",
+        "technology",
+        "consulting",
+        "consultants",
+        "partners",
+        "associates",
+        "industries",
+        "enterprises",
+        "group",
+        "holdings",
+        "international",
+        "global",
+        "worldwide",
+        "management",
+        "street",
+        "road",
+        "avenue",
+        "place",
+        "crescent",
+        "close",
+        "drive",
+        "court",
+        "circuit",
+        "lane",
+        "way",
+        "parade",
+        "terrace",
+        "highway",
+        "boulevard",
+        "grove",
+        "square",
+    )
+)
+
 # --- normalisation -----------------------------------------------------------------------
 
 _SPECIAL = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})

@@ -17,7 +17,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
 
-from domain.capture.names import Word, normalise_company, soundex
+from domain.capture.names import GENERIC_ORG_WORDS, Word, normalise_company, soundex
 from domain.matching.profile import MatchProfile
 
 MISSING = -1
@@ -29,6 +29,8 @@ LEVELS = {"given": 5, "surname": 5, "company": 5, "email": 4, "phone": 2}  # lev
 _WORD_CUTS = (0.94, 0.88, 0.75)
 # Similarity (0..100) cut-offs for an organisation's name: 4 exact, 3, 2, 1, else 0.
 _ORG_CUTS = (92.0, 80.0, 65.0)
+# Dice (0..100) cut-offs for the telling words of two organisations' names: 3, 2, 1, else 0.
+_TELLING_CUTS = (92.0, 65.0, 50.0)
 # Two words of an organisation's name are one when this close (Jaro-Winkler): a slip or two.
 _WORD_SLIP = 0.9
 
@@ -60,9 +62,9 @@ def _org(company: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=1 << 15)
 def org_word_codes(company: str | None, most: int = 4) -> frozenset[str]:
-    """Sound codes of the company's first words of three letters or more, for blocking."""
+    """Sound codes of the first telling words of the company's name, for blocking."""
     spaced, _ = _org(company or "")
-    telling = [word for word in spaced.split() if len(word) >= 3 and word.isalpha()]
+    telling = [word for word in _telling(spaced) if word.isalpha()]
     return frozenset(soundex(word) for word in telling[:most])
 
 
@@ -116,23 +118,48 @@ def _company(a: Sides, b: Sides) -> int:
 
 @lru_cache(maxsize=1 << 17)
 def org_level(a: str, b: str, a_core: str, b_core: str) -> int:
-    similarity = max(fuzz.ratio(a_core, b_core), fuzz.token_sort_ratio(a, b), _words_shared(a, b))
-    for level, cut in zip((3, 2, 1), _ORG_CUTS, strict=True):
+    """How close two organisations' names are, 0..3 (4, the same name, is decided before).
+    Whole-string likeness counts at most one level above what the telling words say, and not
+    at all when they share none: "levine street eastwood" and "david street heywood" look
+    alike only through "street"."""
+    whole = _level(
+        max(fuzz.ratio(a_core, b_core), fuzz.token_sort_ratio(a, b), _words_shared(a, b)), _ORG_CUTS
+    )
+    one, two = _telling(a), _telling(b)
+    if not one or not two:
+        return whole
+    shared = _dice(one, two)
+    telling = _level(shared, _TELLING_CUTS)
+    return max(telling, min(whole, telling + 1)) if shared else 0
+
+
+def _level(similarity: float, cuts: tuple[float, float, float]) -> int:
+    for level, cut in zip((3, 2, 1), cuts, strict=True):
         if similarity >= cut:
             return level
     return 0
 
 
+def _telling(name: str) -> list[str]:
+    """The words of an organisation's name that say which one it is, not what kind."""
+    return [word for word in name.split() if len(word) >= 3 and word not in GENERIC_ORG_WORDS]
+
+
 def _words_shared(a: str, b: str) -> float:
-    """0..100: the words (three letters or more) the two names share, the same or a slip
-    away, as a share of all their words (Dice). "beaumont close st ivzes" and "beaumont close
-    coonabarabran" share two of three each, where whole-string ratios see two places.
-    Counting both sides' words, not only the shorter's, keeps one shared word of a long name
-    ("port pirie" in "garrard street port pirie") from counting as the same place."""
+    """0..100: the words (three letters or more) the two names share, for names of two words
+    or more ("beaumont close st ivzes" and "beaumont close coonabarabran" share two of three
+    each, where whole-string ratios see two places)."""
     one = [word for word in a.split() if len(word) >= 3]
     two = [word for word in b.split() if len(word) >= 3]
-    if len(one) < 2 or len(two) < 2:
-        return 0.0
+    return _dice(one, two) if len(one) >= 2 and len(two) >= 2 else 0.0
+
+
+def _dice(one: list[str], two: list[str]) -> float:
+    """0..100: the words of the shorter list met in the longer one, the same or a slip away,
+    as a share of both lists' words (Dice). Counting both sides' words, not only the shorter's,
+    keeps one shared word of a long name ("port pirie" in "garrard street port pirie") from
+    counting as the same place; one telling word of two ("elsternwick" in "tullaroop street
+    elsternwick") still counts for something."""
     short, long = (one, two) if len(one) <= len(two) else (two, one)
     met = sum(any(JaroWinkler.similarity(word, other) >= _WORD_SLIP for other in long) for word in short)
     return 200.0 * met / (len(short) + len(long))

@@ -91,11 +91,12 @@ def blocking_keys(record: MatchRecord) -> frozenset[str]:
     the company or email-domain name and the code of one word, so a slip or an initial in
     the other word still meets, and a big company splits into small buckets. "e:" is a
     mailbox that is more than the name spelled out, "m:" the address, "p:" the phone's last
-    7 digits. "w:" pairs the code of a name word with the code of a word of the company, so
-    a pair whose company has a slip, and one of whose names changed altogether, still meets
-    (the comparison vectors of domain.matching.compare weigh such pairs). The rule wants a
-    company, mailbox, email or phone beside a name (or an exact name), so these reach the
-    pairs it accepts unless both words of the name change sound.
+    7 digits. "w:" pairs the first two letters of a name word with the code of a telling word
+    of the company (not "street" or "services"), so a pair whose company has a slip, and whose
+    names both changed sound ("Lucas Ryan" typed "Lucsa Rya") or one of them altogether, still
+    meets (the comparison vectors of domain.matching.compare weigh such pairs). The rule wants
+    a company, mailbox, email or phone beside a name (or an exact name), so these reach the
+    pairs it accepts unless both words of the name change their first letters.
     Plain strings, the same in every process."""
     profile = _profile(record)
     codes = [sound_codes(w) for w in profile.words if not w.initial]
@@ -110,7 +111,8 @@ def blocking_keys(record: MatchRecord) -> frozenset[str]:
     for org in {profile.company, *profile.domain_orgs} - {""}:
         keys.update(f"o:{org[:MAX_KEY_PART]}|{code}" for code in every_code)
     org_codes = org_word_codes(record.company)
-    keys.update(f"w:{code}|{org_code}" for code in every_code for org_code in org_codes)
+    starts = {form[:2] for w in profile.words if not w.initial for form in w.forms}
+    keys.update(f"w:{start}|{org_code}" for start in starts for org_code in org_codes)
     if _distinctive(profile.mailbox, profile):
         keys.add(f"e:{profile.mailbox[:MAX_KEY_PART]}")
     if profile.address:
@@ -334,7 +336,9 @@ def _contradicted(new: MatchProfile, old: MatchProfile, vector: Vector) -> bool:
     email or a phone, a name and a company are all there is, and the weights decide, as in
     record linkage proper (Febrl's duplicates have names replaced: docs/benchmarks.md)."""
     given, surname, company = vector[0], vector[1], vector[2]
-    if company == MISSING or (MISSING in (given, surname) and _bare_name(new, old, max(given, surname))):
+    if company == MISSING or (
+        MISSING in (given, surname) and _bare_name(new, old, max(given, surname), company)
+    ):
         return True
     if not (new.email or new.phone or old.email or old.phone):
         return False
@@ -344,11 +348,13 @@ def _contradicted(new: MatchProfile, old: MatchProfile, vector: Vector) -> bool:
     return _initials(new) != _initials(old)  # Nathan is not Jonathan, nor Gary Mary: a slip keeps the start
 
 
-def _bare_name(new: MatchProfile, old: MatchProfile, level: int) -> bool:
-    """A one-word name that says too little: short ("Jo", "Sam": anyone), or not near the word
-    it met. "Kolodina" for Rhiannon Kolodina at the same address says enough."""
+def _bare_name(new: MatchProfile, old: MatchProfile, level: int, company: int) -> bool:
+    """A one-word name that says too little: short ("Jo", "Sam": anyone), not near the word it
+    met, or met at a company that is no more than related ("White" at one Hurstville address
+    and Maya White at another: Febrl 2's false matches were mostly such). "Kolodina" for
+    Rhiannon Kolodina at the same address says enough."""
     single = new.words if len(new.words) == 1 else old.words
-    return level < 2 or not single or len(single[0].text) < 4
+    return level < 2 or company < 2 or not single or len(single[0].text) < 4
 
 
 def _initials(profile: MatchProfile) -> tuple[str, ...]:

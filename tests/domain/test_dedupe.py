@@ -274,3 +274,20 @@ def test_arbitrary_text_never_raises(new: MatchRecord, candidates: list[MatchRec
 
     assert found is None or (0 <= found.score <= 100 and found.id in {c.id for c in candidates})
     assert all(len(key) <= 64 for key in blocking_keys(new))
+
+
+def test_a_pair_whose_name_words_both_change_sound_still_meets_through_the_company() -> None:
+    """Febrl's typing errors: "Lucas Ryan" typed "Lucsa Rya" changes both Soundex codes; the
+    first letters of a word and a word of the company still bring them together."""
+    typed = MatchRecord(1, "Lucsa Rya", company="Walker Xrescent Belrose")
+    original = MatchRecord(2, "Lucas Ryan", company="Walker Crescent Belrose")
+
+    assert blocking_keys(typed) & blocking_keys(original)
+    assert likely_duplicate(typed, [original]) is not None
+
+
+def test_generic_words_of_a_company_make_no_keys() -> None:
+    """Every "... Street" would otherwise share a key with every other."""
+    keys = blocking_keys(MatchRecord(1, "Mia Clarke", company="Berne Street Corio"))
+
+    assert not any(key.endswith("|S363") for key in keys)  # Soundex of "street"

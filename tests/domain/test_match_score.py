@@ -74,3 +74,30 @@ def test_an_organisation_keeping_most_of_its_words_is_close_and_one_shared_word_
     )
     assert moved_town[FIELDS.index("company")] >= 1
     assert one_word_of_many[FIELDS.index("company")] == 0
+
+
+def _company_level(one: str, two: str) -> int:
+    return comparison(MatchRecord(1, "Ann Lee", company=one), MatchRecord(2, "Ann Lee", company=two))[
+        FIELDS.index("company")
+    ]
+
+
+def test_words_naming_a_kind_of_street_or_business_do_not_make_two_organisations_alike() -> None:
+    assert _company_level("Levine Street Eastwood", "David Street Heywood") == 0
+    assert _company_level("Northwind Consulting Services", "Contoso Consulting Services") == 0
+    assert _company_level("Walker Consulting Services", "Walker Consulting") >= 3
+
+
+def test_an_organisation_named_by_its_telling_word_alone_is_related_to_its_full_name() -> None:
+    assert _company_level("Elsternwick", "Tullaroop Street Elsternwick") >= 2
+    assert _company_level("Walker Xrescent Belrose", "Walker Crescent Belrose") >= 3
+
+
+def test_a_one_word_name_needs_more_than_a_related_organisation() -> None:
+    """ "White" at one Hurstville address and Maya White at another are not flagged."""
+    maya = MatchRecord(1, "Maya White", company="Florence Taylor Street Hurstville South")
+
+    assert (
+        likely_duplicate(MatchRecord(2, "White", company="Greenough Circuit Hurstville South"), [maya])
+        is None
+    )

@@ -46,3 +46,27 @@ def test_leads_from_before_closing_are_first_cycles_and_the_step_can_be_undone(t
         command.upgrade(alembic_config(connection), "head")
         connection.commit()
         assert connection.execute(sa.text("SELECT count(*) FROM leads")).scalar() == 1
+
+
+def test_leads_filed_under_older_blocking_keys_are_filed_under_todays(tmp_path):
+    from domain.matching.dedupe import MatchRecord, blocking_keys
+
+    engine = make_engine(f"sqlite:///{tmp_path}/old.db")
+    with engine.connect() as connection:
+        command.upgrade(alembic_config(connection), "0026")
+        connection.exec_driver_sql(
+            "INSERT INTO leads (id, team_id, number, name, company, status, score, search_text, created_by, "
+            "created_at, updated_at) VALUES (1, 'T1', 1, 'Lucas Ryan', 'Walker Crescent Belrose', 'new', 0, "
+            "'', 'U1', '2026-01-01', '2026-01-01')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO lead_match_keys (lead_id, key, team_id) VALUES (1, 'w:L220|C625', 'T1')"
+        )
+        connection.commit()
+    upgrade(engine)
+    with engine.connect() as connection:
+        filed = set(
+            connection.execute(sa.text("SELECT key FROM lead_match_keys WHERE lead_id = 1")).scalars()
+        )
+    assert filed == blocking_keys(MatchRecord(1, "Lucas Ryan", company="Walker Crescent Belrose"))
+    assert "w:L220|C625" not in filed
