@@ -30,7 +30,7 @@ _WORD_CUTS = (0.94, 0.88, 0.75)
 # Similarity (0..100) cut-offs for an organisation's name: 4 exact, 3, 2, 1, else 0.
 _ORG_CUTS = (92.0, 80.0, 65.0)
 # Dice (0..100) cut-offs for the telling words of two organisations' names: 3, 2, 1, else 0.
-_TELLING_CUTS = (92.0, 65.0, 50.0)
+_TELLING_CUTS = (92.0, 60.0, 33.0)
 # Two words of an organisation's name are one when this close (Jaro-Winkler): a slip or two.
 _WORD_SLIP = 0.9
 
