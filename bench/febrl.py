@@ -17,22 +17,30 @@ earlier record with `rapidfuzz.fuzz.token_sort_ratio >= 75` over the same "name 
 string (brute force). Each flag links two records; the linked records form clusters, and
 precision / recall / F1 count the record pairs within clusters against the set's true links.
 
-    .venv/bin/python -m bench.febrl [--sets 1,2,3] [--cutoff 75]
+`--through-import` also writes each set as a CSV (Name, Company) and imports it with the
+real CLI into a fresh SQLite file: the links are the report's likely duplicates.
+
+    .venv/bin/python -m bench.febrl [--sets 1,2,3] [--cutoff 75] [--through-import]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import re
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
 from bench.dedupe import machine
+from bench.import_leads import run_import
 from domain.matching.dedupe import (
     MatchRecord,
     blocking_keys,
@@ -115,6 +123,30 @@ def baseline_links(records: Sequence[MatchRecord], cutoff: float) -> list[tuple[
     return links
 
 
+def import_links(records: Sequence[MatchRecord]) -> list[tuple[int, int]]:
+    """The same records through `leadbot import` (a Name and a Company column, a fresh SQLite
+    file): the links are the report's "Likely duplicate of L-n" rows. This is the product's
+    path, the store's keys and the import's key index included."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "febrl.csv"
+        with path.open("w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file)
+            writer.writerow(["Name", "Company"])
+            writer.writerows([record.name, record.company or ""] for record in records)
+        run_import(path, Path(folder) / "leads.db")
+        with path.with_suffix(".report.csv").open(encoding="utf-8") as file:
+            rows = [row for row in csv.DictReader(file) if row["lead"]]
+    record_of = {row["lead"]: int(row["row"]) - 2 for row in rows}  # row 1 is the header
+    return [
+        (int(row["row"]) - 2, record_of[found.group(1)])
+        for row in rows
+        if row["outcome"] == "duplicate" and (found := _DUPLICATE_OF.search(row["reason"]))
+    ]
+
+
+_DUPLICATE_OF = re.compile(r"Likely duplicate of (L-\d+)")
+
+
 # --- scoring ---------------------------------------------------------------------------------
 
 
@@ -179,6 +211,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--sets", default="1,2,3")
     parser.add_argument("--cutoff", type=float, default=75.0, help="token_sort_ratio baseline cutoff")
+    parser.add_argument(
+        "--through-import", action="store_true", help="also run each set through `leadbot import`"
+    )
     args = parser.parse_args(argv)
     print(f"Machine: {machine()}\n")
     print(
@@ -188,6 +223,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     for number in (int(n) for n in args.sets.split(",")):
         data = load(number)
         print(run(data, "Leadbot likely_duplicate (blocked)", leadbot_links), flush=True)
+        if args.through_import:
+            print(run(data, "Leadbot through `leadbot import`", import_links), flush=True)
         print(
             run(
                 data,
