@@ -91,12 +91,12 @@ def blocking_keys(record: MatchRecord) -> frozenset[str]:
     the company or email-domain name and the code of one word, so a slip or an initial in
     the other word still meets, and a big company splits into small buckets. "e:" is a
     mailbox that is more than the name spelled out, "m:" the address, "p:" the phone's last
-    7 digits. "w:" pairs the first two letters of a name word with the code of a telling word
+    7 digits. "w:" pairs the first three letters of a name word with the code of a telling word
     of the company (not "street" or "services"), so a pair whose company has a slip, and whose
     names both changed sound ("Lucas Ryan" typed "Lucsa Rya") or one of them altogether, still
     meets (the comparison vectors of domain.matching.compare weigh such pairs). The rule wants
     a company, mailbox, email or phone beside a name (or an exact name), so these reach the
-    pairs it accepts unless both words of the name change their first letters.
+    pairs it accepts unless both words of the name change in their first three letters.
     Plain strings, the same in every process."""
     profile = _profile(record)
     codes = [sound_codes(w) for w in profile.words if not w.initial]
@@ -111,7 +111,7 @@ def blocking_keys(record: MatchRecord) -> frozenset[str]:
     for org in {profile.company, *profile.domain_orgs} - {""}:
         keys.update(f"o:{org[:MAX_KEY_PART]}|{code}" for code in every_code)
     org_codes = org_word_codes(record.company)
-    starts = {form[:2] for w in profile.words if not w.initial for form in w.forms}
+    starts = {form[:3] for w in profile.words if not w.initial for form in w.forms}
     keys.update(f"w:{start}|{org_code}" for start in starts for org_code in org_codes)
     if _distinctive(profile.mailbox, profile):
         keys.add(f"e:{profile.mailbox[:MAX_KEY_PART]}")

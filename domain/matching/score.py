@@ -44,12 +44,21 @@ def weights_from(
     m: Mapping[str, tuple[float, ...]], u: Mapping[str, tuple[float, ...]], threshold: float
 ) -> Weights:
     table = {
-        field: tuple(
-            math.log2(max(mi, FLOOR) / max(ui, FLOOR)) for mi, ui in zip(m[field], u[field], strict=True)
+        field: _at_most_the_next(
+            [math.log2(max(mi, FLOOR) / max(ui, FLOOR)) for mi, ui in zip(m[field], u[field], strict=True)]
         )
         for field in FIELDS
     }
     return Weights(table, threshold)
+
+
+def _at_most_the_next(weights: list[float]) -> tuple[float, ...]:
+    """Each level weighs no more than the closer one above it. EM can learn a near match as
+    likelier one person than an exact one ("Mondexsol" and "Mondex" above "Mondex" twice): an
+    artefact of few pairs, and it would make a near match count for more than the same name."""
+    for level in range(len(weights) - 2, -1, -1):
+        weights[level] = min(weights[level], weights[level + 1])
+    return tuple(weights)
 
 
 LEARNED = weights_from(match_weights.M, match_weights.U, match_weights.THRESHOLD)

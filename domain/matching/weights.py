@@ -17,5 +17,5 @@ U = {
     "email": (0.998209, 0.00167985, 9.35175e-05, 1.73181e-05),
     "phone": (0.999955, 4.46867e-05),
 }
-PRIOR = 0.679756  # the share of one person among the pairs blocking puts together
+PRIOR = 0.891862  # the share of one person among the pairs blocking puts together
 THRESHOLD = 12.500  # log2 of the Bayes factor a likely duplicate reaches

@@ -278,7 +278,7 @@ def test_arbitrary_text_never_raises(new: MatchRecord, candidates: list[MatchRec
 
 def test_a_pair_whose_name_words_both_change_sound_still_meets_through_the_company() -> None:
     """Febrl's typing errors: "Lucas Ryan" typed "Lucsa Rya" changes both Soundex codes; the
-    first letters of a word and a word of the company still bring them together."""
+    first three letters of a word and a word of the company still bring them together."""
     typed = MatchRecord(1, "Lucsa Rya", company="Walker Xrescent Belrose")
     original = MatchRecord(2, "Lucas Ryan", company="Walker Crescent Belrose")
 

@@ -5,7 +5,7 @@ import pytest
 
 from domain.matching.compare import FIELDS, LEVELS, MISSING
 from domain.matching.dedupe import MatchRecord, comparison, likely_duplicate
-from domain.matching.score import LEARNED
+from domain.matching.score import LEARNED, weights_from
 
 TRADERS = "Northwind Traders International"
 
@@ -27,6 +27,21 @@ def test_the_learned_weights_speak_for_agreement_and_against_difference() -> Non
         weights = LEARNED.table[field]
         assert len(weights) == LEVELS[field]
         assert weights[0] < 0 < weights[-1], field
+
+
+def test_a_near_agreement_never_weighs_more_than_a_closer_one() -> None:
+    """EM learned a company one slip away as likelier one person than the same company."""
+    m = {field: (0.1,) + (0.9 / (LEVELS[field] - 1),) * (LEVELS[field] - 1) for field in FIELDS}
+    u = {field: (0.99,) + (0.01 / (LEVELS[field] - 1),) * (LEVELS[field] - 1) for field in FIELDS}
+    m["company"] = (0.08, 0.1, 0.05, 0.26, 0.51)
+    u["company"] = (0.995, 0.003, 0.0004, 0.0002, 0.0011)
+
+    table = weights_from(m, u, 12.5).table
+
+    assert list(table["company"]) == sorted(table["company"])
+    assert table["company"][3] == table["company"][4] > table["company"][2]
+    for field in FIELDS:
+        assert list(LEARNED.table[field]) == sorted(LEARNED.table[field]), field
 
 
 def test_a_pair_the_rule_misses_is_found_by_its_match_weight() -> None:

@@ -6,7 +6,7 @@ Create Date: 2026-12-07 02:40:00
 
 Duplicate matching finds its candidates through the blocking keys each lead files
 (lead_match_keys). The keys changed: a word of the name now meets a word of the company by
-its first two letters rather than its sound, and a company's generic words ("street",
+its first three letters rather than its sound, and a company's generic words ("street",
 "services") no longer make keys. Leads filed under the old keys would only be found through
 the keys that did not change, so each live lead's keys are worked out again with today's
 domain.matching.dedupe.blocking_keys. Merged leads file none, as before. Running it again
