@@ -114,6 +114,18 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Lead - ID", "Person - ID", "Copper ID",
     ),
 }  # fmt: skip
+# Columns the CRMs above write that Leadbot keeps out on purpose: listed as not imported, never
+# with a "did you mean" (LinkedIn's "Form Name" is not a misspelt "Forename").
+KEPT_OUT = (
+    "Form Name", "Lead Type", "LinkedIn Profile URL",  # LinkedIn Lead Gen Forms
+    "Contact Type",  # Copper
+    "Lifecycle Stage", "Marketing contact status", "Last Activity Date",  # HubSpot
+    "Original Source Drill-Down 1", "Original Source Drill-Down 2",
+    "Salutation", "Rating", "Industry", "Street", "City", "State/Province", "Zip/Postal Code",
+    "No. of Employees", "Annual Revenue",  # Salesforce, Zoho
+    "Medium", "Priority",  # Odoo
+    "created_by_name", "Time zone",  # Close, Freshsales
+)  # fmt: skip
 # Pipedrive and others write "<object> - <field>"; what follows the prefix is read as a header
 # when the whole header is not in the table (`Person - Title`, `Lead - Campaign`).
 PREFIXES = ("Person - ", "Lead - ", "Contact - ")
@@ -141,6 +153,7 @@ def _table() -> dict[str, tuple[str, str]]:
 
 
 _TABLE = _table()
+_KEPT_OUT = frozenset(header_key(header) for header in KEPT_OUT)
 _RANK = {
     header_key(header): rank
     for headers in (*COLUMNS.values(), *(fact.headers for fact in PROFILE))
@@ -226,7 +239,7 @@ def _skipped(label: str) -> str:
 def _hint(label: str) -> str | None:
     """The known header this one looks like a misspelling of."""
     key = header_key(label)
-    if label.startswith(ORGANIZATION_PREFIX) or len(key) < 4:
+    if label.startswith(ORGANIZATION_PREFIX) or len(key) < 4 or key in _KEPT_OUT:
         return None
     close = difflib.get_close_matches(key, _TABLE.keys(), n=1, cutoff=HINT_CUTOFF)
     return _TABLE[close[0]][1] if close else None

@@ -464,6 +464,14 @@ def test_unknown_columns_are_ignored_and_named_once_with_a_hint_when_they_look_k
     )
 
 
+def test_a_column_a_crm_writes_and_leadbot_keeps_out_gets_no_hint():
+    """LinkedIn's "Form Name" names the form, and is not a misspelt "Forename"."""
+    layout = read_layout(
+        "First Name,Last Name,Email Address,Form Name\nDana,Scully,d@fbi.gov,Request a demo\n"
+    )
+    assert layout.skipped == ("`Form Name`: not imported",)
+
+
 def test_a_byte_order_mark_and_semicolons_are_understood():
     text = decode("\ufeffName;Email\nDana Scully;dana@fbi.gov\n".encode())
     [row] = csv_rows(text)
