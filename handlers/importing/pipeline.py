@@ -17,11 +17,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from domain import events
+from domain.capture.contact import contact_from
 from domain.capture.enrich import FROM_CHANNEL
 from domain.capture.recapture import captured_note, match_record, recaptured_note
 from domain.errors import Conflict
 from domain.followups.activity import MAX_ACTIVITY_TEXT, Activity, ActivityKind
 from domain.lead import Lead, lead_ref
+from domain.lifecycle import LeadStatus
 from domain.matching.dedupe import LikelyDuplicate, likely_duplicate
 from domain.permissions import Action, can, require
 from handlers.commands import CaptureChannel
@@ -221,6 +223,7 @@ def _run_batch(
                         ) from exc
                     attempt += 1
                     continue
+                _customers_become_contacts(uow, bulk, batch, ctx)
                 if checkpoint:
                     checkpoint.save(uow, ctx, source.last_row)
                 uow.record(_imported(ctx, batch))
@@ -229,6 +232,20 @@ def _run_batch(
             batch.report(view)
             return batch
     raise AssertionError("unreachable")
+
+
+def _customers_become_contacts(uow: SqlUnitOfWork, bulk: BulkLeads, batch: _Batch, ctx: Context) -> None:
+    """A row the file says bought (closed-won) is a customer, as a conversion in Slack makes
+    one: a contact, so their next interest, from any channel, is their next cycle rather than
+    a likely duplicate of the won lead. A customer coming back already has theirs."""
+    made = []
+    for lead in batch.created:
+        if lead.status == LeadStatus.CONVERTED and lead.contact_id is None:
+            contact = uow.contacts.add(contact_from(lead, ctx.actor.user_id, ctx.now))
+            assert lead.id is not None and contact.id is not None
+            lead.contact_id = contact.id
+            made.append((lead.id, contact.id))
+    bulk.set_contact_of(made)
 
 
 def _imported(ctx: Context, batch: _Batch) -> events.LeadsImported:

@@ -357,10 +357,17 @@ class BulkLeads:
 
     def set_duplicate_of(self, pairs: Sequence[tuple[int, int]]) -> None:
         """(lead id, id of the lead it likely duplicates) for leads flagged within one batch."""
+        self._set_column("duplicate_of_id", pairs)
+
+    def set_contact_of(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """(lead id, id of the contact it made) for customers the file brought."""
+        self._set_column("contact_id", pairs)
+
+    def _set_column(self, column: str, pairs: Sequence[tuple[int, int]]) -> None:
         if pairs:
             statement = sa.update(_leads).where(_leads.c.id == sa.bindparam("lead_id"))
-            statement = statement.values(duplicate_of_id=sa.bindparam("original"))
-            self._write(statement, [{"lead_id": lead, "original": original} for lead, original in pairs])
+            statement = statement.values({column: sa.bindparam("value")})
+            self._write(statement, [{"lead_id": lead, "value": value} for lead, value in pairs])
 
     def replace_match_keys(self, keyed: Sequence[tuple[Lead, Iterable[str]]], *, fresh: bool) -> None:
         """File each lead under its blocking keys; `fresh` leads have none to delete yet."""

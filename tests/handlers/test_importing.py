@@ -351,6 +351,39 @@ def test_a_colleague_on_the_customers_line_is_a_new_person_as_add_lead_makes_it(
     )
 
 
+def test_a_customer_the_file_says_bought_comes_back_as_their_next_cycle(uow_factory, ann, importer):
+    """A CRM's closed-won row is a customer, as a conversion in Slack makes one: their next
+    interest, from a later file or from Slack, is not a likely duplicate of the won lead."""
+    jurgen = {"name": "Jürgen Müller", "email": "j.mueller@berliner-werk.de"}
+    run(uow_factory, importer, {**jurgen, "status": "Won"})
+
+    again = run(uow_factory, importer, jurgen)
+    back = add_lead(AddLead(name="Jürgen Müller", email="j.mueller@berliner-werk.de"), uow_factory(), ann)
+
+    assert (again.created, again.duplicates, again.returning) == (1, 0, 1)
+    assert [p.reason for p in notable(again)] == ["Returning customer: contact of L-1, cycle 2"]
+    assert (back.outcome, back.lead.ref) == ("updated", "L-2")  # their open cycle, by email
+    assert [
+        (ref, status, cycle, first) for ref, status, _, cycle, first in cycles(uow_factory, CONSOLE_WORKSPACE)
+    ] == [
+        ("L-1", "converted", 1, "L-1"),
+        ("L-2", "new", 2, "L-1"),
+    ]
+
+
+def test_a_customer_the_file_says_bought_is_a_returning_customer_in_slack(uow_factory, ann, importer):
+    run(
+        uow_factory,
+        importer,
+        {"name": "Jürgen Müller", "email": "j.mueller@berliner-werk.de", "status": "Won"},
+    )
+
+    back = add_lead(AddLead(name="Jürgen Müller", email="j.mueller@berliner-werk.de"), uow_factory(), ann)
+
+    assert back.returning is not None and back.returning.name == "Jürgen Müller"
+    assert (back.outcome, back.lead.ref, back.duplicate) == ("created", "L-2", None)
+
+
 def test_a_dry_run_counts_a_customer_back_as_a_new_cycle(uow_factory, config, importer):
     customer_back(uow_factory, config, CONSOLE_WORKSPACE)
     back = (
