@@ -30,17 +30,22 @@ def page_message(result: LeadPage) -> SlackMessage:
 
 
 def _summary(result: LeadPage) -> str:
-    described = described_filter(result.filter) or "no filter"
+    described = described_filter(result.filter)
     if result.saved:
         whose = f"{safe(result.shared_by, 64)}'s shared list" if result.shared_by else "your list"
-        described = f"{whose} *{safe(result.saved, 40)}* ({described})"
-    if not result.total:
-        return f"No lead you can see matches {described}. Loosen the filter, or `/lead help list`."
-    noun = "lead matches" if result.total == 1 else "leads match"
+        described = f"{whose} *{safe(result.saved, 40)}* ({described or 'no filter'})"
     where = f"page {result.page} of {result.pages}, " if result.pages > 1 else ""
     first = (result.page - 1) * result.page_size
     span = f"{first + 1}–{first + len(result.leads)}" if result.leads else "none on this page"
-    return f"*{result.total}* {noun} {described} ({where}{span}, {ORDER[result.filter.sort]})"
+    shown = f"({where}{span}, {ORDER[result.filter.sort]})"
+    if not described:  # the whole book the person may see
+        if not result.total:
+            return "No lead you can see yet. Add one with `/lead add`, or see `/lead help list`."
+        return f"*{result.total}* {'lead' if result.total == 1 else 'leads'} you can see {shown}"
+    if not result.total:
+        return f"No lead you can see matches {described}. Loosen the filter, or `/lead help list`."
+    noun = "lead matches" if result.total == 1 else "leads match"
+    return f"*{result.total}* {noun} {described} {shown}"
 
 
 def saved_message(result: ListSaved) -> SlackMessage:

@@ -76,6 +76,12 @@ def test_a_filter_that_matches_nothing_says_so(slack, runtime):
     assert buttons_in(reply.blocks) == []
 
 
+def test_a_list_without_a_filter_counts_what_you_can_see(slack, runtime):
+    assert "No lead you can see yet. Add one with `/lead add`" in slack.slash(MIA, "list").text
+    seed(runtime, 2)
+    assert slack.slash(MIA, "list").text.startswith("*2* leads you can see (1–2, ")
+
+
 def test_help_lists_the_list_subcommand(slack):
     assert "list" in slack.slash(ANN, "help list").text
 
