@@ -15,7 +15,8 @@ from domain.lead import Lead, lead_ref
 from domain.lifecycle import LeadStatus
 from domain.matching.dedupe import MatchRecord, blocking_keys
 from domain.matching.identity import phone_identifies
-from store.importing.bulk import BulkLeads
+from handlers.importing.key_filter import KeyFilter
+from store.importing.bulk import BulkLeads, Postings
 from store.leads import MAX_CANDIDATES
 
 # Ids for leads not written yet: above every real id, as a newer lead's would be, so ties in
@@ -25,10 +26,10 @@ PROVISIONAL_ID = 1 << 62
 # a small part of an index lookup, and every later batch then reads no keys at all.
 WHOLE_INDEX_FROM = 10
 # The key index kept between batches grows by about four keys a row written (some 2.5 KB a row
-# with the records; this bound is about 40,000 rows' worth, 100 MB): past it the index is let
-# go, and the next batches read again from the store the keys they meet. A file of any length
-# then keeps the import's memory bounded, and popular keys are read again once per this many,
-# not per batch.
+# with the records; this bound is about 40,000 rows' worth, 100 MB): past it the keys no batch
+# asked for again are let go (Memory._let_go), and the next batches read again from the store
+# those they meet. A file of any length then keeps the import's memory bounded, and the popular
+# keys stay.
 MAX_KEPT_KEYS = 150_000
 # ...or past this many (key, lead) entries: keys read in part hold up to KEPT_PER_KEY leads
 # each, so a bound on keys alone let the index grow with the workspace.
@@ -90,7 +91,9 @@ class Memory:
         self.cut: dict[str, int] = {}  # ...but these, read in part: every live lead up to this id
         self.read_whole: set[str] = set()  # keys a batch found short (ShortKey): never read in part
         self.entries = 0  # (key, lead) entries held, about: for the bound
-        self.whole: bool | None = None  # every key is held (unknown until the first batch)
+        self.whole: bool | None = None  # every key is held or let go (unknown until the first batch)
+        self.let_go: KeyFilter | None = None  # whole: the keys let go, read from the store if met
+        self.asked_again: set[str] = set()  # keys held that a batch asked for: kept at a let-go
         self.records: dict[int, MatchRecord] = {}
         self.numbers: dict[int, int] = {}
         self.cycles: dict[int, int] = {}  # contact id -> the last cycle this import gave one of their leads
@@ -104,28 +107,35 @@ class Memory:
     def read(self, bulk: BulkLeads, team_id: str, keys: Iterable[str]) -> None:
         """Learn the keys not read yet. The store's filing of an unwritten lead is out of date.
         A workspace whose whole index is not much bigger than a batch's keys is read whole,
-        once: every key of a file then costs a lookup in memory instead of one in the store."""
+        once: every key of a file then costs a lookup in memory instead of one in the store,
+        and once some keys are let go, only those are read again."""
         if (len(self.postings) > MAX_KEPT_KEYS or self.entries > MAX_KEPT_ENTRIES) and not self.unwritten:
             self._let_go()
-        if self.whole:
-            return
-        missing = [key for key in keys if key not in self.postings]
+        missing = []
+        for key in keys:
+            if key in self.postings:
+                self.asked_again.add(key)
+            else:
+                missing.append(key)
+        if self.whole:  # a key neither held nor let go is filed under no lead
+            missing = [key for key in missing if self.let_go is not None and key in self.let_go]
         if not missing:
             return
         if self.whole is None:
             self.whole = bulk.filed_keys(team_id) <= WHOLE_INDEX_FROM * len(missing)
-        if self.whole:
-            found = bulk.postings(team_id, None)
-        else:
-            found = bulk.postings(
-                team_id, [key for key in missing if key not in self.read_whole], KEPT_PER_KEY
-            )
-            whole_keys = [key for key in missing if key in self.read_whole]
-            if whole_keys:
-                more = bulk.postings(team_id, whole_keys)
-                found.filed.extend(more.filed)
-                found.leads.update(more.leads)
-            self.cut.update(found.cut)
+            if self.whole:
+                self._learn(bulk.postings(team_id, None), missing)
+                return
+        found = bulk.postings(team_id, [key for key in missing if key not in self.read_whole], KEPT_PER_KEY)
+        whole_keys = [key for key in missing if key in self.read_whole]
+        if whole_keys:
+            more = bulk.postings(team_id, whole_keys)
+            found.filed.extend(more.filed)
+            found.leads.update(more.leads)
+        self.cut.update(found.cut)
+        self._learn(found, missing)
+
+    def _learn(self, found: Postings, missing: list[str]) -> None:
         for key in {key for key, _ in found.filed} | set(missing):  # all of them, read whole
             self.postings.setdefault(key, set(self._filed_under.get(key, ())))
         for key, lead_id in found.filed:
@@ -153,10 +163,10 @@ class Memory:
                 self.postings.get(key, set()).discard(lead.id)
             self.entries += len(after)
             for key in after:
-                if self.whole:
-                    self.postings.setdefault(key, set()).add(lead.id)
-                elif key in self.postings:
+                if key in self.postings:
                     self.postings[key].add(lead.id)
+                elif self.whole and (self.let_go is None or key not in self.let_go):
+                    self.postings[key] = {lead.id}  # a key new to the workspace
             self.records[lead.id] = match_record(lead)
             self.numbers[lead.id] = lead.number
             if lead.contact_id is not None:
@@ -165,17 +175,34 @@ class Memory:
                 self._keep_unwritten(lead, after)
 
     def _let_go(self) -> None:
-        """Forget the key index read and kept so far, before a batch reads its keys: the store
-        has all of it (every lead remembered was written), and this batch and later ones read
-        what they need again. A dry run keeps everything: the store has none of its leads."""
-        self.postings, self.records, self.numbers, self.cut = {}, {}, {}, {}
-        self.whole, self.entries = False, 0
+        """Forget the keys of the index no batch asked for again since they were read (most are
+        a row's own, never met again), and the leads only they held, before a batch reads its
+        keys: the store has all of it (every lead remembered was written), and later batches
+        read again what they need. The keys asked for again are kept (the popular ones, whose
+        reads cost the most), unless they alone are over half the bound: then all go. A dry
+        run keeps everything: the store has none of its leads."""
+        kept = {key: self.postings[key] for key in self.asked_again if key in self.postings}
+        entries = sum(map(len, kept.values()))
+        if len(kept) > MAX_KEPT_KEYS // 2 or entries > MAX_KEPT_ENTRIES // 2:
+            kept, entries = {}, 0
+        if self.whole:  # a key not held is then known to be filed under no lead unless let go
+            let_go = self.let_go = self.let_go or KeyFilter()
+            for key in self.postings.keys() - kept.keys():
+                let_go.add(key)
+        leads = set().union(*kept.values())
+        self.records = {lead_id: self.records[lead_id] for lead_id in leads}
+        self.numbers = {lead_id: self.numbers[lead_id] for lead_id in leads}
+        self.cut = {key: cut for key, cut in self.cut.items() if key in kept}
+        self.postings, self.entries, self.asked_again = kept, entries, set()
 
     def read_again(self, key: str) -> None:
         """A key read in part that a batch found short (ShortKey): read whole from now on."""
         self.read_whole.add(key)
         self.postings.pop(key, None)
         self.cut.pop(key, None)
+        if self.whole:
+            assert self.let_go is not None  # only a key let go is read in part
+            self.let_go.add(key)
 
     def _keep_unwritten(self, lead: Lead, keys: frozenset[str]) -> None:
         assert lead.id is not None

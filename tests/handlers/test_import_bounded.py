@@ -56,6 +56,81 @@ def test_letting_the_key_index_go_between_batches_changes_no_outcome(
     assert stored(uow_factory) == stored(uow_factory, OTHER_WORKSPACE)
 
 
+class Kept:
+    """How many keys of the index each let-go kept (those asked for again), and whether the
+    keys let go were remembered as let go (the index was read whole)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.kept: list[int] = []
+        self.filtered: list[bool] = []
+        real = import_view.Memory._let_go
+
+        def counted(memory: import_view.Memory) -> None:
+            real(memory)
+            self.kept.append(len(memory.postings))
+            self.filtered.append(memory.let_go is not None)
+
+        monkeypatch.setattr(import_view.Memory, "_let_go", counted)
+
+
+# WHOLE_INDEX_FROM -1: the index is never read whole (as in a big workspace), each key read alone
+@pytest.mark.parametrize("whole_from", [10, -1])
+@pytest.mark.parametrize("seed", [11, 12])
+def test_letting_go_only_the_keys_not_asked_for_again_changes_no_outcome(
+    uow_factory, config, monkeypatch, seed, whole_from
+):
+    source = rows(*random_rows(seed, 120))
+    kept = import_leads(
+        source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
+    )
+    lets = Kept(monkeypatch)
+    monkeypatch.setattr(import_view, "WHOLE_INDEX_FROM", whole_from)
+    monkeypatch.setattr(import_view, "MAX_KEPT_KEYS", 60)  # past it every few batches, half kept
+
+    bounded = import_leads(
+        source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
+    )
+
+    assert len(lets.kept) >= 3 and any(lets.kept)  # let go in part
+    assert all(lets.filtered) == (whole_from > 0)
+    assert bounded == kept
+    assert stored(uow_factory) == stored(uow_factory, OTHER_WORKSPACE)
+
+
+@pytest.mark.parametrize("whole_from", [10, -1])
+def test_a_likely_duplicate_of_a_lead_whose_keys_were_let_go_is_still_found(
+    uow_factory, config, monkeypatch, whole_from
+):
+    others = [
+        {"name": f"{first} {last}", "company": company}
+        for first, last, company in [
+            ("Dana", "Scully", "FBI"),
+            ("Walter", "Skinner", "Initech"),
+            ("Monica", "Reyes", "Globex"),
+            ("Fox", "Mulder", "Hooli"),
+            ("Jeffrey", "Spender", "Umbrella"),
+            ("John", "Doggett", "Vandelay"),
+        ]
+    ]
+    source = rows(
+        {"name": "Jonathan Smithers", "company": "Acme Corporation"},
+        *others,
+        {"name": "Jon Smithers", "company": "ACME Corp."},
+    )
+    lets = Kept(monkeypatch)
+    monkeypatch.setattr(import_view, "WHOLE_INDEX_FROM", whole_from)
+    monkeypatch.setattr(import_view, "MAX_KEPT_KEYS", 5)  # past it after every batch
+
+    result = import_leads(
+        source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=2, pool_from=NEVER_FORK
+    )
+
+    assert len(lets.kept) >= 3  # the first lead's keys went at the first let-go
+    assert result.duplicates == 1
+    assert result.problems[-1].outcome == "duplicate"
+    assert result.problems[-1].reason.startswith("Likely duplicate of L-1:")
+
+
 @pytest.mark.parametrize(("seed", "per_key"), [(11, 3), (12, 3), (11, 1)])
 def test_reading_only_the_oldest_leads_of_each_key_changes_no_outcome(
     uow_factory, config, monkeypatch, seed, per_key
