@@ -8,14 +8,17 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 
 from phonenumbers import SUPPORTED_REGIONS
-from phonenumbers.geocoder import _region_display_name  # the English name of a region code
 
 from domain.errors import InvalidInput
 
 
 @cache
 def _names() -> dict[str, str]:
-    """ISO code (lower case) -> English name (lower case), for every region known."""
+    """ISO code (lower case) -> English name (lower case), for every region known. The
+    geocoder is imported at the first use: its data take a third of a second to load, which
+    every command that never names a country (`leadbot import` of most files) would pay."""
+    from phonenumbers.geocoder import _region_display_name  # the English name of a region code
+
     return {code.lower(): _region_display_name(code, "en").lower() for code in SUPPORTED_REGIONS}
 
 
