@@ -39,8 +39,8 @@ class MatchProfile:
 
 
 # The store hands over the same leads again and again. A profile holds some 1 KB: 32,768 of
-# them keep the leads of the popular keys, and a long import's checks (handlers/importing/checks)
-# no longer fill 130 MB with the leads met once.
+# them keep the leads of the popular keys, and a long import no longer fills 130 MB with the
+# leads it met once.
 @lru_cache(maxsize=1 << 15)
 def profile_of(name: str, email: str | None, phone: str | None, company: str | None) -> MatchProfile:
     words = name_words(name)

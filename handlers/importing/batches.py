@@ -113,7 +113,7 @@ def _work(rows: Iterable[ImportRow], ctx: Context, batch_rows: int, sending: Con
             sending.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
             forget_match_caches(chunk[0].number, chunk[-1].number)  # as the importing process does
             # Here a row's profile is worked out once, for its keys, and met again only in a
-            # copy of the row: kept to the 50,000-row forget, they held some 50 MB for nothing.
+            # copy of the row: kept to the next forget, they held tens of MB for nothing.
             profile_of.cache_clear()
         sending.send_bytes(_END)
     except BrokenPipeError:

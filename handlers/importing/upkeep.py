@@ -15,8 +15,9 @@ from store.unit_of_work import SqlUnitOfWork
 # Duplicate matching caches what it works out of names, companies and pairs of them, in each
 # process of an import (domain.matching.profile, domain.matching.compare); full, those caches held
 # more than the key index (docs/benchmarks.md). Emptied each this many rows, they hold what the
-# recent rows met, and the popular names are worked out again once per this many rows.
-FORGET_EVERY_ROWS = 50_000
+# recent rows met, and the popular names are worked out again once per this many rows (25,000:
+# a 1,000,000-row file's importing process grew past 1 GB with 50,000).
+FORGET_EVERY_ROWS = 25_000
 
 
 def forget_match_caches(first_row: int = 1, last_row: int = FORGET_EVERY_ROWS) -> None:

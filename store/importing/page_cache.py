@@ -6,8 +6,9 @@ from store.unit_of_work import SqlUnitOfWork
 # An import writes index pages all over leads and lead_match_keys; with SQLite's 2 MB default
 # cache it read most of them back from the OS again for every batch (docs/benchmarks.md).
 # 128-200 MB read as fast as 256 did; past 100,000 rows the cache is full, and it is the
-# largest single part of a long import's memory, which is bounded at 1 GB.
-IMPORT_CACHE_KIB = 128 * 1024  # an upper bound: SQLite takes pages as it needs them
+# largest single part of a long import's memory, which is bounded at 1 GB: 64 MB is what the
+# importing process can give (docs/benchmarks.md, "Import speed and memory, 2026-12-07").
+IMPORT_CACHE_KIB = 64 * 1024  # an upper bound: SQLite takes pages as it needs them
 
 
 def widen_page_cache(uow: SqlUnitOfWork) -> int | None:
