@@ -21,17 +21,24 @@ def context(config: LeadbotConfig, workspace: str) -> Context:
 
 
 class Lets:
-    """Counts how often an import let its key index go."""
+    """Each time an import let its key index go: how many keys it kept (those asked for again),
+    and whether the keys let go were remembered as let go (the index was read whole)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.times = 0
+        self.kept: list[int] = []
+        self.filtered: list[bool] = []
         real = import_view.Memory._let_go
 
         def counted(memory: import_view.Memory) -> None:
-            self.times += 1
             real(memory)
+            self.kept.append(len(memory.postings))
+            self.filtered.append(memory.let_go is not None)
 
         monkeypatch.setattr(import_view.Memory, "_let_go", counted)
+
+    @property
+    def times(self) -> int:
+        return len(self.kept)
 
 
 @pytest.mark.parametrize(
@@ -56,23 +63,6 @@ def test_letting_the_key_index_go_between_batches_changes_no_outcome(
     assert stored(uow_factory) == stored(uow_factory, OTHER_WORKSPACE)
 
 
-class Kept:
-    """How many keys of the index each let-go kept (those asked for again), and whether the
-    keys let go were remembered as let go (the index was read whole)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.kept: list[int] = []
-        self.filtered: list[bool] = []
-        real = import_view.Memory._let_go
-
-        def counted(memory: import_view.Memory) -> None:
-            real(memory)
-            self.kept.append(len(memory.postings))
-            self.filtered.append(memory.let_go is not None)
-
-        monkeypatch.setattr(import_view.Memory, "_let_go", counted)
-
-
 # WHOLE_INDEX_FROM -1: the index is never read whole (as in a big workspace), each key read alone
 @pytest.mark.parametrize("whole_from", [10, -1])
 @pytest.mark.parametrize("seed", [11, 12])
@@ -83,7 +73,7 @@ def test_letting_go_only_the_keys_not_asked_for_again_changes_no_outcome(
     kept = import_leads(
         source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
     )
-    lets = Kept(monkeypatch)
+    lets = Lets(monkeypatch)
     monkeypatch.setattr(import_view, "WHOLE_INDEX_FROM", whole_from)
     monkeypatch.setattr(import_view, "MAX_KEPT_KEYS", 60)  # past it every few batches, half kept
 
@@ -117,7 +107,7 @@ def test_a_likely_duplicate_of_a_lead_whose_keys_were_let_go_is_still_found(
         *others,
         {"name": "Jon Smithers", "company": "ACME Corp."},
     )
-    lets = Kept(monkeypatch)
+    lets = Lets(monkeypatch)
     monkeypatch.setattr(import_view, "WHOLE_INDEX_FROM", whole_from)
     monkeypatch.setattr(import_view, "MAX_KEPT_KEYS", 5)  # past it after every batch
 
