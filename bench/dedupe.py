@@ -30,6 +30,7 @@ from domain.matching import dedupe
 from domain.matching.dedupe import (
     MatchRecord,
     blocking_keys,
+    candidates_per_key,
     likely_duplicate,
     normalise_company,
     normalise_person,
@@ -1196,8 +1197,9 @@ def build_index(records: Sequence[MatchRecord]) -> dict[str, list[int]]:
 def run_blocked(
     queries: Sequence[Query], records: Sequence[MatchRecord], index: dict[str, list[int]], cold: bool
 ) -> Outcome:
-    """One check: keys -> postings -> candidates -> likely_duplicate. Cold clears the profile
-    cache first, so every candidate is normalised from scratch as if fresh from the store."""
+    """One check: keys -> postings (the oldest few of each) -> candidates -> likely_duplicate.
+    Cold clears the profile cache first, so every candidate is normalised from scratch as if
+    fresh from the store."""
     out = Outcome([], [], [])
     for query in queries:
         if cold:
@@ -1205,7 +1207,7 @@ def run_blocked(
         start, cpu = time.perf_counter(), time.thread_time()
         ids: set[int] = set()
         for key in blocking_keys(query.record):
-            ids.update(index.get(key, ()))
+            ids.update(index.get(key, ())[: candidates_per_key(key)])  # the oldest, as the store serves them
         hit = likely_duplicate(query.record, [records[i] for i in ids])
         out.cpu.append(time.thread_time() - cpu)
         out.seconds.append(time.perf_counter() - start)

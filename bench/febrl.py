@@ -12,8 +12,8 @@ second list. Each record becomes what a lead gives matching:
   colleagues), typed with the same kinds of errors, and missing in some records.
 
 Records arrive one by one in the set's order, as leads do. Leadbot's matcher finds
-candidates through `blocking_keys` (an in-memory index, the oldest MAX_CANDIDATES under a
-key, as the store serves them) and flags `likely_duplicate`; the baseline flags the best
+candidates through `blocking_keys` (an in-memory index, the oldest few under a key
+(`candidates_per_key`), as the store serves them) and flags `likely_duplicate`; the baseline flags the best
 earlier record with `rapidfuzz.fuzz.token_sort_ratio >= 75` over the same "name company"
 string (brute force). Each flag links two records; the linked records form clusters, and
 precision / recall / F1 count the record pairs within clusters against the set's true links.
@@ -45,11 +45,11 @@ from bench.import_leads import run_import
 from domain.matching.dedupe import (
     MatchRecord,
     blocking_keys,
+    candidates_per_key,
     likely_duplicate,
     normalise_company,
     normalise_person,
 )
-from store.leads import MAX_CANDIDATES
 
 Pair = frozenset[int]
 
@@ -97,7 +97,7 @@ def leadbot_links(records: Sequence[MatchRecord]) -> list[tuple[int, int]]:
     links = []
     for record in records:
         keys = blocking_keys(record)
-        ids = {i for key in keys for i in index.get(key, ())[:MAX_CANDIDATES]}
+        ids = {i for key in keys for i in index.get(key, ())[: candidates_per_key(key)]}
         hit = likely_duplicate(record, [records[i] for i in sorted(ids)])
         if hit is not None:
             links.append((record.id, hit.id))

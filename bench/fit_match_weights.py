@@ -36,8 +36,13 @@ from pathlib import Path
 import numpy as np
 
 from domain.matching.compare import FIELDS, LEVELS, MISSING, Vector
-from domain.matching.dedupe import MatchRecord, blocking_keys, comparison, normalise_company
-from store.leads import MAX_CANDIDATES
+from domain.matching.dedupe import (
+    MatchRecord,
+    blocking_keys,
+    candidates_per_key,
+    comparison,
+    normalise_company,
+)
 
 OUT = Path(__file__).resolve().parent.parent / "domain" / "matching" / "weights.py"
 
@@ -46,12 +51,12 @@ def blocked_vectors(
     records: Sequence[MatchRecord], keys_of: Callable[[MatchRecord], Iterable[str]] = blocking_keys
 ) -> Counter[Vector]:
     """The comparison vector of every pair a blocking puts together, counted: each record
-    against the earlier ones sharing a key (the oldest MAX_CANDIDATES under it)."""
+    against the earlier ones sharing a key (the oldest few under it, as a check takes them)."""
     index: defaultdict[str, list[int]] = defaultdict(list)
     counts: Counter[Vector] = Counter()
     for position, record in enumerate(records):
         keys = set(keys_of(record))
-        for i in {i for key in keys for i in index.get(key, ())[:MAX_CANDIDATES]}:
+        for i in {i for key in keys for i in index.get(key, ())[: candidates_per_key(key)]}:
             counts[comparison(record, records[i])] += 1
         for key in keys:
             index[key].append(position)

@@ -11,14 +11,11 @@ from sqlalchemy.orm import Session
 from domain.book.search import search_text
 from domain.lead import PROFILE_FIELDS, Lead
 from domain.lifecycle import LeadStatus
-from domain.matching.dedupe import MatchRecord
+from domain.matching.dedupe import MatchRecord, candidates_per_key
 from store.book.lead_tags import write_tags
 from store.sql import upsert
 from store.tables import HOLDS_IDENTITY, LeadCounterRow, LeadMatchKeyRow, LeadRow
 
-# Per blocking key: a key shared by more leads than this says little about any
-# one of them, and must not crowd out the leads a more telling key finds.
-MAX_CANDIDATES = 100
 MERGE_HOPS = 10  # a longer chain of merges (a lead merged into one merged since...) is not followed
 PHONE_HOLDERS = 50  # people behind one switchboard a capture compares itself with
 PRELOAD_CHUNK = 500  # ids in one IN (...): well under every driver's limit on parameters
@@ -49,8 +46,8 @@ LEAD_COLUMNS = (
 @functools.cache
 def _candidates_query(key_count: int) -> sa.Select[int, str, str | None, str | None, str | None]:
     """Live leads under any of `key_count` keys, in one round trip: each key's postings
-    (the oldest MAX_CANDIDATES, off the index), their union, the rows. Built once per
-    key count: building the statement costs more than running it."""
+    (the oldest few, domain.matching.dedupe.candidates_per_key, off the index), their union,
+    the rows. Built once per key count: building the statement costs more than running it."""
     per_key = [
         sa.select(
             sa.select(LeadMatchKeyRow.lead_id)
@@ -59,7 +56,7 @@ def _candidates_query(key_count: int) -> sa.Select[int, str, str | None, str | N
                 LeadMatchKeyRow.key == sa.bindparam(f"k{i}"),
             )
             .order_by(LeadMatchKeyRow.lead_id)
-            .limit(MAX_CANDIDATES)
+            .limit(sa.bindparam(f"n{i}"))
             .subquery()
         )
         for i in range(key_count)
@@ -199,12 +196,14 @@ class LeadRepository:
     def match_candidates(
         self, team_id: str, keys: Iterable[str], exclude: int | None = None
     ) -> list[MatchRecord]:
-        """Live leads sharing a blocking key with the new one (the oldest
-        MAX_CANDIDATES under each key): the only ones worth scoring."""
+        """Live leads sharing a blocking key with the new one (the oldest few under each key,
+        domain.matching.dedupe.candidates_per_key): the only ones worth scoring."""
         wanted = sorted(set(keys))
         if not wanted:
             return []
-        params = {"team_id": team_id, "exclude": exclude or 0} | {f"k{i}": k for i, k in enumerate(wanted)}
+        params: dict[str, object] = {"team_id": team_id, "exclude": exclude or 0}
+        for i, key in enumerate(wanted):
+            params[f"k{i}"], params[f"n{i}"] = key, candidates_per_key(key)
         query = _candidates_query(len(wanted))
         return [
             MatchRecord(id=r.id, name=r.name, email=r.email, phone=r.phone, company=r.company)

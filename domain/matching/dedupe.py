@@ -41,6 +41,7 @@ __all__ = [
     "LikelyDuplicate",
     "MatchRecord",
     "blocking_keys",
+    "candidates_per_key",
     "is_free_mail",
     "likely_duplicate",
     "normalise_company",
@@ -48,6 +49,15 @@ __all__ = [
 ]
 
 MAX_KEY_PART = 40
+# Per blocking key, a check compares the new lead with the oldest this many leads filed under it:
+# a key shared by more says little about any one of them, and must not crowd out the leads a
+# more telling key finds.
+MAX_CANDIDATES = 100
+# A "w:" key (three letters of a name word, the sound of a company word) is the loosest: at a
+# big company it holds every colleague whose name starts alike, and in a 300,000-lead workspace
+# it brought 60 of a check's 71 candidates, nearly all colleagues the rule turns down
+# (docs/benchmarks.md, "Import at a million rows"). The pairs only it finds are in small buckets.
+LOOSE_KEY_CANDIDATES = 25
 _ORG_WEIGHT = {"same": 100.0, "mailbox": 95.0, "similar": 90.0, "unknown": 70.0}
 
 
@@ -121,6 +131,11 @@ def blocking_keys(record: MatchRecord) -> frozenset[str]:
     if len(digits) >= 7:
         keys.add(f"p:{digits[-7:]}")
     return frozenset(keys)
+
+
+def candidates_per_key(key: str) -> int:
+    """How many of the oldest leads filed under `key` a check compares with."""
+    return LOOSE_KEY_CANDIDATES if key.startswith("w:") else MAX_CANDIDATES
 
 
 # --- names -------------------------------------------------------------------------------

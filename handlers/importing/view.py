@@ -13,11 +13,10 @@ from domain.capture.contact import Contact
 from domain.capture.recapture import IDENTITY_FIELDS, absorb, is_phone_of, match_record
 from domain.lead import Lead, lead_ref
 from domain.lifecycle import LeadStatus
-from domain.matching.dedupe import MatchRecord, blocking_keys
+from domain.matching.dedupe import MAX_CANDIDATES, MatchRecord, blocking_keys, candidates_per_key
 from domain.matching.identity import phone_identifies
 from handlers.importing.key_filter import KeyFilter
 from store.importing.bulk import BulkLeads, Postings
-from store.leads import MAX_CANDIDATES
 
 # Ids for leads not written yet: above every real id, as a newer lead's would be, so ties in
 # the duplicate rule still go to the older lead.
@@ -35,7 +34,7 @@ MAX_KEPT_KEYS = 150_000
 # each, so a bound on keys alone let the index grow with the workspace.
 MAX_KEPT_ENTRIES = 400_000
 # A key read from the store (not the whole index) brings at most this many of its leads, the
-# oldest: a check takes the oldest MAX_CANDIDATES, and the rest of a popular key (thousands of
+# oldest: a check takes the oldest few (at most MAX_CANDIDATES), and the rest of a popular key (thousands of
 # leads in a big workspace, a batch's keys reaching half of all leads) cost memory and time
 # growing with the workspace. Twice as many as a check takes leaves room for the leads a batch
 # takes off a key; a key left with too few is read whole and the batch decided again (ShortKey).
@@ -310,7 +309,7 @@ class View:
         return False
 
     def candidates(self, keys: Iterable[str]) -> list[MatchRecord]:
-        """Live leads sharing a key: the oldest MAX_CANDIDATES under each key, as the store lists them."""
+        """Live leads sharing a key: the oldest few under each key, as the store lists them."""
         ids: set[int] = set()
         postings, removed_of, added_of = self._memory.postings, self._removed, self._added
         cuts = self._memory.cut
@@ -320,10 +319,11 @@ class View:
                 under_key = under_key - removed
             if added := added_of.get(key):
                 under_key = under_key | added
-            oldest = under_key if len(under_key) <= MAX_CANDIDATES else nsmallest(MAX_CANDIDATES, under_key)
+            taken = candidates_per_key(key)
+            oldest = under_key if len(under_key) <= taken else nsmallest(taken, under_key)
             # A key read in part: its leads after the cut were not read, so its oldest must all
             # be before it (else one not read might be among them).
-            if (cut := cuts.get(key)) is not None and (len(oldest) < MAX_CANDIDATES or max(oldest) > cut):
+            if (cut := cuts.get(key)) is not None and (len(oldest) < taken or max(oldest) > cut):
                 raise ShortKey(key)
             ids.update(oldest)
         return [self._records.get(i) or self._memory.records[i] for i in sorted(ids)]

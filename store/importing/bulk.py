@@ -209,7 +209,7 @@ class BulkLeads:
         """Every live lead filed under one of these keys (None: under any key): the candidates
         of a duplicate check. With `oldest`, only the leads among the first `oldest` filed under
         each key (by id, merged ones counted): a popular key of a big workspace holds thousands,
-        of which a check takes the oldest few (store.leads.MAX_CANDIDATES); `cut` then tells
+        of which a check takes the oldest few (domain.matching.dedupe.candidates_per_key); `cut` then tells
         which keys hold more."""
         postings = Postings([], {})
         if keys is None:

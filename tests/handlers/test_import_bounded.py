@@ -126,7 +126,7 @@ def test_reading_only_the_oldest_leads_of_each_key_changes_no_outcome(
     uow_factory, config, monkeypatch, seed, per_key
 ):
     source = rows(*random_rows(seed, 120))
-    monkeypatch.setattr(import_view, "MAX_CANDIDATES", 2)  # a check takes the oldest two of a key
+    monkeypatch.setattr(import_view, "candidates_per_key", lambda key: 2)  # the oldest two of a key
     kept = import_leads(
         source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
     )

@@ -11,6 +11,7 @@ from domain.followups.activity import Activity, ActivityKind
 from domain.followups.reminder import Reminder
 from domain.lead import Lead
 from domain.lifecycle import LeadStatus
+from domain.matching.dedupe import LOOSE_KEY_CANDIDATES, candidates_per_key
 from domain.scoring.rules import Stage
 from store.unit_of_work import UowFactory
 
@@ -218,3 +219,25 @@ def test_a_first_crossing_recorded_twice_keeps_one_row_and_the_furthest_stage(uo
         reached = uow.scores.reached(HOME, lead.id)
 
     assert reached.stage is Stage.SQL and reached.sql_at == NOW
+
+
+def test_a_check_meets_the_oldest_few_under_each_key_and_the_loose_keys_fewest(
+    uow_factory: UowFactory,
+) -> None:
+    loose, plain = "w:dan|F100", "n:D500|S400"
+    with uow_factory() as uow:
+        for n in range(LOOSE_KEY_CANDIDATES + 5):
+            lead = uow.leads.add(make_lead(email=f"dana{n}@fbi.gov"))
+            uow.leads.set_match_keys(lead, [loose, plain], new=True)
+        uow.commit()
+
+    with uow_factory() as uow:
+        under_loose = [r.id for r in uow.leads.match_candidates(HOME, [loose])]
+        under_both = [r.id for r in uow.leads.match_candidates(HOME, [loose, plain])]
+        under_plain_elsewhere = uow.leads.match_candidates(OTHER, [plain])
+
+    assert candidates_per_key(loose) == LOOSE_KEY_CANDIDATES < candidates_per_key(plain)
+    assert len(under_loose) == LOOSE_KEY_CANDIDATES
+    assert under_loose == sorted(under_both)[:LOOSE_KEY_CANDIDATES]  # the oldest
+    assert len(under_both) == LOOSE_KEY_CANDIDATES + 5  # the plain key brings every one
+    assert under_plain_elsewhere == []
