@@ -1,8 +1,9 @@
 """What duplicate matching reads of a lead (its profile), and the per-word work behind it.
 
 Names, companies and domains repeat across leads (Zipf-like), so each is worked out once:
-the caches are bounded, and a miss only costs the work again. Full, they hold some 200 MB: a
-long import empties them now and then (`forget_profiles`), keeping what recent rows met."""
+the caches are bounded, and a miss only costs the work again. Full, they hold some 150 MB (with
+domain.matching.compare's): a long import empties them now and then (`forget_profiles`), keeping
+what recent rows met."""
 
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,9 +39,10 @@ class MatchProfile:
     email: str  # as given, lower case: tells role mailboxes (info@, sales@) apart
 
 
-# The store hands over the same leads again and again. A profile holds some 1 KB: full, this
-# holds some 130 MB; a quarter of it cost a 100,000-row import 9% more CPU (docs/benchmarks.md).
-@lru_cache(maxsize=1 << 17)
+# The store hands over the same leads again and again. A profile holds some 1.5 KB: full, this
+# holds some 50 MB. Four times as many cost a 1,000,000-row import's memory bound, for 3% of its
+# CPU at 100,000 rows (docs/benchmarks.md, "Import at a million rows").
+@lru_cache(maxsize=1 << 15)
 def profile_of(name: str, email: str | None, phone: str | None, company: str | None) -> MatchProfile:
     words = name_words(name)
     mailbox, domain = split_email(email)
@@ -58,7 +60,7 @@ def profile_of(name: str, email: str | None, phone: str | None, company: str | N
     )
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 15)
 def name_words(name: str) -> tuple[Word, ...]:
     return tuple(word(w) for w in person_words(name)[:MAX_NAME_WORDS])
 
@@ -87,7 +89,7 @@ def domain_facts(domain: str) -> tuple[str, frozenset[str]]:
     return domain, domain_orgs(domain)
 
 
-@lru_cache(maxsize=1 << 18)  # first names meet first names, last names last names: pairs repeat
+@lru_cache(maxsize=1 << 16)  # first names meet first names, last names last names: pairs repeat
 def word_pair(a: str, b: str) -> Pair | None:
     """names.pair_words of two words, by their text."""
     return pair_words(word(a), word(b))

@@ -13,7 +13,7 @@ from domain.capture.contact import Contact
 from domain.capture.recapture import IDENTITY_FIELDS, absorb, is_phone_of, match_record
 from domain.lead import Lead, lead_ref
 from domain.lifecycle import LeadStatus
-from domain.matching.dedupe import MAX_CANDIDATES, MatchRecord, blocking_keys, candidates_per_key
+from domain.matching.dedupe import MatchRecord, blocking_keys, candidates_per_key
 from domain.matching.identity import phone_identifies
 from handlers.importing.key_filter import KeyFilter
 from store.importing.bulk import BulkLeads, Postings
@@ -25,20 +25,14 @@ PROVISIONAL_ID = 1 << 62
 # a small part of an index lookup, and every later batch then reads no keys at all.
 WHOLE_INDEX_FROM = 10
 # The key index kept between batches grows by about four keys a row written (some 2.5 KB a row
-# with the records; this bound is about 40,000 rows' worth, 100 MB): past it the keys no batch
+# with the records; this bound is about 25,000 rows' worth, 60 MB): past it the keys no batch
 # asked for again are let go (Memory._let_go), and the next batches read again from the store
 # those they meet. A file of any length then keeps the import's memory bounded, and the popular
 # keys stay.
-MAX_KEPT_KEYS = 150_000
-# ...or past this many (key, lead) entries: keys read in part hold up to KEPT_PER_KEY leads
+MAX_KEPT_KEYS = 100_000
+# ...or past this many (key, lead) entries: keys read in part hold up to kept_per_key leads
 # each, so a bound on keys alone let the index grow with the workspace.
-MAX_KEPT_ENTRIES = 400_000
-# A key read from the store (not the whole index) brings at most this many of its leads, the
-# oldest: a check takes the oldest few (at most MAX_CANDIDATES), and the rest of a popular key (thousands of
-# leads in a big workspace, a batch's keys reaching half of all leads) cost memory and time
-# growing with the workspace. Twice as many as a check takes leaves room for the leads a batch
-# takes off a key; a key left with too few is read whole and the batch decided again (ShortKey).
-KEPT_PER_KEY = 2 * MAX_CANDIDATES
+MAX_KEPT_ENTRIES = 250_000
 SAME_PERSON_ORDER = ("external_id", "email", "phone")  # as handlers.matching.duplicates.same_person asks
 # one live lead each; a phone may be shared (domain.matching.identity)
 UNIQUE_IDENTIFIERS = SAME_PERSON_ORDER[:2]
@@ -48,6 +42,15 @@ _NOBODY: frozenset[int] = frozenset()
 Incoming = Sequence[tuple[Lead, frozenset[str]]]
 Values = dict[str, set[str]]
 Change = tuple[Lead, frozenset[str], frozenset[str]]  # a lead, its keys before and after
+
+
+def kept_per_key(key: str) -> int:
+    """How many of a key's leads, the oldest, a read from the store (not the whole index)
+    brings. A check takes the oldest few, and the rest of a popular key (thousands of leads in
+    a big workspace, a batch's keys reaching half of all leads) cost memory and time growing
+    with the workspace. Twice as many as a check takes leaves room for the leads a batch takes
+    off a key; a key left with too few is read whole and the batch decided again (ShortKey)."""
+    return 2 * candidates_per_key(key)
 
 
 class ShortKey(Exception):
@@ -125,12 +128,16 @@ class Memory:
             if self.whole:
                 self._learn(bulk.postings(team_id, None), missing)
                 return
-        found = bulk.postings(team_id, [key for key in missing if key not in self.read_whole], KEPT_PER_KEY)
+        in_part: defaultdict[int, list[str]] = defaultdict(list)
+        for key in missing:
+            if key not in self.read_whole:
+                in_part[kept_per_key(key)].append(key)
+        found = Postings([], {})
+        for oldest, keys_of_size in in_part.items():
+            found.add(bulk.postings(team_id, keys_of_size, oldest))
         whole_keys = [key for key in missing if key in self.read_whole]
         if whole_keys:
-            more = bulk.postings(team_id, whole_keys)
-            found.filed.extend(more.filed)
-            found.leads.update(more.leads)
+            found.add(bulk.postings(team_id, whole_keys))
         self.cut.update(found.cut)
         self._learn(found, missing)
 

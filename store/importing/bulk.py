@@ -91,6 +91,12 @@ class Postings:
     # live lead under the key up to it was read; the leads after it were not.
     cut: dict[str, int] = field(default_factory=dict)
 
+    def add(self, more: "Postings") -> None:
+        """What another read found, beside this one's (other keys)."""
+        self.filed.extend(more.filed)
+        self.leads.update(more.leads)
+        self.cut.update(more.cut)
+
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:

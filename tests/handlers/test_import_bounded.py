@@ -8,10 +8,13 @@ from support import NOW
 
 import handlers.importing.view as import_view
 from domain.config import CONSOLE_WORKSPACE, LeadbotConfig
+from domain.matching.compare import word_level
+from domain.matching.profile import profile_of, word
 from domain.permissions import system_actor
 from handlers.context import Context
 from handlers.importing.pipeline import SAMPLE_LINES, import_leads
 from handlers.importing.rows import ImportProblem, read_path
+from handlers.importing.upkeep import FORGET_EVERY_ROWS, forget_match_caches
 
 NEVER_FORK = 1 << 30
 
@@ -146,7 +149,7 @@ def test_reading_only_the_oldest_leads_of_each_key_changes_no_outcome(
     monkeypatch.setattr(import_view, "MAX_KEPT_KEYS", 5)  # read from the store before each batch...
     # ...and only the oldest few of each key; one is fewer than a check takes, so every key read
     # in part turns out short once the batch looks at it
-    monkeypatch.setattr(import_view, "KEPT_PER_KEY", per_key)
+    monkeypatch.setattr(import_view, "kept_per_key", lambda key: per_key)
 
     bounded = import_leads(
         source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
@@ -212,3 +215,22 @@ def test_a_csv_on_disk_in_a_legacy_encoding_is_read_a_row_at_a_time(tmp_path):
         "email": "rene@firma.de",
         "company": "Société Générale",
     }
+
+
+def test_the_match_caches_are_emptied_each_time_the_rows_pass_a_multiple_of_the_period() -> None:
+    def held() -> int:
+        profile_of("Dana Scully", "dana@fbi.gov", None, "FBI")
+        word_level(word("dana"), word("fox"))
+        return profile_of.cache_info().currsize + word_level.cache_info().currsize
+
+    period = FORGET_EVERY_ROWS
+    forget_match_caches()
+    assert held() == 2
+
+    forget_match_caches(period + 2, 2 * period - 1)  # a batch within one period: kept
+    assert profile_of.cache_info().currsize + word_level.cache_info().currsize == 2
+    forget_match_caches(2 * period - 10, 2 * period + 5)  # a batch across its end: emptied
+    assert profile_of.cache_info().currsize + word_level.cache_info().currsize == 0
+    assert held() == 2
+    forget_match_caches()  # the import is over
+    assert profile_of.cache_info().currsize + word_level.cache_info().currsize == 0
