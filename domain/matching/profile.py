@@ -40,8 +40,9 @@ class MatchProfile:
 
 
 # The store hands over the same leads again and again. A profile holds some 1.5 KB: full, this
-# holds some 50 MB. Four times as many cost a 1,000,000-row import's memory bound, for 3% of its
-# CPU at 100,000 rows (docs/benchmarks.md, "Import at a million rows").
+# holds some 50 MB. Four times as many filled up in a long import, whose checks meet candidates
+# from all over a big workspace, and took a 1,000,000-row file past its memory bound
+# (docs/benchmarks.md, "Import at a million rows").
 @lru_cache(maxsize=1 << 15)
 def profile_of(name: str, email: str | None, phone: str | None, company: str | None) -> MatchProfile:
     words = name_words(name)
