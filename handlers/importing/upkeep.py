@@ -3,9 +3,7 @@ page cache wide enough for the index pages the batches write, and in match cache
 and then, so that a file of any length keeps the import's memory bounded."""
 
 import ctypes
-import ctypes.util
 import gc
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,13 +43,10 @@ def _give_back_freed_memory() -> None:
 
 @cache
 def _malloc_trim() -> Callable[[int], int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-        return trim
-    except (OSError, AttributeError):
-        return None
+    """The C library's malloc_trim, looked up among the symbols the process has loaded (no
+    search for the library file), or None where the C library has none."""
+    trim: Callable[[int], int] | None = getattr(ctypes.CDLL(None), "malloc_trim", None)
+    return trim
 
 
 @contextmanager

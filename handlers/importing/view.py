@@ -128,16 +128,12 @@ class Memory:
             if self.whole:
                 self._learn(bulk.postings(team_id, None), missing)
                 return
-        in_part: defaultdict[int, list[str]] = defaultdict(list)
+        by_size: defaultdict[int | None, list[str]] = defaultdict(list)  # None: read whole
         for key in missing:
-            if key not in self.read_whole:
-                in_part[kept_per_key(key)].append(key)
+            by_size[None if key in self.read_whole else kept_per_key(key)].append(key)
         found = Postings([], {})
-        for oldest, keys_of_size in in_part.items():
-            found.add(bulk.postings(team_id, keys_of_size, oldest))
-        whole_keys = [key for key in missing if key in self.read_whole]
-        if whole_keys:
-            found.add(bulk.postings(team_id, whole_keys))
+        for oldest, some in by_size.items():
+            found.add(bulk.postings(team_id, some, oldest))
         self.cut.update(found.cut)
         self._learn(found, missing)
 

@@ -12,15 +12,29 @@ from domain.matching.compare import word_level
 from domain.matching.profile import profile_of, word
 from domain.permissions import system_actor
 from handlers.context import Context
-from handlers.importing.pipeline import SAMPLE_LINES, import_leads
-from handlers.importing.rows import ImportProblem, read_path
+from handlers.importing.pipeline import SAMPLE_LINES, LeadsImported, import_leads
+from handlers.importing.rows import ImportProblem, ImportRow, read_path
 from handlers.importing.upkeep import FORGET_EVERY_ROWS, forget_match_caches
+from store.unit_of_work import UowFactory
 
 NEVER_FORK = 1 << 30
 
 
 def context(config: LeadbotConfig, workspace: str) -> Context:
     return Context(system_actor(workspace, "import"), NOW, config)
+
+
+def imported(
+    uow_factory: UowFactory,
+    config: LeadbotConfig,
+    source: list[ImportRow],
+    workspace: str,
+    batch_rows: int = 9,
+) -> LeadsImported:
+    """The file imported into `workspace` in small batches, all in this process."""
+    return import_leads(
+        source, uow_factory(), context(config, workspace), batch_rows=batch_rows, pool_from=NEVER_FORK
+    )
 
 
 class Lets:
@@ -51,15 +65,11 @@ def test_letting_the_key_index_go_between_batches_changes_no_outcome(
     uow_factory, config, monkeypatch, seed, bound
 ):
     source = rows(*random_rows(seed, 80))
-    kept = import_leads(
-        source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
-    )
+    kept = imported(uow_factory, config, source, OTHER_WORKSPACE)
     lets = Lets(monkeypatch)
     monkeypatch.setattr(import_view, bound, 5)  # past a batch's keys: let go before each
 
-    bounded = import_leads(
-        source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
-    )
+    bounded = imported(uow_factory, config, source, CONSOLE_WORKSPACE)
 
     assert lets.times >= 5
     assert bounded == kept
@@ -73,16 +83,12 @@ def test_letting_go_only_the_keys_not_asked_for_again_changes_no_outcome(
     uow_factory, config, monkeypatch, seed, whole_from
 ):
     source = rows(*random_rows(seed, 120))
-    kept = import_leads(
-        source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
-    )
+    kept = imported(uow_factory, config, source, OTHER_WORKSPACE)
     lets = Lets(monkeypatch)
     monkeypatch.setattr(import_view, "WHOLE_INDEX_FROM", whole_from)
     monkeypatch.setattr(import_view, "MAX_KEPT_KEYS", 60)  # past it every few batches, half kept
 
-    bounded = import_leads(
-        source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
-    )
+    bounded = imported(uow_factory, config, source, CONSOLE_WORKSPACE)
 
     assert len(lets.kept) >= 3 and any(lets.kept)  # let go in part
     assert all(lets.filtered) == (whole_from > 0)
@@ -114,9 +120,7 @@ def test_a_likely_duplicate_of_a_lead_whose_keys_were_let_go_is_still_found(
     monkeypatch.setattr(import_view, "WHOLE_INDEX_FROM", whole_from)
     monkeypatch.setattr(import_view, "MAX_KEPT_KEYS", 5)  # past it after every batch
 
-    result = import_leads(
-        source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=2, pool_from=NEVER_FORK
-    )
+    result = imported(uow_factory, config, source, CONSOLE_WORKSPACE, batch_rows=2)
 
     assert len(lets.kept) >= 3  # the first lead's keys went at the first let-go
     assert result.duplicates == 1
@@ -130,9 +134,7 @@ def test_reading_only_the_oldest_leads_of_each_key_changes_no_outcome(
 ):
     source = rows(*random_rows(seed, 120))
     monkeypatch.setattr(import_view, "candidates_per_key", lambda key: 2)  # the oldest two of a key
-    kept = import_leads(
-        source, uow_factory(), context(config, OTHER_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
-    )
+    kept = imported(uow_factory, config, source, OTHER_WORKSPACE)
     cuts, again = [], []
     real_read, real_again = import_view.Memory.read, import_view.Memory.read_again
 
@@ -151,9 +153,7 @@ def test_reading_only_the_oldest_leads_of_each_key_changes_no_outcome(
     # in part turns out short once the batch looks at it
     monkeypatch.setattr(import_view, "kept_per_key", lambda key: per_key)
 
-    bounded = import_leads(
-        source, uow_factory(), context(config, CONSOLE_WORKSPACE), batch_rows=9, pool_from=NEVER_FORK
-    )
+    bounded = imported(uow_factory, config, source, CONSOLE_WORKSPACE)
 
     assert max(cuts) > 0  # keys were read in part
     assert again or per_key > 1  # found short, read whole, their batch decided again
