@@ -1,11 +1,12 @@
 """The Slack stand-in answers the real slack_sdk clients like Slack; its signer satisfies Bolt."""
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from urllib.error import URLError
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 from urllib.request import urlopen
 
 import pytest
@@ -170,6 +171,23 @@ def test_down_answers_503_to_everything_until_up(fake: FakeSlack, client: WebCli
     assert raised.value.response.status_code == 503
     assert client.auth_test()["ok"] is True
     assert [call.failed for call in fake.calls_to("auth.test")] == [True, False]
+
+
+def test_a_caller_killed_mid_request_leaves_no_call_and_no_refusal(fake: FakeSlack) -> None:
+    # A killed process's headers can arrive without their body; Slack never acts on half a
+    # request, so the stand-in must not read an empty chat.postMessage (and refuse it).
+    address = urlsplit(fake.url)
+    with socket.create_connection((address.hostname, address.port)) as dying:
+        dying.sendall(
+            b"POST /api/chat.postMessage HTTP/1.1\r\nHost: slack\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 40\r\n\r\nchannel=C1"
+        )
+        dying.shutdown(socket.SHUT_WR)
+        answer = b"".join(iter(lambda: dying.recv(4096), b""))  # until the stand-in hangs up
+
+    assert answer == b""
+    assert fake.calls == []
+    assert fake.take_refusals() == []
 
 
 def test_reset_forgets_calls_and_queued_failures(fake: FakeSlack, client: WebClient) -> None:

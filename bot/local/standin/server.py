@@ -494,7 +494,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         fake: FakeSlack = self.server.fake  # type: ignore[attr-defined]
         path, query = urlsplit(self.path)[2:4]
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        expected = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(expected)
+        if len(raw) < expected:
+            # The caller died mid-request (a killed tick): Slack never sees half a request.
+            self.close_connection = True
+            return
         routed = self._route(path, query, raw, fake.origin + path)
         self._send(fake.handle(*routed) if routed else (404, {}, b"no such path"))
 
