@@ -23,9 +23,13 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
 def upgrade(engine: sa.Engine) -> None:
     if is_current(engine):
         return
-    with engine.connect() as connection, _sqlite_foreign_keys_off(connection):
+    with engine.connect() as connection, _sqlite_foreign_keys_off(connection), connection.begin():
+        # One transaction for the whole climb, begun before Alembic reads where the schema
+        # stands: SQLite's BEGIN IMMEDIATE (PostgreSQL's advisory lock in env.py) makes a
+        # second process starting at once wait, then read the head the first one reached.
+        # Alembic commits per migration on SQLite otherwise, and the second process, having
+        # read the old revision, ran the next migration again ("index already exists").
         command.upgrade(alembic_config(connection), "head")
-        connection.commit()
 
 
 @contextmanager
