@@ -81,6 +81,9 @@ def _shortest(*seconds: float | None) -> float | None:
 
 
 def make_engine(url: str, **kwargs: Any) -> sa.Engine:
+    # A database error's text would otherwise quote the statement's values (a lead's name,
+    # email, phone) into whatever logs it.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
     return _postgres_engine(url, **kwargs)

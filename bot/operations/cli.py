@@ -30,7 +30,12 @@ if TYPE_CHECKING:
 
 TICK_DRAIN_SECONDS = 45.0  # of a minute between cron ticks: the next tick starts after this one ends
 
-cli = typer.Typer(help="Leadbot: Slack-first lead management.", no_args_is_help=True, add_completion=False)
+cli = typer.Typer(
+    help="Leadbot: Slack-first lead management.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,  # main() says what failed in one line
+)
 db_cli = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 privacy_cli = typer.Typer(help="Personal data of one person: export, erase.", no_args_is_help=True)
@@ -611,7 +616,30 @@ def _token_workspace(settings: Settings) -> str:
 
 def main() -> None:
     configure_logging(_log_settings())
-    cli()
+    try:
+        cli()
+    except Exception as exc:  # noqa: BLE001 - the last stop: one line, never a traceback
+        _stopped(exc)
+
+
+def _stopped(exc: Exception) -> NoReturn:
+    """A command that fails on something other than its input says so in one line: the
+    database it could not use (a wrong DATABASE_URL, a server that is down), else the
+    error's kind and first line. The trace goes to the debug log only: it may quote SQL."""
+    import sqlalchemy as sa
+
+    logging.getLogger(__name__).debug("command failed", exc_info=exc)
+    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
+        said = f"Leadbot could not use the database: {_first_line(exc.orig)}. Check DATABASE_URL."
+    else:
+        said = f"Leadbot stopped on an unexpected error: {type(exc).__name__}: {_first_line(exc)}"
+    typer.secho(said, fg="red", err=True)
+    sys.exit(1)  # outside click's own handling, where typer.Exit would be a traceback
+
+
+def _first_line(exc: BaseException | None) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0].rstrip(".") if lines else "no details"
 
 
 def _log_settings() -> Settings | None:

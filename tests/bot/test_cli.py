@@ -3,6 +3,10 @@
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from support import ANN, context_of
@@ -13,6 +17,7 @@ from handlers.capture.pipeline import add_lead
 from handlers.commands import AddLead
 
 runner = CliRunner()
+LEADBOT = Path(sys.executable).with_name("leadbot")  # the console script pyproject installs
 
 
 def capture(uow_factory, config, **fields):
@@ -102,6 +107,19 @@ def test_a_token_slack_refuses_is_reported_not_a_traceback(env, fake_slack):
     )
     assert result.exit_code == 2 and "Check the token" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_database_it_cannot_open_is_one_line_not_a_traceback(tmp_path):
+    unreachable = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LEADBOT_"))}
+    unreachable["DATABASE_URL"] = f"sqlite:///{tmp_path}/no/such/dir/leadbot.db"
+    result = subprocess.run(
+        [LEADBOT, "export"], cwd=tmp_path, env=unreachable, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "Leadbot could not use the database: unable to open database file. Check DATABASE_URL."
+    ]
 
 
 def test_a_blank_token_means_no_token(env, uow_factory, config):
