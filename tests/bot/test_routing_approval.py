@@ -41,6 +41,11 @@ def web_form(runtime, lead: dict) -> int:
     return status
 
 
+# deliver() runs the pacing job a second a pass on a clock of its own; Slack's limits run on
+# the real one, so at the hours a team digest shares the channel they would refuse the rest.
+pytestmark = pytest.mark.slack_unlimited
+
+
 def deliver(runtime) -> None:
     run_paced(runtime.run_jobs, datetime.now(UTC))  # a decision follows its proposal a second later
 
