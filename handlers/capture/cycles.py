@@ -1,6 +1,6 @@
 """Returning customers: a contact who shows new interest becomes a new lead, their next cycle."""
 
-from domain.capture.contact import Contact
+from domain.capture.contact import Contact, contact_from
 from domain.errors import InvalidInput
 from domain.followups.activity import Activity, ActivityKind
 from domain.lead import Lead, lead_ref
@@ -23,6 +23,29 @@ def link_returning_contact(uow: SqlUnitOfWork, lead: Lead) -> ContactView | None
     lead.contact_id = contact.id
     lead.cycle = uow.contacts.last_cycle(lead.team_id, contact.id) + 1
     return contact_view(uow, contact)
+
+
+def new_contact(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> Contact:
+    """The customer a won lead makes (a conversion in Slack, a closed-won row of an import),
+    with its audit entry in the same transaction."""
+    contact = uow.contacts.add(contact_from(lead, ctx.actor.user_id, ctx.now))
+    after = {
+        "name": contact.name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "company": contact.company,
+        "lead_id": contact.lead_id,
+    }
+    uow.audit.record(
+        team_id=contact.team_id,
+        actor_id=ctx.actor.user_id,
+        action="contact.created",
+        entity="contact",
+        entity_ref=f"contact:{contact.id}",
+        at=ctx.now,
+        after=after,
+    )
+    return contact
 
 
 def is_returning(uow: SqlUnitOfWork, lead: Lead) -> bool:

@@ -1,16 +1,15 @@
 """Closing: convert a lead into a contact and a deal, lose it with a reason, reopen it."""
 
 from collections.abc import Callable
-from typing import Any
 
 from domain import events
-from domain.capture.contact import Contact, contact_from
+from domain.capture.contact import Contact
 from domain.closing import outcomes as closing
 from domain.followups.activity import Activity, ActivityKind
 from domain.lead import Lead
 from domain.lifecycle import LeadStatus, check_transition
 from domain.permissions import Action
-from handlers.capture.cycles import contact_of
+from handlers.capture.cycles import contact_of, new_contact
 from handlers.commands import ConvertLead, LoseLead, ReopenLead
 from handlers.context import Context, audit, load_lead
 from handlers.nurture import cadences as nurture
@@ -96,25 +95,4 @@ def _contact_for(uow: SqlUnitOfWork, ctx: Context, lead: Lead) -> Contact:
     known = uow.contacts.get(lead.team_id, lead.contact_id) if lead.contact_id else None
     if known is not None:
         return known
-    contact = uow.contacts.add(contact_from(lead, ctx.actor.user_id, ctx.now))
-    _audit_contact(uow, ctx, contact)
-    return contact
-
-
-def _audit_contact(uow: SqlUnitOfWork, ctx: Context, contact: Contact) -> None:
-    after: dict[str, Any] = {
-        "name": contact.name,
-        "email": contact.email,
-        "phone": contact.phone,
-        "company": contact.company,
-        "lead_id": contact.lead_id,
-    }
-    uow.audit.record(
-        team_id=contact.team_id,
-        actor_id=ctx.actor.user_id,
-        action="contact.created",
-        entity="contact",
-        entity_ref=f"contact:{contact.id}",
-        at=ctx.now,
-        after=after,
-    )
+    return new_contact(uow, ctx, lead)

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from domain import events
-from domain.capture.contact import contact_from
 from domain.capture.enrich import FROM_CHANNEL
 from domain.capture.recapture import captured_note, match_record, recaptured_note
 from domain.errors import Conflict
@@ -26,6 +25,7 @@ from domain.lead import Lead, lead_ref
 from domain.lifecycle import LeadStatus
 from domain.matching.dedupe import LikelyDuplicate, likely_duplicate
 from domain.permissions import Action, can, require
+from handlers.capture.cycles import new_contact
 from handlers.commands import CaptureChannel
 from handlers.context import Context
 from handlers.importing.batches import POOL_FROM_ROWS, PreparedBatch, prepared_batches
@@ -241,7 +241,7 @@ def _customers_become_contacts(uow: SqlUnitOfWork, bulk: BulkLeads, batch: _Batc
     made = []
     for lead in batch.created:
         if lead.status == LeadStatus.CONVERTED and lead.contact_id is None:
-            contact = uow.contacts.add(contact_from(lead, ctx.actor.user_id, ctx.now))
+            contact = new_contact(uow, ctx, lead)
             assert lead.id is not None and contact.id is not None
             lead.contact_id = contact.id
             made.append((lead.id, contact.id))

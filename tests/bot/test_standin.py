@@ -264,6 +264,7 @@ def test_on_call_sees_every_call_as_it_happens(fake: FakeSlack, client: WebClien
     ]
 
 
+@pytest.mark.slack_unlimited  # ten posts to one channel at once: about recording, not pacing
 def test_concurrent_calls_are_all_recorded(fake: FakeSlack, client: WebClient) -> None:
     def post(n: int) -> None:
         client.chat_postMessage(channel="C1", text=str(n))

@@ -382,6 +382,12 @@ def test_a_customer_the_file_says_bought_is_a_returning_customer_in_slack(uow_fa
 
     assert back.returning is not None and back.returning.name == "Jürgen Müller"
     assert (back.outcome, back.lead.ref, back.duplicate) == ("created", "L-2", None)
+    with uow_factory() as uow:  # the customer the import made is in the audit trail, as a conversion's is
+        made = [
+            (e.action, e.after["email"], e.after["lead_id"])
+            for e in uow.audit.entries(CONSOLE_WORKSPACE, f"contact:{back.returning.id}")
+        ]
+    assert made == [("contact.created", "j.mueller@berliner-werk.de", 1)]
 
 
 def test_a_dry_run_counts_a_customer_back_as_a_new_cycle(uow_factory, config, importer):
