@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from domain import events
+from domain.capture.contact import contact_from
 from domain.capture.enrich import FROM_CHANNEL
 from domain.capture.recapture import captured_note, match_record, recaptured_note
 from domain.errors import Conflict
@@ -94,7 +95,7 @@ class _Batch:
                 )
             elif row in returning:
                 assert lead.contact_id is not None
-                customer = lead_ref(view.first_lead_of[lead.contact_id])
+                customer = lead_ref(view.first_lead_number(lead.contact_id))
                 outcome, reason = (
                     "returning",
                     f"Returning customer: contact of {customer}, cycle {lead.cycle}",
@@ -223,7 +224,7 @@ def _run_batch(
                         ) from exc
                     attempt += 1
                     continue
-                _customers_become_contacts(uow, bulk, batch, ctx)
+                _customers_become_contacts(uow, bulk, view, batch, ctx)
                 if checkpoint:
                     checkpoint.save(uow, ctx, source.last_row)
                 uow.record(_imported(ctx, batch))
@@ -234,17 +235,27 @@ def _run_batch(
     raise AssertionError("unreachable")
 
 
-def _customers_become_contacts(uow: SqlUnitOfWork, bulk: BulkLeads, batch: _Batch, ctx: Context) -> None:
+def _customers_become_contacts(
+    uow: SqlUnitOfWork, bulk: BulkLeads, view: View, batch: _Batch, ctx: Context
+) -> None:
     """A row the file says bought (closed-won) is a customer, as a conversion in Slack makes
     one: a contact, so their next interest, from any channel, is their next cycle rather than
-    a likely duplicate of the won lead. A customer coming back already has theirs."""
-    made = []
+    a likely duplicate of the won lead. A customer coming back already has theirs; one whose
+    next cycle is a later row of this batch gets the contact its won row made."""
+    made, provisional = [], {}
     for lead in batch.created:
         if lead.status == LeadStatus.CONVERTED and lead.contact_id is None:
             contact = new_contact(uow, ctx, lead)
             assert lead.id is not None and contact.id is not None
             lead.contact_id = contact.id
             made.append((lead.id, contact.id))
+            if (went_by := view.customer_made(lead, contact.id)) is not None:
+                provisional[went_by] = contact.id
+    for lead in batch.created:
+        if lead.contact_id in provisional:
+            assert lead.id is not None
+            lead.contact_id = provisional[lead.contact_id]
+            made.append((lead.id, lead.contact_id))
     bulk.set_contact_of(made)
 
 
@@ -278,6 +289,8 @@ def _create(view: View, batch: _Batch, item: Incoming, ctx: Context, owners: Own
     lead.duplicate_of = duplicate.id if duplicate else None
     reason = _take_owner(batch, item, owners)
     view.add(lead, item.keys)
+    if lead.status == LeadStatus.CONVERTED and lead.contact_id is None:
+        view.expect_customer(lead, contact_from(lead, ctx.actor.user_id, ctx.now))
     batch.created.append(lead)
     batch.outcomes.append((item.row, lead, "created", reason))
     if duplicate:
@@ -340,7 +353,13 @@ def _write(bulk: BulkLeads, batch: _Batch, changes: list[Change], ctx: Context) 
     within = [(lead, pending[lead.duplicate_of]) for lead in batch.created if lead.duplicate_of in pending]
     for lead, _ in within:
         lead.duplicate_of = None
+    # A customer's next cycle in the same batch waits for the contact its won row makes.
+    awaiting = [(lead, lead.contact_id) for lead in batch.created if (lead.contact_id or 0) < 0]
+    for lead, _ in awaiting:
+        lead.contact_id = None
     bulk.insert(batch.created)
+    for lead, provisional in awaiting:
+        lead.contact_id = provisional
     for lead, original in within:
         lead.duplicate_of = original.id
     bulk.set_duplicate_of([(lead.id, original.id) for lead, original in within if lead.id and original.id])

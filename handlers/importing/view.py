@@ -232,6 +232,8 @@ class View:
         self._contacts: dict[int, Contact] = {}  # by id: whom a shared phone may belong to
         self._cycles: dict[int, int] = {}  # contact id -> their last cycle so far
         self.first_lead_of: dict[int, int] = {}  # contact id -> the number of the lead that made them one
+        self._winning: dict[int, Lead] = {}  # provisional contact id -> the won lead that will make it
+        self._went_by: dict[int, int] = {}  # id() of such a lead (its own id changes when written) -> ...
         self._records: dict[int, MatchRecord] = {}  # leads this batch created or changed
         self._keys: dict[int, frozenset[str]] = {}  # their keys now...
         self._before: dict[int, frozenset[str]] = {}  # ...and before this batch
@@ -310,6 +312,29 @@ class View:
                 lead.cycle = self._cycles[contact_id] = self._cycles.get(contact_id, 0) + 1
                 return True
         return False
+
+    def expect_customer(self, won: Lead, contact: Contact) -> None:
+        """A lead this batch creates as won becomes a contact once written (as a conversion
+        makes one); until then, a later row with their email or phone is that customer back,
+        as it would be in a later batch. The contact goes by a provisional id: minus the lead's."""
+        assert won.id is not None
+        provisional = -won.id
+        self._winning[provisional], self._contacts[provisional] = won, contact
+        self._went_by[id(won)] = provisional
+        for field in ("email", "phone"):
+            if value := getattr(contact, field):
+                self._contact.setdefault((field, value), provisional)
+        self._cycles[provisional] = won.cycle
+
+    def customer_made(self, won: Lead, contact_id: int) -> int | None:
+        """The contact a won lead made, once written: the provisional id it went by, if any."""
+        self.first_lead_of[contact_id] = won.number
+        return self._went_by.get(id(won))
+
+    def first_lead_number(self, contact_id: int) -> int:
+        """The number of the lead that made the contact (one of this batch, for a provisional id)."""
+        won = self._winning.get(contact_id)
+        return won.number if won is not None else self.first_lead_of[contact_id]
 
     def candidates(self, keys: Iterable[str]) -> list[MatchRecord]:
         """Live leads sharing a key: the oldest few under each key, as the store lists them."""

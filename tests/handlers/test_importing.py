@@ -371,6 +371,30 @@ def test_a_customer_the_file_says_bought_comes_back_as_their_next_cycle(uow_fact
     ]
 
 
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_customer_back_later_in_the_same_file_is_their_next_cycle(uow_factory, importer, dry_run):
+    """As in a later file: the won row makes a contact, the later row is that customer back,
+    not a likely duplicate of the won lead, whichever batch each row falls in."""
+    jurgen = {"name": "Jürgen Müller", "email": "j.mueller@berliner-werk.de"}
+    phone_only = {"name": "Jürgen Müller", "phone": "+49 30 901820"}
+    won = {**jurgen, **phone_only, "status": "Won"}
+
+    result = run(uow_factory, importer, won, jurgen, phone_only, dry_run=dry_run)
+
+    assert (result.created, result.duplicates, result.returning) == (3, 0, 2)
+    assert [p.reason for p in notable(result)] == [
+        "Returning customer: contact of L-1, cycle 2",
+        "Returning customer: contact of L-1, cycle 3",
+    ]
+    if not dry_run:
+        stored = cycles(uow_factory, CONSOLE_WORKSPACE)
+        assert [(ref, status, cycle, first) for ref, status, _, cycle, first in stored] == [
+            ("L-1", "converted", 1, "L-1"),
+            ("L-2", "new", 2, "L-1"),
+            ("L-3", "new", 3, "L-1"),
+        ]
+
+
 def test_a_customer_the_file_says_bought_is_a_returning_customer_in_slack(uow_factory, ann, importer):
     run(
         uow_factory,
