@@ -48,8 +48,28 @@ def normalize_email(value: str | None) -> str | None:
     try:
         checked = validate_email(address, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise InvalidInput("email", f"'{value}' is not an email address: {exc}") from exc
+        raise InvalidInput("email", email_refusal(value)) from exc
     return checked.normalized.lower()
+
+
+def email_refusal(value: str) -> str:
+    """What is wrong with an address the library refused, in words a person can act on (the
+    library's own are about "the part after the @-sign" and "special-use names")."""
+    address = value.strip()
+    mailbox, at, domain = address.partition("@")
+    if not at:
+        problem = "it has no @"
+    elif "@" in domain:
+        problem = "it has more than one @"
+    elif not mailbox or not domain:
+        problem = "something is missing " + ("before" if not mailbox else "after") + " the @"
+    elif any(ch.isspace() for ch in address):
+        problem = "it has a space in it"
+    elif "." not in domain:
+        problem = f"`{domain}` is not a full domain, like example.com"
+    else:
+        problem = "it holds a character or a domain an address cannot have"
+    return f"'{value}' is not an email address: {problem}. Write it like dana@example.com."
 
 
 def _plain_address(address: str) -> str | None:
@@ -103,9 +123,13 @@ def looks_like_email(token: str) -> bool:
 
 
 def looks_like_phone(token: str) -> bool:
+    """Meant as a phone: six digits or more in a phone's characters, or any number with an
+    international `+` (no name starts with one), so that a short number is reported instead
+    of taken into the name."""
     digits = sum(ch.isdigit() for ch in token)
     allowed = set("0123456789+-(). ")
-    return digits >= 6 and all(ch in allowed for ch in token)
+    meant = digits >= 6 or (token.startswith("+") and digits > 0)
+    return meant and all(ch in allowed for ch in token)
 
 
 def name_from_email(email: str) -> str:

@@ -95,6 +95,8 @@ def test_text_containing_the_word_payload_is_still_a_command(slack):
         ("log L-1 fax", "is not something to log"),
         ("add Dana dana@", "is not an email address"),
         ("add Dana phone:12", "is not a phone number"),
+        ("add Bob +1 555", "'+1 555' is not a phone number"),  # not a name "Bob +1 555"
+        ("add Alice alice@@example.com", "it has more than one @"),
         ("add Dana colour:blue", "Unknown field `colour`"),
         ("show L-99", "There is no lead L-99"),
     ],

@@ -28,6 +28,26 @@ def test_a_malformed_email_is_refused_naming_the_field(bad: str) -> None:
     assert f"'{bad}' is not an email address" in str(refused.value)
 
 
+@pytest.mark.parametrize(
+    ("bad", "problem"),
+    [
+        ("dana.fbi.gov", "it has no @"),
+        ("dana@@fbi.gov", "it has more than one @"),
+        ("@fbi.gov", "something is missing before the @"),
+        ("dana@", "something is missing after the @"),
+        ("dana scully@fbi.gov", "it has a space in it"),
+        ("dana@fbi", "`fbi` is not a full domain, like example.com"),
+        ("dana@fbi.local", "it holds a character or a domain an address cannot have"),
+    ],
+)
+def test_a_refused_email_says_what_is_wrong_in_its_own_words(bad: str, problem: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        normalize_email(bad)
+
+    said = f"'{bad}' is not an email address: {problem}. Write it like dana@example.com."
+    assert str(refused.value) == said
+
+
 @given(st.emails())
 def test_normalize_email_is_idempotent_on_addresses_it_accepts(address: str) -> None:
     try:

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.capture.enrich import country_of
-from domain.capture.normalize import clean_text, normalize_email, normalize_phone
+from domain.capture.normalize import clean_text, email_refusal, normalize_email, normalize_phone
 from domain.errors import InvalidInput
 
 
@@ -23,7 +23,7 @@ def email_by_the_library(value: str) -> str | None:
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise InvalidInput("email", f"'{value}' is not an email address: {exc}") from exc
+        raise InvalidInput("email", email_refusal(value)) from exc
 
 
 def outcome(normalize: Callable[[str], str | None], value: str) -> str | None:
