@@ -28,7 +28,7 @@ HELP = """Type a slash command as the current user, e.g.
   /lead help
 Console commands:
   as <user>   act as another user (see `users`)
-  click <n>   press button n of the messages shown
+  click <n>   press button n of the messages shown (or type just n)
   submit [field=value ...]
               fill in the open form (fields by name or number) and press its button, e.g.
               submit name="Jon Smithers" company="ACME Corp."
@@ -86,7 +86,12 @@ class LeadbotConsole(ConsoleScreen):
         if line.startswith("/"):
             self.slash(line)
             return True
+        if line.isdigit():  # the buttons are shown as [n]: typing n presses one
+            return self.click(line)
         word, _, rest = line.partition(" ")
+        if word == "lead":  # the slash forgotten
+            self.slash("/" + line)
+            return True
         action = self.actions().get(word.lower())
         if action is None:
             self.out.print(Text(f"Unknown console command {word!r}. Type `help`.", style="yellow"))

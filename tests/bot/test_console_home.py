@@ -33,6 +33,15 @@ def test_the_home_tab_opens_and_its_show_button_opens_the_lead_in_a_modal(consol
     assert "call" in printed_until(capsys, "Logged").lower()
 
 
+def test_a_bare_number_presses_that_button_and_a_forgotten_slash_is_forgiven(console, capsys):
+    console.handle('lead add "Dana Scully" dana@fbi.gov')
+    card = printed_until(capsys, "Log a call")
+    assert "Added L-1 Dana Scully" in card
+
+    console.handle(number_of(card, "Log a call"))
+    assert "call" in printed_until(capsys, "Logged").lower()
+
+
 def test_the_shortcut_prefills_the_form_from_a_rich_text_message(console, capsys):
     console.handle("shortcut Jon Smithers <jon@acme.com> wants a demo")
 
