@@ -69,7 +69,7 @@ class ConsoleScreen:
             view_id = str(call.params.get("view_id") or f"VCONSOLE{next(self._view_ids):04d}")
             self.show_modal(OpenModal.of(view, view_id))
         elif call.method == "views.publish" and isinstance(view, dict):
-            self.show_home({**view, "id": f"VHOME{call.params.get('user_id', '')}"})
+            self.show_home(str(call.params.get("user_id", "")), view)
         elif call.method in SHOWN_METHODS:
             # Slack sends no message with a click on an ephemeral one.
             ephemeral = call.method in ("response_url", "chat.postEphemeral")
@@ -97,7 +97,15 @@ class ConsoleScreen:
         lines = partial(view_lines, view, modal.values, *self.eyes(), errors)
         self.display(f"{what}, for @{self.state.user.name}", view, InView(view), lines)
 
-    def show_home(self, view: dict[str, Any]) -> None:
+    def show_home(self, user_id: str, view: dict[str, Any]) -> None:
+        """The current person's Home tab; another person's, refreshed by what this one did, is
+        only named: it is theirs to see (and its buttons theirs to press) after `as`."""
+        if user_id != self.state.user.id:
+            with self._lock:
+                name = self.name_of(user_id)
+                self.out.print(Text(f"── @{name}'s Home tab was brought up to date", style="dim"))
+            return
+        view = {**view, "id": f"VHOME{user_id}"}
         lines = partial(message_lines, view, *self.eyes())
         self.display(f"Leadbot's Home tab, for @{self.state.user.name}", view, InView(view), lines)
 

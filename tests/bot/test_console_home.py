@@ -6,9 +6,12 @@ import os
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from support import printed_until
+
+from domain.book.home import REFRESH_SECONDS
 
 LEADBOT = Path(sys.executable).with_name("leadbot")
 
@@ -31,6 +34,20 @@ def test_the_home_tab_opens_and_its_show_button_opens_the_lead_in_a_modal(consol
 
     console.handle(f"click {number_of(card, 'Log a call')}")
     assert "call" in printed_until(capsys, "Logged").lower()
+
+
+def test_another_persons_home_tab_refreshed_meanwhile_is_named_not_shown_as_ones_own(console, capsys):
+    for line in ("as mia", "home", "as ann"):  # Homes are kept up to date for those who opened one
+        console.handle(line)
+    printed_until(capsys, "YOUR TEAMS TODAY")
+    console.handle('/lead add "Dana Scully" dana@fbi.gov')  # ann's new lead: mia's team view changes
+
+    # the console's scheduler publishes it once the refresh's debounce window has passed
+    console.runtime.run_jobs(datetime.now(UTC) + timedelta(seconds=REFRESH_SECONDS + 1))
+
+    out = printed_until(capsys, "@mia's Home tab was brought up to date")
+    assert "@mia's Home tab was brought up to date" in out
+    assert "YOUR TEAMS TODAY" not in out  # mia's manager view, never printed as ann's
 
 
 def test_a_bare_number_presses_that_button_and_a_forgotten_slash_is_forgiven(console, capsys):
