@@ -237,7 +237,9 @@ def _ready_for_oauth(settings: Settings, command: str) -> None:
 
 @cli.command()
 def console(
-    user: Annotated[str, typer.Option(help="The console user to start as.")] = "ann",
+    user: Annotated[
+        str | None, typer.Option(help="The console user to start as (default: the first).")
+    ] = None,
     database_url: Annotated[str | None, typer.Option(help="Overrides DATABASE_URL.")] = None,
 ) -> None:
     """The local Slack stand-in: type /lead commands as a chosen user."""
@@ -248,7 +250,11 @@ def console(
     settings, config = _settings_and_config()
     if database_url:
         settings = settings.model_copy(update={"database_url": database_url})
-    run_console(settings, config, start_user=user)
+    people = config.console_users
+    if user is not None and people and not any(user in (person.name, person.id) for person in people):
+        names = ", ".join(person.name for person in people)
+        _refuse(f"There is no console user `{user}`: start as one of {names}, e.g. --user {people[-1].name}.")
+    run_console(settings, config, start_user=user or "")
 
 
 @db_cli.command("upgrade")

@@ -26,6 +26,8 @@ def back_up_database(database_url: str, target: Path) -> Copied:
     database = _database_file(database_url)
     if target.resolve() == database.resolve():
         raise BackupRefused(f"{target} is the database itself: name another file.")
+    if not target.parent.is_dir():
+        raise BackupRefused(f"There is no folder {target.parent}: name a file in a folder that exists.")
     return back_up(database, target)
 
 
@@ -35,6 +37,8 @@ def restore_database(database_url: str, backup: Path, replace: bool) -> Copied:
     database = _database_file(database_url)
     if backup.resolve() == database.resolve():
         raise BackupRefused(f"{backup} is the database itself: name the backup file.")
+    if not backup.is_file():  # before asking for --yes to replace anything with it
+        raise BackupRefused(f"There is no file at {backup}.")
     held = leads_held(database)
     if held and not replace:
         raise BackupRefused(

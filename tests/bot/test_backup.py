@@ -151,9 +151,20 @@ def test_restore_refuses_a_backup_from_a_newer_leadbot(sqlite_only, env, uow_fac
     assert result.exit_code == 2 and "newer Leadbot" in result.output
 
 
-def test_a_missing_backup_is_named(sqlite_only, env, tmp_path):
+def test_a_missing_backup_is_named_before_any_talk_of_replacing_leads(
+    sqlite_only, env, uow_factory, config, tmp_path
+):
+    capture(uow_factory, config, "Dana Scully")
     result = runner.invoke(cli, ["restore", str(tmp_path / "nope.db")], env=env)
-    assert result.exit_code == 2 and "nope.db" in result.output
+    assert result.exit_code == 2 and f"There is no file at {tmp_path / 'nope.db'}." in result.output
+    assert "--yes" not in result.output
+
+
+def test_a_backup_into_a_folder_that_does_not_exist_is_refused_in_one_line(sqlite_only, env, tmp_path):
+    target = tmp_path / "no" / "such" / "folder" / "nightly.db"
+    result = runner.invoke(cli, ["backup", str(target)], env=env)
+    assert result.exit_code == 2 and f"There is no folder {target.parent}" in result.output
+    assert not target.parent.exists()
 
 
 def test_postgresql_is_told_to_use_pg_dump(env, tmp_path):

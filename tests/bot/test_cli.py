@@ -109,6 +109,12 @@ def test_a_token_slack_refuses_is_reported_not_a_traceback(env, fake_slack):
     assert "Traceback" not in result.output
 
 
+def test_the_console_refuses_a_user_it_does_not_have(env):
+    result = runner.invoke(cli, ["console", "--user", "nobody"], env=env)
+    assert result.exit_code == 2
+    assert "There is no console user `nobody`: start as one of ann, ben, mia, ada" in result.output
+
+
 def test_a_database_it_cannot_open_is_one_line_not_a_traceback(tmp_path):
     unreachable = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LEADBOT_"))}
     unreachable["DATABASE_URL"] = f"sqlite:///{tmp_path}/no/such/dir/leadbot.db"
