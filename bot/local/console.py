@@ -129,13 +129,10 @@ class LeadbotConsole(ConsoleScreen):
             self.show(f"only visible to @{self.state.user.name}", body, None)
 
     def click(self, arg: str) -> bool:
-        if not arg.isdigit() or not 0 < int(arg) <= len(self.state.buttons):
-            self.out.print(
-                Text(
-                    f"There is no button {arg!r}; buttons are numbered [1]..[{len(self.state.buttons)}].",
-                    style="yellow",
-                )
-            )
+        shown = len(self.state.buttons)
+        if not arg.isdigit() or not 0 < int(arg) <= shown:
+            which = f"buttons are numbered [1]..[{shown}]" if shown else "no button is shown yet"
+            self.out.print(Text(f"There is no button {arg!r}: {which}.", style="yellow"))
             return True
         button, where = self.state.buttons[int(arg) - 1]
         if isinstance(where, InView):

@@ -51,6 +51,9 @@ def test_another_persons_home_tab_refreshed_meanwhile_is_named_not_shown_as_ones
 
 
 def test_a_bare_number_presses_that_button_and_a_forgotten_slash_is_forgiven(console, capsys):
+    console.handle("1")
+    assert "There is no button '1': no button is shown yet." in capsys.readouterr().out
+
     console.handle('lead add "Dana Scully" dana@fbi.gov')
     card = printed_until(capsys, "Log a call")
     assert "Added L-1 Dana Scully" in card
