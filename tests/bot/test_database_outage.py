@@ -63,7 +63,7 @@ class StallingProxy:
                     if not data:
                         return self._close(a, b)
                     peers[source].sendall(data)
-            except OSError:
+            except (OSError, ValueError):  # ValueError: closed by close() meanwhile (its fd is -1)
                 return self._close(a, b)
 
     @staticmethod
