@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError, SlackTokenRotationError
 from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.alerts import delivery_alert
@@ -95,6 +95,9 @@ def make_deliver(
             return _send(sender, people, message, home)
         except SlackApiError as exc:
             raise _failure(exc) from exc
+        except SlackTokenRotationError as exc:  # Slack answered: it is not unreachable
+            error = exc.api_error.response.get("error")
+            raise DeliveryFailed(f"the workspace's token could not be renewed: {error}") from exc
         except (SlackClientError, OSError) as exc:
             raise DeliveryFailed(f"Slack unreachable: {exc}") from exc
 

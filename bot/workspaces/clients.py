@@ -3,6 +3,8 @@ import's child process): single-token mode has one; a multi-workspace install fi
 workspace's bot token in the installation store, renewed first if it is about to expire."""
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 
 from slack_sdk import WebClient
@@ -25,12 +27,22 @@ class InstalledTokens:
         self, uow_factory: UowFactory, store: SealedInstallationStore, rotator: TokenRotator | None
     ) -> None:
         self._uow_factory, self._store, self._rotator = uow_factory, store, rotator
+        self._renewing: dict[str, threading.Lock] = {}
+        self._renewing_lock = threading.Lock()
 
     def bot_token(self, team_id: str) -> str | None:
         bot = self._bot_of(team_id)
         if bot is None:
             return None
-        if bot.bot_refresh_token is not None and self._rotator is not None:
+        if self._rotator is None or not _expiring(bot):
+            return bot.bot_token
+        # A refresh token works once (Slack revokes it as it answers): the outbox's senders,
+        # side by side, must not each renew the same token, or all but the first fail. One
+        # renews; the others, in turn, read the token it saved and find nothing to do.
+        with self._lock_of(team_id):
+            bot = self._bot_of(team_id)
+            if bot is None:
+                return None
             renewed = self._rotator.perform_bot_token_rotation(
                 bot=bot, minutes_before_expiration=ROTATE_MINUTES_BEFORE
             )
@@ -38,6 +50,10 @@ class InstalledTokens:
                 self._store.save_bot(renewed)
                 bot = renewed
         return bot.bot_token
+
+    def _lock_of(self, team_id: str) -> threading.Lock:
+        with self._renewing_lock:
+            return self._renewing.setdefault(team_id, threading.Lock())
 
     def _bot_of(self, team_id: str) -> Bot | None:
         """The workspace's own install; else the org-wide install that covers it. Which
@@ -55,6 +71,13 @@ class InstalledTokens:
             team_id=place.team_id or None,
             is_enterprise_install=org,
         )
+
+
+def _expiring(bot: Bot) -> bool:
+    """Within the time before expiry in which it is renewed (as the rotator itself decides)."""
+    if bot.bot_refresh_token is None or bot.bot_token_expires_at is None:
+        return False
+    return bot.bot_token_expires_at <= time.time() + ROTATE_MINUTES_BEFORE * 60
 
 
 def client_for(template: WebClient, tokens: InstalledTokens) -> ClientFor:

@@ -191,11 +191,15 @@ class SlackOAuth:
         return [token for token, known in self._tokens.items() if known.workspace.team_id == team_id]
 
     def uninstall(self, team_id: str) -> None:
-        """Someone removes the app: every token of the workspace stops working."""
+        """Someone removes the app: every token of the workspace stops working, its refresh
+        tokens too."""
         with self._lock:
             for known in self._tokens.values():
                 if known.workspace.team_id == team_id:
                     known.revoked = True
+            for refresh, workspace in list(self._refresh.items()):
+                if workspace.team_id == team_id:
+                    del self._refresh[refresh]
 
     def expire(self, token: str) -> None:
         """The token's 12 hours are over (tests: no waiting)."""
