@@ -32,9 +32,9 @@ from handlers.commands import ApplyBulk, CancelBulk, PrepareBulk, ShowHistory, U
 from handlers.context import Context
 from handlers.registry import run
 
-UNDOING = SlackMessage(
-    text="⏳ Undoing your latest bulk action…", blocks=[section("⏳ Undoing your latest bulk action…")]
-)
+# The ack comes before the undo looks: there may be nothing to undo.
+LOOKING = "⏳ Looking for your latest bulk action to undo…"
+UNDOING = SlackMessage(text=LOOKING, blocks=[section(LOOKING)])
 PROGRESS_FROM = 150  # fewer leads than this are done in a moment: no progress line
 PROGRESS_LINES = 2  # a response_url takes 5 answers: working, two progress lines, the summary
 

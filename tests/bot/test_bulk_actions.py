@@ -146,7 +146,7 @@ def test_an_undo_keeps_a_lead_someone_changed_since_and_names_it(slack, runtime,
     answers(fake_slack, 2)
     slack.slash(MIA, f"assign L-2 <@{MIA}|mia>")  # someone changed L-2 since
     reply = slack.slash(MIA, "undo")
-    assert "Undoing" in reply.text
+    assert "Looking for your latest bulk action to undo" in reply.text
     undone = answers(fake_slack, 3)[-1]
     assert "3 leads are back" in undone["text"] and "L-2: changed by someone since" in json.dumps(
         undone["blocks"], ensure_ascii=False
