@@ -1,8 +1,31 @@
 """Fuzzy lead search: rank name, company and email against what the user typed."""
 
+import unicodedata
+
 from rapidfuzz import fuzz, process, utils
 
 MIN_SCORE = 70.0
+MAX_SEARCH_TEXT = 1200  # the column's width
+_END_OF_LATIN = "\u0250"  # after Latin Extended-B: the IPA letters, then other scripts
+# Letters that are not a base letter plus an accent, written as people type them without.
+_SPELLED_OUT = str.maketrans(
+    {
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "þ": "th",
+        "Þ": "Th",
+    }
+)
 
 
 # WRatio finds a typo'd word inside a long record; token_set_ratio finds a short
@@ -15,6 +38,7 @@ _SCORERS = (fuzz.WRatio, fuzz.token_set_ratio)
 def rank(query: str, corpus: dict[int, str], limit: int) -> list[tuple[int, float]]:
     """Keys of the best matches, best first. Ties go to the record the query is closest
     to as a substring, then to the newest (highest key)."""
+    query = folded(query)  # the corpus was folded as it was stored (search_text)
     best: dict[int, float] = {}
     for scorer in _SCORERS:
         hits = process.extract(
@@ -38,4 +62,21 @@ def _closeness(query: str, text: str) -> float:
 
 
 def search_text(name: str, company: str | None, email: str | None) -> str:
-    return " ".join(part for part in (name, company, email) if part)
+    """What `/lead find` searches, without accents: a rep types "Muller" for Müller."""
+    return folded(" ".join(part for part in (name, company, email) if part))[:MAX_SEARCH_TEXT]
+
+
+def folded(text: str) -> str:
+    """Latin letters without their accents ("Ångström" -> "Angstrom", "Straße" -> "Strasse");
+    other scripts keep theirs (a Japanese voicing mark or a Cyrillic breve makes another
+    letter), composed again."""
+    if text.isascii():  # most names and every email: nothing to fold
+        return text
+    kept, base = [], ""
+    for ch in unicodedata.normalize("NFKD", text.translate(_SPELLED_OUT)):
+        if not unicodedata.combining(ch):
+            base = ch
+        elif base < _END_OF_LATIN:
+            continue  # an accent on a Latin letter
+        kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept))

@@ -58,3 +58,20 @@ def test_the_limit_is_respected() -> None:
 def test_nothing_matching_gives_nothing() -> None:
     assert keys("zzqqxx") == []
     assert rank("dana", {}, 10) == []
+
+
+def test_a_name_typed_without_its_accents_finds_the_lead_and_with_them_too() -> None:
+    corpus = {
+        1: search_text("Zoë Ångström", "Volvo AB", None),
+        2: search_text("Jürgen Müller", "Berliner Straßenbau", None),
+        3: search_text("Łukasz Żółć", None, None),
+        4: search_text("山田 ガク", None, None),
+    }
+    for query, lead in [("angstrom", 1), ("Ångström", 1), ("muller", 2), ("strassenbau", 2), ("lukasz", 3)]:
+        assert [key for key, _ in rank(query, corpus, 5)] == [lead], query
+    assert [key for key, _ in rank("ガク", corpus, 5)] == [4]  # other scripts keep their marks
+
+
+def test_search_text_folds_latin_accents_only() -> None:
+    assert search_text("Zoë Ångström", "Straße", None) == "Zoe Angstrom Strasse"
+    assert search_text("Йошкар", "ガギグ", None) == "Йошкар ガギグ"

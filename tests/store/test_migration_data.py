@@ -70,3 +70,22 @@ def test_leads_filed_under_older_blocking_keys_are_filed_under_todays(tmp_path):
         )
     assert filed == blocking_keys(MatchRecord(1, "Lucas Ryan", company="Walker Crescent Belrose"))
     assert "w:L220|C625" not in filed
+
+
+def test_leads_stored_before_are_found_without_their_accents(tmp_path):
+    from domain.book.search import rank
+
+    engine = make_engine(f"sqlite:///{tmp_path}/old.db")
+    with engine.connect() as connection:
+        command.upgrade(alembic_config(connection), "0027")
+        connection.exec_driver_sql(
+            "INSERT INTO leads (id, team_id, number, name, company, status, score, search_text, created_by, "
+            "created_at, updated_at) VALUES (1, 'T1', 1, 'Zoë Ångström', 'Volvo AB', 'new', 0, "
+            "'Zoë Ångström Volvo AB', 'U1', '2026-01-01', '2026-01-01')"
+        )
+        connection.commit()
+    upgrade(engine)
+    with engine.connect() as connection:
+        stored = connection.execute(sa.text("SELECT search_text FROM leads WHERE id = 1")).scalar_one()
+    assert stored == "Zoe Angstrom Volvo AB"
+    assert [key for key, _ in rank("angstrom", {1: stored}, 5)] == [1]
