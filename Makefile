@@ -9,6 +9,9 @@
 #   LEADBOT_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test make test
 #                             the same suite on PostgreSQL (each run creates and drops
 #                             its own database on that server; the URL's database is untouched)
+#   make test-at AT=2026-12-07T08:34:00Z
+#                             the suite with every process's clock moved to that instant
+#                             (running on from it): tests must pass at any hour and day
 #   make lint                 ruff, import-linter contracts, mypy
 #   make clean                caches and build output; `make distclean` also removes .venv
 
@@ -19,13 +22,17 @@ STAMP := $(VENV)/.leadbot-installed
 PYTEST_ARGS ?=
 TEST_WORKERS ?= 2
 
-.PHONY: run test lint clean distclean install
+.PHONY: run test test-at lint clean distclean install
 
 run: $(STAMP)
 	$(BIN)/leadbot run
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+test-at: $(STAMP)
+	@test -n "$(AT)" || { echo "Say when: make test-at AT=2026-12-07T08:34:00Z"; exit 2; }
+	PYTHONPATH=$(CURDIR)/tests/clock TEST_CLOCK_AT=$(AT) $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
