@@ -16,13 +16,27 @@ SEED = [
 ]
 
 
-def test_upgrading_from_the_first_revision_keeps_activities_and_reminders(tmp_path):
+def database_at(tmp_path, revision: str, *statements: str) -> sa.Engine:
+    """A SQLite database migrated to `revision`, holding what `statements` insert."""
     engine = make_engine(f"sqlite:///{tmp_path}/old.db")
     with engine.connect() as connection:
-        command.upgrade(alembic_config(connection), "0001")
-        for statement in SEED:
+        command.upgrade(alembic_config(connection), revision)
+        for statement in statements:
             connection.exec_driver_sql(statement)
         connection.commit()
+    return engine
+
+
+def lead_row(name: str, company: str, search_text: str = "") -> str:
+    return (
+        "INSERT INTO leads (id, team_id, number, name, company, status, score, search_text, created_by, "
+        f"created_at, updated_at) VALUES (1, 'T1', 1, '{name}', '{company}', 'new', 0, '{search_text}', "
+        "'U1', '2026-01-01', '2026-01-01')"
+    )
+
+
+def test_upgrading_from_the_first_revision_keeps_activities_and_reminders(tmp_path):
+    engine = database_at(tmp_path, "0001", *SEED)
     upgrade(engine)
     with engine.connect() as connection:
         counts = [
@@ -34,11 +48,7 @@ def test_upgrading_from_the_first_revision_keeps_activities_and_reminders(tmp_pa
 
 
 def test_leads_from_before_closing_are_first_cycles_and_the_step_can_be_undone(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/old.db")
-    with engine.connect() as connection:
-        command.upgrade(alembic_config(connection), "0002")
-        connection.exec_driver_sql(SEED[0])
-        connection.commit()
+    engine = database_at(tmp_path, "0002", SEED[0])
     upgrade(engine)
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT cycle FROM leads")).scalar() == 1
@@ -51,18 +61,8 @@ def test_leads_from_before_closing_are_first_cycles_and_the_step_can_be_undone(t
 def test_leads_filed_under_older_blocking_keys_are_filed_under_todays(tmp_path):
     from domain.matching.dedupe import MatchRecord, blocking_keys
 
-    engine = make_engine(f"sqlite:///{tmp_path}/old.db")
-    with engine.connect() as connection:
-        command.upgrade(alembic_config(connection), "0026")
-        connection.exec_driver_sql(
-            "INSERT INTO leads (id, team_id, number, name, company, status, score, search_text, created_by, "
-            "created_at, updated_at) VALUES (1, 'T1', 1, 'Lucas Ryan', 'Walker Crescent Belrose', 'new', 0, "
-            "'', 'U1', '2026-01-01', '2026-01-01')"
-        )
-        connection.exec_driver_sql(
-            "INSERT INTO lead_match_keys (lead_id, key, team_id) VALUES (1, 'w:L220|C625', 'T1')"
-        )
-        connection.commit()
+    old_key = "INSERT INTO lead_match_keys (lead_id, key, team_id) VALUES (1, 'w:L220|C625', 'T1')"
+    engine = database_at(tmp_path, "0026", lead_row("Lucas Ryan", "Walker Crescent Belrose"), old_key)
     upgrade(engine)
     with engine.connect() as connection:
         filed = set(
@@ -75,15 +75,7 @@ def test_leads_filed_under_older_blocking_keys_are_filed_under_todays(tmp_path):
 def test_leads_stored_before_are_found_without_their_accents(tmp_path):
     from domain.book.search import rank
 
-    engine = make_engine(f"sqlite:///{tmp_path}/old.db")
-    with engine.connect() as connection:
-        command.upgrade(alembic_config(connection), "0027")
-        connection.exec_driver_sql(
-            "INSERT INTO leads (id, team_id, number, name, company, status, score, search_text, created_by, "
-            "created_at, updated_at) VALUES (1, 'T1', 1, 'Zoë Ångström', 'Volvo AB', 'new', 0, "
-            "'Zoë Ångström Volvo AB', 'U1', '2026-01-01', '2026-01-01')"
-        )
-        connection.commit()
+    engine = database_at(tmp_path, "0027", lead_row("Zoë Ångström", "Volvo AB", "Zoë Ångström Volvo AB"))
     upgrade(engine)
     with engine.connect() as connection:
         stored = connection.execute(sa.text("SELECT search_text FROM leads WHERE id = 1")).scalar_one()
