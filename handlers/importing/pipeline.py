@@ -242,21 +242,17 @@ def _customers_become_contacts(
     one: a contact, so their next interest, from any channel, is their next cycle rather than
     a likely duplicate of the won lead. A customer coming back already has theirs; one whose
     next cycle is a later row of this batch gets the contact its won row made."""
-    made, provisional = [], {}
-    for lead in batch.created:
-        if lead.status == LeadStatus.CONVERTED and lead.contact_id is None:
-            contact = new_contact(uow, ctx, lead)
-            assert lead.id is not None and contact.id is not None
-            lead.contact_id = contact.id
-            made.append((lead.id, contact.id))
-            if (went_by := view.customer_made(lead, contact.id)) is not None:
-                provisional[went_by] = contact.id
-    for lead in batch.created:
-        if lead.contact_id in provisional:
-            assert lead.id is not None
-            lead.contact_id = provisional[lead.contact_id]
-            made.append((lead.id, lead.contact_id))
-    bulk.set_contact_of(made)
+    made: dict[int, int] = {}  # provisional contact id -> the contact's own
+    for provisional, won in view.customers_expected():
+        contact = new_contact(uow, ctx, won)
+        assert contact.id is not None
+        won.contact_id = made[provisional] = contact.id
+        view.first_lead_of[contact.id] = won.number
+    linked = [lead for lead in batch.created if lead.contact_id in made]  # their later rows
+    for lead in linked:
+        lead.contact_id = made[lead.contact_id or 0]
+    won_or_back = [lead for _, lead in view.customers_expected()] + linked
+    bulk.set_contact_of([(lead.id, lead.contact_id) for lead in won_or_back if lead.id and lead.contact_id])
 
 
 def _imported(ctx: Context, batch: _Batch) -> events.LeadsImported:

@@ -233,7 +233,6 @@ class View:
         self._cycles: dict[int, int] = {}  # contact id -> their last cycle so far
         self.first_lead_of: dict[int, int] = {}  # contact id -> the number of the lead that made them one
         self._winning: dict[int, Lead] = {}  # provisional contact id -> the won lead that will make it
-        self._went_by: dict[int, int] = {}  # id() of such a lead (its own id changes when written) -> ...
         self._records: dict[int, MatchRecord] = {}  # leads this batch created or changed
         self._keys: dict[int, frozenset[str]] = {}  # their keys now...
         self._before: dict[int, frozenset[str]] = {}  # ...and before this batch
@@ -320,16 +319,14 @@ class View:
         assert won.id is not None
         provisional = -won.id
         self._winning[provisional], self._contacts[provisional] = won, contact
-        self._went_by[id(won)] = provisional
         for field in ("email", "phone"):
             if value := getattr(contact, field):
                 self._contact.setdefault((field, value), provisional)
         self._cycles[provisional] = won.cycle
 
-    def customer_made(self, won: Lead, contact_id: int) -> int | None:
-        """The contact a won lead made, once written: the provisional id it went by, if any."""
-        self.first_lead_of[contact_id] = won.number
-        return self._went_by.get(id(won))
+    def customers_expected(self) -> list[tuple[int, Lead]]:
+        """(provisional contact id, won lead) of every customer this batch makes, in file order."""
+        return list(self._winning.items())
 
     def first_lead_number(self, contact_id: int) -> int:
         """The number of the lead that made the contact (one of this batch, for a provisional id)."""
